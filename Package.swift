@@ -1,0 +1,100 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "hyperforge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "git-hforge", targets: ["git-hforge"]),
+        .executable(name: "git-realm", targets: ["git-realm"]),
+        .executable(name: "git-scope", targets: ["git-scope"]),
+        .executable(name: "git-credential-hforge", targets: ["git-credential-hforge"]),
+        // The core library: one module per layer that needs its own system
+        // libraries, so that an executable links only what it uses (the
+        // credential helper must never load libgit2).
+        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeGit", "HyperforgeHforge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2",
+                       providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+
+        // Core: context, errors, output, config, forges. No system libraries.
+        .target(
+            name: "HyperforgeCore",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict
+        ),
+        // Core: the libgit2 layer.
+        .target(
+            name: "HyperforgeGit",
+            dependencies: ["CGit2", "HyperforgeCore"],
+            swiftSettings: strict
+        ),
+        // Core: what `git hforge` does (init, sync, status, push, config, ssh).
+        .target(
+            name: "HyperforgeHforge",
+            dependencies: [
+                "HyperforgeCore", "HyperforgeGit",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Thin executables: parse arguments, call the core, print.
+        .executableTarget(
+            name: "git-hforge",
+            dependencies: [
+                "HyperforgeCore", "HyperforgeHforge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "git-realm",
+            dependencies: [
+                "HyperforgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "git-scope",
+            dependencies: [
+                "HyperforgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "git-credential-hforge",
+            dependencies: [
+                "HyperforgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "HyperforgeTests",
+            dependencies: ["HyperforgeCore", "HyperforgeGit", "HyperforgeHforge", "CSQLite", "CCurl"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,60 @@
+/// What can be wrong with hyperforge's configuration files.
+public enum ConfigError: HyperforgeError, Equatable {
+    /// The file is not valid TOML.
+    case malformed(SourceLocation, String)
+    /// A key this version does not know (a typo, or a newer file).
+    case unknownKey(SourceLocation, key: String, known: [String])
+    /// A value of the wrong TOML type.
+    case wrongType(SourceLocation, key: String, expected: String, found: String)
+    /// A value of the right type that is not allowed.
+    case invalidValue(SourceLocation, key: String, value: String, reason: String)
+    /// `forges` names a forge that is neither built in nor declared.
+    case unknownForge(SourceLocation?, name: String, known: [String])
+    /// A required value is set nowhere.
+    case missing(key: String, searched: [String])
+    /// A custom forge lacks a field it needs.
+    case incompleteForge(SourceLocation, name: String, missing: String)
+    /// A file could not be read.
+    case unreadable(path: String, reason: String)
+
+    public var exitStatus: ExitStatus { .configuration }
+
+    public var description: String {
+        switch self {
+        case .malformed(let loc, let msg):
+            return "\(loc): malformed TOML: \(msg)"
+        case .unknownKey(let loc, let key, _):
+            return "\(loc): unknown key '\(key)'"
+        case .wrongType(let loc, let key, let expected, let found):
+            return "\(loc): '\(key)' must be \(expected), found \(found)"
+        case .invalidValue(let loc, let key, let value, let reason):
+            return "\(loc): '\(key)' = \"\(value)\" \(reason)"
+        case .unknownForge(let loc, let name, _):
+            return "\(loc.map { "\($0): " } ?? "")unknown forge '\(name)'"
+        case .missing(let key, let searched):
+            let list = searched.isEmpty ? "no configuration file was found" : "not set in " + searched.joined(separator: ", ")
+            return "'\(key)' is required but \(list)"
+        case .incompleteForge(let loc, let name, let missing):
+            return "\(loc): custom forge '\(name)' has no '\(missing)'"
+        case .unreadable(let path, let reason):
+            return "cannot read \(path): \(reason)"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .malformed: return "fix the file, then run the command again; nothing was changed"
+        case .unknownKey(_, _, let known): return "known keys here: " + known.joined(separator: ", ")
+        case .unknownForge(_, _, let known):
+            return "known forges: \(known.joined(separator: ", ")); declare others under [custom_forges.NAME] with kind and host"
+        case .missing(let key, _):
+            return "pass --\(key.replacingUnderscores()) to 'git hforge init', or set \(key) in .hyperforge/config.toml or a parent .hyperforge/defaults.toml"
+        case .incompleteForge(_, _, let missing): return "add \(missing) = ... to the forge's table"
+        default: return nil
+        }
+    }
+}
+
+extension String {
+    func replacingUnderscores() -> String { String(map { $0 == "_" ? "-" : $0 }) }
+}

@@ -1,0 +1,375 @@
+import Foundation
+import TOMLKit
+
+/// Who can see a repository on its forges.
+public enum Visibility: String, Sendable, Codable, CaseIterable {
+    case `public`, `private`, `internal`
+}
+
+/// A value and where it was set.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var origin: Origin
+
+    public init(_ value: Value, _ origin: Origin) {
+        self.value = value
+        self.origin = origin
+    }
+}
+
+extension Located: Equatable where Value: Equatable {}
+
+/// Where a configuration value came from.
+public enum Origin: Sendable, Equatable, CustomStringConvertible {
+    case file(SourceLocation)
+    case commandLine(String)
+    case builtIn(String)
+
+    public var description: String {
+        switch self {
+        case .file(let loc): return loc.description
+        case .commandLine(let flag): return "command line (\(flag))"
+        case .builtIn(let why): return "default (\(why))"
+        }
+    }
+}
+
+/// The values one configuration file (or the command line) sets.
+public struct ConfigLayer: Sendable {
+    public var name: String
+    public var forges: Located<[Located<String>]>?
+    public var org: Located<String>?
+    public var repoName: Located<String>?
+    public var visibility: Located<Visibility>?
+    public var gitProtocol: Located<GitProtocol>?
+    public var ssh: [String: Located<String>] = [:]
+    public var customForges: [String: CustomForgeLayer] = [:]
+
+    public init(name: String) { self.name = name }
+
+    public var isEmpty: Bool {
+        forges == nil && org == nil && repoName == nil && visibility == nil && gitProtocol == nil
+            && ssh.isEmpty && customForges.isEmpty
+    }
+}
+
+/// A `[custom_forges.NAME]` table, as one file sets it.
+public struct CustomForgeLayer: Sendable {
+    public var origin: Origin
+    public var kind: Located<ForgeKind>?
+    public var host: Located<String>?
+    public var sshPort: Located<Int>?
+    public var sshUser: Located<String>?
+    public var webURL: Located<String>?
+    public var apiURL: Located<String>?
+}
+
+/// The effective configuration of one repository: defaults from every parent
+/// directory, outermost first, then the repository's own `config.toml`.
+public struct HforgeConfig: Sendable {
+    /// The forges, in config order, resolved to their definitions.
+    public var forges: [Located<Forge>]
+    public var org: Located<String>
+    public var repoName: Located<String>
+    public var visibility: Located<Visibility>
+    public var gitProtocol: Located<GitProtocol>
+    /// SSH private key per forge name, as written (`~` not expanded).
+    public var ssh: [String: Located<String>]
+    /// Custom forges declared anywhere in the chain (used or not).
+    public var customForges: [String: Located<Forge>]
+    /// The files that were read, in the order they were applied.
+    public var files: [String]
+
+    public func forge(named name: String) -> Forge? {
+        forges.first(where: { $0.value.name == name })?.value
+    }
+
+    /// The remote URL hyperforge wants for `forge`.
+    public func remoteURL(for forge: Forge) -> String {
+        forge.remoteURL(org: org.value, repo: repoName.value, protocol: gitProtocol.value)
+    }
+}
+
+/// Reads and merges `.hyperforge/defaults.toml` and `.hyperforge/config.toml`.
+public enum ConfigLoader {
+    public static let directoryName = ".hyperforge"
+    public static let configFile = "config.toml"
+    public static let defaultsFile = "defaults.toml"
+
+    public static func configPath(repoRoot: String) -> String {
+        FilePaths.join(FilePaths.join(repoRoot, directoryName), configFile)
+    }
+
+    /// `defaults.toml` paths from the outermost directory down to the
+    /// repository's parent (the repository's own directory is not included:
+    /// defaults are for child repositories).
+    public static func defaultsPaths(repoRoot: String) -> [String] {
+        var paths: [String] = []
+        var dir = FilePaths.parent(repoRoot)
+        while let d = dir {
+            let p = FilePaths.join(FilePaths.join(d, directoryName), defaultsFile)
+            if FileManager.default.fileExists(atPath: p) { paths.append(p) }
+            dir = FilePaths.parent(d)
+        }
+        return paths.reversed()
+    }
+
+    /// All layers that apply to the repository at `repoRoot`, outermost first.
+    /// The repository's own config is last, when it exists.
+    public static func layers(repoRoot: String, includeRepoConfig: Bool = true) throws(ConfigError) -> [ConfigLayer] {
+        var result: [ConfigLayer] = []
+        for path in defaultsPaths(repoRoot: repoRoot) {
+            if let source = try TOMLSource.load(path) { result.append(try layer(from: source)) }
+        }
+        if includeRepoConfig, let source = try TOMLSource.load(configPath(repoRoot: repoRoot)) {
+            result.append(try layer(from: source))
+        }
+        return result
+    }
+
+    /// Whether the repository has its own `.hyperforge/config.toml`.
+    public static func hasConfig(repoRoot: String) -> Bool {
+        FileManager.default.fileExists(atPath: configPath(repoRoot: repoRoot))
+    }
+
+    /// Loads the effective config of the repository at `repoRoot`.
+    public static func load(repoRoot: String) throws(ConfigError) -> HforgeConfig {
+        try resolve(layers(repoRoot: repoRoot), repoRoot: repoRoot)
+    }
+
+    // MARK: - Parsing one file
+
+    static let topLevelKeys = ["forges", "org", "repo_name", "visibility", "protocol", "ssh", "custom_forges"]
+    static let forgeKeys = ["kind", "host", "ssh_port", "ssh_user", "web_url", "api_url"]
+
+    /// Parses TOML text as one layer (exposed for tests and `init`).
+    public static func layer(text: String, path: String) throws(ConfigError) -> ConfigLayer {
+        try layer(from: TOMLSource.parse(text, path: path))
+    }
+
+    static func layer(from source: TOMLSource) throws(ConfigError) -> ConfigLayer {
+        var layer = ConfigLayer(name: source.path)
+        func origin(_ path: [String]) -> Origin { .file(source.location(path)) }
+        func typeName(_ v: any TOMLValueConvertible) -> String {
+            switch v.type {
+            case .table: return "a table"
+            case .array: return "an array"
+            case .string: return "a string"
+            case .int: return "an integer"
+            case .double: return "a float"
+            case .bool: return "a boolean"
+            default: return "a date or time"
+            }
+        }
+        func string(_ v: any TOMLValueConvertible, _ path: [String]) throws(ConfigError) -> Located<String> {
+            guard let s = v.string else {
+                throw .wrongType(source.location(path), key: path.joined(separator: "."), expected: "a string", found: typeName(v))
+            }
+            return Located(s, origin(path))
+        }
+        func enumValue<E: RawRepresentable & CaseIterable>(_ v: any TOMLValueConvertible, _ path: [String], _: E.Type) throws(ConfigError) -> Located<E> where E.RawValue == String {
+            let s = try string(v, path)
+            guard let e = E(rawValue: s.value) else {
+                throw .invalidValue(source.location(path), key: path.joined(separator: "."), value: s.value,
+                                    reason: "is not one of " + E.allCases.map { $0.rawValue }.joined(separator: ", "))
+            }
+            return Located(e, s.origin)
+        }
+
+        for (key, value) in source.table {
+            let path = [key]
+            switch key {
+            case "forges":
+                guard let array = value.array else {
+                    throw .wrongType(source.location(path), key: key, expected: "an array of forge names", found: typeName(value))
+                }
+                var names: [Located<String>] = []
+                for element in array {
+                    guard let name = element.string else {
+                        throw .wrongType(source.location(path), key: key, expected: "an array of strings", found: "an array holding \(typeName(element))")
+                    }
+                    let loc = source.location(ofValue: name, in: path)
+                    if let problem = Names.problem(with: name, as: .forge) {
+                        throw .invalidValue(loc, key: key, value: name, reason: problem)
+                    }
+                    names.append(Located(name, .file(loc)))
+                }
+                layer.forges = Located(names, origin(path))
+            case "org":
+                layer.org = try string(value, path)
+            case "repo_name":
+                let s = try string(value, path)
+                if let problem = Names.problem(with: s.value, as: .repository) {
+                    throw .invalidValue(source.location(path), key: key, value: s.value, reason: problem)
+                }
+                layer.repoName = s
+            case "visibility":
+                layer.visibility = try enumValue(value, path, Visibility.self)
+            case "protocol":
+                layer.gitProtocol = try enumValue(value, path, GitProtocol.self)
+            case "ssh":
+                guard let table = value.table else {
+                    throw .wrongType(source.location(path), key: key, expected: "a table of forge = key path", found: typeName(value))
+                }
+                for (forge, keyPath) in table {
+                    let p = [key, forge]
+                    if let problem = Names.problem(with: forge, as: .forge) {
+                        throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: forge, reason: problem)
+                    }
+                    let s = try string(keyPath, p)
+                    if s.value.isEmpty {
+                        throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: "", reason: "is empty")
+                    }
+                    layer.ssh[forge] = s
+                }
+            case "custom_forges":
+                guard let table = value.table else {
+                    throw .wrongType(source.location(path), key: key, expected: "a table of forge tables", found: typeName(value))
+                }
+                for (name, forgeValue) in table {
+                    let fp = [key, name]
+                    if let problem = Names.problem(with: name, as: .forge) {
+                        throw .invalidValue(source.location(fp), key: fp.joined(separator: "."), value: name, reason: problem)
+                    }
+                    guard let ft = forgeValue.table else {
+                        throw .wrongType(source.location(fp), key: fp.joined(separator: "."), expected: "a table", found: typeName(forgeValue))
+                    }
+                    var custom = CustomForgeLayer(origin: origin(fp))
+                    for (field, fieldValue) in ft {
+                        let p = fp + [field]
+                        switch field {
+                        case "kind": custom.kind = try enumValue(fieldValue, p, ForgeKind.self)
+                        case "host":
+                            let h = try string(fieldValue, p)
+                            if h.value.isEmpty || h.value.contains(where: { $0 == "/" || $0 == "@" || $0 == " " || $0 == ":" }) {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: h.value, reason: "is not a host name")
+                            }
+                            custom.host = h
+                        case "ssh_port":
+                            guard let port = fieldValue.int else {
+                                throw .wrongType(source.location(p), key: p.joined(separator: "."), expected: "an integer", found: typeName(fieldValue))
+                            }
+                            guard (1...65535).contains(port) else {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: "\(port)", reason: "is not a TCP port")
+                            }
+                            custom.sshPort = Located(port, origin(p))
+                        case "ssh_user":
+                            let u = try string(fieldValue, p)
+                            if u.value.isEmpty || u.value.contains(where: { $0 == "@" || $0 == ":" || $0 == "/" || $0 == " " }) {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: u.value, reason: "is not a user name")
+                            }
+                            custom.sshUser = u
+                        case "web_url", "api_url":
+                            let u = try string(fieldValue, p)
+                            guard let parsed = RemoteURL.parse(u.value + "/x/y"), parsed.scheme == .https || parsed.scheme == .http else {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: u.value, reason: "is not an http(s) URL")
+                            }
+                            if field == "web_url" { custom.webURL = u } else { custom.apiURL = u }
+                        default:
+                            throw .unknownKey(source.location(p), key: p.joined(separator: "."), known: forgeKeys)
+                        }
+                    }
+                    layer.customForges[name] = custom
+                }
+            default:
+                throw .unknownKey(source.location(path), key: key, known: topLevelKeys)
+            }
+        }
+        return layer
+    }
+
+    // MARK: - Merging
+
+    /// Merges `layers` (outermost first) and resolves forge names. `repoRoot`
+    /// names the default for `repo_name` (the directory's name).
+    public static func resolve(_ layers: [ConfigLayer], repoRoot: String) throws(ConfigError) -> HforgeConfig {
+        var forgesValue: Located<[Located<String>]>?
+        var org: Located<String>?
+        var repoName: Located<String>?
+        var visibility: Located<Visibility>?
+        var proto: Located<GitProtocol>?
+        var ssh: [String: Located<String>] = [:]
+        var custom: [String: CustomForgeLayer] = [:]
+        var files: [String] = []
+
+        for layer in layers {
+            files.append(layer.name)
+            if let v = layer.forges { forgesValue = v }
+            if let v = layer.org { org = v }
+            if let v = layer.repoName { repoName = v }
+            if let v = layer.visibility { visibility = v }
+            if let v = layer.gitProtocol { proto = v }
+            for (k, v) in layer.ssh { ssh[k] = v }
+            for (name, f) in layer.customForges {
+                var merged = custom[name] ?? CustomForgeLayer(origin: f.origin)
+                merged.origin = f.origin
+                if let v = f.kind { merged.kind = v }
+                if let v = f.host { merged.host = v }
+                if let v = f.sshPort { merged.sshPort = v }
+                if let v = f.sshUser { merged.sshUser = v }
+                if let v = f.webURL { merged.webURL = v }
+                if let v = f.apiURL { merged.apiURL = v }
+                custom[name] = merged
+            }
+        }
+        let searched = files.filter { $0.hasPrefix("/") }
+
+        // Custom forges, complete.
+        var customForges: [String: Located<Forge>] = [:]
+        for (name, f) in custom {
+            guard case .file(let loc) = f.origin else { continue }
+            if Forge.builtIn.contains(where: { $0.name == name }) {
+                throw .invalidValue(loc, key: "custom_forges.\(name)", value: name, reason: "is the name of a built-in forge")
+            }
+            guard let kind = f.kind else { throw .incompleteForge(loc, name: name, missing: "kind") }
+            guard let host = f.host else { throw .incompleteForge(loc, name: name, missing: "host") }
+            let forge = Forge(name: name, kind: kind.value, host: host.value, sshPort: f.sshPort?.value ?? 22,
+                              sshUser: f.sshUser?.value ?? "git", webURL: f.webURL?.value, apiURL: f.apiURL?.value)
+            customForges[name] = Located(forge, f.origin)
+        }
+        let known = Forge.builtIn.map(\.name) + customForges.keys.sorted()
+
+        guard let forgesValue, !forgesValue.value.isEmpty else {
+            throw .missing(key: "forges", searched: searched)
+        }
+        var forges: [Located<Forge>] = []
+        for name in forgesValue.value {
+            guard let forge = Forge.builtIn.first(where: { $0.name == name.value }) ?? customForges[name.value]?.value else {
+                var loc: SourceLocation? = nil
+                if case .file(let l) = name.origin { loc = l }
+                throw .unknownForge(loc, name: name.value, known: known)
+            }
+            if forges.contains(where: { $0.value.name == forge.name }) { continue }
+            forges.append(Located(forge, name.origin))
+        }
+        guard let org else { throw .missing(key: "org", searched: searched) }
+        for forge in forges {
+            if let problem = Names.problem(with: org.value, as: .owner, nestedOwners: forge.value.kind.allowsNestedOwners) {
+                let loc: SourceLocation
+                if case .file(let l) = org.origin { loc = l } else { loc = SourceLocation(file: org.origin.description) }
+                throw .invalidValue(loc, key: "org", value: org.value, reason: "\(problem) (\(forge.value.name))")
+            }
+        }
+        for (forgeName, key) in ssh where !forges.contains(where: { $0.value.name == forgeName }) && customForges[forgeName] == nil && !Forge.builtIn.contains(where: { $0.name == forgeName }) {
+            var loc: SourceLocation? = nil
+            if case .file(let l) = key.origin { loc = l }
+            throw .unknownForge(loc, name: forgeName, known: known)
+        }
+        let dirName = FilePaths.lastComponent(repoRoot)
+        let resolvedRepoName = repoName ?? Located(dirName, .builtIn("the repository's directory name"))
+        if repoName == nil, let problem = Names.problem(with: dirName, as: .repository) {
+            throw .invalidValue(SourceLocation(file: repoRoot), key: "repo_name", value: dirName,
+                                reason: "(the directory name, used when repo_name is not set) \(problem)")
+        }
+        return HforgeConfig(
+            forges: forges,
+            org: org,
+            repoName: resolvedRepoName,
+            visibility: visibility ?? Located(.private, .builtIn("private unless set")),
+            gitProtocol: proto ?? Located(.ssh, .builtIn("ssh unless set")),
+            ssh: ssh,
+            customForges: customForges,
+            files: searched
+        )
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import TOMLKit
+
+/// A TOML file read from disk: its parsed table and a way to find the line
+/// a key or value was written on, so errors can name `file:line`.
+struct TOMLSource {
+    let path: String
+    let table: TOMLTable
+    let locator: KeyLocator
+
+    /// Reads and parses `path`. Returns nil when the file does not exist.
+    static func load(_ path: String) throws(ConfigError) -> TOMLSource? {
+        let text: String
+        do {
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let s = String(data: data, encoding: .utf8) else {
+                throw ConfigError.malformed(SourceLocation(file: path), "the file is not UTF-8")
+            }
+            text = s
+        } catch let e as ConfigError {
+            throw e
+        } catch {
+            throw ConfigError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(text, path: path)
+    }
+
+    static func parse(_ text: String, path: String) throws(ConfigError) -> TOMLSource {
+        do {
+            let table = try TOMLTable(string: text)
+            return TOMLSource(path: path, table: table, locator: KeyLocator(text: text))
+        } catch let e as TOMLParseError {
+            throw ConfigError.malformed(
+                SourceLocation(file: path, line: e.source.begin.line, column: e.source.begin.column),
+                e.description)
+        } catch {
+            throw ConfigError.malformed(SourceLocation(file: path), "\(error)")
+        }
+    }
+
+    func location(_ keyPath: [String]) -> SourceLocation {
+        SourceLocation(file: path, line: locator.line(of: keyPath))
+    }
+
+    func location(ofValue value: String, in keyPath: [String]) -> SourceLocation {
+        SourceLocation(file: path, line: locator.line(ofValue: value, after: keyPath) ?? locator.line(of: keyPath))
+    }
+}
+
+/// Finds the line a dotted key was written on in TOML text. TOMLKit does not
+/// expose source positions of nodes, so this scans the text: table headers,
+/// `key = value` lines and dotted keys, skipping multi-line strings.
+struct KeyLocator {
+    private var lines: [Substring]
+    /// Full key path -> 1-based line number of its first definition.
+    private var keyLines: [[String]: Int] = [:]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var table: [String] = []
+        var inMultiline: String? = nil
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            var line = Substring(raw)
+            if let delimiter = inMultiline {
+                if line.contains(delimiter) { inMultiline = nil }
+                continue
+            }
+            line = line.drop(while: { $0 == " " || $0 == "\t" })
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                let isArray = line.hasPrefix("[[")
+                let inner = line.dropFirst(isArray ? 2 : 1)
+                guard let close = inner.firstIndex(of: "]") else { continue }
+                table = KeyLocator.splitKey(inner[..<close])
+                if keyLines[table] == nil { keyLines[table] = number }
+                continue
+            }
+            guard let eq = KeyLocator.assignment(in: line) else { continue }
+            let key = table + KeyLocator.splitKey(line[..<eq])
+            for i in (table.count + 1)...key.count where keyLines[Array(key[..<i])] == nil {
+                keyLines[Array(key[..<i])] = number
+            }
+            let value = line[line.index(after: eq)...].drop(while: { $0 == " " })
+            for delimiter in ["\"\"\"", "'''"] where value.hasPrefix(delimiter) {
+                if !value.dropFirst(3).contains(delimiter) { inMultiline = delimiter }
+            }
+        }
+    }
+
+    func line(of keyPath: [String]) -> Int? {
+        var path = keyPath
+        while !path.isEmpty {
+            if let l = keyLines[path] { return l }
+            path.removeLast()
+        }
+        return nil
+    }
+
+    /// The first line at or after `keyPath`'s line that contains `value` quoted.
+    func line(ofValue value: String, after keyPath: [String]) -> Int? {
+        guard let start = line(of: keyPath) else { return nil }
+        for i in (start - 1)..<min(lines.count, start + 200) {
+            if lines[i].contains("\"\(value)\"") || lines[i].contains("'\(value)'") { return i + 1 }
+        }
+        return nil
+    }
+
+    /// The index of the `=` of a `key = value` line, outside quotes.
+    private static func assignment(in line: Substring) -> Substring.Index? {
+        var quote: Character? = nil
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if let q = quote { if c == q { quote = nil } }
+            else if c == "\"" || c == "'" { quote = c }
+            else if c == "=" { return i }
+            else if c == "#" { return nil }
+            i = line.index(after: i)
+        }
+        return nil
+    }
+
+    /// `a."b.c".d` -> ["a", "b.c", "d"].
+    static func splitKey(_ text: Substring) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var quote: Character? = nil
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "." {
+                parts.append(current.trimmed())
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        parts.append(current.trimmed())
+        return parts
+    }
+}
+
+extension String {
+    func trimmed() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// A git remote URL taken apart: scp-like (`git@host:org/repo.git`),
+/// `ssh://`, `https://`, `http://` and local paths.
+public struct RemoteURL: Sendable, Equatable {
+    public enum Scheme: String, Sendable { case ssh, https, http, file }
+
+    public var scheme: Scheme
+    public var user: String?
+    public var host: String
+    public var port: Int?
+    /// The path without leading slashes, e.g. `alice/my-tool.git`.
+    public var path: String
+
+    public var effectivePort: Int {
+        if let port { return port }
+        switch scheme {
+        case .ssh: return 22
+        case .https: return 443
+        case .http: return 80
+        case .file: return 0
+        }
+    }
+
+    /// Owner and repository name (`group/sub` and `repo` for `group/sub/repo.git`).
+    public var ownerAndName: (owner: String, name: String)? {
+        var p = path
+        while p.hasSuffix("/") { p.removeLast() }
+        if p.hasSuffix(".git") { p.removeLast(4) }
+        let parts = p.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, !parts.contains(where: { $0.isEmpty }) else { return nil }
+        return (parts.dropLast().joined(separator: "/"), String(parts.last!))
+    }
+
+    public static func parse(_ raw: String) -> RemoteURL? {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        if s.isEmpty { return nil }
+        if let range = s.range(of: "://") {
+            let schemeText = s[..<range.lowerBound].lowercased()
+            let scheme: Scheme
+            switch schemeText {
+            case "ssh", "git+ssh", "ssh+git": scheme = .ssh
+            case "https": scheme = .https
+            case "http": scheme = .http
+            case "file": scheme = .file
+            default: return nil
+            }
+            var rest = s[range.upperBound...]
+            if scheme == .file {
+                return RemoteURL(scheme: .file, user: nil, host: "", port: nil, path: String(rest.drop(while: { $0 == "/" })))
+            }
+            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+            var authority = rest[..<authorityEnd]
+            rest = rest[authorityEnd...]
+            var user: String?
+            if let at = authority.lastIndex(of: "@") {
+                var u = String(authority[..<at])
+                if let colon = u.firstIndex(of: ":") { u = String(u[..<colon]) } // never keep a password
+                user = u
+                authority = authority[authority.index(after: at)...]
+            }
+            var host = String(authority)
+            var port: Int?
+            if host.hasPrefix("[") {
+                guard let close = host.firstIndex(of: "]") else { return nil }
+                let after = host[host.index(after: close)...]
+                if after.hasPrefix(":") { port = Int(after.dropFirst()); if port == nil { return nil } }
+                host = String(host[host.index(after: host.startIndex)..<close])
+            } else if let colon = host.lastIndex(of: ":") {
+                let portText = host[host.index(after: colon)...]
+                if !portText.isEmpty { guard let p = Int(portText) else { return nil }; port = p }
+                host = String(host[..<colon])
+            }
+            guard !host.isEmpty else { return nil }
+            var path = String(rest.drop(while: { $0 == "/" }))
+            if scheme == .ssh, path.hasPrefix("~") { path = String(path.dropFirst().drop(while: { $0 == "/" })) }
+            return RemoteURL(scheme: scheme, user: user, host: host, port: port, path: path)
+        }
+        // scp-like: [user@]host:path, where host contains no slash.
+        if let colon = s.firstIndex(of: ":") {
+            let before = s[..<colon]
+            if !before.contains("/") && !before.isEmpty {
+                var user: String?
+                var host = String(before)
+                if let at = host.lastIndex(of: "@") {
+                    user = String(host[..<at])
+                    host = String(host[host.index(after: at)...])
+                }
+                if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+                guard !host.isEmpty else { return nil }
+                let path = String(s[s.index(after: colon)...].drop(while: { $0 == "/" }))
+                return RemoteURL(scheme: .ssh, user: user, host: host, port: nil, path: path)
+            }
+        }
+        return RemoteURL(scheme: .file, user: nil, host: "", port: nil, path: s)
+    }
+}
+

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Everything a command needs from the world it runs in. Commands never read
+/// the process environment, the process working directory or the wall clock
+/// directly: they take a `Context`, so tests can run them in-process, in
+/// parallel, each with its own HOME, XDG directories and output buffers.
+public struct Context: Sendable {
+    /// The environment the command sees (HOME, XDG_*, GIT_CONFIG_*, NO_COLOR, ...).
+    public var environment: [String: String]
+    /// Absolute working directory the command resolves relative paths against.
+    public var workingDirectory: String
+    /// Standard output and standard error.
+    public var output: Output
+    /// The clock; tests pin it.
+    public var now: @Sendable () -> Date
+
+    public init(
+        environment: [String: String],
+        workingDirectory: String,
+        output: Output,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.output = output
+        self.now = now
+    }
+
+    /// The context of the running process: its environment, its working
+    /// directory, its standard streams.
+    public static func process() -> Context {
+        let env = ProcessInfo.processInfo.environment
+        let cwd = FileManager.default.currentDirectoryPath
+        return Context(environment: env, workingDirectory: cwd, output: .standard(environment: env))
+    }
+
+    /// The per-user directories, resolved from this context's environment.
+    public var paths: Paths { Paths(environment: environment) }
+
+    /// Resolves `path` against the working directory and expands a leading `~`.
+    public func resolve(_ path: String) -> String {
+        let expanded = paths.expandTilde(path)
+        if expanded.hasPrefix("/") { return FilePaths.normalize(expanded) }
+        return FilePaths.normalize(workingDirectory + "/" + expanded)
+    }
+}
+
+/// The per-user directories of the XDG base-directory specification.
+public struct Paths: Sendable, Equatable {
+    public let home: String
+    public let configHome: String
+    public let dataHome: String
+    public let stateHome: String
+    public let runtimeDir: String?
+
+    public init(environment env: [String: String]) {
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        self.home = home
+        func xdg(_ key: String, _ fallback: String) -> String {
+            if let v = env[key], v.hasPrefix("/") { return v }
+            return home + "/" + fallback
+        }
+        configHome = xdg("XDG_CONFIG_HOME", ".config")
+        dataHome = xdg("XDG_DATA_HOME", ".local/share")
+        stateHome = xdg("XDG_STATE_HOME", ".local/state")
+        runtimeDir = env["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    /// `~` and `~/x` expand to this HOME; anything else is returned unchanged.
+    public func expandTilde(_ path: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + String(path.dropFirst(1)) }
+        return path
+    }
+}
+
+/// Small, allocation-light helpers for POSIX paths.
+public enum FilePaths {
+    /// Removes `.` and `..` components and duplicate slashes of an absolute path.
+    public static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(component)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    public static func parent(_ path: String) -> String? {
+        if path == "/" { return nil }
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    public static func lastComponent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    public static func join(_ a: String, _ b: String) -> String {
+        if a.hasSuffix("/") { return a + b }
+        return a + "/" + b
+    }
+}

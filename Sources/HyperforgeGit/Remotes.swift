@@ -1,0 +1,67 @@
+import CGit2
+import HyperforgeCore
+
+/// A configured git remote.
+public struct Remote: Sendable, Equatable {
+    public let name: String
+    public let url: String?
+    public let pushURL: String?
+
+    public init(name: String, url: String?, pushURL: String?) {
+        self.name = name
+        self.url = url
+        self.pushURL = pushURL
+    }
+}
+
+extension Repository {
+    /// The remotes configured here, in the order git lists them.
+    public func remotes() throws(GitError) -> [Remote] {
+        var list = git_strarray()
+        try check(git_remote_list(&list, pointer), "listing remotes")
+        defer { git_strarray_dispose(&list) }
+        var result: [Remote] = []
+        for i in 0..<list.count {
+            guard let cname = list.strings[i] else { continue }
+            let name = String(cString: cname)
+            result.append(Remote(name: name,
+                                 url: try config.string("remote.\(name).url"),
+                                 pushURL: try config.string("remote.\(name).pushurl")))
+        }
+        return result
+    }
+
+    public func remote(named name: String) throws(GitError) -> Remote? {
+        try remotes().first(where: { $0.name == name })
+    }
+
+    /// `git remote add NAME URL`: the URL and the default fetch refspec.
+    public func addRemote(_ name: String, url: String) throws(GitError) {
+        var remote: OpaquePointer?
+        try check(git_remote_create(&remote, pointer, name, url), "adding remote \(name)")
+        git_remote_free(remote)
+    }
+
+    /// `git remote set-url NAME URL`.
+    public func setRemoteURL(_ name: String, url: String) throws(GitError) {
+        try check(git_remote_set_url(pointer, name, url), "setting the URL of remote \(name)")
+    }
+
+    /// Removes a remote's push URL so pushes go to its URL.
+    public func removePushURL(_ name: String) throws(GitError) {
+        try config.level(.local).remove("remote.\(name).pushurl")
+    }
+
+    /// `git remote remove NAME`: its configuration, its remote-tracking refs
+    /// and the branches' upstream settings that used it.
+    public func removeRemote(_ name: String) throws(GitError) {
+        try check(git_remote_delete(pointer, name), "removing remote \(name)")
+    }
+
+    /// `git remote rename OLD NEW`.
+    public func renameRemote(_ old: String, to new: String) throws(GitError) {
+        var problems = git_strarray()
+        try check(git_remote_rename(&problems, pointer, old, new), "renaming remote \(old) to \(new)")
+        git_strarray_dispose(&problems)
+    }
+}

@@ -1,0 +1,27 @@
+import HyperforgeCore
+import HyperforgeGit
+
+/// The operations behind `git hforge`. Each takes its options and a
+/// `Context`, writes its report to `context.output` and returns the exit
+/// status; errors are thrown as typed `HyperforgeError`s.
+public enum Hforge {
+    /// The repository a command works on: `--path` when given, else the
+    /// working directory (which `git -C DIR` has already changed).
+    static func openRepository(path: String?, context: Context) throws -> (Repository, String) {
+        let start = context.resolve(path ?? ".")
+        let repo = try Repository.discover(from: start, environment: context.environment)
+        guard let root = repo.workingDirectory else { throw HforgeError.bareRepository(path: repo.gitDirectory) }
+        return (repo, root)
+    }
+
+    /// Loads the effective config, insisting that the repository has one.
+    static func loadConfig(root: String) throws -> HforgeConfig {
+        guard ConfigLoader.hasConfig(repoRoot: root) else { throw HforgeError.notInitialised(repoRoot: root) }
+        return try ConfigLoader.load(repoRoot: root)
+    }
+
+    /// `path` relative to `root` when inside it, for shorter messages.
+    static func relative(_ path: String, to root: String) -> String {
+        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+}

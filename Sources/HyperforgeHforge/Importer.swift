@@ -1,0 +1,121 @@
+import HyperforgeCore
+import HyperforgeGit
+
+/// `git hforge init --import-from-git`: builds a config from the remotes a
+/// repository already has, and says what it could not map.
+enum Importer {
+    struct Result {
+        var layer: ConfigLayer
+        /// Remotes to rename so each is named after its forge.
+        var renames: [(from: String, to: String)]
+        var notes: [String]
+    }
+
+    static func importRemotes(repo: Repository, defaults: [ConfigLayer], root: String, context: Context) throws -> Result {
+        // Forges known here: built in, and custom ones from parent defaults.
+        var known = Forge.builtIn
+        var customs: [String: CustomForgeLayer] = [:]
+        for layer in defaults {
+            for (name, f) in layer.customForges {
+                var merged = customs[name] ?? f
+                if let v = f.kind { merged.kind = v }
+                if let v = f.host { merged.host = v }
+                if let v = f.sshPort { merged.sshPort = v }
+                if let v = f.sshUser { merged.sshUser = v }
+                if let v = f.webURL { merged.webURL = v }
+                if let v = f.apiURL { merged.apiURL = v }
+                customs[name] = merged
+            }
+        }
+        for (name, f) in customs.sorted(by: { $0.key < $1.key }) {
+            if let kind = f.kind?.value, let host = f.host?.value {
+                known.append(Forge(name: name, kind: kind, host: host, sshPort: f.sshPort?.value ?? 22,
+                                   sshUser: f.sshUser?.value ?? "git", webURL: f.webURL?.value, apiURL: f.apiURL?.value))
+            }
+        }
+
+        let origin = Origin.commandLine("--import-from-git")
+        var layer = ConfigLayer(name: "imported from git")
+        var notes: [String] = []
+        var unmapped: [String] = []
+        var forges: [String] = []
+        var renames: [(from: String, to: String)] = []
+        var schemes: Set<GitProtocol> = []
+        let remotes = try repo.remotes()
+        let remoteNames = Set(remotes.map(\.name))
+
+        for remote in remotes {
+            guard let raw = remote.url else {
+                unmapped.append("remote '\(remote.name)' has no URL")
+                continue
+            }
+            guard let url = RemoteURL.parse(raw), url.scheme != .file else {
+                unmapped.append("remote '\(remote.name)' (\(raw)): not an ssh or https URL")
+                continue
+            }
+            guard let forge = known.first(where: { $0.matches(url) }) else {
+                unmapped.append("remote '\(remote.name)' (\(raw)): \(url.host)\(url.port.map { ":\($0)" } ?? "") is not a known forge")
+                continue
+            }
+            guard let (owner, name) = url.ownerAndName else {
+                unmapped.append("remote '\(remote.name)' (\(raw)): no owner/name in the path")
+                continue
+            }
+            if let problem = Names.problem(with: owner, as: .owner, nestedOwners: forge.kind.allowsNestedOwners) {
+                unmapped.append("remote '\(remote.name)' (\(raw)): org '\(owner)' \(problem)")
+                continue
+            }
+            if forges.contains(forge.name) {
+                unmapped.append("remote '\(remote.name)' (\(raw)): \(forge.name) is already imported from another remote")
+                continue
+            }
+            if let org = layer.org?.value, org != owner {
+                unmapped.append("remote '\(remote.name)' (\(raw)): org '\(owner)' differs from '\(org)'")
+                continue
+            }
+            if let repoName = layer.repoName?.value, repoName != name {
+                unmapped.append("remote '\(remote.name)' (\(raw)): repository '\(name)' differs from '\(repoName)'")
+                continue
+            }
+            if Names.problem(with: name, as: .repository) != nil {
+                unmapped.append("remote '\(remote.name)' (\(raw)): '\(name)' is not a valid repository name")
+                continue
+            }
+            layer.org = Located(owner, origin)
+            layer.repoName = Located(name, origin)
+            forges.append(forge.name)
+            schemes.insert(url.scheme == .ssh ? .ssh : .https)
+            if remote.name != forge.name {
+                if remoteNames.contains(forge.name) {
+                    unmapped.append("remote '\(remote.name)' points at \(forge.name) but a remote named '\(forge.name)' already exists; it keeps its name")
+                } else {
+                    renames.append((from: remote.name, to: forge.name))
+                    notes.append("remote '\(remote.name)' will be renamed to '\(forge.name)'")
+                }
+            }
+        }
+        if forges.isEmpty { throw HforgeError.importFoundNothing(reasons: unmapped) }
+        layer.forges = Located(forges.map { Located($0, origin) }, origin)
+        if schemes == [.https] { layer.gitProtocol = Located(.https, origin) }
+        if schemes.count > 1 { notes.append("remotes use both ssh and https; the config uses ssh (set protocol = \"https\" to change)") }
+
+        // A key set the old way (core.sshCommand = "ssh -i KEY") served every remote.
+        if let command = try repo.config.string("core.sshCommand"), command != GitKeys.sshCommand,
+           let key = identityFile(in: command) {
+            for forge in forges { layer.ssh[forge] = Located(key, origin) }
+            notes.append("core.sshCommand used key \(key); it is now the key of \(forges.joined(separator: ", ")) (change with --ssh FORGE=PATH)")
+        }
+        notes += unmapped.map { "not imported: \($0)" }
+        return Result(layer: layer, renames: renames, notes: notes)
+    }
+
+    /// The argument of `-i` in an ssh command line, if any.
+    static func identityFile(in command: String) -> String? {
+        let words = command.split(separator: " ").map(String.init)
+        for (i, w) in words.enumerated() {
+            if w == "-i", i + 1 < words.count { return words[i + 1] }
+            if w.hasPrefix("-i"), w.count > 2 { return String(w.dropFirst(2)) }
+        }
+        return nil
+    }
+}

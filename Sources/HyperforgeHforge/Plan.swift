@@ -1,0 +1,222 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+/// The git settings hyperforge owns, and their names.
+public enum GitKeys {
+    /// `core.sshCommand` is set to this when any forge has a key: git then
+    /// runs `git-hforge ssh`, which picks the key by the host contacted.
+    public static let sshCommand = "git-hforge ssh"
+    public static let credentialHelper = "hforge"
+
+    public static func identityFile(_ forge: String) -> String { "hforge.\(forge).identityFile" }
+    public static func credentialHelperKey(_ url: String) -> String { "credential.\(url).helper" }
+    public static func useHttpPathKey(_ url: String) -> String { "credential.\(url).useHttpPath" }
+}
+
+/// One change to git's configuration or to the files of a repository.
+public enum Action: Sendable, Equatable {
+    case writeConfig(path: String, contents: String)
+    case renameRemote(from: String, to: String)
+    case addRemote(name: String, url: String)
+    case setURL(name: String, from: String?, to: String)
+    case removePushURL(name: String, pushURL: String)
+    case setIdentity(forge: String, from: String?, to: String)
+    case removeIdentity(forge: String, path: String)
+    case setSSHCommand(from: String?, to: String)
+    case addCredentialHelper(url: String)
+    case setUseHttpPath(url: String)
+    case removeRemote(name: String, url: String)
+
+    /// Whether this loses something the user had (needs `--force`).
+    public var isDestructive: Bool {
+        if case .removeRemote = self { return true }
+        return false
+    }
+
+    public var summary: String {
+        switch self {
+        case .writeConfig(let path, _): return "write \(path)"
+        case .renameRemote(let from, let to): return "rename remote \(from) -> \(to)"
+        case .addRemote(let name, let url): return "add remote \(name) \(url)"
+        case .setURL(let name, let from, let to): return "set URL of remote \(name): \(from ?? "(none)") -> \(to)"
+        case .removePushURL(let name, let url): return "remove push URL of remote \(name) (\(url))"
+        case .setIdentity(let forge, let from, let to):
+            return from == nil ? "use ssh key \(to) for \(forge)" : "use ssh key \(to) for \(forge) (was \(from!))"
+        case .removeIdentity(let forge, let path): return "stop using ssh key \(path) for \(forge)"
+        case .setSSHCommand(let from, let to):
+            return "set core.sshCommand = \(to)" + (from.map { " (was \($0))" } ?? "")
+        case .addCredentialHelper(let url): return "use credential helper '\(GitKeys.credentialHelper)' for \(url)"
+        case .setUseHttpPath(let url): return "set credential.\(url).useHttpPath = true"
+        case .removeRemote(let name, let url): return "remove remote \(name) (\(url))"
+        }
+    }
+
+    var symbol: String {
+        switch self {
+        case .removeRemote, .removeIdentity, .removePushURL: return "-"
+        case .setURL, .setIdentity, .setSSHCommand, .renameRemote: return "~"
+        default: return "+"
+        }
+    }
+}
+
+/// The changes that bring a repository's git state in line with its config.
+public struct Plan: Sendable {
+    public var actions: [Action] = []
+    /// Remotes git has that the config does not name.
+    public var extraRemotes: [Remote] = []
+
+    public var isEmpty: Bool { actions.isEmpty }
+
+    /// Prints the plan, one change a line.
+    func print(to out: Output.Stream, title: String) {
+        if actions.isEmpty {
+            out.line("\(title): nothing to change")
+            return
+        }
+        out.line("\(title):")
+        for a in actions {
+            let style: Output.Style = a.symbol == "-" ? .red : (a.symbol == "~" ? .yellow : .green)
+            out.line("  \(out.styled(a.symbol, style)) \(a.summary)")
+        }
+    }
+
+    /// Applies the actions in order, printing each as it is done.
+    func apply(to repo: Repository, context: Context) throws {
+        let local = try repo.config.level(.local)
+        for action in actions {
+            switch action {
+            case .writeConfig(let path, let contents):
+                try AtomicFile.write(contents, to: path)
+            case .renameRemote(let from, let to):
+                try repo.renameRemote(from, to: to)
+            case .addRemote(let name, let url):
+                try repo.addRemote(name, url: url)
+            case .setURL(let name, _, let to):
+                try repo.setRemoteURL(name, url: to)
+            case .removePushURL(let name, _):
+                try repo.removePushURL(name)
+            case .setIdentity(let forge, _, let to):
+                try local.set(GitKeys.identityFile(forge), to)
+            case .removeIdentity(let forge, _):
+                try local.remove(GitKeys.identityFile(forge))
+            case .setSSHCommand(_, let to):
+                try local.set("core.sshCommand", to)
+            case .addCredentialHelper(let url):
+                try local.add(GitKeys.credentialHelperKey(url), GitKeys.credentialHelper)
+            case .setUseHttpPath(let url):
+                try local.set(GitKeys.useHttpPathKey(url), "true")
+            case .removeRemote(let name, _):
+                try repo.removeRemote(name)
+            }
+        }
+    }
+}
+
+/// Compares the git state of `repo` with what `config` asks for.
+enum Reconciler {
+    /// How existing remotes whose URL differs are treated: `sync` fixes them,
+    /// `init` refuses unless forced.
+    enum Mode { case initialise(force: Bool), sync }
+
+    static func plan(repo: Repository, config: HforgeConfig, mode: Mode,
+                     renames: [(from: String, to: String)] = []) throws -> Plan {
+        var plan = Plan()
+        var remotes = try repo.remotes()
+        for rename in renames {
+            plan.actions.append(.renameRemote(from: rename.from, to: rename.to))
+            remotes = remotes.map { $0.name == rename.from ? Remote(name: rename.to, url: $0.url, pushURL: $0.pushURL) : $0 }
+        }
+        let gitConfig = repo.config
+
+        for located in config.forges {
+            let forge = located.value
+            let wanted = config.remoteURL(for: forge)
+            if let existing = remotes.first(where: { $0.name == forge.name }) {
+                if existing.url != wanted {
+                    if case .initialise(let force) = mode, !force, let url = existing.url {
+                        throw HforgeError.remoteConflict(remote: forge.name, existing: url, wanted: wanted)
+                    }
+                    plan.actions.append(.setURL(name: forge.name, from: existing.url, to: wanted))
+                }
+                if let push = existing.pushURL, push != wanted {
+                    plan.actions.append(.removePushURL(name: forge.name, pushURL: push))
+                }
+            } else {
+                plan.actions.append(.addRemote(name: forge.name, url: wanted))
+            }
+        }
+
+        // SSH keys: one per forge, chosen by host through `git-hforge ssh`.
+        let usesSSH = config.gitProtocol.value == .ssh
+        var anyKey = false
+        for located in config.forges {
+            let name = located.value.name
+            let current = try gitConfig.string(GitKeys.identityFile(name))
+            if usesSSH, let key = config.ssh[name]?.value {
+                anyKey = true
+                if current != key { plan.actions.append(.setIdentity(forge: name, from: current, to: key)) }
+            } else if let current {
+                plan.actions.append(.removeIdentity(forge: name, path: current))
+            }
+        }
+        if anyKey {
+            let current = try gitConfig.string("core.sshCommand")
+            if current != GitKeys.sshCommand {
+                plan.actions.append(.setSSHCommand(from: current, to: GitKeys.sshCommand))
+            }
+        }
+
+        // Credential helper for the forges' https hosts.
+        for located in config.forges {
+            let url = located.value.credentialURL
+            let helpers = try gitConfig.all(GitKeys.credentialHelperKey(url))
+            if !helpers.contains(GitKeys.credentialHelper) { plan.actions.append(.addCredentialHelper(url: url)) }
+            if try gitConfig.string(GitKeys.useHttpPathKey(url))?.lowercased() != "true" {
+                plan.actions.append(.setUseHttpPath(url: url))
+            }
+        }
+
+        let names = Set(config.forges.map { $0.value.name })
+        plan.extraRemotes = remotes.filter { !names.contains($0.name) }
+        return plan
+    }
+
+    /// Every configured ssh key must be a readable file.
+    static func checkKeys(_ config: HforgeConfig, context: Context) throws {
+        guard config.gitProtocol.value == .ssh else { return }
+        for located in config.forges {
+            guard let key = config.ssh[located.value.name] else { continue }
+            let path = context.resolve(key.value)
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "no such file (\(key.origin))")
+            }
+            if isDir.boolValue {
+                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "is a directory (\(key.origin))")
+            }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "permission denied (\(key.origin))")
+            }
+            try? handle.close()
+        }
+    }
+}
+
+/// Writes files so that readers see the old or the new contents, never half.
+enum AtomicFile {
+    static func write(_ contents: String, to path: String) throws {
+        let dir = FilePaths.parent(path) ?? "/"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let temp = FilePaths.join(dir, ".\(FilePaths.lastComponent(path)).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temp, contents: Data(contents.utf8)) else {
+            throw HforgeError.cannotRun(program: "write", reason: "cannot create \(temp)")
+        }
+        if rename(temp, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw HforgeError.cannotRun(program: "write", reason: "cannot replace \(path): \(reason)")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import HyperforgeCore
+import HyperforgeGit
+import Subprocess
+import SystemPackage
+
+extension Hforge {
+    public struct PushOptions: Sendable {
+        public var path: String?
+        public var tags = false
+        public var dryRun = false
+        public init() {}
+    }
+
+    /// `git hforge push`: pushes the current branch (and all tags with
+    /// `--tags`) to every forge in config order with the real `git`, so the
+    /// user's ssh, credential helpers, insteadOf rules and hooks apply.
+    /// Stops at the first failure; later forges are not contacted.
+    public static func push(_ options: PushOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let err = context.output.stderr
+        let (repo, root) = try openRepository(path: options.path, context: context)
+        let config = try loadConfig(root: root)
+
+        let branch: String
+        switch try repo.head() {
+        case .branch(let b): branch = b
+        case .unborn(let b): throw HforgeError.noBranch(head: "branch \(b) with no commits")
+        case .detached(let oid): throw HforgeError.noBranch(head: "detached at \(oid.prefix(12))")
+        }
+
+        // Every remote must be in place before anything is pushed.
+        let remotes = try repo.remotes()
+        for located in config.forges {
+            let forge = located.value
+            let wanted = config.remoteURL(for: forge)
+            guard let remote = remotes.first(where: { $0.name == forge.name }) else {
+                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "does not exist")
+            }
+            if remote.url != wanted {
+                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "points to \(remote.url ?? "nothing"), not \(wanted)")
+            }
+            if let push = remote.pushURL, push != wanted {
+                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "pushes to \(push), not \(wanted)")
+            }
+        }
+
+        let what = options.tags ? "\(branch) and tags" : branch
+        if options.dryRun {
+            out.line("Would push (dry run):")
+            for (i, located) in config.forges.enumerated() {
+                out.line("  \(i + 1). \(what) -> \(located.value.name) (\(config.remoteURL(for: located.value)))")
+            }
+            out.line("dry run: nothing was pushed")
+            return .success
+        }
+
+        let forgeNames = config.forges.map(\.value.name)
+        for (index, located) in config.forges.enumerated() {
+            let forge = located.value
+            let url = config.remoteURL(for: forge)
+            if err.isTerminal { err.write("pushing \(what) to \(forge.name)...\r") }
+            var arguments = ["push", "--porcelain"]
+            if options.tags { arguments.append("--tags") }
+            arguments += [forge.name, "refs/heads/\(branch):refs/heads/\(branch)"]
+            let result = try await Git.run(arguments, in: root, context: context)
+            if err.isTerminal { err.write("\u{1B}[2K") }
+            guard result.exitCode == 0 else {
+                throw HforgeError.pushFailed(forge: forge.name, remote: forge.name, url: url,
+                                             gitOutput: result.stderr + result.stdout, exitCode: result.exitCode,
+                                             notAttempted: Array(forgeNames[(index + 1)...]))
+            }
+            let updates = PorcelainPush.summary(result.stdout)
+            out.line("\(out.styled("✓", .green)) \(forge.name): \(updates.isEmpty ? "pushed \(what)" : updates.joined(separator: "; "))")
+        }
+        out.line("Pushed \(what) to \(forgeNames.count) forge\(forgeNames.count == 1 ? "" : "s")")
+        return .success
+    }
+}
+
+/// Reads `git push --porcelain` output: `<flag>\t<from>:<to>\t<summary>` lines.
+enum PorcelainPush {
+    static func summary(_ text: String) -> [String] {
+        var lines: [String] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count >= 3, let flag = fields[0].first else { continue }
+            let to = fields[1].split(separator: ":").last.map(String.init) ?? String(fields[1])
+            let short = to.hasPrefix("refs/heads/") ? String(to.dropFirst(11)) : (to.hasPrefix("refs/tags/") ? String(to.dropFirst(5)) : to)
+            switch flag {
+            case "=": lines.append("\(short) up to date")
+            case "*": lines.append("\(short) new")
+            default: lines.append("\(short) \(fields[2])")
+            }
+        }
+        return lines
+    }
+}
+
+/// Runs the `git` executable.
+enum Git {
+    struct Result {
+        var exitCode: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], in directory: String, context: Context) async throws -> Result {
+        do {
+            let result = try await Subprocess.run(
+                .name("git"),
+                arguments: Arguments(arguments),
+                environment: .custom(Dictionary(uniqueKeysWithValues: context.environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+                workingDirectory: FilePath(directory),
+                input: .none,
+                output: .string(limit: 4 << 20),
+                error: .string(limit: 4 << 20)
+            )
+            let code: Int32
+            switch result.terminationStatus {
+            case .exited(let c): code = Int32(c)
+            case .signaled(let s): code = 128 + Int32(s)
+            }
+            return Result(exitCode: code, stdout: result.standardOutput, stderr: result.standardError)
+        } catch {
+            throw HforgeError.cannotRun(program: "git", reason: "\(error)")
+        }
+    }
+}

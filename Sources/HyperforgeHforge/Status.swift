@@ -1,0 +1,159 @@
+import HyperforgeCore
+import HyperforgeGit
+
+extension Hforge {
+    public struct StatusOptions: Sendable {
+        public var path: String?
+        public var json = false
+        /// Exit with status 5 when anything differs from the config.
+        public var exitCode = false
+        public init() {}
+    }
+
+    /// The state of one forge's remote against the config.
+    public struct ForgeStatus: Codable, Sendable, Equatable {
+        public enum State: String, Codable, Sendable {
+            case inSync = "in-sync"
+            case missing
+            case wrongURL = "wrong-url"
+            case wrongKey = "wrong-key"
+        }
+        public var forge: String
+        public var kind: String
+        public var states: [State]
+        public var wantedURL: String
+        public var actualURL: String?
+        public var pushURL: String?
+        public var wantedKey: String?
+        public var actualKey: String?
+        /// Commits of the current branch not on the forge's last-fetched
+        /// branch, and the other way round; nil when never fetched.
+        public var ahead: Int?
+        public var behind: Int?
+        public var trackingRef: String?
+    }
+
+    public struct ExtraRemote: Codable, Sendable, Equatable {
+        public var remote: String
+        public var url: String?
+    }
+
+    public struct StatusReport: Codable, Sendable {
+        public var repository: String
+        public var branch: String?
+        public var head: String
+        public var configFiles: [String]
+        public var forges: [ForgeStatus]
+        public var extraRemotes: [ExtraRemote]
+        public var warnings: [String]
+        public var inSync: Bool
+    }
+
+    /// Compares git with the config, remote by remote.
+    public static func statusReport(_ options: StatusOptions, context: Context) throws -> StatusReport {
+        let (repo, root) = try openRepository(path: options.path, context: context)
+        let config = try loadConfig(root: root)
+        let remotes = try repo.remotes()
+        let gitConfig = repo.config
+
+        let head = try repo.head()
+        var branch: String?
+        var headText: String
+        switch head {
+        case .branch(let b): branch = b; headText = "branch \(b)"
+        case .unborn(let b): headText = "branch \(b) (no commits yet)"
+        case .detached(let oid): headText = "detached at \(oid.prefix(12))"
+        }
+        let local = branch.flatMap { try? repo.resolve("refs/heads/\($0)") }
+
+        var warnings: [String] = []
+        let sshCommand = try gitConfig.string("core.sshCommand")
+        for variable in ["GIT_SSH_COMMAND", "GIT_SSH"] where !(context.environment[variable] ?? "").isEmpty {
+            warnings.append("\(variable) is set and overrides core.sshCommand: per-forge keys are not used")
+        }
+
+        var forges: [ForgeStatus] = []
+        for located in config.forges {
+            let forge = located.value
+            let wanted = config.remoteURL(for: forge)
+            let remote = remotes.first(where: { $0.name == forge.name })
+            var status = ForgeStatus(forge: forge.name, kind: forge.kind.rawValue, states: [], wantedURL: wanted,
+                                     actualURL: remote?.url, pushURL: remote?.pushURL)
+            if let remote {
+                if remote.url != wanted || (remote.pushURL != nil && remote.pushURL != wanted) {
+                    status.states.append(.wrongURL)
+                }
+                let wantedKey = config.gitProtocol.value == .ssh ? config.ssh[forge.name]?.value : nil
+                let actualKey = try gitConfig.string(GitKeys.identityFile(forge.name))
+                status.wantedKey = wantedKey
+                status.actualKey = actualKey
+                if wantedKey != actualKey || (wantedKey != nil && sshCommand != GitKeys.sshCommand) {
+                    status.states.append(.wrongKey)
+                }
+                if let branch, let local {
+                    let ref = "refs/remotes/\(forge.name)/\(branch)"
+                    if let theirs = try repo.resolve(ref) {
+                        let counts = try repo.aheadBehind(local: local, upstream: theirs)
+                        status.ahead = counts.ahead
+                        status.behind = counts.behind
+                        status.trackingRef = ref
+                    }
+                }
+                if status.states.isEmpty { status.states = [.inSync] }
+            } else {
+                status.states = [.missing]
+            }
+            forges.append(status)
+        }
+        let names = Set(config.forges.map { $0.value.name })
+        let extras = remotes.filter { !names.contains($0.name) }.map { ExtraRemote(remote: $0.name, url: $0.url) }
+        let inSync = extras.isEmpty && forges.allSatisfy { $0.states == [.inSync] }
+        return StatusReport(repository: root, branch: branch, head: headText,
+                            configFiles: config.files + [ConfigLoader.configPath(repoRoot: root)].filter { !config.files.contains($0) },
+                            forges: forges, extraRemotes: extras, warnings: warnings, inSync: inSync)
+    }
+
+    /// `git hforge status`: prints the report as text or JSON.
+    public static func status(_ options: StatusOptions, context: Context) throws -> ExitStatus {
+        let report = try statusReport(options, context: context)
+        let out = context.output.stdout
+        if options.json {
+            out.line(try JSONOutput.encode(report))
+        } else {
+            render(report, to: out)
+            for w in report.warnings { context.output.warning(w) }
+        }
+        return options.exitCode && !report.inSync ? .drift : .success
+    }
+
+    static func render(_ report: StatusReport, to out: Output.Stream) {
+        out.line("\(out.styled(report.repository, .bold)) (\(report.head))")
+        let width = max(8, (report.forges.map(\.forge.count) + report.extraRemotes.map(\.remote.count)).max() ?? 0)
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        for f in report.forges {
+            let stateText = f.states.map(\.rawValue).joined(separator: ", ")
+            let style: Output.Style = f.states == [.inSync] ? .green : (f.states == [.missing] ? .red : .yellow)
+            var line = "  \(pad(f.forge, width))  \(out.styled(pad(stateText, 19), style)) "
+            switch f.states.first {
+            case .missing?: line += "want \(f.wantedURL)"
+            default: line += f.actualURL ?? "(no URL)"
+            }
+            if let ahead = f.ahead, let behind = f.behind {
+                line += ahead == 0 && behind == 0 ? "  up to date" : "  ahead \(ahead), behind \(behind)"
+            } else if f.states.first != .missing, report.branch != nil {
+                line += "  not fetched"
+            }
+            out.line(line)
+            if f.states.contains(.wrongURL) {
+                out.line("  \(pad("", width))  want \(f.wantedURL)" + (f.pushURL.map { " (push URL is \($0))" } ?? ""))
+            }
+            if f.states.contains(.wrongKey) {
+                out.line("  \(pad("", width))  want key \(f.wantedKey ?? "(none)"), git has \(f.actualKey ?? "(none)")")
+            }
+        }
+        for e in report.extraRemotes {
+            out.line("  \(pad(e.remote, width))  \(out.styled(pad("extra", 19), .red)) \(e.url ?? "(no URL)")  (not in config)")
+        }
+        if !report.inSync { out.line("run 'git hforge sync' to bring git in line with the config") }
+    }
+}
