@@ -41,7 +41,9 @@ enum Importer {
         var forges: [String] = []
         var renames: [(from: String, to: String)] = []
         var schemes: Set<GitProtocol> = []
-        let remotes = try repo.remotes()
+        // `origin` (the clone source) first: it becomes the first forge pushed to.
+        let all = try repo.remotes()
+        let remotes = all.filter { $0.name == "origin" } + all.filter { $0.name != "origin" }
         let remoteNames = Set(remotes.map(\.name))
 
         for remote in remotes {

@@ -32,10 +32,12 @@ extension Hforge {
         let defaults = try ConfigLoader.layers(repoRoot: root, includeRepoConfig: false)
         var layer = ConfigLayer(name: "command line")
         var renames: [(from: String, to: String)] = []
+        var adopted: Set<String> = []
         if options.importFromGit {
             let imported = try Importer.importRemotes(repo: repo, defaults: defaults, root: root, context: context)
             layer = imported.layer
             renames = imported.renames
+            adopted = Set(imported.layer.forges?.value.map(\.value) ?? [])
             for note in imported.notes { context.output.warning(note) }
         }
         try apply(options, to: &layer)
@@ -47,7 +49,8 @@ extension Hforge {
         }
         try Reconciler.checkKeys(config, context: context)
 
-        var plan = try Reconciler.plan(repo: repo, config: config, mode: .initialise(force: options.force), renames: renames)
+        var plan = try Reconciler.plan(repo: repo, config: config, mode: .initialise(force: options.force),
+                                       renames: renames, adopt: Set(layer.forges?.value.map(\.value) ?? []).intersection(adopted))
         let header = "hyperforge configuration: ground truth for this repository's forges.\nSee 'git hforge config' for the effective values and where each comes from."
         plan.actions.insert(.writeConfig(path: configPath, contents: ConfigWriter.render(layer, header: header)), at: 0)
 

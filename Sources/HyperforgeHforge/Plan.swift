@@ -55,7 +55,9 @@ public enum Action: Sendable, Equatable {
     var symbol: String {
         switch self {
         case .removeRemote, .removeIdentity, .removePushURL: return "-"
-        case .setURL, .setIdentity, .setSSHCommand, .renameRemote: return "~"
+        case .setIdentity(_, let from, _): return from == nil ? "+" : "~"
+        case .setSSHCommand(let from, _): return from == nil ? "+" : "~"
+        case .setURL, .renameRemote: return "~"
         default: return "+"
         }
     }
@@ -120,8 +122,10 @@ enum Reconciler {
     /// `init` refuses unless forced.
     enum Mode { case initialise(force: Bool), sync }
 
+    /// `adopt` names remotes whose URL init may change without `--force`:
+    /// the ones `--import-from-git` built the config from.
     static func plan(repo: Repository, config: HforgeConfig, mode: Mode,
-                     renames: [(from: String, to: String)] = []) throws -> Plan {
+                     renames: [(from: String, to: String)] = [], adopt: Set<String> = []) throws -> Plan {
         var plan = Plan()
         var remotes = try repo.remotes()
         for rename in renames {
@@ -135,7 +139,7 @@ enum Reconciler {
             let wanted = config.remoteURL(for: forge)
             if let existing = remotes.first(where: { $0.name == forge.name }) {
                 if existing.url != wanted {
-                    if case .initialise(let force) = mode, !force, let url = existing.url {
+                    if case .initialise(let force) = mode, !force, !adopt.contains(forge.name), let url = existing.url {
                         throw HforgeError.remoteConflict(remote: forge.name, existing: url, wanted: wanted)
                     }
                     plan.actions.append(.setURL(name: forge.name, from: existing.url, to: wanted))

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+
+/// `git hforge ...` through the real git binary, in isolated repositories.
+@Suite struct HforgeEndToEndTests {
+    @Test func initSetsUpRemotesKeysAndCredentialHelper() throws {
+        let env = try TestEnvironment("init")
+        try env.write("k1", to: "home/.ssh/k1")
+        try env.write("k2", to: "home/.ssh/k2")
+        let repo = try env.makeRepository("my-tool")
+        let r = try env.git("hforge", "init", "--forges", "github,codeberg", "--org", "alice", "--repo-name", "my-tool",
+                            "--visibility", "private", "--ssh", "github=~/.ssh/k1", "--ssh", "codeberg=~/.ssh/k2", in: repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("add remote github git@github.com:alice/my-tool.git"))
+
+        #expect(try env.gitOK("remote", "get-url", "github", in: repo) == "git@github.com:alice/my-tool.git\n")
+        #expect(try env.gitOK("remote", "get-url", "codeberg", in: repo) == "git@codeberg.org:alice/my-tool.git\n")
+        #expect(try env.gitOK("config", "core.sshCommand", in: repo) == "git-hforge ssh\n")
+        #expect(try env.gitOK("config", "hforge.github.identityFile", in: repo) == "~/.ssh/k1\n")
+        #expect(try env.gitOK("config", "hforge.codeberg.identityFile", in: repo) == "~/.ssh/k2\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.https://github.com.helper", in: repo) == "hforge\n")
+        #expect(try env.gitOK("config", "credential.https://codeberg.org.useHttpPath", in: repo) == "true\n")
+        // The fetch refspec of `git remote add`.
+        #expect(try env.gitOK("config", "remote.github.fetch", in: repo) == "+refs/heads/*:refs/remotes/github/*\n")
+
+        let toml = try String(contentsOfFile: repo + "/.hyperforge/config.toml", encoding: .utf8)
+        #expect(toml.contains("forges = [\"github\", \"codeberg\"]"))
+        #expect(toml.contains("org = \"alice\""))
+        #expect(toml.contains("github = \"~/.ssh/k1\""))
+
+        let status = try env.git("hforge", "status", in: repo)
+        #expect(status.code == 0)
+        #expect(status.stdout.contains("github") && status.stdout.contains("in-sync"))
+        #expect(!status.stdout.contains("missing"))
+
+        // Idempotent: a second sync has nothing to do.
+        let sync = try env.git("hforge", "sync", in: repo)
+        #expect(sync.code == 0)
+        #expect(sync.stdout.contains("nothing to change"))
+
+        // Refuses to overwrite an existing config.
+        let again = try env.git("hforge", "init", "--forges", "github", "--org", "alice", in: repo)
+        #expect(again.code == 2)
+        #expect(again.stderr.contains("already exists"))
+    }
+
+    @Test func configShowsWhereEveryValueComesFrom() throws {
+        let env = try TestEnvironment("config")
+        try env.write("forges = [\"github\"]\nvisibility = \"public\"\n", to: "projects/.hyperforge/defaults.toml")
+        try env.write("org = \"alice\"\nforges = [\"github\", \"codeberg\"]\n", to: "projects/alice/.hyperforge/defaults.toml")
+        let repo = try env.makeRepository("projects/alice/tool1")
+        #expect(try env.git("hforge", "init", "--repo-name", "tool1", "--visibility", "private", in: repo).code == 0)
+        #expect(try env.gitOK("remote", in: repo) == "codeberg\ngithub\n")
+
+        let shown = try env.git("hforge", "config", in: repo)
+        #expect(shown.code == 0)
+        let lines = shown.stdout.split(separator: "\n").map(String.init)
+        let forges = try #require(lines.first { $0.hasPrefix("forges = ") })
+        #expect(forges.contains("[\"github\", \"codeberg\"]") && forges.contains("alice/.hyperforge/defaults.toml:2"))
+        let org = try #require(lines.first { $0.hasPrefix("org = ") })
+        #expect(org.contains("alice/.hyperforge/defaults.toml:1"))
+        let vis = try #require(lines.first { $0.hasPrefix("visibility = ") })
+        #expect(vis.contains("\"private\"") && vis.contains("tool1/.hyperforge/config.toml"))
+
+        let json = try env.git("hforge", "config", "--json", in: repo)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let values = try #require(doc?["values"] as? [[String: String]])
+        #expect(values.contains { $0["key"] == "org" && $0["value"] == "\"alice\"" })
+    }
+
+    @Test func customForgesFromDefaults() throws {
+        let env = try TestEnvironment("custom")
+        try env.write("""
+        org = "team/platform"
+        forges = ["corp"]
+
+        [custom_forges.corp]
+        kind = "gitlab"
+        host = "git.corp.example"
+        ssh_port = 2222
+        """, to: "work/.hyperforge/defaults.toml")
+        let repo = try env.makeRepository("work/svc")
+        let r = try env.git("hforge", "init", in: repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(try env.gitOK("remote", "get-url", "corp", in: repo) == "ssh://git@git.corp.example:2222/team/platform/svc.git\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.https://git.corp.example.helper", in: repo) == "hforge\n")
+    }
+
+    @Test func importFromGitBuildsConfigFromRemotes() throws {
+        let env = try TestEnvironment("import")
+        try env.write("key", to: "home/.ssh/alice")
+        let repo = try env.makeRepository("tool")
+        try env.gitOK("remote", "add", "origin", "git@github.com:alice/tool.git", in: repo)
+        try env.gitOK("remote", "add", "codeberg", "https://codeberg.org/alice/tool.git", in: repo)
+        try env.gitOK("remote", "add", "upstream", "https://example.com/someone/tool.git", in: repo)
+        try env.gitOK("config", "core.sshCommand", "ssh -i ~/.ssh/alice", in: repo)
+
+        let r = try env.git("hforge", "init", "--import-from-git", in: repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stderr.contains("not imported: remote 'upstream'"))
+        #expect(r.stderr.contains("example.com is not a known forge"))
+        #expect(r.stdout.contains("rename remote origin -> github"))
+        let toml = try String(contentsOfFile: repo + "/.hyperforge/config.toml", encoding: .utf8)
+        #expect(toml.contains("forges = [\"github\", \"codeberg\"]"))
+        #expect(toml.contains("org = \"alice\""))
+        #expect(toml.contains("repo_name = \"tool\""))
+        #expect(toml.contains("github = \"~/.ssh/alice\""))
+        let remotes = try env.gitOK("remote", in: repo)
+        #expect(remotes.split(separator: "\n").sorted() == ["codeberg", "github", "upstream"])
+        // Mixed protocols: ssh is kept, so codeberg's https URL is rewritten.
+        #expect(try env.gitOK("remote", "get-url", "codeberg", in: repo) == "git@codeberg.org:alice/tool.git\n")
+        #expect(try env.gitOK("config", "core.sshCommand", in: repo) == "git-hforge ssh\n")
+    }
+
+    @Test func syncReconcilesAndNeedsForceToRemove() throws {
+        let env = try TestEnvironment("sync")
+        try env.write("k", to: "home/.ssh/k")
+        let repo = try env.makeRepository("tool")
+        try env.write("forges = [\"github\", \"codeberg\"]\norg = \"alice\"\n\n[ssh]\ngithub = \"~/.ssh/k\"\n", to: "tool/.hyperforge/config.toml")
+        try env.gitOK("remote", "add", "github", "git@github.com:someone-else/tool.git", in: repo)
+        try env.gitOK("remote", "add", "gitlab", "git@gitlab.com:alice/tool.git", in: repo)
+
+        let status = try env.git("hforge", "status", "--exit-code", in: repo)
+        #expect(status.code == 5)
+        #expect(status.stdout.contains("wrong-url"))
+        #expect(status.stdout.contains("wrong-key"))
+        #expect(status.stdout.contains("missing"))
+        #expect(status.stdout.contains("extra"))
+
+        let r = try env.git("hforge", "sync", in: repo)
+        #expect(r.code == 2, "\(r)")
+        #expect(r.stdout.contains("add remote codeberg"))
+        #expect(r.stdout.contains("set URL of remote github"))
+        #expect(r.stderr.contains("remote 'gitlab'"))
+        #expect(r.stderr.contains("--force"))
+        #expect(try env.gitOK("remote", "get-url", "github", in: repo) == "git@github.com:alice/tool.git\n")
+        #expect(try env.gitOK("remote", "get-url", "gitlab", in: repo) == "git@gitlab.com:alice/tool.git\n")
+        #expect(try env.gitOK("config", "hforge.github.identityFile", in: repo) == "~/.ssh/k\n")
+
+        let forced = try env.git("hforge", "sync", "--force", in: repo)
+        #expect(forced.code == 0, "\(forced)")
+        #expect(forced.stdout.contains("remove remote gitlab"))
+        #expect(try env.gitOK("remote", in: repo) == "codeberg\ngithub\n")
+        #expect(try env.git("hforge", "status", "--exit-code", in: repo).code == 0)
+    }
+
+    @Test func statusCountsAheadAndBehindTheLastFetchedBranch() throws {
+        let env = try TestEnvironment("status")
+        let repo = try env.makeRepository("tool")
+        try env.write("forges = [\"github\", \"codeberg\"]\norg = \"alice\"\n", to: "tool/.hyperforge/config.toml")
+        #expect(try env.git("hforge", "sync", in: repo).code == 0)
+        let first = try env.gitOK("rev-parse", "HEAD", in: repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        try env.gitOK("commit", "-q", "--allow-empty", "-m", "two", in: repo)
+        try env.gitOK("commit", "-q", "--allow-empty", "-m", "three", in: repo)
+        // What a fetch from github would have left: github is two commits behind.
+        try env.gitOK("update-ref", "refs/remotes/github/main", first, in: repo)
+
+        let text = try env.git("hforge", "status", in: repo)
+        #expect(text.stdout.contains("ahead 2, behind 0"), "\(text)")
+        #expect(text.stdout.contains("not fetched"))
+
+        let json = try env.git("hforge", "status", "--json", in: repo)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let forges = try #require(doc["forges"] as? [[String: Any]])
+        #expect(forges.count == 2)
+        #expect(forges[0]["forge"] as? String == "github")
+        #expect(forges[0]["ahead"] as? Int == 2)
+        #expect(forges[0]["behind"] as? Int == 0)
+        #expect(forges[0]["trackingRef"] as? String == "refs/remotes/github/main")
+        #expect(forges[1]["ahead"] == nil)
+        #expect(doc["branch"] as? String == "main")
+        #expect(doc["inSync"] as? Bool == true)
+    }
+
+    @Test func gitDashCAndPathChooseTheRepository() throws {
+        let env = try TestEnvironment("dashc")
+        let repo = try env.makeRepository("tool")
+        try env.write("forges = [\"github\"]\norg = \"alice\"\n", to: "tool/.hyperforge/config.toml")
+        #expect(try env.run("git", ["-C", repo, "hforge", "sync"], in: env.root).code == 0)
+        try FileManager.default.createDirectory(atPath: repo + "/sub/dir", withIntermediateDirectories: true)
+        let fromSub = try env.git("hforge", "status", in: repo + "/sub/dir")
+        #expect(fromSub.code == 0 && fromSub.stdout.contains("in-sync"))
+        let viaPath = try env.run("git", ["hforge", "status", "--path", repo], in: env.root)
+        #expect(viaPath.code == 0 && viaPath.stdout.contains("in-sync"))
+    }
+
+    @Test func everyExecutableAnswersHelpAndVersion() throws {
+        let env = try TestEnvironment("help")
+        for tool in ["git-hforge", "git-realm", "git-scope", "git-credential-hforge"] {
+            let v = try env.run(tool, ["--version"])
+            #expect(v.code == 0 && v.stdout == "0.1.0\n", "\(tool): \(v)")
+            let h = try env.run(tool, ["--help"])
+            #expect(h.code == 0 && h.stdout.contains("USAGE"), "\(tool): \(h)")
+        }
+        let help = try env.run("git-hforge", ["--help"])
+        for command in ["init", "sync", "status", "push", "config"] { #expect(help.stdout.contains(command)) }
+    }
+}

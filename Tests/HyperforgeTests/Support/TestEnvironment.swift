@@ -1,0 +1,131 @@
+import Foundation
+import HyperforgeCore
+import Testing
+
+/// An isolated world for one test: a temporary directory holding HOME, the
+/// XDG directories and a global git config, with the built executables first
+/// on PATH. Nothing a test does touches the real user's files.
+final class TestEnvironment: @unchecked Sendable {
+    let root: String
+    let home: String
+    var environment: [String: String]
+
+    init(_ name: String = "t") throws {
+        let base = FileManager.default.temporaryDirectory.path
+        root = base + "/hforge-\(name)-\(UUID().uuidString.prefix(8))"
+        home = root + "/home"
+        for dir in [home, home + "/.config", home + "/.local/share", home + "/.local/state", home + "/.ssh"] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        let globalConfig = home + "/.gitconfig-test"
+        try """
+        [user]
+        \tname = Test User
+        \temail = test@example.com
+        [init]
+        \tdefaultBranch = main
+        [advice]
+        \tdetachedHead = false
+
+        """.write(toFile: globalConfig, atomically: true, encoding: .utf8)
+        var env: [String: String] = [:]
+        let keep = ["PATH", "LANG", "LC_ALL", "TERM", "USER", "LOGNAME", "TMPDIR"]
+        for key in keep { if let v = ProcessInfo.processInfo.environment[key] { env[key] = v } }
+        env["HOME"] = home
+        env["XDG_CONFIG_HOME"] = home + "/.config"
+        env["XDG_DATA_HOME"] = home + "/.local/share"
+        env["XDG_STATE_HOME"] = home + "/.local/state"
+        env["XDG_RUNTIME_DIR"] = root + "/run"
+        env["GIT_CONFIG_GLOBAL"] = globalConfig
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        env["GIT_TERMINAL_PROMPT"] = "0"
+        env["NO_COLOR"] = "1"
+        env["PATH"] = TestEnvironment.productsDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        environment = env
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    /// Where `swift build` put the executables under test.
+    static let productsDirectory: String = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path,
+            Bundle.main.bundleURL.deletingLastPathComponent().path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().path + "/.build/debug",
+        ]
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c + "/git-hforge") { return c }
+        return candidates.last!
+    }()
+
+    struct Result: CustomStringConvertible {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+        var description: String { "exit \(code)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    }
+
+    /// Runs a program with this environment.
+    @discardableResult
+    func run(_ program: String, _ arguments: [String], in directory: String? = nil, input: String? = nil,
+             extraEnvironment: [String: String] = [:]) throws -> Result {
+        let out = try Spawn.run([program] + arguments, environment: environment.merging(extraEnvironment) { $1 },
+                                directory: directory ?? root, input: input.map { Data($0.utf8) })
+        return Result(code: out.code, stdout: String(decoding: out.stdout, as: UTF8.self),
+                      stderr: String(decoding: out.stderr, as: UTF8.self))
+    }
+
+    /// Runs `git ARGS` (so `git hforge ...` goes through the real git).
+    @discardableResult
+    func git(_ arguments: String..., in directory: String) throws -> Result {
+        try run("git", arguments, in: directory)
+    }
+
+    /// Runs git and fails the test when it fails.
+    @discardableResult
+    func gitOK(_ arguments: String..., in directory: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+        let r = try run("git", arguments, in: directory)
+        #expect(r.code == 0, "git \(arguments.joined(separator: " ")) failed: \(r)", sourceLocation: sourceLocation)
+        return r.stdout
+    }
+
+    /// A new repository with one commit, at `root/relativePath`.
+    func makeRepository(_ relativePath: String, commit: Bool = true) throws -> String {
+        let path = root + "/" + relativePath
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try gitOK("init", "-q", in: path)
+        if commit {
+            try "hello\n".write(toFile: path + "/README", atomically: true, encoding: .utf8)
+            try gitOK("add", "README", in: path)
+            try gitOK("commit", "-q", "-m", "first", in: path)
+        }
+        return path
+    }
+
+    func write(_ text: String, to relativePath: String) throws {
+        let path = relativePath.hasPrefix("/") ? relativePath : root + "/" + relativePath
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A context for running core operations in-process.
+    func context(in directory: String) -> Context {
+        Context(environment: environment, workingDirectory: directory, output: .capturing())
+    }
+
+    /// Every file under `path` (recursively, `.git` included) and its bytes,
+    /// to prove that a dry run changed nothing.
+    static func snapshot(_ path: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: path) else { return result }
+        while let rel = e.nextObject() as? String {
+            let full = path + "/" + rel
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: full, isDirectory: &isDir) {
+                if isDir.boolValue { result[rel + "/"] = Data() } else { result[rel] = try Data(contentsOf: URL(fileURLWithPath: full)) }
+            }
+        }
+        return result
+    }
+}
