@@ -34,6 +34,17 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
 
+        // libgit2 is loaded at run time by CGit2Loader (dlopen), only by the
+        // commands that open a repository. Linking it would cost every start
+        // of every executable several milliseconds: libgit2 pulls in krb5,
+        // OpenSSL and mbedTLS, and linking it (which pkg-config's flags do)
+        // slows all dynamic symbol resolution. CGit2 above is what the tests
+        // link, to check that the loaded library is the one the headers say.
+        .target(
+            name: "CGit2Loader",
+            cSettings: [.unsafeFlags(["-I/opt/homebrew/include", "-I/usr/local/include"], .when(platforms: [.macOS]))]
+        ),
+
         // Core: context, errors, output, config, forges. No system libraries.
         .target(
             name: "HyperforgeCore",
@@ -43,7 +54,7 @@ let package = Package(
         // Core: the libgit2 layer.
         .target(
             name: "HyperforgeGit",
-            dependencies: ["CGit2", "HyperforgeCore"],
+            dependencies: ["CGit2Loader", "HyperforgeCore"],
             swiftSettings: strict
         ),
         // Core: what `git hforge` does (init, sync, status, push, config, ssh).
@@ -93,7 +104,7 @@ let package = Package(
 
         .testTarget(
             name: "HyperforgeTests",
-            dependencies: ["HyperforgeCore", "HyperforgeGit", "HyperforgeHforge", "CSQLite", "CCurl"],
+            dependencies: ["HyperforgeCore", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
             swiftSettings: strict
         ),
     ]

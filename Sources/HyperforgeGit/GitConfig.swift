@@ -1,4 +1,5 @@
-import CGit2
+
+import CGit2Loader
 import Foundation
 import HyperforgeCore
 
@@ -18,7 +19,7 @@ public final class GitConfig {
     }
 
     init(pointer: OpaquePointer) { self.pointer = pointer }
-    deinit { git_config_free(pointer) }
+    deinit { G.git_config_free(pointer) }
 
     /// The configuration git uses in the repository at `gitDirectory`, built
     /// from the files git would read given `environment` (git's own rules:
@@ -27,12 +28,12 @@ public final class GitConfig {
     /// `GIT_CONFIG_*` variables, and reads the process environment only.
     static func forRepository(_ repo: OpaquePointer?, gitDirectory: String, environment env: [String: String]) throws(GitError) -> GitConfig {
         var raw: OpaquePointer?
-        try check(git_config_new(&raw), "creating a configuration")
+        try check(G.git_config_new(&raw), "creating a configuration")
         let config = GitConfig(pointer: raw!)
         let paths = Paths(environment: env)
         func add(_ path: String, _ level: Level, always: Bool = false) throws(GitError) {
             guard always || FileManager.default.fileExists(atPath: path) else { return }
-            try check(git_config_add_file_ondisk(config.pointer, path, level.raw, repo, 0), "reading \(path)")
+            try check(G.git_config_add_file_ondisk(config.pointer, path, level.raw, repo, 0), "reading \(path)")
         }
         if !isTruthy(env["GIT_CONFIG_NOSYSTEM"]) {
             try add(env["GIT_CONFIG_SYSTEM"] ?? "/etc/gitconfig", .system)
@@ -55,15 +56,15 @@ public final class GitConfig {
     /// This configuration narrowed to one level, for writing there.
     public func level(_ level: Level) throws(GitError) -> GitConfig {
         var raw: OpaquePointer?
-        try check(git_config_open_level(&raw, pointer, level.raw), "opening the \(level) configuration")
+        try check(G.git_config_open_level(&raw, pointer, level.raw), "opening the \(level) configuration")
         return GitConfig(pointer: raw!)
     }
 
     /// The value git would use for `name`, or nil.
     public func string(_ name: String) throws(GitError) -> String? {
         var buf = git_buf()
-        let code = git_config_get_string_buf(&buf, pointer, name)
-        defer { git_buf_dispose(&buf) }
+        let code = G.git_config_get_string_buf(&buf, pointer, name)
+        defer { G.git_buf_dispose(&buf) }
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try check(code, "reading \(name)")
         return buf.ptr.map { String(cString: $0) } ?? ""
@@ -84,12 +85,12 @@ public final class GitConfig {
     /// Every entry whose normalised name matches `regex` (POSIX ERE).
     public func entries(matching regex: String) throws(GitError) -> [Entry] {
         var iterator: OpaquePointer?
-        try check(git_config_iterator_glob_new(&iterator, pointer, regex), "listing configuration \(regex)")
-        defer { git_config_iterator_free(iterator) }
+        try check(G.git_config_iterator_glob_new(&iterator, pointer, regex), "listing configuration \(regex)")
+        defer { G.git_config_iterator_free(iterator) }
         var result: [Entry] = []
         var entry: UnsafeMutablePointer<git_config_entry>?
         while true {
-            let code = git_config_next(&entry, iterator)
+            let code = G.git_config_next(&entry, iterator)
             if code == GIT_ITEROVER.rawValue { break }
             try check(code, "listing configuration \(regex)")
             guard let e = entry?.pointee else { continue }
@@ -100,25 +101,25 @@ public final class GitConfig {
     }
 
     public func set(_ name: String, _ value: String) throws(GitError) {
-        try check(git_config_set_string(pointer, name, value), "setting \(name)")
+        try check(G.git_config_set_string(pointer, name, value), "setting \(name)")
     }
 
     /// Adds one more value to a multi-valued key.
     public func add(_ name: String, _ value: String) throws(GitError) {
         // A pattern that matches no existing value makes libgit2 append.
-        try check(git_config_set_multivar(pointer, name, "^$a", value), "adding \(name)")
+        try check(G.git_config_set_multivar(pointer, name, "^$a", value), "adding \(name)")
     }
 
     /// Removes `name` (every value of it). Missing keys are not an error.
     public func remove(_ name: String) throws(GitError) {
-        let code = git_config_delete_multivar(pointer, name, ".*")
+        let code = G.git_config_delete_multivar(pointer, name, ".*")
         if code == GIT_ENOTFOUND.rawValue { return }
         try check(code, "removing \(name)")
     }
 
     /// Removes the values of `name` equal to `value`.
     public func remove(_ name: String, value: String) throws(GitError) {
-        let code = git_config_delete_multivar(pointer, name, "^" + GitConfig.escapeRegex(value) + "$")
+        let code = G.git_config_delete_multivar(pointer, name, "^" + GitConfig.escapeRegex(value) + "$")
         if code == GIT_ENOTFOUND.rawValue { return }
         try check(code, "removing \(name)")
     }

@@ -1,22 +1,50 @@
-import CGit2
+
+import CGit2Loader
 import HyperforgeCore
 
-/// libgit2, initialised once per process on first use and never shut down
-/// (the process exit releases it). Initialisation costs several milliseconds
-/// (libgit2 loads its TLS trust store), so nothing calls this on a path that
-/// does not touch a repository.
+/// libgit2, loaded (dlopen) and initialised once per process on first use,
+/// never shut down (the process exit releases it). Loading and initialising
+/// cost several milliseconds (libgit2 pulls in krb5, OpenSSL and mbedTLS and
+/// parses the system's TLS trust store), so only commands that open a
+/// repository pay for it.
 enum LibGit2 {
-    private static let initialised: Bool = {
-        git_libgit2_init()
-        return true
+    private static let loaded: Result<hf_git2_api, LibGit2UnavailableError> = {
+        var message = [CChar](repeating: 0, count: 512)
+        guard let api = hf_git2_load(&message, message.count)?.pointee else {
+            let text = String(decoding: message.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return .failure(LibGit2UnavailableError(reason: text))
+        }
+        _ = api.git_libgit2_init()
+        return .success(api)
     }()
 
-    static func ensureInitialised() {
-        _ = initialised
+    /// Loads and initialises libgit2, or says why it cannot be.
+    static func ensureInitialised() throws(LibGit2UnavailableError) {
+        _ = try loaded.get()
+    }
+
+    /// The loaded functions. Only valid after `ensureInitialised()` succeeded,
+    /// which every `Repository` guarantees.
+    static var api: hf_git2_api {
+        switch loaded {
+        case .success(let api): return api
+        case .failure(let e): fatalError("libgit2 used before it was loaded: \(e)")
+        }
     }
 }
 
-/// An error reported by libgit2, converted from `git_error_last()`.
+/// The libgit2 functions, for this module's wrappers.
+var G: hf_git2_api { LibGit2.api }
+
+/// libgit2 is not installed (or not the version this was built against).
+public struct LibGit2UnavailableError: HyperforgeError {
+    public let reason: String
+    public var exitStatus: ExitStatus { .environment }
+    public var description: String { reason }
+    public var hint: String? { "install libgit2 (Debian: apt-get install libgit2-1.5; ./install.sh installs what is missing)" }
+}
+
+/// An error reported by libgit2, converted from `G.git_error_last()`.
 public struct GitError: HyperforgeError, Equatable {
     /// libgit2's return code (`GIT_ENOTFOUND`, `GIT_EEXISTS`, ...).
     public let code: Int32
@@ -37,7 +65,7 @@ public struct GitError: HyperforgeError, Equatable {
     init(code: Int32, operation: String) {
         self.code = code
         self.operation = operation
-        if let last = git_error_last() {
+        if let last = G.git_error_last() {
             errorClass = last.pointee.klass
             message = last.pointee.message.map { String(cString: $0) } ?? "unknown libgit2 error"
         } else {

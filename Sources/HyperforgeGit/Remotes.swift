@@ -1,4 +1,5 @@
-import CGit2
+
+import CGit2Loader
 import HyperforgeCore
 
 /// A configured git remote.
@@ -18,8 +19,8 @@ extension Repository {
     /// The remotes configured here, in the order git lists them.
     public func remotes() throws(GitError) -> [Remote] {
         var list = git_strarray()
-        try check(git_remote_list(&list, pointer), "listing remotes")
-        defer { git_strarray_dispose(&list) }
+        try check(G.git_remote_list(&list, pointer), "listing remotes")
+        defer { G.git_strarray_dispose(&list) }
         var result: [Remote] = []
         for i in 0..<list.count {
             guard let cname = list.strings[i] else { continue }
@@ -38,13 +39,13 @@ extension Repository {
     /// `git remote add NAME URL`: the URL and the default fetch refspec.
     public func addRemote(_ name: String, url: String) throws(GitError) {
         var remote: OpaquePointer?
-        try check(git_remote_create(&remote, pointer, name, url), "adding remote \(name)")
-        git_remote_free(remote)
+        try check(G.git_remote_create(&remote, pointer, name, url), "adding remote \(name)")
+        G.git_remote_free(remote)
     }
 
     /// `git remote set-url NAME URL`.
     public func setRemoteURL(_ name: String, url: String) throws(GitError) {
-        try check(git_remote_set_url(pointer, name, url), "setting the URL of remote \(name)")
+        try check(G.git_remote_set_url(pointer, name, url), "setting the URL of remote \(name)")
     }
 
     /// Removes a remote's push URL so pushes go to its URL.
@@ -55,13 +56,13 @@ extension Repository {
     /// `git remote remove NAME`: its configuration, its remote-tracking refs
     /// and the branches' upstream settings that used it.
     public func removeRemote(_ name: String) throws(GitError) {
-        try check(git_remote_delete(pointer, name), "removing remote \(name)")
+        try check(G.git_remote_delete(pointer, name), "removing remote \(name)")
     }
 
     /// `git remote rename OLD NEW`.
     public func renameRemote(_ old: String, to new: String) throws(GitError) {
         var problems = git_strarray()
-        try check(git_remote_rename(&problems, pointer, old, new), "renaming remote \(old) to \(new)")
-        git_strarray_dispose(&problems)
+        try check(G.git_remote_rename(&problems, pointer, old, new), "renaming remote \(old) to \(new)")
+        G.git_strarray_dispose(&problems)
     }
 }

@@ -1,4 +1,5 @@
-import CGit2
+
+import CGit2Loader
 import HyperforgeCore
 
 /// The repository could not be found where the user pointed.
@@ -26,31 +27,31 @@ public final class Repository {
 
     private init(pointer: OpaquePointer, environment: [String: String]) throws(GitError) {
         self.pointer = pointer
-        gitDirectory = Repository.trimSlash(String(cString: git_repository_path(pointer)))
-        workingDirectory = git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }
+        gitDirectory = Repository.trimSlash(String(cString: G.git_repository_path(pointer)!))
+        workingDirectory = G.git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }
         config = try GitConfig.forRepository(pointer, gitDirectory: gitDirectory, environment: environment)
-        try check(git_repository_set_config(pointer, config.pointer), "using the configuration of \(gitDirectory)")
+        try check(G.git_repository_set_config(pointer, config.pointer), "using the configuration of \(gitDirectory)")
     }
 
-    deinit { git_repository_free(pointer) }
+    deinit { G.git_repository_free(pointer) }
 
     /// Finds the repository containing `path`, the way git does: `GIT_DIR`
     /// (and `GIT_WORK_TREE`) from `environment` win, otherwise the nearest
     /// enclosing repository, stopping at `GIT_CEILING_DIRECTORIES`.
     public static func discover(from path: String, environment: [String: String]) throws -> Repository {
-        LibGit2.ensureInitialised()
+        try LibGit2.ensureInitialised()
         var raw: OpaquePointer?
         if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
             let dir = gitDir.hasPrefix("/") ? gitDir : FilePaths.join(path, gitDir)
-            let code = git_repository_open_ext(&raw, dir, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+            let code = G.git_repository_open_ext(&raw, dir, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
             if code == GIT_ENOTFOUND.rawValue { throw NotARepositoryError(path: dir) }
             try check(code, "opening \(dir)")
             if let wt = environment["GIT_WORK_TREE"], !wt.isEmpty, let r = raw {
-                try check(git_repository_set_workdir(r, wt.hasPrefix("/") ? wt : FilePaths.join(path, wt), 0), "using work tree \(wt)")
+                try check(G.git_repository_set_workdir(r, wt.hasPrefix("/") ? wt : FilePaths.join(path, wt), 0), "using work tree \(wt)")
             }
         } else {
             let ceilings = environment["GIT_CEILING_DIRECTORIES"]
-            let code = git_repository_open_ext(&raw, path, 0, ceilings)
+            let code = G.git_repository_open_ext(&raw, path, 0, ceilings)
             if code == GIT_ENOTFOUND.rawValue { throw NotARepositoryError(path: path) }
             try check(code, "opening the repository at \(path)")
         }
@@ -58,7 +59,7 @@ public final class Repository {
         do {
             return try Repository(pointer: raw, environment: environment)
         } catch {
-            git_repository_free(raw)
+            G.git_repository_free(raw)
             throw error
         }
     }
@@ -79,23 +80,23 @@ public final class Repository {
 
     public func head() throws(GitError) -> Head {
         var ref: OpaquePointer?
-        let code = git_reference_lookup(&ref, pointer, "HEAD")
+        let code = G.git_reference_lookup(&ref, pointer, "HEAD")
         try check(code, "reading HEAD")
-        defer { git_reference_free(ref) }
-        if git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC {
-            let target = String(cString: git_reference_symbolic_target(ref))
+        defer { G.git_reference_free(ref) }
+        if G.git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC {
+            let target = String(cString: G.git_reference_symbolic_target(ref)!)
             let name = target.hasPrefix("refs/heads/") ? String(target.dropFirst("refs/heads/".count)) : target
             var oid = git_oid()
-            return git_reference_name_to_id(&oid, pointer, target) == 0 ? .branch(name) : .unborn(name)
+            return G.git_reference_name_to_id(&oid, pointer, target) == 0 ? .branch(name) : .unborn(name)
         }
-        guard let oid = git_reference_target(ref) else { return .detached("") }
+        guard let oid = G.git_reference_target(ref) else { return .detached("") }
         return .detached(Repository.hex(oid))
     }
 
     /// The object id a reference resolves to, or nil when there is no such ref.
     public func resolve(_ refName: String) throws(GitError) -> String? {
         var oid = git_oid()
-        let code = git_reference_name_to_id(&oid, pointer, refName)
+        let code = G.git_reference_name_to_id(&oid, pointer, refName)
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
         try check(code, "resolving \(refName)")
         return Repository.hex(&oid)
@@ -104,21 +105,21 @@ public final class Repository {
     /// Commits on `local` not on `upstream`, and the other way round.
     public func aheadBehind(local: String, upstream: String) throws(GitError) -> (ahead: Int, behind: Int) {
         var a = git_oid(), b = git_oid()
-        try check(git_oid_fromstr(&a, local), "parsing \(local)")
-        try check(git_oid_fromstr(&b, upstream), "parsing \(upstream)")
+        try check(G.git_oid_fromstr(&a, local), "parsing \(local)")
+        try check(G.git_oid_fromstr(&b, upstream), "parsing \(upstream)")
         var ahead = 0, behind = 0
-        try check(git_graph_ahead_behind(&ahead, &behind, pointer, &a, &b), "counting commits between \(local) and \(upstream)")
+        try check(G.git_graph_ahead_behind(&ahead, &behind, pointer, &a, &b), "counting commits between \(local) and \(upstream)")
         return (ahead, behind)
     }
 
     /// All reference names under `prefix` (e.g. `refs/remotes/github/`).
     public func references(under prefix: String) throws(GitError) -> [String] {
         var iterator: OpaquePointer?
-        try check(git_reference_iterator_glob_new(&iterator, pointer, prefix + "*"), "listing \(prefix)")
-        defer { git_reference_iterator_free(iterator) }
+        try check(G.git_reference_iterator_glob_new(&iterator, pointer, prefix + "*"), "listing \(prefix)")
+        defer { G.git_reference_iterator_free(iterator) }
         var names: [String] = []
         var name: UnsafePointer<CChar>?
-        while git_reference_next_name(&name, iterator) == 0, let name {
+        while G.git_reference_next_name(&name, iterator) == 0, let name {
             names.append(String(cString: name))
         }
         return names
@@ -126,7 +127,7 @@ public final class Repository {
 
     static func hex(_ oid: UnsafePointer<git_oid>) -> String {
         var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
-        git_oid_tostr(&buffer, buffer.count, oid)
+        _ = G.git_oid_tostr(&buffer, buffer.count, oid)
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -3,6 +3,8 @@ import HyperforgeCore
 import HyperforgeGit
 import HyperforgeHforge
 import CSQLite
+import CGit2
+import CGit2Loader
 import CCurl
 import Testing
 
@@ -111,5 +113,18 @@ import Testing
         // git's OpenSSH detection (`-G`) gets the same key.
         let detect = try Hforge.sshCommand(arguments: ["-G", "git@github.com"], context: ctx)
         #expect(detect.contains(env.home + "/.ssh/a"))
+    }
+}
+
+@Suite struct LibGit2LoaderTests {
+    /// The library the loader opens at run time is the one pkg-config links
+    /// and the headers describe, and every function it needs resolves.
+    @Test func loadedLibraryMatchesHeaders() throws {
+        var major: Int32 = 0, minor: Int32 = 0, rev: Int32 = 0
+        #expect(CGit2.git_libgit2_version(&major, &minor, &rev) == 0)
+        #expect(major == LIBGIT2_VER_MAJOR && minor == LIBGIT2_VER_MINOR)
+        var message = [CChar](repeating: 0, count: 256)
+        let api = try #require(hf_git2_load(&message, message.count))
+        #expect(api.pointee.git_libgit2_init() > 0)
     }
 }

@@ -1,0 +1,62 @@
+#ifndef HF_CGIT2_LOADER_H
+#define HF_CGIT2_LOADER_H
+
+#include <stddef.h>
+#include <git2.h>
+#include <git2/sys/repository.h>
+
+/* The libgit2 functions hyperforge calls. Each becomes a field of
+ * `struct hf_git2_api` with exactly the function's type. */
+#define HF_GIT2_FUNCTIONS(X) \
+    X(git_buf_dispose) \
+    X(git_config_add_file_ondisk) \
+    X(git_config_delete_multivar) \
+    X(git_config_free) \
+    X(git_config_get_string_buf) \
+    X(git_config_iterator_free) \
+    X(git_config_iterator_glob_new) \
+    X(git_config_new) \
+    X(git_config_next) \
+    X(git_config_open_level) \
+    X(git_config_set_multivar) \
+    X(git_config_set_string) \
+    X(git_error_last) \
+    X(git_graph_ahead_behind) \
+    X(git_libgit2_init) \
+    X(git_oid_fromstr) \
+    X(git_oid_tostr) \
+    X(git_reference_free) \
+    X(git_reference_iterator_free) \
+    X(git_reference_iterator_glob_new) \
+    X(git_reference_lookup) \
+    X(git_reference_name_to_id) \
+    X(git_reference_next_name) \
+    X(git_reference_symbolic_target) \
+    X(git_reference_target) \
+    X(git_reference_type) \
+    X(git_remote_create) \
+    X(git_remote_delete) \
+    X(git_remote_free) \
+    X(git_remote_list) \
+    X(git_remote_rename) \
+    X(git_remote_set_url) \
+    X(git_repository_free) \
+    X(git_repository_open_ext) \
+    X(git_repository_path) \
+    X(git_repository_set_config) \
+    X(git_repository_set_workdir) \
+    X(git_repository_workdir) \
+    X(git_strarray_dispose) \
+
+struct hf_git2_api {
+#define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;
+    HF_GIT2_FUNCTIONS(HF_GIT2_FIELD)
+#undef HF_GIT2_FIELD
+};
+
+/* Loads libgit2 (dlopen, RTLD_LOCAL) and resolves every function above.
+ * Returns the table, or NULL with a message in `error`. Not thread-safe:
+ * call it once (Swift's lazy `static let` does). */
+const struct hf_git2_api *_Nullable hf_git2_load(char *_Nonnull error, size_t error_size);
+
+#endif

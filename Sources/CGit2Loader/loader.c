@@ -1,0 +1,38 @@
+#include "CGit2Loader.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+
+const struct hf_git2_api *hf_git2_load(char *error, size_t error_size)
+{
+    static struct hf_git2_api table;
+    struct hf_git2_api *api = &table;
+    static const char *const names[] = {
+        "libgit2.so." LIBGIT2_SOVERSION,
+        "libgit2.so",
+        "libgit2." LIBGIT2_SOVERSION ".dylib",
+        "libgit2.dylib",
+    };
+    void *handle = NULL;
+    const char *reason = "not found";
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && handle == NULL; i++) {
+        handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (handle == NULL && i == 0) {
+            const char *e = dlerror();
+            if (e != NULL) reason = e;
+        }
+    }
+    if (handle == NULL) {
+        snprintf(error, error_size, "cannot load libgit2 " LIBGIT2_VERSION ": %s", reason);
+        return NULL;
+    }
+#define HF_GIT2_RESOLVE(name)                                                   \
+    api->name = (__typeof__(name) *)dlsym(handle, #name);                       \
+    if (api->name == NULL) {                                                    \
+        snprintf(error, error_size, "the loaded libgit2 has no %s", #name);     \
+        return NULL;                                                              \
+    }
+    HF_GIT2_FUNCTIONS(HF_GIT2_RESOLVE)
+#undef HF_GIT2_RESOLVE
+    return api;
+}
