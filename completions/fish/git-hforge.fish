@@ -1,0 +1,129 @@
+function __git-hforge_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __git-hforge_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __git-hforge_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __git-hforge_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __git-hforge_parse_tokens -S
+    set -l unparsed_tokens (__git-hforge_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'git-hforge'
+        __git-hforge_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'init'
+            __git-hforge_parse_subcommand 0 'path=' 'forges=' 'org=' 'repo-name=' 'visibility=' 'protocol=' 'ssh=+' 'import-from-git' 'dry-run' 'force' 'version' 'h/help'
+        case 'sync'
+            __git-hforge_parse_subcommand 0 'path=' 'dry-run' 'force' 'version' 'h/help'
+        case 'status'
+            __git-hforge_parse_subcommand 0 'path=' 'json' 'exit-code' 'version' 'h/help'
+        case 'push'
+            __git-hforge_parse_subcommand 0 'path=' 'tags' 'dry-run' 'version' 'h/help'
+        case 'config'
+            __git-hforge_parse_subcommand 0 'path=' 'json' 'version' 'h/help'
+        case 'help'
+            __git-hforge_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __git-hforge_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __git-hforge_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __git-hforge_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __git-hforge_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__git-hforge_tokens -p)
+    if test -z "$(__git-hforge_tokens -t)"
+        set -l index (count (__git-hforge_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'git-hforge' -f
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge" version' -l 'version' -d 'Show the version.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'init' -d 'Write .hyperforge/config.toml and set git up to match it.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'sync' -d 'Make git match .hyperforge/config.toml.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'status' -d 'Compare git with the config, remote by remote.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'push' -d 'Push the current branch to every forge, in config order.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'config' -d 'Show the effective config and where each value comes from.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" forges' -l 'forges' -d 'Forges to use, in push order (github, codeberg, gitlab or a custom forge).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" org' -l 'org' -d 'The owner (user, org or GitLab group/subgroup) on every forge.' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" repo-name' -l 'repo-name' -d 'The repository\'s name on the forges (default: the directory name).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" visibility' -l 'visibility' -d 'public, private or internal.' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" protocol' -l 'protocol' -d 'ssh or https remote URLs.' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init"' -l 'ssh' -d 'The ssh private key of a forge; repeat for each forge.' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" import-from-git' -l 'import-from-git' -d 'Build the config from the remotes the repository already has.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" dry-run' -l 'dry-run' -d 'Print the plan and change nothing.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" force' -l 'force' -d 'Replace an existing config and repoint remotes that point elsewhere.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" version' -l 'version' -d 'Show the version.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" dry-run' -l 'dry-run' -d 'Print the plan and change nothing.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" force' -l 'force' -d 'Also remove remotes that are not in the config.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" version' -l 'version' -d 'Show the version.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" json' -l 'json' -d 'Print the report as JSON.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" exit-code' -l 'exit-code' -d 'Exit with status 5 when git differs from the config.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" version' -l 'version' -d 'Show the version.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" tags' -l 'tags' -d 'Push all tags as well.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" dry-run' -l 'dry-run' -d 'Print what would be pushed where, and contact nothing.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" version' -l 'version' -d 'Show the version.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" json' -l 'json' -d 'Print as JSON.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" version' -l 'version' -d 'Show the version.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge help" version' -l 'version' -d 'Show the version.'

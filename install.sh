@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs hyperforge (git-hforge, git-realm, git-scope, git-credential-hforge)
+# on a Debian machine: the system packages it needs (when run as root; else it
+# prints the exact apt-get line), a release build, and the executables, man
+# pages and shell completions under PREFIX (default ~/.local).
+#
+#   ./install.sh [--prefix DIR]
+set -euo pipefail
+
+prefix="${PREFIX:-$HOME/.local}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) prefix="${2:?--prefix needs a directory}"; shift 2 ;;
+        --prefix=*) prefix="${1#--prefix=}"; shift ;;
+        -h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        *) echo "install.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
+    esac
+done
+cd "$(dirname "$0")"
+
+# System packages: libraries to build against and load, git and ssh to run.
+packages=(git openssh-client pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "installing ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "install.sh: missing system packages; run:" >&2
+        echo "  sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        export PATH="/opt/swift/usr/bin:$PATH"
+    else
+        echo "install.sh: no Swift toolchain on PATH (Swift 6.2 or later is needed: https://www.swift.org/install/)" >&2
+        exit 1
+    fi
+fi
+
+echo "building (release)..."
+swift build -c release --static-swift-stdlib 2>&1 | grep -vE "warning: the use of .mktemp|^/opt/swift/.*mktemp" || true
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+
+tools=(git-hforge git-realm git-scope git-credential-hforge)
+install -d "$prefix/bin" "$prefix/share/man/man1" \
+    "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
+    "$prefix/share/fish/vendor_completions.d"
+for tool in "${tools[@]}"; do
+    [ -x "$bin/$tool" ] || { echo "install.sh: build did not produce $tool" >&2; exit 1; }
+    install -m 0755 "$bin/$tool" "$prefix/bin/$tool"
+    install -m 0644 "completions/bash/$tool" "$prefix/share/bash-completion/completions/$tool"
+    install -m 0644 "completions/zsh/_$tool" "$prefix/share/zsh/site-functions/_$tool"
+    install -m 0644 "completions/fish/$tool.fish" "$prefix/share/fish/vendor_completions.d/$tool.fish"
+done
+install -m 0644 man/*.1 "$prefix/share/man/man1/"
+
+echo "installed ${tools[*]} into $prefix/bin"
+case ":$PATH:" in
+    *":$prefix/bin:"*) ;;
+    *) echo "add it to your PATH:  export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
