@@ -29,6 +29,10 @@ for i in 1 2 3; do git commit -q --allow-empty -m "commit $i"; done
 git hforge init --forges github,codeberg,gitlab --org alice --repo-name tool >/dev/null
 git update-ref refs/remotes/github/main HEAD~2    # github: last fetched two commits ago
 git update-ref refs/remotes/codeberg/main HEAD
+# status caches its report only for inputs older than its racy window (3 s,
+# git's rule for timestamps too coarse to see a second change): a user's
+# repository is in that state; a repository made a moment ago is not yet.
+sleep 4
 
 hyperfine -N --style none --warmup 20 --runs "$runs" --export-json "$work/results.json" \
     'git remote -v' 'git hforge status' \

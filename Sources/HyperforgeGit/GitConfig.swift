@@ -30,22 +30,29 @@ public final class GitConfig {
         var raw: OpaquePointer?
         try check(G.git_config_new(&raw), "creating a configuration")
         let config = GitConfig(pointer: raw!)
-        let paths = Paths(environment: env)
-        func add(_ path: String, _ level: Level, always: Bool = false) throws(GitError) {
-            guard always || FileManager.default.fileExists(atPath: path) else { return }
+        for (path, level) in files(gitDirectory: gitDirectory, environment: env)
+        where level == .local || FileManager.default.fileExists(atPath: path) {
             try check(G.git_config_add_file_ondisk(config.pointer, path, level.raw, repo, 0), "reading \(path)")
         }
+        return config
+    }
+
+    /// The files git reads its configuration from, lowest precedence first
+    /// (whether they exist or not).
+    public static func files(gitDirectory: String, environment env: [String: String]) -> [(path: String, level: Level)] {
+        let paths = Paths(environment: env)
+        var files: [(String, Level)] = []
         if !isTruthy(env["GIT_CONFIG_NOSYSTEM"]) {
-            try add(env["GIT_CONFIG_SYSTEM"] ?? "/etc/gitconfig", .system)
+            files.append((env["GIT_CONFIG_SYSTEM"] ?? "/etc/gitconfig", .system))
         }
         if let global = env["GIT_CONFIG_GLOBAL"] {
-            if !global.isEmpty && global != "/dev/null" { try add(global, .global) }
+            if !global.isEmpty && global != "/dev/null" { files.append((global, .global)) }
         } else {
-            try add(FilePaths.join(paths.configHome, "git/config"), .xdg)
-            try add(FilePaths.join(paths.home, ".gitconfig"), .global)
+            files.append((FilePaths.join(paths.configHome, "git/config"), .xdg))
+            files.append((FilePaths.join(paths.home, ".gitconfig"), .global))
         }
-        try add(FilePaths.join(gitDirectory, "config"), .local, always: true)
-        return config
+        files.append((FilePaths.join(gitDirectory, "config"), .local))
+        return files
     }
 
     static func isTruthy(_ value: String?) -> Bool {

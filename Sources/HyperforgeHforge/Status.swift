@@ -49,12 +49,27 @@ extension Hforge {
         public var inSync: Bool
     }
 
-    /// Compares git with the config, remote by remote.
+    /// Compares git with the config, remote by remote. Records every file it
+    /// reads (before reading it) so that `StatusCache` can answer the next run
+    /// while none of them changes.
     public static func statusReport(_ options: StatusOptions, context: Context) throws -> StatusReport {
+        var cache = StatusCache()
+        let located = StatusCache.locate(start: context.resolve(options.path ?? "."), context: context)
+        if let (root, gitDir) = located {
+            for path in ConfigLoader.candidateDefaultsPaths(repoRoot: root) { cache.record(path) }
+            cache.record(ConfigLoader.configPath(repoRoot: root))
+            for file in GitConfig.files(gitDirectory: gitDir, environment: context.environment) { cache.record(file.path) }
+            for name in ["HEAD", "packed-refs", "shallow", "info/grafts", "commondir"] { cache.record(FilePaths.join(gitDir, name)) }
+        } else {
+            cache.cacheable = false
+        }
         let (repo, root) = try openRepository(path: options.path, context: context)
+        if located?.root != root || located?.gitDir != repo.gitDirectory { cache.cacheable = false }
         let config = try loadConfig(root: root)
         let remotes = try repo.remotes()
         let gitConfig = repo.config
+        // Included files are not fingerprinted: such repositories are never cached.
+        if !(try gitConfig.entries(matching: #"^include\.|^includeif\."#)).isEmpty { cache.cacheable = false }
 
         let head = try repo.head()
         var branch: String?
@@ -64,6 +79,7 @@ extension Hforge {
         case .unborn(let b): headText = "branch \(b) (no commits yet)"
         case .detached(let oid): headText = "detached at \(oid.prefix(12))"
         }
+        if let branch { cache.record(FilePaths.join(repo.gitDirectory, "refs/heads/\(branch)")) }
         let local = branch.flatMap { try? repo.resolve("refs/heads/\($0)") }
 
         var warnings: [String] = []
@@ -92,6 +108,7 @@ extension Hforge {
                 }
                 if let branch, let local {
                     let ref = "refs/remotes/\(forge.name)/\(branch)"
+                    cache.record(FilePaths.join(repo.gitDirectory, ref))
                     if let theirs = try repo.resolve(ref) {
                         let counts = try repo.aheadBehind(local: local, upstream: theirs)
                         status.ahead = counts.ahead
@@ -108,14 +125,16 @@ extension Hforge {
         let names = Set(config.forges.map { $0.value.name })
         let extras = remotes.filter { !names.contains($0.name) }.map { ExtraRemote(remote: $0.name, url: $0.url) }
         let inSync = extras.isEmpty && forges.allSatisfy { $0.states == [.inSync] }
-        return StatusReport(repository: root, branch: branch, head: headText,
-                            configFiles: config.files + [ConfigLoader.configPath(repoRoot: root)].filter { !config.files.contains($0) },
-                            forges: forges, extraRemotes: extras, warnings: warnings, inSync: inSync)
+        let report = StatusReport(repository: root, branch: branch, head: headText,
+                                  configFiles: config.files + [ConfigLoader.configPath(repoRoot: root)].filter { !config.files.contains($0) },
+                                  forges: forges, extraRemotes: extras, warnings: warnings, inSync: inSync)
+        cache.store(report, gitDir: repo.gitDirectory, context: context)
+        return report
     }
 
     /// `git hforge status`: prints the report as text or JSON.
     public static func status(_ options: StatusOptions, context: Context) throws -> ExitStatus {
-        let report = try statusReport(options, context: context)
+        let report = try StatusCache.lookup(path: options.path, context: context) ?? statusReport(options, context: context)
         let out = context.output.stdout
         if options.json {
             out.line(try JSONOutput.encode(report))

@@ -104,11 +104,15 @@ public enum ConfigLoader {
     /// repository's parent (the repository's own directory is not included:
     /// defaults are for child repositories).
     public static func defaultsPaths(repoRoot: String) -> [String] {
+        candidateDefaultsPaths(repoRoot: repoRoot).filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Every place a `defaults.toml` for `repoRoot` could be, outermost first.
+    public static func candidateDefaultsPaths(repoRoot: String) -> [String] {
         var paths: [String] = []
         var dir = FilePaths.parent(repoRoot)
         while let d = dir {
-            let p = FilePaths.join(FilePaths.join(d, directoryName), defaultsFile)
-            if FileManager.default.fileExists(atPath: p) { paths.append(p) }
+            paths.append(FilePaths.join(FilePaths.join(d, directoryName), defaultsFile))
             dir = FilePaths.parent(d)
         }
         return paths.reversed()
