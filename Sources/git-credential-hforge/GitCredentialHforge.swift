@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HyperforgeCore
 
 @main
@@ -6,7 +7,11 @@ struct GitCredentialHforge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-credential-hforge",
         abstract: "git's credential helper: answers with the token of the right scope.",
-        discussion: "Not yet available in this version. Until it is, 'get' answers nothing, so git goes on to its next helper or prompt.",
+        discussion: """
+        Not yet available in this version. Until it is, it answers every request with \
+        nothing, which git's credential protocol allows: git goes on to its next helper \
+        or prompt. 'git hforge init' configures it for the forges' https hosts.
+        """,
         version: HyperforgeVersion.current
     )
 
@@ -14,7 +19,11 @@ struct GitCredentialHforge: ParsableCommand {
     var operation: String?
 
     func run() throws {
-        // Answering nothing is a valid reply to git: it moves on to the next helper.
-        Context.process().output.stderr.line("git-credential-hforge: not yet available in hyperforge \(HyperforgeVersion.current)")
+        guard operation != nil else {
+            Context.process().output.stderr.line("git-credential-hforge: not yet available in hyperforge \(HyperforgeVersion.current); git runs it as 'git credential-hforge get|store|erase'")
+            throw ExitCode(ExitStatus.failure.rawValue)
+        }
+        // Consume the request as the protocol expects, and answer nothing.
+        _ = FileHandle.standardInput.readDataToEndOfFile()
     }
 }
