@@ -19,22 +19,8 @@ done
 cd "$(dirname "$0")"
 
 # System packages: libraries to build against and load, git and ssh to run.
-packages=(git openssh-client pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        echo "installing ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-        echo "install.sh: missing system packages; run:" >&2
-        echo "  sudo apt-get install -y ${missing[*]}" >&2
-        exit 1
-    fi
-fi
+. scripts/ensure-packages.sh
+ensure_packages git openssh-client pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev
 
 if ! command -v swift >/dev/null 2>&1; then
     if [ -x /opt/swift/usr/bin/swift ]; then

@@ -14,24 +14,8 @@ enum Importer {
     static func importRemotes(repo: Repository, defaults: [ConfigLayer], root: String, context: Context) throws -> Result {
         // Forges known here: built in, and custom ones from parent defaults.
         var known = Forge.builtIn
-        var customs: [String: CustomForgeLayer] = [:]
-        for layer in defaults {
-            for (name, f) in layer.customForges {
-                var merged = customs[name] ?? f
-                if let v = f.kind { merged.kind = v }
-                if let v = f.host { merged.host = v }
-                if let v = f.sshPort { merged.sshPort = v }
-                if let v = f.sshUser { merged.sshUser = v }
-                if let v = f.webURL { merged.webURL = v }
-                if let v = f.apiURL { merged.apiURL = v }
-                customs[name] = merged
-            }
-        }
-        for (name, f) in customs.sorted(by: { $0.key < $1.key }) {
-            if let kind = f.kind?.value, let host = f.host?.value {
-                known.append(Forge(name: name, kind: kind, host: host, sshPort: f.sshPort?.value ?? 22,
-                                   sshUser: f.sshUser?.value ?? "git", webURL: f.webURL?.value, apiURL: f.apiURL?.value))
-            }
+        for (name, f) in ConfigLoader.mergedCustomForges(defaults).sorted(by: { $0.key < $1.key }) {
+            if let forge = f.forge(named: name) { known.append(forge) }
         }
 
         let origin = Origin.commandLine("--import-from-git")

@@ -62,6 +62,18 @@ public struct CustomForgeLayer: Sendable {
     public var sshUser: Located<String>?
     public var webURL: Located<String>?
     public var apiURL: Located<String>?
+
+    /// The forge these fields describe, with defaults for what is unset.
+    public func forge(named name: String, kind: ForgeKind, host: String) -> Forge {
+        Forge(name: name, kind: kind, host: host, sshPort: sshPort?.value ?? 22,
+              sshUser: sshUser?.value ?? "git", webURL: webURL?.value, apiURL: apiURL?.value)
+    }
+
+    /// The forge, when the fields are complete enough to describe one.
+    public func forge(named name: String) -> Forge? {
+        guard let kind = kind?.value, let host = host?.value else { return nil }
+        return forge(named: name, kind: kind, host: host)
+    }
 }
 
 /// The effective configuration of one repository: defaults from every parent
@@ -284,28 +296,13 @@ public enum ConfigLoader {
 
     // MARK: - Merging
 
-    /// Merges `layers` (outermost first) and resolves forge names. `repoRoot`
-    /// names the default for `repo_name` (the directory's name).
-    public static func resolve(_ layers: [ConfigLayer], repoRoot: String) throws(ConfigError) -> HforgeConfig {
-        var forgesValue: Located<[Located<String>]>?
-        var org: Located<String>?
-        var repoName: Located<String>?
-        var visibility: Located<Visibility>?
-        var proto: Located<GitProtocol>?
-        var ssh: [String: Located<String>] = [:]
+    /// Every `[custom_forges.NAME]` of `layers`, merged field by field, the
+    /// innermost layer winning.
+    public static func mergedCustomForges(_ layers: [ConfigLayer]) -> [String: CustomForgeLayer] {
         var custom: [String: CustomForgeLayer] = [:]
-        var files: [String] = []
-
         for layer in layers {
-            files.append(layer.name)
-            if let v = layer.forges { forgesValue = v }
-            if let v = layer.org { org = v }
-            if let v = layer.repoName { repoName = v }
-            if let v = layer.visibility { visibility = v }
-            if let v = layer.gitProtocol { proto = v }
-            for (k, v) in layer.ssh { ssh[k] = v }
             for (name, f) in layer.customForges {
-                var merged = custom[name] ?? CustomForgeLayer(origin: f.origin)
+                var merged = custom[name] ?? f
                 merged.origin = f.origin
                 if let v = f.kind { merged.kind = v }
                 if let v = f.host { merged.host = v }
@@ -316,6 +313,30 @@ public enum ConfigLoader {
                 custom[name] = merged
             }
         }
+        return custom
+    }
+
+    /// Merges `layers` (outermost first) and resolves forge names. `repoRoot`
+    /// names the default for `repo_name` (the directory's name).
+    public static func resolve(_ layers: [ConfigLayer], repoRoot: String) throws(ConfigError) -> HforgeConfig {
+        var forgesValue: Located<[Located<String>]>?
+        var org: Located<String>?
+        var repoName: Located<String>?
+        var visibility: Located<Visibility>?
+        var proto: Located<GitProtocol>?
+        var ssh: [String: Located<String>] = [:]
+        var files: [String] = []
+
+        for layer in layers {
+            files.append(layer.name)
+            if let v = layer.forges { forgesValue = v }
+            if let v = layer.org { org = v }
+            if let v = layer.repoName { repoName = v }
+            if let v = layer.visibility { visibility = v }
+            if let v = layer.gitProtocol { proto = v }
+            for (k, v) in layer.ssh { ssh[k] = v }
+        }
+        let custom = mergedCustomForges(layers)
         let searched = files.filter { $0.hasPrefix("/") }
 
         // Custom forges, complete.
@@ -327,9 +348,7 @@ public enum ConfigLoader {
             }
             guard let kind = f.kind else { throw .incompleteForge(loc, name: name, missing: "kind") }
             guard let host = f.host else { throw .incompleteForge(loc, name: name, missing: "host") }
-            let forge = Forge(name: name, kind: kind.value, host: host.value, sshPort: f.sshPort?.value ?? 22,
-                              sshUser: f.sshUser?.value ?? "git", webURL: f.webURL?.value, apiURL: f.apiURL?.value)
-            customForges[name] = Located(forge, f.origin)
+            customForges[name] = Located(f.forge(named: name, kind: kind.value, host: host.value), f.origin)
         }
         let known = Forge.builtIn.map(\.name) + customForges.keys.sorted()
 
