@@ -35,36 +35,37 @@ enum Importer {
                 unmapped.append("remote '\(remote.name)' has no URL")
                 continue
             }
+            let shown = RemoteURL.redacted(raw)
             guard let url = RemoteURL.parse(raw), url.scheme != .file else {
-                unmapped.append("remote '\(remote.name)' (\(raw)): not an ssh or https URL")
+                unmapped.append("remote '\(remote.name)' (\(shown)): not an ssh or https URL")
                 continue
             }
             guard let forge = known.first(where: { $0.matches(url) }) else {
-                unmapped.append("remote '\(remote.name)' (\(raw)): \(url.host)\(url.port.map { ":\($0)" } ?? "") is not a known forge")
+                unmapped.append("remote '\(remote.name)' (\(shown)): \(url.host)\(url.port.map { ":\($0)" } ?? "") is not a known forge")
                 continue
             }
             guard let (owner, name) = url.ownerAndName else {
-                unmapped.append("remote '\(remote.name)' (\(raw)): no owner/name in the path")
+                unmapped.append("remote '\(remote.name)' (\(shown)): no owner/name in the path")
                 continue
             }
             if let problem = Names.problem(with: owner, as: .owner, nestedOwners: forge.kind.allowsNestedOwners) {
-                unmapped.append("remote '\(remote.name)' (\(raw)): org '\(owner)' \(problem)")
+                unmapped.append("remote '\(remote.name)' (\(shown)): org '\(owner)' \(problem)")
                 continue
             }
             if forges.contains(forge.name) {
-                unmapped.append("remote '\(remote.name)' (\(raw)): \(forge.name) is already imported from another remote")
+                unmapped.append("remote '\(remote.name)' (\(shown)): \(forge.name) is already imported from another remote")
                 continue
             }
             if let org = layer.org?.value, org != owner {
-                unmapped.append("remote '\(remote.name)' (\(raw)): org '\(owner)' differs from '\(org)'")
+                unmapped.append("remote '\(remote.name)' (\(shown)): org '\(owner)' differs from '\(org)'")
                 continue
             }
             if let repoName = layer.repoName?.value, repoName != name {
-                unmapped.append("remote '\(remote.name)' (\(raw)): repository '\(name)' differs from '\(repoName)'")
+                unmapped.append("remote '\(remote.name)' (\(shown)): repository '\(name)' differs from '\(repoName)'")
                 continue
             }
             if Names.problem(with: name, as: .repository) != nil {
-                unmapped.append("remote '\(remote.name)' (\(raw)): '\(name)' is not a valid repository name")
+                unmapped.append("remote '\(remote.name)' (\(shown)): '\(name)' is not a valid repository name")
                 continue
             }
             layer.org = Located(owner, origin)

@@ -39,8 +39,8 @@ public enum Action: Sendable, Equatable {
         case .writeConfig(let path, _): return "write \(path)"
         case .renameRemote(let from, let to): return "rename remote \(from) -> \(to)"
         case .addRemote(let name, let url): return "add remote \(name) \(url)"
-        case .setURL(let name, let from, let to): return "set URL of remote \(name): \(from ?? "(none)") -> \(to)"
-        case .removePushURL(let name, let url): return "remove push URL of remote \(name) (\(url))"
+        case .setURL(let name, let from, let to): return "set URL of remote \(name): \(from.map(RemoteURL.redacted) ?? "(none)") -> \(to)"
+        case .removePushURL(let name, let url): return "remove push URL of remote \(name) (\(RemoteURL.redacted(url)))"
         case .setIdentity(let forge, let from, let to):
             return from == nil ? "use ssh key \(to) for \(forge)" : "use ssh key \(to) for \(forge) (was \(from!))"
         case .removeIdentity(let forge, let path): return "stop using ssh key \(path) for \(forge)"
@@ -48,7 +48,7 @@ public enum Action: Sendable, Equatable {
             return "set core.sshCommand = \(to)" + (from.map { " (was \($0))" } ?? "")
         case .addCredentialHelper(let url): return "use credential helper '\(GitKeys.credentialHelper)' for \(url)"
         case .setUseHttpPath(let url): return "set credential.\(url).useHttpPath = true"
-        case .removeRemote(let name, let url): return "remove remote \(name) (\(url))"
+        case .removeRemote(let name, let url): return "remove remote \(name) (\(RemoteURL.redacted(url)))"
         }
     }
 
@@ -140,7 +140,7 @@ enum Reconciler {
             if let existing = remotes.first(where: { $0.name == forge.name }) {
                 if existing.url != wanted {
                     if case .initialise(let force) = mode, !force, !adopt.contains(forge.name), let url = existing.url {
-                        throw HforgeError.remoteConflict(remote: forge.name, existing: url, wanted: wanted)
+                        throw HforgeError.remoteConflict(remote: forge.name, existing: RemoteURL.redacted(url), wanted: wanted)
                     }
                     plan.actions.append(.setURL(name: forge.name, from: existing.url, to: wanted))
                 }

@@ -37,10 +37,10 @@ extension Hforge {
                 throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "does not exist")
             }
             if remote.url != wanted {
-                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "points to \(remote.url ?? "nothing"), not \(wanted)")
+                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "points to \(remote.url.map(RemoteURL.redacted) ?? "nothing"), not \(wanted)")
             }
             if let push = remote.pushURL, push != wanted {
-                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "pushes to \(push), not \(wanted)")
+                throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "pushes to \(RemoteURL.redacted(push)), not \(wanted)")
             }
         }
 

@@ -14,7 +14,7 @@ extension Hforge {
         var program = "ssh"
         var identity: String?
         if let repo = try? Repository.discover(from: context.workingDirectory, environment: context.environment) {
-            program = (try? repo.config.string("hforge.sshProgram")) ?? nil ?? "ssh"
+            program = (try? repo.config.string("hforge.sshProgram")).flatMap { $0 } ?? "ssh"
             if let target {
                 let keys = try repo.config.entries(matching: #"^hforge\..+\.identityfile$"#)
                 for entry in keys {

@@ -94,7 +94,7 @@ extension Hforge {
             let wanted = config.remoteURL(for: forge)
             let remote = remotes.first(where: { $0.name == forge.name })
             var status = ForgeStatus(forge: forge.name, kind: forge.kind.rawValue, states: [], wantedURL: wanted,
-                                     actualURL: remote?.url, pushURL: remote?.pushURL)
+                                     actualURL: remote?.url.map(RemoteURL.redacted), pushURL: remote?.pushURL.map(RemoteURL.redacted))
             if let remote {
                 if remote.url != wanted || (remote.pushURL != nil && remote.pushURL != wanted) {
                     status.states.append(.wrongURL)
@@ -123,7 +123,7 @@ extension Hforge {
             forges.append(status)
         }
         let names = Set(config.forges.map { $0.value.name })
-        let extras = remotes.filter { !names.contains($0.name) }.map { ExtraRemote(remote: $0.name, url: $0.url) }
+        let extras = remotes.filter { !names.contains($0.name) }.map { ExtraRemote(remote: $0.name, url: $0.url.map(RemoteURL.redacted)) }
         let inSync = extras.isEmpty && forges.allSatisfy { $0.states == [.inSync] }
         let report = StatusReport(repository: root, branch: branch, head: headText,
                                   configFiles: config.files + [ConfigLoader.configPath(repoRoot: root)].filter { !config.files.contains($0) },

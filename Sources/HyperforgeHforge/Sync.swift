@@ -29,7 +29,7 @@ extension Hforge {
         let blocked = options.force ? [] : plan.extraRemotes.map(\.name)
         if !blocked.isEmpty {
             for extra in plan.extraRemotes {
-                context.output.warning("remote '\(extra.name)' (\(extra.url ?? "no URL")) is not in the config; it will be removed only with --force")
+                context.output.warning("remote '\(extra.name)' (\(extra.url.map(RemoteURL.redacted) ?? "no URL")) is not in the config; it will be removed only with --force")
             }
         }
         if options.dryRun {

@@ -209,14 +209,8 @@ extension GitHforge {
             }
             var cArgs = argv.map { strdup($0) } + [nil]
             execv(argv[0], &cArgs)
-            context.output.report(HforgeErrorBridge.exec(argv[0], errno), program: "git-hforge ssh")
+            context.output.report(HforgeError.cannotRun(program: argv[0], reason: String(cString: strerror(errno))), program: "git-hforge ssh")
             throw ExitCode(255)
         }
-    }
-}
-
-enum HforgeErrorBridge {
-    static func exec(_ program: String, _ code: Int32) -> any Error {
-        HforgeError.cannotRun(program: program, reason: String(cString: strerror(code)))
     }
 }

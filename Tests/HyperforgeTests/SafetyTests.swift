@@ -1,4 +1,5 @@
 import Foundation
+import HyperforgeCore
 import Testing
 
 /// `--dry-run` changes nothing, and bad input changes nothing either.
@@ -141,5 +142,34 @@ import Testing
         try expectUnchanged(env, repo, ["hforge", "init", "--forges", "github", "--org", "../etc"], code: 64, message: "--org ../etc")
         try expectUnchanged(env, repo, ["hforge", "init", "--forges", "github", "--org", "a", "--repo-name", "x;rm"], code: 64, message: "--repo-name")
         try expectUnchanged(env, repo, ["hforge", "init", "--forges", "github", "--org", "a", "--visibility", "secret"], code: 64, message: "--visibility")
+    }
+}
+
+/// Tokens that users put in remote URLs never reach hyperforge's output.
+@Suite struct RedactionTests {
+    @Test func urlCredentialsAreRedacted() {
+        #expect(RemoteURL.redacted("https://x-access-token:ghp_SECRET@github.com/a/b.git") == "https://x-access-token:***@github.com/a/b.git")
+        #expect(RemoteURL.redacted("https://ghp_SECRET@github.com/a/b.git") == "https://***@github.com/a/b.git")
+        #expect(RemoteURL.redacted("git@github.com:a/b.git") == "git@github.com:a/b.git")
+        #expect(RemoteURL.redacted("https://github.com/a/b@c.git") == "https://github.com/a/b@c.git")
+    }
+
+    @Test func statusSyncAndInitNeverPrintThem() throws {
+        let env = try TestEnvironment("redact")
+        let repo = try env.makeRepository("tool")
+        try env.gitOK("remote", "add", "github", "https://alice:ghp_SECRET@github.com/alice/tool.git", in: repo)
+        try env.gitOK("remote", "add", "other", "https://ghp_OTHER@example.com/x/y.git", in: repo)
+        let refused = try env.git("hforge", "init", "--forges", "github", "--org", "alice", in: repo)
+        #expect(refused.code == 2)
+        try env.write("forges = [\"github\"]\norg = \"alice\"\n", to: "tool/.hyperforge/config.toml")
+        for args in [["hforge", "status"], ["hforge", "status", "--json"], ["hforge", "sync", "--dry-run", "--force"], ["hforge", "push", "--dry-run"]] {
+            let r = try env.run("git", args, in: repo)
+            for secret in ["ghp_SECRET", "ghp_OTHER"] {
+                #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret), "\(args): \(r)")
+            }
+        }
+        for secret in ["ghp_SECRET", "ghp_OTHER"] {
+            #expect(!refused.stdout.contains(secret) && !refused.stderr.contains(secret))
+        }
     }
 }

@@ -96,3 +96,20 @@ public struct RemoteURL: Sendable, Equatable {
     }
 }
 
+
+extension RemoteURL {
+    /// `raw` fit for printing: the credentials an http(s) URL may carry
+    /// (`https://user:TOKEN@host/...`, or a token as the user name) become
+    /// `***`. ssh user names (`git@host:...`) are kept.
+    public static func redacted(_ raw: String) -> String {
+        guard let schemeEnd = raw.range(of: "://") else { return raw }
+        let scheme = raw[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "https" || scheme == "http" else { return raw }
+        let rest = raw[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return raw }
+        let userinfo = rest[..<at]
+        let kept = userinfo.firstIndex(of: ":").map { String(userinfo[..<$0]) + ":***" } ?? "***"
+        return String(raw[..<schemeEnd.upperBound]) + kept + String(rest[at...])
+    }
+}

@@ -71,7 +71,6 @@ public struct Output: Sendable {
                 if n < 0 { if errno == EINTR { continue }; return }
                 offset += n
             }
-            bytes.removeAll()
         }
 
         public func line(_ text: String = "") { write(text + "\n") }
