@@ -17,7 +17,7 @@ let package = Package(
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
         // credential helper must never load libgit2).
-        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeGit", "HyperforgeHforge"]),
+        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeGit", "HyperforgeHforge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,10 +45,26 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I/opt/homebrew/include", "-I/usr/local/include"], .when(platforms: [.macOS]))]
         ),
 
-        // Core: context, errors, output, config, forges. No system libraries.
+        // Core: context, errors, output, config, forges, SQLite.
         .target(
             name: "HyperforgeCore",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "CSQLite",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        // Core: secret scopes, providers, routing, grants, git's credential protocol.
+        .target(
+            name: "HyperforgeSecrets",
+            dependencies: [
+                "HyperforgeCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict
         ),
         // Core: the libgit2 layer.
@@ -88,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "git-scope",
             dependencies: [
-                "HyperforgeCore",
+                "HyperforgeCore", "HyperforgeSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,7 +120,7 @@ let package = Package(
 
         .testTarget(
             name: "HyperforgeTests",
-            dependencies: ["HyperforgeCore", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
+            dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
             swiftSettings: strict
         ),
     ]

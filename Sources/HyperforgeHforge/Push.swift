@@ -1,7 +1,5 @@
 import HyperforgeCore
 import HyperforgeGit
-import Subprocess
-import SystemPackage
 
 extension Hforge {
     public struct PushOptions: Sendable {
@@ -98,31 +96,11 @@ enum PorcelainPush {
 
 /// Runs the `git` executable.
 enum Git {
-    struct Result {
-        var exitCode: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in directory: String, context: Context) async throws -> Result {
+    static func run(_ arguments: [String], in directory: String, context: Context) async throws -> ChildProcess.Result {
         do {
-            let result = try await Subprocess.run(
-                .name("git"),
-                arguments: Arguments(arguments),
-                environment: .custom(Dictionary(uniqueKeysWithValues: context.environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-                workingDirectory: FilePath(directory),
-                input: .none,
-                output: .string(limit: 4 << 20),
-                error: .string(limit: 4 << 20)
-            )
-            let code: Int32
-            switch result.terminationStatus {
-            case .exited(let c): code = Int32(c)
-            case .signaled(let s): code = 128 + Int32(s)
-            }
-            return Result(exitCode: code, stdout: result.standardOutput, stderr: result.standardError)
-        } catch {
-            throw HforgeError.cannotRun(program: "git", reason: "\(error)")
+            return try await ChildProcess.run(["git"] + arguments, environment: context.environment, directory: directory)
+        } catch let e as ChildProcess.LaunchError {
+            throw HforgeError.cannotRun(program: "git", reason: e.reason)
         }
     }
 }

@@ -1,17 +1,138 @@
 import ArgumentParser
+import Foundation
 import HyperforgeCore
+import HyperforgeSecrets
 
 @main
-struct GitScope: ParsableCommand {
+struct GitScope: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-scope",
         abstract: "Granular secret scopes: which provider holds a scope, lazy requests, approvals.",
-        discussion: "Not yet available in this version: the scope commands (set, get, rm, list, which, providers, pending, approve, deny, grants, revoke) are being built.",
-        version: HyperforgeVersion.current
-    )
+        discussion: """
+        A scope names the token of exactly one repository or package:
+        git/FORGE/ORG/repo/NAME/token, cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token, \
+        pypi/USER/PACKAGE/token. ~/.config/hyperforge/auth.toml routes scopes to providers \
+        (file, env, keychain, command) by glob, the most specific pattern winning, and sets \
+        a grant policy per pattern (auto, approve, deny). Without auth.toml every scope lives \
+        in a 0600 file and is granted on first use.
 
-    func run() throws {
-        Context.process().output.stderr.line("git scope: not yet available in hyperforge \(HyperforgeVersion.current)")
-        throw ExitCode(ExitStatus.failure.rawValue)
+        Exit status: 0 success; 1 failure (no such secret, nothing to remove); 2 refused \
+        (denied by policy, approval timed out, read-only provider); 3 configuration error \
+        in auth.toml; 4 environment error (insecure secrets file, provider unavailable); \
+        64 usage error (invalid scope).
+        """,
+        version: HyperforgeVersion.current,
+        subcommands: [Set.self, Get.self, Remove.self, List.self, Which.self, Providers.self,
+                      Pending.self, Approve.self, Deny.self, Grants.self, Revoke.self]
+    )
+}
+
+func execute(_ body: (Context) async throws -> ExitStatus) async throws {
+    let context = Context.process()
+    let code = await CommandRunner.run(program: "git scope", context: context) { try await body(context) }
+    if code != 0 { throw ExitCode(code) }
+}
+
+/// Reads a secret: from standard input when it is not a terminal (one
+/// trailing newline dropped), else from a prompt that does not echo.
+func readSecret(prompt: String) throws -> String {
+    if isatty(0) == 0 {
+        var text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        if text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+    var old = termios()
+    tcgetattr(0, &old)
+    var silent = old
+    silent.c_lflag &= ~tcflag_t(ECHO)
+    FileHandle.standardError.write(Data(prompt.utf8))
+    tcsetattr(0, TCSAFLUSH, &silent)
+    defer {
+        tcsetattr(0, TCSAFLUSH, &old)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+    return readLine(strippingNewline: true) ?? ""
+}
+
+struct JSONFlag: ParsableArguments {
+    @Flag(help: "Print as JSON.") var json = false
+}
+
+extension GitScope {
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store the secret of a scope (read from stdin, or a prompt; never an argument).")
+        @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.") var scope: String
+        @Option(help: "Store in this provider instead of the one the scope routes to.") var provider: String?
+        func run() async throws {
+            let secret = try readSecret(prompt: "secret for \(scope): ")
+            try await execute { try await ScopeCommands.set(scope, secret: secret, provider: provider, context: $0) }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the secret of a scope, after its grant policy allows it.",
+            discussion: "With policy 'approve', waits (auth.toml approval_timeout, default 30 s) for 'git scope approve ID' from another terminal.")
+        @Argument(help: "The scope.") var scope: String
+        func run() async throws { try await execute { try await ScopeCommands.get(scope, context: $0) } }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove the secret of a scope from its provider.")
+        @Argument(help: "The scope.") var scope: String
+        @Option(help: "Remove from this provider instead of the one the scope routes to.") var provider: String?
+        func run() async throws { try await execute { try await ScopeCommands.remove(scope, provider: provider, context: $0) } }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the scopes each provider holds (names only, never values).")
+        @Option(help: "Only this provider.") var provider: String?
+        @OptionGroup var format: JSONFlag
+        func run() async throws { try await execute { try await ScopeCommands.list(provider: provider, json: format.json, context: $0) } }
+    }
+
+    struct Which: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the provider and policy of a scope, and the patterns that chose them.")
+        @Argument(help: "The scope.") var scope: String
+        @OptionGroup var format: JSONFlag
+        func run() async throws { try await execute { try ScopeCommands.which(scope, json: format.json, context: $0) } }
+    }
+
+    struct Providers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the configured providers and what routes to each.")
+        @OptionGroup var format: JSONFlag
+        func run() async throws { try await execute { try ScopeCommands.providers(json: format.json, context: $0) } }
+    }
+
+    struct Pending: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List requests waiting for approval.")
+        @OptionGroup var format: JSONFlag
+        func run() async throws { try await execute { try ScopeCommands.pending(json: format.json, context: $0) } }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a pending request: its scope is granted.")
+        @Argument(help: "The request's id (see 'git scope pending').") var id: Int64
+        func run() async throws { try await execute { try ScopeCommands.decide(id, approve: true, context: $0) } }
+    }
+
+    struct Deny: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deny a pending request.")
+        @Argument(help: "The request's id (see 'git scope pending').") var id: Int64
+        func run() async throws { try await execute { try ScopeCommands.decide(id, approve: false, context: $0) } }
+    }
+
+    struct Grants: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List granted scopes.")
+        @OptionGroup var format: JSONFlag
+        func run() async throws { try await execute { try ScopeCommands.grants(json: format.json, context: $0) } }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a grant: the next use asks again, per the scope's policy.")
+        @Argument(help: "The scope.") var scope: String
+        func run() async throws { try await execute { try ScopeCommands.revoke(scope, context: $0) } }
     }
 }

@@ -3,13 +3,13 @@ import TOMLKit
 
 /// A TOML file read from disk: its parsed table and a way to find the line
 /// a key or value was written on, so errors can name `file:line`.
-struct TOMLSource {
-    let path: String
-    let table: TOMLTable
+public struct TOMLSource {
+    public let path: String
+    public let table: TOMLTable
     let locator: KeyLocator
 
     /// Reads and parses `path`. Returns nil when the file does not exist.
-    static func load(_ path: String) throws(ConfigError) -> TOMLSource? {
+    public static func load(_ path: String) throws(ConfigError) -> TOMLSource? {
         let text: String
         do {
             guard FileManager.default.fileExists(atPath: path) else { return nil }
@@ -26,7 +26,7 @@ struct TOMLSource {
         return try parse(text, path: path)
     }
 
-    static func parse(_ text: String, path: String) throws(ConfigError) -> TOMLSource {
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> TOMLSource {
         do {
             let table = try TOMLTable(string: text)
             return TOMLSource(path: path, table: table, locator: KeyLocator(text: text))
@@ -39,11 +39,11 @@ struct TOMLSource {
         }
     }
 
-    func location(_ keyPath: [String]) -> SourceLocation {
+    public func location(_ keyPath: [String]) -> SourceLocation {
         SourceLocation(file: path, line: locator.line(of: keyPath))
     }
 
-    func location(ofValue value: String, in keyPath: [String]) -> SourceLocation {
+    public func location(ofValue value: String, in keyPath: [String]) -> SourceLocation {
         SourceLocation(file: path, line: locator.line(ofValue: value, after: keyPath) ?? locator.line(of: keyPath))
     }
 }

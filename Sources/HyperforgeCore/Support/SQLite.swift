@@ -1,0 +1,123 @@
+import CSQLite
+import Foundation
+
+/// A small wrapper over SQLite's C API: one connection, prepared statements,
+/// WAL and a busy timeout so that several processes can share a database.
+public final class SQLiteDatabase {
+    private let handle: OpaquePointer
+
+    public struct Error: HyperforgeError {
+        public let code: Int32
+        public let message: String
+        public let path: String
+        public var exitStatus: ExitStatus { .environment }
+        public var description: String { "\(path): \(message) (SQLite error \(code))" }
+    }
+
+    public let path: String
+
+    /// Opens (creating when needed, with the directory at mode 0700 and the
+    /// file at 0600) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        if let dir = FilePaths.parent(path) {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let existed = FileManager.default.fileExists(atPath: path)
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw Error(code: rc, message: message, path: path)
+        }
+        handle = db
+        if !existed { chmod(path, 0o600) }
+        sqlite3_busy_timeout(handle, 5000)
+        try execute("PRAGMA journal_mode=WAL")
+        try execute("PRAGMA synchronous=NORMAL")
+        try execute("PRAGMA foreign_keys=ON")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    public enum Value: Equatable, Sendable {
+        case null, integer(Int64), real(Double), text(String)
+
+        public var text: String? { if case .text(let s) = self { return s }; return nil }
+        public var integer: Int64? { if case .integer(let i) = self { return i }; return nil }
+        public var real: Double? {
+            switch self { case .real(let d): return d; case .integer(let i): return Double(i); default: return nil }
+        }
+    }
+
+    private func error(_ rc: Int32) -> Error {
+        Error(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
+    }
+
+    /// Runs one or more statements without results.
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "error"
+            sqlite3_free(message)
+            throw Error(code: rc, message: text, path: path)
+        }
+    }
+
+    /// Runs one statement with `parameters` bound to `?1`, `?2`, ... and
+    /// returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [Value] = []) throws -> [[Value]] {
+        var statement: OpaquePointer?
+        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        defer { sqlite3_finalize(statement) }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (i, p) in parameters.enumerated() {
+            let index = Int32(i + 1)
+            switch p {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .real(let v): rc = sqlite3_bind_double(statement, index, v)
+            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, transient)
+            }
+            guard rc == SQLITE_OK else { throw error(rc) }
+        }
+        var rows: [[Value]] = []
+        while true {
+            rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw error(rc) }
+            var row: [Value] = []
+            for c in 0..<sqlite3_column_count(statement) {
+                switch sqlite3_column_type(statement, c) {
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, c)))
+                case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, c)))
+                case SQLITE_NULL: row.append(.null)
+                default: row.append(.text(String(cString: sqlite3_column_text(statement, c))))
+                }
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs `body` in an immediate transaction (committed when it returns,
+    /// rolled back when it throws).
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HyperforgeCore
+
+/// Hands out secrets lazily (seed 000 §5): a scope is looked up only when an
+/// operation needs it, its grant policy is applied (auto, approve, deny),
+/// and the secret comes from the provider the routing names. Granted
+/// secrets are kept in memory for the rest of the process, never written
+/// anywhere the user did not configure.
+public final class SecretBroker: @unchecked Sendable {
+    public let auth: AuthConfig
+    let context: Context
+    private let lock = NSLock()
+    private var sessionCache: [String: String] = [:]
+    private var storeHandle: GrantStore?
+
+    public init(auth: AuthConfig, context: Context) {
+        self.auth = auth
+        self.context = context
+    }
+
+    public static func load(_ context: Context) throws -> SecretBroker {
+        SecretBroker(auth: try AuthConfig.load(context), context: context)
+    }
+
+    public func grants() throws -> GrantStore {
+        try lock.withLock {
+            if let storeHandle { return storeHandle }
+            let store = try GrantStore(path: GrantStore.path(context.paths))
+            storeHandle = store
+            return store
+        }
+    }
+
+    public func provider(for key: String) throws -> any SecretProvider {
+        try Providers.make(auth.route(key).provider, context: context)
+    }
+
+    public func provider(named name: String) throws -> any SecretProvider {
+        guard let config = auth.providers[name] else {
+            throw SecretError.unknownProvider(name: name, known: auth.providers.keys.sorted())
+        }
+        return try Providers.make(config, context: context)
+    }
+
+    /// Makes sure `scope` is granted, waiting for an approval when its policy
+    /// asks for one. `requester` says who is asking (shown by `git scope pending`).
+    public func authorise(_ scope: Scope, requester: String, waitingMessage: (GrantStore.Request, Double) -> Void = { _, _ in }) async throws {
+        let key = scope.path
+        let (policy, pattern) = auth.policy(key)
+        switch policy {
+        case .deny:
+            throw SecretError.denied(scope: key, pattern: pattern?.glob)
+        case .auto:
+            let store = try grants()
+            if try store.grant(key) == nil { try store.insertGrant(key, how: "auto", at: context.now()) }
+        case .approve:
+            let store = try grants()
+            if try store.grant(key) != nil { return }
+            let request = try store.request(key, requester: requester, at: context.now())
+            let timeout = auth.approvalTimeout
+            waitingMessage(request, timeout)
+            let deadline = Date().addingTimeInterval(timeout)
+            while true {
+                if let current = try store.request(id: request.id) {
+                    if current.status == "approved" { return }
+                    if current.status == "denied" { throw SecretError.requestDenied(scope: key, id: request.id) }
+                }
+                if try store.grant(key) != nil { return }
+                if Date() >= deadline { throw SecretError.approvalTimedOut(scope: key, id: request.id, seconds: timeout) }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
+    }
+
+    /// The secret of `scope`: authorised, then read from its provider.
+    public func secret(for scope: Scope, requester: String,
+                       waitingMessage: (GrantStore.Request, Double) -> Void = { _, _ in }) async throws -> String {
+        let key = scope.path
+        if let cached = lock.withLock({ sessionCache[key] }) { return cached }
+        try await authorise(scope, requester: requester, waitingMessage: waitingMessage)
+        let (providerConfig, _) = auth.route(key)
+        let provider = try Providers.make(providerConfig, context: context)
+        guard let secret = try await provider.get(key) else {
+            throw SecretError.notFound(scope: key, provider: providerConfig.name)
+        }
+        lock.withLock { sessionCache[key] = secret }
+        return secret
+    }
+}
+
+public enum SecretError: HyperforgeError, Equatable {
+    case denied(scope: String, pattern: String?)
+    case requestDenied(scope: String, id: Int64)
+    case approvalTimedOut(scope: String, id: Int64, seconds: Double)
+    case notFound(scope: String, provider: String)
+    case unknownProvider(name: String, known: [String])
+    case noSuchRequest(id: Int64)
+    case emptySecret
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .denied, .requestDenied, .approvalTimedOut: return .refused
+        case .notFound, .noSuchRequest: return .failure
+        case .unknownProvider, .emptySecret: return .usage
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .denied(let scope, let pattern):
+            return "scope \(scope) is denied by policy" + (pattern.map { " (pattern \"\($0)\" in auth.toml)" } ?? " (default_policy in auth.toml)")
+        case .requestDenied(let scope, let id): return "request \(id) for scope \(scope) was denied"
+        case .approvalTimedOut(let scope, let id, let seconds):
+            return "scope \(scope) needs approval; nobody approved request \(id) within \(Int(seconds)) s"
+        case .notFound(let scope, let provider): return "no secret for scope \(scope) in provider '\(provider)'"
+        case .unknownProvider(let name, let known): return "no provider named '\(name)' (known: \(known.joined(separator: ", ")))"
+        case .noSuchRequest(let id): return "no pending request \(id)"
+        case .emptySecret: return "the secret is empty"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .approvalTimedOut(_, let id, _): return "run 'git scope approve \(id)' (the request stays pending), then run the command again"
+        case .notFound(let scope, _): return "store it with 'git scope set \(scope)' (the secret is read from stdin)"
+        case .requestDenied(let scope, _): return "the next use of \(scope) asks again; 'git scope pending' lists requests"
+        case .noSuchRequest: return "'git scope pending' lists the requests waiting for a decision"
+        default: return nil
+        }
+    }
+}

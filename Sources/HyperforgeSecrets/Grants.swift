@@ -1,0 +1,112 @@
+import Foundation
+import HyperforgeCore
+
+/// Grants and approval requests, in the suite's local state database
+/// (`$XDG_STATE_HOME/hyperforge/state.db`, SQLite in WAL mode), so that one
+/// terminal can wait for a scope while another approves it. No secret is
+/// ever written here: only scope names, times and who asked.
+public final class GrantStore {
+    let db: SQLiteDatabase
+
+    public static func path(_ paths: Paths) -> String {
+        FilePaths.join(paths.stateHome, "hyperforge/state.db")
+    }
+
+    public init(path: String) throws {
+        db = try SQLiteDatabase(path: path)
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS scope_grants (
+                scope TEXT PRIMARY KEY,
+                granted_at REAL NOT NULL,
+                how TEXT NOT NULL            -- auto | approved
+            );
+            CREATE TABLE IF NOT EXISTS scope_requests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                scope TEXT NOT NULL,
+                requested_at REAL NOT NULL,
+                requester TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',   -- pending | approved | denied
+                decided_at REAL
+            );
+            CREATE INDEX IF NOT EXISTS scope_requests_pending ON scope_requests(status, scope);
+            """)
+    }
+
+    public struct Grant: Codable, Sendable, Equatable {
+        public var scope: String
+        public var grantedAt: Date
+        public var how: String
+    }
+
+    public struct Request: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var scope: String
+        public var requestedAt: Date
+        public var requester: String
+        public var status: String
+    }
+
+    public func grant(_ scope: String) throws -> Grant? {
+        try db.query("SELECT scope, granted_at, how FROM scope_grants WHERE scope = ?1", [.text(scope)]).first.map(Self.grant)
+    }
+
+    public func grants() throws -> [Grant] {
+        try db.query("SELECT scope, granted_at, how FROM scope_grants ORDER BY scope").map(Self.grant)
+    }
+
+    public func insertGrant(_ scope: String, how: String, at date: Date) throws {
+        try db.query("INSERT OR IGNORE INTO scope_grants(scope, granted_at, how) VALUES (?1, ?2, ?3)",
+                     [.text(scope), .real(date.timeIntervalSince1970), .text(how)])
+    }
+
+    /// Returns whether there was a grant to revoke.
+    public func revoke(_ scope: String) throws -> Bool {
+        try db.query("DELETE FROM scope_grants WHERE scope = ?1", [.text(scope)])
+        return db.changes > 0
+    }
+
+    /// The pending request for `scope`, or a new one.
+    public func request(_ scope: String, requester: String, at date: Date) throws -> Request {
+        try db.transaction {
+            if let row = try db.query("SELECT id, scope, requested_at, requester, status FROM scope_requests WHERE scope = ?1 AND status = 'pending' ORDER BY id LIMIT 1", [.text(scope)]).first {
+                return Self.request(row)
+            }
+            try db.query("INSERT INTO scope_requests(scope, requested_at, requester) VALUES (?1, ?2, ?3)",
+                         [.text(scope), .real(date.timeIntervalSince1970), .text(requester)])
+            return Request(id: db.lastInsertRowID, scope: scope, requestedAt: date, requester: requester, status: "pending")
+        }
+    }
+
+    public func request(id: Int64) throws -> Request? {
+        try db.query("SELECT id, scope, requested_at, requester, status FROM scope_requests WHERE id = ?1", [.integer(id)]).first.map(Self.request)
+    }
+
+    public func pending() throws -> [Request] {
+        try db.query("SELECT id, scope, requested_at, requester, status FROM scope_requests WHERE status = 'pending' ORDER BY id").map(Self.request)
+    }
+
+    /// Approves (granting the scope) or denies a pending request.
+    public func decide(id: Int64, approve: Bool, at date: Date) throws -> Request? {
+        try db.transaction {
+            guard let request = try self.request(id: id), request.status == "pending" else { return try self.request(id: id) }
+            try db.query("UPDATE scope_requests SET status = ?1, decided_at = ?2 WHERE id = ?3",
+                         [.text(approve ? "approved" : "denied"), .real(date.timeIntervalSince1970), .integer(id)])
+            if approve {
+                try db.query("INSERT OR REPLACE INTO scope_grants(scope, granted_at, how) VALUES (?1, ?2, 'approved')",
+                             [.text(request.scope), .real(date.timeIntervalSince1970)])
+            }
+            var decided = request
+            decided.status = approve ? "approved" : "denied"
+            return decided
+        }
+    }
+
+    private static func grant(_ row: [SQLiteDatabase.Value]) -> Grant {
+        Grant(scope: row[0].text ?? "", grantedAt: Date(timeIntervalSince1970: row[1].real ?? 0), how: row[2].text ?? "")
+    }
+
+    private static func request(_ row: [SQLiteDatabase.Value]) -> Request {
+        Request(id: row[0].integer ?? 0, scope: row[1].text ?? "", requestedAt: Date(timeIntervalSince1970: row[2].real ?? 0),
+                requester: row[3].text ?? "", status: row[4].text ?? "")
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HyperforgeCore
+
+/// Secrets from any external program, e.g. a password manager's CLI:
+///
+///     [auth.providers.pass]
+///     type = "command"
+///     get = "pass show hyperforge/$HFORGE_SCOPE"
+///     set = "pass insert --multiline --force hyperforge/$HFORGE_SCOPE"
+///     remove = "pass rm --force hyperforge/$HFORGE_SCOPE"
+///     list = "cd ~/.password-store/hyperforge && find . -name '*.gpg' | sed 's|^./||; s|.gpg$||'"
+///
+/// Each command runs through `/bin/sh -c` with the scope in `HFORGE_SCOPE`
+/// (never spliced into the command text). `get` prints the secret on stdout
+/// (one trailing newline is dropped; empty output means "not found");
+/// `set` reads the secret on stdin. A secret is never an argument.
+public struct CommandProvider: SecretProvider {
+    public let config: ProviderConfig
+    let context: Context
+
+    private func run(_ setting: String, key: String?, input: String? = nil) async throws -> ChildProcess.Result? {
+        guard let command = config.settings[setting] else { return nil }
+        var env = context.environment
+        if let key { env["HFORGE_SCOPE"] = key }
+        let result = try await ChildProcess.run(["/bin/sh", "-c", command], environment: env,
+                                                directory: context.workingDirectory, input: input)
+        guard result.exitCode == 0 else {
+            // stderr only: stdout may hold a secret.
+            let reason = result.stderr.split(separator: "\n").prefix(5).joined(separator: "; ")
+            throw ProviderError.failed(provider: config.name, what: "'\(setting)' command",
+                                       reason: "exit \(result.exitCode)" + (reason.isEmpty ? "" : ": \(reason)"))
+        }
+        return result
+    }
+
+    public func get(_ key: String) async throws -> String? {
+        guard let out = try await run("get", key: key)?.stdout else { throw ProviderError.missingSetting(provider: config.name, setting: "get") }
+        var secret = Substring(out)
+        if secret.hasSuffix("\n") { secret = secret.dropLast() }
+        if secret.hasSuffix("\r") { secret = secret.dropLast() }
+        return secret.isEmpty ? nil : String(secret)
+    }
+
+    public func set(_ key: String, _ secret: String) async throws {
+        guard try await run("set", key: key, input: secret + "\n") != nil else {
+            throw ProviderError.readOnly(provider: config.name, kind: "command without 'set'")
+        }
+    }
+
+    public func remove(_ key: String) async throws -> Bool {
+        guard try await run("remove", key: key) != nil else {
+            throw ProviderError.readOnly(provider: config.name, kind: "command without 'remove'")
+        }
+        return true
+    }
+
+    public func list() async throws -> [String] {
+        guard let out = try await run("list", key: nil)?.stdout else {
+            throw ProviderError.unsupported(provider: config.name, reason: "has no 'list' command")
+        }
+        return out.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
+    }
+}

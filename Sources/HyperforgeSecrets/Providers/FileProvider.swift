@@ -1,0 +1,122 @@
+import Foundation
+import HyperforgeCore
+
+/// The zero set-up store: one file, mode 0600, in the user's data directory
+/// (`$XDG_DATA_HOME/hyperforge/secrets`, or `path = ...`). Writers take an
+/// exclusive lock and replace the file atomically, so concurrent writers
+/// never lose each other's changes and readers never see half a file. It
+/// refuses to read a file that other users can read or write.
+///
+/// Format: a header line, then one `KEY<TAB>BASE64(SECRET)` line per secret.
+public struct FileProvider: SecretProvider {
+    public let config: ProviderConfig
+    public let path: String
+    static let header = "# hyperforge secrets v1: written by git scope; do not share"
+
+    init(config: ProviderConfig, context: Context) throws {
+        self.config = config
+        if let p = config.settings["path"] { path = context.resolve(p) }
+        else { path = FilePaths.join(context.paths.dataHome, "hyperforge/secrets") }
+    }
+
+    public func get(_ key: String) async throws -> String? {
+        try read()[key]
+    }
+
+    public func set(_ key: String, _ secret: String) async throws {
+        try modify { $0[key] = secret }
+    }
+
+    public func remove(_ key: String) async throws -> Bool {
+        var removed = false
+        try modify { removed = $0.removeValue(forKey: key) != nil }
+        return removed
+    }
+
+    public func list() async throws -> [String] {
+        try read().keys.sorted()
+    }
+
+    /// Reads the file, after checking who may read it. A missing file is empty.
+    func read() throws -> [String: String] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 {
+            if errno == ENOENT { return [:] }
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        try checkPermissions(fd)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(buffer, count: n)
+        }
+        return parse(data)
+    }
+
+    private func checkPermissions(_ fd: Int32) throws {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return }
+        if st.st_uid != geteuid() { throw ProviderError.notOwned(path: path) }
+        if st.st_mode & 0o077 != 0 { throw ProviderError.insecureFile(path: path, mode: String(st.st_mode & 0o777, radix: 8)) }
+    }
+
+    private func parse(_ data: Data) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard line.first != UInt8(ascii: "#"), let tab = line.firstIndex(of: UInt8(ascii: "\t")) else { continue }
+            let key = String(decoding: line[line.startIndex..<tab], as: UTF8.self)
+            guard let secret = Data(base64Encoded: Data(line[(tab + 1)...])) else { continue }
+            result[key] = String(decoding: secret, as: UTF8.self)
+        }
+        return result
+    }
+
+    /// Read, change and atomically replace the file under an exclusive lock.
+    private func modify(_ change: (inout [String: String]) throws -> Void) throws {
+        let dir = FilePaths.parent(path) ?? "/"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lockPath = path + ".lock"
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard lock >= 0 else {
+            throw ProviderError.failed(provider: config.name, what: "locking \(lockPath)", reason: String(cString: strerror(errno)))
+        }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            if errno != EINTR {
+                throw ProviderError.failed(provider: config.name, what: "locking \(lockPath)", reason: String(cString: strerror(errno)))
+            }
+        }
+        var secrets = try read()
+        try change(&secrets)
+        var text = FileProvider.header + "\n"
+        for (key, secret) in secrets.sorted(by: { $0.key < $1.key }) {
+            text += key + "\t" + Data(secret.utf8).base64EncodedString() + "\n"
+        }
+        let temp = path + ".\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw ProviderError.failed(provider: config.name, what: "writing \(temp)", reason: String(cString: strerror(errno)))
+        }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        var failure: String?
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); break }
+            offset += n
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temp)
+            throw ProviderError.failed(provider: config.name, what: "writing \(path)", reason: failure)
+        }
+        let dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+}
