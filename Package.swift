@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "git-credential-hforge",
             dependencies: [
-                "HyperforgeCore",
+                "HyperforgeCore", "HyperforgeSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,29 +1,33 @@
 import ArgumentParser
 import Foundation
 import HyperforgeCore
+import HyperforgeSecrets
 
 @main
-struct GitCredentialHforge: ParsableCommand {
+struct GitCredentialHforge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-credential-hforge",
         abstract: "git's credential helper: answers with the token of the right scope.",
         discussion: """
-        Not yet available in this version. Until it is, it answers every request with \
-        nothing, which git's credential protocol allows: git goes on to its next helper \
-        or prompt. 'git hforge init' configures it for the forges' https hosts.
+        git runs it as 'git credential-hforge get|store|erase' ('git hforge init' configures \
+        credential.<forge URL>.helper = hforge with useHttpPath). For a forge host the request \
+        becomes the repository's scope (git/FORGE/ORG/repo/NAME/token): its grant policy \
+        applies and the token comes from the provider auth.toml routes it to. For other hosts \
+        it stores and returns credentials keyed by protocol, host, path and username, like \
+        git credential-store. Diagnostics go to stderr only; unknown operations are ignored.
+
+        Exit status: 0, also when it has nothing to answer (git then asks its next helper).
         """,
         version: HyperforgeVersion.current
     )
 
     @Argument(help: "The operation git asks for: get, store or erase.")
-    var operation: String?
+    var operation: String
 
-    func run() throws {
-        guard operation != nil else {
-            Context.process().output.stderr.line("git-credential-hforge: not yet available in hyperforge \(HyperforgeVersion.current); git runs it as 'git credential-hforge get|store|erase'")
-            throw ExitCode(ExitStatus.failure.rawValue)
-        }
-        // Consume the request as the protocol expects, and answer nothing.
-        _ = FileHandle.standardInput.readDataToEndOfFile()
+    func run() async throws {
+        let context = Context.process()
+        let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        let answer = await CredentialHelper.run(operation: operation, input: input, context: context)
+        if !answer.isEmpty { context.output.stdout.write(answer) }
     }
 }

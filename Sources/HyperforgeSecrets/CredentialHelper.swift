@@ -1,0 +1,284 @@
+import Foundation
+import HyperforgeCore
+
+/// A request in git's credential protocol (git-credential(1)): `key=value`
+/// lines up to a blank line or the end of input.
+public struct CredentialRequest: Sendable, Equatable {
+    public var protocolName: String?
+    public var host: String?
+    public var path: String?
+    public var username: String?
+    public var password: String?
+
+    public enum ParseError: HyperforgeError, Equatable {
+        case nulByte
+        case lineTooLong(line: Int)
+        case inputTooLarge
+        case malformedLine(line: Int)
+        case badURL
+
+        public var exitStatus: ExitStatus { .usage }
+        public var description: String {
+            switch self {
+            case .nulByte: return "the request contains a NUL byte"
+            case .lineTooLong(let l): return "line \(l) of the request is longer than 65536 bytes"
+            case .inputTooLarge: return "the request is larger than 1 MiB"
+            case .malformedLine(let l): return "line \(l) of the request is not key=value"
+            case .badURL: return "the request's url= cannot be parsed"
+            }
+        }
+    }
+
+    public init(protocolName: String? = nil, host: String? = nil, path: String? = nil, username: String? = nil, password: String? = nil) {
+        self.protocolName = protocolName
+        self.host = host
+        self.path = path
+        self.username = username
+        self.password = password
+    }
+
+    public static func parse(_ data: [UInt8]) throws(ParseError) -> CredentialRequest {
+        if data.count > 1 << 20 { throw .inputTooLarge }
+        if data.contains(0) { throw .nulByte }
+        var request = CredentialRequest()
+        var lineNumber = 0
+        for raw in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if raw.count > 65536 { throw .lineTooLong(line: lineNumber) }
+            var line = String(decoding: raw, as: UTF8.self)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.isEmpty { break }
+            guard let eq = line.firstIndex(of: "=") else { throw .malformedLine(line: lineNumber) }
+            let key = String(line[..<eq]), value = String(line[line.index(after: eq)...])
+            switch key {
+            case "protocol": request.protocolName = value
+            case "host": request.host = value
+            case "path": request.path = value.isEmpty ? nil : value
+            case "username": request.username = value
+            case "password": request.password = value
+            case "url":
+                // git's own rule: url= sets every field it contains.
+                guard let schemeEnd = value.range(of: "://") else { throw .badURL }
+                request.protocolName = String(value[..<schemeEnd.lowerBound])
+                var rest = value[schemeEnd.upperBound...]
+                let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+                var authority = rest[..<slash]
+                rest = rest[slash...]
+                if let at = authority.lastIndex(of: "@") {
+                    let userinfo = authority[..<at]
+                    if let colon = userinfo.firstIndex(of: ":") {
+                        request.username = String(userinfo[..<colon]).removingPercentEncoding
+                        request.password = String(userinfo[userinfo.index(after: colon)...]).removingPercentEncoding
+                    } else {
+                        request.username = String(userinfo).removingPercentEncoding
+                    }
+                    authority = authority[authority.index(after: at)...]
+                }
+                request.host = String(authority)
+                let p = String(rest.drop(while: { $0 == "/" }))
+                request.path = p.isEmpty ? nil : p
+            default:
+                continue // unknown keys (capability[], wwwauth[], ...) are ignored
+            }
+        }
+        return request
+    }
+
+    /// git's `credential_match`: every field set in `self` equals `other`'s.
+    func matches(_ other: CredentialRequest) -> Bool {
+        func check(_ a: String?, _ b: String?) -> Bool { a == nil || a == b }
+        return check(protocolName, other.protocolName) && check(host, other.host) && check(path, other.path) && check(username, other.username)
+    }
+}
+
+/// `git-credential-hforge get|store|erase`. For a forge host, the request is
+/// mapped to the repository's scope, the scope's grant policy applies, and
+/// the token comes from the provider the routing names. For other hosts it is
+/// a plain storage helper keyed by protocol, host, path and username, like
+/// `git credential-store`, keeping the passwords in the routed provider.
+public struct CredentialHelper {
+    let context: Context
+    let broker: SecretBroker
+
+    public init(context: Context) throws {
+        self.context = context
+        broker = try SecretBroker.load(context)
+    }
+
+    /// Runs one operation on `input` and returns what to print on stdout.
+    /// Problems are reported on stderr; git then goes on to its next helper.
+    public static func run(operation: String, input: [UInt8], context: Context) async -> String {
+        guard ["get", "store", "erase"].contains(operation) else { return "" } // unknown operations are ignored
+        do {
+            let request = try CredentialRequest.parse(input)
+            guard request.host != nil, request.protocolName != nil else {
+                context.output.stderr.line("git-credential-hforge: the request names no protocol or host; nothing to answer")
+                return ""
+            }
+            let helper = try CredentialHelper(context: context)
+            switch operation {
+            case "get": return try await helper.get(request)
+            case "store": try await helper.store(request); return ""
+            default: try await helper.erase(request); return ""
+            }
+        } catch let e as any HyperforgeError {
+            context.output.stderr.line("git-credential-hforge: \(e.description)")
+            if let hint = e.hint { context.output.stderr.line("git-credential-hforge: \(hint)") }
+            return ""
+        } catch {
+            context.output.stderr.line("git-credential-hforge: \(error)")
+            return ""
+        }
+    }
+
+    /// The forges a request can be for: built in, declared in auth.toml, and
+    /// declared in the hyperforge config of the repository git runs in.
+    var forges: [Forge] {
+        var forges = broker.auth.forges
+        if let root = StatusFreeDiscovery.repositoryRoot(from: context.workingDirectory),
+           let layers = try? ConfigLoader.layers(repoRoot: root) {
+            for (name, f) in ConfigLoader.mergedCustomForges(layers).sorted(by: { $0.key < $1.key }) {
+                if let forge = f.forge(named: name), !forges.contains(where: { $0.name == name }) { forges.append(forge) }
+            }
+        }
+        return forges
+    }
+
+    enum Target {
+        case scope(Scope, Forge)
+        case plain
+    }
+
+    func target(_ r: CredentialRequest) throws -> Target {
+        guard let proto = r.protocolName, proto == "https" || proto == "http", let host = r.host,
+              let url = RemoteURL.parse("\(proto)://\(host)/\(r.path ?? "")") else { return .plain }
+        let forges = self.forges
+        guard let forge = forges.first(where: { $0.matches(url) }) else { return .plain }
+        guard r.path != nil else { throw CredentialError.noPath(host: host, url: forge.credentialURL) }
+        guard let scope = Scope.forRemote(url, forges: [forge]) else { throw CredentialError.noRepository(host: host, path: r.path ?? "") }
+        return .scope(scope, forge)
+    }
+
+    static func defaultUsername(_ kind: ForgeKind) -> String {
+        kind == .gitlab ? "oauth2" : "x-access-token"
+    }
+
+    func get(_ r: CredentialRequest) async throws -> String {
+        switch try target(r) {
+        case .scope(let scope, let forge):
+            let secret = try await broker.secret(for: scope, requester: "git credential (pid \(getppid()))") { request, seconds in
+                context.output.stderr.line("git-credential-hforge: \(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
+            }
+            return "username=\(r.username ?? CredentialHelper.defaultUsername(forge.kind))\npassword=\(secret)\n"
+        case .plain:
+            let (provider, entries) = try await plainEntries(r)
+            for (key, stored) in entries where r.matches(stored) {
+                guard let password = try await provider.get(key) else { continue }
+                return "username=\(stored.username ?? "")\npassword=\(password)\n"
+            }
+            return ""
+        }
+    }
+
+    func store(_ r: CredentialRequest) async throws {
+        guard let password = r.password else { return }
+        switch try target(r) {
+        case .scope(let scope, _):
+            let provider = try broker.provider(for: scope.path)
+            if provider.config.kind == .env { return } // read-only: git stores after every success
+            if try await provider.get(scope.path) == password { return }
+            try await provider.set(scope.path, password)
+        case .plain:
+            guard r.username != nil else { return }
+            let provider = try broker.provider(for: PlainKey.prefix(r))
+            // Replace what this exact credential replaces, as credential-store does.
+            let (_, entries) = try await plainEntries(r)
+            let exact = CredentialRequest(protocolName: r.protocolName, host: r.host, path: r.path, username: r.username)
+            for (key, stored) in entries where stored == exact { _ = try await provider.remove(key) }
+            try await provider.set(PlainKey.encode(r), password)
+        }
+    }
+
+    func erase(_ r: CredentialRequest) async throws {
+        switch try target(r) {
+        case .scope(let scope, _):
+            let provider = try broker.provider(for: scope.path)
+            if provider.config.kind == .env { return }
+            _ = try await provider.remove(scope.path)
+        case .plain:
+            let (provider, entries) = try await plainEntries(r)
+            for (key, stored) in entries where r.matches(stored) { _ = try await provider.remove(key) }
+        }
+    }
+
+    /// The stored plain credentials for the request's protocol and host.
+    func plainEntries(_ r: CredentialRequest) async throws -> (any SecretProvider, [(String, CredentialRequest)]) {
+        let provider = try broker.provider(for: PlainKey.prefix(r))
+        let prefix = PlainKey.prefix(r)
+        let keys = try await provider.list().filter { $0.hasPrefix(prefix) }
+        return (provider, keys.compactMap { key in PlainKey.decode(key).map { (key, $0) } })
+    }
+}
+
+/// Keys of plain (non-forge) credentials:
+/// `credential/PROTOCOL/HOST/(-|+PATH)/USERNAME`, each part percent-encoded.
+enum PlainKey {
+    static let allowed: CharacterSet = {
+        var s = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+        s.insert(charactersIn: "-._~")
+        return s
+    }()
+
+    static func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+
+    static func prefix(_ r: CredentialRequest) -> String {
+        "credential/\(enc(r.protocolName ?? ""))/\(enc(r.host ?? ""))/"
+    }
+
+    static func encode(_ r: CredentialRequest) -> String {
+        prefix(r) + (r.path.map { "+" + enc($0) } ?? "-") + "/" + enc(r.username ?? "")
+    }
+
+    static func decode(_ key: String) -> CredentialRequest? {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5, parts[0] == "credential" else { return nil }
+        var r = CredentialRequest(protocolName: parts[1].removingPercentEncoding, host: parts[2].removingPercentEncoding,
+                                  username: parts[4].removingPercentEncoding)
+        if parts[3].hasPrefix("+") { r.path = String(parts[3].dropFirst()).removingPercentEncoding }
+        else if parts[3] != "-" { return nil }
+        return r
+    }
+}
+
+public enum CredentialError: HyperforgeError, Equatable {
+    case noPath(host: String, url: String)
+    case noRepository(host: String, path: String)
+
+    public var exitStatus: ExitStatus { .refused }
+    public var description: String {
+        switch self {
+        case .noPath(let host, _): return "git sent no repository path for \(host), so no scope can be chosen"
+        case .noRepository(let host, let path): return "\(host)/\(path) does not name a repository (org/name)"
+        }
+    }
+    public var hint: String? {
+        switch self {
+        case .noPath(_, let url): return "run 'git config credential.\(url).useHttpPath true' ('git hforge init' sets it)"
+        default: return nil
+        }
+    }
+}
+
+/// Finds the working tree containing a directory by looking for `.git`,
+/// without libgit2 (the credential helper must stay light).
+enum StatusFreeDiscovery {
+    static func repositoryRoot(from start: String) -> String? {
+        var dir: String? = start
+        while let d = dir {
+            var st = stat()
+            if lstat(FilePaths.join(d, ".git"), &st) == 0 { return d }
+            dir = FilePaths.parent(d)
+        }
+        return nil
+    }
+}
