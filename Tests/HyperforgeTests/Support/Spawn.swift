@@ -13,8 +13,17 @@ enum Spawn {
     /// Runs `argv` to completion, feeding `input` on stdin and collecting both outputs.
     static func run(_ argv: [String], environment: [String: String], directory: String, input: Data?) throws -> Output {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError.failed("pipe", errno) }
-        for fd in [inPipe[1], outPipe[0], errPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        // Every end close-on-exec, made so under a lock that spawning also takes:
+        // tests spawn from several threads, and a child must never inherit
+        // another child's pipe (that pipe's reader would then wait for this
+        // unrelated child to exit). dup2 onto 0/1/2 clears the flag in the child.
+        spawnLock.lock()
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            spawnLock.unlock()
+            throw SpawnError.failed("pipe", errno)
+        }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        spawnLock.unlock()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -74,7 +83,11 @@ enum Spawn {
         return waitpid(pid, &status, WNOHANG) == pid
     }
 
+    static let spawnLock = NSLock()
+
     private static func spawn(_ argv: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

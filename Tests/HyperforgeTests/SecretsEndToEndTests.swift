@@ -1,0 +1,251 @@
+import Foundation
+import HyperforgeCore
+import Testing
+
+/// `git scope` and `git-credential-hforge` as a user runs them.
+@Suite struct SecretsEndToEndTests {
+    let scope = "git/github/alice/repo/tool/token"
+
+    @Test func fileProviderIsPrivateAndRefusesReadableFiles() throws {
+        let env = try TestEnvironment("scope-file")
+        let set = try env.run("git", ["scope", "set", scope], input: "s3cret-token\n")
+        #expect(set.code == 0, "\(set)")
+        #expect(!set.stdout.contains("s3cret") && !set.stderr.contains("s3cret"))
+        let file = env.home + "/.local/share/hyperforge/secrets"
+        let attrs = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+        let dirAttrs = try FileManager.default.attributesOfItem(atPath: env.home + "/.local/share/hyperforge")
+        #expect((dirAttrs[.posixPermissions] as? Int) == 0o700)
+        #expect(!(try String(contentsOfFile: file, encoding: .utf8)).contains("s3cret-token"), "stored in the clear")
+
+        let get = try env.run("git", ["scope", "get", scope])
+        #expect(get.code == 0 && get.stdout == "s3cret-token\n", "\(get)")
+
+        for args in [["scope", "list"], ["scope", "list", "--json"], ["scope", "grants"], ["scope", "which", scope], ["scope", "providers"]] {
+            let r = try env.run("git", args)
+            #expect(r.code == 0, "\(args): \(r)")
+            #expect(!r.stdout.contains("s3cret") && !r.stderr.contains("s3cret"), "\(args) printed the secret")
+        }
+        #expect(try env.run("git", ["scope", "list"]).stdout.contains(scope))
+
+        chmod(file, 0o644)
+        let refused = try env.run("git", ["scope", "get", scope])
+        #expect(refused.code == 4, "\(refused)")
+        #expect(refused.stderr.contains("readable or writable by other users"))
+        #expect(refused.stdout.isEmpty)
+        chmod(file, 0o600)
+
+        let rm = try env.run("git", ["scope", "rm", scope])
+        #expect(rm.code == 0)
+        let gone = try env.run("git", ["scope", "get", scope])
+        #expect(gone.code == 1 && gone.stderr.contains("git scope set \(scope)"), "\(gone)")
+    }
+
+    @Test func secretsNeverComeFromArguments() throws {
+        let env = try TestEnvironment("scope-args")
+        let r = try env.run("git", ["scope", "set", scope, "s3cret"])
+        #expect(r.code == 64, "\(r)")
+        let empty = try env.run("git", ["scope", "set", scope], input: "")
+        #expect(empty.code == 64 && empty.stderr.contains("empty"))
+    }
+
+    @Test func concurrentWritersLoseNothing() throws {
+        let env = try TestEnvironment("scope-concurrent")
+        let count = 20
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            let r = try? env.run("git", ["scope", "set", "git/github/alice/repo/tool\(i)/token"], input: "secret-\(i)")
+            #expect(r?.code == 0)
+        }
+        let listed = try env.run("git", ["scope", "list", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect((doc.first?["names"] as? [String])?.count == count)
+        for i in [0, 7, 19] {
+            #expect(try env.run("git", ["scope", "get", "git/github/alice/repo/tool\(i)/token"]).stdout == "secret-\(i)\n")
+        }
+    }
+
+    @Test func envAndCommandProvidersAndRouting() throws {
+        let env = try TestEnvironment("scope-providers")
+        // A "password manager": secrets as files, the scope from HFORGE_SCOPE; it
+        // records its own arguments so the test can prove no secret is among them.
+        try env.write("""
+        #!/bin/sh
+        store="$(dirname "$0")/pm"
+        echo "$0 $*" >> "$store.argv"
+        case "$1" in
+          get) f="$store/$(printf %s "$HFORGE_SCOPE" | tr / _)"; [ -f "$f" ] && cat "$f"; exit 0 ;;
+          set) mkdir -p "$store"; cat > "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
+          rm) rm -f "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
+          list) ls "$store" 2>/dev/null | tr _ / ;;
+        esac
+
+        """, to: "pm.sh")
+        chmod(env.root + "/pm.sh", 0o755)
+        try env.write("""
+        [auth]
+        default = "pm"
+
+        [auth.providers.pm]
+        type = "command"
+        get = "\(env.root)/pm.sh get"
+        set = "\(env.root)/pm.sh set"
+        remove = "\(env.root)/pm.sh rm"
+        list = "\(env.root)/pm.sh list"
+
+        [auth.providers.ci]
+        type = "env"
+
+        [auth.routing]
+        "git/github/ci-org/*" = "ci"
+
+        """, to: "home/.config/hyperforge/auth.toml")
+
+        #expect(try env.run("git", ["scope", "set", scope], input: "pm-secret\n").code == 0)
+        #expect(try env.run("git", ["scope", "get", scope]).stdout == "pm-secret\n")
+        #expect(try env.run("git", ["scope", "list", "--provider", "pm"]).stdout.contains(scope))
+        let argv = try String(contentsOfFile: env.root + "/pm.argv", encoding: .utf8)
+        #expect(!argv.contains("pm-secret"), "a secret reached a command line")
+
+        let ciScope = "git/github/ci-org/repo/app/token"
+        let which = try env.run("git", ["scope", "which", ciScope])
+        #expect(which.stdout.contains("provider: ci (env), routed by \"git/github/ci-org/*\""), "\(which)")
+        let fromEnv = try env.run("git", ["scope", "get", ciScope], extraEnvironment: ["HFORGE_SECRET_GIT_GITHUB_CI_ORG_REPO_APP_TOKEN": "env-secret"])
+        #expect(fromEnv.stdout == "env-secret\n", "\(fromEnv)")
+        let readOnly = try env.run("git", ["scope", "set", ciScope], input: "x")
+        #expect(readOnly.code == 2 && readOnly.stderr.contains("read-only"), "\(readOnly)")
+    }
+
+    @Test func approvalFromAnotherTerminal() throws {
+        let env = try TestEnvironment("scope-approve")
+        try env.write("""
+        [auth]
+        approval_timeout = 20
+
+        [auth.policy]
+        "git/github/acme/*" = "approve"
+        "git/github/mallory/*" = "deny"
+
+        """, to: "home/.config/hyperforge/auth.toml")
+        let acme = "git/github/acme/repo/api/token"
+        #expect(try env.run("git", ["scope", "set", acme], input: "acme-secret").code == 0)
+        #expect(try env.run("git", ["scope", "set", "git/github/mallory/repo/x/token"], input: "m").code == 0)
+
+        let denied = try env.run("git", ["scope", "get", "git/github/mallory/repo/x/token"])
+        #expect(denied.code == 2 && denied.stderr.contains("denied by policy"), "\(denied)")
+
+        // The requester waits; another process approves.
+        nonisolated(unsafe) var waited: TestEnvironment.Result?
+        let done = DispatchSemaphore(value: 0)
+        Thread { waited = try? env.run("git", ["scope", "get", acme]); done.signal() }.start()
+        var id: Int?
+        for _ in 0..<100 {
+            let pending = try env.run("git", ["scope", "pending", "--json"])
+            if let list = try? JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]], let first = list.first {
+                #expect(first["scope"] as? String == acme)
+                id = first["id"] as? Int
+                break
+            }
+            usleep(100_000)
+        }
+        let requestID = try #require(id, "no pending request appeared")
+        let approve = try env.run("git", ["scope", "approve", "\(requestID)"])
+        #expect(approve.code == 0, "\(approve)")
+        done.wait()
+        #expect(waited?.code == 0 && waited?.stdout == "acme-secret\n", "\(String(describing: waited))")
+        #expect(waited?.stderr.contains("git scope approve \(requestID)") == true)
+
+        // Once approved, the next run does not ask.
+        let again = try env.run("git", ["scope", "get", acme])
+        #expect(again.code == 0 && again.stderr.isEmpty, "\(again)")
+        #expect(try env.run("git", ["scope", "grants"]).stdout.contains(acme))
+
+        // Revoked: asks again; with a short timeout it fails naming the approve command.
+        #expect(try env.run("git", ["scope", "revoke", acme]).code == 0)
+        try env.write("[auth]\napproval_timeout = 1\n[auth.policy]\n\"git/github/acme/*\" = \"approve\"\n", to: "home/.config/hyperforge/auth.toml")
+        let timedOut = try env.run("git", ["scope", "get", acme])
+        #expect(timedOut.code == 2, "\(timedOut)")
+        #expect(timedOut.stdout.isEmpty)
+        let match = timedOut.stderr.firstRange(of: #/git scope approve (\d+)/#)
+        let pendingID = try #require(match.map { String(timedOut.stderr[$0]).split(separator: " ").last! })
+        #expect(try env.run("git", ["scope", "approve", String(pendingID)]).code == 0)
+        #expect(try env.run("git", ["scope", "get", acme]).stdout == "acme-secret\n")
+
+        // A denied request fails the requester.
+        #expect(try env.run("git", ["scope", "revoke", acme]).code == 0)
+        try env.write("[auth]\napproval_timeout = 20\n[auth.policy]\n\"git/github/acme/*\" = \"approve\"\n", to: "home/.config/hyperforge/auth.toml")
+        nonisolated(unsafe) var refused: TestEnvironment.Result?
+        let refusedDone = DispatchSemaphore(value: 0)
+        Thread { refused = try? env.run("git", ["scope", "get", acme]); refusedDone.signal() }.start()
+        var denyID: Int?
+        for _ in 0..<100 {
+            let pending = try env.run("git", ["scope", "pending", "--json"])
+            if let list = try? JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]], let first = list.first {
+                denyID = first["id"] as? Int
+                break
+            }
+            usleep(100_000)
+        }
+        #expect(try env.run("git", ["scope", "deny", "\(try #require(denyID))"]).code == 0)
+        refusedDone.wait()
+        #expect(refused?.code == 2 && refused?.stderr.contains("was denied") == true, "\(String(describing: refused))")
+    }
+
+    @Test func credentialHelperAnswersOnlyForTheExactScope() throws {
+        let env = try TestEnvironment("cred-scope")
+        #expect(try env.run("git", ["scope", "set", scope], input: "alice-tool-token").code == 0)
+        func fill(_ input: String) throws -> TestEnvironment.Result {
+            try env.run("git", ["-c", "credential.helper=hforge", "-c", "credential.usehttppath=true", "credential", "fill"], input: input)
+        }
+        let ok = try fill("protocol=https\nhost=github.com\npath=alice/tool.git\n")
+        #expect(ok.code == 0 && ok.stdout.contains("password=alice-tool-token"), "\(ok)")
+        #expect(ok.stdout.contains("username=x-access-token"))
+        for other in ["protocol=https\nhost=github.com\npath=bob/tool.git\n",          // other org
+                      "protocol=https\nhost=github.com\npath=alice/other.git\n",        // other repo
+                      "protocol=https\nhost=gitlab.com\npath=alice/tool.git\n",         // other host
+                      "protocol=http\nhost=github.com\npath=alice/tool.git\n",          // other protocol
+                      "protocol=https\nhost=github.com.evil.com\npath=alice/tool.git\n",
+                      "protocol=https\nhost=github.com\npath=alice/tool.git/../../bob/tool.git\n",
+                      "protocol=https\nhost=github.com\n"] {                            // no path: no scope
+            let r = try fill(other)
+            #expect(!r.stdout.contains("alice-tool-token") && !r.stderr.contains("alice-tool-token"), "\(other): \(r)")
+        }
+        let noPath = try fill("protocol=https\nhost=github.com\n")
+        #expect(noPath.stderr.contains("useHttpPath"), "\(noPath)")
+    }
+
+    @Test func credentialHelperSurvivesMalformedInput() throws {
+        let env = try TestEnvironment("cred-malformed")
+        #expect(try env.run("git", ["scope", "set", scope], input: "tok").code == 0)
+        let cases: [String] = [
+            "",                                                 // nothing at all
+            "host=\n",                                          // no protocol
+            "protocol=https\n",                                 // no host
+            "garbage without equals\nprotocol=https\nhost=github.com\n",
+            "protocol=https\nhost=github.com\npath=alice/tool.git\u{0}\n",
+            "protocol=https\nhost=" + String(repeating: "a", count: 200_000) + "\n",
+            String(repeating: "x=y\n", count: 400_000),
+            "\u{FF}\u{FE}=\u{1}\nprotocol=https\n",
+        ]
+        for input in cases {
+            let r = try env.run("git-credential-hforge", ["get"], input: input)
+            #expect(r.code == 0, "\(input.prefix(40)): \(r.code) \(r.stderr.prefix(200))")
+            #expect(r.stdout.isEmpty, "\(input.prefix(40)): answered \(r.stdout.prefix(100))")
+            #expect(!r.stderr.isEmpty || input.isEmpty, "\(input.prefix(40)): said nothing on stderr")
+        }
+        // Unknown operations are ignored.
+        let unknown = try env.run("git-credential-hforge", ["capability"], input: "protocol=https\nhost=github.com\n")
+        #expect(unknown.code == 0 && unknown.stdout.isEmpty)
+    }
+
+    @Test func storeAndEraseForAForgeScope() throws {
+        let env = try TestEnvironment("cred-store")
+        let approve = try env.run("git", ["-c", "credential.helper=hforge", "-c", "credential.usehttppath=true", "credential", "approve"],
+                                  input: "protocol=https\nhost=codeberg.org\npath=alice/tool.git\nusername=alice\npassword=cb-token\n")
+        #expect(approve.code == 0, "\(approve)")
+        #expect(try env.run("git", ["scope", "get", "git/codeberg/alice/repo/tool/token"]).stdout == "cb-token\n")
+        let reject = try env.run("git", ["-c", "credential.helper=hforge", "-c", "credential.usehttppath=true", "credential", "reject"],
+                                 input: "protocol=https\nhost=codeberg.org\npath=alice/tool.git\nusername=alice\npassword=cb-token\n")
+        #expect(reject.code == 0)
+        #expect(try env.run("git", ["scope", "get", "git/codeberg/alice/repo/tool/token"]).code == 1)
+    }
+}
