@@ -100,7 +100,8 @@ import Testing
 
         """, to: "home/.config/hyperforge/auth.toml")
 
-        #expect(try env.run("git", ["scope", "set", scope], input: "pm-secret\n").code == 0)
+        let stored = try env.run("git", ["scope", "set", scope], input: "pm-secret\n")
+        #expect(stored.code == 0, "\(stored)")
         #expect(try env.run("git", ["scope", "get", scope]).stdout == "pm-secret\n")
         #expect(try env.run("git", ["scope", "list", "--provider", "pm"]).stdout.contains(scope))
         let argv = try String(contentsOfFile: env.root + "/pm.argv", encoding: .utf8)

@@ -45,7 +45,7 @@ final class SSHServer: @unchecked Sendable {
         try keygen(directory + "/forge_b_key")
 
         let shell = directory + "/forge-shell"
-        try """
+        try env.write("""
         #!/bin/sh
         # Forced command: serve only git, only below this forge's directory.
         root="$1"
@@ -60,7 +60,7 @@ final class SSHServer: @unchecked Sendable {
         esac
         exec "$cmd" "$root/$path"
 
-        """.write(toFile: shell, atomically: true, encoding: .utf8)
+        """, to: shell)
         chmod(shell, 0o755)
 
         func forge(_ name: String, _ address: String) throws -> Forge {

@@ -102,9 +102,13 @@ final class TestEnvironment: @unchecked Sendable {
         return path
     }
 
+    /// Writes a file. No child is spawned meanwhile: a child that inherited
+    /// the open descriptor would make exec'ing the file fail (ETXTBSY).
     func write(_ text: String, to relativePath: String) throws {
         let path = relativePath.hasPrefix("/") ? relativePath : root + "/" + relativePath
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        Spawn.spawnLock.lock()
+        defer { Spawn.spawnLock.unlock() }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
