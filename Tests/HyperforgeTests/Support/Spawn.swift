@@ -93,7 +93,19 @@ enum Spawn {
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
         let program = argv[0].contains("/") ? argv[0] : (find(argv[0], path: environment["PATH"] ?? "") ?? argv[0])
-        let rc = posix_spawn(&pid, program, &actions, nil, cArgs, cEnv)
+        // Children start with no blocked signals and default handlers: the
+        // test runner's threads block signals, and a child inheriting that mask
+        // would ignore the SIGTERM that stops it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let rc = posix_spawn(&pid, program, &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw SpawnError.failed("posix_spawn \(program)", rc) }
         return pid
     }
