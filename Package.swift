@@ -45,11 +45,15 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I/opt/homebrew/include", "-I/usr/local/include"], .when(platforms: [.macOS]))]
         ),
 
-        // Core: context, errors, output, config, forges, SQLite.
+        // HTTP through libcurl, loaded at run time like libgit2 (CCurl is what
+        // the tests link to check the headers against the library).
+        .target(name: "CCurlLoader"),
+
+        // Core: context, errors, output, config, forges, SQLite, HTTP.
         .target(
             name: "HyperforgeCore",
             dependencies: [
-                "CSQLite",
+                "CSQLite", "CCurlLoader",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -15,12 +15,12 @@ public enum GrantPolicy: String, Sendable, Codable, CaseIterable {
 /// One configured secret store.
 public struct ProviderConfig: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case file, env, keychain, command
+        case file, env, keychain, command, workos
     }
     public var name: String
     public var kind: Kind
     /// Type-specific settings (path, prefix, variable, get/set/remove/list
-    /// commands, service), as written.
+    /// commands, service, base_url, api_key_env), as written.
     public var settings: [String: String]
     public var origin: Origin
 }
@@ -90,6 +90,7 @@ public struct AuthConfig: Sendable {
         .env: ["prefix", "variable"],
         .keychain: ["service"],
         .command: ["get", "set", "remove", "list"],
+        .workos: ["base_url", "api_key_env"],
     ]
 
     private mutating func read(_ source: TOMLSource) throws(ConfigError) {

@@ -59,6 +59,7 @@ public enum Providers {
         case .env: return EnvProvider(config: config, environment: context.environment)
         case .command: return CommandProvider(config: config, context: context)
         case .keychain: return KeychainProvider(config: config, context: context)
+        case .workos: return try WorkOSProvider(config: config, context: context)
         }
     }
 }

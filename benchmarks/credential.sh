@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Times `git credential fill` answered by git-credential-hforge (file provider,
+# a forge scope already granted) beside the same answered by git's own
+# `credential-store`, in one hyperfine run, and prints medians and the ratio.
+#
+#   benchmarks/credential.sh [--runs N]
+# Target (issue 3): within 1.5x of git credential-store.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=300
+[ "${1:-}" = "--runs" ] && runs="$2"
+if ! command -v hyperfine >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq; apt-get install -y -qq hyperfine >/dev/null; }
+    else echo "needs hyperfine: sudo apt-get install -y hyperfine" >&2; exit 1; fi
+fi
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release --static-swift-stdlib 2>&1 | grep -E "error|Build complete" | tail -1
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
+    XDG_STATE_HOME="$work/home/.local/state" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/home/.gitconfig" \
+    GIT_TERMINAL_PROMPT=0 PATH="$bin:$PATH"
+mkdir -p "$HOME"
+touch "$GIT_CONFIG_GLOBAL"
+printf 'tok-123' | git scope set git/github/alice/repo/tool/token >/dev/null
+git scope get git/github/alice/repo/tool/token >/dev/null          # granted (auto) once, as after first use
+printf 'protocol=https\nhost=github.com\nusername=x-access-token\npassword=tok-123\n' |
+    git -c credential.helper="store --file=$work/store" credential approve
+printf 'protocol=https\nhost=github.com\npath=alice/tool.git\n\n' > "$work/request"
+
+# Both must answer the same token.
+ours=$(git -c credential.helper=hforge -c credential.useHttpPath=true credential fill < "$work/request" | grep password)
+theirs=$(git -c credential.helper="store --file=$work/store" credential fill < "$work/request" | grep password)
+[ "$ours" = "password=tok-123" ] && [ "$theirs" = "password=tok-123" ] || { echo "helpers disagree: $ours / $theirs" >&2; exit 1; }
+
+# hyperfine runs each through a shell (for the '<' redirection) and subtracts
+# the shell's own start-up, measured in the same run.
+hyperfine --style none --warmup 20 --runs "$runs" --export-json "$work/results.json" \
+    "git -c credential.helper='store --file=$work/store' credential fill < $work/request" \
+    "git -c credential.helper=hforge -c credential.useHttpPath=true credential fill < $work/request" >/dev/null
+
+python3 - "$work/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+base, ours = r[0]["median"] * 1000, r[1]["median"] * 1000
+ratio = ours / base
+print(f"medians of {len(r[0]['times'])} runs each")
+print(f"git credential fill, credential-store        {base:6.2f} ms")
+print(f"git credential fill, git-credential-hforge   {ours:6.2f} ms   ratio {ratio:4.2f}x  target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}")
+PY
