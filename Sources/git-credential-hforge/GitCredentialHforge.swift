@@ -3,7 +3,6 @@ import Foundation
 import HyperforgeCore
 import HyperforgeSecrets
 
-@main
 struct GitCredentialHforge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-credential-hforge",
@@ -25,9 +24,29 @@ struct GitCredentialHforge: AsyncParsableCommand {
     var operation: String
 
     func run() async throws {
+        await Self.serve(operation)
+    }
+
+    static func serve(_ operation: String) async {
         let context = Context.process()
         let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         let answer = await CredentialHelper.run(operation: operation, input: input, context: context)
         if !answer.isEmpty { context.output.stdout.write(answer) }
+    }
+}
+
+@main
+enum Main {
+    static func main() async {
+        // git's own calls (`get`, `store`, `erase` and any future operation
+        // word) skip the argument parser: it sits on git's path for every
+        // network operation. Everything else (--help, --version, mistakes)
+        // goes through it.
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.count == 1, let op = arguments.first, !op.hasPrefix("-") {
+            await GitCredentialHforge.serve(op)
+            return
+        }
+        await GitCredentialHforge.main()
     }
 }
