@@ -10,14 +10,7 @@ cd "$(dirname "$0")/.."
 runs=300
 [ "${1:-}" = "--runs" ] && runs="$2"
 
-if ! command -v hyperfine >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq; apt-get install -y -qq hyperfine >/dev/null; }
-    else echo "needs hyperfine: sudo apt-get install -y hyperfine" >&2; exit 1; fi
-fi
-command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-
-swift build -c release --static-swift-stdlib 2>&1 | grep -E "error|Compiling|Build complete" | tail -1
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+. benchmarks/common.sh
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -116,6 +116,19 @@ import Testing
         #expect(readOnly.code == 2 && readOnly.stderr.contains("read-only"), "\(readOnly)")
     }
 
+    /// Waits (up to 10 s) for a pending request to show in `git scope pending`.
+    func firstPendingRequest(_ env: TestEnvironment, scope: String) throws -> Int {
+        for _ in 0..<100 {
+            let pending = try env.run("git", ["scope", "pending", "--json"])
+            if let list = try? JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]], let first = list.first {
+                #expect(first["scope"] as? String == scope)
+                return try #require(first["id"] as? Int)
+            }
+            usleep(100_000)
+        }
+        throw SSHServerError.setup("no pending request appeared for \(scope)")
+    }
+
     @Test func approvalFromAnotherTerminal() throws {
         let env = try TestEnvironment("scope-approve")
         try env.write("""
@@ -138,17 +151,7 @@ import Testing
         nonisolated(unsafe) var waited: TestEnvironment.Result?
         let done = DispatchSemaphore(value: 0)
         Thread { waited = try? env.run("git", ["scope", "get", acme]); done.signal() }.start()
-        var id: Int?
-        for _ in 0..<100 {
-            let pending = try env.run("git", ["scope", "pending", "--json"])
-            if let list = try? JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]], let first = list.first {
-                #expect(first["scope"] as? String == acme)
-                id = first["id"] as? Int
-                break
-            }
-            usleep(100_000)
-        }
-        let requestID = try #require(id, "no pending request appeared")
+        let requestID = try firstPendingRequest(env, scope: acme)
         let approve = try env.run("git", ["scope", "approve", "\(requestID)"])
         #expect(approve.code == 0, "\(approve)")
         done.wait()
@@ -177,16 +180,7 @@ import Testing
         nonisolated(unsafe) var refused: TestEnvironment.Result?
         let refusedDone = DispatchSemaphore(value: 0)
         Thread { refused = try? env.run("git", ["scope", "get", acme]); refusedDone.signal() }.start()
-        var denyID: Int?
-        for _ in 0..<100 {
-            let pending = try env.run("git", ["scope", "pending", "--json"])
-            if let list = try? JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]], let first = list.first {
-                denyID = first["id"] as? Int
-                break
-            }
-            usleep(100_000)
-        }
-        #expect(try env.run("git", ["scope", "deny", "\(try #require(denyID))"]).code == 0)
+        #expect(try env.run("git", ["scope", "deny", "\(try firstPendingRequest(env, scope: acme))"]).code == 0)
         refusedDone.wait()
         #expect(refused?.code == 2 && refused?.stderr.contains("was denied") == true, "\(String(describing: refused))")
     }
