@@ -58,17 +58,9 @@ struct StatusCache {
     static func locate(start: String, context: Context) -> (root: String, gitDir: String)? {
         if unsupportedVariables.contains(where: { !(context.environment[$0] ?? "").isEmpty }) { return nil }
         if start.contains("/.git/") || start.hasSuffix("/.git") { return nil }
-        var dir: String? = start
-        while let d = dir {
-            let candidate = FilePaths.join(d, ".git")
-            var st = stat()
-            if lstat(candidate, &st) == 0 {
-                guard (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == geteuid() else { return nil }
-                return (d, candidate)
-            }
-            dir = FilePaths.parent(d)
-        }
-        return nil
+        guard let found = FilePaths.enclosingGitEntry(from: start),
+              (found.status.st_mode & S_IFMT) == S_IFDIR, found.status.st_uid == geteuid() else { return nil }
+        return (found.root, found.entry)
     }
 
     static func cachePath(gitDir: String) -> String { FilePaths.join(gitDir, "hforge/status-cache.json") }

@@ -135,7 +135,7 @@ public struct CredentialHelper {
     /// declared in the hyperforge config of the repository git runs in.
     var forges: [Forge] {
         var forges = broker.auth.forges
-        if let root = StatusFreeDiscovery.repositoryRoot(from: context.workingDirectory),
+        if let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root,
            let layers = try? ConfigLoader.layers(repoRoot: root) {
             for (name, f) in ConfigLoader.mergedCustomForges(layers).sorted(by: { $0.key < $1.key }) {
                 if let forge = f.forge(named: name), !forges.contains(where: { $0.name == name }) { forges.append(forge) }
@@ -223,13 +223,7 @@ public struct CredentialHelper {
 /// Keys of plain (non-forge) credentials:
 /// `credential/PROTOCOL/HOST/(-|+PATH)/USERNAME`, each part percent-encoded.
 enum PlainKey {
-    static let allowed: CharacterSet = {
-        var s = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
-        s.insert(charactersIn: "-._~")
-        return s
-    }()
-
-    static func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+    static func enc(_ s: String) -> String { FilePaths.percentEncoded(s) }
 
     static func prefix(_ r: CredentialRequest) -> String {
         "credential/\(enc(r.protocolName ?? ""))/\(enc(r.host ?? ""))/"
@@ -266,19 +260,5 @@ public enum CredentialError: HyperforgeError, Equatable {
         case .noPath(_, let url): return "run 'git config credential.\(url).useHttpPath true' ('git hforge init' sets it)"
         default: return nil
         }
-    }
-}
-
-/// Finds the working tree containing a directory by looking for `.git`,
-/// without libgit2 (the credential helper must stay light).
-enum StatusFreeDiscovery {
-    static func repositoryRoot(from start: String) -> String? {
-        var dir: String? = start
-        while let d = dir {
-            var st = stat()
-            if lstat(FilePaths.join(d, ".git"), &st) == 0 { return d }
-            dir = FilePaths.parent(d)
-        }
-        return nil
     }
 }

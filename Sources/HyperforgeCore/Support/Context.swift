@@ -104,3 +104,35 @@ public enum FilePaths {
         return a + "/" + b
     }
 }
+
+extension FilePaths {
+    /// `s` with every byte outside RFC 3986's unreserved set percent-encoded,
+    /// for one URL path segment or one part of a storage key.
+    public static func percentEncoded(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    /// The nearest directory at or above `start` that holds a `.git` entry,
+    /// found with `lstat` alone (no libgit2): the entry's path and its status.
+    public static func enclosingGitEntry(from start: String) -> (root: String, entry: String, status: stat)? {
+        var dir: String? = start
+        while let d = dir {
+            let candidate = join(d, ".git")
+            var st = stat()
+            if lstat(candidate, &st) == 0 { return (d, candidate, st) }
+            dir = parent(d)
+        }
+        return nil
+    }
+}

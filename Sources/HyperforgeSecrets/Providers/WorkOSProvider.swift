@@ -28,13 +28,7 @@ public struct WorkOSProvider: SecretProvider {
         apiKey = key
     }
 
-    static let unreserved: CharacterSet = {
-        var s = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        s.insert(charactersIn: "-._~")
-        return s
-    }()
-
-    static func segment(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s }
+    static func segment(_ s: String) -> String { FilePaths.percentEncoded(s) }
 
     private func call(_ method: String, _ path: String, json: [String: Any]? = nil, what: String) throws -> HTTP.Response {
         var headers = ["Authorization: Bearer \(apiKey)", "Accept: application/json", "User-Agent: hyperforge/\(HyperforgeVersion.current)"]
