@@ -11,6 +11,14 @@ public enum ChildProcess {
         public var stderr: String
     }
 
+    /// The program did not finish within its time limit and was killed.
+    public struct TimedOut: HyperforgeError {
+        public let program: String
+        public let seconds: Int
+        public var exitStatus: ExitStatus { .environment }
+        public var description: String { "\(program) did not finish within \(seconds) s and was stopped" }
+    }
+
     public struct LaunchError: HyperforgeError {
         public let program: String
         public let reason: String
@@ -19,9 +27,29 @@ public enum ChildProcess {
     }
 
     /// Runs `arguments[0]` (found on the environment's PATH) with the rest as
-    /// its arguments. Output beyond `limit` bytes per stream is an error.
+    /// its arguments. Output beyond `limit` bytes per stream is an error; a
+    /// program still running after `timeout` seconds is killed.
     public static func run(_ arguments: [String], environment: [String: String], directory: String? = nil,
-                           input: String? = nil, limit: Int = 4 << 20) async throws -> Result {
+                           input: String? = nil, limit: Int = 4 << 20, timeout: Int? = nil) async throws -> Result {
+        guard let timeout else {
+            return try await run(arguments, environment: environment, directory: directory, input: input, limit: limit)
+        }
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await run(arguments, environment: environment, directory: directory, input: input, limit: limit) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000_000)
+                return nil
+            }
+            defer { group.cancelAll() } // a cancelled run kills its child
+            guard let first = try await group.next(), let result = first else {
+                throw TimedOut(program: arguments[0], seconds: timeout)
+            }
+            return result
+        }
+    }
+
+    private static func run(_ arguments: [String], environment: [String: String], directory: String?,
+                            input: String?, limit: Int) async throws -> Result {
         precondition(!arguments.isEmpty)
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))

@@ -15,6 +15,8 @@ import HyperforgeCore
 /// (one trailing newline is dropped; empty output means "not found");
 /// `set` reads the secret on stdin. A secret is never an argument.
 public struct CommandProvider: SecretProvider {
+    /// How long a command may take (a password manager may ask for a passphrase).
+    static let timeout = 120
     public let config: ProviderConfig
     let context: Context
 
@@ -22,8 +24,13 @@ public struct CommandProvider: SecretProvider {
         guard let command = config.settings[setting] else { return nil }
         var env = context.environment
         if let key { env["HFORGE_SCOPE"] = key }
-        let result = try await ChildProcess.run(["/bin/sh", "-c", command], environment: env,
-                                                directory: context.workingDirectory, input: input)
+        let result: ChildProcess.Result
+        do {
+            result = try await ChildProcess.run(["/bin/sh", "-c", command], environment: env,
+                                                directory: context.workingDirectory, input: input, timeout: CommandProvider.timeout)
+        } catch let e as ChildProcess.TimedOut {
+            throw ProviderError.failed(provider: config.name, what: "'\(setting)' command", reason: "no answer within \(e.seconds) s; it was stopped")
+        }
         guard result.exitCode == 0 else {
             // stderr only: stdout may hold a secret.
             let reason = result.stderr.split(separator: "\n").prefix(5).joined(separator: "; ")

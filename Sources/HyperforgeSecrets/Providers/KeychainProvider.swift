@@ -15,7 +15,9 @@ public struct KeychainProvider: SecretProvider {
         #if os(Linux)
         let result: ChildProcess.Result
         do {
-            result = try await ChildProcess.run(["secret-tool"] + arguments, environment: context.environment, input: input)
+            result = try await ChildProcess.run(["secret-tool"] + arguments, environment: context.environment, input: input, timeout: 60)
+        } catch let e as ChildProcess.TimedOut {
+            throw ProviderError.failed(provider: config.name, what: what, reason: "\(e.description) (is the keyring locked?)")
         } catch let e as ChildProcess.LaunchError {
             throw ProviderError.failed(provider: config.name, what: what,
                                        reason: "\(e.reason) (install libsecret-tools and run a Secret Service such as gnome-keyring)")
