@@ -1,3 +1,4 @@
+import Foundation
 import HyperforgeCore
 import HyperforgeGit
 
@@ -46,7 +47,7 @@ public enum HforgeError: HyperforgeError, Equatable {
             return "forge \(forge): remote '\(remote)' \(problem); nothing was pushed"
         case .pushFailed(let forge, let remote, let url, let output, let code, let notAttempted):
             var s = "push to \(forge) (remote '\(remote)', \(url)) failed: git exited with \(code)"
-            let trimmed = output.trimmed()
+            let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
             if !trimmed.isEmpty {
                 s += "\n" + trimmed.split(separator: "\n", omittingEmptySubsequences: false).map { "  git: \($0)" }.joined(separator: "\n")
             }
@@ -75,14 +76,5 @@ public enum HforgeError: HyperforgeError, Equatable {
         case .importFoundNothing: return "declare self-hosted forges under [custom_forges.NAME] in a parent .hyperforge/defaults.toml, or use --forges"
         default: return nil
         }
-    }
-}
-
-extension String {
-    func trimmed() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -62,7 +62,7 @@ extension Hforge {
             out.line("dry run: nothing was changed")
             return .success
         }
-        try plan.apply(to: repo, context: context)
+        try plan.apply(to: repo)
         out.line("Initialised \(relative(configPath, to: root)): \(config.forges.count) forge\(config.forges.count == 1 ? "" : "s"), \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s") made")
         return .success
     }

@@ -85,7 +85,7 @@ public struct Plan: Sendable {
     }
 
     /// Applies the actions in order, printing each as it is done.
-    func apply(to repo: Repository, context: Context) throws {
+    func apply(to repo: Repository) throws {
         let local = try repo.config.level(.local)
         for action in actions {
             switch action {

@@ -35,7 +35,7 @@ extension Hforge {
         if options.dryRun {
             out.line("dry run: nothing was changed")
         } else if !plan.isEmpty {
-            try plan.apply(to: repo, context: context)
+            try plan.apply(to: repo)
             out.line("Done: \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s") made")
         }
         if !blocked.isEmpty { throw HforgeError.extraRemotes(blocked) }
