@@ -17,13 +17,14 @@ let package = Package(
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
         // credential helper must never load libgit2).
-        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeGit", "HyperforgeHforge"]),
+        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -69,6 +70,12 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
+            swiftSettings: strict
+        ),
+        // Core: realms (RFC 0001): the realm's files, versions, contracts.
+        .target(
+            name: "HyperforgeRealm",
+            dependencies: ["HyperforgeCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // Core: the libgit2 layer.
@@ -124,7 +131,7 @@ let package = Package(
 
         .testTarget(
             name: "HyperforgeTests",
-            dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
+            dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
             swiftSettings: strict
         ),
     ]

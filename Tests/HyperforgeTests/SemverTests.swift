@@ -1,4 +1,5 @@
 import HyperforgeCore
+import HyperforgeRealm
 import Testing
 
 @Suite struct SemverTests {

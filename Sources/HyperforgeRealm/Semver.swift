@@ -1,3 +1,5 @@
+import HyperforgeCore
+
 /// Semantic versions (semver.org 2.0.0) and version requirements in Cargo's
 /// syntax, which the realm RFC uses for imports (`">=1.0.0, <2.0.0"`).
 ///
@@ -176,12 +178,12 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
 
     public init(parsing text: String) throws(SemverError) {
         self.text = text
-        let trimmed = text.trimmed()
+        let trimmed = text.trimmingBlanks()
         guard !trimmed.isEmpty else { throw .invalid(text: text, reason: "the requirement is empty") }
         if trimmed == "*" || trimmed == "x" || trimmed == "X" { comparators = []; return }
         var result: [Comparator] = []
         for piece in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-            result.append(try VersionRequirement.comparator(String(piece).trimmed(), in: text))
+            result.append(try VersionRequirement.comparator(String(piece).trimmingBlanks(), in: text))
         }
         comparators = result
     }
@@ -197,7 +199,7 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
             explicit = true
             break
         }
-        rest = Substring(String(rest).trimmed())
+        rest = Substring(String(rest).trimmingBlanks())
         if let plus = rest.firstIndex(of: "+") {
             _ = try SemanticVersion.identifiers(rest[rest.index(after: plus)...], in: text, what: "build metadata", numericRules: false)
             rest = rest[..<plus] // build metadata never affects matching
@@ -313,5 +315,14 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
             return false
         }
         return !(v.prerelease < c.prerelease)
+    }
+}
+
+extension String {
+    func trimmingBlanks() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
     }
 }
