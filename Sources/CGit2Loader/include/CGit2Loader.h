@@ -47,6 +47,20 @@
     X(git_repository_set_workdir) \
     X(git_repository_workdir) \
     X(git_strarray_dispose) \
+    X(git_commit_lookup) \
+    X(git_commit_free) \
+    X(git_commit_tree) \
+    X(git_tree_free) \
+    X(git_tree_entrycount) \
+    X(git_tree_entry_byindex) \
+    X(git_tree_entry_name) \
+    X(git_tree_entry_type) \
+    X(git_tree_entry_id) \
+    X(git_tree_lookup) \
+    X(git_blob_lookup) \
+    X(git_blob_free) \
+    X(git_blob_rawcontent) \
+    X(git_blob_rawsize) \
 
 struct hf_git2_api {
 #define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;

@@ -1,0 +1,51 @@
+import CGit2Loader
+import HyperforgeCore
+
+extension Repository {
+    /// Every file (blob) in the tree of the commit `refName` points at, by
+    /// path, read with libgit2: no working copy is needed. Nil when the ref
+    /// does not exist.
+    public func files(atRef refName: String) throws(GitError) -> (commit: String, files: [String: [UInt8]])? {
+        var oid = git_oid()
+        let code = G.git_reference_name_to_id(&oid, pointer, refName)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check(code, "resolving \(refName)")
+        var commit: OpaquePointer?
+        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading the commit of \(refName)")
+        defer { G.git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
+        defer { G.git_tree_free(tree) }
+        var files: [String: [UInt8]] = [:]
+        try collect(tree!, prefix: "", into: &files, ref: refName)
+        return (Repository.hex(&oid), files)
+    }
+
+    private func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: [UInt8]], ref: String) throws(GitError) {
+        for i in 0..<G.git_tree_entrycount(tree) {
+            guard let entry = G.git_tree_entry_byindex(tree, i) else { continue }
+            let name = String(cString: G.git_tree_entry_name(entry)!)
+            let path = prefix.isEmpty ? name : prefix + "/" + name
+            let id = G.git_tree_entry_id(entry)
+            switch G.git_tree_entry_type(entry) {
+            case GIT_OBJECT_TREE:
+                var sub: OpaquePointer?
+                try check(G.git_tree_lookup(&sub, pointer, id), "reading \(path) in \(ref)")
+                defer { G.git_tree_free(sub) }
+                try collect(sub!, prefix: path, into: &files, ref: ref)
+            case GIT_OBJECT_BLOB:
+                var blob: OpaquePointer?
+                try check(G.git_blob_lookup(&blob, pointer, id), "reading \(path) in \(ref)")
+                defer { G.git_blob_free(blob) }
+                let size = Int(G.git_blob_rawsize(blob))
+                if let raw = G.git_blob_rawcontent(blob), size > 0 {
+                    files[path] = Array(UnsafeRawBufferPointer(start: raw, count: size))
+                } else {
+                    files[path] = []
+                }
+            default:
+                continue // submodules: not part of a realm
+            }
+        }
+    }
+}
