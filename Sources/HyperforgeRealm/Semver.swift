@@ -178,12 +178,12 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
 
     public init(parsing text: String) throws(SemverError) {
         self.text = text
-        let trimmed = text.trimmingBlanks()
+        let trimmed = text.trimmed()
         guard !trimmed.isEmpty else { throw .invalid(text: text, reason: "the requirement is empty") }
         if trimmed == "*" || trimmed == "x" || trimmed == "X" { comparators = []; return }
         var result: [Comparator] = []
         for piece in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-            result.append(try VersionRequirement.comparator(String(piece).trimmingBlanks(), in: text))
+            result.append(try VersionRequirement.comparator(String(piece).trimmed(), in: text))
         }
         comparators = result
     }
@@ -199,7 +199,7 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
             explicit = true
             break
         }
-        rest = Substring(String(rest).trimmingBlanks())
+        rest = Substring(String(rest).trimmed())
         if let plus = rest.firstIndex(of: "+") {
             _ = try SemanticVersion.identifiers(rest[rest.index(after: plus)...], in: text, what: "build metadata", numericRules: false)
             rest = rest[..<plus] // build metadata never affects matching
@@ -315,14 +315,5 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
             return false
         }
         return !(v.prerelease < c.prerelease)
-    }
-}
-
-extension String {
-    func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -145,7 +145,8 @@ struct KeyLocator {
 }
 
 extension String {
-    func trimmed() -> String {
+    /// Without leading and trailing spaces and tabs (and a trailing CR).
+    public func trimmed() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
