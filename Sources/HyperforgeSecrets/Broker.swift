@@ -78,10 +78,9 @@ public final class SecretBroker: @unchecked Sendable {
         let key = scope.path
         if let cached = lock.withLock({ sessionCache[key] }) { return cached }
         try await authorise(scope, requester: requester, waitingMessage: waitingMessage)
-        let (providerConfig, _) = auth.route(key)
-        let provider = try Providers.make(providerConfig, context: context)
+        let provider = try provider(for: key)
         guard let secret = try await provider.get(key) else {
-            throw SecretError.notFound(scope: key, provider: providerConfig.name)
+            throw SecretError.notFound(scope: key, provider: provider.config.name)
         }
         lock.withLock { sessionCache[key] = secret }
         return secret

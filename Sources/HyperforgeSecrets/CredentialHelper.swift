@@ -190,9 +190,8 @@ public struct CredentialHelper {
             try await provider.set(scope.path, password)
         case .plain:
             guard r.username != nil else { return }
-            let provider = try broker.provider(for: PlainKey.prefix(r))
             // Replace what this exact credential replaces, as credential-store does.
-            let (_, entries) = try await plainEntries(r)
+            let (provider, entries) = try await plainEntries(r)
             let exact = CredentialRequest(protocolName: r.protocolName, host: r.host, path: r.path, username: r.username)
             for (key, stored) in entries where stored == exact { _ = try await provider.remove(key) }
             try await provider.set(PlainKey.encode(r), password)
