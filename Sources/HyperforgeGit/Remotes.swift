@@ -15,6 +15,14 @@ public struct Remote: Sendable, Equatable {
     }
 }
 
+extension Remote {
+    /// How this remote differs from pointing at `wanted`: whether its URL is
+    /// another one, and the push URL that sends pushes elsewhere, if any.
+    public func divergence(from wanted: String) -> (url: Bool, pushURL: String?) {
+        (url != wanted, pushURL.flatMap { $0 == wanted ? nil : $0 })
+    }
+}
+
 extension Repository {
     /// The remotes configured here, in the order git lists them.
     public func remotes() throws(GitError) -> [Remote] {

@@ -138,13 +138,14 @@ enum Reconciler {
             let forge = located.value
             let wanted = config.remoteURL(for: forge)
             if let existing = remotes.first(where: { $0.name == forge.name }) {
-                if existing.url != wanted {
+                let divergence = existing.divergence(from: wanted)
+                if divergence.url {
                     if case .initialise(let force) = mode, !force, !adopt.contains(forge.name), let url = existing.url {
                         throw HforgeError.remoteConflict(remote: forge.name, existing: RemoteURL.redacted(url), wanted: wanted)
                     }
                     plan.actions.append(.setURL(name: forge.name, from: existing.url, to: wanted))
                 }
-                if let push = existing.pushURL, push != wanted {
+                if let push = divergence.pushURL {
                     plan.actions.append(.removePushURL(name: forge.name, pushURL: push))
                 }
             } else {

@@ -34,10 +34,11 @@ extension Hforge {
             guard let remote = remotes.first(where: { $0.name == forge.name }) else {
                 throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "does not exist")
             }
-            if remote.url != wanted {
+            let divergence = remote.divergence(from: wanted)
+            if divergence.url {
                 throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "points to \(remote.url.map(RemoteURL.redacted) ?? "nothing"), not \(wanted)")
             }
-            if let push = remote.pushURL, push != wanted {
+            if let push = divergence.pushURL {
                 throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "pushes to \(RemoteURL.redacted(push)), not \(wanted)")
             }
         }

@@ -96,7 +96,8 @@ extension Hforge {
             var status = ForgeStatus(forge: forge.name, kind: forge.kind.rawValue, states: [], wantedURL: wanted,
                                      actualURL: remote?.url.map(RemoteURL.redacted), pushURL: remote?.pushURL.map(RemoteURL.redacted))
             if let remote {
-                if remote.url != wanted || (remote.pushURL != nil && remote.pushURL != wanted) {
+                let divergence = remote.divergence(from: wanted)
+                if divergence.url || divergence.pushURL != nil {
                     status.states.append(.wrongURL)
                 }
                 let wantedKey = config.gitProtocol.value == .ssh ? config.ssh[forge.name]?.value : nil
