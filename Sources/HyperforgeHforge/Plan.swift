@@ -90,7 +90,8 @@ public struct Plan: Sendable {
         for action in actions {
             switch action {
             case .writeConfig(let path, let contents):
-                try AtomicFile.write(contents, to: path)
+                try FileManager.default.createDirectory(atPath: FilePaths.parent(path) ?? "/", withIntermediateDirectories: true)
+                try AtomicFile.write(Array(contents.utf8), to: path)
             case .renameRemote(let from, let to):
                 try repo.renameRemote(from, to: to)
             case .addRemote(let name, let url):
@@ -205,23 +206,6 @@ enum Reconciler {
                 throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "permission denied (\(key.origin))")
             }
             try? handle.close()
-        }
-    }
-}
-
-/// Writes files so that readers see the old or the new contents, never half.
-enum AtomicFile {
-    static func write(_ contents: String, to path: String) throws {
-        let dir = FilePaths.parent(path) ?? "/"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let temp = FilePaths.join(dir, ".\(FilePaths.lastComponent(path)).\(getpid()).tmp")
-        guard FileManager.default.createFile(atPath: temp, contents: Data(contents.utf8)) else {
-            throw HforgeError.cannotRun(program: "write", reason: "cannot create \(temp)")
-        }
-        if rename(temp, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw HforgeError.cannotRun(program: "write", reason: "cannot replace \(path): \(reason)")
         }
     }
 }

@@ -105,8 +105,6 @@ struct StatusCache {
         let path = StatusCache.cachePath(gitDir: gitDir)
         let dir = FilePaths.parent(path)!
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let temp = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temp, contents: data) else { return }
-        if rename(temp, path) != 0 { unlink(temp) }
+        try? AtomicFile.write([UInt8](data), to: path)
     }
 }

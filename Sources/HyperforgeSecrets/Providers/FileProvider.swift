@@ -96,25 +96,10 @@ public struct FileProvider: SecretProvider {
         for (key, secret) in secrets.sorted(by: { $0.key < $1.key }) {
             text += key + "\t" + Data(secret.utf8).base64EncodedString() + "\n"
         }
-        let temp = path + ".\(getpid()).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else {
-            throw ProviderError.failed(provider: config.name, what: "writing \(temp)", reason: String(cString: strerror(errno)))
-        }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        var failure: String?
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); break }
-            offset += n
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil && rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temp)
-            throw ProviderError.failed(provider: config.name, what: "writing \(path)", reason: failure)
+        do {
+            try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
+        } catch {
+            throw ProviderError.failed(provider: config.name, what: "writing \(path)", reason: error.reason)
         }
         let dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { fsync(dirfd); close(dirfd) }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Replaces files so that readers see the old contents or the new, never
+/// half: a new file beside the target (created exclusively, with `mode`),
+/// written, flushed, then renamed over it. The directory must exist.
+public enum AtomicFile {
+    public struct Failure: HyperforgeError {
+        public let path: String
+        public let reason: String
+        public var exitStatus: ExitStatus { .environment }
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
+        let temp = FilePaths.join(FilePaths.parent(path) ?? "/", ".\(FilePaths.lastComponent(path)).\(getpid()).tmp")
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        var offset = 0
+        var failure: String?
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); break }
+            offset += n
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temp)
+            throw Failure(path: path, reason: failure)
+        }
+    }
+}
