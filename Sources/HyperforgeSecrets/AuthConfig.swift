@@ -170,15 +170,13 @@ public struct AuthConfig: Sendable {
                     }
                 }
             case "custom_forges":
-                guard let table = value.table else { throw .wrongType(loc([key]), key: key, expected: "a table", found: "\(value.type)") }
-                for (name, f) in table {
-                    guard let ft = f.table, let kindText = ft["kind"]?.string, let kind = ForgeKind(rawValue: kindText),
-                          let host = ft["host"]?.string else {
-                        throw .incompleteForge(loc([key, name]), name: name, missing: "kind and host")
+                // Read with the same rules as in .hyperforge/*.toml.
+                let layer = try ConfigLoader.layer(from: source, otherKeys: ["auth"])
+                for (name, f) in layer.customForges.sorted(by: { $0.key < $1.key }) {
+                    guard let forge = f.forge(named: name) else {
+                        throw .incompleteForge(loc([key, name]), name: name, missing: f.kind == nil ? "kind" : "host")
                     }
-                    customForges.append(Forge(name: name, kind: kind, host: host, sshPort: ft["ssh_port"]?.int ?? 22,
-                                              sshUser: ft["ssh_user"]?.string ?? "git", webURL: ft["web_url"]?.string,
-                                              apiURL: ft["api_url"]?.string))
+                    customForges.append(forge)
                 }
             default:
                 throw .unknownKey(loc([key]), key: key, known: ["auth", "custom_forges"])

@@ -96,6 +96,16 @@ import Testing
         #expect(throws: ConfigError.self) { try AuthConfig.parse("[auth.policy]\n\"git/*\" = \"maybe\"\n", path: "/a") }
     }
 
+    @Test func customForgesFollowTheHyperforgeConfigRules() throws {
+        let auth = try AuthConfig.parse("[custom_forges.corp]\nkind = \"gitlab\"\nhost = \"git.corp.example\"\nssh_port = 2222\n", path: "/a")
+        #expect(auth.forges.last == Forge(name: "corp", kind: .gitlab, host: "git.corp.example", sshPort: 2222))
+        let port = #expect(throws: ConfigError.self) { try AuthConfig.parse("[custom_forges.corp]\nkind = \"gitlab\"\nhost = \"h\"\nssh_port = 70000\n", path: "/a") }
+        #expect(port?.description.hasPrefix("/a:4") == true)
+        let typo = #expect(throws: ConfigError.self) { try AuthConfig.parse("[custom_forges.corp]\nkind = \"gitlab\"\nhots = \"h\"\n", path: "/a") }
+        #expect(typo?.description == "/a:3: unknown key 'custom_forges.corp.hots'")
+        #expect(throws: ConfigError.self) { try AuthConfig.parse("[custom_forges.corp]\nkind = \"gitlab\"\n", path: "/a") }
+    }
+
     @Test func globs() {
         #expect(Glob.matches("git/*", "git/a/b"))
         #expect(Glob.matches("*token", "git/a/token"))

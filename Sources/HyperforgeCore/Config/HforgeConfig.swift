@@ -163,7 +163,9 @@ public enum ConfigLoader {
         try layer(from: TOMLSource.parse(text, path: path))
     }
 
-    static func layer(from source: TOMLSource) throws(ConfigError) -> ConfigLayer {
+    /// Parses one file as a layer. Top-level keys in `otherKeys` belong to
+    /// another reader of the same file (auth.toml's `auth`) and are skipped.
+    public static func layer(from source: TOMLSource, otherKeys: Set<String> = []) throws(ConfigError) -> ConfigLayer {
         var layer = ConfigLayer(name: source.path)
         func origin(_ path: [String]) -> Origin { .file(source.location(path)) }
         func typeName(_ v: any TOMLValueConvertible) -> String {
@@ -192,7 +194,7 @@ public enum ConfigLoader {
             return Located(e, s.origin)
         }
 
-        for (key, value) in source.table {
+        for (key, value) in source.table where !otherKeys.contains(key) {
             let path = [key]
             switch key {
             case "forges":
