@@ -131,17 +131,14 @@ public struct CredentialHelper {
         }
     }
 
-    /// The forges a request can be for: built in, declared in auth.toml, and
-    /// declared in the hyperforge config of the repository git runs in.
-    var forges: [Forge] {
-        var forges = broker.auth.forges
-        if let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root,
-           let layers = try? ConfigLoader.layers(repoRoot: root) {
-            for (name, f) in ConfigLoader.mergedCustomForges(layers).sorted(by: { $0.key < $1.key }) {
-                if let forge = f.forge(named: name), !forges.contains(where: { $0.name == name }) { forges.append(forge) }
-            }
-        }
-        return forges
+    /// Custom forges declared in the hyperforge config of the repository git
+    /// runs in (read only when no built-in or auth.toml forge matched).
+    var repositoryForges: [Forge] {
+        guard let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root,
+              let layers = try? ConfigLoader.layers(repoRoot: root) else { return [] }
+        let known = Set(broker.auth.forges.map(\.name))
+        return ConfigLoader.mergedCustomForges(layers).sorted(by: { $0.key < $1.key })
+            .compactMap { known.contains($0.key) ? nil : $0.value.forge(named: $0.key) }
     }
 
     enum Target {
@@ -152,8 +149,10 @@ public struct CredentialHelper {
     func target(_ r: CredentialRequest) throws -> Target {
         guard let proto = r.protocolName, proto == "https" || proto == "http", let host = r.host,
               let url = RemoteURL.parse("\(proto)://\(host)/\(r.path ?? "")") else { return .plain }
-        let forges = self.forges
-        guard let forge = forges.first(where: { $0.matches(url) }) else { return .plain }
+        // Built-in and auth.toml forges first; the repository's config is read
+        // only for hosts they do not know.
+        guard let forge = broker.auth.forges.first(where: { $0.matches(url) }) ?? repositoryForges.first(where: { $0.matches(url) })
+        else { return .plain }
         guard r.path != nil else { throw CredentialError.noPath(host: host, url: forge.credentialURL) }
         guard let scope = Scope.forRemote(url, forges: [forge]) else { throw CredentialError.noRepository(host: host, path: r.path ?? "") }
         return .scope(scope, forge)
