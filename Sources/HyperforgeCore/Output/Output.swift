@@ -58,19 +58,7 @@ public struct Output: Sendable {
         public func write(_ text: String) {
             if let buffer { buffer.append(text); return }
             guard let fd else { return }
-            var bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeMutableBytes { raw in
-                    #if canImport(Glibc)
-                    Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    #else
-                    Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    #endif
-                }
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
+            _ = writeAll(fd, Array(text.utf8))
         }
 
         public func line(_ text: String = "") { write(text + "\n") }

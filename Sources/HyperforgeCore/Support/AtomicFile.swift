@@ -15,13 +15,7 @@ public enum AtomicFile {
         let temp = FilePaths.join(FilePaths.parent(path) ?? "/", ".\(FilePaths.lastComponent(path)).\(getpid()).tmp")
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
-        var offset = 0
-        var failure: String?
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); break }
-            offset += n
-        }
+        var failure = writeAll(fd, bytes).map { String(cString: strerror($0)) }
         if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
         if failure == nil && rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
@@ -30,4 +24,25 @@ public enum AtomicFile {
             throw Failure(path: path, reason: failure)
         }
     }
+}
+
+/// Writes all of `bytes` to `fd`, retrying after interruptions and short
+/// writes. Returns nil, or the errno of the failure.
+public func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { raw in
+            #if canImport(Glibc)
+            Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            #else
+            Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            #endif
+        }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        offset += n
+    }
+    return nil
 }
