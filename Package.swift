@@ -75,7 +75,7 @@ let package = Package(
         // Core: realms (RFC 0001): the realm's files, versions, contracts.
         .target(
             name: "HyperforgeRealm",
-            dependencies: ["HyperforgeCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["HyperforgeCore", "HyperforgeGit", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // Core: the libgit2 layer.
@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "git-realm",
             dependencies: [
-                "HyperforgeCore",
+                "HyperforgeCore", "HyperforgeRealm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -25,7 +25,7 @@ public final class Repository {
 
     public var isBare: Bool { workingDirectory == nil }
 
-    private init(pointer: OpaquePointer, environment: [String: String]) throws(GitError) {
+    init(pointer: OpaquePointer, environment: [String: String]) throws(GitError) {
         self.pointer = pointer
         gitDirectory = Repository.trimSlash(String(cString: G.git_repository_path(pointer)!))
         workingDirectory = G.git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }

@@ -10,15 +10,26 @@ extension Repository {
         let code = G.git_reference_name_to_id(&oid, pointer, refName)
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try check(code, "resolving \(refName)")
+        return (Repository.hex(&oid), try files(at: &oid, describedAs: refName))
+    }
+
+    /// Every file in the tree of commit `id` (hex), by path.
+    public func files(atCommit id: String) throws(GitError) -> [String: [UInt8]] {
+        var oid = git_oid()
+        try check(G.git_oid_fromstr(&oid, id), "parsing \(id)")
+        return try files(at: &oid, describedAs: String(id.prefix(12)))
+    }
+
+    private func files(at oid: UnsafePointer<git_oid>, describedAs refName: String) throws(GitError) -> [String: [UInt8]] {
         var commit: OpaquePointer?
-        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading the commit of \(refName)")
+        try check(G.git_commit_lookup(&commit, pointer, oid), "reading the commit of \(refName)")
         defer { G.git_commit_free(commit) }
         var tree: OpaquePointer?
         try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
         defer { G.git_tree_free(tree) }
         var files: [String: [UInt8]] = [:]
         try collect(tree!, prefix: "", into: &files, ref: refName)
-        return (Repository.hex(&oid), files)
+        return files
     }
 
     private func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: [UInt8]], ref: String) throws(GitError) {

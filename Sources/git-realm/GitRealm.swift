@@ -1,17 +1,281 @@
 import ArgumentParser
+import Foundation
 import HyperforgeCore
+import HyperforgeRealm
 
 @main
-struct GitRealm: ParsableCommand {
+struct GitRealm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-realm",
         abstract: "Coordinate repositories that depend on each other through versioned contracts.",
-        discussion: "Not yet available in this version: the realm commands (status, sync, check, worktree, pr, admin) are being built.",
-        version: HyperforgeVersion.current
-    )
+        discussion: """
+        A realm is a git repository holding realm.yaml, repos/REPO.yaml and \
+        domains/DOMAIN/{domain.yaml,contracts/NAME.yaml,bindings/REPO.yaml} (RFC 0001). \
+        A member repository records its membership in git config (realm.name, realm.url, \
+        realm.repo, realm.branch) and reads the realm from refs/realm/REALM/fetched; \
+        no working copy of the realm is needed. Changes are commits built on the realm's \
+        tip and pushed with the real git (your ssh and credential set-up apply); when \
+        another writer pushed first, the change is rebuilt on the new tip and pushed again.
 
-    func run() throws {
-        Context.process().output.stderr.line("git realm: not yet available in hyperforge \(HyperforgeVersion.current)")
-        throw ExitCode(ExitStatus.failure.rawValue)
+        Exit status: 0 success; 1 the operation failed (fetch or push failed, git error); \
+        2 refused (not the contract's owner, a dependency cycle, contracts still imported \
+        without --force, the realm or domain already exists, already in another realm); \
+        3 a realm file is malformed (the message names the file and line); 4 environment \
+        error (not a repository, not a member, realm not found); 64 usage error.
+        """,
+        version: HyperforgeVersion.current,
+        subcommands: [Status.self, Fetch.self, Admin.self]
+    )
+}
+
+struct RepositoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The repository to work on (default: the current directory).", valueName: "dir"))
+    var path: String?
+
+    var target: Realm.Target { Realm.Target(path: path) }
+}
+
+/// Runs a core operation with the process context and exits with its status.
+func execute(_ body: (Context) async throws -> ExitStatus) async throws {
+    let context = Context.process()
+    let code = await CommandRunner.run(program: "git realm", context: context) { try await body(context) }
+    if code != 0 { throw ExitCode(code) }
+}
+
+func commaList(_ text: String, option: String) throws -> [String] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+    guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
+        throw ValidationError("\(option) takes a comma-separated list, e.g. aperture,fungal")
+    }
+    return items
+}
+
+extension GitRealm {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the realm from this repository: domains, roles, contracts, imports, stale bindings, what changed.",
+            discussion: """
+            Reads the realm as last fetched (refs/realm/REALM/fetched; --fetch fetches first). \
+            Shows this repository's domains and role in each, each contract's version and owner, \
+            each import's range and whether the contract's version satisfies it, bindings whose \
+            resolved_version lags the contract, and what changed in the realm (contract versions, \
+            members, domains) since this repository last looked; that point \
+            (refs/realm/REALM/seen) then moves to the current realm commit.
+            """
+        )
+        @OptionGroup var repository: RepositoryOptions
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+        @Flag(help: "Fetch the realm before reporting.")
+        var fetch = false
+        @Flag(help: "Read the realm's files again instead of the cached index.")
+        var noCache = false
+
+        func run() async throws {
+            var o = Realm.StatusOptions()
+            o.target = repository.target
+            o.json = json
+            o.fetch = fetch
+            o.noCache = noCache
+            try await execute { try await Realm.status(o, context: $0) }
+        }
+    }
+
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fetch the realm into refs/realm/REALM/fetched.")
+        @OptionGroup var repository: RepositoryOptions
+
+        func run() async throws {
+            var o = Realm.FetchOptions()
+            o.target = repository.target
+            try await execute { try await Realm.fetch(o, context: $0) }
+        }
+    }
+
+    struct Admin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create realms, join and leave them, create domains, publish contracts.",
+            subcommands: [Init.self, Join.self, Domain.self, Contract.self, Leave.self]
+        )
+    }
+}
+
+extension GitRealm.Admin {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a realm repository with realm.yaml and push it.",
+            discussion: """
+            Without --url the realm is a bare repository under \
+            $XDG_DATA_HOME/hyperforge/realms/NAME.git (default ~/.local/share/...), and \
+            repositories join it by name. A local path that does not exist is created; an \
+            ssh or https repository must already exist (empty). Refuses when the URL already \
+            holds a realm.
+            """
+        )
+        @Option(help: "The realm's name.")
+        var name: String
+        @Option(help: ArgumentHelp("Where the realm lives: a path or an ssh/https git URL.", valueName: "url"))
+        var url: String?
+        @Option(help: "The realm repository's branch.")
+        var branch = "main"
+        @Option(help: ArgumentHelp("open, approval or invite-only.", valueName: "policy"))
+        var admission = "approval"
+        @Option(help: ArgumentHelp("collaborative, vendor-customer or federation.", valueName: "mode"))
+        var trustMode = "collaborative"
+        @Flag(help: "Print what would be created and pushed; change nothing.")
+        var dryRun = false
+
+        func validate() throws {
+            guard ["open", "approval", "invite-only"].contains(admission) else { throw ValidationError("--admission must be open, approval or invite-only") }
+            guard ["collaborative", "vendor-customer", "federation"].contains(trustMode) else {
+                throw ValidationError("--trust-mode must be collaborative, vendor-customer or federation")
+            }
+        }
+
+        func run() async throws {
+            var o = Realm.InitOptions()
+            o.name = name
+            o.url = url
+            o.branch = branch
+            o.admission = admission
+            o.trustMode = trustMode
+            o.dryRun = dryRun
+            try await execute { try await Realm.adminInit(o, context: $0) }
+        }
+    }
+
+    struct Join: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register this repository in a realm and record the membership in git config.",
+            discussion: """
+            REALM is the realm's URL or path, or the name of a realm created on this machine \
+            with 'git realm admin init' (no --url). Writes repos/REPO.yaml (no local paths: \
+            they are machine-local), sets realm.* in .git/config and fetches the realm. A \
+            repository already registered (a fresh clone of a member) rejoins with the same \
+            command without changing the realm.
+            """
+        )
+        @OptionGroup var repository: RepositoryOptions
+        @Argument(help: ArgumentHelp("The realm: URL, path or name.", valueName: "realm"))
+        var realm: String
+        @Option(help: "This repository's name in the realm (default: origin's repository name, else the directory's).")
+        var repo: String?
+        @Option(help: "The org recorded for this repository (default: origin's owner).")
+        var org: String?
+        @Option(help: "The realm repository's branch.")
+        var branch = "main"
+        @Flag(help: "Print what would be committed and configured; change nothing.")
+        var dryRun = false
+
+        func run() async throws {
+            var o = Realm.JoinOptions()
+            o.target = repository.target
+            o.realm = realm
+            o.repo = repo
+            o.org = org
+            o.branch = branch
+            o.dryRun = dryRun
+            try await execute { try await Realm.adminJoin(o, context: $0) }
+        }
+    }
+
+    struct Domain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create coordination domains.", subcommands: [Create.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a domain between repositories, with contract skeletons and bindings.",
+                discussion: """
+                The owner (--owner, default the first of --repos) provides: it owns each \
+                --contract and gets a provider binding exporting them; every other repository \
+                gets a consumer binding importing each contract at ^VERSION (written \
+                ">=1.0.0, <2.0.0"). A domain whose dependencies (provider to consumers) would \
+                close a cycle through other domains is refused, and the cycle is printed.
+                """
+            )
+            @OptionGroup var repository: RepositoryOptions
+            @Argument(help: "The domain's name.")
+            var name: String
+            @Option(help: ArgumentHelp("The member repositories; the first provides unless --owner says otherwise.", valueName: "a,b"))
+            var repos: String
+            @Option(help: ArgumentHelp("A contract to create (repeatable).", valueName: "name"))
+            var contract: [String] = []
+            @Option(help: "The repository that owns the contracts and provides them.")
+            var owner: String?
+            @Option(help: "The contracts' first version.")
+            var contractVersion = "1.0.0"
+            @Option(help: "What the domain coordinates.")
+            var description: String?
+            @Flag(help: "Print what would be committed; change nothing.")
+            var dryRun = false
+
+            func run() async throws {
+                var o = Realm.DomainCreateOptions()
+                o.target = repository.target
+                o.name = name
+                o.repos = try commaList(repos, option: "--repos")
+                o.contracts = contract
+                o.owner = owner
+                o.contractVersion = contractVersion
+                o.description = description
+                o.dryRun = dryRun
+                try await execute { try await Realm.adminDomainCreate(o, context: $0) }
+            }
+        }
+    }
+
+    struct Contract: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish contracts.", subcommands: [Publish.self])
+
+        struct Publish: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Publish a contract file (RFC format) into a domain of the realm.",
+                discussion: """
+                The file is committed byte for byte as domains/DOMAIN/contracts/NAME.yaml. Only \
+                the contract's owner repository may publish it, and a new version must be \
+                higher than the realm's.
+                """
+            )
+            @OptionGroup var repository: RepositoryOptions
+            @Argument(help: "The contract file.")
+            var file: String
+            @Option(help: "The domain the contract belongs to.")
+            var domain: String
+            @Flag(help: "Print what would be committed; change nothing.")
+            var dryRun = false
+
+            func run() async throws {
+                var o = Realm.ContractPublishOptions()
+                o.target = repository.target
+                o.file = file
+                o.domain = domain
+                o.dryRun = dryRun
+                try await execute { try await Realm.adminContractPublish(o, context: $0) }
+            }
+        }
+    }
+
+    struct Leave: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove this repository from the realm and its membership from git config.",
+            discussion: """
+            Removes repos/REPO.yaml, this repository's bindings and its place in every domain, \
+            and the contracts it owns. Refuses while another repository imports one of those \
+            contracts, unless --force (which removes those imports as well).
+            """
+        )
+        @OptionGroup var repository: RepositoryOptions
+        @Flag(help: "Leave even though others import contracts this repository owns.")
+        var force = false
+        @Flag(help: "Print what would be committed and removed; change nothing.")
+        var dryRun = false
+
+        func run() async throws {
+            var o = Realm.LeaveOptions()
+            o.target = repository.target
+            o.force = force
+            o.dryRun = dryRun
+            try await execute { try await Realm.adminLeave(o, context: $0) }
+        }
     }
 }

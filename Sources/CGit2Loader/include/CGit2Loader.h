@@ -61,6 +61,18 @@
     X(git_blob_free) \
     X(git_blob_rawcontent) \
     X(git_blob_rawsize) \
+    X(git_blob_create_from_buffer) \
+    X(git_treebuilder_new) \
+    X(git_treebuilder_insert) \
+    X(git_treebuilder_write) \
+    X(git_treebuilder_free) \
+    X(git_signature_new) \
+    X(git_signature_free) \
+    X(git_commit_create) \
+    X(git_reference_create) \
+    X(git_reference_remove) \
+    X(git_repository_commondir) \
+    X(git_oid_equal) \
 
 struct hf_git2_api {
 #define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;

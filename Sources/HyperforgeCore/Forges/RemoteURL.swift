@@ -113,3 +113,22 @@ extension RemoteURL {
         return String(raw[..<schemeEnd.upperBound]) + kept + String(rest[at...])
     }
 }
+
+extension RemoteURL {
+    /// `text` (e.g. git's error output) with the credentials of every
+    /// http(s) URL in it replaced by `***`, as `redacted` does for one URL.
+    public static func redactedText(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: "://") {
+            let before = rest[..<r.lowerBound]
+            let schemeStart = before.lastIndex(where: { !($0.isLetter) }).map { before.index(after: $0) } ?? before.startIndex
+            out += rest[..<schemeStart]
+            let afterScheme = rest[r.upperBound...]
+            let end = afterScheme.firstIndex(where: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "'" || $0 == "\"" }) ?? afterScheme.endIndex
+            out += redacted(String(rest[schemeStart..<end]))
+            rest = rest[end...]
+        }
+        return out + rest
+    }
+}

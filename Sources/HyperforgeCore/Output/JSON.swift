@@ -2,8 +2,10 @@ import Foundation
 
 /// JSON output for scripts: stable key order, one document per command.
 public enum JSONOutput {
-    public static func encode<T: Encodable>(_ value: T) throws -> String {
+    /// `snakeCase`: keys as `stale_bindings` rather than `staleBindings`.
+    public static func encode<T: Encodable>(_ value: T, snakeCase: Bool = false) throws -> String {
         let encoder = JSONEncoder()
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         return String(decoding: data, as: UTF8.self)

@@ -1,0 +1,60 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+extension Realm {
+    public struct ContractPublishOptions: Sendable {
+        public var target = Target()
+        /// A contract file in the RFC's format.
+        public var file = ""
+        public var domain = ""
+        public var dryRun = false
+        public init() {}
+    }
+
+    /// `git realm admin contract publish FILE --domain D`: puts a new version
+    /// of a contract (or a new contract) into the realm, byte for byte as the
+    /// file is written. Only the contract's owner repository may do so (RFC
+    /// "Contract Ownership"), and the version must go up.
+    public static func adminContractPublish(_ options: ContractPublishOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let (repository, membership) = try openMember(options.target, context: context)
+        try checkName(options.domain, kind: "domain")
+        let path = context.resolve(options.file)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RealmError.cannotReadFile(path: options.file, reason: "no such file, or it is not readable")
+        }
+        guard let text = String(validating: Array(data), as: UTF8.self) else {
+            throw RealmError.cannotReadFile(path: options.file, reason: "the file is not UTF-8")
+        }
+        let contract = try Contract.parse(text, file: options.file)
+        let target = "domains/\(options.domain)/contracts/\(contract.name).yaml"
+
+        let plan: (RealmState) throws -> PlannedChange? = { state in
+            guard let snapshot = state.snapshot else { return nil }
+            guard let domain = snapshot.domains[options.domain] else { throw RealmError.unknownDomain(options.domain) }
+            if let current = domain.contracts[contract.name] {
+                if current.owner != membership.repo {
+                    throw RealmError.notOwner(contract: contract.name, domain: options.domain, owner: current.owner, repo: membership.repo)
+                }
+                if state.files[target] == Array(data) { return nil }
+                guard contract.version > current.version else {
+                    throw RealmError.versionNotIncreased(contract: contract.name, current: current.version.description, new: contract.version.description)
+                }
+            }
+            guard domain.record.members.contains(contract.owner) else {
+                throw RealmError.ownerNotInDomain(owner: contract.owner, domain: options.domain)
+            }
+            var change = PlannedChange(files: state.files, message: "\(membership.repo): \(contract.name) \(contract.version)")
+            change.files[target] = Array(data)
+            return change
+        }
+        let writer = RealmWriter(url: membership.url, branch: membership.branch,
+                                 workspace: options.dryRun ? .scratch : .member(repository, membership),
+                                 actingRepo: membership.repo, context: context)
+        let outcome = try await writer.apply(dryRun: options.dryRun, plan)
+        report(outcome, url: membership.url, branch: membership.branch, out: out)
+        if options.dryRun { out.line("dry run: nothing was committed or pushed") }
+        return .success
+    }
+}

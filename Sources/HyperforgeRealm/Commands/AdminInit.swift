@@ -1,0 +1,90 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+extension Realm {
+    public struct InitOptions: Sendable {
+        public var name = ""
+        /// Where the realm lives; nil: a bare repository under the user's data directory.
+        public var url: String?
+        public var branch = Membership.defaultBranch
+        public var admission = "approval"
+        public var trustMode = "collaborative"
+        public var dryRun = false
+        public init() {}
+    }
+
+    /// `git realm admin init`: creates the realm repository with `realm.yaml`
+    /// (the RFC's governance and trust defaults) and pushes it. Without
+    /// `--url` the realm is a bare repository under
+    /// `$XDG_DATA_HOME/hyperforge/realms/NAME.git`; a local path that does not
+    /// exist yet is created; ssh/https repositories must exist (empty).
+    public static func adminInit(_ options: InitOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        try checkName(options.name, kind: "realm")
+        let url = options.url.map { RealmLocation.normalise($0, context: context) }
+            ?? RealmLocation.defaultPath(realm: options.name, paths: context.paths)
+        let shown = RemoteURL.redacted(url)
+        let localPath = RealmLocation.isLocal(url) ? (url.hasPrefix("file://") ? String(url.dropFirst(7)) : url) : nil
+        var creates = false
+        if let localPath {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: localPath, isDirectory: &isDir) {
+                guard isDir.boolValue else { throw RealmError.cannotCreate(path: localPath, reason: "a file is in the way") }
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: localPath)) ?? []
+                if !entries.isEmpty && !FileManager.default.fileExists(atPath: localPath + "/HEAD") {
+                    throw RealmError.cannotCreate(path: localPath, reason: "the directory is not empty and is not a git repository")
+                }
+                creates = entries.isEmpty
+            } else {
+                creates = true
+            }
+        }
+        let repo = try? Repository.discover(from: context.workingDirectory, environment: context.environment)
+        var manifest = RealmManifest(name: options.name, version: "1.0.0", createdAt: timestamp(context),
+                                     governance: .init(), trust: .init())
+        manifest.governance.admission = options.admission
+        var email = userEmail(repo, context: context)
+        if email == nil, let r = try? await ChildProcess.run(["git", "config", "--get", "user.email"], environment: context.environment,
+                                                            directory: context.workingDirectory), r.exitCode == 0, !r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            email = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        manifest.governance.approvers = email.map { [$0] } ?? []
+        manifest.trust.mode = options.trustMode
+        manifest.trust.permissions = Dictionary(uniqueKeysWithValues: RealmManifest.defaultPermissions)
+
+        if options.dryRun {
+            if creates, let localPath { out.line("Would create the bare repository \(localPath)") }
+        } else if creates, let localPath {
+            try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
+            var env = context.environment
+            for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
+            let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
+                                               environment: env, directory: localPath)
+            guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+
+        let writer = RealmWriter(url: url, branch: options.branch, workspace: .scratch, actingRepo: nil, context: context)
+        let outcome: RealmWriteOutcome
+        if options.dryRun && creates {
+            // Nothing to fetch from yet: the realm would start empty.
+            outcome = RealmWriteOutcome(base: .empty, commit: nil, changes: [.create("realm.yaml")],
+                                        message: "Create realm \(options.name)", retries: 0, dryRun: true)
+        } else {
+            outcome = try await writer.apply(dryRun: options.dryRun, allowMissingBranch: true) { state in
+                guard state.commit == nil else { throw RealmError.realmExists(url: shown) }
+                var change = PlannedChange(files: [:], message: "Create realm \(options.name)")
+                change.write("realm.yaml", manifest.yaml())
+                return change
+            }
+        }
+        report(outcome, url: url, branch: options.branch, out: out)
+        let joinArgument = options.url == nil ? options.name : shown
+        if options.dryRun {
+            out.line("dry run: nothing was created or pushed")
+        } else {
+            out.line("Realm \(options.name) is ready. Join a repository to it with: git realm admin join \(joinArgument)")
+        }
+        return .success
+    }
+}

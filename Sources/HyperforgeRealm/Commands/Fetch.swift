@@ -1,0 +1,35 @@
+import HyperforgeCore
+import HyperforgeGit
+
+extension Realm {
+    public struct FetchOptions: Sendable {
+        public var target = Target()
+        public init() {}
+    }
+
+    /// `git realm fetch`: brings `refs/realm/<realm>/fetched` up to date with the realm.
+    public static func fetch(_ options: FetchOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let (repository, membership) = try openMember(options.target, context: context)
+        let (before, after) = try await fetchRealm(repository, membership, context: context)
+        if before == after {
+            out.line("realm \(membership.realm) is up to date (\(after.prefix(12)))")
+        } else {
+            out.line("realm \(membership.realm): \(before.map { String($0.prefix(12)) } ?? "(none)")..\(after.prefix(12))")
+        }
+        return .success
+    }
+
+    /// Fetches the realm into `refs/realm/<realm>/fetched` and checks what arrived.
+    static func fetchRealm(_ repository: Repository, _ membership: Membership, context: Context) async throws -> (String?, String) {
+        let before = try repository.resolve(membership.fetchedRef)
+        switch try await RealmGit.fetch(url: membership.url, branch: membership.branch, into: membership.fetchedRef,
+                                        gitDir: repository.commonDirectory, context: context) {
+        case .noBranch:
+            throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
+        case .fetched(let commit):
+            if commit != before { _ = try RealmIndex.load(commit: commit, repo: repository) }
+            return (before, commit)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import HyperforgeCore
+import HyperforgeGit
+
+extension Realm {
+    public struct StatusOptions: Sendable {
+        public var target = Target()
+        public var json = false
+        /// Fetch the realm first (otherwise: what was last fetched).
+        public var fetch = false
+        public var noCache = false
+        public init() {}
+    }
+
+    public struct StatusReport: Codable, Sendable, Equatable {
+        public var realm: String
+        public var url: String
+        public var repo: String
+        public var commit: String
+        public var registered: Bool
+        public var domains: [DomainStatus]
+        public var staleBindings: [StaleBinding]
+        /// What changed in the realm since this repository last looked; nil when there is no earlier look.
+        public var changes: Changes?
+
+        public struct DomainStatus: Codable, Sendable, Equatable {
+            public var name: String
+            public var role: String
+            public var members: [Member]
+            public var contracts: [ContractStatus]
+            public var imports: [ImportStatus]
+        }
+        public struct Member: Codable, Sendable, Equatable { public var name: String; public var registered: Bool }
+        public struct ContractStatus: Codable, Sendable, Equatable {
+            public var name: String
+            public var version: String
+            public var owner: String
+        }
+        public struct ImportStatus: Codable, Sendable, Equatable {
+            public var contract: String
+            public var requirement: String
+            public var version: String?
+            public var satisfied: Bool
+            public var resolvedVersion: String?
+            public var stale: Bool
+        }
+        public struct StaleBinding: Codable, Sendable, Equatable {
+            public var domain: String
+            public var repo: String
+            public var contract: String
+            public var resolvedVersion: String?
+            public var currentVersion: String
+            public var satisfied: Bool
+        }
+        public struct Changes: Codable, Sendable, Equatable {
+            public var from: String
+            public var to: String
+            public var contracts: [ContractChange]
+            public var newMembers: [String]
+            public var removedMembers: [String]
+            public var newDomains: [String]
+            public var removedDomains: [String]
+        }
+        public struct ContractChange: Codable, Sendable, Equatable {
+            public var domain: String
+            public var contract: String
+            public var from: String?
+            public var to: String?
+        }
+    }
+
+    /// `git realm status`: the realm as last fetched, from this repository's
+    /// point of view, and what changed since it last looked (which this run
+    /// then marks as seen).
+    public static func status(_ options: StatusOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let (repository, membership) = try openMember(options.target, context: context)
+        if options.fetch { _ = try await fetchRealm(repository, membership, context: context) }
+        guard let tip = try repository.resolve(membership.fetchedRef) else {
+            throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "\(membership.fetchedRef) does not exist: the realm was never fetched here (run 'git realm fetch')")
+        }
+        let seen = try repository.resolve(membership.seenRef)
+        var keep: Set<String> = [tip]
+        if let seen { keep.insert(seen) }
+        let index = try RealmIndex.load(commit: tip, repo: repository, useCache: !options.noCache, keep: keep)
+        var previous: RealmIndex?
+        if let seen, seen != tip {
+            previous = try? RealmIndex.load(commit: seen, repo: repository, useCache: !options.noCache, keep: keep)
+        }
+        let report = statusReport(index, previous: previous, seen: seen, membership: membership)
+        if seen != tip { try repository.setReference(membership.seenRef, to: tip, message: "git realm status: seen") }
+
+        if options.json {
+            out.line(try JSONOutput.encode(report, snakeCase: true))
+        } else {
+            printStatus(report, out: out)
+        }
+        return .success
+    }
+
+    static func statusReport(_ index: RealmIndex, previous: RealmIndex?, seen: String?, membership: Membership) -> StatusReport {
+        let me = membership.repo
+        var domains: [StatusReport.DomainStatus] = []
+        var stale: [StatusReport.StaleBinding] = []
+        for (name, domain) in index.domains.sorted(by: { $0.key < $1.key }) where domain.members.contains(me) || domain.bindings[me] != nil {
+            let binding = domain.bindings[me]
+            let role = binding?.role ?? "member"
+            let members = domain.members.map { StatusReport.Member(name: $0, registered: index.repos[$0] != nil) }
+            let contracts = domain.contracts.sorted(by: { $0.key < $1.key }).map {
+                StatusReport.ContractStatus(name: $0.key, version: $0.value.version, owner: $0.value.owner)
+            }
+            let imports = (binding?.imports ?? []).map { i in
+                let current = domain.contracts[i.contract]?.version
+                return StatusReport.ImportStatus(contract: i.contract, requirement: i.requirement, version: current,
+                                                 satisfied: satisfies(current, i.requirement),
+                                                 resolvedVersion: i.resolved, stale: current != nil && i.resolved != current)
+            }
+            domains.append(.init(name: name, role: role, members: members, contracts: contracts, imports: imports))
+            for (repo, b) in domain.bindings.sorted(by: { $0.key < $1.key }) {
+                for i in b.imports {
+                    guard let current = domain.contracts[i.contract]?.version, i.resolved != current else { continue }
+                    stale.append(.init(domain: name, repo: repo, contract: i.contract, resolvedVersion: i.resolved,
+                                       currentVersion: current, satisfied: satisfies(current, i.requirement)))
+                }
+            }
+        }
+        var changes: StatusReport.Changes?
+        if let previous, let seen {
+            var contractChanges: [StatusReport.ContractChange] = []
+            for name in Set(index.domains.keys).union(previous.domains.keys).sorted() {
+                let new = index.domains[name]?.contracts ?? [:], old = previous.domains[name]?.contracts ?? [:]
+                for c in Set(new.keys).union(old.keys).sorted() where new[c]?.version != old[c]?.version {
+                    contractChanges.append(.init(domain: name, contract: c, from: old[c]?.version, to: new[c]?.version))
+                }
+            }
+            changes = .init(from: seen, to: index.commit, contracts: contractChanges,
+                            newMembers: Set(index.repos.keys).subtracting(previous.repos.keys).sorted(),
+                            removedMembers: Set(previous.repos.keys).subtracting(index.repos.keys).sorted(),
+                            newDomains: Set(index.domains.keys).subtracting(previous.domains.keys).sorted(),
+                            removedDomains: Set(previous.domains.keys).subtracting(index.domains.keys).sorted())
+        }
+        return StatusReport(realm: index.name, url: RemoteURL.redacted(membership.url), repo: me, commit: index.commit,
+                            registered: index.repos[me] != nil, domains: domains, staleBindings: stale, changes: changes)
+    }
+
+    static func satisfies(_ version: String?, _ requirement: String) -> Bool {
+        guard let version, let v = try? SemanticVersion(parsing: version), let r = try? VersionRequirement(parsing: requirement) else { return false }
+        return r.matches(v)
+    }
+
+    static func printStatus(_ r: StatusReport, out: Output.Stream) {
+        let ok = out.styled("✓", .green), bad = out.styled("✗", .red), warn = out.styled("!", .yellow)
+        out.line("\(out.styled(r.repo, .bold)) in realm \(out.styled(r.realm, .bold)) (\(r.url)) at \(r.commit.prefix(12))")
+        if !r.registered {
+            out.line("\(warn) \(r.repo) is not registered in the realm (no repos/\(r.repo).yaml); rejoin with: git realm admin join \(r.url)")
+        }
+        if r.domains.isEmpty {
+            out.line("Domains: none (create one with 'git realm admin domain create NAME --repos \(r.repo),OTHER')")
+        } else {
+            out.line("Domains:")
+            for d in r.domains {
+                let others = d.members.filter { $0.name != r.repo }.map { $0.registered ? $0.name : "\($0.name) (not joined)" }
+                out.line("  \(d.name) (\(d.role))\(others.isEmpty ? "" : " with " + others.joined(separator: ", "))")
+                for c in d.contracts {
+                    out.line("    contract \(c.name) v\(c.version)\(c.owner == r.repo ? " (owned here)" : " (owner \(c.owner))")")
+                }
+                for i in d.imports {
+                    let mark = i.satisfied ? ok : bad
+                    let state = i.version.map { i.satisfied ? "v\($0) satisfies it" : "v\($0) does NOT satisfy it" } ?? "the contract does not exist"
+                    let resolved = i.resolvedVersion.map { i.stale ? "; binding resolved at \($0), stale" : "; binding current" } ?? "; binding not resolved"
+                    out.line("    \(mark) imports \(i.contract) \(i.requirement): \(state)\(resolved)")
+                }
+            }
+        }
+        if !r.staleBindings.isEmpty {
+            out.line("Stale bindings:")
+            for s in r.staleBindings {
+                let mark = s.satisfied ? warn : bad
+                out.line("  \(mark) \(s.repo) imports \(s.contract) resolved at \(s.resolvedVersion ?? "nothing"); current \(s.currentVersion)\(s.satisfied ? "" : ", outside its range") (domain \(s.domain))")
+            }
+        }
+        if let c = r.changes {
+            let lines = c.contracts.map { ch -> String in
+                switch (ch.from, ch.to) {
+                case (nil, let to?): return "new contract \(ch.contract) v\(to) (domain \(ch.domain))"
+                case (let from?, nil): return "contract \(ch.contract) removed (was v\(from), domain \(ch.domain))"
+                default: return "contract \(ch.contract) \(ch.from ?? "?") → \(ch.to ?? "?") (domain \(ch.domain))"
+                }
+            } + c.newMembers.map { "new member \($0)" } + c.removedMembers.map { "member \($0) left" }
+                + c.newDomains.map { "new domain \($0)" } + c.removedDomains.map { "domain \($0) removed" }
+            if !lines.isEmpty {
+                out.line("Changes since you last looked (\(c.from.prefix(12))..\(c.to.prefix(12))):")
+                for l in lines { out.line("  \(l)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import HyperforgeCore
+
+/// What can go wrong in a realm command. Messages say what happened and
+/// where (realm, URL, repository, domain, contract); hints say what to run.
+public enum RealmError: HyperforgeError, Equatable {
+    case notAMember(repository: String)
+    case memberOfAnotherRealm(realm: String, url: String)
+    case incompleteMembership(missing: String)
+    case unknownRealm(String)
+    case realmExists(url: String)
+    case notARealm(url: String, branch: String, gitOutput: String)
+    case fetchFailed(url: String, gitOutput: String)
+    case pushFailed(url: String, gitOutput: String)
+    case gaveUp(url: String, attempts: Int)
+    case cannotCreate(path: String, reason: String)
+    case invalidName(kind: String, name: String, problem: String)
+    case notRegistered(repo: String, realm: String)
+    case domainExists(String)
+    case unknownDomain(String)
+    case notEnoughRepositories(domain: String)
+    case duplicateRepository(String)
+    case ownerNotInDomain(owner: String, domain: String)
+    case cycle(path: String)
+    case notOwner(contract: String, domain: String, owner: String, repo: String)
+    case contractOwnedElsewhere(contract: String, domain: String, owner: String, repo: String)
+    case versionNotIncreased(contract: String, current: String, new: String)
+    case stillImported(repo: String, imports: [String])
+    case invalidResult(String)
+    case cannotReadFile(path: String, reason: String)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .cannotReadFile: return .environment
+        case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
+        case .invalidName, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
+        case .memberOfAnotherRealm, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
+             .contractOwnedElsewhere, .versionNotIncreased, .stillImported: return .refused
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notAMember(let repo): return "\(repo) is not a member of a realm (no realm.name in its git config)"
+        case .memberOfAnotherRealm(let realm, let url): return "this repository is already a member of realm \(realm) (\(url))"
+        case .incompleteMembership(let missing): return "the realm membership in git config is incomplete: \(missing) is not set"
+        case .unknownRealm(let name): return "no realm named \(name) on this machine"
+        case .realmExists(let url): return "a realm already exists at \(url)"
+        case .notARealm(let url, let branch, let out): return "\(url) has no branch \(branch): it is not a realm" + Self.tail(out)
+        case .fetchFailed(let url, let out): return "fetching the realm from \(url) failed" + Self.tail(out)
+        case .pushFailed(let url, let out): return "pushing to the realm at \(url) failed" + Self.tail(out)
+        case .gaveUp(let url, let n): return "the realm at \(url) kept changing: gave up after \(n) attempts"
+        case .cannotCreate(let path, let reason): return "cannot create the realm repository \(path): \(reason)"
+        case .invalidName(let kind, let name, let problem): return "\(kind) name \"\(name)\" \(problem)"
+        case .notRegistered(let repo, let realm): return "\(repo) is not registered in realm \(realm) (no repos/\(repo).yaml)"
+        case .domainExists(let d): return "domain \(d) already exists (domains/\(d)/domain.yaml)"
+        case .unknownDomain(let d): return "there is no domain \(d) in the realm (domains/\(d)/domain.yaml)"
+        case .notEnoughRepositories(let d): return "domain \(d) needs at least two repositories"
+        case .duplicateRepository(let r): return "repository \(r) is listed twice"
+        case .ownerNotInDomain(let o, let d): return "the owner \(o) is not one of domain \(d)'s repositories"
+        case .cycle(let path): return "adding this domain creates a cycle:\n  \(path)"
+        case .notOwner(let c, let d, let owner, let repo):
+            return "contract \(c) in domain \(d) is owned by \(owner); \(repo) may not change it (domains/\(d)/contracts/\(c).yaml)"
+        case .contractOwnedElsewhere(let c, let d, let owner, let repo):
+            return "contract \(c) in domain \(d) would be owned by \(owner), but it is being published from \(repo)"
+        case .versionNotIncreased(let c, let cur, let new):
+            return "contract \(c) is at version \(cur) in the realm; the new version \(new) must be higher"
+        case .stillImported(let repo, let imports):
+            return "\(repo) owns contracts that other repositories still import:\n" + imports.map { "  " + $0 }.joined(separator: "\n")
+        case .invalidResult(let m): return "the change would leave the realm invalid, so nothing was pushed: \(m)"
+        case .cannotReadFile(let path, let reason): return "cannot read \(path): \(reason)"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .notAMember: return "join with 'git realm admin join REALM-URL' (a fresh clone of a member rejoins the same way)"
+        case .memberOfAnotherRealm: return "leave it first with 'git realm admin leave' (one realm per repository)"
+        case .incompleteMembership: return "rejoin with 'git realm admin join REALM-URL'"
+        case .unknownRealm(let name): return "pass the realm's URL, or create it with 'git realm admin init --name \(name)'"
+        case .realmExists: return "join it with 'git realm admin join URL'"
+        case .notARealm: return "create a realm there with 'git realm admin init --name NAME --url URL'"
+        case .fetchFailed, .pushFailed: return "check the URL and your access with 'git ls-remote URL'"
+        case .gaveUp: return "run the command again"
+        case .notRegistered: return "rejoin with 'git realm admin join URL'"
+        case .domainExists: return "choose another name, or see it with 'git realm status'"
+        case .cycle: return "merge the domains into one coordination context, reverse the dependency (the owner, or the first of --repos, provides), or use a hub-and-spoke layout"
+        case .notOwner: return "only the owner repository may change a contract; ask its maintainers"
+        case .versionNotIncreased: return "raise 'version' in the contract file (breaking changes need a new major version)"
+        case .stillImported: return "ask them to drop the imports first, or pass --force to remove the contracts and those imports too"
+        case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
+        default: return nil
+        }
+    }
+
+    private static func tail(_ output: String) -> String {
+        let lines = output.split(separator: "\n").map { String($0).trimmed() }.filter { !$0.isEmpty }
+        return lines.isEmpty ? "" : ":\n" + lines.suffix(8).map { "  " + $0 }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+/// What `git realm status` needs from a realm at one commit: members,
+/// domains, contract versions and owners, bindings. Built from the realm's
+/// files once per commit and cached in the repository's git directory
+/// (`realm/index/<commit>.json`), so that later runs read one small file
+/// instead of parsing every YAML file of the realm. A commit's content never
+/// changes, so the commit id is the whole cache key.
+public struct RealmIndex: Codable, Sendable, Equatable {
+    public static let formatVersion = 1
+
+    public var format: Int
+    public var commit: String
+    public var name: String
+    public var repos: [String: Repo]
+    public var domains: [String: Domain]
+
+    public struct Repo: Codable, Sendable, Equatable { public var url: String? }
+    public struct Domain: Codable, Sendable, Equatable {
+        public var members: [String]
+        public var contracts: [String: ContractInfo]
+        public var bindings: [String: BindingInfo]
+    }
+    public struct ContractInfo: Codable, Sendable, Equatable { public var version: String; public var owner: String }
+    public struct BindingInfo: Codable, Sendable, Equatable {
+        public var role: String
+        public var exports: [String]
+        public var imports: [ImportInfo]
+    }
+    public struct ImportInfo: Codable, Sendable, Equatable {
+        public var contract: String
+        public var requirement: String
+        public var resolved: String?
+    }
+
+    public init(_ snapshot: RealmSnapshot) {
+        format = RealmIndex.formatVersion
+        commit = snapshot.commit
+        name = snapshot.manifest.name
+        repos = snapshot.repos.mapValues { Repo(url: $0.url) }
+        domains = snapshot.domains.mapValues { d in
+            Domain(members: d.record.members,
+                   contracts: d.contracts.mapValues { ContractInfo(version: $0.version.description, owner: $0.owner) },
+                   bindings: d.bindings.mapValues { b in
+                       BindingInfo(role: b.role.rawValue, exports: b.exports.map(\.contract),
+                                   imports: b.imports.map { ImportInfo(contract: $0.contract, requirement: $0.requirement.text,
+                                                                       resolved: $0.resolvedVersion?.description) })
+                   })
+        }
+    }
+
+    static func directory(_ repo: Repository) -> String { repo.commonDirectory + "/realm/index" }
+
+    /// The index of `commit`: from the cache when present, else read from
+    /// the realm's files with libgit2 (and cached). `keep` lists the commits
+    /// whose cache entries must survive pruning.
+    static func load(commit: String, repo: Repository, useCache: Bool = true, keep: Set<String> = []) throws -> RealmIndex {
+        let dir = directory(repo)
+        let path = dir + "/\(commit).json"
+        if useCache, let data = FileManager.default.contents(atPath: path),
+           let index = try? JSONDecoder().decode(RealmIndex.self, from: data),
+           index.format == formatVersion, index.commit == commit {
+            return index
+        }
+        let state = try RealmReader.state(of: repo, commit: commit)
+        let index = RealmIndex(state.snapshot!)
+        // The cache is an optimisation: failing to write it is not an error.
+        if let data = try? JSONEncoder().encode(index) {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            if (try? AtomicFile.write(Array(data), to: path)) != nil {
+                let keepNames = Set(keep.union([commit]).map { $0 + ".json" })
+                for entry in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !keepNames.contains(entry) && entry.hasSuffix(".json") {
+                    try? FileManager.default.removeItem(atPath: dir + "/" + entry)
+                }
+            }
+        }
+        return index
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+/// The realm at one commit: its files and what they say.
+public struct RealmState: Sendable {
+    /// Nil for a realm repository with no commit yet (`admin init`).
+    public var commit: String?
+    public var files: [String: [UInt8]]
+    public var snapshot: RealmSnapshot?
+
+    static let empty = RealmState(commit: nil, files: [:], snapshot: nil)
+
+    func text(_ path: String) -> String? { files[path].flatMap { String(validating: $0, as: UTF8.self) } }
+}
+
+/// One change to a realm, worked out from its current state: the whole new
+/// file set and the commit message.
+public struct PlannedChange: Sendable {
+    public var files: [String: [UInt8]]
+    public var message: String
+
+    public init(files: [String: [UInt8]], message: String) {
+        self.files = files
+        self.message = message
+    }
+
+    /// Sets `path` to `text`.
+    public mutating func write(_ path: String, _ text: String) { files[path] = Array(text.utf8) }
+}
+
+/// What a write did (or, in a dry run, would do).
+public struct RealmWriteOutcome: Sendable {
+    public enum FileChange: Sendable, Equatable {
+        case create(String), update(String), delete(String)
+        public var description: String {
+            switch self {
+            case .create(let p): return "create \(p)"
+            case .update(let p): return "update \(p)"
+            case .delete(let p): return "delete \(p)"
+            }
+        }
+        public var path: String { switch self { case .create(let p), .update(let p), .delete(let p): return p } }
+    }
+    /// The realm before the change (the state the change was built on).
+    public var base: RealmState
+    /// The new commit; nil when nothing changed or in a dry run.
+    public var commit: String?
+    public var changes: [FileChange]
+    public var message: String
+    /// How many times the change was rebuilt because another writer pushed first.
+    public var retries: Int
+    public var dryRun: Bool
+}
+
+/// Applies changes to a realm: fetch the realm's branch, build the change on
+/// its tip, check it (every file parses, files agree, contract ownership),
+/// write a commit and push it without force. When another writer pushed
+/// first, fetch again and rebuild the change on the new tip, so concurrent
+/// writers all land and none loses another's change.
+///
+/// In a member repository the realm is fetched into `refs/realm/<realm>/fetched`
+/// and the new commit's objects are written there. Dry runs and `admin init`
+/// work in a scratch bare repository that is removed afterwards, so a dry
+/// run leaves the member repository byte-identical.
+struct RealmWriter {
+    enum Workspace {
+        case member(Repository, Membership)
+        case scratch
+    }
+
+    var url: String
+    var branch: String
+    var workspace: Workspace
+    /// The repository making the change, for the ownership check (nil: none, e.g. `admin init`).
+    var actingRepo: String?
+    var context: Context
+    var maxAttempts = 12
+
+    /// Runs `plan` against the realm's current state and lands its result.
+    /// `plan` returns nil when there is nothing to change.
+    /// `allowMissingBranch`: the realm may have no commit yet (`admin init`).
+    func apply(dryRun: Bool, allowMissingBranch: Bool = false,
+               _ plan: (RealmState) throws -> PlannedChange?) async throws -> RealmWriteOutcome {
+        if dryRun || { if case .scratch = workspace { return true }; return false }() {
+            let scratch = try Scratch(context: context)
+            defer { scratch.remove() }
+            let repo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
+            return try await loop(repo: repo, gitDir: scratch.path, trackingRef: "refs/realm-scratch/fetched",
+                                  dryRun: dryRun, allowMissingBranch: allowMissingBranch,
+                                  context: scratch.context(context), plan)
+        }
+        guard case .member(let repo, let membership) = workspace else { preconditionFailure() }
+        return try await loop(repo: repo, gitDir: repo.commonDirectory, trackingRef: membership.fetchedRef,
+                              dryRun: false, allowMissingBranch: allowMissingBranch, context: context, plan)
+    }
+
+    private func loop(repo: Repository, gitDir: String, trackingRef: String, dryRun: Bool, allowMissingBranch: Bool,
+                      context: Context, _ plan: (RealmState) throws -> PlannedChange?) async throws -> RealmWriteOutcome {
+        var retries = 0
+        while true {
+            let state: RealmState
+            switch try await RealmGit.fetch(url: url, branch: branch, into: trackingRef, gitDir: gitDir, context: context) {
+            case .noBranch:
+                guard allowMissingBranch else {
+                    throw RealmError.notARealm(url: RemoteURL.redacted(url), branch: branch, gitOutput: "")
+                }
+                state = .empty
+            case .fetched(let commit):
+                state = try RealmReader.state(of: repo, commit: commit)
+            }
+            guard let change = try plan(state) else {
+                return RealmWriteOutcome(base: state, commit: nil, changes: [], message: "", retries: retries, dryRun: dryRun)
+            }
+            let changes = RealmWriter.diff(state.files, change.files)
+            if changes.isEmpty {
+                return RealmWriteOutcome(base: state, commit: nil, changes: [], message: change.message, retries: retries, dryRun: dryRun)
+            }
+            let after: RealmSnapshot
+            do { after = try RealmSnapshot.load(commit: "new", files: change.files) } catch {
+                throw RealmError.invalidResult(error.description)
+            }
+            try Ownership.check(before: state, after: after, files: change.files, actingRepo: actingRepo)
+            if dryRun {
+                return RealmWriteOutcome(base: state, commit: nil, changes: changes, message: change.message, retries: retries, dryRun: true)
+            }
+            let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
+                                              author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+            switch try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context) {
+            case .pushed:
+                try repo.setReference(trackingRef, to: commit, message: "git realm: \(change.message.split(separator: "\n").first ?? "")")
+                return RealmWriteOutcome(base: state, commit: commit, changes: changes, message: change.message, retries: retries, dryRun: false)
+            case .stale:
+                retries += 1
+                if retries >= maxAttempts { throw RealmError.gaveUp(url: RemoteURL.redacted(url), attempts: retries) }
+                // Another writer landed first: back off a little (randomised,
+                // so racing writers spread out) and rebuild on the new tip.
+                try await Task.sleep(nanoseconds: UInt64.random(in: 20_000_000...(60_000_000 * UInt64(min(retries, 5)))))
+            }
+        }
+    }
+
+    static func diff(_ old: [String: [UInt8]], _ new: [String: [UInt8]]) -> [RealmWriteOutcome.FileChange] {
+        var changes: [RealmWriteOutcome.FileChange] = []
+        for path in Set(old.keys).union(new.keys).sorted() {
+            switch (old[path], new[path]) {
+            case (nil, _?): changes.append(.create(path))
+            case (_?, nil): changes.append(.delete(path))
+            case (let a?, let b?) where a != b: changes.append(.update(path))
+            default: continue
+            }
+        }
+        return changes
+    }
+
+    /// The commit's author: GIT_AUTHOR_* / user.* as git would use, else the realm repo's name.
+    static func signature(repo: Repository, actingRepo: String?, context: Context) throws -> Signature {
+        let env = context.environment
+        let configName = try repo.config.string("user.name"), configEmail = try repo.config.string("user.email")
+        let name = env["GIT_AUTHOR_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? configName ?? actingRepo ?? "git realm"
+        let email = env["GIT_AUTHOR_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? configEmail ?? "\(actingRepo ?? "git-realm")@localhost"
+        return Signature(name: name, email: email, time: Int64(context.now().timeIntervalSince1970))
+    }
+}
+
+/// A temporary bare repository for work that must not touch the user's
+/// repository (dry runs, creating a realm).
+struct Scratch {
+    let path: String
+
+    init(context: Context) throws {
+        let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/git-realm-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw RealmError.cannotCreate(path: base, reason: String(cString: strerror(errno)))
+        }
+        path = String(cString: made)
+        let fm = FileManager.default
+        do {
+            for dir in ["objects/info", "objects/pack", "refs/heads", "refs/tags"] {
+                try fm.createDirectory(atPath: path + "/" + dir, withIntermediateDirectories: true)
+            }
+            try "ref: refs/heads/main\n".write(toFile: path + "/HEAD", atomically: false, encoding: .utf8)
+            try "[core]\n\trepositoryformatversion = 0\n\tbare = true\n".write(toFile: path + "/config", atomically: false, encoding: .utf8)
+        } catch {
+            remove()
+            throw RealmError.cannotCreate(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The environment for git and libgit2 in the scratch repository: the
+    /// user's (ssh, credentials, insteadOf still apply) minus what would
+    /// point elsewhere.
+    func environment(_ context: Context) -> [String: String] {
+        var env = context.environment
+        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR"] {
+            env[name] = nil
+        }
+        return env
+    }
+
+    func context(_ context: Context) -> Context {
+        var c = context
+        c.environment = environment(context)
+        return c
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Reads a realm's files from a commit with libgit2 and checks them.
+enum RealmReader {
+    static func state(of repo: Repository, commit: String) throws -> RealmState {
+        let files = try repo.files(atCommit: commit)
+        return RealmState(commit: commit, files: files, snapshot: try RealmSnapshot.load(commit: commit, files: files))
+    }
+}
+
+/// RFC "Contract Ownership": only a contract's owner repository may change
+/// it. Checked on every commit before it is pushed.
+enum Ownership {
+    static func check(before: RealmState, after: RealmSnapshot, files: [String: [UInt8]], actingRepo: String?) throws {
+        let old = before.snapshot?.domains ?? [:]
+        for (domainName, domain) in old {
+            for (name, contract) in domain.contracts {
+                let path = "domains/\(domainName)/contracts/\(name).yaml"
+                guard files[path] != before.files[path] else { continue }
+                guard actingRepo == contract.owner else {
+                    throw RealmError.notOwner(contract: name, domain: domainName, owner: contract.owner, repo: actingRepo ?? "this repository")
+                }
+            }
+        }
+        for (domainName, domain) in after.domains {
+            let domainIsNew = old[domainName] == nil
+            for (name, contract) in domain.contracts where old[domainName]?.contracts[name] == nil {
+                // A new domain's creator sets up its contracts and their
+                // owners; a contract added to an existing domain must come
+                // from its owner.
+                if !domainIsNew && actingRepo != contract.owner {
+                    throw RealmError.contractOwnedElsewhere(contract: name, domain: domainName, owner: contract.owner, repo: actingRepo ?? "this repository")
+                }
+            }
+        }
+    }
+}
