@@ -1,0 +1,79 @@
+import Foundation
+@testable import HyperforgeRealm
+import Testing
+import Yams
+
+/// Realm files as written: every value reads back as written, by our reader
+/// and by a plain YAML reader (what another tool of the RFC would use).
+@Suite struct RealmWritingTests {
+    @Test(arguments: ["true", "False", "yes", "no", "on", "null", "~", "1.0", "1", "0x1F", "1e3", "-", "2026-01-24",
+                      "a: b", "# not a comment", "- item", "@handle", "eric@example.com", "jobs/*/masks/*", "*", "&anchor",
+                      "[x]", "{x}", "a, b", " padded ", "", "multi\nline", "tab\there", "quote\"d", "it's", "ünïcödé", ">=1.0.0, <2.0.0"])
+    func textReadsBackAsTheSameText(_ value: String) throws {
+        let yaml = RealmYAML.document(RealmYAML.map([("k", RealmYAML.text(value)), ("l", RealmYAML.list([value]))]))
+        let node = try #require(try Yams.compose(yaml: yaml))
+        #expect(node["k"]?.string == value, "\(yaml)")
+        #expect(node["k"]?.tag.description == "tag:yaml.org,2002:str", "\(value) resolves as \(String(describing: node["k"]?.tag)) in:\n\(yaml)")
+        #expect(node["l"]?[0]?.string == value)
+        #expect(node["l"]?[0]?.tag.description == "tag:yaml.org,2002:str")
+    }
+
+    @Test func writtenFilesParseBackToTheSameModel() throws {
+        let v = try SemanticVersion(parsing: "1.4.0-rc.1+build.5")
+        let contract = Contract(name: "s3-permissions", version: v, owner: "aperture", backwards: true, forwards: false,
+                                schema: .object(["type": .string("object"), "required": .array([.string("read")]),
+                                                 "properties": .object(["read": .object(["type": .string("array"), "default": .array([])])])]),
+                                value: .object(["read": .array([.string("jobs/*"), .string("true"), .string("1.0")]), "n": .integer(3), "x": .number(1.5), "z": .null]),
+                                validation: .init(exporter: "scripts/a.sh", importer: nil, ciOnly: ["scripts/ci.sh"]),
+                                evolution: [.init(version: v, changes: ["Added: delete, with default []"], compatible: true)])
+        #expect(try Contract.parse(contract.yaml(), file: "c.yaml") == contract)
+
+        let binding = Binding(repo: "fungal", role: .consumer, exports: [], imports: [
+            .init(contract: "s3-permissions", requirement: try VersionRequirement(parsing: ">=1.0.0, <2.0.0"), binding: "cdk/stack.py",
+                  status: "current", resolvedVersion: try SemanticVersion(parsing: "1.4.0"), resolvedAt: "2026-01-24T12:00:00Z"),
+        ])
+        #expect(try Binding.parse(binding.yaml(), file: "b.yaml") == binding)
+
+        let repo = RepoRecord(name: "aperture", org: "cultivarium", url: "git@github.com:cultivarium/aperture.git",
+                              foreignPath: "/Users/someone/aperture", maintainers: ["eric@example.com"], joinedAt: "2026-01-24T10:00:00Z")
+        let written = repo.yaml()
+        #expect(!written.contains("path"), "machine-local paths are never written")
+        var expected = repo
+        expected.foreignPath = nil
+        #expect(try RepoRecord.parse(written, file: "r.yaml") == expected)
+
+        var manifest = RealmManifest(name: "letemcook", version: "1.0", createdAt: "2026-01-24T10:00:00Z", governance: .init(), trust: .init())
+        manifest.trust.permissions = Dictionary(uniqueKeysWithValues: RealmManifest.defaultPermissions)
+        manifest.governance.approvers = ["eric@example.com"]
+        let text = manifest.yaml()
+        #expect(try RealmManifest.parse(text, file: "realm.yaml") == manifest)
+        #expect(text.contains("version: \"1.0\""), "\(text)")
+        #expect(text.contains("  permissions:\n    repos/{repo}.yaml: [repo_maintainers]\n"), "\(text)")
+    }
+
+    @Test func cyclesAreFoundThroughEveryDomainOnThePath() throws {
+        var g = DependencyGraph()
+        g.add("a", "b", "s3-access")
+        g.add("b", "c", "training")
+        g.add("x", "a", "other")
+        #expect(g.cycle(adding: "c", "a", through: "loop") == "a → (s3-access) → b → (training) → c → (loop) → a")
+        #expect(g.cycle(adding: "b", "a", through: "feedback-loop") == "a → (s3-access) → b → (feedback-loop) → a")
+        #expect(g.cycle(adding: "a", "c", through: "shortcut") == nil) // a diamond, not a cycle
+        #expect(g.cycle(adding: "c", "x", through: "up") == "x → (other) → a → (s3-access) → b → (training) → c → (up) → x")
+    }
+
+    @Test func caretRangesAreWrittenTheRFCsWay() throws {
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "1.4.0")) == ">=1.4.0, <2.0.0")
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "0.3.1")) == ">=0.3.1, <0.4.0")
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "0.0.7")) == ">=0.0.7, <0.0.8")
+        for v in ["1.4.0", "0.3.1", "0.0.7"] {
+            let version = try SemanticVersion(parsing: v)
+            let explicit = try VersionRequirement(parsing: Realm.caretRange(version))
+            let caret = try VersionRequirement(parsing: "^" + v)
+            for probe in ["0.0.7", "0.0.8", "0.3.1", "0.3.9", "0.4.0", "1.4.0", "1.9.9", "2.0.0"] {
+                let p = try SemanticVersion(parsing: probe)
+                #expect(explicit.matches(p) == caret.matches(p), "\(v) vs \(probe)")
+            }
+        }
+    }
+}
