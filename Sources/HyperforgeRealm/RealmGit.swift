@@ -32,6 +32,15 @@ enum RealmGit {
         return .fetched(oid.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// The commit the realm's branch points at, without fetching anything; nil when there is no such branch.
+    static func remoteTip(url: String, branch: String, gitDir: String, context: Context) async throws -> String? {
+        let r = try await run(["ls-remote", "--", url, "refs/heads/\(branch)"], gitDir: gitDir, context: context)
+        guard r.exitCode == 0 else {
+            throw RealmError.fetchFailed(url: RemoteURL.redacted(url), gitOutput: RemoteURL.redactedText(r.stderr + r.stdout))
+        }
+        return r.stdout.split(separator: "\t").first.map(String.init)
+    }
+
     enum PushResult { case pushed, stale }
 
     /// Pushes `commit` to the realm's branch without force; `.stale` when the

@@ -84,10 +84,13 @@ extension GitRealm {
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Fetch the realm into refs/realm/REALM/fetched.")
         @OptionGroup var repository: RepositoryOptions
+        @Flag(help: "Say whether the realm moved; fetch nothing.")
+        var dryRun = false
 
         func run() async throws {
             var o = Realm.FetchOptions()
             o.target = repository.target
+            o.dryRun = dryRun
             try await execute { try await Realm.fetch(o, context: $0) }
         }
     }

@@ -241,6 +241,7 @@ import Testing
             ("ml-infra", ["admin", "leave", "--dry-run"], "delete repos/ml-infra.yaml"),
             ("aperture", ["admin", "leave", "--force", "--dry-run"], "delete domains/s3-access/contracts/s3-permissions.yaml"),
             ("newcomer", ["admin", "init", "--name", "other", "--dry-run"], "create realm.yaml"),
+            ("aperture", ["fetch", "--dry-run"], "Would update refs/realm/letemcook/fetched"),
             ("newcomer", ["admin", "init", "--name", "third", "--url", w.env.root + "/realms/third.git", "--dry-run"], "Would create the bare repository"),
         ]
         for (repo, args, expected) in runs {

@@ -25,7 +25,7 @@ function __git-realm_parse_tokens -S
         case 'status'
             __git-realm_parse_subcommand 0 'path=' 'json' 'fetch' 'no-cache' 'version' 'h/help'
         case 'fetch'
-            __git-realm_parse_subcommand 0 'path=' 'version' 'h/help'
+            __git-realm_parse_subcommand 0 'path=' 'dry-run' 'version' 'h/help'
         case 'admin'
             __git-realm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -116,6 +116,7 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_op
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm status" version' -l 'version' -d 'Show the version.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm status" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm fetch" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm fetch" dry-run' -l 'dry-run' -d 'Say whether the realm moved; fetch nothing.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm fetch" version' -l 'version' -d 'Show the version.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm fetch" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm admin" version' -l 'version' -d 'Show the version.'

@@ -4,6 +4,7 @@ import HyperforgeGit
 extension Realm {
     public struct FetchOptions: Sendable {
         public var target = Target()
+        public var dryRun = false
         public init() {}
     }
 
@@ -11,6 +12,19 @@ extension Realm {
     public static func fetch(_ options: FetchOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         let (repository, membership) = try openMember(options.target, context: context)
+        if options.dryRun {
+            let before = try repository.resolve(membership.fetchedRef)
+            guard let tip = try await RealmGit.remoteTip(url: membership.url, branch: membership.branch, gitDir: repository.commonDirectory, context: context) else {
+                throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
+            }
+            if tip == before {
+                out.line("realm \(membership.realm) is up to date (\(tip.prefix(12)))")
+            } else {
+                out.line("Would update \(membership.fetchedRef): \(before.map { String($0.prefix(12)) } ?? "(none)")..\(tip.prefix(12))")
+            }
+            out.line("dry run: nothing was fetched")
+            return .success
+        }
         let (before, after) = try await fetchRealm(repository, membership, context: context)
         if before == after {
             out.line("realm \(membership.realm) is up to date (\(after.prefix(12)))")
