@@ -1,0 +1,74 @@
+import Foundation
+@testable import HyperforgeRealm
+import Testing
+
+/// The official JSON Schema Test Suite (Tests/Fixtures/JSON-Schema-Test-Suite,
+/// a copy of json-schema-org/JSON-Schema-Test-Suite at the commit in its
+/// SOURCE file): every required test of draft 2020-12 and draft 7. Remote
+/// references (http://localhost:1234/...) resolve to the suite's `remotes/`
+/// files registered up front; nothing is fetched.
+@Suite struct JSONSchemaSuiteTests {
+    static let suite: String = {
+        if let override = ProcessInfo.processInfo.environment["HFORGE_JSON_SCHEMA_SUITE"] { return override }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures/JSON-Schema-Test-Suite"
+    }()
+
+    static let remotes: [(String, JSONValue)] = {
+        var out: [(String, JSONValue)] = []
+        let root = suite + "/remotes"
+        let e = FileManager.default.enumerator(atPath: root)
+        while let rel = e?.nextObject() as? String {
+            guard rel.hasSuffix(".json"), let data = FileManager.default.contents(atPath: root + "/" + rel),
+                  let json = try? JSONParser.parse(Array(data), file: rel) else { continue }
+            out.append(("http://localhost:1234/" + rel, json))
+        }
+        return out
+    }()
+
+    struct Outcome { var passed = 0; var failed: [String] = [] }
+
+    static func run(_ directory: String, draft: SchemaDraft) throws -> Outcome {
+        var outcome = Outcome()
+        let dir = suite + "/tests/" + directory
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where file.hasSuffix(".json") {
+            let data = try #require(FileManager.default.contents(atPath: dir + "/" + file))
+            guard case .array(let groups) = try JSONParser.parse(Array(data), file: file) else { continue }
+            for group in groups {
+                guard case .string(let description)? = group["description"], let schema = group["schema"],
+                      case .array(let tests)? = group["tests"] else { continue }
+                let registry = SchemaRegistry()
+                for (uri, json) in remotes { registry.register(json, uri: uri) }
+                let compiled: CompiledSchema
+                do { compiled = try registry.compile(schema, draft: draft) } catch {
+                    outcome.failed.append("\(directory)/\(file): \(description): schema did not compile: \(error)")
+                    continue
+                }
+                for test in tests {
+                    guard let data = test["data"], case .bool(let expected)? = test["valid"], case .string(let what)? = test["description"] else { continue }
+                    let label = "\(directory)/\(file): \(description) / \(what)"
+                    do {
+                        let valid = try compiled.isValid(data)
+                        // Collecting every violation must agree with the yes/no answer.
+                        let violations = try compiled.validate(data)
+                        if valid == expected && violations.isEmpty == valid {
+                            outcome.passed += 1
+                        } else {
+                            outcome.failed.append("\(label): expected \(expected ? "valid" : "invalid"), got \(valid ? "valid" : "invalid") / \(violations.count) violations")
+                        }
+                    } catch {
+                        outcome.failed.append("\(label): \(error)")
+                    }
+                }
+            }
+        }
+        return outcome
+    }
+
+    @Test(arguments: [("draft2020-12", SchemaDraft.draft2020_12), ("draft7", SchemaDraft.draft7)])
+    func everyRequiredTestPasses(_ directory: String, _ draft: SchemaDraft) throws {
+        let outcome = try Self.run(directory, draft: draft)
+        print("JSON Schema Test Suite \(directory): \(outcome.passed) of \(outcome.passed + outcome.failed.count) required tests pass")
+        #expect(outcome.passed > 900)
+        #expect(outcome.failed.isEmpty, "\(outcome.failed.count) failures:\n\(outcome.failed.prefix(60).joined(separator: "\n"))")
+    }
+}
