@@ -60,3 +60,30 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// The bytes of `path` in the tree of commit `id` (hex); nil when the
+    /// commit has no such file.
+    public func file(atCommit id: String, path: String) throws(GitError) -> [UInt8]? {
+        var oid = git_oid()
+        try check(G.git_oid_fromstr(&oid, id), "parsing \(id)")
+        var commit: OpaquePointer?
+        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading commit \(id.prefix(12))")
+        defer { G.git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(G.git_commit_tree(&tree, commit), "reading the tree of \(id.prefix(12))")
+        defer { G.git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let code = G.git_tree_entry_bypath(&entry, tree, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check(code, "finding \(path) in \(id.prefix(12))")
+        defer { G.git_tree_entry_free(entry) }
+        guard G.git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        var blob: OpaquePointer?
+        try check(G.git_blob_lookup(&blob, pointer, G.git_tree_entry_id(entry)), "reading \(path) in \(id.prefix(12))")
+        defer { G.git_blob_free(blob) }
+        let size = Int(G.git_blob_rawsize(blob))
+        guard size > 0, let raw = G.git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+}

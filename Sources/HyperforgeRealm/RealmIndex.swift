@@ -9,7 +9,7 @@ import HyperforgeGit
 /// instead of parsing every YAML file of the realm. A commit's content never
 /// changes, so the commit id is the whole cache key.
 public struct RealmIndex: Codable, Sendable, Equatable {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public var format: Int
     public var commit: String
@@ -23,32 +23,52 @@ public struct RealmIndex: Codable, Sendable, Equatable {
         public var contracts: [String: ContractInfo]
         public var bindings: [String: BindingInfo]
     }
-    public struct ContractInfo: Codable, Sendable, Equatable { public var version: String; public var owner: String }
+    public struct ContractInfo: Codable, Sendable, Equatable {
+        public var version: String
+        public var owner: String
+        public var exporterScript: String?
+        public var importerScript: String?
+        public var ciOnlyScripts: [String]
+        /// A hash of the contract file's bytes.
+        public var hash: String
+    }
     public struct BindingInfo: Codable, Sendable, Equatable {
         public var role: String
         public var exports: [String]
+        /// Each exported contract's source files.
+        public var sources: [String: [String]]
         public var imports: [ImportInfo]
+        /// A hash of the binding file's bytes.
+        public var hash: String
     }
     public struct ImportInfo: Codable, Sendable, Equatable {
         public var contract: String
         public var requirement: String
         public var resolved: String?
+        public var binding: String?
     }
 
-    public init(_ snapshot: RealmSnapshot) {
+    public init(_ snapshot: RealmSnapshot, files: [String: [UInt8]]) {
+        func hash(_ path: String) -> String { ContentHash.of(files[path] ?? []) }
         format = RealmIndex.formatVersion
         commit = snapshot.commit
         name = snapshot.manifest.name
         repos = snapshot.repos.mapValues { Repo(url: $0.url) }
-        domains = snapshot.domains.mapValues { d in
+        domains = Dictionary(uniqueKeysWithValues: snapshot.domains.map { (domainName, d) in (domainName,
             Domain(members: d.record.members,
-                   contracts: d.contracts.mapValues { ContractInfo(version: $0.version.description, owner: $0.owner) },
+                   contracts: d.contracts.mapValues {
+                       ContractInfo(version: $0.version.description, owner: $0.owner, exporterScript: $0.validation?.exporter,
+                                    importerScript: $0.validation?.importer, ciOnlyScripts: $0.validation?.ciOnly ?? [],
+                                    hash: hash("domains/\(domainName)/contracts/\($0.name).yaml"))
+                   },
                    bindings: d.bindings.mapValues { b in
                        BindingInfo(role: b.role.rawValue, exports: b.exports.map(\.contract),
+                                   sources: Dictionary(b.exports.map { ($0.contract, $0.sourceFiles) }, uniquingKeysWith: { a, c in a + c }),
                                    imports: b.imports.map { ImportInfo(contract: $0.contract, requirement: $0.requirement.text,
-                                                                       resolved: $0.resolvedVersion?.description) })
-                   })
-        }
+                                                                       resolved: $0.resolvedVersion?.description, binding: $0.binding) },
+                                   hash: hash("domains/\(domainName)/bindings/\(b.repo).yaml"))
+                   }))
+        })
     }
 
     static func directory(_ repo: Repository) -> String { repo.commonDirectory + "/realm/index" }
@@ -65,7 +85,7 @@ public struct RealmIndex: Codable, Sendable, Equatable {
             return index
         }
         let state = try RealmReader.state(of: repo, commit: commit)
-        let index = RealmIndex(state.snapshot!)
+        let index = RealmIndex(state.snapshot!, files: state.files)
         // The cache is an optimisation: failing to write it is not an error.
         if let data = try? JSONEncoder().encode(index) {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -21,10 +21,11 @@ struct GitRealm: AsyncParsableCommand {
         2 refused (not the contract's owner, a dependency cycle, contracts still imported \
         without --force, the realm or domain already exists, already in another realm); \
         3 a realm file is malformed (the message names the file and line); 4 environment \
-        error (not a repository, not a member, realm not found); 64 usage error.
+        error (not a repository, not a member, realm not found); 64 usage error. \
+        'git realm check' has its own: 0 clean, 1 errors, 2 warnings only (1 with --strict).
         """,
         version: HyperforgeVersion.current,
-        subcommands: [Status.self, Fetch.self, Admin.self]
+        subcommands: [Status.self, Fetch.self, Check.self, Hooks.self, Admin.self]
     )
 }
 
@@ -95,15 +96,157 @@ extension GitRealm {
         }
     }
 
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the contracts this repository owns, exports and imports (for CI and git hooks).",
+            discussion: """
+            Modes (default: every one that applies): contract (the schema is a valid JSON Schema, \
+            the value validates against it, the version moved at least as far as the changes \
+            require, evolution agrees with the realm's history); compatibility (the list of \
+            schema changes from the released version, or --from, to the working version, or \
+            --to, and the verdict under the contract's backwards/forwards promises); exporter \
+            (source files exist, the exporter script passes, warns when sources changed since \
+            the contract was synced); importer (each import's range is satisfied; a stale \
+            resolved_version warns; the importer script passes).
+
+            An owner keeps the working version of a contract it is changing in \
+            .hyperforge/contracts/DOMAIN/NAME.yaml (RFC format); publish it with 'git realm \
+            admin contract publish'. Validation scripts run from the repository root with the \
+            contract's value (JSON) on stdin and a time limit; exit 0 valid, 1 invalid, 2 \
+            warning. ci_only scripts run only when CI is set. Schemas are JSON Schema 2020-12, \
+            or draft 7 when $schema says so; $ref may name another contract as \
+            realm:DOMAIN/NAME; nothing is fetched from the network.
+
+            Results are cached in .git/realm/cache.db by contract version and everything the \
+            check read; --no-cache checks afresh. Exit status: 0 clean, 1 errors, 2 warnings \
+            only (1 with --strict); 3, 4 as for the other commands.
+            """
+        )
+        @OptionGroup var repository: RepositoryOptions
+        @Option(name: .customLong("mode"), help: ArgumentHelp("contract, compatibility, exporter or importer (repeatable; default: all).", valueName: "mode"))
+        var modes: [String] = []
+        @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"))
+        var contract: String?
+        @Option(help: ArgumentHelp("compatibility: the version to compare from (default: the released one).", valueName: "version"))
+        var from: String?
+        @Option(help: ArgumentHelp("compatibility: the version to compare to, or 'working' (the default).", valueName: "version"))
+        var to: String?
+        @Flag(help: "compatibility: compare against every earlier version in the realm's history.")
+        var transitive = false
+        @Flag(help: "Warnings fail too.")
+        var strict = false
+        @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
+        var format = "text"
+        @Flag(help: "Check afresh, ignoring cache.db.")
+        var noCache = false
+        @Flag(help: "Fetch the realm first.")
+        var fetch = false
+        @Option(help: ArgumentHelp("Seconds a validation script may run.", valueName: "seconds"))
+        var scriptTimeout: Double = 60
+
+        func validate() throws {
+            for m in modes where Finding.Mode(rawValue: m) == nil { throw ValidationError("--mode must be contract, compatibility, exporter or importer, not '\(m)'") }
+            guard Realm.CheckFormat(rawValue: format) != nil else { throw ValidationError("--format must be text, json or junit") }
+            guard scriptTimeout > 0 else { throw ValidationError("--script-timeout must be positive") }
+        }
+
+        func run() async throws {
+            var o = Realm.CheckOptions()
+            o.target = repository.target
+            o.modes = modes.compactMap(Finding.Mode.init(rawValue:))
+            o.contract = contract
+            o.from = from
+            o.to = to
+            o.transitive = transitive
+            o.strict = strict
+            o.format = Realm.CheckFormat(rawValue: format)!
+            o.noCache = noCache
+            o.fetch = fetch
+            o.scriptTimeout = scriptTimeout
+            try await execute { try await Realm.check(o, context: $0) }
+        }
+    }
+
+    struct Hooks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install or remove pre-commit and pre-push hooks that run 'git realm check'.",
+            discussion: """
+            Hooks go where git looks for them (core.hooksPath, else .git/hooks). A hook already \
+            there is kept as HOOK.realm-chained and run first; uninstall puts it back. Warnings \
+            (exit 2) do not stop a commit or push; errors do.
+            """,
+            subcommands: [Install.self, Uninstall.self]
+        )
+
+        struct Install: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Install the hooks (chaining any hook already there).")
+            @OptionGroup var repository: RepositoryOptions
+            @Flag(help: "Print what would change; change nothing.")
+            var dryRun = false
+            func run() async throws {
+                var o = Realm.HooksOptions()
+                o.target = repository.target
+                o.dryRun = dryRun
+                try await execute { try await Realm.hooksInstall(o, context: $0) }
+            }
+        }
+
+        struct Uninstall: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove the hooks and restore the ones they chained.")
+            @OptionGroup var repository: RepositoryOptions
+            @Flag(help: "Print what would change; change nothing.")
+            var dryRun = false
+            func run() async throws {
+                var o = Realm.HooksOptions()
+                o.target = repository.target
+                o.dryRun = dryRun
+                try await execute { try await Realm.hooksUninstall(o, context: $0) }
+            }
+        }
+    }
+
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create realms, join and leave them, create domains, publish contracts.",
-            subcommands: [Init.self, Join.self, Domain.self, Contract.self, Leave.self]
+            subcommands: [Init.self, Join.self, Domain.self, Contract.self, Leave.self, Cache.self]
         )
     }
 }
 
 extension GitRealm.Admin {
+    struct Cache: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Inspect or clear the check cache (.git/realm/cache.db).",
+            subcommands: [Stats.self, Clear.self]
+        )
+
+        struct Stats: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Entries per cache table and the check hit rate.")
+            @OptionGroup var repository: RepositoryOptions
+            @Flag(help: "Print as JSON.")
+            var json = false
+            func run() async throws {
+                var o = Realm.CacheOptions()
+                o.target = repository.target
+                o.json = json
+                try await execute { try await Realm.adminCacheStats(o, context: $0) }
+            }
+        }
+
+        struct Clear: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Empty the check cache and the realm index cache.")
+            @OptionGroup var repository: RepositoryOptions
+            @Flag(help: "Print what would be cleared; change nothing.")
+            var dryRun = false
+            func run() async throws {
+                var o = Realm.CacheOptions()
+                o.target = repository.target
+                o.dryRun = dryRun
+                try await execute { try await Realm.adminCacheClear(o, context: $0) }
+            }
+        }
+    }
+
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a realm repository with realm.yaml and push it.",

@@ -73,6 +73,8 @@
     X(git_reference_remove) \
     X(git_repository_commondir) \
     X(git_oid_equal) \
+    X(git_tree_entry_bypath) \
+    X(git_tree_entry_free) \
 
 struct hf_git2_api {
 #define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;

@@ -1,3 +1,4 @@
+import Foundation
 import Subprocess
 import SystemPackage
 
@@ -74,4 +75,102 @@ public enum ChildProcess {
             throw LaunchError(program: arguments[0], reason: "\(error)")
         }
     }
+}
+
+extension ChildProcess {
+    /// What a program started by `runCapped` did.
+    public struct CappedResult: Sendable {
+        /// Nil when it was stopped at the time limit.
+        public var exitCode: Int32?
+        public var timedOut: Bool { exitCode == nil }
+        /// Its standard output and error together: all of it when short,
+        /// else the first and last `keep / 2` bytes with a marker between.
+        public var output: String
+        /// How many bytes it wrote in all.
+        public var bytes: Int
+    }
+
+    /// Runs a program that may misbehave (a validation script): `input` on
+    /// its standard input, its output and errors into an unlinked temporary
+    /// file (so megabytes of output cost disk, not memory, and never block
+    /// it), in a process group of its own that is killed, children and all,
+    /// after `timeout` seconds.
+    public static func runCapped(_ arguments: [String], environment: [String: String], directory: String,
+                                 input: String, timeout: Double, keep: Int = 64 << 10) async throws -> CappedResult {
+        precondition(!arguments.isEmpty)
+        let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((tmp + "/hforge-script-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw LaunchError(program: arguments[0], reason: "cannot create a temporary file in \(tmp): \(String(cString: strerror(errno)))") }
+        unlink(template)
+        defer { close(fd) }
+        // The input from a file too: a program that never reads it can
+        // neither block us nor kill us with SIGPIPE.
+        var inTemplate = Array((tmp + "/hforge-input-XXXXXX").utf8CString)
+        let inputFD = mkstemp(&inTemplate)
+        guard inputFD >= 0 else { throw LaunchError(program: arguments[0], reason: "cannot create a temporary file in \(tmp): \(String(cString: strerror(errno)))") }
+        unlink(inTemplate)
+        defer { close(inputFD) }
+        guard writeAll(inputFD, Array(input.utf8)) == nil, lseek(inputFD, 0, SEEK_SET) == 0 else {
+            throw LaunchError(program: arguments[0], reason: "cannot write its input to \(tmp)")
+        }
+        let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
+        let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        let killed = KilledFlag()
+        let status: TerminationStatus
+        do {
+            status = try await Subprocess.run(
+                executable, arguments: Arguments(Array(arguments.dropFirst())), environment: env,
+                workingDirectory: FilePath(directory), platformOptions: options,
+                input: .fileDescriptor(FileDescriptor(rawValue: inputFD), closeAfterSpawningProcess: false),
+                output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
+                error: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false)
+            ) { execution in
+                let group = execution.processIdentifier.value
+                // The watchdog outlives this closure; run() waits for the exit.
+                Task.detached {
+                    try? await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
+                    if !killed.finished {
+                        killed.markKilled()
+                        kill(-group, SIGKILL)
+                    }
+                }
+            }.terminationStatus
+        } catch {
+            throw LaunchError(program: arguments[0], reason: "\(error)")
+        }
+        killed.markFinished()
+        let size = Int(lseek(fd, 0, SEEK_END))
+        func read(_ offset: Int, _ count: Int) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: count)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+            return Array(buffer.prefix(max(0, n)))
+        }
+        let text: String
+        if size <= keep {
+            text = String(decoding: read(0, size), as: UTF8.self)
+        } else {
+            text = String(decoding: read(0, keep / 2), as: UTF8.self) + "\n[... \(size - keep) bytes left out ...]\n"
+                + String(decoding: read(size - keep / 2, keep / 2), as: UTF8.self)
+        }
+        let code: Int32?
+        switch status {
+        case .exited(let c): code = Int32(c)
+        case .signaled(let s): code = killed.wasKilled && s == SIGKILL ? nil : 128 + Int32(s)
+        }
+        return CappedResult(exitCode: code, output: text, bytes: size)
+    }
+}
+
+/// Whether the watchdog killed a program, and whether it already ended.
+private final class KilledFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var killed = false
+    private var done = false
+    var finished: Bool { lock.lock(); defer { lock.unlock() }; return done }
+    var wasKilled: Bool { lock.lock(); defer { lock.unlock() }; return killed }
+    func markFinished() { lock.lock(); done = true; lock.unlock() }
+    func markKilled() { lock.lock(); killed = true; lock.unlock() }
 }

@@ -1,0 +1,373 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+extension Realm {
+    public enum CheckFormat: String, Sendable { case text, json, junit }
+
+    public struct CheckOptions: Sendable {
+        public var target = Target()
+        /// Empty: every mode that applies to this repository.
+        public var modes: [Finding.Mode] = []
+        /// `NAME` or `DOMAIN/NAME`.
+        public var contract: String?
+        public var strict = false
+        public var format = CheckFormat.text
+        public var noCache = false
+        public var fetch = false
+        /// `--mode=compatibility`: versions from the realm's history; `to` may be `working`.
+        public var from: String?
+        public var to: String?
+        /// Compare against every earlier version in the realm's history.
+        public var transitive = false
+        public var scriptTimeout: Double = 60
+        public init() {}
+    }
+
+    /// Where an owner keeps the working version of a contract it is changing.
+    public static func workingContractPath(domain: String, name: String) -> String { ".hyperforge/contracts/\(domain)/\(name).yaml" }
+
+    /// `git realm check`: validates what this repository exports and imports
+    /// (RFC "blue realm check"). Exit status 0 clean, 1 errors, 2 warnings only
+    /// (1 with --strict).
+    public static func check(_ options: CheckOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let (repository, membership) = try openMember(options.target, context: context)
+        guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
+        if options.fetch { _ = try await fetchRealm(repository, membership, context: context) }
+        guard let tip = try repository.resolve(membership.fetchedRef) else {
+            throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
+        }
+        let index = try RealmIndex.load(commit: tip, repo: repository)
+        var session = CheckSession(options: options, context: context, repository: repository, membership: membership, root: root,
+                                   tip: tip, index: index)
+        let report = try await session.run()
+
+        switch options.format {
+        case .text: out.line(report.text(out))
+        case .json: out.line(try JSONOutput.encode(report, snakeCase: true))
+        case .junit: out.line(report.junit(strict: options.strict))
+        }
+        switch report.exitCode(strict: options.strict) {
+        case 0: return .success
+        case 1: return .failure
+        default: return .refused // 2: warnings only
+        }
+    }
+}
+
+/// One run of `git realm check`: which contracts and modes apply, what the
+/// cache already knows, the realm read in full only when something is not cached.
+struct CheckSession {
+    let options: Realm.CheckOptions
+    let context: Context
+    let repository: Repository
+    let membership: Membership
+    let root: String
+    let tip: String
+    let index: RealmIndex
+
+    private var cache: CheckCache?
+    private var state: RealmState?
+    private var registry: SchemaRegistry?
+    private var hits = 0, misses = 0
+
+    init(options: Realm.CheckOptions, context: Context, repository: Repository, membership: Membership, root: String, tip: String, index: RealmIndex) {
+        self.options = options
+        self.context = context
+        self.repository = repository
+        self.membership = membership
+        self.root = root
+        self.tip = tip
+        self.index = index
+    }
+
+    struct Item { var domain: String; var contract: String; var mode: Finding.Mode }
+
+    var isCI: Bool {
+        let ci = context.environment["CI"] ?? ""
+        return !ci.isEmpty && ci != "0" && ci.lowercased() != "false"
+    }
+
+    func wanted(_ domain: String, _ contract: String) -> Bool {
+        guard let filter = options.contract else { return true }
+        return filter == contract || filter == "\(domain)/\(contract)"
+    }
+
+    /// The contract checks that apply to this repository.
+    func items() -> [Item] {
+        let me = membership.repo
+        let modes = options.modes.isEmpty ? Finding.Mode.allCases : options.modes
+        var items: [Item] = []
+        for (d, domain) in index.domains.sorted(by: { $0.key < $1.key }) {
+            var owned = Set(domain.contracts.filter { $0.value.owner == me }.map(\.key))
+            // A working version of a contract not yet published.
+            if domain.members.contains(me),
+               let entries = try? FileManager.default.contentsOfDirectory(atPath: root + "/.hyperforge/contracts/\(d)") {
+                for e in entries where e.hasSuffix(".yaml") && domain.contracts[String(e.dropLast(5))] == nil { owned.insert(String(e.dropLast(5))) }
+            }
+            let binding = domain.bindings[me]
+            for c in owned.sorted() where wanted(d, c) {
+                if modes.contains(.contract) { items.append(Item(domain: d, contract: c, mode: .contract)) }
+                if modes.contains(.compatibility) && domain.contracts[c] != nil { items.append(Item(domain: d, contract: c, mode: .compatibility)) }
+            }
+            if modes.contains(.exporter) {
+                for c in (binding?.exports ?? []).sorted() where wanted(d, c) { items.append(Item(domain: d, contract: c, mode: .exporter)) }
+            }
+            if modes.contains(.importer) {
+                for i in binding?.imports ?? [] where wanted(d, i.contract) { items.append(Item(domain: d, contract: i.contract, mode: .importer)) }
+            }
+        }
+        return items
+    }
+
+    mutating func run() async throws -> CheckReport {
+        if !options.noCache {
+            do { cache = try CheckCache(gitDirectory: repository.gitDirectory) } catch {
+                context.output.stderr.line("warning: the check cache is unavailable (\(error)); checking without it")
+            }
+        }
+        let items = items()
+        var findings: [Finding] = []
+        for item in items {
+            let cacheable = cache != nil && !(item.mode == .compatibility && (options.from != nil || options.to != nil || options.transitive))
+            let version = index.domains[item.domain]?.contracts[item.contract]?.version ?? "unpublished"
+            var key: String?
+            if cacheable, let k = try? cacheKey(item) {
+                key = k
+                if let cached = try? cache?.validation(contract: "\(item.domain)/\(item.contract)", version: version, key: k) {
+                    hits += 1
+                    findings += cached
+                    continue
+                }
+            }
+            misses += 1
+            let result = try await evaluate(item)
+            findings += result
+            if let key { try? cache?.storeValidation(contract: "\(item.domain)/\(item.contract)", version: version, key: key, findings: result) }
+        }
+        if let cache { try? cache.count(hits: hits, misses: misses) }
+        if items.isEmpty {
+            findings.append(Finding(.ok, .contract, domain: "-", contract: "-", message: "nothing to check: \(membership.repo) owns, exports and imports no contracts"
+                                    + (options.contract.map { " named \($0)" } ?? "")))
+        }
+        return CheckReport(realm: index.name, repo: membership.repo, commit: tip, findings: findings, contractsChecked: items.count, cacheHits: hits)
+    }
+
+    // MARK: - Cache keys
+
+    /// Everything a check of `item` reads, hashed.
+    func cacheKey(_ item: Item) throws -> String {
+        guard let cache else { throw RealmError.invalidResult("no cache") }
+        let domain = index.domains[item.domain]
+        let contract = domain?.contracts[item.contract]
+        let binding = domain?.bindings[membership.repo]
+        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", item.mode.rawValue, item.domain, item.contract,
+                     contract?.hash ?? "-", binding?.hash ?? "-", membership.repo, isCI ? "ci" : "local", "\(options.scriptTimeout)"]
+        let working = Realm.workingContractPath(domain: item.domain, name: item.contract)
+        parts.append(try cache.fileHash(root + "/" + working, as: working) ?? "-")
+        var scripts: [String] = []
+        switch item.mode {
+        case .contract, .compatibility:
+            // History matters (evolution): it changes only with the realm file, whose hash is in the key.
+            break
+        case .exporter:
+            for f in (binding?.sources[item.contract] ?? []).sorted() { parts.append(f + "=" + (try cache.fileHash(root + "/" + f, as: f) ?? "-")) }
+            scripts = [contract?.exporterScript].compactMap { $0 } + (isCI ? contract?.ciOnlyScripts ?? [] : [])
+        case .importer:
+            if let b = binding?.imports.first(where: { $0.contract == item.contract })?.binding {
+                parts.append(b + "=" + (FileManager.default.fileExists(atPath: root + "/" + b) ? "present" : "missing"))
+            }
+            scripts = [contract?.importerScript].compactMap { $0 } + (isCI ? contract?.ciOnlyScripts ?? [] : [])
+        }
+        for s in scripts where !s.hasPrefix("/") && !s.contains("..") {
+            parts.append(s + "=" + (try cache.fileHash(root + "/" + s, as: s) ?? "-"))
+        }
+        return ContentHash.of(parts)
+    }
+
+    // MARK: - Evaluation
+
+    mutating func realm() throws -> (RealmState, SchemaRegistry) {
+        if let state, let registry { return (state, registry) }
+        let s = try RealmReader.state(of: repository, commit: tip)
+        let r = ContractChecks.registry(s.snapshot!)
+        state = s
+        registry = r
+        return (s, r)
+    }
+
+    /// The versions of a contract file in the realm's history, oldest first,
+    /// with a commit that has each. Kept in contract_cache for this realm
+    /// commit: a fetch that moves the realm invalidates it.
+    func history(_ domain: String, _ name: String) async throws -> [(SemanticVersion, String, Contract)] {
+        let path = "domains/\(domain)/contracts/\(name).yaml"
+        if let cache, let listed = try? cache.contract(domain: domain, name: name, version: "", realmCommit: tip),
+           case .array(let entries)? = try? JSONParser.parse(listed) {
+            var out: [(SemanticVersion, String, Contract)] = []
+            for e in entries {
+                guard case .string(let v)? = e["version"], case .string(let commit)? = e["commit"], case .string(let yaml)? = e["yaml"],
+                      let version = try? SemanticVersion(parsing: v), let c = try? Contract.parse(yaml, file: path) else { out = []; break }
+                out.append((version, commit, c))
+            }
+            if out.count == entries.count { return out }
+        }
+        let log = try await RealmGit.run(["log", "--format=%H", tip, "--", path], gitDir: repository.commonDirectory, context: context)
+        var seen: [SemanticVersion: (String, Contract, String)] = [:]
+        for commit in log.stdout.split(separator: "\n").map(String.init) {
+            guard let bytes = try repository.file(atCommit: commit, path: path), let text = String(validating: bytes, as: UTF8.self),
+                  let c = try? Contract.parse(text, file: path) else { continue }
+            seen[c.version] = (commit, c, text) // newest first: the oldest commit with a version wins
+        }
+        let sorted = seen.sorted { $0.key < $1.key }
+        if let cache {
+            let list = JSONValue.array(sorted.map { .object(["version": .string($0.key.description), "commit": .string($0.value.0), "yaml": .string($0.value.2)]) })
+            try? cache.storeContract(domain: domain, name: name, version: "", realmCommit: tip, json: list.jsonText)
+            for (v, entry) in sorted {
+                try? cache.storeContract(domain: domain, name: name, version: v.description, realmCommit: entry.0,
+                                         json: JSONValue.object(["schema": entry.1.schema, "value": entry.1.value ?? .null]).jsonText)
+            }
+        }
+        return sorted.map { ($0.key, $0.value.0, $0.value.1) }
+    }
+
+    /// The working version in this repository, if the owner keeps one.
+    func working(_ domain: String, _ name: String, checks: ContractChecks, mode: Finding.Mode) -> (Contract?, [Finding]) {
+        let path = Realm.workingContractPath(domain: domain, name: name)
+        guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return (nil, []) }
+        guard let text = String(validating: Array(data), as: UTF8.self) else {
+            return (nil, [checks.finding(.error, mode, file: path, "is not UTF-8")])
+        }
+        do {
+            let c = try Contract.parse(text, file: path)
+            if c.name != name {
+                return (nil, [checks.finding(.error, mode, file: path, pointer: "/name", "names \"\(c.name)\" but the file is for \(name)")])
+            }
+            return (c, [])
+        } catch {
+            return (nil, [checks.finding(.error, mode, file: path, error.description)])
+        }
+    }
+
+    mutating func evaluate(_ item: Item) async throws -> [Finding] {
+        let checks = ContractChecks(domain: item.domain, name: item.contract, repo: membership.repo)
+        let (state, registry) = try realm()
+        let snapshot = state.snapshot!
+        let released = snapshot.domains[item.domain]?.contracts[item.contract]
+        let (working, problems) = working(item.domain, item.contract, checks: checks, mode: item.mode)
+        if !problems.isEmpty { return problems }
+        let scripts = Scripts(root: root, environment: context.environment, timeout: options.scriptTimeout)
+
+        switch item.mode {
+        case .contract:
+            guard let subject = working ?? released else {
+                return [checks.finding(.error, .contract, "no such contract in domain \(item.domain)")]
+            }
+            let file = working != nil ? Realm.workingContractPath(domain: item.domain, name: item.contract) : checks.realmFile
+            let history = try await history(item.domain, item.contract).map { ($0.0, $0.1) }
+            return checks.contractMode(working: subject, file: file, released: working == nil ? nil : released, history: history, registry: registry)
+
+        case .compatibility:
+            guard let released else { return [] }
+            let history = try await history(item.domain, item.contract)
+            func version(_ text: String, _ flag: String) throws -> Contract {
+                guard let v = try? SemanticVersion(parsing: text) else { throw RealmError.invalidName(kind: flag, name: text, problem: "is not a version") }
+                guard let c = history.first(where: { $0.0 == v })?.2 else {
+                    throw RealmError.invalidName(kind: flag, name: text, problem: "is not a version of \(item.contract) in the realm's history (known: \(history.map { $0.0.description }.joined(separator: ", ")))")
+                }
+                return c
+            }
+            let to: Contract, toLabel: String, file: String
+            if let t = options.to, t != "working" {
+                to = try version(t, "--to"); toLabel = to.version.description; file = checks.realmFile
+            } else if let working {
+                to = working; toLabel = "\(working.version) (working)"; file = Realm.workingContractPath(domain: item.domain, name: item.contract)
+            } else {
+                to = released; toLabel = released.version.description; file = checks.realmFile
+            }
+            if options.transitive {
+                var out: [Finding] = []
+                for (v, _, c) in history where v < to.version {
+                    out += checks.compatibilityMode(from: c, to: to, toLabel: toLabel, file: file, registry: registry)
+                }
+                return out.isEmpty ? [checks.finding(.ok, .compatibility, file: file, "no earlier versions to compare with")] : out
+            }
+            let from = try options.from.map { try version($0, "--from") } ?? released
+            return checks.compatibilityMode(from: from, to: to, toLabel: toLabel, file: file, registry: registry)
+
+        case .exporter:
+            guard let contract = working ?? released else { return [checks.finding(.error, .exporter, "no such contract in domain \(item.domain)")] }
+            var out: [Finding] = []
+            let bindingFile = "domains/\(item.domain)/bindings/\(membership.repo).yaml"
+            let sources = snapshot.domains[item.domain]?.bindings[membership.repo]?.exports.first { $0.contract == item.contract }?.sourceFiles ?? []
+            var present: [String] = []
+            for f in sources {
+                if f.hasPrefix("/") || f.split(separator: "/").contains("..") {
+                    out.append(checks.finding(.error, .exporter, file: bindingFile, pointer: "/exports", "source file \(f) is outside the repository"))
+                } else if FileManager.default.fileExists(atPath: root + "/" + f) {
+                    present.append(f)
+                } else {
+                    out.append(checks.finding(.error, .exporter, file: f, "is named in \(bindingFile) but does not exist in this repository"))
+                }
+            }
+            if !present.isEmpty, let changed = try await changedSinceSync(present, realmFile: checks.realmFile) {
+                out.append(checks.finding(.warning, .exporter, file: changed.file, "changed after \(item.contract) \(contract.version) was last synced to the realm (\(changed.when)); the contract may need a new version"))
+            }
+            if let script = contract.validation?.exporter {
+                out.append(await scripts.run(script, role: "exporter", checks: checks, mode: .exporter, version: contract.version.description, value: contract.value))
+            }
+            if isCI { for s in contract.validation?.ciOnly ?? [] { out.append(await scripts.run(s, role: "ci_only", checks: checks, mode: .exporter, version: contract.version.description, value: contract.value)) } }
+            if out.isEmpty {
+                out.append(checks.finding(.ok, .exporter, "\(present.count) source file\(present.count == 1 ? "" : "s") present"))
+            }
+            return out
+
+        case .importer:
+            guard let contract = released else {
+                return [checks.finding(.error, .importer, file: "domains/\(item.domain)/bindings/\(membership.repo).yaml", "imports a contract the domain does not have")]
+            }
+            let bindingFile = "domains/\(item.domain)/bindings/\(membership.repo).yaml"
+            guard let imp = snapshot.domains[item.domain]?.bindings[membership.repo]?.imports.first(where: { $0.contract == item.contract }) else { return [] }
+            var out: [Finding] = []
+            if !imp.requirement.matches(contract.version) {
+                out.append(checks.finding(.error, .importer, file: bindingFile, pointer: "/imports",
+                                          "requires \(imp.requirement.text), but the contract is at \(contract.version): update the import (and the code that uses it)"))
+            } else if let resolved = imp.resolvedVersion, resolved != contract.version {
+                out.append(checks.finding(.warning, .importer, file: bindingFile, pointer: "/imports",
+                                          "binding resolved at \(resolved), the contract is at \(contract.version) (within \(imp.requirement.text)): stale"))
+            } else if imp.resolvedVersion == nil {
+                out.append(checks.finding(.warning, .importer, file: bindingFile, pointer: "/imports", "no resolved_version recorded"))
+            } else {
+                out.append(checks.finding(.ok, .importer, file: bindingFile, "binding at \(contract.version) (current)"))
+            }
+            if let b = imp.binding, !FileManager.default.fileExists(atPath: root + "/" + b) {
+                out.append(checks.finding(.warning, .importer, file: b, "the binding file named in \(bindingFile) does not exist in this repository"))
+            }
+            if let script = contract.validation?.importer {
+                out.append(await scripts.run(script, role: "importer", checks: checks, mode: .importer, version: contract.version.description, value: contract.value))
+            }
+            if isCI { for s in contract.validation?.ciOnly ?? [] { out.append(await scripts.run(s, role: "ci_only", checks: checks, mode: .importer, version: contract.version.description, value: contract.value)) } }
+            return out
+        }
+    }
+
+    /// A source file changed (committed later than, or uncommitted since) the
+    /// realm commit that last changed the contract file.
+    func changedSinceSync(_ files: [String], realmFile: String) async throws -> (file: String, when: String)? {
+        let realmLog = try await RealmGit.run(["log", "-1", "--format=%ct", tip, "--", realmFile], gitDir: repository.commonDirectory, context: context)
+        guard let synced = Int(realmLog.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        var env = context.environment
+        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
+        let status = try await ChildProcess.run(["git", "status", "--porcelain", "--"] + files, environment: env, directory: root)
+        if let line = status.stdout.split(separator: "\n").first, line.count > 3 {
+            return (String(line.dropFirst(3)), "uncommitted changes")
+        }
+        for f in files {
+            let log = try await ChildProcess.run(["git", "log", "-1", "--format=%ct", "--", f], environment: env, directory: root)
+            if let t = Int(log.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), t > synced {
+                return (f, "committed \(Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601))")
+            }
+        }
+        return nil
+    }
+}
