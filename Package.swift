@@ -129,6 +129,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmark helper (not installed): validation throughput, for benchmarks/check.sh.
+        .executableTarget(
+            name: "schema-bench",
+            dependencies: ["HyperforgeRealm"],
+            path: "benchmarks/schema-bench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HyperforgeTests",
             dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],

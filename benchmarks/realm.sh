@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times `git realm status` on a member of a generated realm (200 contracts,
-# 400 bindings, 100 member repositories, 100 domains) beside `git status` on
-# the same repository, in one hyperfine run, and prints medians and ratios:
+# 400 bindings, 100 member repositories, 100 domains: benchmarks/generate_realm.py)
+# beside `git status` on the same repository, in one hyperfine run, and prints medians and ratios:
 #   warm: the realm's index cached (keyed by the realm commit), as after any
 #         earlier status or fetch;
 #   cold: --no-cache, every YAML file of the realm read and checked again.
@@ -24,63 +24,7 @@ git config --global user.name bench && git config --global user.email bench@exam
 git config --global init.defaultBranch main
 
 # The realm, written in the RFC's formats.
-python3 - "$work/realm" <<'PY'
-import os, sys
-root = sys.argv[1]
-def write(path, text):
-    full = os.path.join(root, path)
-    os.makedirs(os.path.dirname(full), exist_ok=True)
-    open(full, "w").write(text)
-write("realm.yaml", 'name: bench\nversion: "1.0.0"\ncreated_at: 2026-01-24T10:00:00Z\ngovernance:\n  admission: approval\n  approvers: [bench@example.com]\n')
-repos = [f"repo-{i:03d}" for i in range(100)]
-for r in repos:
-    write(f"repos/{r}.yaml", f"name: {r}\norg: bench\nurl: git@example.com:bench/{r}.git\nmaintainers:\n  - bench@example.com\njoined_at: 2026-01-24T10:00:00Z\n")
-for d in range(100):
-    owner = repos[d]
-    consumers = [repos[(d + k) % 100] for k in (1, 2, 3)]
-    members = [owner] + consumers
-    name = f"domain-{d:03d}"
-    write(f"domains/{name}/domain.yaml", f"name: {name}\ndescription: generated\ncreated_at: 2026-01-24T10:00:00Z\nmembers:\n" + "".join(f"  - {m}\n" for m in members))
-    contracts = [f"contract-{d:03d}-{c}" for c in "ab"]
-    for c in contracts:
-        write(f"domains/{name}/contracts/{c}.yaml", f'''name: {c}
-version: "1.{d % 7}.0"
-owner: {owner}
-compatibility:
-  backwards: true
-  forwards: false
-schema:
-  type: object
-  required: [read]
-  properties:
-    read:
-      type: array
-      items: {{ type: string }}
-    write:
-      type: array
-      items: {{ type: string }}
-      default: []
-    limits:
-      type: object
-      properties:
-        max: {{ type: integer, minimum: 0 }}
-value:
-  read: ["jobs/*/masks/*", "training-runs/*"]
-  write: ["jobs/*/*/manifest.json"]
-  limits: {{ max: 10 }}
-validation:
-  exporter: scripts/validate.sh
-evolution:
-  - version: "1.0.0"
-    changes: ["Initial"]
-    compatible: true
-''')
-    write(f"domains/{name}/bindings/{owner}.yaml", f"repo: {owner}\nrole: provider\nexports:\n" + "".join(f"  - contract: {c}\n    source_files: [src/{c}.py]\n" for c in contracts))
-    for i, m in enumerate(consumers):
-        resolved = f"1.{max(0, d % 7 - i)}.0"
-        write(f"domains/{name}/bindings/{m}.yaml", f"repo: {m}\nrole: consumer\nimports:\n" + "".join(
-            f'  - contract: {c}\n    version: ">=1.0.0, <2.0.0"\n    binding: infra/{c}.py\n    status: current\n    resolved_version: "{resolved}"\n    resolved_at: 2026-01-24T12:00:00Z\n' for c in contracts))
-PY
+python3 benchmarks/generate_realm.py "$work/realm" bench-member
 git -C "$work/realm" init -q && git -C "$work/realm" add -A && git -C "$work/realm" commit -qm realm
 git clone -q --bare "$work/realm" "$work/realm.git"
 echo "realm: $(git -C "$work/realm" ls-files | grep -c /contracts/) contracts, $(git -C "$work/realm" ls-files | grep -c /bindings/) bindings, $(git -C "$work/realm" ls-files | grep -c ^repos/) repositories"
@@ -89,7 +33,7 @@ echo "realm: $(git -C "$work/realm" ls-files | grep -c /contracts/) contracts, $
 git init -q "$work/member" && cd "$work/member"
 for i in $(seq 1 200); do mkdir -p "src/d$((i % 10))" && echo "line $i" > "src/d$((i % 10))/f$i.txt"; done
 git add -A && git commit -qm files
-git realm admin join "$work/realm.git" --repo repo-050 >/dev/null
+git realm admin join "$work/realm.git" --repo bench-member >/dev/null
 git realm status >/dev/null   # reads the realm once: the index is cached from here on
 
 hyperfine -N --style none --warmup 10 --runs "$runs" --export-json "$work/warm.json" \

@@ -80,16 +80,16 @@ public struct RealmIndex: Codable, Sendable, Equatable {
         let dir = directory(repo)
         let path = dir + "/\(commit).json"
         if useCache, let data = FileManager.default.contents(atPath: path),
-           let index = try? JSONDecoder().decode(RealmIndex.self, from: data),
+           let json = try? JSONParser.parse(Array(data), file: path), let index = RealmIndex(json: json),
            index.format == formatVersion, index.commit == commit {
             return index
         }
         let state = try RealmReader.state(of: repo, commit: commit)
         let index = RealmIndex(state.snapshot!, files: state.files)
         // The cache is an optimisation: failing to write it is not an error.
-        if let data = try? JSONEncoder().encode(index) {
+        do {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            if (try? AtomicFile.write(Array(data), to: path)) != nil {
+            if (try? AtomicFile.write(Array(index.json.jsonText.utf8), to: path)) != nil {
                 let keepNames = Set(keep.union([commit]).map { $0 + ".json" })
                 for entry in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !keepNames.contains(entry) && entry.hasSuffix(".json") {
                     try? FileManager.default.removeItem(atPath: dir + "/" + entry)
@@ -97,5 +97,77 @@ public struct RealmIndex: Codable, Sendable, Equatable {
             }
         }
         return index
+    }
+}
+
+/// The cache file's format: plain JSON written and read with the realm's own
+/// JSON reader (Foundation's JSONDecoder took two thirds of a warm `status`).
+extension RealmIndex {
+    var json: JSONValue {
+        func strings(_ a: [String]) -> JSONValue { .array(a.map(JSONValue.string)) }
+        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return .object([
+            "format": .integer(Int64(format)), "commit": .string(commit), "name": .string(name),
+            "repos": .object(repos.mapValues { .object(["url": opt($0.url)]) }),
+            "domains": .object(domains.mapValues { d in
+                .object([
+                    "members": strings(d.members),
+                    "contracts": .object(d.contracts.mapValues { c in
+                        .object(["version": .string(c.version), "owner": .string(c.owner), "exporter": opt(c.exporterScript),
+                                 "importer": opt(c.importerScript), "ci_only": strings(c.ciOnlyScripts), "hash": .string(c.hash)])
+                    }),
+                    "bindings": .object(d.bindings.mapValues { b in
+                        .object(["role": .string(b.role), "exports": strings(b.exports), "sources": .object(b.sources.mapValues(strings)),
+                                 "imports": .array(b.imports.map { i in
+                                     .object(["contract": .string(i.contract), "requirement": .string(i.requirement),
+                                              "resolved": opt(i.resolved), "binding": opt(i.binding)])
+                                 }),
+                                 "hash": .string(b.hash)])
+                    }),
+                ])
+            }),
+        ])
+    }
+
+    init?(json: JSONValue) {
+        func string(_ v: JSONValue?) -> String? { if case .string(let s)? = v { return s }; return nil }
+        func strings(_ v: JSONValue?) -> [String]? {
+            guard case .array(let a)? = v else { return nil }
+            var out: [String] = []
+            for x in a { guard case .string(let s) = x else { return nil }; out.append(s) }
+            return out
+        }
+        func object(_ v: JSONValue?) -> [String: JSONValue]? { if case .object(let o)? = v { return o }; return nil }
+        guard case .integer(let format)? = json["format"], let commit = string(json["commit"]), let name = string(json["name"]),
+              let repos = object(json["repos"]), let domains = object(json["domains"]) else { return nil }
+        self.format = Int(format)
+        self.commit = commit
+        self.name = name
+        self.repos = repos.mapValues { Repo(url: string($0["url"])) }
+        var parsed: [String: Domain] = [:]
+        for (dn, d) in domains {
+            guard let members = strings(d["members"]), let contracts = object(d["contracts"]), let bindings = object(d["bindings"]) else { return nil }
+            var cs: [String: ContractInfo] = [:]
+            for (cn, c) in contracts {
+                guard let version = string(c["version"]), let owner = string(c["owner"]), let hash = string(c["hash"]) else { return nil }
+                cs[cn] = ContractInfo(version: version, owner: owner, exporterScript: string(c["exporter"]), importerScript: string(c["importer"]),
+                                      ciOnlyScripts: strings(c["ci_only"]) ?? [], hash: hash)
+            }
+            var bs: [String: BindingInfo] = [:]
+            for (bn, b) in bindings {
+                guard let role = string(b["role"]), let exports = strings(b["exports"]), case .array(let imports)? = b["imports"],
+                      let hash = string(b["hash"]) else { return nil }
+                var sources: [String: [String]] = [:]
+                for (k, v) in object(b["sources"]) ?? [:] { sources[k] = strings(v) ?? [] }
+                var parsedImports: [ImportInfo] = []
+                for i in imports {
+                    guard let contract = string(i["contract"]), let requirement = string(i["requirement"]) else { return nil }
+                    parsedImports.append(ImportInfo(contract: contract, requirement: requirement, resolved: string(i["resolved"]), binding: string(i["binding"])))
+                }
+                bs[bn] = BindingInfo(role: role, exports: exports, sources: sources, imports: parsedImports, hash: hash)
+            }
+            parsed[dn] = Domain(members: members, contracts: cs, bindings: bs)
+        }
+        self.domains = parsed
     }
 }

@@ -45,13 +45,18 @@ final class CheckCache {
     func validation(contract: String, version: String, key: String) throws -> [Finding]? {
         let rows = try database.query("SELECT output FROM validation_cache WHERE contract = ? AND version = ? AND binding_hash = ?",
                                       [.text(contract), .text(version), .text(key)])
-        guard let text = rows.first?.first?.text else { return nil }
-        return try? JSONDecoder().decode([Finding].self, from: Data(text.utf8))
+        guard let text = rows.first?.first?.text, case .array(let items) = try JSONParser.parse(text, file: path) else { return nil }
+        var findings: [Finding] = []
+        for item in items {
+            guard let f = Finding(json: item) else { return nil }
+            findings.append(f)
+        }
+        return findings
     }
 
     func storeValidation(contract: String, version: String, key: String, findings: [Finding]) throws {
         let valid: Int64 = findings.contains { $0.severity == .error } ? 0 : (findings.contains { $0.severity == .warning } ? 2 : 1)
-        let output = String(decoding: try JSONEncoder().encode(findings), as: UTF8.self)
+        let output = JSONValue.array(findings.map(\.json)).jsonText
         _ = try database.query("INSERT OR REPLACE INTO validation_cache VALUES (?, ?, ?, ?, ?, ?)",
                                [.text(contract), .text(version), .text(key), .integer(valid), .text(output), .integer(CheckCache.now())])
     }

@@ -31,6 +31,29 @@ public struct Finding: Codable, Sendable, Equatable {
     }
 }
 
+extension Finding {
+    /// As stored in the validation cache (read back with the realm's own JSON reader).
+    var json: JSONValue {
+        var o: [String: JSONValue] = ["severity": .string(severity.rawValue), "mode": .string(mode.rawValue), "domain": .string(domain),
+                                      "contract": .string(contract), "message": .string(message), "details": .array(details.map(JSONValue.string))]
+        if let file { o["file"] = .string(file) }
+        if let pointer { o["pointer"] = .string(pointer) }
+        return .object(o)
+    }
+
+    init?(json: JSONValue) {
+        guard case .string(let s)? = json["severity"], let severity = Severity(rawValue: s),
+              case .string(let m)? = json["mode"], let mode = Mode(rawValue: m),
+              case .string(let domain)? = json["domain"], case .string(let contract)? = json["contract"],
+              case .string(let message)? = json["message"], case .array(let details)? = json["details"] else { return nil }
+        var file: String?, pointer: String?
+        if case .string(let f)? = json["file"] { file = f }
+        if case .string(let p)? = json["pointer"] { pointer = p }
+        self.init(severity, mode, domain: domain, contract: contract, file: file, pointer: pointer, message: message,
+                  details: details.compactMap { if case .string(let d) = $0 { return d }; return nil })
+    }
+}
+
 /// Everything one `git realm check` run found.
 public struct CheckReport: Codable, Sendable {
     public var realm: String
