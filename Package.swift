@@ -132,7 +132,7 @@ let package = Package(
         // Benchmark helper (not installed): validation throughput, for benchmarks/check.sh.
         .executableTarget(
             name: "schema-bench",
-            dependencies: ["HyperforgeRealm"],
+            dependencies: ["HyperforgeCore", "HyperforgeRealm"],
             path: "benchmarks/schema-bench",
             swiftSettings: strict
         ),

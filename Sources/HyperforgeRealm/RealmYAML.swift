@@ -1,3 +1,4 @@
+import HyperforgeCore
 import Yams
 
 /// Writes realm files in exactly the RFC's layout (field order, quoted

@@ -1,4 +1,5 @@
 import Foundation
+import HyperforgeCore
 @testable import HyperforgeRealm
 import Testing
 

@@ -5,6 +5,7 @@
 //   schema-bench --suite DIR --repeat N            the suite's required tests
 //   schema-bench --schema FILE --document FILE --repeat N
 import Foundation
+import HyperforgeCore
 import HyperforgeRealm
 
 func load(_ path: String) -> JSONValue {

@@ -1,3 +1,4 @@
+import HyperforgeCore
 /// What a change between two versions of a contract's schema does to the
 /// set of valid values, found by comparing the schemas structurally, with
 /// Confluent Schema Registry's rules for JSON Schema (open, closed and

@@ -1,3 +1,4 @@
+import HyperforgeCore
 // The official metaschemas of JSON Schema draft 2020-12 (the dialect and its
 // vocabularies) and draft-07, from json-schema-org (json-schema.org), embedded
 // so that `$schema` and references to them resolve without the network.

@@ -1,3 +1,4 @@
+import HyperforgeCore
 /// URI references (RFC 3986) as JSON Schema uses them for `$id`, `$ref` and
 /// `$schema`: split into parts and resolved against a base (§5.2), for any
 /// scheme (`https:`, `urn:`, `tag:`, ...). Nothing is ever fetched.

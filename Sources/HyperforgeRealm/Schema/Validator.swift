@@ -1,3 +1,4 @@
+import HyperforgeCore
 import Foundation
 
 /// One way an instance fails its schema: where in the instance, which

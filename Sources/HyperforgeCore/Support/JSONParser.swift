@@ -1,4 +1,4 @@
-import HyperforgeCore
+import Foundation
 
 /// JSON text that is not valid JSON (RFC 8259), with where.
 public struct JSONSyntaxError: HyperforgeError, Equatable {
