@@ -14,13 +14,15 @@ let package = Package(
         .executable(name: "git-realm", targets: ["git-realm"]),
         .executable(name: "git-scope", targets: ["git-scope"]),
         .executable(name: "git-credential-hforge", targets: ["git-credential-hforge"]),
+        .executable(name: "hyperforge-coordinator", targets: ["hyperforge-coordinator"]),
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
         // credential helper must never load libgit2).
-        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge"]),
+        .library(name: "HyperforgeCore", targets: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge", "HyperforgeCoordinator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -95,7 +97,24 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Core: the coordinator (RFC "Daemon"): sessions, notifications, realms over HTTP on a Unix socket.
+        .target(
+            name: "HyperforgeCoordinator",
+            dependencies: [
+                "HyperforgeCore", "HyperforgeSecrets",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Thin executables: parse arguments, call the core, print.
+        .executableTarget(
+            name: "hyperforge-coordinator",
+            dependencies: ["HyperforgeCore", "HyperforgeCoordinator"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "git-hforge",
             dependencies: [
@@ -138,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HyperforgeTests",
-            dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
+            dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge", "HyperforgeCoordinator", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],
             swiftSettings: strict
         ),
     ]

@@ -25,7 +25,7 @@ struct GitRealm: AsyncParsableCommand {
         'git realm check' has its own: 0 clean, 1 errors, 2 warnings only (1 with --strict).
         """,
         version: HyperforgeVersion.current,
-        subcommands: [Status.self, Fetch.self, Check.self, Hooks.self, Admin.self]
+        subcommands: [Status.self, Fetch.self, Check.self, Hooks.self, Session.self, Ack.self, Coordinator.self, Admin.self]
     )
 }
 
@@ -41,6 +41,14 @@ func execute(_ body: (Context) async throws -> ExitStatus) async throws {
     let context = Context.process()
     let code = await CommandRunner.run(program: "git realm", context: context) { try await body(context) }
     if code != 0 { throw ExitCode(code) }
+}
+
+/// The same, inside a coordinator session for the repository (RFC "Session
+/// lifecycle": registered on start, removed on exit).
+func execute(in target: Realm.Target, command: String, _ body: @escaping (Context) async throws -> ExitStatus) async throws {
+    try await execute { context in
+        try await Realm.withSession(target, command: "git realm \(command)", context: context) { try await body(context) }
+    }
 }
 
 func commaList(_ text: String, option: String) throws -> [String] {
@@ -78,7 +86,7 @@ extension GitRealm {
             o.json = json
             o.fetch = fetch
             o.noCache = noCache
-            try await execute { try await Realm.status(o, context: $0) }
+            try await execute(in: o.target, command: "status") { try await Realm.status(o, context: $0) }
         }
     }
 
@@ -92,7 +100,7 @@ extension GitRealm {
             var o = Realm.FetchOptions()
             o.target = repository.target
             o.dryRun = dryRun
-            try await execute { try await Realm.fetch(o, context: $0) }
+            try await execute(in: o.target, command: "fetch") { try await Realm.fetch(o, context: $0) }
         }
     }
 
@@ -163,7 +171,7 @@ extension GitRealm {
             o.noCache = noCache
             o.fetch = fetch
             o.scriptTimeout = scriptTimeout
-            try await execute { try await Realm.check(o, context: $0) }
+            try await execute(in: o.target, command: "check") { try await Realm.check(o, context: $0) }
         }
     }
 
@@ -201,6 +209,127 @@ extension GitRealm {
                 o.target = repository.target
                 o.dryRun = dryRun
                 try await execute { try await Realm.hooksUninstall(o, context: $0) }
+            }
+        }
+    }
+
+    struct Session: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Long-lived sessions: tell the others in the realm what this repository is working on.",
+            discussion: """
+            Every git realm command registers a session for its repository while it runs; \
+            'session start' keeps one until 'session end'. Sessions are held by the coordinator \
+            (see 'git realm coordinator'); 'git realm status' lists them.
+            """,
+            subcommands: [Start.self, End.self, List.self]
+        )
+
+        struct Start: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Start a session for this repository.")
+            @OptionGroup var repository: RepositoryOptions
+            @Option(help: "What you are working on (the RFC's active_rfc).")
+            var topic: String?
+            @Flag(help: "Print the session as JSON.")
+            var json = false
+            func run() async throws {
+                var o = Realm.SessionOptions()
+                o.target = repository.target
+                o.topic = topic
+                o.json = json
+                try await execute { try await Realm.sessionStart(o, context: $0) }
+            }
+        }
+
+        struct End: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "End a session (default: this repository's long-lived ones).")
+            @OptionGroup var repository: RepositoryOptions
+            @Argument(help: "The session id.")
+            var id: String?
+            func run() async throws {
+                var o = Realm.SessionOptions()
+                o.target = repository.target
+                o.id = id
+                try await execute { try await Realm.sessionEnd(o, context: $0) }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the sessions in this repository's realm.")
+            @OptionGroup var repository: RepositoryOptions
+            @Flag(help: "Every realm's sessions.")
+            var all = false
+            @Flag(help: "Print as JSON.")
+            var json = false
+            func run() async throws {
+                var o = Realm.SessionOptions()
+                o.target = repository.target
+                o.allRealms = all
+                o.json = json
+                try await execute { try await Realm.sessionList(o, context: $0) }
+            }
+        }
+    }
+
+    struct Ack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Acknowledge a notification (shown by 'git realm status') for this repository.")
+        @OptionGroup var repository: RepositoryOptions
+        @Argument(help: "The notification's id.")
+        var id: String
+        func run() async throws {
+            var o = Realm.AckOptions()
+            o.target = repository.target
+            o.id = id
+            try await execute { try await Realm.ack(o, context: $0) }
+        }
+    }
+
+    struct Coordinator: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The per-user coordinator that holds sessions and notifications.",
+            discussion: """
+            It starts on demand (hyperforge-coordinator, next to git-realm or on PATH), at most \
+            one per user, listens on $XDG_RUNTIME_DIR/hyperforge/coordinator.sock (a directory \
+            only you can enter; /tmp/hyperforge-UID without XDG_RUNTIME_DIR), keeps its state \
+            in $XDG_STATE_HOME/hyperforge/coordinator.db (SQLite, WAL) and exits after \
+            idle_timeout seconds (default 300) with no sessions and no requests. \
+            $XDG_CONFIG_HOME/hyperforge/coordinator.toml: enabled = false turns it off; \
+            [tcp] port = N also listens on 127.0.0.1:N, where every request needs \
+            'Authorization: Bearer' and the token in $XDG_STATE_HOME/hyperforge/coordinator.token. \
+            HFORGE_COORDINATOR=off turns it off for one command. When it cannot start or \
+            answer, commands that only need the realm still work and say so once.
+            """,
+            subcommands: [Status.self, Stop.self, Logs.self]
+        )
+
+        struct Status: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Whether it runs: pid, start time, sessions, socket.")
+            @Flag(help: "Start it if it is not running.")
+            var start = false
+            @Flag(help: "Print as JSON.")
+            var json = false
+            func run() async throws {
+                var o = Realm.CoordinatorOptions()
+                o.start = start
+                o.json = json
+                try await execute { try await Realm.coordinatorStatus(o, context: $0) }
+            }
+        }
+
+        struct Stop: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Stop it (in-flight requests finish first).")
+            func run() async throws {
+                try await execute { try await Realm.coordinatorStop(Realm.CoordinatorOptions(), context: $0) }
+            }
+        }
+
+        struct Logs: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print the end of its log.")
+            @Option(help: "How many lines.")
+            var lines = 50
+            func run() async throws {
+                var o = Realm.CoordinatorOptions()
+                o.lines = lines
+                try await execute { try await Realm.coordinatorLogs(o, context: $0) }
             }
         }
     }
@@ -365,7 +494,7 @@ extension GitRealm.Admin {
                 o.contractVersion = contractVersion
                 o.description = description
                 o.dryRun = dryRun
-                try await execute { try await Realm.adminDomainCreate(o, context: $0) }
+                try await execute(in: o.target, command: "admin domain create") { try await Realm.adminDomainCreate(o, context: $0) }
             }
         }
     }
@@ -396,7 +525,7 @@ extension GitRealm.Admin {
                 o.file = file
                 o.domain = domain
                 o.dryRun = dryRun
-                try await execute { try await Realm.adminContractPublish(o, context: $0) }
+                try await execute(in: o.target, command: "admin contract publish") { try await Realm.adminContractPublish(o, context: $0) }
             }
         }
     }
@@ -421,7 +550,7 @@ extension GitRealm.Admin {
             o.target = repository.target
             o.force = force
             o.dryRun = dryRun
-            try await execute { try await Realm.adminLeave(o, context: $0) }
+            try await execute(in: o.target, command: "admin leave") { try await Realm.adminLeave(o, context: $0) }
         }
     }
 }

@@ -42,7 +42,16 @@ extension Realm {
         case .noBranch:
             throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
         case .fetched(let commit):
-            if commit != before { _ = try RealmIndex.load(commit: commit, repo: repository) }
+            if commit != before {
+                let new = try RealmIndex.load(commit: commit, repo: repository)
+                let old = before.flatMap { try? RealmIndex.load(commit: $0, repo: repository, keep: [commit]) }
+                let coordination = RealmCoordination(context: context)
+                if !coordination.client.isDisabled {
+                    // What the fetch reveals: one notification per new contract version.
+                    coordination.notifyChanges(from: old, to: new, actingRepo: membership.repo)
+                    if let root = repository.workingDirectory { coordination.registerRealm(membership, path: root) }
+                }
+            }
             return (before, commit)
         }
     }

@@ -21,6 +21,33 @@ extension Realm {
         public var staleBindings: [StaleBinding]
         /// What changed in the realm since this repository last looked; nil when there is no earlier look.
         public var changes: Changes?
+        /// From the coordinator; nil when it could not be reached.
+        public var sessions: [Session]?
+        public var notifications: [Notification]?
+        public var approvals: [Approval]?
+
+        public struct Session: Codable, Sendable, Equatable {
+            public var id: String
+            public var repo: String
+            public var topic: String?
+            public var client: String?
+            public var pid: Int64?
+        }
+        public struct Notification: Codable, Sendable, Equatable {
+            public var id: Int64
+            public var domain: String
+            public var contract: String
+            public var fromRepo: String
+            public var changeType: String
+            public var version: String?
+            public var changes: [String]
+            public var createdAt: String
+        }
+        public struct Approval: Codable, Sendable, Equatable {
+            public var id: Int64
+            public var scope: String
+            public var requester: String
+        }
 
         public struct DomainStatus: Codable, Sendable, Equatable {
             public var name: String
@@ -86,8 +113,9 @@ extension Realm {
         if let seen, seen != tip {
             previous = try? RealmIndex.load(commit: seen, repo: repository, useCache: !options.noCache, keep: keep)
         }
-        let report = statusReport(index, previous: previous, seen: seen, membership: membership)
+        var report = statusReport(index, previous: previous, seen: seen, membership: membership)
         if seen != tip { try repository.setReference(membership.seenRef, to: tip, message: "git realm status: seen") }
+        coordinatorPart(&report, membership: membership, context: context)
 
         if options.json {
             out.line(try JSONOutput.encode(report, snakeCase: true))
@@ -142,6 +170,41 @@ extension Realm {
                             registered: index.repos[me] != nil, domains: domains, staleBindings: stale, changes: changes)
     }
 
+    /// Sessions in the realm and the notifications that concern this
+    /// repository's domains, when the coordinator answers.
+    static func coordinatorPart(_ report: inout StatusReport, membership: Membership, context: Context) {
+        let coordination = RealmCoordination(context: context)
+        guard !coordination.client.isDisabled, coordination.reachable() else { return }
+        let realm = FilePaths.percentEncoded(membership.realm)
+        guard let sessions = try? coordination.client.json("GET", "/sessions?realm=\(realm)"),
+              let notes = try? coordination.client.json("GET", "/notifications?realm=\(realm)&repo=\(FilePaths.percentEncoded(membership.repo))") else { return }
+        func str(_ v: JSONValue?) -> String? { if case .string(let s)? = v { return s }; return nil }
+        func int(_ v: JSONValue?) -> Int64? { if case .integer(let i)? = v { return i }; return nil }
+        if case .array(let list)? = sessions["sessions"] {
+            report.sessions = list.compactMap { s in
+                guard let id = str(s["id"]), let repo = str(s["repo"]) else { return nil }
+                return .init(id: id, repo: repo, topic: str(s["active_rfc"]), client: str(s["client_id"]), pid: int(s["pid"]))
+            }
+        }
+        let mine = Set(report.domains.map(\.name))
+        if case .array(let list)? = notes["notifications"] {
+            report.notifications = list.compactMap { n in
+                guard let id = int(n["id"]), let domain = str(n["domain"]), mine.contains(domain), let contract = str(n["contract"]),
+                      let from = str(n["from_repo"]), from != membership.repo else { return nil }
+                var changes: [String] = []
+                if case .array(let c)? = n["changes"] { changes = c.compactMap(str) }
+                return .init(id: id, domain: domain, contract: contract, fromRepo: from, changeType: str(n["change_type"]) ?? "updated",
+                             version: str(n["version"]), changes: changes, createdAt: str(n["created_at"]) ?? "")
+            }
+        }
+        if case .array(let list)? = notes["approvals"] {
+            report.approvals = list.compactMap { a in
+                guard let id = int(a["id"]), let scope = str(a["scope"]) else { return nil }
+                return .init(id: id, scope: scope, requester: str(a["requester"]) ?? "")
+            }
+        }
+    }
+
     static func satisfies(_ version: String?, _ requirement: String) -> Bool {
         guard let version, let v = try? SemanticVersion(parsing: version), let r = try? VersionRequirement(parsing: requirement) else { return false }
         return r.matches(v)
@@ -177,6 +240,26 @@ extension Realm {
                 let mark = s.satisfied ? warn : bad
                 out.line("  \(mark) \(s.repo) imports \(s.contract) resolved at \(s.resolvedVersion ?? "nothing"); current \(s.currentVersion)\(s.satisfied ? "" : ", outside its range") (domain \(s.domain))")
             }
+        }
+        if let sessions = r.sessions, !sessions.isEmpty {
+            out.line("Active sessions:")
+            for s in sessions {
+                var line = "  • \(s.repo)\(s.repo == r.repo ? " (you)" : "")"
+                if let topic = s.topic { line += " - working on \(topic)" } else if let client = s.client { line += " - \(client)" }
+                out.line(line)
+            }
+        }
+        if let notes = r.notifications, !notes.isEmpty {
+            out.line("Notifications:")
+            for n in notes {
+                let mark = n.changeType == "breaking" ? out.styled("!", .red) : out.styled("🔔", .yellow)
+                out.line("  \(mark) [\(n.id)] \(n.fromRepo): \(n.changes.first ?? "\(n.contract) changed") (\(n.changeType), domain \(n.domain))")
+            }
+            out.line("  acknowledge with: git realm ack ID")
+        }
+        if let approvals = r.approvals, !approvals.isEmpty {
+            out.line("Pending approvals (git scope):")
+            for a in approvals { out.line("  [\(a.id)] \(a.scope) for \(a.requester): git scope approve \(a.id)") }
         }
         if let c = r.changes {
             let lines = c.contracts.map { ch -> String in

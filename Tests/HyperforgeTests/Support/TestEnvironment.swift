@@ -40,11 +40,20 @@ final class TestEnvironment: @unchecked Sendable {
         env["GIT_CONFIG_NOSYSTEM"] = "1"
         env["GIT_TERMINAL_PROMPT"] = "0"
         env["NO_COLOR"] = "1"
+        // A coordinator started by a test's commands goes away soon after.
+        env["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "4"
         env["PATH"] = TestEnvironment.productsDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         environment = env
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+    deinit {
+        // Stop a coordinator this test's commands started (it would exit when idle anyway).
+        if let text = try? String(contentsOfFile: root + "/run/hyperforge/coordinator.pid", encoding: .utf8),
+           let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
+            kill(pid, SIGTERM)
+        }
+        try? FileManager.default.removeItem(atPath: root)
+    }
 
     /// Where `swift build` put the executables under test.
     static let productsDirectory: String = {

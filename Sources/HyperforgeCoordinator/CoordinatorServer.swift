@@ -1,0 +1,204 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+import HyperforgeCore
+import HyperforgeSecrets
+
+/// Ours, not FlyingFox's type of the same name.
+typealias JSONValue = HyperforgeCore.JSONValue
+
+/// The coordinator process (RFC "Daemon", made short-lived): started on
+/// demand by any tool, at most one per user (it holds `coordinator.lock`;
+/// a second one exits at once), serving the RFC's HTTP API on a Unix socket
+/// in the user's private runtime directory, optionally on loopback TCP with
+/// a token, exiting after `idle_timeout` seconds with no sessions and no
+/// requests, and on SIGTERM after in-flight requests finish.
+public enum Coordinator {
+    public static let maximumBody = 1 << 20
+
+    /// Runs the coordinator; returns the process exit status.
+    public static func serve(environment: [String: String]) async -> Int32 {
+        setsid()
+        signal(SIGPIPE, SIG_IGN)
+        umask(0o077)
+        closeInheritedDescriptors()
+        let paths = CoordinatorPaths(environment: environment)
+        do {
+            try paths.prepareRuntimeDirectory()
+            try paths.prepareStateDirectory()
+        } catch {
+            FileHandle.standardError.write(Data("hyperforge-coordinator: \(error)\n".utf8))
+            return ExitStatus.environment.rawValue
+        }
+        let log = CoordinatorLog(path: paths.log)
+
+        // At most one per user: the lock is held for the process's lifetime
+        // and released by the kernel however it ends (kill -9 included).
+        let lockFD = open(paths.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lockFD >= 0 else { log.write("cannot open \(paths.lock): \(String(cString: strerror(errno)))"); return ExitStatus.environment.rawValue }
+        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            return ExitStatus.success.rawValue // another coordinator runs: nothing to do
+        }
+
+        let config: CoordinatorConfig
+        let store: CoordinatorStore
+        do {
+            config = try CoordinatorConfig.load(paths, environment: environment)
+            store = try CoordinatorStore(path: paths.database)
+            let pruned = try store.pruneDeadSessions()
+            if pruned > 0 { log.write("removed \(pruned) session(s) of processes that are gone") }
+        } catch {
+            log.write("cannot start: \(error)")
+            return ExitStatus.configuration.rawValue
+        }
+
+        let state = CoordinatorState(idleTimeout: config.idleTimeout)
+        let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log)
+        // A socket file left by a coordinator that died is stale: we hold the lock.
+        unlink(paths.socket)
+        let server = HTTPServer(config: .init(address: .unix(path: paths.socket), timeout: 10, logger: QuietLogger(log: log)), handler: router)
+        var tcpServer: HTTPServer?
+        if let port = config.tcpPort {
+            do {
+                let token = try tcpToken(paths)
+                let tcpRouter = Router(store: store, state: state, paths: paths, environment: environment, token: token, log: log)
+                tcpServer = HTTPServer(config: .init(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: port), timeout: 10,
+                                                     logger: QuietLogger(log: log)), handler: tcpRouter)
+            } catch {
+                log.write("cannot listen on 127.0.0.1:\(port): \(error)")
+                return ExitStatus.environment.rawValue
+            }
+        }
+
+        let serverTask = Task { try await server.run() }
+        let tcpTask = tcpServer.map { s in Task { try await s.run() } }
+        do {
+            try await server.waitUntilListening(timeout: 5)
+            chmod(paths.socket, 0o600)
+            if let tcpServer { try await tcpServer.waitUntilListening(timeout: 5) }
+        } catch {
+            log.write("cannot listen on \(paths.socket): \(error)")
+            return ExitStatus.environment.rawValue
+        }
+        try? "\(getpid())\n".write(toFile: paths.pidFile, atomically: true, encoding: .utf8)
+        log.write("started (pid \(getpid()), idle timeout \(Int(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
+
+        // SIGTERM / SIGINT: finish in-flight requests, then exit.
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { signal in
+            log.write("signal \(signal): stopping")
+            state.requestStop()
+        }
+        // Idle exit and dead-session pruning.
+        var lastPrune = Date()
+        while !state.stopRequested {
+            try? await Task.sleep(nanoseconds: 200_000_000)
+            if Date().timeIntervalSince(lastPrune) > 2 {
+                lastPrune = Date()
+                if let n = try? store.pruneDeadSessions(), n > 0 { log.write("removed \(n) session(s) of processes that are gone") }
+            }
+            let sessions = (try? store.sessionCount()) ?? 0
+            if sessions == 0 && state.idleFor > config.idleTimeout && state.inFlight == 0 {
+                log.write("idle for \(Int(config.idleTimeout)) s with no sessions: stopping")
+                break
+            }
+        }
+        _ = signals
+        await server.stop(timeout: 3)
+        if let tcpServer { await tcpServer.stop(timeout: 3) }
+        serverTask.cancel()
+        tcpTask?.cancel()
+        unlink(paths.socket)
+        unlink(paths.pidFile)
+        log.write("stopped")
+        return ExitStatus.success.rawValue
+    }
+
+    /// The token TCP clients must send (`Authorization: Bearer ...`), made once, mode 0600.
+    static func tcpToken(_ paths: CoordinatorPaths) throws -> String {
+        if let data = FileManager.default.contents(atPath: paths.token), let t = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), t.count >= 32 {
+            return t
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, read(fd, &bytes, 32) == 32 else { throw CoordinatorError.unsafeDirectory(path: "/dev/urandom", reason: "cannot read random bytes") }
+        close(fd)
+        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        try AtomicFile.write(Array((token + "\n").utf8), to: paths.token, mode: 0o600)
+        return token
+    }
+
+    /// Pipes and sockets a spawning tool may have leaked to us: closed, so
+    /// nobody waits for us to close their ends. (Only those: the runtime's
+    /// own epoll, eventfd and timerfd descriptors must stay.)
+    static func closeInheritedDescriptors() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for e in entries {
+            guard let fd = Int32(e), fd > 2, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(e)") else { continue }
+            if target.hasPrefix("pipe:") || target.hasPrefix("socket:") { close(fd) }
+        }
+    }
+}
+
+/// Request accounting for the idle timer and the stop flag.
+final class CoordinatorState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date()
+    private var active = 0
+    private var stop = false
+    let idleTimeout: Double
+    let startedAt = Date()
+
+    init(idleTimeout: Double) { self.idleTimeout = idleTimeout }
+
+    func begin() { lock.lock(); active += 1; last = Date(); lock.unlock() }
+    func end() { lock.lock(); active -= 1; last = Date(); lock.unlock() }
+    var inFlight: Int { lock.lock(); defer { lock.unlock() }; return active }
+    var idleFor: Double { lock.lock(); defer { lock.unlock() }; return Date().timeIntervalSince(last) }
+    func requestStop() { lock.lock(); stop = true; lock.unlock() }
+    var stopRequested: Bool { lock.lock(); defer { lock.unlock() }; return stop }
+}
+
+/// Appends timestamped lines to the coordinator's log (mode 0600).
+final class CoordinatorLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private let fd: Int32
+
+    init(path: String) {
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    }
+
+    func write(_ message: String) {
+        guard fd >= 0 else { return }
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let line = "\(f.string(from: Date())) [\(getpid())] \(message)\n"
+        lock.lock()
+        _ = writeAll(fd, Array(line.utf8))
+        lock.unlock()
+    }
+}
+
+/// FlyingFox's own log lines: only warnings and errors, into our log.
+struct QuietLogger: Logging {
+    let log: CoordinatorLog
+    func logDebug(_ debug: @autoclosure () -> String) {}
+    func logInfo(_ info: @autoclosure () -> String) {}
+    func logWarning(_ warning: @autoclosure () -> String) { log.write("http: " + warning()) }
+    func logError(_ error: @autoclosure () -> String) { log.write("http: " + error()) }
+    func logCritical(_ critical: @autoclosure () -> String) { log.write("http: " + critical()) }
+}
+
+/// Runs a handler on a signal (DispatchSource: signal-safe).
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(_ signals: [Int32], _ handler: @escaping @Sendable (Int32) -> Void) {
+        for s in signals {
+            signal(s, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
+            source.setEventHandler { handler(s) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

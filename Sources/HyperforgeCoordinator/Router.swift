@@ -1,0 +1,227 @@
+import FlyingFox
+import Foundation
+import HyperforgeCore
+import HyperforgeSecrets
+
+/// The HTTP API (RFC "Daemon API"), JSON in and out:
+///
+///     GET    /health
+///     GET    /realms                      PUT /realms/{name}  (register: url, local_path)
+///     GET    /realms/{name}               POST /realms/{name}/sync
+///     GET    /sessions[?realm=&repo=]     POST /sessions      DELETE /sessions/{id}
+///     GET    /notifications[?realm=&repo=&all=1]
+///     POST   /notifications               POST /notifications/{id}/ack  (repo)
+///
+/// Errors are `{"error": "..."}` with 400 (bad JSON or fields), 401 (TCP
+/// without the token), 404, 405, 413 (bodies over 1 MiB).
+struct Router: HTTPHandler {
+    let store: CoordinatorStore
+    let state: CoordinatorState
+    let paths: CoordinatorPaths
+    let environment: [String: String]
+    /// Required on TCP (`Authorization: Bearer TOKEN`); nil on the Unix socket.
+    let token: String?
+    let log: CoordinatorLog
+
+    struct Failure: Error { let status: HTTPStatusCode; let message: String }
+
+    static func respond(_ status: HTTPStatusCode, _ body: JSONValue) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"], body: Data((body.jsonText + "\n").utf8))
+    }
+
+    static func error(_ status: HTTPStatusCode, _ message: String) -> HTTPResponse {
+        respond(status, .object(["error": .string(message)]))
+    }
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        state.begin()
+        defer { state.end() }
+        if let token {
+            guard request.headers[.authorization] == "Bearer \(token)" else {
+                return Router.error(HTTPStatusCode(401, phrase: "Unauthorized"), "a token is required: Authorization: Bearer <contents of \(paths.token)>")
+            }
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Coordinator.maximumBody {
+            return Router.error(HTTPStatusCode(413, phrase: "Content Too Large"), "the body is larger than \(Coordinator.maximumBody) bytes")
+        }
+        do {
+            return try await route(request)
+        } catch let f as Failure {
+            return Router.error(f.status, f.message)
+        } catch {
+            log.write("\(request.method.rawValue) \(request.path): \(error)")
+            return Router.error(.internalServerError, "\(error)")
+        }
+    }
+
+    func body(_ request: HTTPRequest) async throws -> [String: JSONValue] {
+        let data = try await request.bodyData
+        guard data.count <= Coordinator.maximumBody else { throw Failure(status: HTTPStatusCode(413, phrase: "Content Too Large"), message: "the body is too large") }
+        if data.isEmpty { return [:] }
+        do {
+            guard case .object(let o) = try JSONParser.parse(Array(data), file: "request body") else {
+                throw Failure(status: .badRequest, message: "the body must be a JSON object")
+            }
+            return o
+        } catch let e as JSONSyntaxError {
+            throw Failure(status: .badRequest, message: "the body is not JSON: \(e.reason) at line \(e.line), column \(e.column)")
+        }
+    }
+
+    func string(_ o: [String: JSONValue], _ key: String, required: Bool = true) throws -> String? {
+        switch o[key] {
+        case .string(let s)? where !s.isEmpty: return s
+        case nil, .null?: if required { throw Failure(status: .badRequest, message: "'\(key)' is required") }; return nil
+        default: throw Failure(status: .badRequest, message: "'\(key)' must be a non-empty string")
+        }
+    }
+
+    func query(_ request: HTTPRequest, _ name: String) -> String? {
+        request.query.first { $0.name == name }.map(\.value)
+    }
+
+    func route(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let method = request.method.rawValue
+        let parts = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        func allow(_ methods: String...) throws {
+            if !methods.contains(method) {
+                throw Failure(status: HTTPStatusCode(405, phrase: "Method Not Allowed"), message: "\(method) is not allowed on \(request.path) (allowed: \(methods.joined(separator: ", ")))")
+            }
+        }
+        switch parts.count {
+        case 1 where parts[0] == "health":
+            try allow("GET")
+            return Router.respond(.ok, .object([
+                "status": .string("ok"), "pid": .integer(Int64(getpid())), "version": .string(HyperforgeVersion.current),
+                "started_at": .string(ISO8601DateFormatter().string(from: state.startedAt)),
+                "sessions": .integer(Int64(try store.sessionCount())), "idle_timeout": .number(state.idleTimeout),
+                "state_directory": .string(paths.stateDirectory), "socket": .string(paths.socket),
+            ]))
+
+        case 1 where parts[0] == "realms":
+            try allow("GET")
+            return Router.respond(.ok, .object(["realms": .array(try store.realms())]))
+        case 2 where parts[0] == "realms":
+            try allow("GET", "PUT")
+            if method == "PUT" {
+                let b = try await body(request)
+                try store.upsertRealm(name: parts[1], url: try string(b, "url")!, localPath: try string(b, "local_path")!)
+            }
+            guard let realm = try store.realm(parts[1]) else { throw Failure(status: .notFound, message: "no realm \(parts[1]) is known here") }
+            return Router.respond(.ok, try details(realm, name: parts[1]))
+        case 3 where parts[0] == "realms" && parts[2] == "sync":
+            try allow("POST")
+            guard let realm = try store.realm(parts[1]), case .string(let path)? = realm["local_path"] else {
+                throw Failure(status: .notFound, message: "no realm \(parts[1]) is known here")
+            }
+            let result = try await sync(path)
+            guard result.exitCode == 0 else {
+                throw Failure(status: .badGateway, message: "fetching realm \(parts[1]) failed: \(RemoteURL.redactedText(result.stderr).trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            try store.markSynced(parts[1])
+            return Router.respond(.ok, .object(["realm": .string(parts[1]), "result": .string(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))]))
+
+        case 1 where parts[0] == "sessions":
+            try allow("GET", "POST")
+            if method == "GET" {
+                return Router.respond(.ok, .object(["sessions": .array(try store.sessions(realm: query(request, "realm"), repo: query(request, "repo")))]))
+            }
+            let b = try await body(request)
+            var pid: Int32?
+            switch b["pid"] {
+            case .integer(let p)? where p > 0 && p < Int64(Int32.max): pid = Int32(p)
+            case nil, .null?: pid = nil
+            default: throw Failure(status: .badRequest, message: "'pid' must be a process id")
+            }
+            var domains: [String] = []
+            if case .array(let a)? = b["active_domains"] { domains = a.compactMap { if case .string(let s) = $0 { return s }; return nil } }
+            let session = try store.addSession(repo: try string(b, "repo")!, realm: try string(b, "realm")!, clientID: try string(b, "client_id", required: false),
+                                               pid: pid, path: try string(b, "path", required: false), topic: try string(b, "active_rfc", required: false),
+                                               domains: domains)
+            return Router.respond(.created, session)
+        case 2 where parts[0] == "sessions":
+            try allow("DELETE", "GET")
+            if method == "GET" {
+                guard let s = try store.session(parts[1]) else { throw Failure(status: .notFound, message: "no session \(parts[1])") }
+                return Router.respond(.ok, s)
+            }
+            guard try store.removeSession(parts[1]) else { throw Failure(status: .notFound, message: "no session \(parts[1])") }
+            return HTTPResponse(statusCode: .noContent)
+
+        case 1 where parts[0] == "notifications":
+            try allow("GET", "POST")
+            if method == "GET" {
+                let list = try store.notifications(realm: query(request, "realm"), unacknowledgedBy: query(request, "repo"), all: query(request, "all") == "1")
+                return Router.respond(.ok, .object(["notifications": .array(list), "approvals": .array(approvals())]))
+            }
+            let b = try await body(request)
+            let changeType = try string(b, "change_type")!
+            guard ["updated", "breaking", "new"].contains(changeType) else {
+                throw Failure(status: .badRequest, message: "'change_type' must be updated, breaking or new")
+            }
+            let (n, created) = try store.addNotification(realm: try string(b, "realm")!, domain: try string(b, "domain")!, contract: try string(b, "contract")!,
+                                                         fromRepo: try string(b, "from_repo")!, changeType: changeType, changes: b["changes"] ?? .array([]),
+                                                         version: try string(b, "version", required: false))
+            return Router.respond(created ? .created : .ok, n)
+        case 3 where parts[0] == "notifications" && parts[2] == "ack":
+            try allow("POST")
+            guard let id = Int64(parts[1]) else { throw Failure(status: .notFound, message: "no notification \(parts[1])") }
+            let b = try await body(request)
+            guard let n = try store.acknowledge(id, by: try string(b, "repo")!) else { throw Failure(status: .notFound, message: "no notification \(id)") }
+            return Router.respond(.ok, n)
+
+        default:
+            throw Failure(status: .notFound, message: "no such endpoint: \(method) \(request.path)")
+        }
+    }
+
+    /// Pending `git scope` approvals, shown with the notifications.
+    func approvals() -> [JSONValue] {
+        let path = GrantStore.path(Paths(environment: environment))
+        guard FileManager.default.fileExists(atPath: path), let store = try? GrantStore(path: path), let pending = try? store.pending() else { return [] }
+        return pending.map { r in
+            .object(["id": .integer(r.id), "scope": .string(r.scope), "requester": .string(r.requester),
+                     "requested_at": .string(ISO8601DateFormatter().string(from: r.requestedAt)), "hint": .string("git scope approve \(r.id)")])
+        }
+    }
+
+    /// A realm's row, its sessions and pending notifications, and (when the
+    /// member repository has an index of it) its domains and repositories.
+    func details(_ realm: JSONValue, name: String) throws -> JSONValue {
+        guard case .object(var o) = realm else { return realm }
+        o["sessions"] = .array(try store.sessions(realm: name, repo: nil))
+        o["notifications"] = .integer(Int64(try store.notifications(realm: name, unacknowledgedBy: nil, all: false).count))
+        if case .string(let path)? = o["local_path"], let index = realmIndex(path: path, realm: name) {
+            if case .object(let repos)? = index["repos"] { o["repos"] = .array(repos.keys.sorted().map(JSONValue.string)) }
+            if case .object(let domains)? = index["domains"] {
+                o["domains"] = .array(domains.keys.sorted().map { d in
+                    .object(["name": .string(d), "members": domains[d]?["members"] ?? .array([])])
+                })
+            }
+            o["commit"] = index["commit"]
+        }
+        return .object(o)
+    }
+
+    /// The member repository's cached index of the realm at its fetched commit.
+    func realmIndex(path: String, realm: String) -> JSONValue? {
+        let gitDir = path + "/.git"
+        var commit: String?
+        if let data = FileManager.default.contents(atPath: gitDir + "/refs/realm/\(realm)/fetched") {
+            commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if let packed = FileManager.default.contents(atPath: gitDir + "/packed-refs") {
+            for line in String(decoding: packed, as: UTF8.self).split(separator: "\n") where line.hasSuffix(" refs/realm/\(realm)/fetched") {
+                commit = String(line.prefix(40))
+            }
+        }
+        guard let commit, let data = FileManager.default.contents(atPath: gitDir + "/realm/index/\(commit).json") else { return nil }
+        return try? JSONParser.parse(Array(data))
+    }
+
+    /// `POST /realms/{name}/sync`: `git realm fetch` in the member repository.
+    func sync(_ path: String) async throws -> ChildProcess.Result {
+        var env = environment
+        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
+        return try await ChildProcess.run(["git", "realm", "fetch", "--path", path], environment: env, directory: path, timeout: 120)
+    }
+}
