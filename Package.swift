@@ -155,6 +155,13 @@ let package = Package(
             path: "benchmarks/schema-bench",
             swiftSettings: strict
         ),
+        // Benchmark helper (not installed): coordinator cold start, round trip, memory.
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: ["HyperforgeCore"],
+            path: "benchmarks/coordinator-bench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HyperforgeTests",
             dependencies: ["HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm", "HyperforgeGit", "HyperforgeHforge", "HyperforgeCoordinator", "CGit2", "CGit2Loader", "CSQLite", "CCurl"],

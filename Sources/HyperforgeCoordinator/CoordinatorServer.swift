@@ -56,14 +56,17 @@ public enum Coordinator {
         let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log)
         // A socket file left by a coordinator that died is stale: we hold the lock.
         unlink(paths.socket)
-        let server = HTTPServer(config: .init(address: .unix(path: paths.socket), timeout: 10, logger: QuietLogger(log: log)), handler: router)
+        // Bodies beyond 64 kB are not buffered before the handler runs, so an
+        // oversized one is refused (413) at once instead of being read first.
+        let server = HTTPServer(config: .init(address: .unix(path: paths.socket), timeout: 10, sharedRequestReplaySize: 65_536,
+                                              logger: QuietLogger(log: log)), handler: router)
         var tcpServer: HTTPServer?
         if let port = config.tcpPort {
             do {
                 let token = try tcpToken(paths)
                 let tcpRouter = Router(store: store, state: state, paths: paths, environment: environment, token: token, log: log)
                 tcpServer = HTTPServer(config: .init(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: port), timeout: 10,
-                                                     logger: QuietLogger(log: log)), handler: tcpRouter)
+                                                     sharedRequestReplaySize: 65_536, logger: QuietLogger(log: log)), handler: tcpRouter)
             } catch {
                 log.write("cannot listen on 127.0.0.1:\(port): \(error)")
                 return ExitStatus.environment.rawValue
@@ -103,8 +106,10 @@ public enum Coordinator {
             }
         }
         _ = signals
-        await server.stop(timeout: 3)
-        if let tcpServer { await tcpServer.stop(timeout: 3) }
+        // stop() first waits for the requests in flight on every connection;
+        // the timeout only bounds the listener's own wind-down.
+        await server.stop(timeout: 0.5)
+        if let tcpServer { await tcpServer.stop(timeout: 0.5) }
         serverTask.cancel()
         tcpTask?.cancel()
         unlink(paths.socket)
@@ -122,7 +127,8 @@ public enum Coordinator {
         let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
         guard fd >= 0, read(fd, &bytes, 32) == 32 else { throw CoordinatorError.unsafeDirectory(path: "/dev/urandom", reason: "cannot read random bytes") }
         close(fd)
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef")
+        let token = String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
         try AtomicFile.write(Array((token + "\n").utf8), to: paths.token, mode: 0o600)
         return token
     }
@@ -169,9 +175,7 @@ final class CoordinatorLog: @unchecked Sendable {
 
     func write(_ message: String) {
         guard fd >= 0 else { return }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let line = "\(f.string(from: Date())) [\(getpid())] \(message)\n"
+        let line = "\(Timestamp.utc(Date(), milliseconds: true)) [\(getpid())] \(message)\n"
         lock.lock()
         _ = writeAll(fd, Array(line.utf8))
         lock.unlock()

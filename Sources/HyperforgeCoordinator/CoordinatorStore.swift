@@ -58,9 +58,7 @@ final class CoordinatorStore: @unchecked Sendable {
     }
 
     static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+        Timestamp.utc(Date(), milliseconds: true)
     }
 
     static func text(_ v: SQLiteDatabase.Value) -> JSONValue {

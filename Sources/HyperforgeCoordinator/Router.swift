@@ -93,7 +93,7 @@ struct Router: HTTPHandler {
             try allow("GET")
             return Router.respond(.ok, .object([
                 "status": .string("ok"), "pid": .integer(Int64(getpid())), "version": .string(HyperforgeVersion.current),
-                "started_at": .string(ISO8601DateFormatter().string(from: state.startedAt)),
+                "started_at": .string(Timestamp.utc(state.startedAt)),
                 "sessions": .integer(Int64(try store.sessionCount())), "idle_timeout": .number(state.idleTimeout),
                 "state_directory": .string(paths.stateDirectory), "socket": .string(paths.socket),
             ]))
@@ -181,7 +181,7 @@ struct Router: HTTPHandler {
         guard FileManager.default.fileExists(atPath: path), let store = try? GrantStore(path: path), let pending = try? store.pending() else { return [] }
         return pending.map { r in
             .object(["id": .integer(r.id), "scope": .string(r.scope), "requester": .string(r.requester),
-                     "requested_at": .string(ISO8601DateFormatter().string(from: r.requestedAt)), "hint": .string("git scope approve \(r.id)")])
+                     "requested_at": .string(Timestamp.utc(r.requestedAt)), "hint": .string("git scope approve \(r.id)")])
         }
     }
 

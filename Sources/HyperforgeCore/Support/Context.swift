@@ -136,3 +136,22 @@ extension FilePaths {
         return nil
     }
 }
+
+/// RFC 3339 timestamps in UTC (`2026-01-24T10:00:00Z`, optionally with
+/// milliseconds), formatted by hand: Foundation's ISO8601DateFormatter loads
+/// ICU, which costs a long-running process megabytes of memory.
+public enum Timestamp {
+    public static func utc(_ date: Date, milliseconds: Bool = false) -> String {
+        let seconds = date.timeIntervalSince1970
+        var t = time_t(seconds.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var s = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+        if milliseconds {
+            let ms = Int((seconds - seconds.rounded(.down)) * 1000)
+            s += "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + "\(ms)"
+        }
+        return s + "Z"
+    }
+}
