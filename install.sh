@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs hyperforge (git-hforge, git-realm, git-scope, git-credential-hforge)
+# Installs hyperforge (git-hforge, git-realm, git-scope, git-credential-hforge, hyperforge-coordinator)
 # on a Debian machine: the system packages it needs (when run as root; else it
 # prints the exact apt-get line), a release build, and the executables, man
 # pages and shell completions under PREFIX (default ~/.local).
@@ -47,6 +47,9 @@ for tool in "${tools[@]}"; do
     install -m 0644 "completions/fish/$tool.fish" "$prefix/share/fish/vendor_completions.d/$tool.fish"
 done
 install -m 0644 man/*.1 "$prefix/share/man/man1/"
+# The coordinator git realm and git scope start on demand (found next to them).
+[ -x "$bin/hyperforge-coordinator" ] || { echo "install.sh: build did not produce hyperforge-coordinator" >&2; exit 1; }
+install -m 0755 "$bin/hyperforge-coordinator" "$prefix/bin/hyperforge-coordinator"
 
 echo "installed ${tools[*]} into $prefix/bin"
 case ":$PATH:" in
