@@ -106,8 +106,11 @@ public enum Coordinator {
             }
         }
         _ = signals
-        // stop() first waits for the requests in flight on every connection;
-        // the timeout only bounds the listener's own wind-down.
+        // Drain: new requests are refused (503) while those in flight finish
+        // (for at most 60 s), then the listener closes.
+        state.startDraining()
+        let drainDeadline = Date().addingTimeInterval(60)
+        while state.inFlight > 0 && Date() < drainDeadline { try? await Task.sleep(nanoseconds: 20_000_000) }
         await server.stop(timeout: 0.5)
         if let tcpServer { await tcpServer.stop(timeout: 0.5) }
         serverTask.cancel()
@@ -161,6 +164,9 @@ final class CoordinatorState: @unchecked Sendable {
     var inFlight: Int { lock.lock(); defer { lock.unlock() }; return active }
     var idleFor: Double { lock.lock(); defer { lock.unlock() }; return Date().timeIntervalSince(last) }
     func requestStop() { lock.lock(); stop = true; lock.unlock() }
+    private var draining = false
+    func startDraining() { lock.lock(); draining = true; lock.unlock() }
+    var isDraining: Bool { lock.lock(); defer { lock.unlock() }; return draining }
     var stopRequested: Bool { lock.lock(); defer { lock.unlock() }; return stop }
 }
 

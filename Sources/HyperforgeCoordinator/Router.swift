@@ -34,6 +34,9 @@ struct Router: HTTPHandler {
     }
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if state.isDraining {
+            return Router.error(HTTPStatusCode(503, phrase: "Service Unavailable"), "the coordinator is stopping; the next tool starts a new one")
+        }
         state.begin()
         defer { state.end() }
         if let token {

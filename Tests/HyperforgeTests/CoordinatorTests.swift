@@ -291,6 +291,61 @@ import Testing
         #expect(try env.run("git", ["realm", "coordinator", "logs"], in: env.root).stdout.contains("signal 15: stopping"))
     }
 
+    @Test func sessionsOfProcessesThatAreGoneAreRemoved() throws {
+        let env = try TestEnvironment("coord-dead")
+        env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "60"
+        let client = Self.client(env)
+        try client.ensureRunning()
+        // A pid that is certainly gone: a child that already exited and was reaped.
+        let r = try env.run("sh", ["-c", "echo $$"], in: env.root)
+        let dead = Int64(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
+        try client.json("POST", "/sessions", .object(["repo": .string("ghost"), "realm": .string("r"), "pid": .integer(dead)]))
+        try client.json("POST", "/sessions", .object(["repo": .string("alive"), "realm": .string("r"), "pid": .integer(Int64(getpid()))]))
+        var left: JSONValue?
+        for _ in 0..<50 {
+            left = try client.json("GET", "/sessions")?["sessions"]
+            if case .array(let a)? = left, a.count == 1 { break }
+            usleep(100_000)
+        }
+        guard case .array(let sessions)? = left else { Issue.record("no sessions"); return }
+        #expect(sessions.count == 1 && sessions.first?["repo"] == .string("alive"), "\(sessions)")
+        // And when it starts: a dead session left in the database is gone after a restart.
+        try client.json("POST", "/sessions", .object(["repo": .string("ghost2"), "realm": .string("r"), "pid": .integer(dead)]))
+        let pid = try Self.pid(client)
+        kill(pid, SIGKILL)
+        #expect(Self.waitForExit(pid))
+        try client.ensureRunning()
+        let after = try client.json("GET", "/sessions?repo=ghost2")
+        #expect(after?["sessions"] == .array([]), "\(after?.jsonText ?? "")")
+    }
+
+    @Test func sigtermLetsARequestInFlightFinish() throws {
+        let env = try TestEnvironment("coord-inflight")
+        env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "60"
+        // A realm whose fetch takes a second and a half (ssh that waits, then fails).
+        env.environment["GIT_SSH_COMMAND"] = "sh -c 'sleep 1.5; echo slow ssh >&2; exit 1'"
+        let repo = try env.makeRepository("member")
+        try env.gitOK("config", "realm.name", "slow", in: repo)
+        try env.gitOK("config", "realm.url", "ssh://git@example.invalid/slow.git", in: repo)
+        try env.gitOK("config", "realm.repo", "member", in: repo)
+        let client = Self.client(env)
+        try client.ensureRunning()
+        try client.json("PUT", "/realms/slow", .object(["url": .string("ssh://git@example.invalid/slow.git"), "local_path": .string(repo)]))
+        let pid = try Self.pid(client)
+        let answer = ResultBox(count: 1)
+        let request = Thread {
+            let r = try? client.call("POST", "/realms/slow/sync", timeout: 20)
+            answer.set(0, TestEnvironment.Result(code: Int32(r?.status ?? -1), stdout: String(decoding: r?.body ?? [], as: UTF8.self), stderr: ""))
+        }
+        request.start()
+        usleep(500_000)
+        kill(pid, SIGTERM)
+        #expect(Self.waitForExit(pid, seconds: 10))
+        while answer.all[0] == nil { usleep(20_000) }
+        let got = answer.all[0]!
+        #expect(got.code == 502 && got.stdout.contains("slow ssh"), "\(got)")
+    }
+
     @Test func pendingScopeApprovalsAppearWithTheNotifications() throws {
         let env = try TestEnvironment("coord-approvals")
         let store = try GrantStore(path: GrantStore.path(Paths(environment: env.environment)))

@@ -53,11 +53,12 @@ extension Realm {
         guard kill(pid_t(pid), SIGTERM) == 0 else {
             throw CoordinatorError.noAnswer(socket: client.paths.socket, reason: "cannot signal pid \(pid): \(String(cString: strerror(errno)))")
         }
-        for _ in 0..<100 {
+        // It answers the requests in flight first (at most 60 s).
+        for _ in 0..<1300 {
             if kill(pid_t(pid), 0) != 0 && errno == ESRCH { out.line("stopped (pid \(pid))"); return .success }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw CoordinatorError.noAnswer(socket: client.paths.socket, reason: "pid \(pid) is still running 5 s after SIGTERM")
+        throw CoordinatorError.noAnswer(socket: client.paths.socket, reason: "pid \(pid) is still running 65 s after SIGTERM")
     }
 
     /// `git realm coordinator logs`: the end of its log.
