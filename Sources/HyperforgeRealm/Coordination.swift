@@ -74,7 +74,7 @@ public final class RealmCoordination: @unchecked Sendable {
     }
 
     /// One notification per contract version that changed between two indexes of a realm.
-    func notifyChanges(from old: RealmIndex?, to new: RealmIndex, actingRepo: String?) {
+    func notifyChanges(from old: RealmIndex?, to new: RealmIndex) {
         guard let old, reachable() else { return }
         for (d, domain) in new.domains {
             for (c, contract) in domain.contracts {

@@ -48,7 +48,7 @@ extension Realm {
                 let coordination = RealmCoordination(context: context)
                 if !coordination.client.isDisabled {
                     // What the fetch reveals: one notification per new contract version.
-                    coordination.notifyChanges(from: old, to: new, actingRepo: membership.repo)
+                    coordination.notifyChanges(from: old, to: new)
                     if let root = repository.workingDirectory { coordination.registerRealm(membership, path: root) }
                 }
             }
