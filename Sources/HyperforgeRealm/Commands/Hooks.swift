@@ -22,7 +22,7 @@ extension Realm {
         # puts back the hook that was here before (kept as \(name)\(chainedSuffix), run first).
         hook_dir=$(dirname "$0")
         \(stdin ? "input=$(cat)\n" : "")if [ -x "$hook_dir/\(name)\(chainedSuffix)" ]; then
-            \(stdin ? "printf '%s\\n' \"$input\" | " : "")"$hook_dir/\(name)\(chainedSuffix)" "$@" || exit $?
+            \(stdin ? "{ [ -n \"$input\" ] && printf '%s\\n' \"$input\"; } | " : "")"$hook_dir/\(name)\(chainedSuffix)" "$@" || exit $?
         fi
         # Not (or no longer) a member of a realm: nothing to check.
         git config realm.name >/dev/null 2>&1 || exit 0
