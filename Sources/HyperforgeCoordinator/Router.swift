@@ -223,8 +223,7 @@ struct Router: HTTPHandler {
 
     /// `POST /realms/{name}/sync`: `git realm fetch` in the member repository.
     func sync(_ path: String) async throws -> ChildProcess.Result {
-        var env = environment
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
-        return try await ChildProcess.run(["git", "realm", "fetch", "--path", path], environment: env, directory: path, timeout: 120)
+        try await ChildProcess.run(["git", "realm", "fetch", "--path", path], environment: GitEnvironment.detached(environment),
+                                   directory: path, timeout: 120)
     }
 }

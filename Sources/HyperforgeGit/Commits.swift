@@ -19,22 +19,6 @@ public struct Signature: Sendable, Equatable {
 }
 
 extension Repository {
-    /// Opens the repository (bare or not) at exactly `path`, without searching upwards.
-    public static func open(at path: String, environment: [String: String]) throws -> Repository {
-        try LibGit2.ensureInitialised()
-        var raw: OpaquePointer?
-        let code = G.git_repository_open_ext(&raw, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
-        if code == GIT_ENOTFOUND.rawValue { throw NotARepositoryError(path: path) }
-        try check(code, "opening the repository at \(path)")
-        guard let raw else { throw NotARepositoryError(path: path) }
-        do {
-            return try Repository(pointer: raw, environment: environment)
-        } catch {
-            G.git_repository_free(raw)
-            throw error
-        }
-    }
-
     /// The directory shared by all worktrees (where refs and objects live).
     public var commonDirectory: String {
         guard let c = G.git_repository_commondir(pointer) else { return gitDirectory }

@@ -25,7 +25,7 @@ public final class Repository {
 
     public var isBare: Bool { workingDirectory == nil }
 
-    init(pointer: OpaquePointer, environment: [String: String]) throws(GitError) {
+    private init(pointer: OpaquePointer, environment: [String: String]) throws(GitError) {
         self.pointer = pointer
         gitDirectory = Repository.trimSlash(String(cString: G.git_repository_path(pointer)!))
         workingDirectory = G.git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }
@@ -40,22 +40,37 @@ public final class Repository {
     /// enclosing repository, stopping at `GIT_CEILING_DIRECTORIES`.
     public static func discover(from path: String, environment: [String: String]) throws -> Repository {
         try LibGit2.ensureInitialised()
-        var raw: OpaquePointer?
         if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
             let dir = gitDir.hasPrefix("/") ? gitDir : FilePaths.join(path, gitDir)
-            let code = G.git_repository_open_ext(&raw, dir, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
-            if code == GIT_ENOTFOUND.rawValue { throw NotARepositoryError(path: dir) }
-            try check(code, "opening \(dir)")
-            if let wt = environment["GIT_WORK_TREE"], !wt.isEmpty, let r = raw {
-                try check(G.git_repository_set_workdir(r, wt.hasPrefix("/") ? wt : FilePaths.join(path, wt), 0), "using work tree \(wt)")
+            let raw = try openRaw(dir, flags: GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, ceilings: nil)
+            if let wt = environment["GIT_WORK_TREE"], !wt.isEmpty {
+                let code = G.git_repository_set_workdir(raw, wt.hasPrefix("/") ? wt : FilePaths.join(path, wt), 0)
+                if code < 0 { let error = GitError(code: code, operation: "using work tree \(wt)"); G.git_repository_free(raw); throw error }
             }
-        } else {
-            let ceilings = environment["GIT_CEILING_DIRECTORIES"]
-            let code = G.git_repository_open_ext(&raw, path, 0, ceilings)
-            if code == GIT_ENOTFOUND.rawValue { throw NotARepositoryError(path: path) }
-            try check(code, "opening the repository at \(path)")
+            return try adopt(raw, environment: environment)
         }
+        return try adopt(try openRaw(path, flags: 0, ceilings: environment["GIT_CEILING_DIRECTORIES"]), environment: environment)
+    }
+
+    /// Opens the repository (bare or not) at exactly `path`, without searching upwards.
+    public static func open(at path: String, environment: [String: String]) throws -> Repository {
+        try LibGit2.ensureInitialised()
+        return try adopt(try openRaw(path, flags: GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, ceilings: nil), environment: environment)
+    }
+
+    /// `git_repository_open_ext`, with "no repository there" as `NotARepositoryError`.
+    private static func openRaw(_ path: String, flags: UInt32, ceilings: String?) throws -> OpaquePointer {
+        var raw: OpaquePointer?
+        let code = G.git_repository_open_ext(&raw, path, flags, ceilings)
+        if code == GIT_ENOTFOUND.rawValue { throw NotARepositoryError(path: path) }
+        try check(code, "opening the repository at \(path)")
         guard let raw else { throw NotARepositoryError(path: path) }
+        return raw
+    }
+
+    /// Takes ownership of an opened handle: it is freed here if the
+    /// Repository cannot be built, else when the Repository goes away.
+    private static func adopt(_ raw: OpaquePointer, environment: [String: String]) throws -> Repository {
         do {
             return try Repository(pointer: raw, environment: environment)
         } catch {

@@ -3,14 +3,13 @@ import HyperforgeCore
 
 /// Runs the `git` executable for realm transport, so that the user's ssh,
 /// credential helpers and `insteadOf` rules apply. Variables a calling hook
-/// may have set (GIT_DIR, GIT_INDEX_FILE, ...) are dropped: every call names
-/// its repository with `--git-dir`.
+/// may have set (`GitEnvironment.repositoryVariables`) are dropped: every
+/// call names its repository with `--git-dir`.
 enum RealmGit {
     static func run(_ arguments: [String], gitDir: String, context: Context) async throws -> ChildProcess.Result {
-        var env = context.environment
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR"] { env[name] = nil }
         do {
-            return try await ChildProcess.run(["git", "--git-dir=\(gitDir)"] + arguments, environment: env, directory: gitDir)
+            return try await ChildProcess.run(["git", "--git-dir=\(gitDir)"] + arguments, environment: GitEnvironment.detached(context.environment),
+                                              directory: gitDir)
         } catch let e as ChildProcess.LaunchError {
             throw RealmError.fetchFailed(url: "git", gitOutput: e.reason)
         }

@@ -191,13 +191,7 @@ struct Scratch {
     /// The environment for git and libgit2 in the scratch repository: the
     /// user's (ssh, credentials, insteadOf still apply) minus what would
     /// point elsewhere.
-    func environment(_ context: Context) -> [String: String] {
-        var env = context.environment
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR"] {
-            env[name] = nil
-        }
-        return env
-    }
+    func environment(_ context: Context) -> [String: String] { GitEnvironment.detached(context.environment) }
 
     func context(_ context: Context) -> Context {
         var c = context

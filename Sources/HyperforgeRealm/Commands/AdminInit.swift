@@ -57,10 +57,8 @@ extension Realm {
             if creates, let localPath { out.line("Would create the bare repository \(localPath)") }
         } else if creates, let localPath {
             try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
-            var env = context.environment
-            for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
             let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
-                                               environment: env, directory: localPath)
+                                               environment: GitEnvironment.detached(context.environment), directory: localPath)
             guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
 

@@ -356,8 +356,7 @@ struct CheckSession {
     func changedSinceSync(_ files: [String], realmFile: String) async throws -> (file: String, when: String)? {
         let realmLog = try await RealmGit.run(["log", "-1", "--format=%ct", tip, "--", realmFile], gitDir: repository.commonDirectory, context: context)
         guard let synced = Int(realmLog.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-        var env = context.environment
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
+        let env = GitEnvironment.detached(context.environment)
         let status = try await ChildProcess.run(["git", "status", "--porcelain", "--"] + files, environment: env, directory: root)
         if let line = status.stdout.split(separator: "\n").first, line.count > 3 {
             return (String(line.dropFirst(3)), "uncommitted changes")

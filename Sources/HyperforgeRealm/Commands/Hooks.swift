@@ -36,10 +36,8 @@ extension Realm {
     }
 
     static func hooksDirectory(_ repository: Repository, context: Context) async throws -> String {
-        var env = context.environment
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[name] = nil }
         let r = try await ChildProcess.run(["git", "--git-dir=\(repository.gitDirectory)", "rev-parse", "--git-path", "hooks"],
-                                           environment: env, directory: repository.workingDirectory ?? repository.gitDirectory)
+                                           environment: GitEnvironment.detached(context.environment), directory: repository.workingDirectory ?? repository.gitDirectory)
         let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard r.exitCode == 0, !path.isEmpty else { return repository.gitDirectory + "/hooks" }
         return path.hasPrefix("/") ? path : FilePaths.normalize((repository.workingDirectory ?? repository.gitDirectory) + "/" + path)
