@@ -1,5 +1,6 @@
 import Foundation
 import HyperforgeCore
+import HyperforgeGit
 
 /// Runs the `git` executable for realm transport, so that the user's ssh,
 /// credential helpers and `insteadOf` rules apply. Variables a calling hook
@@ -17,8 +18,10 @@ enum RealmGit {
 
     enum FetchResult { case fetched(String), noBranch }
 
-    /// Fetches the realm's branch into `ref`; `.noBranch` when the remote has no such branch.
-    static func fetch(url: String, branch: String, into ref: String, gitDir: String, context: Context) async throws -> FetchResult {
+    /// Fetches the realm's branch into `ref` of `repository`; `.noBranch`
+    /// when the remote has no such branch. The new tip is read with libgit2.
+    static func fetch(url: String, branch: String, into ref: String, repository: Repository, context: Context) async throws -> FetchResult {
+        let gitDir = repository.commonDirectory
         let r = try await run(["-c", "fetch.writeCommitGraph=false", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
                                "--no-auto-gc", "--no-auto-maintenance", "--recurse-submodules=no", "--",
                                url, "+refs/heads/\(branch):\(ref)"], gitDir: gitDir, context: context)
@@ -27,8 +30,10 @@ enum RealmGit {
             if text.contains("couldn't find remote ref") { return .noBranch }
             throw RealmError.fetchFailed(url: RemoteURL.redacted(url), gitOutput: RemoteURL.redactedText(text))
         }
-        let oid = try await run(["rev-parse", "--verify", "--quiet", ref], gitDir: gitDir, context: context)
-        return .fetched(oid.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let commit = try repository.resolve(ref) else {
+            throw RealmError.fetchFailed(url: RemoteURL.redacted(url), gitOutput: "git fetch succeeded but \(ref) does not exist")
+        }
+        return .fetched(commit)
     }
 
     /// The commit the realm's branch points at, without fetching anything; nil when there is no such branch.

@@ -100,7 +100,7 @@ struct RealmWriter {
         var retries = 0
         while true {
             let state: RealmState
-            switch try await RealmGit.fetch(url: url, branch: branch, into: trackingRef, gitDir: gitDir, context: context) {
+            switch try await RealmGit.fetch(url: url, branch: branch, into: trackingRef, repository: repo, context: context) {
             case .noBranch:
                 guard allowMissingBranch else {
                     throw RealmError.notARealm(url: RemoteURL.redacted(url), branch: branch, gitOutput: "")

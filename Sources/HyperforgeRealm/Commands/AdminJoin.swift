@@ -67,7 +67,7 @@ extension Realm {
 
         // Learn the realm's name, then fetch into its own refs.
         let incoming = "refs/realm-incoming/\(getpid())"
-        let fetched = try await RealmGit.fetch(url: url, branch: options.branch, into: incoming, gitDir: repository.commonDirectory, context: context)
+        let fetched = try await RealmGit.fetch(url: url, branch: options.branch, into: incoming, repository: repository, context: context)
         try repository.deleteReference(incoming)
         guard case .fetched(let first) = fetched else { throw RealmError.notARealm(url: RemoteURL.redacted(url), branch: options.branch, gitOutput: "") }
         let realmName = try RealmReader.state(of: repository, commit: first).snapshot!.manifest.name

@@ -38,7 +38,7 @@ extension Realm {
     static func fetchRealm(_ repository: Repository, _ membership: Membership, context: Context) async throws -> (String?, String) {
         let before = try repository.resolve(membership.fetchedRef)
         switch try await RealmGit.fetch(url: membership.url, branch: membership.branch, into: membership.fetchedRef,
-                                        gitDir: repository.commonDirectory, context: context) {
+                                        repository: repository, context: context) {
         case .noBranch:
             throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
         case .fetched(let commit):
