@@ -10,10 +10,12 @@ import HyperforgeGit
 public final class RealmCoordination: @unchecked Sendable {
     public let client: CoordinatorClient
     let context: Context
-    private var available: Bool?
-    /// Said once per process, however many parts of a command try.
+    /// Whether each coordinator (by socket and state directory) can be
+    /// reached, found out once per process however many parts of a command
+    /// ask; and whether its absence was already said.
+    nonisolated(unsafe) private static var reachability: [String: Bool] = [:]
     nonisolated(unsafe) private static var warned = false
-    private static let warnedLock = NSLock()
+    private static let lock = NSLock()
 
     public init(context: Context) {
         self.context = context
@@ -22,23 +24,31 @@ public final class RealmCoordination: @unchecked Sendable {
 
     /// Starts the coordinator if needed; false (after saying so once) when it cannot be reached.
     public func reachable() -> Bool {
-        if let available { return available }
-        if client.isDisabled { available = false; return false }
-        do {
-            try client.ensureRunning()
-            available = true
-        } catch {
-            available = false
-            sayUnavailable(error)
+        let key = client.paths.socket + "\u{0}" + client.paths.stateDirectory
+        RealmCoordination.lock.lock()
+        let known = RealmCoordination.reachability[key]
+        RealmCoordination.lock.unlock()
+        if let known { return known }
+        var available = false
+        if !client.isDisabled {
+            do {
+                try client.ensureRunning()
+                available = true
+            } catch {
+                sayUnavailable(error)
+            }
         }
-        return available!
+        RealmCoordination.lock.lock()
+        RealmCoordination.reachability[key] = available
+        RealmCoordination.lock.unlock()
+        return available
     }
 
     func sayUnavailable(_ error: any Error) {
-        RealmCoordination.warnedLock.lock()
+        RealmCoordination.lock.lock()
         let first = !RealmCoordination.warned
         RealmCoordination.warned = true
-        RealmCoordination.warnedLock.unlock()
+        RealmCoordination.lock.unlock()
         guard first else { return }
         context.output.stderr.line("note: sessions are unavailable (\(error)); going on without them")
     }
@@ -109,8 +119,7 @@ extension Realm {
         var session: (RealmCoordination, String)?
         if let repo = try? openRepository(target, context: context), let membership = try? Membership.read(repo) {
             let coordination = RealmCoordination(context: context)
-            if !coordination.client.isDisabled,
-               let id = coordination.beginSession(repo: membership.repo, realm: membership.realm, path: repo.workingDirectory, command: command) {
+            if let id = coordination.beginSession(repo: membership.repo, realm: membership.realm, path: repo.workingDirectory, command: command) {
                 session = (coordination, id)
             }
         }

@@ -56,13 +56,10 @@ extension Realm {
         report(outcome, url: membership.url, branch: membership.branch, out: out)
         if options.dryRun { out.line("dry run: nothing was committed or pushed") }
         if outcome.commit != nil {
-            let coordination = RealmCoordination(context: context)
-            if !coordination.client.isDisabled {
-                let previous = outcome.base.snapshot?.domains[options.domain]?.contracts[contract.name]?.version.description
-                let changes = contract.evolution.last.map { $0.version == contract.version ? $0.changes : [] } ?? []
-                coordination.notify(realm: membership.realm, domain: options.domain, contract: contract.name, owner: membership.repo,
-                                    from: previous, to: contract.version.description, changes: changes)
-            }
+            let previous = outcome.base.snapshot?.domains[options.domain]?.contracts[contract.name]?.version.description
+            let changes = contract.evolution.last.map { $0.version == contract.version ? $0.changes : [] } ?? []
+            RealmCoordination(context: context).notify(realm: membership.realm, domain: options.domain, contract: contract.name,
+                                                       owner: membership.repo, from: previous, to: contract.version.description, changes: changes)
         }
         return .success
     }

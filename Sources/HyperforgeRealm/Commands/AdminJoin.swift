@@ -90,8 +90,7 @@ extension Realm {
         }
         for n in notes { out.line("note: \(n)") }
         if let root = repository.workingDirectory {
-            let coordination = RealmCoordination(context: context)
-            if !coordination.client.isDisabled { coordination.registerRealm(membership, path: root) }
+            RealmCoordination(context: context).registerRealm(membership, path: root)
         }
         out.line("\(out.styled("✓", .green)) Membership recorded in git config (realm.name=\(realmName), realm.repo=\(repoName))")
         describeRoles(repoName, snapshot, out: out)

@@ -46,11 +46,9 @@ extension Realm {
                 let new = try RealmIndex.load(commit: commit, repo: repository)
                 let old = before.flatMap { try? RealmIndex.load(commit: $0, repo: repository, keep: [commit]) }
                 let coordination = RealmCoordination(context: context)
-                if !coordination.client.isDisabled {
-                    // What the fetch reveals: one notification per new contract version.
-                    coordination.notifyChanges(from: old, to: new)
-                    if let root = repository.workingDirectory { coordination.registerRealm(membership, path: root) }
-                }
+                // What the fetch reveals: one notification per new contract version.
+                coordination.notifyChanges(from: old, to: new)
+                if let root = repository.workingDirectory { coordination.registerRealm(membership, path: root) }
             }
             return (before, commit)
         }

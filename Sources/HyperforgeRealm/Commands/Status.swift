@@ -174,7 +174,7 @@ extension Realm {
     /// repository's domains, when the coordinator answers.
     static func coordinatorPart(_ report: inout StatusReport, membership: Membership, context: Context) {
         let coordination = RealmCoordination(context: context)
-        guard !coordination.client.isDisabled, coordination.reachable() else { return }
+        guard coordination.reachable() else { return }
         let realm = FilePaths.percentEncoded(membership.realm)
         guard let sessions = try? coordination.client.json("GET", "/sessions?realm=\(realm)"),
               let notes = try? coordination.client.json("GET", "/notifications?realm=\(realm)&repo=\(FilePaths.percentEncoded(membership.repo))") else { return }
