@@ -21,14 +21,8 @@ python3 -c 'import jsonschema' 2>/dev/null || {
     if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq python3-jsonschema >/dev/null; else echo "needs Python's jsonschema: sudo apt-get install -y python3-jsonschema" >&2; exit 1; fi
 }
 
-work="$(mktemp -d)"
-trap 'git-realm coordinator stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 suite="$PWD/Tests/Fixtures/JSON-Schema-Test-Suite"
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/home/.gitconfig" PATH="$bin:$PATH"
-export XDG_DATA_HOME="$HOME/.local/share" XDG_STATE_HOME="$HOME/.local/state" XDG_CONFIG_HOME="$HOME/.config" XDG_RUNTIME_DIR="$work/run"
-mkdir -p "$HOME"
-git config --global user.name bench && git config --global user.email bench@example.com
-git config --global init.defaultBranch main
+isolated_home
 
 python3 benchmarks/generate_realm.py "$work/realm" bench-member
 git -C "$work/realm" init -q && git -C "$work/realm" add -A && git -C "$work/realm" commit -qm realm

@@ -11,10 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/common.sh
-work="$(mktemp -d)"
-export HOME="$work/home" XDG_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config" PATH="$bin:$PATH"
-trap 'git-realm coordinator stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+isolated_home
 hyperfine -N --style none --warmup 20 --runs 300 --export-json "$work/git.json" 'git --version' >/dev/null 2>&1
 "$bin/coordinator-bench" "${1:-15}" "${2:-2000}" > "$work/coordinator.json"
 python3 - "$work" <<'PY'

@@ -11,12 +11,7 @@ runs=300
 [ "${1:-}" = "--runs" ] && runs="$2"
 . benchmarks/common.sh
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
-    XDG_STATE_HOME="$work/home/.local/state" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/home/.gitconfig" \
-    GIT_TERMINAL_PROMPT=0 PATH="$bin:$PATH"
-mkdir -p "$HOME"
+isolated_home
 touch "$GIT_CONFIG_GLOBAL"
 printf 'tok-123' | git scope set git/github/alice/repo/tool/token >/dev/null
 git scope get git/github/alice/repo/tool/token >/dev/null          # granted (auto) once, as after first use

@@ -12,11 +12,7 @@ runs=300
 
 . benchmarks/common.sh
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/home/.gitconfig" PATH="$bin:$PATH"
-mkdir -p "$HOME"
-git config --global user.name bench && git config --global user.email bench@example.com
+isolated_home
 git init -q -b main "$work/repo" && cd "$work/repo"
 for i in 1 2 3; do git commit -q --allow-empty -m "commit $i"; done
 git hforge init --forges github,codeberg,gitlab --org alice --repo-name tool >/dev/null

@@ -15,13 +15,7 @@ runs=200
 
 . benchmarks/common.sh
 
-work="$(mktemp -d)"
-trap 'git-realm coordinator stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/home/.gitconfig" PATH="$bin:$PATH"
-export XDG_DATA_HOME="$HOME/.local/share" XDG_STATE_HOME="$HOME/.local/state" XDG_CONFIG_HOME="$HOME/.config" XDG_RUNTIME_DIR="$work/run"
-mkdir -p "$HOME"
-git config --global user.name bench && git config --global user.email bench@example.com
-git config --global init.defaultBranch main
+isolated_home
 
 # The realm, written in the RFC's formats.
 python3 benchmarks/generate_realm.py "$work/realm" bench-member
