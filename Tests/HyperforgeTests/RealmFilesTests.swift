@@ -2,29 +2,10 @@ import HyperforgeCore
 import HyperforgeRealm
 import Testing
 
-/// The realm's files exactly as RFC 0001 lays them out.
+/// The realm's files exactly as RFC 0001 lays them out (Support/RFCExamples.swift).
 @Suite struct RealmFilesTests {
     @Test func readsTheRFCsRealmYAML() throws {
-        let m = try RealmManifest.parse("""
-        name: letemcook
-        version: "1.0.0"
-        created_at: 2026-01-24T10:00:00Z
-        governance:
-          admission: approval  # open | approval | invite-only
-          approvers:
-            - eric@example.com
-          breaking_changes:
-            require_approval: true
-            grace_period_days: 14
-        trust:
-          mode: collaborative  # collaborative | vendor-customer | federation
-          require_signed_commits: false
-          permissions:
-            repos/{repo}.yaml: [repo_maintainers]
-            domains/{domain}/domain.yaml: [domain_owners]
-            domains/{domain}/contracts/{name}.yaml: [contract_owner]
-            domains/{domain}/bindings/{repo}.yaml: [repo_maintainers]
-        """, file: "realm.yaml")
+        let m = try RealmManifest.parse(RFCExamples.files["realm.yaml"]!, file: "realm.yaml")
         #expect(m.name == "letemcook" && m.version == "1.0.0")
         #expect(m.createdAt == "2026-01-24T10:00:00Z")
         #expect(m.governance.admission == "approval" && m.governance.approvers == ["eric@example.com"])
@@ -34,81 +15,13 @@ import Testing
     }
 
     @Test func readsTheRFCsRepoDomainContractAndBindings() throws {
-        let repo = try RepoRecord.parse("""
-        name: aperture
-        org: cultivarium   # Optional org prefix
-        path: /Users/ericg/letemcook/aperture
-        # Or remote:
-        # url: git@github.com:cultivarium/aperture.git
-        maintainers:
-          - eric@example.com
-        joined_at: 2026-01-24T10:00:00Z
-        """, file: "repos/aperture.yaml")
+        let repo = try RepoRecord.parse(RFCExamples.files["repos/aperture.yaml"]!, file: "repos/aperture.yaml")
         #expect(repo.name == "aperture" && repo.org == "cultivarium" && repo.foreignPath == "/Users/ericg/letemcook/aperture")
 
-        let domain = try DomainRecord.parse("""
-        name: s3-access
-        description: Coordinates S3 bucket access between aperture and fungal
-        created_at: 2026-01-24T10:00:00Z
-        members:
-          - aperture
-          - fungal-image-analysis
-        """, file: "domains/s3-access/domain.yaml")
+        let domain = try DomainRecord.parse(RFCExamples.files["domains/s3-access/domain.yaml"]!, file: "domains/s3-access/domain.yaml")
         #expect(domain.members == ["aperture", "fungal-image-analysis"])
 
-        let contract = try Contract.parse("""
-        name: s3-permissions
-        version: "1.4.0"
-        owner: aperture  # Only this repo can modify the contract
-
-        compatibility:
-          backwards: true   # New version readable by old importers
-          forwards: false   # Old version NOT readable by new importers
-
-        schema:
-          type: object
-          required: [read]
-          properties:
-            read:
-              type: array
-              items: { type: string }
-            write:
-              type: array
-              items: { type: string }
-              default: []
-            delete:
-              type: array
-              items: { type: string }
-              default: []
-
-        value:
-          read:
-            - "jobs/*/masks/*"
-            - "jobs/*/*/config.json"
-            - "training-runs/*"
-            - "training-metrics/*"
-          write:
-            - "jobs/*/*/manifest.json"
-            - "training-metrics/*"
-          delete: []
-
-        validation:
-          exporter: scripts/validate-s3-paths.sh
-          importer: scripts/validate-iam-policy.sh
-          ci_only:
-            - scripts/integration-test.sh
-
-        evolution:
-          - version: "1.0.0"
-            changes: ["Initial with read array"]
-            compatible: true
-          - version: "1.3.0"
-            changes: ["Added write array"]
-            compatible: true
-          - version: "1.4.0"
-            changes: ["Added delete array"]
-            compatible: true
-        """, file: "domains/s3-access/contracts/s3-permissions.yaml")
+        let contract = try Contract.parse(RFCExamples.files["domains/s3-access/contracts/s3-permissions.yaml"]!, file: "domains/s3-access/contracts/s3-permissions.yaml")
         #expect(contract.version == (try SemanticVersion(parsing: "1.4.0")))
         #expect(contract.owner == "aperture" && contract.backwards && !contract.forwards)
         #expect(contract.schema["required"] == .array([.string("read")]))
@@ -117,28 +30,10 @@ import Testing
         #expect(contract.validation?.ciOnly == ["scripts/integration-test.sh"])
         #expect(contract.evolution.map(\.version.description) == ["1.0.0", "1.3.0", "1.4.0"])
 
-        let export = try Binding.parse("""
-        repo: aperture
-        role: provider
-        exports:
-          - contract: s3-permissions
-            source_files:
-              - models/training/s3_paths.py
-              - models/shared/data/parquet_export.py
-        """, file: "domains/s3-access/bindings/aperture.yaml")
+        let export = try Binding.parse(RFCExamples.files["domains/s3-access/bindings/aperture.yaml"]!, file: "domains/s3-access/bindings/aperture.yaml")
         #expect(export.role == .provider && export.exports.first?.sourceFiles.count == 2)
 
-        let consumer = try Binding.parse("""
-        repo: fungal-image-analysis
-        role: consumer
-        imports:
-          - contract: s3-permissions
-            version: ">=1.0.0, <2.0.0"  # Semver range
-            binding: cdk/training_tools_access_stack.py
-            status: current
-            resolved_version: "1.4.0"
-            resolved_at: 2026-01-24T12:00:00Z
-        """, file: "domains/s3-access/bindings/fungal-image-analysis.yaml")
+        let consumer = try Binding.parse(RFCExamples.files["domains/s3-access/bindings/fungal-image-analysis.yaml"]!, file: "domains/s3-access/bindings/fungal-image-analysis.yaml")
         let imp = try #require(consumer.imports.first)
         #expect(imp.requirement.matches(try SemanticVersion(parsing: "1.4.0")))
         #expect(!imp.requirement.matches(try SemanticVersion(parsing: "2.0.0")))
