@@ -178,8 +178,7 @@ public enum ScopeCommands {
         } else if grants.isEmpty {
             out.line("no scopes granted")
         } else {
-            let iso = ISO8601DateFormatter()
-            for g in grants { out.line("\(g.scope)  \(out.styled("\(g.how), \(iso.string(from: g.grantedAt))", .dim))") }
+            for g in grants { out.line("\(g.scope)  \(out.styled("\(g.how), \(Timestamp.utc(g.grantedAt))", .dim))") }
         }
         return .success
     }

@@ -63,6 +63,15 @@ import Yams
         #expect(g.cycle(adding: "c", "x", through: "up") == "x → (other) → a → (s3-access) → b → (training) → c → (up) → x")
     }
 
+    @Test func timestampsAreWhatISO8601DateFormatterWrites() {
+        let iso = ISO8601DateFormatter()
+        for seconds in [0.0, 1_769_248_800, 1_795_000_000.999, 951_782_400, 4_102_444_799] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.utc(date) == iso.string(from: date))
+        }
+        #expect(Timestamp.utc(Date(timeIntervalSince1970: 1_769_248_800.0625), milliseconds: true) == "2026-01-24T10:00:00.062Z")
+    }
+
     @Test func caretRangesAreWrittenTheRFCsWay() throws {
         #expect(Realm.caretRange(try SemanticVersion(parsing: "1.4.0")) == ">=1.4.0, <2.0.0")
         #expect(Realm.caretRange(try SemanticVersion(parsing: "0.3.1")) == ">=0.3.1, <0.4.0")

@@ -27,11 +27,7 @@ public enum Realm {
     }
 
     /// A timestamp as the RFC writes them: `2026-01-24T10:00:00Z`.
-    static func timestamp(_ context: Context) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: context.now())
-    }
+    static func timestamp(_ context: Context) -> String { Timestamp.utc(context.now()) }
 
     static func checkName(_ name: String, kind: String) throws {
         if let p = RealmNames.problem(name) { throw RealmError.invalidName(kind: kind, name: name, problem: p) }
