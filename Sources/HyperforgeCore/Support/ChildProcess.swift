@@ -99,17 +99,19 @@ extension ChildProcess {
                                  input: String, timeout: Double, keep: Int = 64 << 10) async throws -> CappedResult {
         precondition(!arguments.isEmpty)
         let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((tmp + "/hforge-script-XXXXXX").utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { throw LaunchError(program: arguments[0], reason: "cannot create a temporary file in \(tmp): \(String(cString: strerror(errno)))") }
-        unlink(template)
+        /// A temporary file already unlinked: it vanishes with its descriptor.
+        func anonymousFile() throws -> Int32 {
+            var template = Array((tmp + "/hforge-script-XXXXXX").utf8CString)
+            let fd = mkstemp(&template)
+            guard fd >= 0 else { throw LaunchError(program: arguments[0], reason: "cannot create a temporary file in \(tmp): \(String(cString: strerror(errno)))") }
+            unlink(template)
+            return fd
+        }
+        let fd = try anonymousFile()
         defer { close(fd) }
         // The input from a file too: a program that never reads it can
         // neither block us nor kill us with SIGPIPE.
-        var inTemplate = Array((tmp + "/hforge-input-XXXXXX").utf8CString)
-        let inputFD = mkstemp(&inTemplate)
-        guard inputFD >= 0 else { throw LaunchError(program: arguments[0], reason: "cannot create a temporary file in \(tmp): \(String(cString: strerror(errno)))") }
-        unlink(inTemplate)
+        let inputFD = try anonymousFile()
         defer { close(inputFD) }
         guard writeAll(inputFD, Array(input.utf8)) == nil, lseek(inputFD, 0, SEEK_SET) == 0 else {
             throw LaunchError(program: arguments[0], reason: "cannot write its input to \(tmp)")
