@@ -117,23 +117,31 @@ import Testing
     }
 
     /// Waits (up to 10 s) for a pending request to show in `git scope pending`.
-    func firstPendingRequest(_ env: TestEnvironment, scope: String) throws -> Int {
-        for _ in 0..<100 {
+    /// Polls `git scope pending` until the waiting requester's request shows up. Bounded by a
+    /// deadline, not a count of tries (each try is a process start, slow on a busy machine), and
+    /// gives up early, with the requester's own output, when the requester has already finished.
+    func firstPendingRequest(_ env: TestEnvironment, scope: String, requester: DispatchSemaphore,
+                             result: () -> TestEnvironment.Result?) throws -> Int {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
             let pending = try env.run("git", ["scope", "pending", "--json"])
             if let list = try? JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]], let first = list.first {
                 #expect(first["scope"] as? String == scope)
                 return try #require(first["id"] as? Int)
             }
-            usleep(100_000)
+            if requester.wait(timeout: .now() + 0.05) == .success {
+                requester.signal()
+                throw SSHServerError.setup("the requester finished before its request appeared: \(String(describing: result()))")
+            }
         }
-        throw SSHServerError.setup("no pending request appeared for \(scope)")
+        throw SSHServerError.setup("no pending request appeared for \(scope) within 120 s")
     }
 
     @Test func approvalFromAnotherTerminal() throws {
         let env = try TestEnvironment("scope-approve")
         try env.write("""
         [auth]
-        approval_timeout = 20
+        approval_timeout = 300
 
         [auth.policy]
         "git/github/acme/*" = "approve"
@@ -151,7 +159,7 @@ import Testing
         nonisolated(unsafe) var waited: TestEnvironment.Result?
         let done = DispatchSemaphore(value: 0)
         Thread { waited = try? env.run("git", ["scope", "get", acme]); done.signal() }.start()
-        let requestID = try firstPendingRequest(env, scope: acme)
+        let requestID = try firstPendingRequest(env, scope: acme, requester: done) { waited }
         let approve = try env.run("git", ["scope", "approve", "\(requestID)"])
         #expect(approve.code == 0, "\(approve)")
         done.wait()
@@ -176,11 +184,11 @@ import Testing
 
         // A denied request fails the requester.
         #expect(try env.run("git", ["scope", "revoke", acme]).code == 0)
-        try env.write("[auth]\napproval_timeout = 20\n[auth.policy]\n\"git/github/acme/*\" = \"approve\"\n", to: "home/.config/hyperforge/auth.toml")
+        try env.write("[auth]\napproval_timeout = 300\n[auth.policy]\n\"git/github/acme/*\" = \"approve\"\n", to: "home/.config/hyperforge/auth.toml")
         nonisolated(unsafe) var refused: TestEnvironment.Result?
         let refusedDone = DispatchSemaphore(value: 0)
         Thread { refused = try? env.run("git", ["scope", "get", acme]); refusedDone.signal() }.start()
-        #expect(try env.run("git", ["scope", "deny", "\(try firstPendingRequest(env, scope: acme))"]).code == 0)
+        #expect(try env.run("git", ["scope", "deny", "\(try firstPendingRequest(env, scope: acme, requester: refusedDone) { refused })"]).code == 0)
         refusedDone.wait()
         #expect(refused?.code == 2 && refused?.stderr.contains("was denied") == true, "\(String(describing: refused))")
     }
