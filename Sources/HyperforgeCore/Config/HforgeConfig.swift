@@ -259,8 +259,8 @@ public enum ConfigLoader {
                         case "kind": custom.kind = try enumValue(fieldValue, p, ForgeKind.self)
                         case "host":
                             let h = try string(fieldValue, p)
-                            if h.value.isEmpty || h.value.contains(where: { $0 == "/" || $0 == "@" || $0 == " " || $0 == ":" }) {
-                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: h.value, reason: "is not a host name")
+                            if let problem = Names.problem(with: h.value, as: .host) {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: h.value, reason: "is not a host name: it \(problem)")
                             }
                             custom.host = h
                         case "ssh_port":
@@ -273,14 +273,21 @@ public enum ConfigLoader {
                             custom.sshPort = Located(port, origin(p))
                         case "ssh_user":
                             let u = try string(fieldValue, p)
-                            if u.value.isEmpty || u.value.contains(where: { $0 == "@" || $0 == ":" || $0 == "/" || $0 == " " }) {
-                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: u.value, reason: "is not a user name")
+                            if let problem = Names.problem(with: u.value, as: .user) {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: u.value, reason: "is not a user name: it \(problem)")
                             }
                             custom.sshUser = u
                         case "web_url", "api_url":
                             let u = try string(fieldValue, p)
                             guard let parsed = RemoteURL.parse(u.value + "/x/y"), parsed.scheme == .https || parsed.scheme == .http else {
                                 throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: u.value, reason: "is not an http(s) URL")
+                            }
+                            if parsed.user != nil {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: RemoteURL.redacted(u.value),
+                                                    reason: "may not carry a user name or credentials")
+                            }
+                            if let problem = Names.problem(with: parsed.host, as: .host) ?? Names.asciiProblem(u.value) {
+                                throw .invalidValue(source.location(p), key: p.joined(separator: "."), value: u.value, reason: "is not a usable URL: it \(problem)")
                             }
                             if field == "web_url" { custom.webURL = u } else { custom.apiURL = u }
                         default:

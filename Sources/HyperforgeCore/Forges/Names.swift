@@ -6,12 +6,19 @@ public enum Names {
         case forge = "forge name"
         case owner = "org"
         case repository = "repo_name"
+        /// A host name as it goes into remote URLs, git config keys and ssh's
+        /// command line: ASCII (an internationalised name in its punycode
+        /// form, `xn--...`, as written), dot-separated labels of letters,
+        /// digits and '-', none starting with '-'.
+        case host = "host"
+        /// A user name as it goes into ssh's command line and URLs.
+        case user = "user"
     }
 
     /// Returns a reason when `name` is not valid as `kind`, nil when it is.
     public static func problem(with name: String, as kind: Kind, nestedOwners: Bool = false) -> String? {
         if name.isEmpty { return "is empty" }
-        if name.utf8.count > 100 && kind != .owner { return "is longer than 100 characters" }
+        if name.utf8.count > 100 && kind != .owner && kind != .host { return "is longer than 100 characters" }
         switch kind {
         case .forge:
             guard let first = name.unicodeScalars.first, isLowerAlnum(first) else {
@@ -33,7 +40,39 @@ public enum Names {
             if name.contains("/") { return "may not contain '/'" }
             if name.hasSuffix(".git") { return "must not end in '.git'" }
             return segmentProblem(name)
+        case .host:
+            if let p = asciiProblem(name) { return p }
+            if name.utf8.count > 253 { return "is longer than 253 characters" }
+            if name.hasPrefix("-") { return "may not start with '-'" }
+            for label in name.split(separator: ".", omittingEmptySubsequences: false) {
+                if label.isEmpty { return "has an empty label (leading, trailing or doubled '.')" }
+                if label.hasPrefix("-") { return "has a label starting with '-'" }
+                if label.utf8.count > 63 { return "has a label longer than 63 characters" }
+                for c in label.unicodeScalars where !(isAlnum(c) || c == "-") {
+                    return "may contain only letters, digits, '-' and '.' (found '\(c.escaped(asASCII: true))')"
+                }
+            }
+            return nil
+        case .user:
+            if let p = asciiProblem(name) { return p }
+            if name.hasPrefix("-") { return "may not start with '-'" }
+            for c in name.unicodeScalars where !(isAlnum(c) || c == "-" || c == "_" || c == "." || c == "+") {
+                return "may contain only letters, digits, '-', '_', '.' and '+' (found '\(c.escaped(asASCII: true))')"
+            }
+            return nil
         }
+    }
+
+    /// Non-ASCII, whitespace and control characters, named (escaped) so that
+    /// a look-alike (`githуb.com` with a Cyrillic у) or a newline is visible.
+    public static func asciiProblem(_ s: String) -> String? {
+        for c in s.unicodeScalars {
+            if c.value > 0x7E {
+                return "must be ASCII (found '\(c.escaped(asASCII: true))'); write an internationalised name in its punycode form (xn--...)"
+            }
+            if c.value < 0x21 { return "may not contain whitespace or control characters (found '\(c.escaped(asASCII: true))')" }
+        }
+        return nil
     }
 
     private static func segmentProblem(_ s: String) -> String? {
