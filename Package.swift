@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "HyperforgeHforge",
             dependencies: [
-                "HyperforgeCore", "HyperforgeGit",
+                "HyperforgeCore", "HyperforgeGit", "HyperforgeSecrets",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

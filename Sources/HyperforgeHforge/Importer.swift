@@ -1,5 +1,6 @@
 import HyperforgeCore
 import HyperforgeGit
+import HyperforgeSecrets
 
 /// `git hforge init --import-from-git`: builds a config from the remotes a
 /// repository already has, and says what it could not map.
@@ -9,9 +10,12 @@ enum Importer {
         /// Remotes to rename so each is named after its forge.
         var renames: [(from: String, to: String)]
         var notes: [String]
+        /// Credentials the remotes' URLs carried, to move into their scopes.
+        var credentials: [CredentialImport.Move]
     }
 
-    static func importRemotes(repo: Repository, defaults: [ConfigLayer], root: String, context: Context) throws -> Result {
+    static func importRemotes(repo: Repository, defaults: [ConfigLayer], root: String, context: Context,
+                              credentials: CredentialImport) async throws -> Result {
         // Forges known here: built in, and custom ones from parent defaults.
         var known = Forge.builtIn
         for (name, f) in ConfigLoader.mergedCustomForges(defaults).sorted(by: { $0.key < $1.key }) {
@@ -24,6 +28,7 @@ enum Importer {
         var unmapped: [String] = []
         var forges: [String] = []
         var renames: [(from: String, to: String)] = []
+        var moves: [CredentialImport.Move] = []
         var schemes: Set<GitProtocol> = []
         // `origin` (the clone source) first: it becomes the first forge pushed to.
         let all = try repo.remotes()
@@ -68,6 +73,19 @@ enum Importer {
                 unmapped.append("remote '\(remote.name)' (\(shown)): '\(name)' is not a valid repository name")
                 continue
             }
+            if let embedded = RemoteURL.embeddedCredential(in: raw) {
+                guard let scope = Scope.forRemote(url, forges: [forge]) else {
+                    unmapped.append("remote '\(remote.name)' (\(shown)) carries a credential, but no scope can be derived from it; the remote is left as it is")
+                    continue
+                }
+                switch await credentials.plan(remote: remote.name, scope: scope, secret: embedded.secret) {
+                case .cannot(let why):
+                    unmapped.append("remote '\(remote.name)' (\(shown)) carries a credential that cannot be moved into its scope: \(why); the remote is left as it is, URL unchanged")
+                    continue
+                case .move(let move):
+                    moves.append(move)
+                }
+            }
             layer.org = Located(owner, origin)
             layer.repoName = Located(name, origin)
             forges.append(forge.name)
@@ -93,7 +111,7 @@ enum Importer {
             notes.append("core.sshCommand used key \(key); it is now the key of \(forges.joined(separator: ", ")) (change with --ssh FORGE=PATH)")
         }
         notes += unmapped.map { "not imported: \($0)" }
-        return Result(layer: layer, renames: renames, notes: notes)
+        return Result(layer: layer, renames: renames, notes: notes, credentials: moves)
     }
 
     /// The argument of `-i` in an ssh command line, if any.

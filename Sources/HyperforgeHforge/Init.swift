@@ -21,7 +21,7 @@ extension Hforge {
     /// `git hforge init`: writes `.hyperforge/config.toml` from flags (and,
     /// with `--import-from-git`, from the remotes the repository has), then
     /// sets git up to match it.
-    public static func initialise(_ options: InitOptions, context: Context) throws -> ExitStatus {
+    public static func initialise(_ options: InitOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         let (repo, root) = try openRepository(path: options.path, context: context)
         let configPath = ConfigLoader.configPath(repoRoot: root)
@@ -33,8 +33,11 @@ extension Hforge {
         var layer = ConfigLayer(name: "command line")
         var renames: [(from: String, to: String)] = []
         var adopted: Set<String> = []
+        var credentials: [CredentialImport.Move] = []
         if options.importFromGit {
-            let imported = try Importer.importRemotes(repo: repo, defaults: defaults, root: root, context: context)
+            let imported = try await Importer.importRemotes(repo: repo, defaults: defaults, root: root, context: context,
+                                                            credentials: CredentialImport(context: context))
+            credentials = imported.credentials
             layer = imported.layer
             renames = imported.renames
             adopted = Set(imported.layer.forges?.value.map(\.value) ?? [])
@@ -55,6 +58,7 @@ extension Hforge {
         plan.actions.insert(.writeConfig(path: configPath, contents: ConfigWriter.render(layer, header: header)), at: 0)
 
         plan.print(to: out, title: options.dryRun ? "Would change (dry run)" : "Plan for \(root)")
+        for line in CredentialImport.describe(credentials, dryRun: options.dryRun) { out.line("  \(out.styled("+", .green)) \(line)") }
         if !plan.extraRemotes.isEmpty {
             context.output.warning("remotes not in the config: \(plan.extraRemotes.map(\.name).joined(separator: ", ")) (left alone; 'git hforge sync --force' removes them)")
         }
@@ -62,6 +66,8 @@ extension Hforge {
             out.line("dry run: nothing was changed")
             return .success
         }
+        // Secrets first: if one cannot be stored, nothing else has changed.
+        try await CredentialImport.store(credentials)
         try plan.apply(to: repo)
         out.line("Initialised \(relative(configPath, to: root)): \(config.forges.count) forge\(config.forges.count == 1 ? "" : "s"), \(plan.actions.count) change\(plan.actions.count == 1 ? "" : "s") made")
         return .success

@@ -91,7 +91,7 @@ extension GitHforge {
             options.importFromGit = importFromGit
             options.dryRun = dryRun
             options.force = force
-            try await execute { try Hforge.initialise(options, context: $0) }
+            try await execute { try await Hforge.initialise(options, context: $0) }
         }
 
         func parseList(_ text: String) throws -> [String] {

@@ -132,3 +132,42 @@ extension RemoteURL {
         return out + rest
     }
 }
+
+extension RemoteURL {
+    /// A credential carried in an http(s) URL's userinfo
+    /// (`https://alice:TOKEN@host/...`, `https://oauth2:TOKEN@host/...`, or a
+    /// token as the user name, `https://ghp_...@github.com/...`).
+    public struct EmbeddedCredential: Sendable, Equatable {
+        /// The user name the URL gave with a password, if any.
+        public var user: String?
+        public var secret: String
+    }
+
+    /// The credential `raw` carries, percent-decoded; nil when it carries
+    /// none (a plain user name such as `alice@` is not a credential).
+    public static func embeddedCredential(in raw: String) -> EmbeddedCredential? {
+        guard let schemeEnd = raw.range(of: "://") else { return nil }
+        let scheme = raw[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "https" || scheme == "http" else { return nil }
+        let rest = raw[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return nil }
+        let userinfo = rest[..<at]
+        if let colon = userinfo.firstIndex(of: ":") {
+            let user = String(userinfo[..<colon]), secret = String(userinfo[userinfo.index(after: colon)...])
+            guard let decoded = secret.removingPercentEncoding, !decoded.isEmpty else { return nil }
+            let name = user.removingPercentEncoding ?? user
+            return EmbeddedCredential(user: name.isEmpty ? nil : name, secret: decoded)
+        }
+        let only = String(userinfo).removingPercentEncoding ?? String(userinfo)
+        return looksLikeToken(only) ? EmbeddedCredential(user: nil, secret: only) : nil
+    }
+
+    /// Whether a user name alone is a forge token: the documented prefixes of
+    /// GitHub's and GitLab's tokens, or Gitea/Forgejo's 40 hexadecimal digits.
+    static func looksLikeToken(_ s: String) -> Bool {
+        let prefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gloas-", "glptt-", "gldt-"]
+        if prefixes.contains(where: { s.hasPrefix($0) }) { return true }
+        return s.utf8.count == 40 && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+}

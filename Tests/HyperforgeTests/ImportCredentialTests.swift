@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `git hforge init --import-from-git` and a remote URL that carries a token:
+/// the token moves into the remote's scope (never printed), or, when it
+/// cannot, the remote keeps its URL and the command says why.
+@Suite struct ImportCredentialTests {
+    let token = "ghp_0123456789abcdefSECRET"
+
+    func fill(_ env: TestEnvironment, in repo: String) throws -> TestEnvironment.Result {
+        try env.run("git", ["credential", "fill"], in: repo, input: "protocol=https\nhost=github.com\npath=alice/my-tool.git\n\n")
+    }
+
+    @Test func embeddedTokenMovesIntoTheScope() throws {
+        let env = try TestEnvironment("import-cred")
+        let repo = try env.makeRepository("my-tool")
+        try env.gitOK("remote", "add", "origin", "https://alice:\(token)@github.com/alice/my-tool.git", in: repo)
+
+        // Dry run: says what it would store, changes nothing (repository, secrets).
+        let before = try TestEnvironment.snapshot(repo)
+        let secretsBefore = try TestEnvironment.snapshot(env.home)
+        let dry = try env.git("hforge", "init", "--import-from-git", "--dry-run", in: repo)
+        #expect(dry.code == 0, "\(dry)")
+        #expect(dry.stdout.contains("credential of remote 'origin': would store in git/github/alice/repo/my-tool/token (provider 'file')"), "\(dry)")
+        #expect(!(dry.stdout + dry.stderr).contains(token))
+        #expect(try TestEnvironment.snapshot(repo) == before)
+        #expect(try TestEnvironment.snapshot(env.home) == secretsBefore)
+
+        let r = try env.git("hforge", "init", "--import-from-git", in: repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("credential of remote 'origin': store in git/github/alice/repo/my-tool/token"), "\(r)")
+        #expect(!(r.stdout + r.stderr).contains(token))
+        #expect(try env.gitOK("remote", "get-url", "github", in: repo) == "https://github.com/alice/my-tool.git\n")
+        #expect(!(try String(contentsOfFile: repo + "/.git/config", encoding: .utf8)).contains(token))
+
+        let list = try env.run("git", ["scope", "list"])
+        #expect(list.stdout.contains("git/github/alice/repo/my-tool/token"), "\(list)")
+        #expect(!list.stdout.contains(token))
+        // git itself now gets the token from the helper init configured.
+        let filled = try fill(env, in: repo)
+        #expect(filled.code == 0 && filled.stdout.contains("password=\(token)\n"), "\(filled)")
+    }
+
+    @Test func aTokenAsTheUserNameMovesToo() throws {
+        let env = try TestEnvironment("import-cred-user")
+        let repo = try env.makeRepository("my-tool")
+        try env.gitOK("remote", "add", "origin", "https://\(token)@github.com/alice/my-tool.git", in: repo)
+        let r = try env.git("hforge", "init", "--import-from-git", in: repo)
+        #expect(r.code == 0 && !(r.stdout + r.stderr).contains(token), "\(r)")
+        #expect(try env.run("git", ["scope", "get", "git/github/alice/repo/my-tool/token"]).stdout == token + "\n")
+    }
+
+    @Test func whenItCannotMoveTheRemoteKeepsItsURL() throws {
+        let env = try TestEnvironment("import-cred-kept")
+        // The scope routes to a read-only provider: the token cannot be stored.
+        try env.write("""
+        [auth.providers.ci]
+        type = "env"
+
+        [auth.routing]
+        "git/github/*" = "ci"
+
+        """, to: "home/.config/hyperforge/auth.toml")
+        let repo = try env.makeRepository("my-tool")
+        let url = "https://alice:\(token)@github.com/alice/my-tool.git"
+        try env.gitOK("remote", "add", "origin", url, in: repo)
+        try env.gitOK("remote", "add", "codeberg", "git@codeberg.org:alice/my-tool.git", in: repo)
+
+        let r = try env.git("hforge", "init", "--import-from-git", in: repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stderr.contains("not imported: remote 'origin'") && r.stderr.contains("read-only (env)")
+                && r.stderr.contains("URL unchanged"), "\(r)")
+        #expect(!(r.stdout + r.stderr).contains(token))
+        #expect(try env.gitOK("remote", "get-url", "origin", in: repo) == url + "\n")
+        let toml = try String(contentsOfFile: repo + "/.hyperforge/config.toml", encoding: .utf8)
+        #expect(toml.contains("forges = [\"codeberg\"]"), "\(toml)")
+
+        // Only that remote: nothing can be imported, the error says why, nothing changes.
+        let alone = try env.makeRepository("alone")
+        try env.gitOK("remote", "add", "origin", url, in: alone)
+        let before = try TestEnvironment.snapshot(alone)
+        let failed = try env.git("hforge", "init", "--import-from-git", in: alone)
+        #expect(failed.code == 3 && failed.stderr.contains("read-only (env)"), "\(failed)")
+        #expect(!(failed.stdout + failed.stderr).contains(token))
+        #expect(try TestEnvironment.snapshot(alone) == before)
+    }
+
+    @Test func aDifferentStoredTokenIsNotOverwritten() throws {
+        let env = try TestEnvironment("import-cred-conflict")
+        #expect(try env.run("git", ["scope", "set", "git/github/alice/repo/my-tool/token"], input: "older-token").code == 0)
+        let repo = try env.makeRepository("my-tool")
+        let url = "https://alice:\(token)@github.com/alice/my-tool.git"
+        try env.gitOK("remote", "add", "origin", url, in: repo)
+        try env.gitOK("remote", "add", "codeberg", "git@codeberg.org:alice/my-tool.git", in: repo)
+        let r = try env.git("hforge", "init", "--import-from-git", in: repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stderr.contains("already holds a different secret") && r.stderr.contains("git scope set git/github/alice/repo/my-tool/token"), "\(r)")
+        #expect(try env.gitOK("remote", "get-url", "origin", in: repo) == url + "\n")
+        #expect(try env.run("git", ["scope", "get", "git/github/alice/repo/my-tool/token"]).stdout == "older-token\n")
+    }
+}
