@@ -59,7 +59,8 @@ extension GitHforge {
         var gitProtocol: String?
         @Option(help: ArgumentHelp("The ssh private key of a forge; repeat for each forge.", valueName: "forge=path"))
         var ssh: [String] = []
-        @Flag(help: "Build the config from the remotes the repository already has.")
+        @Flag(help: ArgumentHelp("Build the config from the remotes the repository already has.",
+                                  discussion: "A token embedded in an https remote URL (https://user:TOKEN@host/...) is moved into the remote's scope through the routed provider and never printed; when it cannot be, that remote is not imported and keeps its URL."))
         var importFromGit = false
         @Flag(help: "Print the plan and change nothing.")
         var dryRun = false
