@@ -73,3 +73,19 @@ import Testing
         #expect(outcome.failed.isEmpty, "\(outcome.failed.count) failures:\n\(outcome.failed.prefix(60).joined(separator: "\n"))")
     }
 }
+
+/// `pattern` is ECMA-262 (JSON Schema's regular expression dialect), matched by
+/// Swift's Regex with ECMA's meanings where Swift's defaults differ.
+@Suite struct ECMAPatternTests {
+    @Test func asciiClassesAndScalarMatching() throws {
+        #expect(try ECMAPattern("^\\d+$").matches(in: "2026"))
+        #expect(!(try ECMAPattern("^\\d+$").matches(in: "\u{663}")))          // ARABIC-INDIC DIGIT THREE
+        #expect(!(try ECMAPattern("^\\w$").matches(in: "é")))
+        #expect(try ECMAPattern("^\\p{L}$").matches(in: "é"))
+        #expect(!(try ECMAPattern("^.$").matches(in: "e\u{301}")))           // two code points
+        #expect(try ECMAPattern("^..$").matches(in: "e\u{301}"))
+        #expect(try ECMAPattern("^\\s$").matches(in: "\u{A0}"))                // ECMA's \s is Unicode white space
+        #expect(try ECMAPattern("a").matches(in: "xax"))                       // not anchored
+        #expect(throws: (any Error).self) { try ECMAPattern("(unclosed") }
+    }
+}

@@ -50,7 +50,7 @@ final class SchemaNode: @unchecked Sendable {
     var multipleOf: Double?
     var maximum: Double?, exclusiveMaximum: Double?, minimum: Double?, exclusiveMinimum: Double?
     var maxLength: Int?, minLength: Int?
-    var pattern: NSRegularExpression?, patternSource: String?
+    var pattern: ECMAPattern?, patternSource: String?
     var maxItems: Int?, minItems: Int?
     var uniqueItems = false
     var maxContains: Int?, minContains: Int?
@@ -61,7 +61,7 @@ final class SchemaNode: @unchecked Sendable {
     var not: SchemaNode?, ifSchema: SchemaNode?, thenSchema: SchemaNode?, elseSchema: SchemaNode?
     var dependentSchemas: [(String, SchemaNode)] = []
     var properties: [String: SchemaNode]?
-    var patternProperties: [(NSRegularExpression, String, SchemaNode)]?
+    var patternProperties: [(ECMAPattern, String, SchemaNode)]?
     var additionalProperties: SchemaNode?
     var propertyNames: SchemaNode?
     var prefixItems: [SchemaNode]?
@@ -95,7 +95,7 @@ public final class SchemaRegistry: @unchecked Sendable {
     var dynamicAnchors: [String: SchemaNode] = [:]
     var locations: [String: SchemaNode] = [:]
     var pending: [String: JSONValue] = [:]
-    var regexes: [String: NSRegularExpression] = [:]
+    var regexes: [String: ECMAPattern] = [:]
     private var anonymous = 0
 
     public init(includeMetaschemas: Bool = true) {
@@ -148,10 +148,10 @@ public final class SchemaRegistry: @unchecked Sendable {
         return (draft, true)
     }
 
-    func regex(_ source: String, at location: String) throws(SchemaError) -> NSRegularExpression {
+    func regex(_ source: String, at location: String) throws(SchemaError) -> ECMAPattern {
         if let r = regexes[source] { return r }
         do {
-            let r = try NSRegularExpression(pattern: ECMARegex.translate(source), options: [])
+            let r = try ECMAPattern(source)
             regexes[source] = r
             return r
         } catch {
@@ -284,7 +284,7 @@ public final class SchemaRegistry: @unchecked Sendable {
         node.elseSchema = try one("else")
         if let p = try map("properties") { node.properties = Dictionary(p, uniquingKeysWith: { a, _ in a }) }
         if let pp = try map("patternProperties") {
-            var compiled: [(NSRegularExpression, String, SchemaNode)] = []
+            var compiled: [(ECMAPattern, String, SchemaNode)] = []
             for (source, schema) in pp { compiled.append((try regex(source, at: here + "/patternProperties"), source, schema)) }
             node.patternProperties = compiled
         }
@@ -358,30 +358,3 @@ public final class SchemaRegistry: @unchecked Sendable {
     }
 }
 
-/// Translates the ECMA-262 regular expressions JSON Schema uses into ICU's
-/// dialect where they differ in ways that matter (`\d` is ASCII-only in
-/// ECMA-262; ICU's is Unicode).
-enum ECMARegex {
-    static func translate(_ source: String) -> String {
-        guard source.contains("\\d") || source.contains("\\D") else { return source }
-        var out = ""
-        var escaped = false
-        var inClass = false
-        for c in source {
-            if escaped {
-                switch c {
-                case "d": out += inClass ? "0-9" : "[0-9]"
-                case "D": out += inClass ? "\\D" : "[^0-9]"
-                default: out += "\\" + String(c)
-                }
-                escaped = false
-                continue
-            }
-            if c == "\\" { escaped = true; continue }
-            if c == "[" { inClass = true } else if c == "]" { inClass = false }
-            out.append(c)
-        }
-        if escaped { out += "\\" }
-        return out
-    }
-}

@@ -444,8 +444,8 @@ final class Evaluation {
         return (q - q.rounded()).magnitude < 1e-9 * max(1, q.magnitude.squareRoot())
     }
 
-    static func search(_ regex: NSRegularExpression, _ s: String) -> Bool {
-        regex.firstMatch(in: s, options: [], range: NSRange(s.startIndex..., in: s)) != nil
+    static func search(_ pattern: ECMAPattern, _ s: String) -> Bool {
+        pattern.matches(in: s)
     }
 
     static func number(_ d: Double) -> String {
