@@ -150,7 +150,7 @@ public enum Coordinator {
 
 /// Request accounting for the idle timer and the stop flag.
 final class CoordinatorState: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var last = Date()
     private var active = 0
     private var stop = false
@@ -172,7 +172,7 @@ final class CoordinatorState: @unchecked Sendable {
 
 /// Appends timestamped lines to the coordinator's log (mode 0600).
 final class CoordinatorLog: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private let fd: Int32
 
     init(path: String) {

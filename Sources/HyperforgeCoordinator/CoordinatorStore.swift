@@ -9,7 +9,7 @@ import HyperforgeCore
 /// loss could drop the last transactions).
 final class CoordinatorStore: @unchecked Sendable {
     private let db: SQLiteDatabase
-    private let lock = NSLock()
+    private let lock = Lock()
 
     init(path: String) throws {
         db = try SQLiteDatabase(path: path)

@@ -1,6 +1,7 @@
 
 import CGit2Loader
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// A git configuration: every level git reads, or one level for writing.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -195,17 +196,19 @@ enum Reconciler {
         for located in config.forges {
             guard let key = config.ssh[located.value.name] else { continue }
             let path = context.resolve(key.value)
-            var isDir: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            switch FilePaths.kind(path) {
+            case .missing:
                 throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "no such file (\(key.origin))")
-            }
-            if isDir.boolValue {
+            case .directory:
                 throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "is a directory (\(key.origin))")
+            case .file, .other:
+                break
             }
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "permission denied (\(key.origin))")
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+            guard fd >= 0 else {
+                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "\(FileRead.reason(errno)) (\(key.origin))")
             }
-            try? handle.close()
+            close(fd)
         }
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// A cache of `git hforge status` reports, so that a repository whose inputs

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -15,7 +16,7 @@ public final class RealmCoordination: @unchecked Sendable {
     /// ask; and whether its absence was already said.
     nonisolated(unsafe) private static var reachability: [String: Bool] = [:]
     nonisolated(unsafe) private static var warned = false
-    private static let lock = NSLock()
+    private static let lock = Lock()
 
     public init(context: Context) {
         self.context = context

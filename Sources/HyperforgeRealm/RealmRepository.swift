@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -79,8 +80,7 @@ public enum RealmLocation {
         if isURLOrPath(given) { return normalise(given, context: context) }
         if let p = RealmNames.problem(given) { throw RealmError.invalidName(kind: "realm", name: given, problem: p) }
         let path = defaultPath(realm: given, paths: context.paths)
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { throw RealmError.unknownRealm(given) }
+        guard FilePaths.isDirectory(path) else { throw RealmError.unknownRealm(given) }
         return path
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// Hands out secrets lazily (seed 000 §5): a scope is looked up only when an
@@ -9,7 +10,7 @@ import HyperforgeCore
 public final class SecretBroker: @unchecked Sendable {
     public let auth: AuthConfig
     let context: Context
-    private let lock = NSLock()
+    private let lock = Lock()
     private var sessionCache: [String: String] = [:]
     private var storeHandle: GrantStore?
 

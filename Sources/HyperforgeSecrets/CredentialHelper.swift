@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// A request in git's credential protocol (git-credential(1)): `key=value`

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// What `git scope` does. Each operation takes its arguments and a Context,

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeSecrets
 
@@ -29,7 +30,7 @@ struct GitCredentialHforge: AsyncParsableCommand {
 
     static func serve(_ operation: String) async {
         let context = Context.process()
-        let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        let input = FileRead.all(fd: 0, limit: (1 << 20) + 1)
         let answer = await CredentialHelper.run(operation: operation, input: input, context: context)
         if !answer.isEmpty { context.output.stdout.write(answer) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeSecrets
 
@@ -37,7 +38,7 @@ func execute(_ body: (Context) async throws -> ExitStatus) async throws {
 /// trailing newline dropped), else from a prompt that does not echo.
 func readSecret(prompt: String) throws -> String {
     if isatty(0) == 0 {
-        var text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        var text = String(decoding: FileRead.all(fd: 0), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         if text.hasSuffix("\r") { text.removeLast() }
         return text
@@ -46,11 +47,11 @@ func readSecret(prompt: String) throws -> String {
     tcgetattr(0, &old)
     var silent = old
     silent.c_lflag &= ~tcflag_t(ECHO)
-    FileHandle.standardError.write(Data(prompt.utf8))
+    _ = writeAll(2, Array(prompt.utf8))
     tcsetattr(0, TCSAFLUSH, &silent)
     defer {
         tcsetattr(0, TCSAFLUSH, &old)
-        FileHandle.standardError.write(Data("\n".utf8))
+        _ = writeAll(2, Array("\n".utf8))
     }
     return readLine(strippingNewline: true) ?? ""
 }

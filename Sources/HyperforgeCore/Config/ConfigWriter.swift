@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Writes a configuration layer as TOML text, in a fixed, readable order.
 public enum ConfigWriter {

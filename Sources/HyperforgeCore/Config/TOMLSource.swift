@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TOMLKit
 
 /// A TOML file read from disk: its parsed table and a way to find the line
@@ -10,18 +11,11 @@ public struct TOMLSource {
 
     /// Reads and parses `path`. Returns nil when the file does not exist.
     public static func load(_ path: String) throws(ConfigError) -> TOMLSource? {
-        let text: String
-        do {
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard let s = String(data: data, encoding: .utf8) else {
-                throw ConfigError.malformed(SourceLocation(file: path), "the file is not UTF-8")
-            }
-            text = s
-        } catch let e as ConfigError {
-            throw e
-        } catch {
-            throw ConfigError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        let bytes: [UInt8]?
+        do { bytes = try FileRead.bytes(path, limit: 4 << 20) } catch { throw .unreadable(path: path, reason: error.reason) }
+        guard let bytes else { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .malformed(SourceLocation(file: path), "the file is not UTF-8")
         }
         return try parse(text, path: path)
     }

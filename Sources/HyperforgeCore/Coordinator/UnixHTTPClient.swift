@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A minimal HTTP/1.1 client for the coordinator's own API, over its Unix
 /// socket (or TCP on loopback): one request per connection, `Content-Length`

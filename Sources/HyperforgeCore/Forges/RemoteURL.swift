@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A git remote URL taken apart: scp-like (`git@host:org/repo.git`),
 /// `ssh://`, `https://`, `http://` and local paths.

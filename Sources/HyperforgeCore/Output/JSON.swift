@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// JSON output for scripts: stable key order, one document per command.
 public enum JSONOutput {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -78,7 +78,7 @@ public struct Output: Sendable {
 
     /// A thread-safe text buffer.
     public final class Buffer: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         private var storage = ""
         public init() {}
         func append(_ s: String) { lock.lock(); storage += s; lock.unlock() }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Replaces files so that readers see the old contents or the new, never
 /// half: a new file beside the target (created exclusively, with `mode`),

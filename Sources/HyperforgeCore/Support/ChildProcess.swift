@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Subprocess
 import SystemPackage
 
@@ -168,7 +169,7 @@ extension ChildProcess {
 
 /// Whether the watchdog killed a program, and whether it already ended.
 private final class KilledFlag: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var killed = false
     private var done = false
     var finished: Bool { lock.lock(); defer { lock.unlock() }; return done }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Everything a command needs from the world it runs in. Commands never read
 /// the process environment, the process working directory or the wall clock
@@ -54,7 +55,7 @@ public struct Paths: Sendable, Equatable {
     public let runtimeDir: String?
 
     public init(environment env: [String: String]) {
-        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Context.passwordDatabaseHome()
         self.home = home
         func xdg(_ key: String, _ fallback: String) -> String {
             if let v = env[key], v.hasPrefix("/") { return v }
@@ -153,5 +154,14 @@ public enum Timestamp {
             s += "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + "\(ms)"
         }
         return s + "Z"
+    }
+}
+
+extension Context {
+    /// The home directory the password database gives this user (for when
+    /// HOME is unset or empty).
+    static func passwordDatabaseHome() -> String {
+        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        return "/"
     }
 }

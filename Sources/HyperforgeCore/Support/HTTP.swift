@@ -1,5 +1,6 @@
 import CCurlLoader
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A small synchronous HTTP client over libcurl (loaded on first use). For
 /// the REST APIs hyperforge talks to: bodies are JSON, credentials travel in
@@ -9,7 +10,7 @@ public enum HTTP {
         public var status: Int
         public var body: Data
 
-        public func json() -> Any? { try? JSONSerialization.jsonObject(with: body) }
+        public func json() -> JSONValue? { try? JSONParser.parse(Array(body), file: "response") }
     }
 
     public struct Failure: HyperforgeError {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// JSON text that is not valid JSON (RFC 8259), with where.
 public struct JSONSyntaxError: HyperforgeError, Equatable {

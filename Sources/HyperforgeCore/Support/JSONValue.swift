@@ -13,6 +13,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The text of a JSON string, nil for anything else.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
     public var typeName: String {
         switch self {
         case .null: return "null"

@@ -1,5 +1,6 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A small wrapper over SQLite's C API: one connection, prepared statements,
 /// WAL and a busy timeout so that several processes can share a database.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// `cache.db` in the repository's git directory (`.git/realm/cache.db`):

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -28,9 +29,9 @@ extension Realm {
         let localPath = RealmLocation.isLocal(url) ? (url.hasPrefix("file://") ? String(url.dropFirst(7)) : url) : nil
         var creates = false
         if let localPath {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: localPath, isDirectory: &isDir) {
-                guard isDir.boolValue else { throw RealmError.cannotCreate(path: localPath, reason: "a file is in the way") }
+            let kind = FilePaths.kind(localPath)
+            if kind != .missing {
+                guard kind == .directory else { throw RealmError.cannotCreate(path: localPath, reason: "a file is in the way") }
                 let entries = (try? FileManager.default.contentsOfDirectory(atPath: localPath)) ?? []
                 if !entries.isEmpty && !FileManager.default.fileExists(atPath: localPath + "/HEAD") {
                     throw RealmError.cannotCreate(path: localPath, reason: "the directory is not empty and is not a git repository")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// The zero set-up store: one file, mode 0600, in the user's data directory

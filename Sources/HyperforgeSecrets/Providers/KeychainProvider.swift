@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// The desktop's keyring: the Secret Service (GNOME Keyring, KWallet) on

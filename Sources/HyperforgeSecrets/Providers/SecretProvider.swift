@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// A store of secrets, keyed by scope path (or, for the credential helper's

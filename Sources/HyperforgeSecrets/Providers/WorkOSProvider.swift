@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// WorkOS Vault (seed 000 §11), through its REST API: objects named by scope,
@@ -30,12 +31,12 @@ public struct WorkOSProvider: SecretProvider {
 
     static func segment(_ s: String) -> String { FilePaths.percentEncoded(s) }
 
-    private func call(_ method: String, _ path: String, json: [String: Any]? = nil, what: String) throws -> HTTP.Response {
+    private func call(_ method: String, _ path: String, json: JSONValue? = nil, what: String) throws -> HTTP.Response {
         var headers = ["Authorization: Bearer \(apiKey)", "Accept: application/json", "User-Agent: hyperforge/\(HyperforgeVersion.current)"]
         var body: Data?
         if let json {
             headers.append("Content-Type: application/json")
-            body = try JSONSerialization.data(withJSONObject: json)
+            body = Data(json.jsonText.utf8)
         }
         let response: HTTP.Response
         do {
@@ -48,7 +49,7 @@ public struct WorkOSProvider: SecretProvider {
 
     private func failure(_ r: HTTP.Response, _ what: String) -> ProviderError {
         // The API's error message, never the request: it may hold the secret.
-        let message = (r.json() as? [String: Any])?["message"] as? String
+        let message = r.json()?["message"]?.stringValue
         let reason: String
         switch r.status {
         case 401: reason = "the API key was refused (401)"
@@ -60,34 +61,34 @@ public struct WorkOSProvider: SecretProvider {
     }
 
     /// The object named `key`, or nil.
-    private func object(_ key: String) throws -> [String: Any]? {
+    private func object(_ key: String) throws -> JSONValue? {
         let r = try call("GET", "/vault/v1/kv/name/" + Self.segment(key), what: "reading \(key)")
         if r.status == 404 { return nil }
-        guard r.status == 200, let object = r.json() as? [String: Any] else { throw failure(r, "reading \(key)") }
+        guard r.status == 200, let object = r.json(), case .object = object else { throw failure(r, "reading \(key)") }
         return object
     }
 
     public func get(_ key: String) async throws -> String? {
         guard let object = try object(key) else { return nil }
-        guard let value = object["value"] as? String else {
+        guard let value = object["value"]?.stringValue else {
             throw ProviderError.failed(provider: config.name, what: "reading \(key)", reason: "the response has no value")
         }
         return value.isEmpty ? nil : value
     }
 
     public func set(_ key: String, _ secret: String) async throws {
-        if let existing = try object(key), let id = existing["id"] as? String {
-            let r = try call("PUT", "/vault/v1/kv/" + Self.segment(id), json: ["value": secret], what: "updating \(key)")
+        if let existing = try object(key), let id = existing["id"]?.stringValue {
+            let r = try call("PUT", "/vault/v1/kv/" + Self.segment(id), json: .object(["value": .string(secret)]), what: "updating \(key)")
             guard (200..<300).contains(r.status) else { throw failure(r, "updating \(key)") }
         } else {
-            let r = try call("POST", "/vault/v1/kv", json: ["name": key, "value": secret, "key_context": ["application": "hyperforge"]],
+            let r = try call("POST", "/vault/v1/kv", json: .object(["name": .string(key), "value": .string(secret), "key_context": .object(["application": .string("hyperforge")])]),
                              what: "creating \(key)")
             guard (200..<300).contains(r.status) else { throw failure(r, "creating \(key)") }
         }
     }
 
     public func remove(_ key: String) async throws -> Bool {
-        guard let existing = try object(key), let id = existing["id"] as? String else { return false }
+        guard let existing = try object(key), let id = existing["id"]?.stringValue else { return false }
         let r = try call("DELETE", "/vault/v1/kv/" + Self.segment(id), what: "deleting \(key)")
         guard (200..<300).contains(r.status) || r.status == 404 else { throw failure(r, "deleting \(key)") }
         return r.status != 404
@@ -100,11 +101,11 @@ public struct WorkOSProvider: SecretProvider {
             var path = "/vault/v1/kv?limit=100"
             if let after { path += "&after=" + Self.segment(after) }
             let r = try call("GET", path, what: "listing objects")
-            guard r.status == 200, let page = r.json() as? [String: Any], let data = page["data"] as? [[String: Any]] else {
+            guard r.status == 200, let page = r.json(), case .array(let data)? = page["data"] else {
                 throw failure(r, "listing objects")
             }
-            names += data.compactMap { $0["name"] as? String }
-            after = (page["list_metadata"] as? [String: Any])?["after"] as? String
+            names += data.compactMap { $0["name"]?.stringValue }
+            after = page["list_metadata"]?["after"]?.stringValue
             if after == nil || data.isEmpty { break }
         }
         return names.sorted()

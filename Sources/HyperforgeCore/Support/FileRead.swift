@@ -1,0 +1,99 @@
+import Glibc
+
+/// Reads whole files with POSIX calls, so that a failure is described in our
+/// words (the file and what is wrong with it), never in Foundation's
+/// ("NSCocoaErrorDomain error 256"), and a directory, a device such as
+/// `/dev/zero` or a huge file is refused before it is read.
+public enum FileRead {
+    public struct Failure: Error, Equatable, Sendable {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot read \(path): \(reason)" }
+    }
+
+    /// The file's bytes; nil when it does not exist. `limit` caps the size.
+    public static func bytes(_ path: String, limit: Int = 16 << 20) throws(Failure) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw Failure(path: path, reason: reason(errno))
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Failure(path: path, reason: reason(errno)) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw Failure(path: path, reason: "it is a directory, not a file")
+        default: throw Failure(path: path, reason: "it is not a regular file")
+        }
+        if Int(st.st_size) > limit {
+            throw Failure(path: path, reason: "it is larger than \(limit >> 20) MiB (\(st.st_size) bytes)")
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(Int(st.st_size))
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(path: path, reason: reason(errno))
+            }
+            if n == 0 { break }
+            result.append(contentsOf: buffer[0..<n])
+            if result.count > limit { throw Failure(path: path, reason: "it is larger than \(limit >> 20) MiB") }
+        }
+        return result
+    }
+
+    /// The file as UTF-8 text; nil when it does not exist.
+    public static func text(_ path: String, limit: Int = 16 << 20) throws(Failure) -> String? {
+        guard let bytes = try bytes(path, limit: limit) else { return nil }
+        guard let s = String(validating: bytes, as: UTF8.self) else { throw Failure(path: path, reason: "it is not UTF-8 text") }
+        return s
+    }
+
+    /// What is readable from `fd` until end of file, keeping at most `limit`
+    /// bytes: the rest is read and dropped, so that a writer on the other end
+    /// of a pipe (git, feeding a credential request) is never cut off.
+    public static func all(fd: Int32, limit: Int = 4 << 20) -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            if result.count < limit { result.append(contentsOf: buffer[0..<min(n, limit - result.count)]) }
+        }
+        return result
+    }
+
+    /// C's description of an errno value, lower-cased to sit inside a sentence.
+    public static func reason(_ code: Int32) -> String {
+        switch code {
+        case EACCES, EPERM: return "permission denied"
+        case ELOOP: return "too many levels of symbolic links"
+        case ENOTDIR: return "a component of the path is not a directory"
+        case ENAMETOOLONG: return "the path is too long"
+        default:
+            let text = String(cString: strerror(code))
+            return text.prefix(1).lowercased() + text.dropFirst()
+        }
+    }
+}
+
+extension FilePaths {
+    /// What is at a path (symbolic links followed).
+    public enum Kind: Sendable, Equatable { case missing, file, directory, other }
+
+    public static func kind(_ path: String) -> Kind {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .missing }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    public static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
+}
