@@ -4,6 +4,9 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    // Members come only from modules a file imports, so that Foundation proper (and
+    // with it ICU) cannot leak in through a dependency that imports it (TOMLKit).
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

@@ -48,7 +48,7 @@ public enum HforgeError: HyperforgeError, Equatable {
             return "forge \(forge): remote '\(remote)' \(problem); nothing was pushed"
         case .pushFailed(let forge, let remote, let url, let output, let code, let notAttempted):
             var s = "push to \(forge) (remote '\(remote)', \(url)) failed: git exited with \(code)"
-            let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = output.trimmedLines()
             if !trimmed.isEmpty {
                 s += "\n" + trimmed.split(separator: "\n", omittingEmptySubsequences: false).map { "  git: \($0)" }.joined(separator: "\n")
             }

@@ -59,7 +59,7 @@ public struct CredentialRequest: Sendable, Equatable {
             case "password": request.password = value
             case "url":
                 // git's own rule: url= sets every field it contains.
-                guard let schemeEnd = value.range(of: "://") else { throw .badURL }
+                guard let schemeEnd = value.firstRange(of: "://") else { throw .badURL }
                 request.protocolName = String(value[..<schemeEnd.lowerBound])
                 var rest = value[schemeEnd.upperBound...]
                 let slash = rest.firstIndex(of: "/") ?? rest.endIndex
@@ -68,10 +68,10 @@ public struct CredentialRequest: Sendable, Equatable {
                 if let at = authority.lastIndex(of: "@") {
                     let userinfo = authority[..<at]
                     if let colon = userinfo.firstIndex(of: ":") {
-                        request.username = String(userinfo[..<colon]).removingPercentEncoding
-                        request.password = String(userinfo[userinfo.index(after: colon)...]).removingPercentEncoding
+                        request.username = String(userinfo[..<colon]).percentDecoded
+                        request.password = String(userinfo[userinfo.index(after: colon)...]).percentDecoded
                     } else {
-                        request.username = String(userinfo).removingPercentEncoding
+                        request.username = String(userinfo).percentDecoded
                     }
                     authority = authority[authority.index(after: at)...]
                 }
@@ -235,9 +235,9 @@ enum PlainKey {
     static func decode(_ key: String) -> CredentialRequest? {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, parts[0] == "credential" else { return nil }
-        var r = CredentialRequest(protocolName: parts[1].removingPercentEncoding, host: parts[2].removingPercentEncoding,
-                                  username: parts[4].removingPercentEncoding)
-        if parts[3].hasPrefix("+") { r.path = String(parts[3].dropFirst()).removingPercentEncoding }
+        var r = CredentialRequest(protocolName: parts[1].percentDecoded, host: parts[2].percentDecoded,
+                                  username: parts[4].percentDecoded)
+        if parts[3].hasPrefix("+") { r.path = String(parts[3].dropFirst()).percentDecoded }
         else if parts[3] != "-" { return nil }
         return r
     }

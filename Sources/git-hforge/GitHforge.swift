@@ -97,7 +97,7 @@ extension GitHforge {
         }
 
         func parseList(_ text: String) throws -> [String] {
-            let items = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            let items = text.split(separator: ",").map { String($0).trimmed() }
             guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
                 throw ValidationError("--forges takes a comma-separated list, e.g. github,codeberg")
             }

@@ -53,7 +53,7 @@ func execute(in target: Realm.Target, command: String, _ body: @escaping (Contex
 }
 
 func commaList(_ text: String, option: String) throws -> [String] {
-    let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed() }
     guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
         throw ValidationError("\(option) takes a comma-separated list, e.g. aperture,fungal")
     }

@@ -43,7 +43,7 @@ public enum ConfigWriter {
             case "\r": out += "\\r"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04X", scalar.value)
+                    out += "\\u" + String.hex4(scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

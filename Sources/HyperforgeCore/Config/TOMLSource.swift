@@ -146,4 +146,55 @@ extension String {
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
         return String(s)
     }
+
+    /// Without leading and trailing white space, newlines included (what
+    /// Foundation's `trimmingCharacters(in: .whitespacesAndNewlines)` does,
+    /// without pulling Foundation's CharacterSet, and so ICU, in).
+    public func trimmedLines() -> String {
+        var s = Substring(self)
+        while let f = s.unicodeScalars.first, f.properties.isWhitespace { s = Substring(s.unicodeScalars.dropFirst()) }
+        while let l = s.unicodeScalars.last, l.properties.isWhitespace { s = Substring(s.unicodeScalars.dropLast()) }
+        return String(s)
+    }
+
+    /// `value` as four upper-case hexadecimal digits (`String(format: "%04X")`
+    /// without Foundation).
+    public static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: Swift.max(0, 4 - digits.count)) + digits
+    }
+}
+
+extension StringProtocol {
+    /// `%XX` sequences decoded as UTF-8; nil when one is malformed or the
+    /// result is not UTF-8 (what Foundation's `removingPercentEncoding` does,
+    /// written here so that Foundation proper stays out of the binary).
+    public var percentDecoded: String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var i = utf8.startIndex
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: return c - 48
+            case 65...70: return c - 55
+            case 97...102: return c - 87
+            default: return nil
+            }
+        }
+        while i != utf8.endIndex {
+            let c = utf8[i]
+            if c == 37 { // %
+                let a = utf8.index(after: i)
+                guard a != utf8.endIndex else { return nil }
+                let b = utf8.index(after: a)
+                guard b != utf8.endIndex, let h = hex(utf8[a]), let l = hex(utf8[b]) else { return nil }
+                bytes.append(h << 4 | l)
+                i = utf8.index(after: b)
+            } else {
+                bytes.append(c)
+                i = utf8.index(after: i)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
 }

@@ -21,7 +21,7 @@ public struct CoordinatorClient: Sendable {
         guard let data = FileManager.default.contents(atPath: paths.configFile) else { return false }
         let text = String(decoding: data, as: UTF8.self)
         return text.split(separator: "\n").contains { line in
-            let l = line.replacingOccurrences(of: " ", with: "")
+            let l = line.replacing(" ", with: "")
             return l.hasPrefix("enabled=false")
         }
     }

@@ -88,7 +88,7 @@ public enum UnixHTTPClient {
                 headerEnd = range + 4
                 let text = String(decoding: response[0..<range], as: UTF8.self).lowercased()
                 for line in text.split(separator: "\r\n") where line.hasPrefix("content-length:") {
-                    expected = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+                    expected = Int(String(line.dropFirst("content-length:".count)).trimmed())
                 }
                 if expected == nil { expected = Int.max / 2 } // read to EOF
             }

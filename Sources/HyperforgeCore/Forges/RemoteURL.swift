@@ -34,9 +34,9 @@ public struct RemoteURL: Sendable, Equatable {
     }
 
     public static func parse(_ raw: String) -> RemoteURL? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = raw.trimmed()
         if s.isEmpty { return nil }
-        if let range = s.range(of: "://") {
+        if let range = s.firstRange(of: "://") {
             let schemeText = s[..<range.lowerBound].lowercased()
             let scheme: Scheme
             switch schemeText {
@@ -103,7 +103,7 @@ extension RemoteURL {
     /// (`https://user:TOKEN@host/...`, or a token as the user name) become
     /// `***`. ssh user names (`git@host:...`) are kept.
     public static func redacted(_ raw: String) -> String {
-        guard let schemeEnd = raw.range(of: "://") else { return raw }
+        guard let schemeEnd = raw.firstRange(of: "://") else { return raw }
         let scheme = raw[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "https" || scheme == "http" else { return raw }
         let rest = raw[schemeEnd.upperBound...]
@@ -121,7 +121,7 @@ extension RemoteURL {
     public static func redactedText(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while let r = rest.range(of: "://") {
+        while let r = rest.firstRange(of: "://") {
             let before = rest[..<r.lowerBound]
             let schemeStart = before.lastIndex(where: { !($0.isLetter) }).map { before.index(after: $0) } ?? before.startIndex
             out += rest[..<schemeStart]
@@ -147,7 +147,7 @@ extension RemoteURL {
     /// The credential `raw` carries, percent-decoded; nil when it carries
     /// none (a plain user name such as `alice@` is not a credential).
     public static func embeddedCredential(in raw: String) -> EmbeddedCredential? {
-        guard let schemeEnd = raw.range(of: "://") else { return nil }
+        guard let schemeEnd = raw.firstRange(of: "://") else { return nil }
         let scheme = raw[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "https" || scheme == "http" else { return nil }
         let rest = raw[schemeEnd.upperBound...]
@@ -156,11 +156,11 @@ extension RemoteURL {
         let userinfo = rest[..<at]
         if let colon = userinfo.firstIndex(of: ":") {
             let user = String(userinfo[..<colon]), secret = String(userinfo[userinfo.index(after: colon)...])
-            guard let decoded = secret.removingPercentEncoding, !decoded.isEmpty else { return nil }
-            let name = user.removingPercentEncoding ?? user
+            guard let decoded = secret.percentDecoded, !decoded.isEmpty else { return nil }
+            let name = user.percentDecoded ?? user
             return EmbeddedCredential(user: name.isEmpty ? nil : name, secret: decoded)
         }
-        let only = String(userinfo).removingPercentEncoding ?? String(userinfo)
+        let only = String(userinfo).percentDecoded ?? String(userinfo)
         return looksLikeToken(only) ? EmbeddedCredential(user: nil, secret: only) : nil
     }
 

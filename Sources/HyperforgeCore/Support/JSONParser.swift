@@ -342,11 +342,11 @@ extension JSONValue {
 /// JSON Pointers (RFC 6901).
 public enum JSONPointer {
     public static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        token.replacing("~", with: "~0").replacing("/", with: "~1")
     }
 
     public static func unescape(_ token: Substring) -> String {
-        String(token).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        String(token).replacing("~1", with: "/").replacing("~0", with: "~")
     }
 
     /// The value at `pointer` ("" is the whole document), nil when there is none.

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HyperforgeCore
+import HyperforgeGit
 
 extension Realm {
     public struct CacheOptions: Sendable {
@@ -27,7 +28,7 @@ extension Realm {
             out.line("  export_cache      \(stats.exports) file\(stats.exports == 1 ? "" : "s")")
             out.line("  contract_cache    \(stats.contracts) contract version\(stats.contracts == 1 ? "" : "s")")
             out.line("  validation_cache  \(stats.validations) result\(stats.validations == 1 ? "" : "s")")
-            let rate = stats.hitRate.map { String(format: "%.0f%%", $0 * 100) } ?? "n/a"
+            let rate = stats.hitRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "n/a"
             out.line("  check lookups     \(stats.hits) hits, \(stats.misses) misses (hit rate \(rate))")
         }
         return .success

@@ -47,8 +47,8 @@ extension Realm {
         manifest.governance.admission = options.admission
         var email = userEmail(repo, context: context)
         if email == nil, let r = try? await ChildProcess.run(["git", "config", "--get", "user.email"], environment: context.environment,
-                                                            directory: context.workingDirectory), r.exitCode == 0, !r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            email = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                                                            directory: context.workingDirectory), r.exitCode == 0, !r.stdout.trimmedLines().isEmpty {
+            email = r.stdout.trimmedLines()
         }
         manifest.governance.approvers = email.map { [$0] } ?? []
         manifest.trust.mode = options.trustMode
@@ -60,7 +60,7 @@ extension Realm {
             try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
             let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
                                                environment: GitEnvironment.detached(context.environment), directory: localPath)
-            guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmedLines()) }
         }
 
         let writer = RealmWriter(url: url, branch: options.branch, workspace: .scratch, actingRepo: nil, context: context)

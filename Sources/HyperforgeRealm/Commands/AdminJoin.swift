@@ -123,7 +123,7 @@ extension Realm {
     /// are machine-local and are not recorded.
     static func publicURL(_ origin: String) -> String? {
         guard let parsed = RemoteURL.parse(origin), parsed.scheme != .file else { return nil }
-        guard parsed.scheme == .https || parsed.scheme == .http, let schemeEnd = origin.range(of: "://") else { return origin }
+        guard parsed.scheme == .https || parsed.scheme == .http, let schemeEnd = origin.firstRange(of: "://") else { return origin }
         let rest = origin[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return origin }

@@ -356,7 +356,7 @@ struct CheckSession {
     /// realm commit that last changed the contract file.
     func changedSinceSync(_ files: [String], realmFile: String) async throws -> (file: String, when: String)? {
         let realmLog = try await RealmGit.run(["log", "-1", "--format=%ct", tip, "--", realmFile], gitDir: repository.commonDirectory, context: context)
-        guard let synced = Int(realmLog.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        guard let synced = Int(realmLog.stdout.trimmedLines()) else { return nil }
         let env = GitEnvironment.detached(context.environment)
         let status = try await ChildProcess.run(["git", "status", "--porcelain", "--"] + files, environment: env, directory: root)
         if let line = status.stdout.split(separator: "\n").first, line.count > 3 {
@@ -364,7 +364,7 @@ struct CheckSession {
         }
         for f in files {
             let log = try await ChildProcess.run(["git", "log", "-1", "--format=%ct", "--", f], environment: env, directory: root)
-            if let t = Int(log.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), t > synced {
+            if let t = Int(log.stdout.trimmedLines()), t > synced {
                 return (f, "committed \(Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601))")
             }
         }

@@ -39,7 +39,7 @@ extension Realm {
     static func hooksDirectory(_ repository: Repository, context: Context) async throws -> String {
         let r = try await ChildProcess.run(["git", "--git-dir=\(repository.gitDirectory)", "rev-parse", "--git-path", "hooks"],
                                            environment: GitEnvironment.detached(context.environment), directory: repository.workingDirectory ?? repository.gitDirectory)
-        let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let path = r.stdout.trimmedLines()
         guard r.exitCode == 0, !path.isEmpty else { return repository.gitDirectory + "/hooks" }
         return path.hasPrefix("/") ? path : FilePaths.normalize((repository.workingDirectory ?? repository.gitDirectory) + "/" + path)
     }

@@ -331,7 +331,7 @@ public final class SchemaRegistry: @unchecked Sendable {
     func resolve(_ uri: String, draft: SchemaDraft, from location: String) throws(SchemaError) -> SchemaNode {
         let reference = URIReference(uri)
         let base = reference.withoutFragment
-        let fragment = reference.fragment.map { $0.removingPercentEncoding ?? $0 } ?? ""
+        let fragment = reference.fragment.map { $0.percentDecoded ?? $0 } ?? ""
         guard let root = try resource(base, draft: draft) else {
             throw SchemaError(keywordLocation: location, reason: "$ref \"\(uri)\" names a schema that is not in the realm (remote references are never fetched)")
         }

@@ -66,6 +66,6 @@ public struct CommandProvider: SecretProvider {
         guard let out = try await run("list", key: nil)?.stdout else {
             throw ProviderError.unsupported(provider: config.name, reason: "has no 'list' command")
         }
-        return out.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
+        return out.split(separator: "\n").map { String($0).trimmed() }.filter { !$0.isEmpty }.sorted()
     }
 }

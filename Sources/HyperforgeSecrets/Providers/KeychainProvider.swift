@@ -34,7 +34,7 @@ public struct KeychainProvider: SecretProvider {
         if r.exitCode != 0 {
             // secret-tool exits 1 with no output when nothing matches.
             if r.stderr.isEmpty { return nil }
-            throw ProviderError.failed(provider: config.name, what: "lookup", reason: r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw ProviderError.failed(provider: config.name, what: "lookup", reason: r.stderr.trimmedLines())
         }
         return r.stdout.isEmpty ? nil : r.stdout
     }
@@ -42,7 +42,7 @@ public struct KeychainProvider: SecretProvider {
     public func set(_ key: String, _ secret: String) async throws {
         let r = try await tool(["store", "--label=hyperforge \(key)", "service", service, "scope", key], input: secret, what: "store")
         guard r.exitCode == 0 else {
-            throw ProviderError.failed(provider: config.name, what: "store", reason: r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw ProviderError.failed(provider: config.name, what: "store", reason: r.stderr.trimmedLines())
         }
     }
 
@@ -50,7 +50,7 @@ public struct KeychainProvider: SecretProvider {
         let existed = try await get(key) != nil
         let r = try await tool(["clear", "service", service, "scope", key], what: "clear")
         guard r.exitCode == 0 || !existed else {
-            throw ProviderError.failed(provider: config.name, what: "clear", reason: r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw ProviderError.failed(provider: config.name, what: "clear", reason: r.stderr.trimmedLines())
         }
         return existed
     }
