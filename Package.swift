@@ -13,10 +13,13 @@ let package = Package(
     name: "hyperforge",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "git-hforge", targets: ["git-hforge"]),
-        .executable(name: "git-realm", targets: ["git-realm"]),
-        .executable(name: "git-scope", targets: ["git-scope"]),
-        .executable(name: "git-credential-hforge", targets: ["git-credential-hforge"]),
+        // One executable for the four tools: git-hforge, git-realm, git-scope and
+        // git-credential-hforge are links to it (install.sh makes them), and it
+        // dispatches on the name it was started by; `hyperforge TOOL ...` works too.
+        .executable(name: "hyperforge", targets: ["hyperforge"]),
+        // The coordinator stays its own executable: its HTTP server (FlyingFox)
+        // imports Foundation's networking, and with it ICU, which the tools' binary
+        // does without.
         .executable(name: "hyperforge-coordinator", targets: ["hyperforge-coordinator"]),
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
@@ -118,34 +121,49 @@ let package = Package(
             dependencies: ["HyperforgeCore", "HyperforgeCoordinator"],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "git-hforge",
+        // The tools' command lines (argument parsing and printing only), each a
+        // library the multi-call executable links; one file per command.
+        .target(
+            name: "HforgeCLI",
             dependencies: [
                 "HyperforgeCore", "HyperforgeHforge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/git-hforge",
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "git-realm",
+        .target(
+            name: "RealmCLI",
             dependencies: [
-                "HyperforgeCore", "HyperforgeRealm",
+                "HyperforgeCore", "HyperforgeRealm", "HyperforgeGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/git-realm",
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "git-scope",
+        .target(
+            name: "ScopeCLI",
             dependencies: [
                 "HyperforgeCore", "HyperforgeSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/git-scope",
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "git-credential-hforge",
+        .target(
+            name: "CredentialCLI",
             dependencies: [
                 "HyperforgeCore", "HyperforgeSecrets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/git-credential-hforge",
+            swiftSettings: strict
+        ),
+        // The multi-call executable.
+        .executableTarget(
+            name: "hyperforge",
+            dependencies: [
+                "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

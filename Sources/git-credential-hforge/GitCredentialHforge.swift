@@ -36,18 +36,17 @@ struct GitCredentialHforge: AsyncParsableCommand {
     }
 }
 
-@main
-enum Main {
-    static func main() async {
+/// The credential helper's entry point (`arguments` without the program name).
+public enum CredentialHelperMain {
+    public static func main(_ arguments: [String]) async {
         // git's own calls (`get`, `store`, `erase` and any future operation
         // word) skip the argument parser: it sits on git's path for every
         // network operation. Everything else (--help, --version, mistakes)
         // goes through it.
-        let arguments = CommandLine.arguments.dropFirst()
         if arguments.count == 1, let op = arguments.first, !op.hasPrefix("-") {
             await GitCredentialHforge.serve(op)
             return
         }
-        await GitCredentialHforge.main()
+        await GitCredentialHforge.main(arguments)
     }
 }

@@ -4,9 +4,10 @@ import Glibc
 import HyperforgeCore
 import HyperforgeHforge
 
-@main
-struct GitHforge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct GitHforge: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "git-hforge",
         abstract: "Keep one repository in step across many forges.",
         discussion: """

@@ -4,9 +4,10 @@ import Glibc
 import HyperforgeCore
 import HyperforgeRealm
 
-@main
-struct GitRealm: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct GitRealm: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "git-realm",
         abstract: "Coordinate repositories that depend on each other through versioned contracts.",
         discussion: """

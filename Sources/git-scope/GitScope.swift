@@ -4,9 +4,10 @@ import Glibc
 import HyperforgeCore
 import HyperforgeSecrets
 
-@main
-struct GitScope: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct GitScope: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "git-scope",
         abstract: "Granular secret scopes: which provider holds a scope, lazy requests, approvals.",
         discussion: """

@@ -194,5 +194,18 @@ import Testing
         }
         let help = try env.run("git-hforge", ["--help"])
         for command in ["init", "sync", "status", "push", "config"] { #expect(help.stdout.contains(command)) }
+
+        // One executable: the tools are links to it, and `hyperforge TOOL` works too.
+        let links = TestEnvironment.productsDirectory
+        for tool in ["git-hforge", "git-realm", "git-scope", "git-credential-hforge"] {
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: links + "/" + tool).hasSuffix("/hyperforge"))
+        }
+        let viaName = try env.run("hyperforge", ["realm", "--help"])
+        #expect(viaName.code == 0 && viaName.stdout.contains("git-realm") && viaName.stdout.contains("check"), "\(viaName)")
+        #expect(try env.run("hyperforge", ["git-scope", "--version"]).stdout == "0.1.0\n")
+        let usage = try env.run("hyperforge", ["--help"])
+        #expect(usage.code == 0 && usage.stdout.contains("git-credential-hforge"), "\(usage)")
+        let unknown = try env.run("hyperforge", ["frobnicate"])
+        #expect(unknown.code == 64 && unknown.stderr.contains("unknown tool 'frobnicate'"), "\(unknown)")
     }
 }

@@ -56,15 +56,35 @@ final class TestEnvironment: @unchecked Sendable {
     }
 
     /// Where `swift build` put the executables under test.
-    static let productsDirectory: String = {
+    static let buildDirectory: String = {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path,
             Bundle.main.bundleURL.deletingLastPathComponent().path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().deletingLastPathComponent().path + "/.build/debug",
         ]
-        for c in candidates where FileManager.default.isExecutableFile(atPath: c + "/git-hforge") { return c }
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c + "/hyperforge") { return c }
         return candidates.last!
+    }()
+
+    /// The tools' names as links to the multi-call executable, laid out as
+    /// install.sh installs them (the coordinator beside them), first on PATH.
+    static let productsDirectory: String = {
+        let dir = buildDirectory + "/tool-links"
+        let tools = ["git-hforge", "git-realm", "git-scope", "git-credential-hforge"]
+        let fm = FileManager.default
+        if tools.allSatisfy({ (try? fm.destinationOfSymbolicLink(atPath: dir + "/" + $0)) != nil }),
+           fm.isExecutableFile(atPath: dir + "/hyperforge-coordinator") { return dir }
+        // Made in a scratch directory and renamed into place, so concurrent test
+        // processes never see half a directory.
+        let scratch = buildDirectory + "/tool-links.\(getpid()).\(UUID().uuidString.prefix(6))"
+        try? fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        for tool in tools + ["hyperforge"] {
+            try? fm.createSymbolicLink(atPath: scratch + "/" + tool, withDestinationPath: buildDirectory + "/hyperforge")
+        }
+        try? fm.createSymbolicLink(atPath: scratch + "/hyperforge-coordinator", withDestinationPath: buildDirectory + "/hyperforge-coordinator")
+        if rename(scratch, dir) != 0 { try? fm.removeItem(atPath: scratch) }
+        return dir
     }()
 
     struct Result: CustomStringConvertible {
