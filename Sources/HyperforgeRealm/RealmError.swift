@@ -27,12 +27,13 @@ public enum RealmError: HyperforgeError, Equatable {
     case stillImported(repo: String, imports: [String])
     case invalidResult(String)
     case cannotReadFile(path: String, reason: String)
+    case invalidConfig(key: String, value: String, expected: String)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
-        case .invalidName, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
+        case .invalidName, .invalidConfig, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .memberOfAnotherRealm, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
              .contractOwnedElsewhere, .versionNotIncreased, .stillImported: return .refused
         }
@@ -68,6 +69,7 @@ public enum RealmError: HyperforgeError, Equatable {
             return "\(repo) owns contracts that other repositories still import:\n" + imports.map { "  " + $0 }.joined(separator: "\n")
         case .invalidResult(let m): return "the change would leave the realm invalid, so nothing was pushed: \(m)"
         case .cannotReadFile(let path, let reason): return "cannot read \(path): \(reason)"
+        case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
         }
     }
 
@@ -87,6 +89,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .notOwner: return "only the owner repository may change a contract; ask its maintainers"
         case .versionNotIncreased: return "raise 'version' in the contract file (breaking changes need a new major version)"
         case .stillImported: return "ask them to drop the imports first, or pass --force to remove the contracts and those imports too"
+        case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

@@ -121,7 +121,14 @@ extension GitRealm {
             .hyperforge/contracts/DOMAIN/NAME.yaml (RFC format); publish it with 'git realm \
             admin contract publish'. Validation scripts run from the repository root with the \
             contract's value (JSON) on stdin and a time limit; exit 0 valid, 1 invalid, 2 \
-            warning. ci_only scripts run only when CI is set. Schemas are JSON Schema 2020-12, \
+            warning. ci_only scripts run only when CI is set. A script path comes from a realm \
+            file another member wrote, so it runs only when it is a regular file tracked in this \
+            repository's HEAD, inside the work tree, not under .git and not through a symlink; \
+            anything else is an error naming the contract, the script and why. A check started \
+            from inside a check (a script or hook running 'git realm check'; \
+            HFORGE_REALM_IN_CHECK is set) runs no scripts. git config realm.runScripts: unset \
+            or true runs the allowed scripts; false skips them (a warning each); required makes \
+            a skipped or refused script an error (for CI). Schemas are JSON Schema 2020-12, \
             or draft 7 when $schema says so; $ref may name another contract as \
             realm:DOMAIN/NAME; nothing is fetched from the network.
 

@@ -39,8 +39,10 @@ extension Realm {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
         }
         let index = try RealmIndex.load(commit: tip, repo: repository)
+        let scripts = Scripts(repository: repository, root: root, environment: context.environment, timeout: options.scriptTimeout,
+                              policy: try ScriptPolicy.read(repository))
         var session = CheckSession(options: options, context: context, repository: repository, membership: membership, root: root,
-                                   tip: tip, index: index)
+                                   tip: tip, index: index, scripts: scripts)
         let report = try await session.run()
 
         switch options.format {
@@ -66,13 +68,14 @@ struct CheckSession {
     let root: String
     let tip: String
     let index: RealmIndex
+    let scripts: Scripts
 
     private var cache: CheckCache?
     private var state: RealmState?
     private var registry: SchemaRegistry?
     private var hits = 0, misses = 0
 
-    init(options: Realm.CheckOptions, context: Context, repository: Repository, membership: Membership, root: String, tip: String, index: RealmIndex) {
+    init(options: Realm.CheckOptions, context: Context, repository: Repository, membership: Membership, root: String, tip: String, index: RealmIndex, scripts: Scripts) {
         self.options = options
         self.context = context
         self.repository = repository
@@ -80,6 +83,7 @@ struct CheckSession {
         self.root = root
         self.tip = tip
         self.index = index
+        self.scripts = scripts
     }
 
     struct Item { var domain: String; var contract: String; var mode: Finding.Mode }
@@ -180,9 +184,7 @@ struct CheckSession {
             }
             scripts = [contract?.importerScript].compactMap { $0 } + (isCI ? contract?.ciOnlyScripts ?? [] : [])
         }
-        for s in scripts where !s.hasPrefix("/") && !s.contains("..") {
-            parts.append(s + "=" + (try cache.fileHash(root + "/" + s, as: s) ?? "-"))
-        }
+        for s in scripts { parts.append(s + "=" + (try self.scripts.cacheToken(s, cache: cache))) }
         return ContentHash.of(parts)
     }
 
@@ -256,7 +258,6 @@ struct CheckSession {
         let released = snapshot.domains[item.domain]?.contracts[item.contract]
         let (working, problems) = working(item.domain, item.contract, checks: checks, mode: item.mode)
         if !problems.isEmpty { return problems }
-        let scripts = Scripts(root: root, environment: context.environment, timeout: options.scriptTimeout)
 
         switch item.mode {
         case .contract:
