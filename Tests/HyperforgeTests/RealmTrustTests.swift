@@ -160,3 +160,127 @@ import Testing
         #expect(bad.code == 64 && bad.stderr.contains("git config realm.runScripts is \"sometimes\"; it must be true, false or required"), "\(bad)")
     }
 }
+
+/// A realm fetch is checked before it is taken: a malformed or rewritten realm
+/// pushed by a member (with plain git) never becomes `refs/realm/<realm>/fetched`.
+@Suite struct RealmFetchIntegrityTests {
+    typealias World = RealmEndToEndTests.World
+
+    static func fetched(_ w: World, _ m: String) throws -> String {
+        try w.env.gitOK("rev-parse", "refs/realm/letemcook/fetched", in: w.members[m]!).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func aMalformedTipIsRefusedAndMembersGoOnFromTheLastGoodRealm() throws {
+        let w = try RealmCheckTests.world("trust-malformed")
+        let fungal = w.members["fungal"]!
+        try w.ok("fungal", "fetch")
+        try w.ok("aperture", "fetch")
+        let good = try Self.fetched(w, "fungal")
+        #expect(good == (try w.tip()))
+
+        // A member adds a field the contract format does not have, at a known line.
+        let path = "domains/s3-access/contracts/s3-permissions.yaml"
+        let original = try w.show(path)
+        let line = original.split(separator: "\n", omittingEmptySubsequences: false).count
+        try RealmScriptTrustTests.hostile(w, "stray colour field") { clone in
+            try w.env.write(original + "colour: red\n", to: clone + "/" + path)
+        }
+        let bad = try w.tip()
+        let fetch = try w.run("fungal", "fetch")
+        #expect(fetch.code == 3, "\(fetch)")
+        #expect(fetch.stderr.contains("is malformed at its tip, commit \(bad.prefix(7))"), "\(fetch)")
+        #expect(fetch.stderr.contains("stray colour field"), "\(fetch)")
+        #expect(fetch.stderr.contains("\(path):\(line): unknown field 'colour'"), "\(fetch)")
+        #expect(fetch.stderr.contains("refs/realm/letemcook/fetched stays at the last good commit \(good.prefix(12))"), "\(fetch)")
+        #expect(try Self.fetched(w, "fungal") == good)
+        #expect(!(try w.env.gitOK("for-each-ref", in: fungal)).contains("realm-incoming"), "the temporary ref is removed")
+
+        // status and check go on from the last good realm, with a warning.
+        let status = try w.run("fungal", "status", "--fetch")
+        #expect(status.code == 0 && status.stdout.contains("at \(good.prefix(12))"), "\(status)")
+        #expect(status.stderr.contains("warning: the realm at") && status.stderr.contains("going on from the last good realm, \(good.prefix(12))"), "\(status)")
+        let check = try w.run("fungal", "check", "--fetch", "--mode", "importer")
+        #expect(check.code == 0 && check.stdout.contains("importer script passed"), "\(check)")
+        #expect(check.stderr.contains("\(path):\(line): unknown field 'colour'") && check.stderr.contains("going on from the last good realm"), "\(check)")
+        // The installed hook does not block commits.
+        try w.ok("fungal", "hooks", "install")
+        try w.env.write("x\n", to: fungal + "/x.txt")
+        try w.env.gitOK("add", "x.txt", in: fungal)
+        let commit = try w.env.git("commit", "-q", "-m", "x", in: fungal)
+        #expect(commit.code == 0, "\(commit)")
+
+        // A write refuses to build on it and changes nothing.
+        let v15 = RealmCheckTests.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
+            + "  - version: \"1.5.0\"\n    changes: [\"docs\"]\n    compatible: true\n"
+        try RealmCheckTests.writeWorking(w, v15)
+        let publish = try w.run("aperture", "admin", "contract", "publish", ".hyperforge/contracts/s3-access/s3-permissions.yaml", "--domain", "s3-access")
+        #expect(publish.code == 3, "\(publish)")
+        #expect(publish.stderr.contains("\(path):\(line): unknown field 'colour'") && publish.stderr.contains("nothing was changed: a change is never built on a malformed realm"), "\(publish)")
+        #expect(try w.tip() == bad)
+        #expect(try Self.fetched(w, "aperture") == good)
+
+        // A stray file is refused the same way.
+        try RealmScriptTrustTests.hostile(w, "notes") { clone in
+            try w.env.write(original, to: clone + "/" + path)
+            try w.env.write("hello\n", to: clone + "/notes.txt")
+        }
+        let stray = try w.run("fungal", "fetch")
+        #expect(stray.code == 3 && stray.stderr.contains("notes.txt: 'file' is not a file of a realm"), "\(stray)")
+        #expect(try Self.fetched(w, "fungal") == good)
+
+        // Once fixed, the fetch takes it.
+        try RealmScriptTrustTests.hostile(w, "remove notes") { clone in try FileManager.default.removeItem(atPath: clone + "/notes.txt") }
+        let fixed = try w.run("fungal", "fetch")
+        #expect(fixed.code == 0, "\(fixed)")
+        #expect(try Self.fetched(w, "fungal") == (try w.tip()))
+        try w.ok("aperture", "admin", "contract", "publish", ".hyperforge/contracts/s3-access/s3-permissions.yaml", "--domain", "s3-access")
+    }
+
+    @Test func aRewrittenHistoryIsRefusedUntilAcceptRewriteWhichNamesTheLostCommits() throws {
+        let w = try RealmCheckTests.world("trust-rewrite")
+        try w.ok("fungal", "fetch")
+        let base = try w.tip()
+        try RealmScriptTrustTests.hostile(w, "first lost change") { clone in
+            try w.env.write("# one\n", to: clone + "/README.md")
+        }
+        try RealmScriptTrustTests.hostile(w, "second lost change") { clone in
+            try w.env.write("# two\n", to: clone + "/README.md")
+        }
+        try w.ok("fungal", "fetch")
+        try w.ok("aperture", "fetch")
+        let taken = try Self.fetched(w, "fungal")
+
+        // A member force-pushes a history without those two commits.
+        let clone = w.env.root + "/rewriter"
+        try w.env.gitOK("clone", "-q", w.realmGitDir, clone, in: w.env.root)
+        try w.env.gitOK("reset", "-q", "--hard", base, in: clone)
+        try w.env.write("# replaced\n", to: clone + "/README.md")
+        try w.env.gitOK("add", "README.md", in: clone)
+        try w.env.gitOK("commit", "-q", "-m", "replacement", in: clone)
+        try w.env.gitOK("push", "-q", "--force", "origin", "main", in: clone)
+        let rewritten = try w.tip()
+
+        let refused = try w.run("fungal", "fetch")
+        #expect(refused.code == 2, "\(refused)")
+        #expect(refused.stderr.contains("was rewritten (force-pushed or rolled back): its tip \(rewritten.prefix(12)) does not contain \(taken.prefix(12))"), "\(refused)")
+        #expect(refused.stderr.contains("would lose 2 commits") && refused.stderr.contains("second lost change") && refused.stderr.contains("first lost change"), "\(refused)")
+        #expect(refused.stderr.contains("git realm fetch --accept-rewrite"), "\(refused)")
+        #expect(try Self.fetched(w, "fungal") == taken)
+
+        let status = try w.run("fungal", "status", "--fetch")
+        #expect(status.code == 0 && status.stderr.contains("was rewritten") && status.stderr.contains("going on from the last good realm, \(taken.prefix(12))"), "\(status)")
+        #expect(try Self.fetched(w, "fungal") == taken)
+        // A write does not take it silently either.
+        let join = try w.run("aperture", "admin", "join", w.realm)
+        #expect(join.code == 2 && join.stderr.contains("was rewritten"), "\(join)")
+        #expect(try Self.fetched(w, "aperture") == taken)
+
+        let accepted = try w.run("fungal", "fetch", "--accept-rewrite")
+        #expect(accepted.code == 0, "\(accepted)")
+        #expect(accepted.stdout.contains("took a rewritten history, \(taken.prefix(12)) → \(rewritten.prefix(12)); 2 commits are no longer in the realm:"), "\(accepted)")
+        let lostLines = accepted.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(lostLines.count == 2 && lostLines[0].hasSuffix(" second lost change") && lostLines[1].hasSuffix(" first lost change"), "\(accepted)")
+        #expect(try Self.fetched(w, "fungal") == rewritten)
+        #expect(try w.run("fungal", "fetch").code == 0)
+    }
+}

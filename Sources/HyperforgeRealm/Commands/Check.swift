@@ -34,7 +34,7 @@ extension Realm {
         let out = context.output.stdout
         let (repository, membership) = try openMember(options.target, context: context)
         guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
-        if options.fetch { _ = try await fetchRealm(repository, membership, context: context) }
+        if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }
         guard let tip = try repository.resolve(membership.fetchedRef) else {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
         }
