@@ -31,7 +31,7 @@ struct GitCredentialHforge: AsyncParsableCommand {
         let context = Context.process()
         let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         let answer = await CredentialHelper.run(operation: operation, input: input, context: context)
-        if !answer.isEmpty { context.output.stdout.write(answer) }
+        if !answer.isEmpty { context.output.stdout.writeVerbatim(answer) } // git's credential protocol, for git
     }
 }
 

@@ -24,7 +24,7 @@ import Testing
         try hostile(w, "importer: \(path)") { clone in
             let file = clone + "/domains/s3-access/contracts/s3-permissions.yaml"
             let text = try String(contentsOfFile: file, encoding: .utf8)
-            let changed = text.replacingOccurrences(of: #"importer: .*"#, with: "importer: \"\(path)\"", options: .regularExpression)
+            let changed = text.replacingOccurrences(of: #"importer: .*"#, with: NSRegularExpression.escapedTemplate(for: "importer: \"\(path)\""), options: .regularExpression)
             #expect(changed != text || text.contains("importer: \"\(path)\""), "no importer line in\n\(text)")
             try w.env.write(changed, to: file)
         }
