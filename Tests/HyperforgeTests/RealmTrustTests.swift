@@ -194,6 +194,14 @@ import Testing
         #expect(fetch.stderr.contains("refs/realm/letemcook/fetched stays at the last good commit \(good.prefix(12))"), "\(fetch)")
         #expect(try Self.fetched(w, "fungal") == good)
         #expect(!(try w.env.gitOK("for-each-ref", in: fungal)).contains("realm-incoming"), "the temporary ref is removed")
+        // The coordinator's sync runs the same fetch: refused with the same words, nothing taken.
+        let client = CoordinatorClient(environment: w.env.environment)
+        try client.ensureRunning()
+        try client.json("PUT", "/realms/letemcook", .object(["url": .string(w.realmGitDir), "local_path": .string(fungal)]))
+        let sync = try client.call("POST", "/realms/letemcook/sync", timeout: 60)
+        let syncBody = String(decoding: sync.body, as: UTF8.self)
+        #expect(sync.status == 502 && syncBody.contains("\(path):\(line): unknown field 'colour'"), "\(sync.status) \(syncBody)")
+        #expect(try Self.fetched(w, "fungal") == good)
 
         // status and check go on from the last good realm, with a warning.
         let status = try w.run("fungal", "status", "--fetch")
