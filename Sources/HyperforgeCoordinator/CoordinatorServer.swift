@@ -27,7 +27,7 @@ public enum Coordinator {
             try paths.prepareRuntimeDirectory()
             try paths.prepareStateDirectory()
         } catch {
-            FileHandle.standardError.write(Data("hyperforge-coordinator: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("hyperforge-coordinator: \(TerminalText.escaped("\(error)"))\n".utf8))
             return ExitStatus.environment.rawValue
         }
         let log = CoordinatorLog(path: paths.log)

@@ -87,3 +87,54 @@ extension Repository {
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
     }
 }
+
+extension Repository {
+    /// What a path is in a commit's tree.
+    public enum TreeEntryKind: Equatable, Sendable {
+        /// A regular file (mode 100644 or 100755).
+        case file(executable: Bool)
+        case symlink
+        case directory
+        /// A submodule (gitlink).
+        case submodule
+    }
+
+    /// What `path` is in the tree of the commit `refName` resolves to (e.g. `HEAD`);
+    /// nil when the ref does not resolve (an unborn branch) or the tree has no such path.
+    public func treeEntry(atRef refName: String, path: String) throws(GitError) -> TreeEntryKind? {
+        var oid = git_oid()
+        let resolved = G.git_reference_name_to_id(&oid, pointer, refName)
+        if resolved == GIT_ENOTFOUND.rawValue || resolved == GIT_EUNBORNBRANCH.rawValue { return nil }
+        try check(resolved, "resolving \(refName)")
+        var commit: OpaquePointer?
+        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading the commit of \(refName)")
+        defer { G.git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
+        defer { G.git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let code = G.git_tree_entry_bypath(&entry, tree, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check(code, "finding \(path) in \(refName)")
+        defer { G.git_tree_entry_free(entry) }
+        switch G.git_tree_entry_filemode(entry) {
+        case GIT_FILEMODE_BLOB: return .file(executable: false)
+        case GIT_FILEMODE_BLOB_EXECUTABLE: return .file(executable: true)
+        case GIT_FILEMODE_LINK: return .symlink
+        case GIT_FILEMODE_TREE: return .directory
+        default: return .submodule
+        }
+    }
+
+    /// Whether commit `descendant` has commit `ancestor` in its history, so that
+    /// moving a ref from `ancestor` to `descendant` is a fast-forward (equal ids: true).
+    public func isDescendant(_ descendant: String, of ancestor: String) throws(GitError) -> Bool {
+        if descendant == ancestor { return true }
+        var a = git_oid(), d = git_oid()
+        try check(G.git_oid_fromstr(&d, descendant), "parsing \(descendant)")
+        try check(G.git_oid_fromstr(&a, ancestor), "parsing \(ancestor)")
+        let code = G.git_graph_descendant_of(pointer, &d, &a)
+        try check(code, "comparing the histories of \(descendant.prefix(12)) and \(ancestor.prefix(12))")
+        return code == 1
+    }
+}

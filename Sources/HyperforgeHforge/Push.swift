@@ -57,12 +57,12 @@ extension Hforge {
         for (index, located) in config.forges.enumerated() {
             let forge = located.value
             let url = config.remoteURL(for: forge)
-            if err.isTerminal { err.write("pushing \(what) to \(forge.name)...\r") }
+            if err.isTerminal { err.write("pushing \(what) to \(forge.name)..."); err.control(.carriageReturn) }
             var arguments = ["push", "--porcelain"]
             if options.tags { arguments.append("--tags") }
             arguments += [forge.name, "refs/heads/\(branch):refs/heads/\(branch)"]
             let result = try await Git.run(arguments, in: root, context: context)
-            if err.isTerminal { err.write("\u{1B}[2K") }
+            if err.isTerminal { err.control(.eraseLine) }
             guard result.exitCode == 0 else {
                 throw HforgeError.pushFailed(forge: forge.name, remote: forge.name, url: url,
                                              gitOutput: result.stderr + result.stdout, exitCode: result.exitCode,

@@ -27,13 +27,18 @@ public enum RealmError: HyperforgeError, Equatable {
     case stillImported(repo: String, imports: [String])
     case invalidResult(String)
     case cannotReadFile(path: String, reason: String)
+    case invalidConfig(key: String, value: String, expected: String)
+    /// The realm's tip does not read: `commit` is "abc1234 subject (author, date)".
+    case malformedRealm(url: String, commit: String, problem: String, outcome: String)
+    case historyRewritten(url: String, branch: String, fetched: String, tip: String, lost: [String])
 
     public var exitStatus: ExitStatus {
         switch self {
         case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
-        case .invalidName, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
-        case .memberOfAnotherRealm, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
+        case .invalidName, .invalidConfig, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
+        case .malformedRealm: return .configuration
+        case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
              .contractOwnedElsewhere, .versionNotIncreased, .stillImported: return .refused
         }
     }
@@ -68,6 +73,14 @@ public enum RealmError: HyperforgeError, Equatable {
             return "\(repo) owns contracts that other repositories still import:\n" + imports.map { "  " + $0 }.joined(separator: "\n")
         case .invalidResult(let m): return "the change would leave the realm invalid, so nothing was pushed: \(m)"
         case .cannotReadFile(let path, let reason): return "cannot read \(path): \(reason)"
+        case .malformedRealm(let url, let commit, let problem, let outcome):
+            return "the realm at \(url) is malformed at its tip, commit \(commit):\n  \(problem)\n\(outcome)"
+        case .historyRewritten(let url, let branch, let fetched, let tip, let lost):
+            let shown = lost.prefix(20).map { "  " + $0 } + (lost.count > 20 ? ["  … and \(lost.count - 20) more"] : [])
+            return "the realm's branch \(branch) at \(url) was rewritten (force-pushed or rolled back): its tip \(tip.prefix(12)) does not contain "
+                + "\(fetched.prefix(12)), the commit fetched here; taking it would lose \(lost.count) commit\(lost.count == 1 ? "" : "s"):\n"
+                + shown.joined(separator: "\n")
+        case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
         }
     }
 
@@ -87,6 +100,9 @@ public enum RealmError: HyperforgeError, Equatable {
         case .notOwner: return "only the owner repository may change a contract; ask its maintainers"
         case .versionNotIncreased: return "raise 'version' in the contract file (breaking changes need a new major version)"
         case .stillImported: return "ask them to drop the imports first, or pass --force to remove the contracts and those imports too"
+        case .malformedRealm: return "the member who pushed that commit must fix the realm (a clone of it, a commit, a push); meanwhile 'git realm status' and 'git realm check' go on from the last good realm"
+        case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"
+        case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

@@ -77,7 +77,8 @@ public struct RealmIndex: Codable, Sendable, Equatable {
     /// The index of `commit`: from the cache when present, else read from
     /// the realm's files with libgit2 (and cached). `keep` lists the commits
     /// whose cache entries must survive pruning.
-    static func load(commit: String, repo: Repository, useCache: Bool = true, keep: Set<String> = []) throws -> RealmIndex {
+    /// `state`: the realm at `commit` when the caller has read it already.
+    static func load(commit: String, repo: Repository, useCache: Bool = true, keep: Set<String> = [], state known: RealmState? = nil) throws -> RealmIndex {
         let dir = directory(repo)
         let path = dir + "/\(commit).json"
         if useCache, let data = FileManager.default.contents(atPath: path),
@@ -85,7 +86,7 @@ public struct RealmIndex: Codable, Sendable, Equatable {
            index.format == formatVersion, index.commit == commit {
             return index
         }
-        let state = try RealmReader.state(of: repo, commit: commit)
+        let state = try known.flatMap { $0.commit == commit ? $0 : nil } ?? RealmReader.state(of: repo, commit: commit)
         let index = RealmIndex(state.snapshot!, files: state.files)
         // The cache is an optimisation: failing to write it is not an error.
         do {

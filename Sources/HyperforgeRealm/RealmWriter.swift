@@ -87,28 +87,40 @@ struct RealmWriter {
             let scratch = try Scratch(context: context)
             defer { scratch.remove() }
             let repo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
-            return try await loop(repo: repo, gitDir: scratch.path, trackingRef: "refs/realm-scratch/fetched",
+            return try await loop(repo: repo, gitDir: scratch.path, trackingRef: "refs/realm-scratch/fetched", isMember: false,
                                   dryRun: dryRun, allowMissingBranch: allowMissingBranch,
                                   context: scratch.context(context), plan)
         }
         guard case .member(let repo, let membership) = workspace else { preconditionFailure() }
-        return try await loop(repo: repo, gitDir: repo.commonDirectory, trackingRef: membership.fetchedRef,
+        return try await loop(repo: repo, gitDir: repo.commonDirectory, trackingRef: membership.fetchedRef, isMember: true,
                               dryRun: false, allowMissingBranch: allowMissingBranch, context: context, plan)
     }
 
-    private func loop(repo: Repository, gitDir: String, trackingRef: String, dryRun: Bool, allowMissingBranch: Bool,
+    private func loop(repo: Repository, gitDir: String, trackingRef: String, isMember: Bool, dryRun: Bool, allowMissingBranch: Bool,
                       context: Context, _ plan: (RealmState) throws -> PlannedChange?) async throws -> RealmWriteOutcome {
         var retries = 0
         while true {
             let state: RealmState
-            switch try await RealmGit.fetch(url: url, branch: branch, into: trackingRef, repository: repo, context: context) {
-            case .noBranch:
+            // A change is never built on a malformed realm; nothing is changed, here or in the realm.
+            let refusal = "nothing was changed: a change is never built on a malformed realm"
+            let tip: String?
+            if isMember {
+                // The member's own fetched ref moves only to a tip that reads and descends from it (RealmIntake).
+                tip = try await RealmIntake.fetch(url: url, branch: branch, into: trackingRef, repository: repo,
+                                                  outcome: "\(refusal) (\(trackingRef) stays at the last good commit)", context: context)?.after
+            } else {
+                switch try await RealmGit.fetch(url: url, branch: branch, into: trackingRef, repository: repo, context: context) {
+                case .noBranch: tip = nil
+                case .fetched(let commit): tip = commit
+                }
+            }
+            if let tip {
+                state = try await RealmIntake.read(tip, url: url, repository: repo, outcome: refusal, context: context)
+            } else {
                 guard allowMissingBranch else {
                     throw RealmError.notARealm(url: RemoteURL.redacted(url), branch: branch, gitOutput: "")
                 }
                 state = .empty
-            case .fetched(let commit):
-                state = try RealmReader.state(of: repo, commit: commit)
             }
             guard let change = try plan(state) else {
                 return RealmWriteOutcome(base: state, commit: nil, changes: [], message: "", retries: retries, dryRun: dryRun)

@@ -33,7 +33,7 @@ public enum ScopeCommands {
         let scope = try Scope(parsing: scopeText)
         let broker = try SecretBroker.load(context)
         let secret = try await broker.secret(for: scope, requester: requester("git scope get"), waitingMessage: waiting(context))
-        context.output.stdout.line(secret)
+        context.output.stdout.writeVerbatim(secret + "\n") // the secret itself, for scripts: unchanged
         return .success
     }
 

@@ -32,7 +32,7 @@ struct GitCredentialHforge: AsyncParsableCommand {
         let context = Context.process()
         let input = FileRead.all(fd: 0, limit: (1 << 20) + 1)
         let answer = await CredentialHelper.run(operation: operation, input: input, context: context)
-        if !answer.isEmpty { context.output.stdout.write(answer) }
+        if !answer.isEmpty { context.output.stdout.writeVerbatim(answer) } // git's credential protocol, for git
     }
 }
 

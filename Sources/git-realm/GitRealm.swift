@@ -66,7 +66,9 @@ extension GitRealm {
         static let configuration = CommandConfiguration(
             abstract: "Show the realm from this repository: domains, roles, contracts, imports, stale bindings, what changed.",
             discussion: """
-            Reads the realm as last fetched (refs/realm/REALM/fetched; --fetch fetches first). \
+            Reads the realm as last fetched (refs/realm/REALM/fetched; --fetch fetches first, \
+            and when the realm's new tip is malformed or rewritten, warns and goes on from the \
+            last good realm). \
             Shows this repository's domains and role in each, each contract's version and owner, \
             each import's range and whether the contract's version satisfies it, bindings whose \
             resolved_version lags the contract, and what changed in the realm (contract versions, \
@@ -93,15 +95,29 @@ extension GitRealm {
     }
 
     struct Fetch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fetch the realm into refs/realm/REALM/fetched.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the realm into refs/realm/REALM/fetched.",
+            discussion: """
+            The realm's new tip is fetched into a temporary ref and checked before it is taken: \
+            every file must read and the files must agree, as for every write. A malformed tip \
+            is refused (exit 3) with the file, line and commit, and refs/realm/REALM/fetched \
+            stays at the last good commit; 'git realm status --fetch' and 'check --fetch' then \
+            go on from that realm with a warning. A tip whose history does not contain the \
+            fetched commit (the realm was force-pushed or rolled back) is refused (exit 2) and \
+            the commits it would lose are listed; --accept-rewrite takes it.
+            """
+        )
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Say whether the realm moved; fetch nothing.")
         var dryRun = false
+        @Flag(help: "Take a realm whose history was rewritten (force-pushed or rolled back), naming the commits it lost.")
+        var acceptRewrite = false
 
         func run() async throws {
             var o = Realm.FetchOptions()
             o.target = repository.target
             o.dryRun = dryRun
+            o.acceptRewrite = acceptRewrite
             try await execute(in: o.target, command: "fetch") { try await Realm.fetch(o, context: $0) }
         }
     }
@@ -123,7 +139,14 @@ extension GitRealm {
             .hyperforge/contracts/DOMAIN/NAME.yaml (RFC format); publish it with 'git realm \
             admin contract publish'. Validation scripts run from the repository root with the \
             contract's value (JSON) on stdin and a time limit; exit 0 valid, 1 invalid, 2 \
-            warning. ci_only scripts run only when CI is set. Schemas are JSON Schema 2020-12, \
+            warning. ci_only scripts run only when CI is set. A script path comes from a realm \
+            file another member wrote, so it runs only when it is a regular file tracked in this \
+            repository's HEAD, inside the work tree, not under .git and not through a symlink; \
+            anything else is an error naming the contract, the script and why. A check started \
+            from inside a check (a script or hook running 'git realm check'; \
+            HFORGE_REALM_IN_CHECK is set) runs no scripts. git config realm.runScripts: unset \
+            or true runs the allowed scripts; false skips them (a warning each); required makes \
+            a skipped or refused script an error (for CI). Schemas are JSON Schema 2020-12, \
             or draft 7 when $schema says so; $ref may name another contract as \
             realm:DOMAIN/NAME; nothing is fetched from the network.
 

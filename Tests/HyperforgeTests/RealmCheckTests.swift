@@ -55,9 +55,18 @@ import Testing
         chmod(aperture + "/scripts/validate-s3-paths.sh", 0o755)
         try w.env.write("#!/bin/sh\ngrep -q read || { echo 'no read paths' >&2; exit 1; }\n", to: w.members["fungal"]! + "/scripts/validate-iam-policy.sh")
         chmod(w.members["fungal"]! + "/scripts/validate-iam-policy.sh", 0o755)
+        // Validation scripts run only when tracked in the repository's HEAD.
+        try commitScripts(w, "aperture")
+        try commitScripts(w, "fungal")
         // fungal's binding resolved at 1.4.0.
         try setResolved(w, "1.4.0")
         return w
+    }
+
+    /// Commits everything under `scripts/` in member `m`.
+    static func commitScripts(_ w: World, _ m: String) throws {
+        try w.env.gitOK("add", "scripts", in: w.members[m]!)
+        try w.env.gitOK("commit", "-q", "-m", "validation scripts", in: w.members[m]!)
     }
 
     static func writeWorking(_ w: World, _ text: String) throws {
@@ -229,6 +238,7 @@ import Testing
         try w.ok("aperture", "admin", "contract", "publish", ".hyperforge/contracts/s3-access/s3-permissions.yaml", "--domain", "s3-access")
         try w.env.write("#!/bin/sh\necho integration ran\nexit 1\n", to: w.members["aperture"]! + "/scripts/integration.sh")
         chmod(w.members["aperture"]! + "/scripts/integration.sh", 0o755)
+        try Self.commitScripts(w, "aperture")
         let local = try w.run("aperture", "check", "--fetch", "--mode", "exporter")
         #expect(local.code == 0 && !local.stdout.contains("integration"), "\(local)")
         let ci = try w.env.run("git", ["realm", "check", "--mode", "exporter", "--format", "junit"], in: w.members["aperture"]!, extraEnvironment: ["CI": "true"])

@@ -291,15 +291,20 @@ import Testing
         #expect(try w.run("aperture", "admin", "domain", "create", "d", "--repos", "aperture,fungal", "--owner", "zed").code == 64)
         #expect(try w.tip() == before)
 
-        // Someone pushes a broken file with plain git: status names it and its line.
+        // Someone pushes a broken file with plain git: the fetch refuses it naming it and its line;
+        // status goes on from the last good realm and says why.
         try w.env.gitOK("clone", "-q", w.realmGitDir, "realm-edit", in: w.env.root)
         let edit = w.env.root + "/realm-edit"
         try w.env.write("name: broken\nmembers: [aperture, fungal]\nowner_team: x\n", to: "realm-edit/domains/broken/domain.yaml")
         try w.env.gitOK("add", "-A", in: edit)
         try w.env.gitOK("commit", "-q", "-m", "by hand", in: edit)
         try w.env.gitOK("push", "-q", "origin", "main", in: edit)
+        let lastGood = try w.env.gitOK("rev-parse", "refs/realm/letemcook/fetched", in: w.members["aperture"]!).prefix(12)
+        let f = try w.run("aperture", "fetch")
+        #expect(f.code == 3 && f.stderr.contains("domains/broken/domain.yaml:3: unknown field 'owner_team'"), "\(f)")
         let s = try w.run("aperture", "status", "--fetch")
-        #expect(s.code == 3 && s.stderr.contains("domains/broken/domain.yaml:3: unknown field 'owner_team'"), "\(s)")
+        #expect(s.code == 0 && s.stderr.contains("domains/broken/domain.yaml:3: unknown field 'owner_team'")
+                && s.stderr.contains("going on from the last good realm, \(lastGood)"), "\(s)")
         // Writes refuse to build on a broken realm, too.
         let d = try w.run("aperture", "admin", "domain", "create", "ok", "--repos", "aperture,fungal")
         #expect(d.code == 3, "\(d)")

@@ -75,6 +75,8 @@
     X(git_oid_equal) \
     X(git_tree_entry_bypath) \
     X(git_tree_entry_free) \
+    X(git_tree_entry_filemode) \
+    X(git_graph_descendant_of) \
 
 struct hf_git2_api {
 #define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;

@@ -10,6 +10,15 @@ import Darwin
 ///
 /// Colour is used only when the stream is a terminal and `NO_COLOR` is unset
 /// (https://no-color.org); tests capture both streams in memory.
+///
+/// Everything written is text for a person, and much of it quotes files we
+/// did not write (realm files, committed TOML, another user's files), so
+/// every write escapes control characters (`TerminalText.escaped`): no
+/// escape sequence from a file reaches the terminal. Our own formatting is
+/// applied after that: `styled` marks text with a per-process key that only
+/// `write` turns into colour, and `control` writes our own terminal controls.
+/// `writeVerbatim` is for machine-readable output (a secret, git's credential
+/// protocol) that must pass unchanged.
 public struct Output: Sendable {
     public let stdout: Stream
     public let stderr: Stream
@@ -48,18 +57,28 @@ public struct Output: Sendable {
             self.isTerminal = isTerminal
         }
 
-        init(buffer: Buffer) {
+        init(buffer: Buffer, colour: Bool = false) {
             self.fd = nil
             self.buffer = buffer
-            self.colour = false
+            self.colour = colour
             self.isTerminal = false
         }
 
+        /// Writes `text` with control characters escaped, then our own styles applied.
         public func write(_ text: String) {
+            writeVerbatim(StyleMark.apply(TerminalText.escaped(text), colour: colour))
+        }
+
+        /// Writes `text` unchanged: only for machine-readable output (a secret on
+        /// stdout, git's credential protocol), never for messages.
+        public func writeVerbatim(_ text: String) {
             if let buffer { buffer.append(text); return }
             guard let fd else { return }
             _ = writeAll(fd, Array(text.utf8))
         }
+
+        /// One of our own terminal controls (a progress line's carriage return, erasing it).
+        public func control(_ c: TerminalControl) { writeVerbatim(c.rawValue) }
 
         public func line(_ text: String = "") { write(text + "\n") }
 
@@ -67,9 +86,16 @@ public struct Output: Sendable {
         public var text: String { buffer?.contents ?? "" }
 
         /// `text` in an SGR style when this stream shows colour.
+        /// The style is a mark that `write` turns into SGR after escaping, so it
+        /// survives, while an escape sequence inside `text` does not.
         public func styled(_ text: String, _ style: Style) -> String {
-            colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+            colour ? StyleMark.mark(style.rawValue) + text + StyleMark.mark("0") : text
         }
+    }
+
+    public enum TerminalControl: String, Sendable {
+        case carriageReturn = "\r"
+        case eraseLine = "\u{1B}[2K"
     }
 
     public enum Style: String, Sendable {
@@ -101,5 +127,54 @@ extension Output {
 
     public func warning(_ text: String) {
         stderr.line("\(stderr.styled("warning:", .yellow)) \(text)")
+    }
+}
+
+/// Control characters made visible: C0 (except the newline), DEL and C1
+/// (U+0080–U+009F, which some terminals read as CSI and friends) become
+/// `\x1b`, `\x7f`, `\u{9b}`. Applied to everything `Output.Stream.write`
+/// prints, so a key, name or value quoted from a file cannot move the cursor,
+/// retitle the window or hide text.
+public enum TerminalText {
+    public static func needsEscaping(_ c: Unicode.Scalar) -> Bool {
+        (c.value < 0x20 && c != "\n") || (0x7F...0x9F).contains(c.value)
+    }
+
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscaping) else { return text }
+        var out = String.UnicodeScalarView()
+        for c in text.unicodeScalars {
+            guard needsEscaping(c) else { out.append(c); continue }
+            let hex = String(c.value, radix: 16)
+            let shown = c.value < 0x80 ? "\\x" + (hex.count == 1 ? "0" : "") + hex : "\\u{" + hex + "}"
+            out.append(contentsOf: shown.unicodeScalars)
+        }
+        return String(out)
+    }
+}
+
+/// Style marks: a private-use character, a key chosen at random per process
+/// (a file cannot know it), the SGR code and a closing private-use character.
+enum StyleMark {
+    static let open: Unicode.Scalar = "\u{E000}", close: Unicode.Scalar = "\u{E001}"
+    static let key: String = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined(separator: "-")
+
+    static func mark(_ code: String) -> String { "\(open)\(key)\(code)\(close)" }
+
+    /// Replaces every mark with its SGR sequence (or nothing, without colour).
+    static func apply(_ text: String, colour: Bool) -> String {
+        let prefix = "\(open)\(key)"
+        guard text.contains(prefix) else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: prefix) {
+            out += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            guard let end = after.unicodeScalars.firstIndex(of: close) else { out += rest[start.lowerBound...]; rest = ""; break }
+            let code = String(after[..<end])
+            if colour { out += "\u{1B}[\(code)m" }
+            rest = after[after.unicodeScalars.index(after: end)...]
+        }
+        return out + rest
     }
 }

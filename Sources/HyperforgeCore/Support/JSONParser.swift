@@ -327,7 +327,7 @@ extension JSONValue {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if c.value < 0x20 {
+                if c.value < 0x20 || (0x7F...0x9F).contains(c.value) { // C0, DEL and C1: \u00XX
                     let hex = String(c.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

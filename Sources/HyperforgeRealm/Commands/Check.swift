@@ -35,13 +35,15 @@ extension Realm {
         let out = context.output.stdout
         let (repository, membership) = try openMember(options.target, context: context)
         guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
-        if options.fetch { _ = try await fetchRealm(repository, membership, context: context) }
+        if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }
         guard let tip = try repository.resolve(membership.fetchedRef) else {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
         }
         let index = try RealmIndex.load(commit: tip, repo: repository)
+        let scripts = Scripts(repository: repository, root: root, environment: context.environment, timeout: options.scriptTimeout,
+                              policy: try ScriptPolicy.read(repository))
         var session = CheckSession(options: options, context: context, repository: repository, membership: membership, root: root,
-                                   tip: tip, index: index)
+                                   tip: tip, index: index, scripts: scripts)
         let report = try await session.run()
 
         switch options.format {
@@ -67,13 +69,14 @@ struct CheckSession {
     let root: String
     let tip: String
     let index: RealmIndex
+    let scripts: Scripts
 
     private var cache: CheckCache?
     private var state: RealmState?
     private var registry: SchemaRegistry?
     private var hits = 0, misses = 0
 
-    init(options: Realm.CheckOptions, context: Context, repository: Repository, membership: Membership, root: String, tip: String, index: RealmIndex) {
+    init(options: Realm.CheckOptions, context: Context, repository: Repository, membership: Membership, root: String, tip: String, index: RealmIndex, scripts: Scripts) {
         self.options = options
         self.context = context
         self.repository = repository
@@ -81,6 +84,7 @@ struct CheckSession {
         self.root = root
         self.tip = tip
         self.index = index
+        self.scripts = scripts
     }
 
     struct Item { var domain: String; var contract: String; var mode: Finding.Mode }
@@ -181,9 +185,7 @@ struct CheckSession {
             }
             scripts = [contract?.importerScript].compactMap { $0 } + (isCI ? contract?.ciOnlyScripts ?? [] : [])
         }
-        for s in scripts where !s.hasPrefix("/") && !s.contains("..") {
-            parts.append(s + "=" + (try cache.fileHash(root + "/" + s, as: s) ?? "-"))
-        }
+        for s in scripts { parts.append(s + "=" + (try self.scripts.cacheToken(s, cache: cache))) }
         return ContentHash.of(parts)
     }
 
@@ -257,7 +259,6 @@ struct CheckSession {
         let released = snapshot.domains[item.domain]?.contracts[item.contract]
         let (working, problems) = working(item.domain, item.contract, checks: checks, mode: item.mode)
         if !problems.isEmpty { return problems }
-        let scripts = Scripts(root: root, environment: context.environment, timeout: options.scriptTimeout)
 
         switch item.mode {
         case .contract:

@@ -5,6 +5,8 @@ extension Realm {
     public struct FetchOptions: Sendable {
         public var target = Target()
         public var dryRun = false
+        /// Take a tip whose history no longer contains the fetched commit (a force-push or roll-back).
+        public var acceptRewrite = false
         public init() {}
     }
 
@@ -25,32 +27,56 @@ extension Realm {
             out.line("dry run: nothing was fetched")
             return .success
         }
-        let (before, after) = try await fetchRealm(repository, membership, context: context)
-        if before == after {
-            out.line("realm \(membership.realm) is up to date (\(after.prefix(12)))")
+        let taken = try await fetchRealm(repository, membership, acceptRewrite: options.acceptRewrite, context: context)
+        if taken.before == taken.after {
+            out.line("realm \(membership.realm) is up to date (\(taken.after.prefix(12)))")
+        } else if !taken.lost.isEmpty {
+            out.line("realm \(membership.realm): took a rewritten history, \(taken.before.map { String($0.prefix(12)) } ?? "(none)") → \(taken.after.prefix(12)); "
+                     + "\(taken.lost.count) commit\(taken.lost.count == 1 ? " is" : "s are") no longer in the realm:")
+            for c in taken.lost { out.line("  \(c)") }
         } else {
-            out.line("realm \(membership.realm): \(before.map { String($0.prefix(12)) } ?? "(none)")..\(after.prefix(12))")
+            out.line("realm \(membership.realm): \(taken.before.map { String($0.prefix(12)) } ?? "(none)")..\(taken.after.prefix(12))")
         }
         return .success
     }
 
+    /// `status --fetch` and `check --fetch`: a realm tip that is malformed or
+    /// rewritten is not taken, and the command goes on from the last good
+    /// realm with a warning (a broken push must not stop every member's work).
+    static func fetchOrKeepLastGood(_ repository: Repository, _ membership: Membership, context: Context) async throws {
+        do {
+            _ = try await fetchRealm(repository, membership, context: context)
+        } catch let e as RealmError {
+            switch e {
+            case .malformedRealm, .historyRewritten:
+                guard let kept = try repository.resolve(membership.fetchedRef) else { throw e }
+                context.output.warning(e.description + "\n" + (e.hint.map { "hint: " + $0 + "\n" } ?? "")
+                                       + "going on from the last good realm, \(kept.prefix(12))")
+            default: throw e
+            }
+        }
+    }
+
     /// Fetches the realm into `refs/realm/<realm>/fetched` and checks what arrived.
-    static func fetchRealm(_ repository: Repository, _ membership: Membership, context: Context) async throws -> (String?, String) {
-        let before = try repository.resolve(membership.fetchedRef)
-        switch try await RealmGit.fetch(url: membership.url, branch: membership.branch, into: membership.fetchedRef,
-                                        repository: repository, context: context) {
-        case .noBranch:
+    /// A malformed tip (`RealmError.malformedRealm`) or a rewritten history
+    /// (`.historyRewritten`, unless `acceptRewrite`) leaves `fetched` where it was.
+    static func fetchRealm(_ repository: Repository, _ membership: Membership, acceptRewrite: Bool = false,
+                           context: Context) async throws -> RealmIntake.Taken {
+        guard let taken = try await RealmIntake.fetch(url: membership.url, branch: membership.branch, into: membership.fetchedRef,
+                                                      repository: repository, acceptRewrite: acceptRewrite, context: context) else {
             throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
-        case .fetched(let commit):
+        }
+        let before = taken.before, commit = taken.after
+        do {
             if commit != before {
-                let new = try RealmIndex.load(commit: commit, repo: repository)
+                let new = try RealmIndex.load(commit: commit, repo: repository, state: taken.state)
                 let old = before.flatMap { try? RealmIndex.load(commit: $0, repo: repository, keep: [commit]) }
                 let coordination = RealmCoordination(context: context)
                 // What the fetch reveals: one notification per new contract version.
                 coordination.notifyChanges(from: old, to: new)
                 if let root = repository.workingDirectory { coordination.registerRealm(membership, path: root) }
             }
-            return (before, commit)
+            return taken
         }
     }
 }

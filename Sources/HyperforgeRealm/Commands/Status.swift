@@ -101,7 +101,7 @@ extension Realm {
     public static func status(_ options: StatusOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         let (repository, membership) = try openMember(options.target, context: context)
-        if options.fetch { _ = try await fetchRealm(repository, membership, context: context) }
+        if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }
         guard let tip = try repository.resolve(membership.fetchedRef) else {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "\(membership.fetchedRef) does not exist: the realm was never fetched here (run 'git realm fetch')")
         }

@@ -1,0 +1,176 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whether `git realm check` runs validation scripts: git config
+/// `realm.runScripts` (unset or true: run the allowed ones; false: skip them
+/// with a warning; `required`: a script that is skipped or refused is an error, for CI).
+enum ScriptPolicy: String, Sendable, Equatable {
+    case run, off, required
+
+    static let configKey = "realm.runScripts"
+
+    static func read(_ repository: Repository) throws -> ScriptPolicy {
+        guard let raw = try repository.config.string(configKey) else { return .run }
+        switch raw.trimmed().lowercased() {
+        case "", "true", "yes", "on", "1": return .run
+        case "false", "no", "off", "0": return .off
+        case "required": return .required
+        default: throw RealmError.invalidConfig(key: configKey, value: raw, expected: "true, false or required")
+        }
+    }
+}
+
+/// Validation scripts (RFC "Validation Hooks"): run from the repository
+/// root with the contract's value (JSON) on standard input and a time limit.
+/// Exit 0 valid, 1 invalid, 2 warning; anything else (or being killed at the
+/// limit) is an error.
+///
+/// The script's path comes from a realm file, which another member wrote (a
+/// contract's owner writes `validation.importer`, which runs here). So a
+/// path only names a script; it never chooses code: it runs only when it is
+/// a regular file tracked in this repository's HEAD, in the work tree,
+/// outside `.git`, with no symlink on the way (`ScriptGate`). A check
+/// started from inside a check (a script or hook calling `git realm check`)
+/// runs no scripts, so nothing recurses.
+struct Scripts {
+    /// Set for every script's processes; a check that finds it runs no scripts.
+    static let nestedMarker = "HFORGE_REALM_IN_CHECK"
+
+    let repository: Repository
+    let root: String
+    let environment: [String: String]
+    let timeout: Double
+    let policy: ScriptPolicy
+
+    var isNested: Bool { !(environment[Scripts.nestedMarker] ?? "").isEmpty }
+
+    /// What the cache key records about a script: the verdict that decides
+    /// whether it runs, and its bytes when it does.
+    func cacheToken(_ script: String, cache: CheckCache) throws -> String {
+        if policy == .off || isNested { return "skipped:\(policy.rawValue)" }
+        switch ScriptGate(repository: repository, root: root).verdict(script) {
+        case .allowed: return "allowed=" + (try cache.fileHash(root + "/" + script, as: script) ?? "-")
+        case .missing: return "missing"
+        case .refused(let why): return "refused:" + why
+        }
+    }
+
+    func run(_ script: String, role: String, checks: ContractChecks, mode: Finding.Mode, version: String, value: JSONValue?) async -> Finding {
+        let namedIn = "named by validation.\(role) in \(checks.realmFile)"
+        if policy == .off || isNested {
+            let why = isNested
+                ? "this check was started from inside another 'git realm check' (\(Scripts.nestedMarker) is set), which runs no scripts"
+                : "\(ScriptPolicy.configKey) is false in git config"
+            return checks.finding(policy == .required ? .error : .warning, mode, file: script,
+                                  "the \(role) script was skipped: \(why)" + (policy == .required ? " (\(ScriptPolicy.configKey) = required makes a skipped script an error)" : ""))
+        }
+        let path: String
+        switch ScriptGate(repository: repository, root: root).verdict(script) {
+        case .refused(let why):
+            return checks.finding(.error, mode, file: script,
+                                  "the \(role) script is refused and was not run: \(why) (\(namedIn)); validation scripts run only from regular files tracked in this repository's HEAD, inside its work tree, not under .git and not through a symlink")
+        case .missing:
+            return checks.finding(.error, mode, file: script, "the \(role) script does not exist in this repository (\(namedIn))")
+        case .allowed(let p):
+            path = p
+        }
+        var env = environment
+        env["HFORGE_REALM_CONTRACT"] = checks.name
+        env["HFORGE_REALM_DOMAIN"] = checks.domain
+        env["HFORGE_REALM_CONTRACT_VERSION"] = version
+        env["HFORGE_REALM_MODE"] = mode.rawValue
+        env[Scripts.nestedMarker] = "\(getpid())"
+        let arguments = access(path, X_OK) == 0 ? [path] : ["/bin/sh", path]
+        do {
+            let r = try await ChildProcess.runCapped(arguments, environment: env, directory: root, input: (value ?? .null).jsonText + "\n",
+                                                     timeout: timeout, keep: 16 << 10)
+            let output = r.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).map(String.init).filter { !$0.isEmpty }
+            let more = r.bytes > (16 << 10) ? ["(\(r.bytes) bytes of output; the start and end are shown)"] : []
+            guard let code = r.exitCode else {
+                return checks.finding(.error, mode, file: script, "the \(role) script did not finish within \(Evaluation.number(timeout)) s and was stopped", details: output + more)
+            }
+            switch code {
+            case 0: return checks.finding(.ok, mode, file: script, "\(role) script passed")
+            case 2: return checks.finding(.warning, mode, file: script, "\(role) script warned (exit 2)", details: output + more)
+            case 1: return checks.finding(.error, mode, file: script, "\(role) script failed (exit 1)", details: output + more)
+            default: return checks.finding(.error, mode, file: script, "\(role) script exited with \(code) (expected 0, 1 or 2)", details: output + more)
+            }
+        } catch {
+            return checks.finding(.error, mode, file: script, "cannot run the \(role) script: \(error)")
+        }
+    }
+}
+
+/// Decides whether a script path from a realm file may run in this repository.
+struct ScriptGate {
+    enum Verdict: Equatable {
+        /// The absolute path to run.
+        case allowed(String)
+        /// Tracked, but not in the work tree (deleted locally).
+        case missing
+        case refused(String)
+    }
+
+    let repository: Repository
+    let root: String
+
+    func verdict(_ script: String) -> Verdict {
+        if script.isEmpty { return .refused("the path is empty") }
+        if script.hasPrefix("/") { return .refused("it is an absolute path, outside the repository") }
+        let parts = script.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.contains("..") { return .refused("it has a '..' segment, which leaves the repository") }
+        if parts.contains(where: { $0.isEmpty || $0 == "." }) { return .refused("it has an empty or '.' segment; name the file by its plain path in the repository") }
+        if parts.contains(where: { $0.lowercased() == ".git" }) { return .refused("it is under .git, git's own directory, not a file of the repository") }
+        if parts.contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) {
+            return .refused("it contains control characters")
+        }
+        // Tracked in HEAD, as a regular file.
+        let entry: Repository.TreeEntryKind?
+        do { entry = try repository.treeEntry(atRef: "HEAD", path: script) } catch {
+            return .refused("this repository's HEAD cannot be read (\(error.description))")
+        }
+        switch entry {
+        case nil: return .refused("it is not tracked in this repository's HEAD (commit it to have it run)")
+        case .symlink?: return .refused("it is a symlink in this repository's HEAD")
+        case .directory?: return .refused("it is a directory in this repository's HEAD, not a file")
+        case .submodule?: return .refused("it is a submodule in this repository's HEAD, not a file")
+        case .file?: break
+        }
+        // In the work tree: every directory on the way and the file itself, without following symlinks.
+        var path = root
+        for (i, part) in parts.enumerated() {
+            path += "/" + part
+            var st = stat()
+            if lstat(path, &st) != 0 {
+                return errno == ENOENT || errno == ENOTDIR ? .missing : .refused("\(path) cannot be read (\(String(cString: strerror(errno))))")
+            }
+            let kind = st.st_mode & S_IFMT
+            let shown = parts[0...i].joined(separator: "/")
+            if kind == S_IFLNK { return .refused("\(shown) is a symlink in the work tree") }
+            if i < parts.count - 1 {
+                if kind != S_IFDIR { return .refused("\(shown) is not a directory in the work tree") }
+            } else if kind != S_IFREG {
+                return .refused("it is not a regular file in the work tree")
+            }
+        }
+        // Belt and braces: the resolved file lies inside the work tree and outside the git directories.
+        guard let real = resolved(path), let realRoot = resolved(root) else { return .missing }
+        if !real.hasPrefix(realRoot + "/") { return .refused("it resolves outside the work tree (\(real))") }
+        for dir in Set([repository.gitDirectory, repository.commonDirectory]) {
+            if let g = resolved(dir), real == g || real.hasPrefix(g + "/") { return .refused("it resolves into the git directory \(g)") }
+        }
+        return .allowed(path)
+    }
+
+    private func resolved(_ p: String) -> String? {
+        guard let r = realpath(p, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
+}

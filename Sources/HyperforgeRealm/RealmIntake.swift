@@ -1,0 +1,65 @@
+import Foundation
+import HyperforgeCore
+import HyperforgeGit
+
+/// Takes a realm's new tip only after checking it. Every fetch (`git realm
+/// fetch`, `status --fetch`, `check --fetch`, a write's own fetch, the
+/// coordinator's sync) goes through here: the branch is fetched into a
+/// temporary ref, read with the strict reader and cross-checked
+/// (`RealmReader`, as `RealmSnapshot` does), and compared with what this
+/// repository last took. Only then does `refs/realm/<realm>/fetched` move. A
+/// malformed tip, or one whose history does not contain the fetched commit
+/// (a force-push or a roll-back), leaves `fetched` at the last good commit.
+enum RealmIntake {
+    struct Taken {
+        /// `fetched` before, nil when the realm was never fetched here.
+        var before: String?
+        var after: String
+        /// The realm at `after`, read and checked (nil when unchanged and not read).
+        var state: RealmState?
+        /// Commits of `before` that `after` no longer has (`--accept-rewrite`): "abc1234 subject".
+        var lost: [String]
+    }
+
+    /// Fetches `branch` of `url`, checks it and moves `ref` to it.
+    /// `acceptRewrite`: take a tip that does not descend from `ref`, naming the lost commits.
+    /// `outcome`: what a malformed tip's error says happened (default: `ref` stays at the last good commit).
+    static func fetch(url: String, branch: String, into ref: String, repository: Repository, acceptRewrite: Bool = false,
+                      outcome: String? = nil, context: Context) async throws -> Taken? {
+        let before = try repository.resolve(ref)
+        let incoming = "refs/realm-incoming/\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? repository.deleteReference(incoming) }
+        let commit: String
+        switch try await RealmGit.fetch(url: url, branch: branch, into: incoming, repository: repository, context: context) {
+        case .noBranch: return nil
+        case .fetched(let c): commit = c
+        }
+        if commit == before { return Taken(before: before, after: commit, state: nil, lost: []) }
+        let kept = outcome ?? before.map { "\(ref) stays at the last good commit \($0.prefix(12))" } ?? "\(ref) was not created: this repository has no good realm yet"
+        let state = try await read(commit, url: url, repository: repository, outcome: kept, context: context)
+        var lost: [String] = []
+        if let before, try !repository.isDescendant(commit, of: before) {
+            lost = try await lostCommits(from: before, to: commit, repository: repository, context: context)
+            guard acceptRewrite else {
+                throw RealmError.historyRewritten(url: RemoteURL.redacted(url), branch: branch, fetched: before, tip: commit, lost: lost)
+            }
+        }
+        try repository.setReference(ref, to: commit, message: lost.isEmpty ? "git realm: fetched" : "git realm: fetched a rewritten history")
+        return Taken(before: before, after: commit, state: state, lost: lost)
+    }
+
+    /// The realm at `commit`, read strictly; a malformed realm is an error naming the file, line and commit.
+    static func read(_ commit: String, url: String, repository: Repository, outcome: String, context: Context) async throws -> RealmState {
+        let problem: RealmFileError
+        do { return try RealmReader.state(of: repository, commit: commit) } catch let e as RealmFileError { problem = e }
+        let log = try? await RealmGit.run(["log", "-1", "--format=%h %s (%an, %cI)", commit, "--"], gitDir: repository.commonDirectory, context: context)
+        let shown = log.map { $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 } ?? String(commit.prefix(12))
+        throw RealmError.malformedRealm(url: RemoteURL.redacted(url), commit: shown, problem: problem.description, outcome: outcome)
+    }
+
+    /// "abc1234 subject" for each commit reachable from `old` but not from `new`, newest first.
+    static func lostCommits(from old: String, to new: String, repository: Repository, context: Context) async throws -> [String] {
+        let r = try await RealmGit.run(["log", "--format=%h %s", "\(new)..\(old)", "--"], gitDir: repository.commonDirectory, context: context)
+        return r.stdout.split(separator: "\n").map(String.init)
+    }
+}
