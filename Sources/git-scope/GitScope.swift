@@ -87,7 +87,9 @@ extension GitScope {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the scopes each provider holds (names only, never values).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the scopes each provider holds (names only, never values).",
+            discussion: "A scope whose token a server refused is shown as rejected (with the host and time): its token is kept but not handed out until 'git scope set SCOPE' or 'git scope approve SCOPE'.")
         @Option(help: "Only this provider.") var provider: String?
         @OptionGroup var format: JSONFlag
         func run() async throws { try await execute { try await ScopeCommands.list(provider: provider, json: format.json, context: $0) } }
@@ -113,9 +115,23 @@ extension GitScope {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a pending request: its scope is granted.")
-        @Argument(help: "The request's id (see 'git scope pending').") var id: Int64
-        func run() async throws { try await execute { try ScopeCommands.decide(id, approve: true, context: $0) } }
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a pending request (its scope is granted), or clear a scope's rejected mark.",
+            discussion: """
+            With a request id (see 'git scope pending'), grants that request's scope. With a scope, \
+            clears its rejected mark: when a server refuses a scope's token, git asks the credential \
+            helper to erase it; the token is kept in its provider but not handed out until \
+            'git scope approve SCOPE' (keep it) or 'git scope set SCOPE' (a new one). 'git scope list' \
+            shows the marks.
+            """)
+        @Argument(help: "A request's id (see 'git scope pending'), or a scope marked rejected (see 'git scope list').") var target: String
+        func run() async throws {
+            if let id = Int64(target) {
+                try await execute { try ScopeCommands.decide(id, approve: true, context: $0) }
+            } else {
+                try await execute { try ScopeCommands.clearRejection(target, context: $0) }
+            }
+        }
     }
 
     struct Deny: AsyncParsableCommand {
