@@ -1,3 +1,4 @@
+import Foundation
 import HyperforgeCore
 import HyperforgeGit
 
@@ -57,7 +58,14 @@ extension Hforge {
         let located = StatusCache.locate(start: context.resolve(options.path ?? "."), context: context)
         if let (root, gitDir) = located {
             cache.record(ConfigLoader.authPath(context.paths))
-            for path in ConfigLoader.candidateDefaultsPaths(repoRoot: root) { cache.record(path) }
+            for path in ConfigLoader.candidateDefaultsPaths(repoRoot: root) {
+                cache.record(path)
+                // Whether a repository around it tracks it changes whose word it is.
+                if FileManager.default.fileExists(atPath: path), let dir = FilePaths.parent(FilePaths.parent(path) ?? "/"),
+                   let outer = FilePaths.enclosingGitEntry(from: dir), (outer.status.st_mode & S_IFMT) == S_IFDIR {
+                    cache.record(FilePaths.join(outer.entry, "index"))
+                }
+            }
             cache.record(ConfigLoader.configPath(repoRoot: root))
             for file in GitConfig.files(gitDirectory: gitDir, environment: context.environment) { cache.record(file.path) }
             for name in ["HEAD", "packed-refs", "shallow", "info/grafts", "commondir"] { cache.record(FilePaths.join(gitDir, name)) }

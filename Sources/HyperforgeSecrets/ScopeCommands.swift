@@ -71,7 +71,7 @@ public enum ScopeCommands {
             let provider = try broker.provider(named: providerName)
             do {
                 let held = try await provider.list()
-                let marks = rejections.filter { held.contains($0.scope) && broker.auth.route($0.scope).provider.name == providerName }
+                let marks = rejections.filter { held.contains($0.scope) }
                 listed.append(Listed(provider: providerName, type: provider.config.kind.rawValue, names: held, rejected: marks))
             } catch let e as ProviderError {
                 if name != nil { throw e }
