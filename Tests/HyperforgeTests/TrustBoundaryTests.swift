@@ -278,4 +278,23 @@ import Testing
         let fixed = try env.git("hforge", "config", in: repo)
         #expect(fixed.stdout.contains("visibility = \"public\"") && !fixed.stderr.contains("skipped"), "\(fixed)")
     }
+
+    /// The embedded realm under the data directory: a `realms` directory
+    /// others may write is refused with its mode and the fix.
+    @Test func aRealmsDirectoryOthersMayWriteIsRefused() throws {
+        let env = try TestEnvironment("trust-realms")
+        let created = try env.run("git", ["realm", "admin", "init", "--name", "letemcook"], in: env.root)
+        #expect(created.code == 0, "\(created)")
+        let realms = env.home + "/.local/share/hyperforge/realms"
+        var st = stat()
+        #expect(stat(realms, &st) == 0 && st.st_mode & 0o777 == 0o700)
+        let member = try env.makeRepository("aperture")
+        chmod(realms, 0o777)
+        let join = try env.git("realm", "admin", "join", "letemcook", in: member)
+        #expect(join.code == 4 && join.stderr.contains("refusing to use directory \(realms) (owner \(FileTrust.userName(geteuid())), mode 0777)") && join.stderr.contains("chmod 700 \(realms)"), "\(join)")
+        #expect(try env.git("config", "--get", "realm.name", in: member).stdout.isEmpty)
+        chmod(realms, 0o700)
+        let joined = try env.git("realm", "admin", "join", "letemcook", in: member)
+        #expect(joined.code == 0, "\(joined)")
+    }
 }
