@@ -131,17 +131,21 @@ public struct CredentialHelper {
         }
     }
 
-    /// The forges whose hosts get tokens: the built-in ones, those of the
-    /// user's auth.toml, and those of the untracked `defaults.toml` files the
-    /// user owns above the repository git runs in. Never one a repository's
-    /// committed config declares or redefines: such a host gets nothing
-    /// from a scope (it is a plain credential host, like any other).
-    func userForges() throws -> [Forge] {
-        guard let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root else { return broker.auth.forges }
+    /// The forge `url` points at, among those whose hosts get tokens: the
+    /// built-in ones, those of the user's auth.toml, and those of the
+    /// untracked `defaults.toml` files the user owns above the repository git
+    /// runs in. Never one a repository's committed config declares or
+    /// redefines: such a host gets nothing from a scope (it is a plain
+    /// credential host, like any other). The built-in and auth.toml forges
+    /// come first, and no further file is read when one matches (this is on
+    /// git's path for every request).
+    func userForge(matching url: RemoteURL) throws -> Forge? {
+        if let forge = broker.auth.forges.first(where: { $0.matches(url) }) { return forge }
+        guard let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root else { return nil }
         let chain = try ConfigLoader.layers(repoRoot: root, environment: context.environment, includeRepoConfig: false)
-        let declared = ConfigLoader.mergedCustomForges(chain.layers).sorted(by: { $0.key < $1.key })
+        return ConfigLoader.mergedCustomForges(chain.layers).sorted(by: { $0.key < $1.key })
             .compactMap { $0.value.trust == .user ? $0.value.forge(named: $0.key) : nil }
-        return Forge.builtIn + declared
+            .first(where: { $0.matches(url) })
     }
 
     enum Target {
@@ -153,7 +157,7 @@ public struct CredentialHelper {
         guard let proto = r.protocolName, proto == "https" || proto == "http", let host = r.host,
               let url = RemoteURL.parse("\(proto)://\(host)/\(r.path ?? "")") else { return .plain }
         // Scheme, host and port must all be the forge's.
-        guard let forge = try userForges().first(where: { $0.matches(url) }) else { return .plain }
+        guard let forge = try userForge(matching: url) else { return .plain }
         guard r.path != nil else { throw CredentialError.noPath(host: host, url: forge.credentialURL) }
         guard let scope = Scope.forRemote(url, forges: [forge]) else { throw CredentialError.noRepository(host: host, path: r.path ?? "") }
         return .scope(scope, forge)
