@@ -73,7 +73,10 @@ overrides idle_timeout;
 names the executable tools start.
 .SH EXIT STATUS
 0 stopped normally, or another coordinator already runs; 3 its configuration
-is malformed; 4 its directories are unusable or it cannot listen.
+is malformed; 4 its directories are unusable or it cannot listen. Its
+directories and files (and coordinator.toml) must belong to the user (or root)
+and must not be writable by group or others; otherwise it stops, naming the
+file, its owner and mode and the chown/chmod that fixes it.
 .SH SEE ALSO
 .BR git-realm.coordinator (1),
 .BR git-realm.session (1),

@@ -18,7 +18,7 @@ struct CoordinatorConfig: Sendable {
 
     static func load(_ paths: CoordinatorPaths, environment: [String: String]) throws -> CoordinatorConfig {
         var config = CoordinatorConfig()
-        if let source = try TOMLSource.load(paths.configFile) {
+        if let source = try TOMLSource.loadTrusted(paths.configFile) {
             for key in source.table.keys where !["enabled", "idle_timeout", "tcp"].contains(key) {
                 throw ConfigError.unknownKey(source.location([key]), key: key, known: ["enabled", "idle_timeout", "tcp"])
             }

@@ -45,7 +45,7 @@ extension Hforge {
     /// (and line) it came from.
     public static func showConfig(_ options: ConfigOptions, context: Context) throws -> ExitStatus {
         let (_, root) = try openRepository(path: options.path, context: context)
-        let config = try loadConfig(root: root)
+        let config = try loadConfig(root: root, context: context)
         let values = configValues(config)
         let out = context.output.stdout
         if options.json {

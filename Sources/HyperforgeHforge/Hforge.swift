@@ -14,10 +14,13 @@ public enum Hforge {
         return (repo, root)
     }
 
-    /// Loads the effective config, insisting that the repository has one.
-    static func loadConfig(root: String) throws -> HforgeConfig {
+    /// Loads the effective config, insisting that the repository has one,
+    /// and prints what the loader skipped or ignored.
+    static func loadConfig(root: String, context: Context, printWarnings: Bool = true) throws -> HforgeConfig {
         guard ConfigLoader.hasConfig(repoRoot: root) else { throw HforgeError.notInitialised(repoRoot: root) }
-        return try ConfigLoader.load(repoRoot: root)
+        let config = try ConfigLoader.load(repoRoot: root, environment: context.environment)
+        if printWarnings { for w in config.warnings { context.output.warning(w) } }
+        return config
     }
 
     /// `path` relative to `root` when inside it, for shorter messages.

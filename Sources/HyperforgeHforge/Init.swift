@@ -29,7 +29,8 @@ extension Hforge {
             throw HforgeError.alreadyInitialised(configPath: configPath)
         }
 
-        let defaults = try ConfigLoader.layers(repoRoot: root, includeRepoConfig: false)
+        let chain = try ConfigLoader.layers(repoRoot: root, environment: context.environment, includeRepoConfig: false)
+        let defaults = chain.layers
         var layer = ConfigLayer(name: "command line")
         var renames: [(from: String, to: String)] = []
         var adopted: Set<String> = []
@@ -45,7 +46,9 @@ extension Hforge {
         }
         try apply(options, to: &layer)
 
-        let config = try ConfigLoader.resolve(defaults + [layer], repoRoot: root)
+        var config = try ConfigLoader.resolve(defaults + [layer], repoRoot: root)
+        config.warnings = chain.warnings + config.warnings
+        for w in config.warnings { context.output.warning(w) }
         for forge in options.ssh.keys where config.forge(named: forge) == nil {
             throw HforgeError.badArgument(flag: "--ssh", value: "\(forge)=\(options.ssh[forge]!)",
                                           reason: "\(forge) is not one of the forges (\(config.forges.map(\.value.name).joined(separator: ", ")))")

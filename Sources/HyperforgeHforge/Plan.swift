@@ -69,6 +69,8 @@ public struct Plan: Sendable {
     public var actions: [Action] = []
     /// Remotes git has that the config does not name.
     public var extraRemotes: [Remote] = []
+    /// What the plan deliberately leaves out, and why (printed with it).
+    public var notes: [String] = []
 
     public var isEmpty: Bool { actions.isEmpty }
 
@@ -76,13 +78,14 @@ public struct Plan: Sendable {
     func print(to out: Output.Stream, title: String) {
         if actions.isEmpty {
             out.line("\(title): nothing to change")
-            return
+        } else {
+            out.line("\(title):")
+            for a in actions {
+                let style: Output.Style = a.symbol == "-" ? .red : (a.symbol == "~" ? .yellow : .green)
+                out.line("  \(out.styled(a.symbol, style)) \(a.summary)")
+            }
         }
-        out.line("\(title):")
-        for a in actions {
-            let style: Output.Style = a.symbol == "-" ? .red : (a.symbol == "~" ? .yellow : .green)
-            out.line("  \(out.styled(a.symbol, style)) \(a.summary)")
-        }
+        for note in notes { out.line("  \(out.styled("!", .yellow)) \(note)") }
     }
 
     /// Applies the actions in order, printing each as it is done.
@@ -175,9 +178,22 @@ enum Reconciler {
             }
         }
 
-        // Credential helper for the forges' https hosts.
+        // Credential helper for the forges' https hosts: only for forges the
+        // user's own files name (built in, auth.toml, untracked defaults.toml
+        // they own). A forge only committed config declares gets its remote
+        // but never a token: its host is whatever the committer chose.
         for located in config.forges {
-            let url = located.value.credentialURL
+            let forge = located.value
+            let url = forge.credentialURL
+            guard config.isUserForge(forge) else {
+                let declared = config.customForges[forge.name].map { " (declared at \($0.origin))" } ?? ""
+                plan.notes.append("no credential helper for \(forge.name) (\(url)): only a repository's committed config declares it\(declared); "
+                    + "declare it under [custom_forges.\(forge.name)] in your ~/.config/hyperforge/auth.toml or an untracked defaults.toml of yours to get tokens for it")
+                continue
+            }
+            if forge.isPlainHTTP {
+                plan.notes.append("\(forge.name) uses plain http (web_url = \(forge.webURL) in your config): its token is sent unencrypted")
+            }
             let helpers = try gitConfig.all(GitKeys.credentialHelperKey(url))
             if !helpers.contains(GitKeys.credentialHelper) { plan.actions.append(.addCredentialHelper(url: url)) }
             if try gitConfig.string(GitKeys.useHttpPathKey(url))?.lowercased() != "true" {

@@ -17,7 +17,7 @@ extension Hforge {
         let out = context.output.stdout
         let err = context.output.stderr
         let (repo, root) = try openRepository(path: options.path, context: context)
-        let config = try loadConfig(root: root)
+        let config = try loadConfig(root: root, context: context)
 
         let branch: String
         switch try repo.head() {

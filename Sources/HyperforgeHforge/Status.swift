@@ -1,3 +1,5 @@
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -56,7 +58,15 @@ extension Hforge {
         var cache = StatusCache()
         let located = StatusCache.locate(start: context.resolve(options.path ?? "."), context: context)
         if let (root, gitDir) = located {
-            for path in ConfigLoader.candidateDefaultsPaths(repoRoot: root) { cache.record(path) }
+            cache.record(ConfigLoader.authPath(context.paths))
+            for path in ConfigLoader.candidateDefaultsPaths(repoRoot: root) {
+                cache.record(path)
+                // Whether a repository around it tracks it changes whose word it is.
+                if FileManager.default.fileExists(atPath: path), let dir = FilePaths.parent(FilePaths.parent(path) ?? "/"),
+                   let outer = FilePaths.enclosingGitEntry(from: dir), (outer.status.st_mode & S_IFMT) == S_IFDIR {
+                    cache.record(FilePaths.join(outer.entry, "index"))
+                }
+            }
             cache.record(ConfigLoader.configPath(repoRoot: root))
             for file in GitConfig.files(gitDirectory: gitDir, environment: context.environment) { cache.record(file.path) }
             for name in ["HEAD", "packed-refs", "shallow", "info/grafts", "commondir"] { cache.record(FilePaths.join(gitDir, name)) }
@@ -65,7 +75,7 @@ extension Hforge {
         }
         let (repo, root) = try openRepository(path: options.path, context: context)
         if located?.root != root || located?.gitDir != repo.gitDirectory { cache.cacheable = false }
-        let config = try loadConfig(root: root)
+        let config = try loadConfig(root: root, context: context, printWarnings: false)
         let remotes = try repo.remotes()
         let gitConfig = repo.config
         // Included files are not fingerprinted: such repositories are never cached.
@@ -82,7 +92,7 @@ extension Hforge {
         if let branch { cache.record(FilePaths.join(repo.gitDirectory, "refs/heads/\(branch)")) }
         let local = branch.flatMap { try? repo.resolve("refs/heads/\($0)") }
 
-        var warnings: [String] = []
+        var warnings: [String] = config.warnings
         let sshCommand = try gitConfig.string("core.sshCommand")
         for variable in ["GIT_SSH_COMMAND", "GIT_SSH"] where !(context.environment[variable] ?? "").isEmpty {
             warnings.append("\(variable) is set and overrides core.sshCommand: per-forge keys are not used")

@@ -17,7 +17,7 @@ extension Hforge {
     public static func sync(_ options: SyncOptions, context: Context) throws -> ExitStatus {
         let out = context.output.stdout
         let (repo, root) = try openRepository(path: options.path, context: context)
-        let config = try loadConfig(root: root)
+        let config = try loadConfig(root: root, context: context)
         try Reconciler.checkKeys(config, context: context)
         var plan = try Reconciler.plan(repo: repo, config: config, mode: .sync)
         if options.force {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -53,7 +54,7 @@ enum RealmIntake {
         let problem: RealmFileError
         do { return try RealmReader.state(of: repository, commit: commit) } catch let e as RealmFileError { problem = e }
         let log = try? await RealmGit.run(["log", "-1", "--format=%h %s (%an, %cI)", commit, "--"], gitDir: repository.commonDirectory, context: context)
-        let shown = log.map { $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 } ?? String(commit.prefix(12))
+        let shown = log.map { $0.stdout.trimmedLines() }.flatMap { $0.isEmpty ? nil : $0 } ?? String(commit.prefix(12))
         throw RealmError.malformedRealm(url: RemoteURL.redacted(url), commit: shown, problem: problem.description, outcome: outcome)
     }
 

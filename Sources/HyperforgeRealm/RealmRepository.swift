@@ -81,7 +81,20 @@ public enum RealmLocation {
         if let p = RealmNames.problem(given) { throw RealmError.invalidName(kind: "realm", name: given, problem: p) }
         let path = defaultPath(realm: given, paths: context.paths)
         guard FilePaths.isDirectory(path) else { throw RealmError.unknownRealm(given) }
+        // Ours, under the data directory: nobody else may have put it there.
+        try checkDefaultDirectories(path, paths: context.paths)
         return path
+    }
+
+    /// `$XDG_DATA_HOME/hyperforge`, its `realms` directory and (when it
+    /// exists) the realm's own directory must be the user's and not writable
+    /// by others (`FileTrust`); missing ones are created (0700) when `create`.
+    public static func checkDefaultDirectories(_ realmPath: String, paths: Paths, create: Bool = false) throws {
+        let base = paths.dataHome + "/hyperforge"
+        for dir in [base, base + "/realms"] {
+            if create { try FileTrust.prepareDirectory(dir) } else { try FileTrust.check(dir, kind: .directory) }
+        }
+        try FileTrust.check(realmPath, kind: .directory)
     }
 }
 

@@ -64,7 +64,7 @@ public struct AuthConfig: Sendable {
     public static let builtInFile = ProviderConfig(name: "file", kind: .file, settings: [:], origin: .builtIn("zero set-up default"))
 
     public static func path(_ paths: Paths) -> String {
-        FilePaths.join(paths.configHome, "hyperforge/auth.toml")
+        ConfigLoader.authPath(paths)
     }
 
     /// Reads auth.toml; a missing file is the zero set-up default (everything
@@ -73,7 +73,10 @@ public struct AuthConfig: Sendable {
         let path = AuthConfig.path(context.paths)
         var config = AuthConfig(path: path, providers: ["file": builtInFile], defaultProvider: "file",
                                 routing: [], policies: [], defaultPolicy: .auto, approvalTimeout: 30, customForges: [])
-        guard let source = try TOMLSource.load(path) else { return config }
+        // Another user's (or a group-writable) auth.toml could run commands
+        // as us (`command` providers) and route tokens anywhere: refused.
+        do { try FileTrust.check(FilePaths.parent(path) ?? "/", kind: .directory) } catch { throw .untrusted(error) }
+        guard let source = try TOMLSource.loadTrusted(path) else { return config }
         try config.read(source)
         return config
     }

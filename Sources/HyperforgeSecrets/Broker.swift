@@ -78,6 +78,9 @@ public final class SecretBroker: @unchecked Sendable {
                        waitingMessage: (GrantStore.Request, Double) -> Void = { _, _ in }) async throws -> String {
         let key = scope.path
         if let cached = lock.withLock({ sessionCache[key] }) { return cached }
+        if let rejected = try grants().rejection(key) {
+            throw SecretError.rejected(scope: key, host: rejected.host, at: Timestamp.utc(rejected.rejectedAt))
+        }
         try await authorise(scope, requester: requester, waitingMessage: waitingMessage)
         let provider = try provider(for: key)
         guard let secret = try await provider.get(key) else {
@@ -96,11 +99,14 @@ public enum SecretError: HyperforgeError, Equatable {
     case unknownProvider(name: String, known: [String])
     case noSuchRequest(id: Int64)
     case emptySecret
+    /// A server refused the scope's token (git's `erase`); it is kept but not handed out.
+    case rejected(scope: String, host: String, at: String)
+    case notRejected(scope: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .denied, .requestDenied, .approvalTimedOut: return .refused
-        case .notFound, .noSuchRequest: return .failure
+        case .denied, .requestDenied, .approvalTimedOut, .rejected: return .refused
+        case .notFound, .noSuchRequest, .notRejected: return .failure
         case .unknownProvider, .emptySecret: return .usage
         }
     }
@@ -116,6 +122,9 @@ public enum SecretError: HyperforgeError, Equatable {
         case .unknownProvider(let name, let known): return "no provider named '\(name)' (known: \(known.joined(separator: ", ")))"
         case .noSuchRequest(let id): return "no pending request \(id)"
         case .emptySecret: return "the secret is empty"
+        case .rejected(let scope, let host, let at):
+            return "scope \(scope) is marked rejected: \(host) refused its token at \(at) (git asked to erase it); the token is kept in its provider but not handed out"
+        case .notRejected(let scope): return "scope \(scope) is not marked rejected"
         }
     }
 
@@ -125,6 +134,9 @@ public enum SecretError: HyperforgeError, Equatable {
         case .notFound(let scope, _): return "store it with 'git scope set \(scope)' (the secret is read from stdin)"
         case .requestDenied(let scope, _): return "the next use of \(scope) asks again; 'git scope pending' lists requests"
         case .noSuchRequest: return "'git scope pending' lists the requests waiting for a decision"
+        case .rejected(let scope, _, _):
+            return "store a new token with 'git scope set \(scope)', or keep using the stored one with 'git scope approve \(scope)'"
+        case .notRejected: return "'git scope list' shows the marks"
         default: return nil
         }
     }

@@ -132,14 +132,21 @@ public struct CredentialHelper {
         }
     }
 
-    /// Custom forges declared in the hyperforge config of the repository git
-    /// runs in (read only when no built-in or auth.toml forge matched).
-    var repositoryForges: [Forge] {
-        guard let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root,
-              let layers = try? ConfigLoader.layers(repoRoot: root) else { return [] }
-        let known = Set(broker.auth.forges.map(\.name))
-        return ConfigLoader.mergedCustomForges(layers).sorted(by: { $0.key < $1.key })
-            .compactMap { known.contains($0.key) ? nil : $0.value.forge(named: $0.key) }
+    /// The forge `url` points at, among those whose hosts get tokens: the
+    /// built-in ones, those of the user's auth.toml, and those of the
+    /// untracked `defaults.toml` files the user owns above the repository git
+    /// runs in. Never one a repository's committed config declares or
+    /// redefines: such a host gets nothing from a scope (it is a plain
+    /// credential host, like any other). The built-in and auth.toml forges
+    /// come first, and no further file is read when one matches (this is on
+    /// git's path for every request).
+    func userForge(matching url: RemoteURL) throws -> Forge? {
+        if let forge = broker.auth.forges.first(where: { $0.matches(url) }) { return forge }
+        guard let root = FilePaths.enclosingGitEntry(from: context.workingDirectory)?.root else { return nil }
+        let chain = try ConfigLoader.layers(repoRoot: root, environment: context.environment, includeRepoConfig: false)
+        return ConfigLoader.mergedCustomForges(chain.layers).sorted(by: { $0.key < $1.key })
+            .compactMap { $0.value.trust == .user ? $0.value.forge(named: $0.key) : nil }
+            .first(where: { $0.matches(url) })
     }
 
     enum Target {
@@ -150,13 +157,16 @@ public struct CredentialHelper {
     func target(_ r: CredentialRequest) throws -> Target {
         guard let proto = r.protocolName, proto == "https" || proto == "http", let host = r.host,
               let url = RemoteURL.parse("\(proto)://\(host)/\(r.path ?? "")") else { return .plain }
-        // Built-in and auth.toml forges first; the repository's config is read
-        // only for hosts they do not know.
-        guard let forge = broker.auth.forges.first(where: { $0.matches(url) }) ?? repositoryForges.first(where: { $0.matches(url) })
-        else { return .plain }
+        // Scheme, host and port must all be the forge's.
+        guard let forge = try userForge(matching: url) else { return .plain }
         guard r.path != nil else { throw CredentialError.noPath(host: host, url: forge.credentialURL) }
         guard let scope = Scope.forRemote(url, forges: [forge]) else { throw CredentialError.noRepository(host: host, path: r.path ?? "") }
         return .scope(scope, forge)
+    }
+
+    /// Where git says the request goes (`https://host[:port]`), for messages and the rejected mark.
+    static func origin(_ r: CredentialRequest) -> String {
+        "\(r.protocolName ?? "")://\(r.host ?? "")"
     }
 
     static func defaultUsername(_ kind: ForgeKind) -> String {
@@ -166,6 +176,9 @@ public struct CredentialHelper {
     func get(_ r: CredentialRequest) async throws -> String {
         switch try target(r) {
         case .scope(let scope, let forge):
+            if forge.isPlainHTTP {
+                context.output.stderr.line("git-credential-hforge: warning: forge '\(forge.name)' is plain http (\(forge.webURL), as your config says): the token of \(scope.path) is sent unencrypted")
+            }
             let secret = try await broker.secret(for: scope, requester: "git credential (pid \(getppid()))") { request, seconds in
                 context.output.stderr.line("git-credential-hforge: \(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
             }
@@ -186,6 +199,8 @@ public struct CredentialHelper {
         case .scope(let scope, _):
             let provider = try broker.provider(for: scope.path)
             if provider.config.kind == .env { return } // read-only: git stores after every success
+            // The forge accepted this token: a rejected mark no longer applies.
+            _ = try broker.grants().clearRejection(scope.path)
             if try await provider.get(scope.path) == password { return }
             try await provider.set(scope.path, password)
         case .plain:
@@ -201,9 +216,16 @@ public struct CredentialHelper {
     func erase(_ r: CredentialRequest) async throws {
         switch try target(r) {
         case .scope(let scope, _):
+            // Never deleted: a server that answers 401 (or a git that was
+            // pointed at the wrong one) must not be able to destroy a token.
+            // The scope is marked rejected instead; `get` answers nothing
+            // until `git scope set` or `git scope approve SCOPE` clears it.
             let provider = try broker.provider(for: scope.path)
-            if provider.config.kind == .env { return }
-            _ = try await provider.remove(scope.path)
+            if provider.config.kind == .env { return } // read from the environment afresh each run
+            let origin = CredentialHelper.origin(r)
+            try broker.grants().reject(scope.path, host: origin, at: context.now())
+            context.output.stderr.line("git-credential-hforge: \(origin) refused the token of \(scope.path): marked rejected (kept in provider '\(provider.config.name)', not handed out)")
+            context.output.stderr.line("git-credential-hforge: store a new token with 'git scope set \(scope.path)', or keep the stored one with 'git scope approve \(scope.path)'")
         case .plain:
             let (provider, entries) = try await plainEntries(r)
             for (key, stored) in entries where r.matches(stored) { _ = try await provider.remove(key) }

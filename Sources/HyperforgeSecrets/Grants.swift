@@ -14,6 +14,9 @@ public final class GrantStore {
     }
 
     public init(path: String) throws {
+        // Someone else's state.db could hold grants we never gave.
+        try FileTrust.prepareDirectory(FilePaths.parent(path) ?? "/")
+        for file in [path, path + "-wal", path + "-shm"] { try FileTrust.check(file, kind: .file) }
         db = try SQLiteDatabase(path: path)
         try db.execute("""
             CREATE TABLE IF NOT EXISTS scope_grants (
@@ -30,7 +33,44 @@ public final class GrantStore {
                 decided_at REAL
             );
             CREATE INDEX IF NOT EXISTS scope_requests_pending ON scope_requests(status, scope);
+            CREATE TABLE IF NOT EXISTS scope_rejections (
+                scope TEXT PRIMARY KEY,
+                rejected_at REAL NOT NULL,
+                host TEXT NOT NULL           -- protocol://host[:port] that refused the token
+            );
             """)
+    }
+
+    /// A scope whose token a server refused (git's `erase`): kept in its
+    /// provider, but not handed out until the mark is cleared.
+    public struct Rejection: Codable, Sendable, Equatable {
+        public var scope: String
+        public var rejectedAt: Date
+        public var host: String
+    }
+
+    public func reject(_ scope: String, host: String, at date: Date) throws {
+        try db.query("INSERT OR REPLACE INTO scope_rejections(scope, rejected_at, host) VALUES (?1, ?2, ?3)",
+                     [.text(scope), .real(date.timeIntervalSince1970), .text(host)])
+    }
+
+    public func rejection(_ scope: String) throws -> Rejection? {
+        try db.query("SELECT scope, rejected_at, host FROM scope_rejections WHERE scope = ?1", [.text(scope)]).first.map(Self.rejection)
+    }
+
+    public func rejections() throws -> [Rejection] {
+        try db.query("SELECT scope, rejected_at, host FROM scope_rejections ORDER BY scope").map(Self.rejection)
+    }
+
+    /// Returns whether there was a mark to clear.
+    @discardableResult
+    public func clearRejection(_ scope: String) throws -> Bool {
+        try db.query("DELETE FROM scope_rejections WHERE scope = ?1", [.text(scope)])
+        return db.changes > 0
+    }
+
+    private static func rejection(_ row: [SQLiteDatabase.Value]) -> Rejection {
+        Rejection(scope: row[0].text ?? "", rejectedAt: Date(timeIntervalSince1970: row[1].real ?? 0), host: row[2].text ?? "")
     }
 
     public struct Grant: Codable, Sendable, Equatable {

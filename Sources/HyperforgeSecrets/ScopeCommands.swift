@@ -25,6 +25,9 @@ public enum ScopeCommands {
         let provider = try name.map { try broker.provider(named: $0) } ?? broker.provider(for: scope.path)
         try await provider.set(scope.path, secret)
         context.output.stdout.line("stored \(scope) in provider '\(provider.config.name)' (\(provider.config.kind.rawValue))")
+        if try broker.grants().clearRejection(scope.path) {
+            context.output.stdout.line("cleared the rejected mark of \(scope)")
+        }
         return .success
     }
 
@@ -43,6 +46,7 @@ public enum ScopeCommands {
         let broker = try SecretBroker.load(context)
         let provider = try name.map { try broker.provider(named: $0) } ?? broker.provider(for: scope.path)
         if try await provider.remove(scope.path) {
+            try broker.grants().clearRejection(scope.path)
             context.output.stdout.line("removed \(scope) from provider '\(provider.config.name)'")
             return .success
         }
@@ -54,17 +58,22 @@ public enum ScopeCommands {
         public var provider: String
         public var type: String
         public var names: [String]
+        /// The names a server refused (git's `erase`): kept, not handed out.
+        public var rejected: [GrantStore.Rejection] = []
     }
 
     /// `git scope list`: the names each provider holds, never the values.
     public static func list(provider name: String?, json: Bool, context: Context) async throws -> ExitStatus {
         let broker = try SecretBroker.load(context)
         let names = name.map { [$0] } ?? broker.auth.providers.keys.sorted()
+        let rejections = try broker.grants().rejections()
         var listed: [Listed] = []
         for providerName in names {
             let provider = try broker.provider(named: providerName)
             do {
-                listed.append(Listed(provider: providerName, type: provider.config.kind.rawValue, names: try await provider.list()))
+                let held = try await provider.list()
+                let marks = rejections.filter { held.contains($0.scope) }
+                listed.append(Listed(provider: providerName, type: provider.config.kind.rawValue, names: held, rejected: marks))
             } catch let e as ProviderError {
                 if name != nil { throw e }
                 context.output.warning("\(e.description); skipped")
@@ -76,7 +85,13 @@ public enum ScopeCommands {
         } else {
             for l in listed {
                 out.line("\(out.styled(l.provider, .bold)) (\(l.type)): \(l.names.count) secret\(l.names.count == 1 ? "" : "s")")
-                for n in l.names { out.line("  \(n)") }
+                for n in l.names {
+                    if let mark = l.rejected.first(where: { $0.scope == n }) {
+                        out.line("  \(n)  " + out.styled("rejected by \(mark.host) at \(Timestamp.utc(mark.rejectedAt)): not handed out; 'git scope set \(n)' or 'git scope approve \(n)' clears it", .yellow))
+                    } else {
+                        out.line("  \(n)")
+                    }
+                }
             }
         }
         return .success
@@ -166,6 +181,16 @@ public enum ScopeCommands {
             return .refused
         }
         context.output.stdout.line("\(approve ? "approved" : "denied") request \(id): \(decided.scope)")
+        return .success
+    }
+
+    /// `git scope approve SCOPE`: clears the rejected mark of a scope, so
+    /// the token its provider still holds is handed out again.
+    public static func clearRejection(_ scopeText: String, context: Context) throws -> ExitStatus {
+        let scope = try Scope(parsing: scopeText)
+        let broker = try SecretBroker.load(context)
+        guard try broker.grants().clearRejection(scope.path) else { throw SecretError.notRejected(scope: scope.path) }
+        context.output.stdout.line("cleared the rejected mark of \(scope): its stored token is handed out again")
         return .success
     }
 

@@ -12,9 +12,16 @@ struct GitCredentialHforge: AsyncParsableCommand {
         git runs it as 'git credential-hforge get|store|erase' ('git hforge init' configures \
         credential.<forge URL>.helper = hforge with useHttpPath). For a forge host the request \
         becomes the repository's scope (git/FORGE/ORG/repo/NAME/token): its grant policy \
-        applies and the token comes from the provider auth.toml routes it to. For other hosts \
-        it stores and returns credentials keyed by protocol, host, path and username, like \
-        git credential-store. Diagnostics go to stderr only; unknown operations are ignored.
+        applies and the token comes from the provider auth.toml routes it to. Forge hosts are \
+        the built-in forges and those of your own files only (auth.toml's [custom_forges], \
+        defaults.toml files you own that no repository tracks), never a repository's committed \
+        config; scheme, host and port must all match (https, unless your config gives the forge \
+        an http:// web_url, which is warned about on every use). 'erase' never deletes a scope's \
+        token: it marks the scope rejected (in state.db, with the host and time), and 'get' \
+        answers nothing for it until 'git scope set SCOPE' or 'git scope approve SCOPE'. For \
+        other hosts it stores, returns and erases credentials keyed by protocol, host, path and \
+        username, like git credential-store. Diagnostics go to stderr only; unknown operations \
+        are ignored.
 
         Exit status: 0, also when it has nothing to answer (git then asks its next helper).
         """,

@@ -12,8 +12,16 @@ public struct GitHforge: AsyncParsableCommand {
         abstract: "Keep one repository in step across many forges.",
         discussion: """
         .hyperforge/config.toml (committed) is ground truth; .hyperforge/defaults.toml \
-        files in parent directories supply defaults. Run as 'git hforge <command>'; \
-        'git -C DIR hforge' and --path DIR both choose the repository.
+        files in parent directories supply defaults, and the [custom_forges] of \
+        ~/.config/hyperforge/auth.toml are known to every command. Run as \
+        'git hforge <command>'; 'git -C DIR hforge' and --path DIR both choose the repository.
+
+        Trust: which host a forge is comes only from the built-in forges, your auth.toml and \
+        defaults.toml files you own that no repository tracks. A committed config (or a tracked \
+        defaults.toml) may use those forges and declare new ones, but cannot change a forge your \
+        files declare (that table is ignored, with a warning naming its file and line), and a forge \
+        only it declares gets a remote but no credential helper. A defaults.toml that another user \
+        owns, or that group or others may write, is skipped with a warning; such an auth.toml is an error.
 
         Exit status: 0 success; 1 the operation failed (push rejected, git error); \
         2 refused (needs --force, or would overwrite a remote); 3 configuration error; \
@@ -45,7 +53,9 @@ extension GitHforge {
             Values not given on the command line come from parent .hyperforge/defaults.toml \
             files. Creates one remote per forge (named after the forge), sets each forge's ssh \
             key (chosen by host through 'git-hforge ssh', no ~/.ssh/config edits), and \
-            configures the 'hforge' credential helper for the forges' https hosts.
+            configures the 'hforge' credential helper for the forges' https hosts: only for \
+            built-in forges and those your own files declare (auth.toml, an untracked \
+            defaults.toml you own), never for one only committed config declares (the plan says so).
             """
         )
         @OptionGroup var repository: RepositoryOptions
@@ -112,7 +122,8 @@ extension GitHforge {
             discussion: """
             Adds missing remotes, fixes wrong URLs and key settings. Remotes that the config \
             does not name are listed; they are removed only with --force (without it: a \
-            warning, nothing removed, exit status 2). Prints the plan, then what it did.
+            warning, nothing removed, exit status 2). The credential helper is configured only \
+            for forges your own files declare, as with init. Prints the plan, then what it did.
             """
         )
         @OptionGroup var repository: RepositoryOptions

@@ -16,11 +16,19 @@ public struct GitScope: AsyncParsableCommand {
         pypi/USER/PACKAGE/token. ~/.config/hyperforge/auth.toml routes scopes to providers \
         (file, env, keychain, command) by glob, the most specific pattern winning, and sets \
         a grant policy per pattern (auto, approve, deny). Without auth.toml every scope lives \
-        in a 0600 file and is granted on first use.
+        in a 0600 file and is granted on first use. A relative 'path' in auth.toml is relative \
+        to auth.toml's directory; 'command' providers run there.
+
+        Ownership: auth.toml, the secrets file, state.db and their directories must be yours \
+        (or root's) and not writable by group or others (the secrets file not readable by them \
+        either); otherwise the command stops, naming the file, its owner and mode and the \
+        chown/chmod that fixes it. A scope whose token a server refused is marked rejected \
+        (see 'git scope list'): kept, not handed out until 'git scope set' or 'git scope approve SCOPE'.
 
         Exit status: 0 success; 1 failure (no such secret, nothing to remove); 2 refused \
-        (denied by policy, approval timed out, read-only provider); 3 configuration error \
-        in auth.toml; 4 environment error (insecure secrets file, provider unavailable); \
+        (denied by policy, approval timed out, marked rejected, read-only provider); 3 configuration error \
+        in auth.toml; 4 environment error (a file or directory someone else owns or may write, \
+        a readable secrets file, provider unavailable); \
         64 usage error (invalid scope).
         """,
         version: HyperforgeVersion.current,
@@ -64,7 +72,8 @@ struct JSONFlag: ParsableArguments {
 extension GitScope {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Store the secret of a scope (read from stdin, or a prompt; never an argument).")
+            abstract: "Store the secret of a scope (read from stdin, or a prompt; never an argument).",
+            discussion: "Also clears the scope's rejected mark, if a server had refused its previous token.")
         @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.") var scope: String
         @Option(help: "Store in this provider instead of the one the scope routes to.") var provider: String?
         func run() async throws {
@@ -76,7 +85,7 @@ extension GitScope {
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the secret of a scope, after its grant policy allows it.",
-            discussion: "With policy 'approve', waits (auth.toml approval_timeout, default 30 s) for 'git scope approve ID' from another terminal.")
+            discussion: "With policy 'approve', waits (auth.toml approval_timeout, default 30 s) for 'git scope approve ID' from another terminal. A scope marked rejected is refused (exit 2) until 'git scope set' or 'git scope approve SCOPE'.")
         @Argument(help: "The scope.") var scope: String
         func run() async throws { try await execute { try await ScopeCommands.get(scope, context: $0) } }
     }
@@ -89,7 +98,9 @@ extension GitScope {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the scopes each provider holds (names only, never values).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the scopes each provider holds (names only, never values).",
+            discussion: "A scope whose token a server refused is shown as rejected (with the host and time): its token is kept but not handed out until 'git scope set SCOPE' or 'git scope approve SCOPE'.")
         @Option(help: "Only this provider.") var provider: String?
         @OptionGroup var format: JSONFlag
         func run() async throws { try await execute { try await ScopeCommands.list(provider: provider, json: format.json, context: $0) } }
@@ -115,9 +126,23 @@ extension GitScope {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a pending request: its scope is granted.")
-        @Argument(help: "The request's id (see 'git scope pending').") var id: Int64
-        func run() async throws { try await execute { try ScopeCommands.decide(id, approve: true, context: $0) } }
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a pending request (its scope is granted), or clear a scope's rejected mark.",
+            discussion: """
+            With a request id (see 'git scope pending'), grants that request's scope. With a scope, \
+            clears its rejected mark: when a server refuses a scope's token, git asks the credential \
+            helper to erase it; the token is kept in its provider but not handed out until \
+            'git scope approve SCOPE' (keep it) or 'git scope set SCOPE' (a new one). 'git scope list' \
+            shows the marks.
+            """)
+        @Argument(help: "A request's id (see 'git scope pending'), or a scope marked rejected (see 'git scope list').") var target: String
+        func run() async throws {
+            if let id = Int64(target) {
+                try await execute { try ScopeCommands.decide(id, approve: true, context: $0) }
+            } else {
+                try await execute { try ScopeCommands.clearRejection(target, context: $0) }
+            }
+        }
     }
 
     struct Deny: AsyncParsableCommand {

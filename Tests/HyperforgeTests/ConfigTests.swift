@@ -112,7 +112,7 @@ import Testing
         try write("repo_name = \"tool1\"\nvisibility = \"private\"\n", "projects/alice/tool1/.hyperforge/config.toml")
         try write("forges = [\"gitlab\"]\n", "projects/alice/tool1/.hyperforge/defaults.toml") // not a parent: ignored
 
-        let config = try ConfigLoader.load(repoRoot: root + "/projects/alice/tool1")
+        let config = try ConfigLoader.load(repoRoot: root + "/projects/alice/tool1", environment: ["HOME": root])
         #expect(config.org.value == "alice")
         #expect(config.repoName.value == "tool1")
         #expect(config.forges.map(\.value.name) == ["github", "codeberg"])
@@ -124,7 +124,7 @@ import Testing
 
         // bob inherits only the outer defaults, and has no org.
         try write("", "projects/bob/app/.hyperforge/config.toml")
-        #expect(throws: ConfigError.self) { try ConfigLoader.load(repoRoot: root + "/projects/bob/app") }
+        #expect(throws: ConfigError.self) { try ConfigLoader.load(repoRoot: root + "/projects/bob/app", environment: ["HOME": root]) }
     }
 
     @Test func writerRoundTrips() throws {

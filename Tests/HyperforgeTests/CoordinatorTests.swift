@@ -179,6 +179,20 @@ import Testing
         chmod(client.paths.runtimeDirectory, 0o755)
         try client.paths.prepareRuntimeDirectory()
         #expect(stat(client.paths.runtimeDirectory, &st) == 0 && st.st_mode & 0o777 == 0o700)
+        // One that others may write is refused, naming the mode and the fix.
+        let runtime = client.paths.runtimeDirectory
+        chmod(runtime, 0o777)
+        let writable = #expect(throws: CoordinatorError.self) { try client.paths.prepareRuntimeDirectory() }
+        #expect(writable?.description.contains("refusing to use directory \(runtime) (owner ") == true && writable?.description.contains("mode 0777") == true, "\(String(describing: writable))")
+        #expect(writable?.hint?.contains("chmod 700 \(runtime)") == true)
+        chmod(runtime, 0o700)
+        // So is a coordinator.db someone else owns.
+        if getuid() == 0 {
+            chown(client.paths.database, 65534, 65534)
+            let foreign = #expect(throws: CoordinatorError.self) { try client.paths.prepareStateDirectory() }
+            #expect(foreign?.description.contains("refusing to use \(client.paths.database) (owner nobody (uid 65534)") == true, "\(String(describing: foreign))")
+            chown(client.paths.database, 0, 0)
+        }
         if getuid() == 0 {
             let other = env.root + "/foreign-run"
             try FileManager.default.createDirectory(atPath: other + "/hyperforge", withIntermediateDirectories: true)

@@ -31,7 +31,8 @@ import Testing
         chmod(file, 0o644)
         let refused = try env.run("git", ["scope", "get", scope])
         #expect(refused.code == 4, "\(refused)")
-        #expect(refused.stderr.contains("readable or writable by other users"))
+        #expect(refused.stderr.contains("group or others may read it") && refused.stderr.contains("mode 0644"), "\(refused)")
+        #expect(refused.stderr.contains("chmod 600 \(file)") && refused.stderr.contains("rotate the secrets"), "\(refused)")
         #expect(refused.stdout.isEmpty)
         chmod(file, 0o600)
 
@@ -206,6 +207,7 @@ import Testing
                       "protocol=https\nhost=github.com\npath=alice/other.git\n",        // other repo
                       "protocol=https\nhost=gitlab.com\npath=alice/tool.git\n",         // other host
                       "protocol=http\nhost=github.com\npath=alice/tool.git\n",          // other protocol
+                      "protocol=http\nhost=github.com:443\npath=alice/tool.git\n",      // http to https's port
                       "protocol=https\nhost=github.com.evil.com\npath=alice/tool.git\n",
                       "protocol=https\nhost=github.com\npath=alice/tool.git/../../bob/tool.git\n",
                       "protocol=https\nhost=github.com\n"] {                            // no path: no scope
@@ -249,6 +251,17 @@ import Testing
         let reject = try env.run("git", ["-c", "credential.helper=hforge", "-c", "credential.usehttppath=true", "credential", "reject"],
                                  input: "protocol=https\nhost=codeberg.org\npath=alice/tool.git\nusername=alice\npassword=cb-token\n")
         #expect(reject.code == 0)
-        #expect(try env.run("git", ["scope", "get", "git/codeberg/alice/repo/tool/token"]).code == 1)
+        #expect(reject.stderr.contains("https://codeberg.org refused the token of git/codeberg/alice/repo/tool/token: marked rejected"), "\(reject)")
+        // Marked, not erased: nothing is handed out, and the reason is given.
+        let marked = try env.run("git", ["scope", "get", "git/codeberg/alice/repo/tool/token"])
+        #expect(marked.code == 2 && marked.stdout.isEmpty, "\(marked)")
+        #expect(marked.stderr.contains("marked rejected: https://codeberg.org refused its token") && marked.stderr.contains("git scope approve git/codeberg/alice/repo/tool/token"), "\(marked)")
+        let list = try env.run("git", ["scope", "list"])
+        #expect(list.stdout.contains("git/codeberg/alice/repo/tool/token  rejected by https://codeberg.org at "), "\(list)")
+        // `approve SCOPE` keeps the stored token.
+        let approve2 = try env.run("git", ["scope", "approve", "git/codeberg/alice/repo/tool/token"])
+        #expect(approve2.code == 0 && approve2.stdout.contains("cleared the rejected mark"), "\(approve2)")
+        #expect(try env.run("git", ["scope", "get", "git/codeberg/alice/repo/tool/token"]).stdout == "cb-token\n")
+        #expect(try env.run("git", ["scope", "approve", "git/codeberg/alice/repo/tool/token"]).code == 1)
     }
 }

@@ -108,7 +108,7 @@ complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional 
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'which' -d 'Show the provider and policy of a scope, and the patterns that chose them.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'providers' -d 'List the configured providers and what routes to each.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'pending' -d 'List requests waiting for approval.'
-complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'approve' -d 'Approve a pending request: its scope is granted.'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'approve' -d 'Approve a pending request (its scope is granted), or clear a scope\'s rejected mark.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'deny' -d 'Deny a pending request.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'grants' -d 'List granted scopes.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'revoke' -d 'Revoke a grant: the next use asks again, per the scope\'s policy.'

@@ -16,8 +16,13 @@ public enum ConfigError: HyperforgeError, Equatable {
     case incompleteForge(SourceLocation, name: String, missing: String)
     /// A file could not be read.
     case unreadable(path: String, reason: String)
+    /// A file that someone else owns or may write (see `FileTrust`).
+    case untrusted(TrustError)
 
-    public var exitStatus: ExitStatus { .configuration }
+    public var exitStatus: ExitStatus {
+        if case .untrusted(let e) = self { return e.exitStatus }
+        return .configuration
+    }
 
     public var description: String {
         switch self {
@@ -38,6 +43,8 @@ public enum ConfigError: HyperforgeError, Equatable {
             return "\(loc): custom forge '\(name)' has no '\(missing)'"
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
+        case .untrusted(let e):
+            return e.description
         }
     }
 
@@ -50,6 +57,7 @@ public enum ConfigError: HyperforgeError, Equatable {
         case .missing(let key, _):
             return "pass --\(key.replacingUnderscores()) to 'git hforge init', or set \(key) in .hyperforge/config.toml or a parent .hyperforge/defaults.toml"
         case .incompleteForge(_, _, let missing): return "add \(missing) = ... to the forge's table"
+        case .untrusted(let e): return e.hint
         default: return nil
         }
     }

@@ -35,9 +35,21 @@ public enum Origin: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Whose word a configuration file is. Only the user's own files say which
+/// host a forge is (and so where its tokens may go): auth.toml and the
+/// `defaults.toml` files they own that no repository tracks. A repository's
+/// `.hyperforge/config.toml` and any tracked `defaults.toml` were written by
+/// whoever committed them.
+public enum LayerTrust: String, Sendable, Equatable {
+    case user
+    case repository
+}
+
 /// The values one configuration file (or the command line) sets.
 public struct ConfigLayer: Sendable {
     public var name: String
+    /// Whose word the file is (`.repository` unless the loader knows better).
+    public var trust: LayerTrust = .repository
     public var forges: Located<[Located<String>]>?
     public var org: Located<String>?
     public var repoName: Located<String>?
@@ -57,6 +69,8 @@ public struct ConfigLayer: Sendable {
 /// A `[custom_forges.NAME]` table, as one file sets it.
 public struct CustomForgeLayer: Sendable {
     public var origin: Origin
+    /// `.user` when the user's own files declare the forge.
+    public var trust: LayerTrust = .repository
     public var kind: Located<ForgeKind>?
     public var host: Located<String>?
     public var sshPort: Located<Int>?
@@ -90,8 +104,20 @@ public struct HforgeConfig: Sendable {
     public var ssh: [String: Located<String>]
     /// Custom forges declared anywhere in the chain (used or not).
     public var customForges: [String: Located<Forge>]
+    /// The custom forges the user's own files declare (auth.toml, untracked
+    /// defaults.toml they own): only these, and the built-in forges, get the
+    /// credential helper and tokens.
+    public var userForges: Set<String> = []
     /// The files that were read, in the order they were applied.
     public var files: [String]
+    /// What the loader skipped or ignored, and why (files others control,
+    /// overrides of the user's forges by committed config).
+    public var warnings: [String] = []
+
+    /// Whether tokens may be sent to `forge`: built in, or declared by the user's own files.
+    public func isUserForge(_ forge: Forge) -> Bool {
+        Forge.builtIn.contains(forge) || userForges.contains(forge.name)
+    }
 
     public func forge(named name: String) -> Forge? {
         forges.first(where: { $0.value.name == name })?.value
@@ -113,6 +139,12 @@ public enum ConfigLoader {
         FilePaths.join(FilePaths.join(repoRoot, directoryName), configFile)
     }
 
+    /// The user's auth.toml (`$XDG_CONFIG_HOME/hyperforge/auth.toml`): its
+    /// `[custom_forges]` are known to every command.
+    public static func authPath(_ paths: Paths) -> String {
+        FilePaths.join(paths.configHome, "hyperforge/auth.toml")
+    }
+
     /// `defaults.toml` paths from the outermost directory down to the
     /// repository's parent (the repository's own directory is not included:
     /// defaults are for child repositories).
@@ -131,17 +163,83 @@ public enum ConfigLoader {
         return paths.reversed()
     }
 
-    /// All layers that apply to the repository at `repoRoot`, outermost first.
-    /// The repository's own config is last, when it exists.
-    public static func layers(repoRoot: String, includeRepoConfig: Bool = true) throws(ConfigError) -> [ConfigLayer] {
-        var result: [ConfigLayer] = []
+    /// The layers that apply to a repository, and what was skipped.
+    public struct Chain: Sendable {
+        public var layers: [ConfigLayer] = []
+        public var warnings: [String] = []
+    }
+
+    /// All layers that apply to the repository at `repoRoot`, outermost
+    /// first: the `[custom_forges]` of the user's auth.toml (an error when
+    /// someone else owns or may write it), every parent `defaults.toml`
+    /// (skipped with a warning when someone else owns or may write it or its
+    /// `.hyperforge` directory; the repository's word, not the user's, when a
+    /// repository tracks it), then the repository's own config, when it exists.
+    public static func layers(repoRoot: String, environment: [String: String],
+                              includeRepoConfig: Bool = true) throws(ConfigError) -> Chain {
+        var chain = Chain()
+        if let auth = try authLayer(Paths(environment: environment)) { chain.layers.append(auth) }
         for path in defaultsPaths(repoRoot: repoRoot) {
-            if let source = try TOMLSource.load(path) { result.append(try layer(from: source)) }
+            let source: TOMLSource
+            do throws(ConfigError) {
+                do { try FileTrust.check(FilePaths.parent(path) ?? "/", kind: .directory) } catch { throw ConfigError.untrusted(error) }
+                guard let s = try TOMLSource.loadTrusted(path) else { continue }
+                source = s
+            } catch {
+                guard case .untrusted(let e) = error else { throw error }
+                chain.warnings.append("skipped \(path): \(e.description)" + (e.hint.map { "; \($0)" } ?? ""))
+                continue
+            }
+            var l = try layer(from: source)
+            switch tracked(path, environment: environment) {
+            case .no: l.trust = .user
+            case .yes: l.trust = .repository
+            case .unknown(let why):
+                l.trust = .repository
+                chain.warnings.append("\(path): cannot tell whether a repository tracks it (\(why)); its forges are treated as a repository's committed config and get no tokens")
+            }
+            chain.layers.append(l)
         }
         if includeRepoConfig, let source = try TOMLSource.load(configPath(repoRoot: repoRoot)) {
-            result.append(try layer(from: source))
+            chain.layers.append(try layer(from: source))
         }
-        return result
+        return chain
+    }
+
+    /// The `[custom_forges]` of the user's auth.toml, as a layer of the user's word.
+    public static func authLayer(_ paths: Paths) throws(ConfigError) -> ConfigLayer? {
+        let path = authPath(paths)
+        do { try FileTrust.check(FilePaths.parent(path) ?? "/", kind: .directory) } catch { throw .untrusted(error) }
+        guard let source = try TOMLSource.loadTrusted(path), source.table["custom_forges"] != nil else { return nil }
+        var l = try layer(from: source, otherKeys: Set(source.table.keys).subtracting(["custom_forges"]))
+        l.trust = .user
+        for (name, f) in l.customForges {
+            guard case .file(let loc) = f.origin else { continue }
+            if f.kind == nil { throw .incompleteForge(loc, name: name, missing: "kind") }
+            if f.host == nil { throw .incompleteForge(loc, name: name, missing: "host") }
+        }
+        return l
+    }
+
+    enum Tracked: Equatable { case yes, no, unknown(String) }
+
+    /// Whether a repository's index holds the `defaults.toml` at `path`
+    /// (asked of git itself, in the repository around it; git is run only
+    /// when there is one).
+    static func tracked(_ path: String, environment: [String: String]) -> Tracked {
+        guard let dir = FilePaths.parent(FilePaths.parent(path) ?? "/"),
+              FilePaths.enclosingGitEntry(from: dir) != nil else { return .no }
+        var env = environment
+        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GIT_PREFIX"] {
+            env.removeValue(forKey: key)
+        }
+        guard let result = ChildProcess.runSync(["git", "-C", dir, "ls-files", "-z", "--", directoryName + "/" + defaultsFile],
+                                                environment: env) else { return .unknown("git could not be run") }
+        if result.exitCode != 0 {
+            let first = result.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(result.exitCode)"
+            return .unknown("git ls-files: \(first.prefix(200))")
+        }
+        return result.stdout.isEmpty ? .no : .yes
     }
 
     /// Whether the repository has its own `.hyperforge/config.toml`.
@@ -150,8 +248,11 @@ public enum ConfigLoader {
     }
 
     /// Loads the effective config of the repository at `repoRoot`.
-    public static func load(repoRoot: String) throws(ConfigError) -> HforgeConfig {
-        try resolve(layers(repoRoot: repoRoot), repoRoot: repoRoot)
+    public static func load(repoRoot: String, environment: [String: String]) throws(ConfigError) -> HforgeConfig {
+        let chain = try layers(repoRoot: repoRoot, environment: environment)
+        var config = try resolve(chain.layers, repoRoot: repoRoot)
+        config.warnings = chain.warnings + config.warnings
+        return config
     }
 
     // MARK: - Parsing one file
@@ -309,10 +410,41 @@ public enum ConfigLoader {
     /// Every `[custom_forges.NAME]` of `layers`, merged field by field, the
     /// innermost layer winning.
     public static func mergedCustomForges(_ layers: [ConfigLayer]) -> [String: CustomForgeLayer] {
+        mergeCustomForges(layers).forges
+    }
+
+    /// Merges every `[custom_forges.NAME]` of `layers` field by field, the
+    /// innermost winning, except that a repository's committed config never
+    /// changes a forge the user's own files declare: such a table is ignored,
+    /// with a warning naming it when it sets anything different. A forge the
+    /// user declares after a committed file did starts afresh from the user's
+    /// table (nothing committed survives in it).
+    public static func mergeCustomForges(_ layers: [ConfigLayer]) -> (forges: [String: CustomForgeLayer], warnings: [String]) {
         var custom: [String: CustomForgeLayer] = [:]
+        var warnings: [String] = []
         for layer in layers {
-            for (name, f) in layer.customForges {
-                var merged = custom[name] ?? f
+            for (name, f) in layer.customForges.sorted(by: { $0.key < $1.key }) {
+                var f = f
+                f.trust = layer.trust
+                guard var merged = custom[name], !(merged.trust == .repository && layer.trust == .user) else {
+                    custom[name] = f
+                    continue
+                }
+                if merged.trust == .user && layer.trust == .repository {
+                    var changed: [String] = []
+                    if let v = f.kind, v.value != merged.kind?.value { changed.append("kind") }
+                    if let v = f.host, v.value != merged.host?.value { changed.append("host") }
+                    if let v = f.sshPort, v.value != (merged.sshPort?.value ?? 22) { changed.append("ssh_port") }
+                    if let v = f.sshUser, v.value != (merged.sshUser?.value ?? "git") { changed.append("ssh_user") }
+                    let userForge = merged.forge(named: name)
+                    if let v = f.webURL, Forge.trimmedURL(v.value) != userForge?.webURL { changed.append("web_url") }
+                    if let v = f.apiURL, Forge.trimmedURL(v.value) != userForge.map({ Forge.trimmedURL($0.apiURL) }) { changed.append("api_url") }
+                    if !changed.isEmpty {
+                        warnings.append("\(f.origin): [custom_forges.\(name)] ignored: '\(name)' is your own forge (declared at \(merged.origin)); "
+                            + "a repository's committed config cannot change its \(changed.joined(separator: ", ")), so its tokens go only where your files say")
+                    }
+                    continue
+                }
                 merged.origin = f.origin
                 if let v = f.kind { merged.kind = v }
                 if let v = f.host { merged.host = v }
@@ -323,7 +455,7 @@ public enum ConfigLoader {
                 custom[name] = merged
             }
         }
-        return custom
+        return (custom, warnings)
     }
 
     /// Merges `layers` (outermost first) and resolves forge names. `repoRoot`
@@ -346,7 +478,7 @@ public enum ConfigLoader {
             if let v = layer.gitProtocol { proto = v }
             for (k, v) in layer.ssh { ssh[k] = v }
         }
-        let custom = mergedCustomForges(layers)
+        let (custom, warnings) = mergeCustomForges(layers)
         let searched = files.filter { $0.hasPrefix("/") }
 
         // Custom forges, complete.
@@ -402,7 +534,9 @@ public enum ConfigLoader {
             gitProtocol: proto ?? Located(.ssh, .builtIn("ssh unless set")),
             ssh: ssh,
             customForges: customForges,
-            files: searched
+            userForges: Set(custom.filter { $0.value.trust == .user && customForges[$0.key] != nil }.map(\.key)),
+            files: searched,
+            warnings: warnings
         )
     }
 }

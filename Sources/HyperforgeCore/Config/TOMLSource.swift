@@ -20,6 +20,23 @@ public struct TOMLSource {
         return try parse(text, path: path)
     }
 
+    /// Reads and parses `path` after checking, on the descriptor it reads,
+    /// that the user (or root) owns it and nobody else may write it
+    /// (`FileTrust`). Returns nil when the file does not exist.
+    public static func loadTrusted(_ path: String) throws(ConfigError) -> TOMLSource? {
+        let bytes: [UInt8]
+        do {
+            guard let b = try FileTrust.read(path) else { return nil }
+            bytes = b
+        } catch {
+            throw .untrusted(error)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigError.malformed(SourceLocation(file: path), "the file is not UTF-8")
+        }
+        return try parse(text, path: path)
+    }
+
     public static func parse(_ text: String, path: String) throws(ConfigError) -> TOMLSource {
         do {
             let table = try TOMLTable(string: text)

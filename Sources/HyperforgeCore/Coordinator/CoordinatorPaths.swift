@@ -33,27 +33,27 @@ public struct CoordinatorPaths: Sendable, Equatable {
     public var token: String { stateDirectory + "/coordinator.token" }
 
     /// Creates the runtime directory (0700) or checks that the existing one
-    /// belongs to this user and admits nobody else.
+    /// belongs to this user and nobody else may write it (`FileTrust`); one
+    /// that others may merely enter is made private.
     public func prepareRuntimeDirectory() throws(CoordinatorError) {
-        if mkdir(runtimeDirectory, 0o700) != 0 && errno != EEXIST {
-            // The parent may be missing (e.g. XDG_RUNTIME_DIR of a test).
-            try? FileManager.default.createDirectory(atPath: FilePaths.parent(runtimeDirectory) ?? "/", withIntermediateDirectories: true)
-            if mkdir(runtimeDirectory, 0o700) != 0 && errno != EEXIST {
-                throw .unsafeDirectory(path: runtimeDirectory, reason: String(cString: strerror(errno)))
-            }
-        }
+        do { try FileTrust.prepareDirectory(runtimeDirectory) } catch { throw .untrusted(error) }
         var st = stat()
-        guard lstat(runtimeDirectory, &st) == 0 else { throw .unsafeDirectory(path: runtimeDirectory, reason: String(cString: strerror(errno))) }
-        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .unsafeDirectory(path: runtimeDirectory, reason: "it is not a directory") }
-        guard st.st_uid == getuid() else { throw .unsafeDirectory(path: runtimeDirectory, reason: "it belongs to user \(st.st_uid), not \(getuid())") }
-        if st.st_mode & 0o077 != 0 {
-            guard chmod(runtimeDirectory, 0o700) == 0 else { throw .unsafeDirectory(path: runtimeDirectory, reason: "others may enter it and it cannot be made private") }
+        if stat(runtimeDirectory, &st) == 0, st.st_mode & 0o077 != 0, chmod(runtimeDirectory, 0o700) != 0 {
+            throw .unsafeDirectory(path: runtimeDirectory, reason: "others may enter it and it cannot be made private")
+        }
+        for file in [socket, lock, pidFile] {
+            do { try FileTrust.check(file, kind: .file) } catch { throw .untrusted(error) }
         }
     }
 
+    /// Creates the state directory (0700) or checks the existing one, and the
+    /// coordinator's files in it (`FileTrust`).
     public func prepareStateDirectory() throws(CoordinatorError) {
-        do { try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
-            throw .unsafeDirectory(path: stateDirectory, reason: "\(error)")
+        do {
+            try FileTrust.prepareDirectory(stateDirectory)
+            for file in [database, database + "-wal", database + "-shm", log, token] { try FileTrust.check(file, kind: .file) }
+        } catch {
+            throw .untrusted(error)
         }
     }
 }
@@ -61,6 +61,8 @@ public struct CoordinatorPaths: Sendable, Equatable {
 /// What can go wrong talking to (or being) the coordinator.
 public enum CoordinatorError: HyperforgeError, Equatable {
     case unsafeDirectory(path: String, reason: String)
+    /// One of its files or directories is someone else's, or writable by others.
+    case untrusted(TrustError)
     case notRunning(socket: String)
     case cannotStart(program: String, reason: String)
     case noAnswer(socket: String, reason: String)
@@ -77,6 +79,7 @@ public enum CoordinatorError: HyperforgeError, Equatable {
     public var description: String {
         switch self {
         case .unsafeDirectory(let p, let r): return "the coordinator's directory \(p) is not safe to use: \(r)"
+        case .untrusted(let e): return "the coordinator's files are not safe to use: \(e.description)"
         case .notRunning(let s): return "the coordinator is not running (no answer on \(s))"
         case .cannotStart(let p, let r): return "cannot start the coordinator (\(p)): \(r)"
         case .noAnswer(let s, let r): return "the coordinator at \(s) did not answer: \(r)"
@@ -88,6 +91,7 @@ public enum CoordinatorError: HyperforgeError, Equatable {
     public var hint: String? {
         switch self {
         case .unsafeDirectory: return "remove the directory or fix its owner and mode (0700)"
+        case .untrusted(let e): return e.hint
         case .cannotStart: return "check that hyperforge-coordinator is installed next to git-realm or on PATH; 'git realm coordinator logs' shows its log"
         case .noAnswer: return "'git realm coordinator logs' shows its log; 'git realm coordinator stop' stops it"
         default: return nil

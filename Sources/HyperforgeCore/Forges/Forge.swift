@@ -39,10 +39,19 @@ public struct Forge: Sendable, Equatable, Codable {
         self.host = host
         self.sshPort = sshPort
         self.sshUser = sshUser
-        let web = webURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "https://\(host)"
+        let web = webURL.map(Forge.trimmedURL) ?? "https://\(host)"
         self.webURL = web
         self.apiURL = apiURL ?? Forge.defaultAPI(kind: kind, host: host, webURL: web)
     }
+
+    /// A base URL as stored: without a trailing slash.
+    public static func trimmedURL(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// Whether git talks to this forge over plain, unencrypted http (only
+    /// when the user's own config says so, with `web_url = "http://..."`).
+    public var isPlainHTTP: Bool { webURL.lowercased().hasPrefix("http://") }
 
     static func defaultAPI(kind: ForgeKind, host: String, webURL: String) -> String {
         switch kind {
@@ -78,8 +87,9 @@ public struct Forge: Sendable, Equatable, Codable {
         case .ssh:
             return url.host.lowercased() == host.lowercased() && (url.port ?? 22) == sshPort
         case .https, .http:
+            // The scheme too: a token for an https forge never goes over http.
             guard let web = RemoteURL.parse(webURL + "/x/y") else { return false }
-            return url.host.lowercased() == web.host.lowercased() && url.effectivePort == web.effectivePort
+            return url.scheme == web.scheme && url.host.lowercased() == web.host.lowercased() && url.effectivePort == web.effectivePort
         case .file:
             return false
         }

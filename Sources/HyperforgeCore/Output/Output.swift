@@ -167,7 +167,7 @@ enum StyleMark {
         guard text.contains(prefix) else { return text }
         var out = ""
         var rest = Substring(text)
-        while let start = rest.range(of: prefix) {
+        while let start = rest.firstRange(of: prefix) {
             out += rest[..<start.lowerBound]
             let after = rest[start.upperBound...]
             guard let end = after.unicodeScalars.firstIndex(of: close) else { out += rest[start.lowerBound...]; rest = ""; break }

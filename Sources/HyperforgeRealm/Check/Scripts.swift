@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HyperforgeCore
 import HyperforgeGit
 #if canImport(Glibc)

@@ -57,6 +57,7 @@ extension Realm {
         if options.dryRun {
             if creates, let localPath { out.line("Would create the bare repository \(localPath)") }
         } else if creates, let localPath {
+            if options.url == nil { try RealmLocation.checkDefaultDirectories(localPath, paths: context.paths, create: true) }
             try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
             let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
                                                environment: GitEnvironment.detached(context.environment), directory: localPath)

@@ -12,7 +12,7 @@ import HyperforgeCore
 ///     list = "cd ~/.password-store/hyperforge && find . -name '*.gpg' | sed 's|^./||; s|.gpg$||'"
 ///
 /// Each command runs through `/bin/sh -c` with the scope in `HFORGE_SCOPE`
-/// (never spliced into the command text). `get` prints the secret on stdout
+/// (never spliced into the command text), in auth.toml's directory. `get` prints the secret on stdout
 /// (one trailing newline is dropped; empty output means "not found");
 /// `set` reads the secret on stdin. A secret is never an argument.
 public struct CommandProvider: SecretProvider {
@@ -27,8 +27,12 @@ public struct CommandProvider: SecretProvider {
         if let key { env["HFORGE_SCOPE"] = key }
         let result: ChildProcess.Result
         do {
+            // Run in auth.toml's directory: relative paths in the command are
+            // relative to it, and nothing depends on the repository we are in.
+            var directory = context.paths.configHome + "/hyperforge"
+            if case .file(let loc) = config.origin, let dir = FilePaths.parent(loc.file) { directory = dir }
             result = try await ChildProcess.run(["/bin/sh", "-c", command], environment: env,
-                                                directory: context.workingDirectory, input: input, timeout: CommandProvider.timeout)
+                                                directory: directory, input: input, timeout: CommandProvider.timeout)
         } catch let e as ChildProcess.TimedOut {
             throw ProviderError.failed(provider: config.name, what: "'\(setting)' command", reason: "no answer within \(e.seconds) s; it was stopped")
         }

@@ -6,7 +6,9 @@ import HyperforgeCore
 /// (`$XDG_DATA_HOME/hyperforge/secrets`, or `path = ...`). Writers take an
 /// exclusive lock and replace the file atomically, so concurrent writers
 /// never lose each other's changes and readers never see half a file. It
-/// refuses to read a file that other users can read or write.
+/// refuses a file that other users own, or can read or write, and a
+/// directory that others own or can write (`FileTrust`). A relative `path`
+/// is relative to auth.toml's directory.
 ///
 /// Format: a header line, then one `KEY<TAB>BASE64(SECRET)` line per secret.
 public struct FileProvider: SecretProvider {
@@ -16,8 +18,20 @@ public struct FileProvider: SecretProvider {
 
     init(config: ProviderConfig, context: Context) throws {
         self.config = config
-        if let p = config.settings["path"] { path = context.resolve(p) }
-        else { path = FilePaths.join(context.paths.dataHome, "hyperforge/secrets") }
+        if let p = config.settings["path"] {
+            // Relative to auth.toml's directory, never to wherever the command
+            // runs (inside a work tree, the file could end up committed).
+            let expanded = context.paths.expandTilde(p)
+            if expanded.hasPrefix("/") {
+                path = FilePaths.normalize(expanded)
+            } else {
+                var base = context.paths.configHome + "/hyperforge"
+                if case .file(let loc) = config.origin, let dir = FilePaths.parent(loc.file) { base = dir }
+                path = FilePaths.normalize(base + "/" + expanded)
+            }
+        } else {
+            path = FilePaths.join(context.paths.dataHome, "hyperforge/secrets")
+        }
     }
 
     public func get(_ key: String) async throws -> String? {
@@ -40,6 +54,8 @@ public struct FileProvider: SecretProvider {
 
     /// Reads the file, after checking who may read it. A missing file is empty.
     func read() throws -> [String: String] {
+        let dir = FilePaths.parent(path) ?? "/"
+        do { if !(try FileTrust.check(dir, kind: .directory)) { return [:] } } catch { throw ProviderError.untrusted(error) }
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 {
             if errno == ENOENT { return [:] }
@@ -58,11 +74,13 @@ public struct FileProvider: SecretProvider {
         return parse(data)
     }
 
+    /// The file must be the user's and private to them (`FileTrust`).
     private func checkPermissions(_ fd: Int32) throws {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return }
-        if st.st_uid != geteuid() { throw ProviderError.notOwned(path: path) }
-        if st.st_mode & 0o077 != 0 { throw ProviderError.insecureFile(path: path, mode: String(st.st_mode & 0o777, radix: 8)) }
+        guard fstat(fd, &st) == 0 else {
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: String(cString: strerror(errno)))
+        }
+        if let problem = FileTrust.problem(path: path, status: st, kind: .privateFile) { throw ProviderError.untrusted(problem) }
     }
 
     private func parse(_ data: Data) -> [String: String] {
@@ -79,7 +97,7 @@ public struct FileProvider: SecretProvider {
     /// Read, change and atomically replace the file under an exclusive lock.
     private func modify(_ change: (inout [String: String]) throws -> Void) throws {
         let dir = FilePaths.parent(path) ?? "/"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do { try FileTrust.prepareDirectory(dir) } catch { throw ProviderError.untrusted(error) }
         let lockPath = path + ".lock"
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard lock >= 0 else {

@@ -17,8 +17,8 @@ public protocol SecretProvider: Sendable {
 /// What can go wrong with a secret store.
 public enum ProviderError: HyperforgeError, Equatable {
     case readOnly(provider: String, kind: String)
-    case insecureFile(path: String, mode: String)
-    case notOwned(path: String)
+    /// A secrets file (or its directory) someone else owns or may read or write.
+    case untrusted(TrustError)
     case failed(provider: String, what: String, reason: String)
     case unsupported(provider: String, reason: String)
     case missingSetting(provider: String, setting: String)
@@ -34,9 +34,7 @@ public enum ProviderError: HyperforgeError, Equatable {
     public var description: String {
         switch self {
         case .readOnly(let p, let kind): return "provider '\(p)' (\(kind)) is read-only"
-        case .insecureFile(let path, let mode):
-            return "refusing to read \(path): it is readable or writable by other users (mode \(mode))"
-        case .notOwned(let path): return "refusing to read \(path): it belongs to another user"
+        case .untrusted(let e): return e.description
         case .failed(let p, let what, let reason): return "provider '\(p)': \(what) failed: \(reason)"
         case .unsupported(let p, let reason): return "provider '\(p)': \(reason)"
         case .missingSetting(let p, let setting): return "provider '\(p)' has no '\(setting)' setting"
@@ -45,7 +43,7 @@ public enum ProviderError: HyperforgeError, Equatable {
 
     public var hint: String? {
         switch self {
-        case .insecureFile(let path, _): return "run 'chmod 600 \(path)' (and rotate the secrets it holds if others could read them)"
+        case .untrusted(let e): return (e.hint ?? "") + "; rotate the secrets it holds if others could read them"
         case .readOnly(let p, _): return "route the scope to a writable provider in auth.toml ([auth.routing]), or set it where provider '\(p)' reads"
         default: return nil
         }

@@ -1,0 +1,154 @@
+import FoundationEssentials
+import Glibc
+
+/// Whether a file or directory may be trusted: the one check every reader
+/// and writer of hyperforge's own files goes through, in the spirit of ssh's
+/// `StrictModes` and git's `safe.directory`.
+///
+/// A path is trusted when it is owned by the user running us (or by root,
+/// for system-wide files) and neither its group nor others may write it.
+/// A *private* file (the secrets file) must in addition be unreadable by
+/// group and others. Symbolic links are followed: what counts is the file
+/// that would be read.
+///
+/// Used for everything of ours under the XDG config, data, state and runtime
+/// directories (auth.toml, the secrets file and its directory, state.db,
+/// coordinator.db, the coordinator's directories and files) and for every
+/// `defaults.toml` before it is applied.
+public enum FileTrust {
+    public enum Kind: Sendable, Equatable {
+        case file
+        /// A file only its owner may read (mode 0600 or stricter).
+        case privateFile
+        case directory
+    }
+
+    /// The problem with `st` for a path of `kind`, or nil when it is trusted.
+    public static func problem(path: String, status st: stat, kind: Kind) -> TrustError? {
+        let me = geteuid()
+        let isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+        let mode = st.st_mode & 0o7777
+        let foreign = st.st_uid != me && st.st_uid != 0
+        let writableByOthers = mode & 0o022 != 0
+        let readableByOthers = kind == .privateFile && mode & 0o077 != 0
+        let wrongType = (kind == .directory) != isDirectory
+        guard foreign || writableByOthers || readableByOthers || wrongType else { return nil }
+        var reasons: [String] = []
+        if wrongType { reasons.append(kind == .directory ? "it is not a directory" : "it is a directory") }
+        if foreign { reasons.append("it belongs to \(userName(st.st_uid)), not to you (\(userName(me)))") }
+        if mode & 0o020 != 0 && mode & 0o002 != 0 { reasons.append("group and others may write it") }
+        else if mode & 0o020 != 0 { reasons.append("its group may write it") }
+        else if mode & 0o002 != 0 { reasons.append("others may write it") }
+        if readableByOthers && !writableByOthers { reasons.append("group or others may read it") }
+        let wanted: String
+        switch kind {
+        case .privateFile: wanted = "600"
+        case .directory: wanted = "700"
+        case .file: wanted = "go-w"
+        }
+        var fixes: [String] = []
+        if foreign { fixes.append("chown \(loginName(me)) \(shellQuoted(path))") }
+        if writableByOthers || readableByOthers { fixes.append("chmod \(wanted) \(shellQuoted(path))") }
+        return TrustError.untrusted(path: path, isDirectory: isDirectory, owner: userName(st.st_uid),
+                                    mode: "0" + String(mode, radix: 8), reasons: reasons, fix: fixes.joined(separator: " && "))
+    }
+
+    /// Checks `path` (following links). Returns false when it does not exist.
+    @discardableResult
+    public static func check(_ path: String, kind: Kind) throws(TrustError) -> Bool {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            if errno == ENOENT || errno == ENOTDIR { return false }
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if let problem = problem(path: path, status: st, kind: kind) { throw problem }
+        return true
+    }
+
+    /// Creates the directory `path` (mode 0700, missing parents too), or
+    /// checks the existing one.
+    public static func prepareDirectory(_ path: String) throws(TrustError) {
+        if try check(path, kind: .directory) { return }
+        // Missing parents are made too (0700, like the directory itself).
+        var missing: [String] = [path]
+        var dir = FilePaths.parent(path)
+        while let d = dir, access(d, F_OK) != 0 { missing.append(d); dir = FilePaths.parent(d) }
+        for d in missing.reversed() where mkdir(d, 0o700) != 0 && errno != EEXIST {
+            throw .unreadable(path: d, reason: "cannot create it: \(String(cString: strerror(errno)))")
+        }
+        try check(path, kind: .directory)
+    }
+
+    /// Reads the whole file at `path` after checking the very file it opened
+    /// (`fstat` on the descriptor, so it cannot be swapped in between).
+    /// Returns nil when it does not exist.
+    public static func read(_ path: String, kind: Kind = .file) throws(TrustError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        if let problem = problem(path: path, status: st, kind: kind) { throw problem }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return bytes
+    }
+
+    /// The login name of `uid`, with the number (`nobody (uid 65534)`).
+    public static func userName(_ uid: uid_t) -> String {
+        var pwd = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        if getpwuid_r(uid, &pwd, &buffer, buffer.count, &result) == 0, let result, let name = result.pointee.pw_name {
+            return "\(String(cString: name)) (uid \(uid))"
+        }
+        return "uid \(uid)"
+    }
+
+    /// The login name alone, for a `chown` command line.
+    static func loginName(_ uid: uid_t) -> String {
+        let full = userName(uid)
+        if let space = full.firstIndex(of: " "), !full.hasPrefix("uid ") { return String(full[..<space]) }
+        return "\(uid)"
+    }
+
+    static func shellQuoted(_ s: String) -> String {
+        if s.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+~".contains($0) }) { return s }
+        return "'" + s.replacing("'", with: "'\\''") + "'"
+    }
+}
+
+/// A file or directory hyperforge will not trust, or cannot inspect.
+public enum TrustError: HyperforgeError, Equatable {
+    case untrusted(path: String, isDirectory: Bool, owner: String, mode: String, reasons: [String], fix: String)
+    case unreadable(path: String, reason: String)
+
+    public var exitStatus: ExitStatus { .environment }
+
+    public var description: String {
+        switch self {
+        case .untrusted(let path, let isDirectory, let owner, let mode, let reasons, _):
+            return "refusing to use \(isDirectory ? "directory " : "")\(path) (owner \(owner), mode \(mode)): " + reasons.joined(separator: "; ")
+        case .unreadable(let path, let reason):
+            return "cannot use \(path): \(reason)"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .untrusted(let path, _, _, _, _, let fix):
+            return "if it is yours, run '\(fix)'; if you did not write it, move it away (mv \(FileTrust.shellQuoted(path)) \(FileTrust.shellQuoted(path)).untrusted) and check what it holds: another user could have changed it"
+        case .unreadable: return nil
+        }
+    }
+}
