@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs hyperforge (git-hforge, git-realm, git-scope, git-credential-hforge, hyperforge-coordinator)
-# on a Debian machine: the system packages it needs (when run as root; else it
-# prints the exact apt-get line), a release build, and the executables, man
-# pages and shell completions under PREFIX (default ~/.local).
+# Installs hyperforge on a Debian machine: the system packages it needs (when
+# run as root; else it prints the exact apt-get line), a release build, and
+# under PREFIX (default ~/.local) one stripped executable, `hyperforge`, with
+# git-hforge, git-realm, git-scope and git-credential-hforge as links to it,
+# hyperforge-coordinator beside it, man pages and shell completions.
 #
 #   ./install.sh [--prefix DIR]
 set -euo pipefail
@@ -39,19 +40,23 @@ tools=(git-hforge git-realm git-scope git-credential-hforge)
 install -d "$prefix/bin" "$prefix/share/man/man1" \
     "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
     "$prefix/share/fish/vendor_completions.d"
+for program in hyperforge hyperforge-coordinator; do
+    [ -x "$bin/$program" ] || { echo "install.sh: build did not produce $program" >&2; exit 1; }
+    # Stripped: the symbol table is most of a static Swift binary's size.
+    install -s -m 0755 "$bin/$program" "$prefix/bin/$program"
+done
 for tool in "${tools[@]}"; do
-    [ -x "$bin/$tool" ] || { echo "install.sh: build did not produce $tool" >&2; exit 1; }
-    install -m 0755 "$bin/$tool" "$prefix/bin/$tool"
+    # Each tool is a link to the one executable, which dispatches on the name
+    # it was started by. Relative, so the prefix can move.
+    ln -sfn hyperforge "$prefix/bin/$tool"
     install -m 0644 "completions/bash/$tool" "$prefix/share/bash-completion/completions/$tool"
     install -m 0644 "completions/zsh/_$tool" "$prefix/share/zsh/site-functions/_$tool"
     install -m 0644 "completions/fish/$tool.fish" "$prefix/share/fish/vendor_completions.d/$tool.fish"
 done
 install -m 0644 man/*.1 "$prefix/share/man/man1/"
-# The coordinator git realm and git scope start on demand (found next to them).
-[ -x "$bin/hyperforge-coordinator" ] || { echo "install.sh: build did not produce hyperforge-coordinator" >&2; exit 1; }
-install -m 0755 "$bin/hyperforge-coordinator" "$prefix/bin/hyperforge-coordinator"
 
-echo "installed ${tools[*]} into $prefix/bin"
+size=$(du -cb "$prefix/bin/hyperforge" "$prefix/bin/hyperforge-coordinator" | tail -1 | cut -f1)
+echo "installed hyperforge (as ${tools[*]}) and hyperforge-coordinator into $prefix/bin ($((size / 1000000)) MB in all)"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) echo "add it to your PATH:  export PATH=\"$prefix/bin:\$PATH\"" ;;

@@ -75,7 +75,7 @@ records = [{"id": i, "name": f"user {i}", "email": f"user{i}@example.com", "stat
 json.dump(schema, open(f"{work}/schema.json", "w"))
 json.dump(records, open(f"{work}/document.json", "w"))
 PY
-schema_bench="$bin/schema-bench"
+schema_bench="$build_bin/schema-bench"
 "$schema_bench" --suite "$suite" --repeat 20 > "$work/swift-suite.json"
 python3 "$repo/benchmarks/schema_bench.py" --suite "$suite" --repeat 2 > "$work/python-suite.json"
 "$schema_bench" --schema "$work/schema.json" --document "$work/document.json" --repeat 10 > "$work/swift-doc.json"

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 . benchmarks/common.sh
 isolated_home
 hyperfine -N --style none --warmup 20 --runs 300 --export-json "$work/git.json" 'git --version' >/dev/null 2>&1
-"$bin/coordinator-bench" "${1:-15}" "${2:-2000}" > "$work/coordinator.json"
+"$build_bin/coordinator-bench" "${1:-15}" "${2:-2000}" > "$work/coordinator.json"
 python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]

@@ -7,20 +7,25 @@ cd "$(dirname "$0")/.."
 tools=(git-hforge git-realm git-scope git-credential-hforge)
 rm -rf man completions
 mkdir -p man completions/bash completions/zsh completions/fish
-# The plugin writes one page per command of every executable product.
-swift package --allow-writing-to-package-directory generate-manual --configuration debug \
-    --multi-page --date 2026-11-21 --authors "hyperforge developers" >/dev/null
+# swift-argument-parser's generate-manual, run on each tool through a link to
+# the multi-call executable (named as installed, so each page is the tool's).
+swift build --configuration debug --product hyperforge >/dev/null
+swift build --configuration debug --product generate-manual >/dev/null
+links="$(mktemp -d)"
+trap 'rm -rf "$links"' EXIT
 for tool in "${tools[@]}"; do
-    for page in .build/plugins/GenerateManual/outputs/"$tool"/*.1; do
+    ln -s "$PWD/.build/debug/hyperforge" "$links/$tool"
+    out="$links/pages-$tool"
+    mkdir -p "$out"
+    .build/debug/generate-manual "$links/$tool" --multi-page --date 2026-11-21 \
+        --authors "hyperforge developers" --output-directory "$out" >/dev/null
+    for page in "$out"/*.1; do
         case "$page" in *.help.1) continue ;; esac
         cp "$page" man/
     done
-done
-swift build --configuration debug >/dev/null
-for tool in "${tools[@]}"; do
-    .build/debug/"$tool" --generate-completion-script bash > completions/bash/"$tool"
-    .build/debug/"$tool" --generate-completion-script zsh > completions/zsh/_"$tool"
-    .build/debug/"$tool" --generate-completion-script fish > completions/fish/"$tool".fish
+    "$links/$tool" --generate-completion-script bash > completions/bash/"$tool"
+    "$links/$tool" --generate-completion-script zsh > completions/zsh/_"$tool"
+    "$links/$tool" --generate-completion-script fish > completions/fish/"$tool".fish
 done
 # The coordinator takes no arguments; its page is written here.
 cat > man/hyperforge-coordinator.1 <<'PAGE'
@@ -81,5 +86,49 @@ file, its owner and mode and the chown/chmod that fixes it.
 .BR git-realm.coordinator (1),
 .BR git-realm.session (1),
 .BR git-realm.ack (1)
+PAGE
+# The multi-call executable's own page.
+cat > man/hyperforge.1 <<'PAGE'
+.TH HYPERFORGE 1 2026-12-01 hyperforge
+.SH NAME
+hyperforge \- the executable behind git hforge, git realm, git scope and git-credential-hforge
+.SH SYNOPSIS
+.B hyperforge
+.I TOOL
+.RI [ ARGS ...]
+.br
+.B git-hforge
+.RI [ ARGS ...]
+(and git-realm, git-scope, git-credential-hforge)
+.SH DESCRIPTION
+One executable serves the four tools. install.sh installs it once and makes
+.BR git-hforge ,
+.BR git-realm ,
+.B git-scope
+and
+.B git-credential-hforge
+links to it; it dispatches on the name it was started by, so git finds each
+tool on PATH and
+.B git hforge status
+runs git-hforge. Started as
+.BR hyperforge ,
+the first argument names the tool
+.RB ( hforge ,
+.BR realm ,
+.BR scope ,
+.BR credential-hforge ,
+or the same with a
+.B git-
+prefix) and the rest are its arguments.
+.B hyperforge-coordinator
+is a separate executable installed beside it.
+.SH EXIT STATUS
+That of the tool; 64 when started as hyperforge with an unknown tool.
+.SH SEE ALSO
+.BR git-hforge (1),
+.BR git-realm (1),
+.BR git-scope (1),
+.BR git-credential-hforge (1),
+.BR hyperforge-coordinator (1)
 PAGE
 echo "man pages: $(ls man | wc -l), completions: $(find completions -type f | wc -l)"
