@@ -8,7 +8,6 @@ public enum GitKeys {
     /// `core.sshCommand` is set to this when any forge has a key: git then
     /// runs `git-hforge ssh`, which picks the key by the host contacted.
     public static let sshCommand = "git-hforge ssh"
-    public static let credentialHelper = "hforge"
 
     public static func identityFile(_ forge: String) -> String { "hforge.\(forge).identityFile" }
     public static func credentialHelperKey(_ url: String) -> String { "credential.\(url).helper" }
@@ -25,7 +24,9 @@ public enum Action: Sendable, Equatable {
     case setIdentity(forge: String, from: String?, to: String)
     case removeIdentity(forge: String, path: String)
     case setSSHCommand(from: String?, to: String)
-    case addCredentialHelper(url: String)
+    case addCredentialHelper(url: String, helper: String)
+    /// A helper of ours configured by name or at a path that is gone.
+    case replaceCredentialHelper(url: String, from: String, to: String)
     case setUseHttpPath(url: String)
     case removeRemote(name: String, url: String)
 
@@ -47,7 +48,8 @@ public enum Action: Sendable, Equatable {
         case .removeIdentity(let forge, let path): return "stop using ssh key \(path) for \(forge)"
         case .setSSHCommand(let from, let to):
             return "set core.sshCommand = \(to)" + (from.map { " (was \($0))" } ?? "")
-        case .addCredentialHelper(let url): return "use credential helper '\(GitKeys.credentialHelper)' for \(url)"
+        case .addCredentialHelper(let url, let helper): return "use credential helper \(helper) for \(url)"
+        case .replaceCredentialHelper(let url, let from, let to): return "use credential helper \(to) for \(url) (was \(from))"
         case .setUseHttpPath(let url): return "set credential.\(url).useHttpPath = true"
         case .removeRemote(let name, let url): return "remove remote \(name) (\(RemoteURL.redacted(url)))"
         }
@@ -58,7 +60,7 @@ public enum Action: Sendable, Equatable {
         case .removeRemote, .removeIdentity, .removePushURL: return "-"
         case .setIdentity(_, let from, _): return from == nil ? "+" : "~"
         case .setSSHCommand(let from, _): return from == nil ? "+" : "~"
-        case .setURL, .renameRemote: return "~"
+        case .setURL, .renameRemote, .replaceCredentialHelper: return "~"
         default: return "+"
         }
     }
@@ -110,8 +112,11 @@ public struct Plan: Sendable {
                 try local.remove(GitKeys.identityFile(forge))
             case .setSSHCommand(_, let to):
                 try local.set("core.sshCommand", to)
-            case .addCredentialHelper(let url):
-                try local.add(GitKeys.credentialHelperKey(url), GitKeys.credentialHelper)
+            case .addCredentialHelper(let url, let helper):
+                try local.add(GitKeys.credentialHelperKey(url), helper)
+            case .replaceCredentialHelper(let url, let from, let to):
+                try local.remove(GitKeys.credentialHelperKey(url), value: from)
+                try local.add(GitKeys.credentialHelperKey(url), to)
             case .setUseHttpPath(let url):
                 try local.set(GitKeys.useHttpPathKey(url), "true")
             case .removeRemote(let name, _):
@@ -129,7 +134,8 @@ enum Reconciler {
 
     /// `adopt` names remotes whose URL init may change without `--force`:
     /// the ones `--import-from-git` built the config from.
-    static func plan(repo: Repository, config: HforgeConfig, mode: Mode,
+    /// `helper` is the credential helper to configure (`CredentialHelperPath.preferred`).
+    static func plan(repo: Repository, config: HforgeConfig, mode: Mode, helper: String,
                      renames: [(from: String, to: String)] = [], adopt: Set<String> = []) throws -> Plan {
         var plan = Plan()
         var remotes = try repo.remotes()
@@ -194,8 +200,14 @@ enum Reconciler {
             if forge.isPlainHTTP {
                 plan.notes.append("\(forge.name) uses plain http (web_url = \(forge.webURL) in your config): its token is sent unencrypted")
             }
-            let helpers = try gitConfig.all(GitKeys.credentialHelperKey(url))
-            if !helpers.contains(GitKeys.credentialHelper) { plan.actions.append(.addCredentialHelper(url: url)) }
+            let ours = try gitConfig.all(GitKeys.credentialHelperKey(url)).filter(CredentialHelperPath.isOurs)
+            if !ours.contains(helper) {
+                if let old = ours.first {
+                    plan.actions.append(.replaceCredentialHelper(url: url, from: old, to: helper))
+                } else {
+                    plan.actions.append(.addCredentialHelper(url: url, helper: helper))
+                }
+            }
             if try gitConfig.string(GitKeys.useHttpPathKey(url))?.lowercased() != "true" {
                 plan.actions.append(.setUseHttpPath(url: url))
             }

@@ -98,6 +98,19 @@ extension Hforge {
             warnings.append("\(variable) is set and overrides core.sshCommand: per-forge keys are not used")
         }
 
+        // The credential helper: configured by absolute path (see CredentialHelperPath);
+        // say when it is gone or named, and how to repair it.
+        let helper = CredentialHelperPath.preferred(context: context)
+        for located in config.forges where config.isUserForge(located.value) {
+            let url = located.value.credentialURL
+            for value in try gitConfig.all(GitKeys.credentialHelperKey(url)) where CredentialHelperPath.isOurs(value) {
+                if value.hasPrefix("/") { cache.record(value) }
+                if let problem = CredentialHelperPath.problem(with: value, preferred: helper) {
+                    warnings.append("the credential helper for \(url) \(problem); run 'git hforge sync' to use \(helper)")
+                }
+            }
+        }
+
         var forges: [ForgeStatus] = []
         for located in config.forges {
             let forge = located.value

@@ -50,6 +50,8 @@ struct StatusCache {
             key.append("\(name)=\(env[name] ?? "")")
         }
         for name in ["GIT_SSH_COMMAND", "GIT_SSH"] { key.append("\(name) set=\(!(env[name] ?? "").isEmpty)") }
+        // The helper status compares the configured one with (found by PATH and where we run from).
+        key.append("helper=\(CredentialHelperPath.preferred(context: context))")
         return key
     }
 

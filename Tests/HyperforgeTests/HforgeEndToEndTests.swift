@@ -18,7 +18,7 @@ import Testing
         #expect(try env.gitOK("config", "core.sshCommand", in: repo) == "git-hforge ssh\n")
         #expect(try env.gitOK("config", "hforge.github.identityFile", in: repo) == "~/.ssh/k1\n")
         #expect(try env.gitOK("config", "hforge.codeberg.identityFile", in: repo) == "~/.ssh/k2\n")
-        #expect(try env.gitOK("config", "--get-all", "credential.https://github.com.helper", in: repo) == "hforge\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.https://github.com.helper", in: repo) == TestEnvironment.productsDirectory + "/git-credential-hforge\n")
         #expect(try env.gitOK("config", "credential.https://codeberg.org.useHttpPath", in: repo) == "true\n")
         // The fetch refspec of `git remote add`.
         #expect(try env.gitOK("config", "remote.github.fetch", in: repo) == "+refs/heads/*:refs/remotes/github/*\n")
@@ -83,7 +83,7 @@ import Testing
         let r = try env.git("hforge", "init", in: repo)
         #expect(r.code == 0, "\(r)")
         #expect(try env.gitOK("remote", "get-url", "corp", in: repo) == "ssh://git@git.corp.example:2222/team/platform/svc.git\n")
-        #expect(try env.gitOK("config", "--get-all", "credential.https://git.corp.example.helper", in: repo) == "hforge\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.https://git.corp.example.helper", in: repo) == TestEnvironment.productsDirectory + "/git-credential-hforge\n")
     }
 
     @Test func importFromGitBuildsConfigFromRemotes() throws {
@@ -207,5 +207,50 @@ import Testing
         #expect(usage.code == 0 && usage.stdout.contains("git-credential-hforge"), "\(usage)")
         let unknown = try env.run("hyperforge", ["frobnicate"])
         #expect(unknown.code == 64 && unknown.stderr.contains("unknown tool 'frobnicate'"), "\(unknown)")
+    }
+}
+
+/// The credential helper is configured by absolute path (git then runs it
+/// directly instead of starting a second git), and older or broken set-ups
+/// are reported by status and repaired by sync.
+@Suite struct CredentialHelperPathTests {
+    @Test func initUsesTheAbsolutePathAndSyncRepairsOlderSetUps() throws {
+        let env = try TestEnvironment("helper-path")
+        let repo = try env.makeRepository("tool")
+        let helper = TestEnvironment.productsDirectory + "/git-credential-hforge"
+        #expect(try env.git("hforge", "init", "--forges", "github", "--org", "alice", "--protocol", "https", in: repo).code == 0)
+        let key = "credential.https://github.com.helper"
+        #expect(try env.gitOK("config", "--get-all", key, in: repo) == helper + "\n")
+        // It is the link, not the binary it points to: the name selects the tool.
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: helper).hasSuffix("/hyperforge"))
+        #expect(!(try env.git("hforge", "status", in: repo)).stderr.contains("credential helper"))
+
+        // An older set-up by name: status says so, sync repairs it, keeping other helpers.
+        try env.gitOK("config", "--unset-all", key, in: repo)
+        try env.gitOK("config", "--add", key, "cache", in: repo)
+        try env.gitOK("config", "--add", key, "hforge", in: repo)
+        let named = try env.git("hforge", "status", in: repo)
+        #expect(named.stderr.contains("configured by name") && named.stderr.contains("git hforge sync"), "\(named)")
+        let sync = try env.git("hforge", "sync", in: repo)
+        #expect(sync.code == 0 && sync.stdout.contains("use credential helper \(helper) for https://github.com (was hforge)"), "\(sync)")
+        #expect(try env.gitOK("config", "--get-all", key, in: repo) == "cache\n" + helper + "\n")
+
+        // The helper moved away: status notices (the cache is invalidated by the path's disappearance too).
+        let gone = env.root + "/old-prefix/bin/git-credential-hforge"
+        try FileManager.default.createDirectory(atPath: env.root + "/old-prefix/bin", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: gone, withDestinationPath: helper)
+        try env.gitOK("config", "--unset-all", key, in: repo)
+        try env.gitOK("config", "--add", key, gone, in: repo)
+        #expect(!(try env.git("hforge", "status", in: repo)).stderr.contains("is gone"))
+        try FileManager.default.removeItem(atPath: gone)
+        let missing = try env.git("hforge", "status", in: repo)
+        #expect(missing.stderr.contains("points at \(gone), which is gone") && missing.stderr.contains("git hforge sync"), "\(missing)")
+        #expect(try env.git("hforge", "sync", in: repo).code == 0)
+        #expect(try env.gitOK("config", "--get-all", key, in: repo) == helper + "\n")
+
+        // git runs it directly and it answers.
+        #expect(try env.run("git", ["scope", "set", "git/github/alice/repo/tool/token"], input: "tok").code == 0)
+        let filled = try env.run("git", ["credential", "fill"], in: repo, input: "protocol=https\nhost=github.com\npath=alice/tool.git\n\n")
+        #expect(filled.stdout.contains("password=tok\n"), "\(filled)")
     }
 }

@@ -22,7 +22,7 @@ struct PushOverHTTPTests {
         let r = try env.git("hforge", "init", "--forges", "local", in: repo)
         #expect(r.code == 0, "\(r)")
         #expect(try env.gitOK("remote", "get-url", "local", in: repo) == "\(server.baseURL)/alice/tool.git\n")
-        #expect(try env.gitOK("config", "--get-all", "credential.\(server.baseURL).helper", in: repo) == "hforge\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.\(server.baseURL).helper", in: repo) == TestEnvironment.productsDirectory + "/git-credential-hforge\n")
         return repo
     }
 

@@ -67,7 +67,7 @@ import Testing
         #expect(sync.stdout.contains("no credential helper for evil (https://evil.example): only a repository's committed config declares it"), "\(sync)")
         #expect(try env.gitOK("remote", "get-url", "work", in: clone) == "https://git.corp.example/corp/app.git\n")
         let credentialConfig = try env.git("config", "--get-regexp", "^credential\\.", in: clone).stdout
-        #expect(credentialConfig.contains("credential.https://git.corp.example.helper hforge"), "\(credentialConfig)")
+        #expect(credentialConfig.contains("credential.https://git.corp.example.helper \(TestEnvironment.productsDirectory)/git-credential-hforge"), "\(credentialConfig)")
         #expect(!credentialConfig.contains("127.0.0.1") && !credentialConfig.contains("evil.example"), "\(credentialConfig)")
 
         // Asked directly for the hostile URL, the helper answers nothing.
@@ -133,7 +133,7 @@ import Testing
         let initialise = try env.git("hforge", "init", "--forges", "work", "--org", "team", in: repo)
         #expect(initialise.code == 0, "\(initialise)")
         #expect(try env.gitOK("remote", "get-url", "work", in: repo) == "ssh://git@git.work.example:2222/team/tool.git\n")
-        #expect(try env.gitOK("config", "--get-all", "credential.https://git.work.example.helper", in: repo) == "hforge\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.https://git.work.example.helper", in: repo) == TestEnvironment.productsDirectory + "/git-credential-hforge\n")
         let status = try env.git("hforge", "status", in: repo)
         #expect(status.code == 0 && status.stdout.contains("work") && status.stdout.contains("in-sync"), "\(status)")
         let sync = try env.git("hforge", "sync", in: repo)
