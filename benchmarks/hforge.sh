@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Times `git hforge status` beside `git remote -v` on the same repository, and
-# each executable's start-up (`--version`) beside `git --version`, in one run
-# with hyperfine, and prints medians and ratios.
+# Times `git hforge status` (warm: its cached report) beside `git remote -v` on
+# the same repository, and each tool's start-up (`--version`) beside
+# `git --version`, in alternating pairs in one run, and prints the medians of
+# wall and CPU time and the ratios; also the installed size.
 #
-#   benchmarks/hforge.sh [--runs N]
-# Targets (issue 2): status within 3x of `git remote -v`; start-up under 10 ms.
+#   benchmarks/hforge.sh [--pairs N]
+# Targets (issue 11): status within 3x of `git remote -v`; --version within 3x
+# of `git --version`; the installed executables under 40 MB in all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=300
-[ "${1:-}" = "--runs" ] && runs="$2"
+pairs=300
+[ "${1:-}" = "--pairs" ] && pairs="$2"
 
 . benchmarks/common.sh
 
@@ -23,23 +25,19 @@ git update-ref refs/remotes/codeberg/main HEAD
 # repository is in that state; a repository made a moment ago is not yet.
 sleep 4
 
-hyperfine -N --style none --warmup 20 --runs "$runs" --export-json "$work/results.json" \
-    'git remote -v' 'git hforge status' \
-    'git --version' 'git-hforge --version' 'git-realm --version' 'git-scope --version' 'git-credential-hforge --version' \
-    >/dev/null
-
-python3 - "$work/results.json" <<'PY'
+python3 benchmarks/pairs.py "$(python3 - "$pairs" <<'PY'
 import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-ms = lambda c: results[c]["median"] * 1000
-def row(ours, base, target=None, absolute=None):
-    ratio = ms(ours) / ms(base)
-    note = ""
-    if target: note = f"  target <= {target}x: {'met' if ratio <= target else 'MISSED'}"
-    if absolute: note = f"  target < {absolute} ms: {'met' if ms(ours) < absolute else 'MISSED'}"
-    print(f"{ours:34} {ms(ours):7.2f} ms   {base:16} {ms(base):6.2f} ms   ratio {ratio:5.2f}x{note}")
-print(f"medians of {results['git remote -v']['times'].__len__()} runs each")
-row("git hforge status", "git remote -v", target=3)
-for tool in ["git-hforge", "git-realm", "git-scope", "git-credential-hforge"]:
-    row(f"{tool} --version", "git --version", absolute=10)
+print(json.dumps({"pairs": int(sys.argv[1]), "target_wall": 3,
+                  "baseline": ["git remote -v", ["git", "remote", "-v"]],
+                  "ours": [["git hforge status", ["git", "hforge", "status"]]]}))
 PY
+)"
+python3 benchmarks/pairs.py "$(python3 - "$pairs" <<'PY'
+import json, sys
+print(json.dumps({"pairs": int(sys.argv[1]), "target_wall": 3,
+                  "baseline": ["git --version", ["git", "--version"]],
+                  "ours": [[f"{t} --version", [t, "--version"]] for t in ["git-hforge", "git-realm", "git-scope", "git-credential-hforge"]]}))
+PY
+)"
+size=$(du -cb "$bin/hyperforge" "$bin/hyperforge-coordinator" | tail -1 | cut -f1)
+echo "installed executables: hyperforge $(du -b "$bin/hyperforge" | cut -f1) bytes + hyperforge-coordinator $(du -b "$bin/hyperforge-coordinator" | cut -f1) bytes = $((size / 1000000)) MB  target < 40 MB: $([ "$size" -lt 40000000 ] && echo met || echo MISSED)"
