@@ -2,21 +2,26 @@ import Foundation
 import HyperforgeCore
 @testable import HyperforgeRealm
 import Testing
-import Yams
 
-/// Realm files as written: every value reads back as written, by our reader
-/// and by a plain YAML reader (what another tool of the RFC would use).
+/// Realm files as written: every value reads back as written, by the model's
+/// reader and node by node through libyaml (YAMLReader, which also refuses
+/// anything a YAML 1.1 reader would type differently).
 @Suite struct RealmWritingTests {
     @Test(arguments: ["true", "False", "yes", "no", "on", "null", "~", "1.0", "1", "0x1F", "1e3", "-", "2026-01-24",
                       "a: b", "# not a comment", "- item", "@handle", "eric@example.com", "jobs/*/masks/*", "*", "&anchor",
                       "[x]", "{x}", "a, b", " padded ", "", "multi\nline", "tab\there", "quote\"d", "it's", "ünïcödé", ">=1.0.0, <2.0.0"])
     func textReadsBackAsTheSameText(_ value: String) throws {
         let yaml = RealmYAML.document(RealmYAML.map([("k", RealmYAML.text(value)), ("l", RealmYAML.list([value]))]))
-        let node = try #require(try Yams.compose(yaml: yaml))
+        let node = try YAMLReader.document(yaml, file: "w.yaml")
         #expect(node["k"]?.string == value, "\(yaml)")
-        #expect(node["k"]?.tag.description == "tag:yaml.org,2002:str", "\(value) resolves as \(String(describing: node["k"]?.tag)) in:\n\(yaml)")
+        #expect(node["k"].flatMap(Self.value) == .string, "\(value) resolves as \(String(describing: node["k"].flatMap(Self.value))) in:\n\(yaml)")
         #expect(node["l"]?[0]?.string == value)
-        #expect(node["l"]?[0]?.tag.description == "tag:yaml.org,2002:str")
+        #expect(node["l"]?[0].flatMap(Self.value) == .string)
+    }
+
+    static func value(_ node: YAMLNode) -> YAMLValue? {
+        if case .scalar(let s) = node { return s.value }
+        return nil
     }
 
     @Test func writtenFilesParseBackToTheSameModel() throws {
