@@ -120,8 +120,11 @@ enum YAMLScalars {
             return .number(integer(digitsOnly[...], radix: 10, negative: negative).number, form: "")
         }
         // [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+ and [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
-        if let value = sexagesimal(body) {
-            return .number(.approximate(negative ? -value : value), form: "base-60 ")
+        if let n = sexagesimal(body) {
+            switch n {
+            case .exact(let i): return .number(.exact(negative ? -i : i), form: "base-60 ")
+            case .approximate(let d): return .number(.approximate(negative ? -d : d), form: "base-60 ")
+            }
         }
         // [-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?  and  \.[0-9][0-9_]*([eE][-+][0-9]+)? (no sign)
         var f = Cursor(body)
@@ -148,21 +151,21 @@ enum YAMLScalars {
     }
 
     /// `[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?`, whose integer form needs a
-    /// leading `[1-9]`: its value.
-    static func sexagesimal(_ body: [UInt8]) -> Double? {
+    /// leading `[1-9]`: its value (exact for the integer form, when it fits).
+    static func sexagesimal(_ body: [UInt8]) -> Number? {
         var c = Cursor(body)
         guard let first = c.peek, isDigit(first) else { return nil }
         var head: [UInt8] = []
         while let d = c.peek, isDigit(d) || d == 0x5F { if d != 0x5F { head.append(d) }; c.index += 1 }
-        var parts: [Double] = [Double(String(decoding: head, as: UTF8.self)) ?? 0]
+        var parts: [Int64] = []
         while c.take(":") {
             let start = c.index
             let n = c.digits()
             guard n == 1 || (n == 2 && body[start] <= UInt8(ascii: "5")) else { return nil }
-            parts.append(Double(String(decoding: body[start..<c.index], as: UTF8.self)) ?? 0)
+            parts.append(Int64(String(decoding: body[start..<c.index], as: UTF8.self)) ?? 0)
         }
-        guard parts.count > 1 else { return nil }
-        var fraction = 0.0
+        guard !parts.isEmpty else { return nil }
+        var fraction: Double?
         if c.take(".") {
             var digits: [UInt8] = [0x30, UInt8(ascii: ".")]
             while let d = c.peek, isDigit(d) || d == 0x5F { if d != 0x5F { digits.append(d) }; c.index += 1 }
@@ -171,7 +174,18 @@ enum YAMLScalars {
             return nil
         }
         guard c.atEnd else { return nil }
-        return parts.reduce(0) { $0 * 60 + $1 } + fraction
+        if fraction == nil, case .int(let h) = integer(head[...], radix: 10, negative: false) {
+            var value: Int64? = h
+            for p in parts {
+                guard let v = value else { break }
+                let (m, o1) = v.multipliedReportingOverflow(by: 60)
+                let (sum, o2) = m.addingReportingOverflow(p)
+                value = o1 || o2 ? nil : sum
+            }
+            if let value { return .exact(value) }
+        }
+        let base = Double(String(decoding: head, as: UTF8.self)) ?? 0
+        return .approximate(parts.reduce(base) { $0 * 60 + Double($1) } + (fraction ?? 0))
     }
 
     // MARK: Refusal
@@ -199,12 +213,16 @@ enum YAMLScalars {
         var leadingZero = false
         if case .int = core {
             let digits = text.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
-            leadingZero = digits.count > 1 && digits.first == 0x30
+            leadingZero = digits.count > 1 && digits.first == 0x30 && digits.allSatisfy(isDigit)
         }
         switch (y11, coreNumber) {
         case (.number(let a, _), let b?) where a == b && !leadingZero: return nil
         case (.string, nil), (.null, nil), (.bool, nil): return nil
         default: break
+        }
+        if leadingZero, case .number(let a, _) = y11, let b = coreNumber, a == b {
+            return Ambiguity(message: "plain \(shown) has a leading zero, which makes a number octal in YAML 1.1 and decimal in YAML 1.2; realm files are read as YAML 1.2",
+                             hint: "quote it (\(quoted)) if it is text, or write the number as \(b)")
         }
         let old: String
         switch y11 {
@@ -289,6 +307,7 @@ enum YAMLScalars {
             value = s
         }
         guard overflow else { return .int(value) }
+        if radix == 10, let d = Double(String(decoding: digits, as: UTF8.self)) { return .float(negative ? -d : d) }
         var approximate = 0.0
         for d in digits { approximate = approximate * Double(radix) + Double(hexValue(d)) }
         return .float(negative ? -approximate : approximate)

@@ -24,6 +24,38 @@ import Testing
         return nil
     }
 
+    /// Text that YAML 1.1 reads as something else (a boolean, a base-60 or
+    /// octal number, ...) is written quoted, so the reader, which refuses such
+    /// plain scalars, reads it back as the same text; so are line and
+    /// paragraph separators and control characters.
+    @Test(arguments: ["Yes", "NO", "On", "OFF", "Y", "n", "yEs", "1:30", "12:30:45", "190:20:30.15", "017", "07", "08", "-012",
+                      "0b1010", "1_000", "1_0.5", "0o17", "-0x1F", "<<", "=", "-.5", "+.5", "1.5e3", "1e3", "9E9",
+                      "line\u{2028}sep", "para\u{2029}graph", "nel\u{85}x", "bell\u{7}", "nul\u{0}x", "\u{FEFF}bom", "del\u{7F}", "esc\u{1B}[0m"])
+    func yaml11LookalikesAreQuotedOnWrite(_ value: String) throws {
+        let yaml = RealmYAML.document(RealmYAML.map([("k", RealmYAML.text(value)), ("l", RealmYAML.list([value])), (value, RealmYAML.plain("1"))]))
+        let node = try YAMLReader.document(yaml, file: "w.yaml")
+        #expect(node["k"]?.string == value, "\(yaml)")
+        #expect(node["k"].flatMap(Self.value) == .string)
+        #expect(node["l"]?[0]?.string == value)
+        #expect(node[value]?.string == "1", "as a key: \(yaml)")
+        let domain = DomainRecord(name: "d", description: value, createdAt: nil, members: [])
+        #expect(try DomainRecord.parse(domain.yaml(), file: "d.yaml") == domain)
+    }
+
+    /// Floats are written as both YAML versions read them: a '.' in the
+    /// mantissa and a signed exponent (`1.0e+16`, where `1e+16` is text to
+    /// YAML 1.1), and they read back as the same numbers.
+    @Test func floatsAreWrittenSoBothYAMLVersionsReadThem() throws {
+        let numbers: [Double] = [1e16, -2e-7, 1.5, 100, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .infinity, -.infinity]
+        let value = JSONValue.object(Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ("n\($0.offset)", JSONValue.number($0.element)) }))
+        let yaml = RealmYAML.document(RealmYAML.json(value))
+        #expect(yaml.contains("n0: 1.0e+16\n") && yaml.contains("n1: -2.0e-07\n") && yaml.contains("n3: 100.0\n"), "\(yaml)")
+        #expect(try YAMLFields.json(YAMLReader.document(yaml, file: "n.yaml"), file: "n.yaml") == value)
+        guard case .float(let nan)? = (try YAMLReader.document(RealmYAML.document(RealmYAML.json(.array([.number(.nan)]))), file: "n.yaml"))[0]
+            .flatMap(Self.value) else { Issue.record("nan"); return }
+        #expect(nan.isNaN)
+    }
+
     @Test func writtenFilesParseBackToTheSameModel() throws {
         let v = try SemanticVersion(parsing: "1.4.0-rc.1+build.5")
         let contract = Contract(name: "s3-permissions", version: v, owner: "aperture", backwards: true, forwards: false,
