@@ -1,5 +1,10 @@
 import CYAML
 import HyperforgeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A place in a YAML text (1-based).
 struct YAMLMark: Sendable, Equatable {
@@ -65,23 +70,35 @@ enum YAMLReader {
         /// Scalars, sequences and mappings in one file.
         var nodes: Int
 
-        /// The limits for a realm file (README: "git realm").
-        static let realm = Limits(bytes: 8 << 20, depth: 64, nodes: 1_000_000)
+        /// The limits for a realm file (README: "git realm"): well above
+        /// what contracts need (a 10 MB value is tested to validate), well
+        /// below what could exhaust memory.
+        static let realm = Limits(bytes: 32 << 20, depth: 64, nodes: 1_000_000)
     }
 
     static func document(_ text: String, file: String, limits: Limits = .realm) throws(RealmFileError) -> YAMLNode {
         var text = text
         let result: Result<YAMLNode, RealmFileError> = text.withUTF8 { bytes in
             if bytes.count > limits.bytes {
-                var line = 1
-                for b in bytes[..<limits.bytes] where b == 0x0A { line += 1 }
-                return .failure(.refused(SourceLocation(file: file, line: line),
+                return .failure(.refused(SourceLocation(file: file, line: lines(bytes, upTo: limits.bytes)),
                                          "the file is \(bytes.count) bytes, more than the \(limits.bytes) a realm file may have", hint: nil))
             }
             var reader = EventReader(file: file, limits: limits)
             return Result { () throws(RealmFileError) in try reader.read(bytes) }
         }
         return try result.get()
+    }
+
+    /// The line that byte `end` is on.
+    static func lines(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int) -> Int {
+        guard var p = bytes.baseAddress.map(UnsafeRawPointer.init) else { return 1 }
+        let stop = p + min(end, bytes.count)
+        var line = 1
+        while p < stop, let newline = memchr(p, 0x0A, stop - p) {
+            line += 1
+            p = UnsafeRawPointer(newline) + 1
+        }
+        return line
     }
 
     /// A collection being read.

@@ -176,17 +176,23 @@ import Testing
     }
 
     @Test func sizeAndNodeLimitsNameTheFileAndLine() throws {
-        #expect(YAMLReader.Limits.realm.bytes == 8 << 20 && YAMLReader.Limits.realm.nodes == 1_000_000)
+        #expect(YAMLReader.Limits.realm.bytes == 32 << 20 && YAMLReader.Limits.realm.nodes == 1_000_000)
         let small = YAMLReader.Limits(bytes: 1 << 20, depth: 64, nodes: 10)
         // The list itself and nine items are ten values.
         _ = try YAMLReader.document((1...9).map { "- \($0)\n" }.joined(), file: "f.yaml", limits: small)
         #expect(failure { _ = try YAMLReader.document((1...10).map { "- \($0)\n" }.joined(), file: "f.yaml", limits: small) }?.description
             == "f.yaml:10:3: more than 10 values, the limit for a realm file")
 
-        // A realm file above 8 MiB, refused before it is parsed; the line is where the limit falls.
+        // A file above the size limit is refused before it is parsed; the line is where the limit falls.
         let line = "- " + String(repeating: "x", count: 1021) + "\n" // 1 KiB
-        let big = "name: x\nmembers:\n" + String(repeating: line, count: 8 * 1024)
-        let e = try #require(failure { _ = try DomainRecord.parse(big, file: "d.yaml") })
-        #expect(e.description == "d.yaml:8194: the file is \(big.utf8.count) bytes, more than the 8388608 a realm file may have")
+        let header = "name: x\nmembers:\n"
+        let tiny = YAMLReader.Limits(bytes: 8 << 10, depth: 64, nodes: 1_000_000)
+        let over = header + String(repeating: line, count: 8)
+        #expect(failure { _ = try YAMLReader.document(over, file: "d.yaml", limits: tiny) }?.description
+            == "d.yaml:10: the file is \(over.utf8.count) bytes, more than the 8192 a realm file may have")
+        // And at the realm's own limit, 32 MiB.
+        let big = header + String(repeating: line, count: 32 << 10)
+        #expect(failure { _ = try DomainRecord.parse(big, file: "d.yaml") }?.description
+            == "d.yaml:32770: the file is \(big.utf8.count) bytes, more than the 33554432 a realm file may have")
     }
 }
