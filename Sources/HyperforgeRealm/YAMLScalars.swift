@@ -29,6 +29,8 @@ enum YAMLScalars {
     // MARK: YAML 1.2 core schema
 
     static func core(_ text: String) -> YAMLValue {
+        // Most text starts with a letter no null, boolean or number starts with.
+        if let first = text.utf8.first, !mayBeTyped(first) { return .string }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
@@ -80,7 +82,7 @@ enum YAMLScalars {
     }
 
     static func yaml11(_ text: String) -> YAML11 {
-        switch text.lowercased() {
+        switch text.utf8.count <= 3 ? text.lowercased() : "" {
         case "yes", "on", "y": return .bool(true)
         case "no", "off", "n": return .bool(false)
         default: break
@@ -193,6 +195,7 @@ enum YAMLScalars {
     /// Why the plain scalar `text`, which YAML 1.2 reads as `core`, is refused
     /// in a realm file; nil when YAML 1.1 and 1.2 agree on it.
     static func ambiguity(_ text: String, core: YAMLValue) -> Ambiguity? {
+        if core == .string, let first = text.utf8.first, !mayBeTyped(first) { return nil }
         let shown = "'" + text + "'"
         let quoted = "\"" + text + "\""
         let y11 = yaml11(text)
@@ -311,6 +314,20 @@ enum YAMLScalars {
         var approximate = 0.0
         for d in digits { approximate = approximate * Double(radix) + Double(hexValue(d)) }
         return .float(negative ? -approximate : approximate)
+    }
+
+    /// Whether a plain scalar starting with `c` may be anything but text to
+    /// YAML 1.1 or 1.2: digits, signs and `.` (numbers), `~`, `n`/`N` (null, no),
+    /// `t`/`T`/`f`/`F` (booleans), `y`/`Y`/`o`/`O` (yes, on, off), `<`, `=`.
+    static func mayBeTyped(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x30...0x39, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "~"),
+             UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"),
+             UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "o"), UInt8(ascii: "O"), UInt8(ascii: "<"), UInt8(ascii: "="):
+            return true
+        default:
+            return false
+        }
     }
 
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
