@@ -32,7 +32,6 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -42,6 +41,10 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        // libyaml's event parser and emitter; the realm's node layer is ours
+        // (HyperforgeRealm/YAML*.swift), so no Foundation or ICU comes with it.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
 
         // libgit2 is loaded at run time by CGit2Loader (dlopen), only by the
         // commands that open a repository. Linking it would cost every start
@@ -83,7 +86,7 @@ let package = Package(
         // Core: realms (RFC 0001): the realm's files, versions, contracts.
         .target(
             name: "HyperforgeRealm",
-            dependencies: ["HyperforgeCore", "HyperforgeGit", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CYAML", "HyperforgeCore", "HyperforgeGit"],
             swiftSettings: strict
         ),
         // Core: the libgit2 layer.

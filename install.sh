@@ -21,7 +21,7 @@ cd "$(dirname "$0")"
 
 # System packages: libraries to build against and load, git and ssh to run.
 . scripts/ensure-packages.sh
-ensure_packages git openssh-client pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev
+ensure_packages git openssh-client pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev libyaml-dev
 
 if ! command -v swift >/dev/null 2>&1; then
     if [ -x /opt/swift/usr/bin/swift ]; then

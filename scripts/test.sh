@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . scripts/ensure-packages.sh
-ensure_packages git openssh-client openssh-server pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev \
+ensure_packages git openssh-client openssh-server pkg-config libgit2-dev libcurl4-openssl-dev libsqlite3-dev libyaml-dev \
     python3 dbus gnome-keyring libsecret-tools
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 

@@ -1,5 +1,4 @@
 import HyperforgeCore
-import Yams
 
 /// `realm.yaml` (RFC 0001): the realm's name, governance and trust.
 public struct RealmManifest: Sendable, Equatable {
@@ -42,10 +41,10 @@ public struct RealmManifest: Sendable, Equatable {
             if let mode = try t.choice("mode", ["collaborative", "vendor-customer", "federation"]) { m.trust.mode = mode }
             if let r = try t.bool("require_signed_commits") { m.trust.requireSignedCommits = r }
             if let p = t.node("permissions") {
-                guard case .mapping(let map) = p else { throw .wrongType(t.location("permissions"), field: "permissions", expected: "a mapping of path pattern to roles") }
+                guard case .mapping(let map, _) = p else { throw .wrongType(t.location("permissions"), field: "permissions", expected: "a mapping of path pattern to roles") }
                 for (k, v) in map {
-                    guard let key = k.string, case .sequence(let roles) = v else {
-                        throw .wrongType(SourceLocation(file: file, line: k.mark?.line), field: "permissions", expected: "a mapping of path pattern to a list of roles")
+                    guard let key = k.string, case .sequence(let roles, _) = v else {
+                        throw .wrongType(SourceLocation(file: file, line: k.mark.line), field: "permissions", expected: "a mapping of path pattern to a list of roles")
                     }
                     m.trust.permissions[key] = roles.compactMap(\.string)
                 }

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import Glibc
 import HyperforgeCore
-import Yams
 
 /// What can be wrong with a file of a realm.
 public enum RealmFileError: HyperforgeError, Equatable {
@@ -10,6 +9,9 @@ public enum RealmFileError: HyperforgeError, Equatable {
     case wrongType(SourceLocation, field: String, expected: String)
     case missing(SourceLocation, field: String)
     case invalid(SourceLocation, field: String, reason: String)
+    /// Valid YAML that a realm file may not hold (YAMLReader): anchors and
+    /// aliases, YAML 1.1 look-alikes, duplicate keys, what exceeds a limit.
+    case refused(SourceLocation, String, hint: String?)
 
     public var exitStatus: ExitStatus { .configuration }
 
@@ -20,12 +22,16 @@ public enum RealmFileError: HyperforgeError, Equatable {
         case .wrongType(let l, let f, let e): return "\(l): '\(f)' must be \(e)"
         case .missing(let l, let f): return "\(l): required field '\(f)' is missing"
         case .invalid(let l, let f, let r): return "\(l): '\(f)' \(r)"
+        case .refused(let l, let m, _): return "\(l): \(m)"
         }
     }
 
     public var hint: String? {
-        if case .unknownField(_, _, let known) = self { return "known fields here: " + known.joined(separator: ", ") }
-        return nil
+        switch self {
+        case .unknownField(_, _, let known): return "known fields here: " + known.joined(separator: ", ")
+        case .refused(_, _, let hint): return hint
+        default: return nil
+        }
     }
 }
 
@@ -34,61 +40,43 @@ public enum RealmFileError: HyperforgeError, Equatable {
 /// name the file and the line.
 struct YAMLFields {
     let file: String
-    let mark: Mark?
-    private var entries: [(key: String, value: Node, mark: Mark?)] = []
+    let mark: YAMLMark
+    private var entries: [(key: String, value: YAMLNode, mark: YAMLMark)] = []
 
-    static func document(_ text: String, file: String) throws(RealmFileError) -> Node {
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw RealmFileError.malformed(SourceLocation(file: file, line: 1), "the file is empty")
-            }
-            return node
-        } catch let e as RealmFileError {
-            throw e
-        } catch let e as YamlError {
-            switch e {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                throw RealmFileError.malformed(SourceLocation(file: file, line: mark.line, column: mark.column), problem)
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                throw RealmFileError.malformed(SourceLocation(file: file, line: context.mark.line), "duplicate keys: " + duplicates.joined(separator: ", "))
-            default:
-                throw RealmFileError.malformed(SourceLocation(file: file), "\(e)")
-            }
-        } catch {
-            throw RealmFileError.malformed(SourceLocation(file: file), "\(error)")
-        }
+    static func document(_ text: String, file: String) throws(RealmFileError) -> YAMLNode {
+        try YAMLReader.document(text, file: file)
     }
 
-    init(_ node: Node, file: String, field: String = "document", known: [String]) throws(RealmFileError) {
+    init(_ node: YAMLNode, file: String, field: String = "document", known: [String]) throws(RealmFileError) {
         self.file = file
         self.mark = node.mark
-        guard case .mapping(let mapping) = node else {
-            throw .wrongType(SourceLocation(file: file, line: node.mark?.line), field: field, expected: "a mapping")
+        guard case .mapping(let mapping, _) = node else {
+            throw .wrongType(SourceLocation(file: file, line: node.mark.line), field: field, expected: "a mapping")
         }
         for (k, v) in mapping {
             guard case .scalar(let s) = k else {
-                throw .wrongType(SourceLocation(file: file, line: k.mark?.line), field: field, expected: "a mapping with text keys")
+                throw .wrongType(SourceLocation(file: file, line: k.mark.line), field: field, expected: "a mapping with text keys")
             }
-            guard known.contains(s.string) else {
-                throw .unknownField(SourceLocation(file: file, line: k.mark?.line), field: s.string, known: known)
+            guard known.contains(s.text) else {
+                throw .unknownField(SourceLocation(file: file, line: k.mark.line), field: s.text, known: known)
             }
-            entries.append((s.string, v, k.mark))
+            entries.append((s.text, v, k.mark))
         }
     }
 
     func location(_ field: String? = nil) -> SourceLocation {
-        if let field, let e = entries.first(where: { $0.key == field }) { return SourceLocation(file: file, line: e.mark?.line) }
-        return SourceLocation(file: file, line: mark?.line)
+        if let field, let e = entries.first(where: { $0.key == field }) { return SourceLocation(file: file, line: e.mark.line) }
+        return SourceLocation(file: file, line: mark.line)
     }
 
-    func node(_ field: String) -> Node? { entries.first(where: { $0.key == field })?.value }
+    func node(_ field: String) -> YAMLNode? { entries.first(where: { $0.key == field })?.value }
 
     func string(_ field: String) throws(RealmFileError) -> String? {
         guard let n = node(field) else { return nil }
-        guard case .scalar(let s) = n, !(s.style == .plain && n.null != nil) else {
+        guard case .scalar(let s) = n, s.value != .null else {
             throw .wrongType(location(field), field: field, expected: "text")
         }
-        return s.string
+        return s.text
     }
 
     func required(_ field: String) throws(RealmFileError) -> String {
@@ -98,25 +86,27 @@ struct YAMLFields {
 
     func bool(_ field: String) throws(RealmFileError) -> Bool? {
         guard let n = node(field) else { return nil }
-        guard let b = n.bool else { throw .wrongType(location(field), field: field, expected: "true or false") }
+        guard case .scalar(let s) = n, case .bool(let b) = s.value else { throw .wrongType(location(field), field: field, expected: "true or false") }
         return b
     }
 
     func int(_ field: String) throws(RealmFileError) -> Int? {
         guard let n = node(field) else { return nil }
-        guard let i = n.int else { throw .wrongType(location(field), field: field, expected: "a whole number") }
+        guard case .scalar(let s) = n, case .int(let i) = s.value, let i = Int(exactly: i) else {
+            throw .wrongType(location(field), field: field, expected: "a whole number")
+        }
         return i
     }
 
     func strings(_ field: String) throws(RealmFileError) -> [String]? {
         guard let n = node(field) else { return nil }
-        guard case .sequence(let seq) = n else { throw .wrongType(location(field), field: field, expected: "a list of text") }
+        guard case .sequence(let seq, _) = n else { throw .wrongType(location(field), field: field, expected: "a list of text") }
         var out: [String] = []
         for item in seq {
             guard case .scalar(let s) = item else {
-                throw .wrongType(SourceLocation(file: file, line: item.mark?.line), field: field, expected: "a list of text")
+                throw .wrongType(SourceLocation(file: file, line: item.mark.line), field: field, expected: "a list of text")
             }
-            out.append(s.string)
+            out.append(s.text)
         }
         return out
     }
@@ -126,10 +116,10 @@ struct YAMLFields {
         return try YAMLFields(n, file: file, field: field, known: known)
     }
 
-    func list(_ field: String) throws(RealmFileError) -> [Node]? {
+    func list(_ field: String) throws(RealmFileError) -> [YAMLNode]? {
         guard let n = node(field) else { return nil }
-        guard case .sequence(let seq) = n else { throw .wrongType(location(field), field: field, expected: "a list") }
-        return Array(seq)
+        guard case .sequence(let seq, _) = n else { throw .wrongType(location(field), field: field, expected: "a list") }
+        return seq
     }
 
     func json(_ field: String) throws(RealmFileError) -> JSONValue? {
@@ -153,31 +143,29 @@ struct YAMLFields {
         return s
     }
 
-    static func json(_ node: Node, file: String) throws(RealmFileError) -> JSONValue {
+    static func json(_ node: YAMLNode, file: String) throws(RealmFileError) -> JSONValue {
         switch node {
         case .scalar(let s):
-            if s.style == .plain {
-                if node.null != nil { return .null }
-                if let b = node.bool { return .bool(b) }
-                if let i = node.int { return .integer(Int64(i)) }
-                if let d = node.float { return .number(d) }
+            switch s.value {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .integer(i)
+            case .float(let d): return .number(d)
+            case .string: return .string(s.text)
             }
-            return .string(s.string)
-        case .sequence(let seq):
+        case .sequence(let seq, _):
             var items: [JSONValue] = []
             for item in seq { items.append(try json(item, file: file)) }
             return .array(items)
-        case .mapping(let m):
+        case .mapping(let m, _):
             var object: [String: JSONValue] = [:]
             for (k, v) in m {
                 guard case .scalar(let key) = k else {
-                    throw .wrongType(SourceLocation(file: file, line: k.mark?.line), field: "key", expected: "text")
+                    throw .wrongType(SourceLocation(file: file, line: k.mark.line), field: "key", expected: "text")
                 }
-                object[key.string] = try json(v, file: file)
+                object[key.text] = try json(v, file: file)
             }
             return .object(object)
-        case .alias:
-            throw .invalid(SourceLocation(file: file, line: node.mark?.line), field: "alias", reason: "YAML aliases are not allowed in realm files")
         }
     }
 }

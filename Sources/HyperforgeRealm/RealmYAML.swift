@@ -1,28 +1,33 @@
 import HyperforgeCore
-import Yams
 
 /// Writes realm files in exactly the RFC's layout (field order, quoted
-/// versions) with Yams doing the escaping. Text that YAML would read as
-/// something else (`true`, `1.0`, `null`, `a: b`) is quoted, so every file
-/// reads back as written, here and in other tools of the RFC.
+/// versions) with libyaml's emitter doing the escaping (YAMLEmitter). Text
+/// that YAML would read as something else (`true`, `1.0`, `null`, `a: b`,
+/// and YAML 1.1's `yes`, `1:30`, `017`) is quoted, so every file reads back
+/// as written, here and in other tools of the RFC.
 enum RealmYAML {
+    typealias Node = YAMLEmitter.Node
+
     static func text(_ s: String) -> Node {
-        Node(s, .implicit, isPlainSafe(s) ? .plain : .doubleQuoted)
+        .scalar(s, doubleQuoted: !isPlainSafe(s))
     }
 
     /// Always double-quoted, as the RFC writes versions and ranges.
-    static func quoted(_ s: String) -> Node { Node(s, .implicit, .doubleQuoted) }
+    static func quoted(_ s: String) -> Node { .scalar(s, doubleQuoted: true) }
 
-    static func plain(_ s: String) -> Node { Node(s, .implicit, .plain) }
+    static func plain(_ s: String) -> Node { .scalar(s, doubleQuoted: false) }
 
     static func bool(_ b: Bool) -> Node { plain(b ? "true" : "false") }
 
     static func int(_ i: Int) -> Node { plain(String(i)) }
 
-    static func list(_ items: [String]) -> Node { Node(items.map(text), .implicit, .block) }
+    static func list(_ items: [String]) -> Node { .sequence(items.map(text), flow: false) }
+
+    /// A sequence: block style, or flow (`[a, b]`, `[]`).
+    static func sequence(_ items: [Node], flow: Bool) -> Node { .sequence(items, flow: flow) }
 
     static func map(_ pairs: [(String, Node?)]) -> Node {
-        Node(pairs.compactMap { k, v in v.map { (text(k), $0) } }, .implicit, .block)
+        .mapping(pairs.compactMap { k, v in v.map { (text(k), $0) } }, flow: false)
     }
 
     static func json(_ value: JSONValue) -> Node {
@@ -30,33 +35,25 @@ enum RealmYAML {
         case .null: return plain("null")
         case .bool(let b): return bool(b)
         case .integer(let i): return plain(String(i))
-        case .number(let d):
-            if d.isNaN { return plain(".nan") }
-            if d.isInfinite { return plain(d > 0 ? ".inf" : "-.inf") }
-            let s = String(d)
-            return plain(s.contains(".") || s.contains("e") ? s : s + ".0")
+        case .number(let d): return plain(YAMLScalars.float(d))
         case .string(let s): return text(s)
-        case .array(let items): return Node(items.map(json), .implicit, items.isEmpty ? .flow : .block)
+        case .array(let items): return .sequence(items.map(json), flow: items.isEmpty)
         case .object(let o):
             let keys = o.keys.sorted()
-            return Node(keys.map { (text($0), json(o[$0]!)) }, .implicit, o.isEmpty ? .flow : .block)
+            return .mapping(keys.map { (text($0), json(o[$0]!)) }, flow: o.isEmpty)
         }
     }
 
-    static func document(_ node: Node) -> String {
-        // Serialising a tree built here cannot fail; a failure is a bug.
-        do { return try Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true) } catch {
-            preconditionFailure("YAML emission failed: \(error)")
-        }
-    }
+    static func document(_ node: Node) -> String { YAMLEmitter.document(node) }
 
     /// Whether `s` written plain reads back as the same text. libyaml
     /// already quotes what plain style cannot express (leading indicators,
     /// `: `, ` #`, flow characters inside flow collections); this rules out
-    /// the plain text that YAML would *resolve* to something else: booleans
-    /// and nulls (YAML 1.1 and 1.2 spellings) and anything number-like.
+    /// the plain text that YAML would *resolve* to something else: what
+    /// YAML 1.2's core schema or a YAML 1.1 reader types (YAMLScalars), and
+    /// anything number- or date-like.
     static func isPlainSafe(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first else { return false }
+        guard let first = s.unicodeScalars.first, YAMLScalars.plainIsText(s) else { return false }
         let lower = s.lowercased()
         if ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"].contains(lower) { return false }
         if Double(s) != nil || Int(s) != nil || lower.hasPrefix("0x") || lower.hasPrefix("0o") || lower.hasPrefix(".") { return false }
@@ -103,7 +100,7 @@ extension RealmManifest {
             ("trust", RealmYAML.map([
                 ("mode", RealmYAML.text(trust.mode)),
                 ("require_signed_commits", RealmYAML.bool(trust.requireSignedCommits)),
-                ("permissions", RealmYAML.map(keys.map { ($0, Node(trust.permissions[$0]!.map(RealmYAML.text), .implicit, .flow)) })),
+                ("permissions", RealmYAML.map(keys.map { ($0, RealmYAML.sequence(trust.permissions[$0]!.map(RealmYAML.text), flow: true)) })),
             ])),
         ]))
     }
@@ -135,7 +132,7 @@ extension DomainRecord {
 
 extension Contract {
     public func yaml() -> String {
-        var fields: [(String, Node?)] = [
+        var fields: [(String, RealmYAML.Node?)] = [
             ("name", RealmYAML.text(name)),
             ("version", RealmYAML.quoted(version.description)),
             ("owner", RealmYAML.text(owner)),
@@ -150,27 +147,27 @@ extension Contract {
                 ("ci_only", validation.ciOnly.isEmpty ? nil : RealmYAML.list(validation.ciOnly)),
             ])))
         }
-        fields.append(("evolution", Node(evolution.map { e in
+        fields.append(("evolution", RealmYAML.sequence(evolution.map { e in
             RealmYAML.map([
                 ("version", RealmYAML.quoted(e.version.description)),
-                ("changes", Node(e.changes.map(RealmYAML.text), .implicit, .flow)),
+                ("changes", RealmYAML.sequence(e.changes.map(RealmYAML.text), flow: true)),
                 ("compatible", RealmYAML.bool(e.compatible)),
             ])
-        }, .implicit, .block)))
+        }, flow: false)))
         return RealmYAML.document(RealmYAML.map(fields))
     }
 }
 
 extension Binding {
     public func yaml() -> String {
-        var fields: [(String, Node?)] = [("repo", RealmYAML.text(repo)), ("role", RealmYAML.text(role.rawValue))]
+        var fields: [(String, RealmYAML.Node?)] = [("repo", RealmYAML.text(repo)), ("role", RealmYAML.text(role.rawValue))]
         if !exports.isEmpty || role == .provider || role == .both {
-            fields.append(("exports", Node(exports.map { e in
+            fields.append(("exports", RealmYAML.sequence(exports.map { e in
                 RealmYAML.map([("contract", RealmYAML.text(e.contract)), ("source_files", RealmYAML.list(e.sourceFiles))])
-            }, .implicit, exports.isEmpty ? .flow : .block)))
+            }, flow: exports.isEmpty)))
         }
         if !imports.isEmpty || role == .consumer || role == .both {
-            fields.append(("imports", Node(imports.map { i in
+            fields.append(("imports", RealmYAML.sequence(imports.map { i in
                 RealmYAML.map([
                     ("contract", RealmYAML.text(i.contract)),
                     ("version", RealmYAML.quoted(i.requirement.text)),
@@ -179,7 +176,7 @@ extension Binding {
                     ("resolved_version", i.resolvedVersion.map { RealmYAML.quoted($0.description) }),
                     ("resolved_at", i.resolvedAt.map(RealmYAML.text)),
                 ])
-            }, .implicit, imports.isEmpty ? .flow : .block)))
+            }, flow: imports.isEmpty)))
         }
         return RealmYAML.document(RealmYAML.map(fields))
     }

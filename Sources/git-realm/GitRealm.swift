@@ -19,6 +19,12 @@ public struct GitRealm: AsyncParsableCommand {
         tip and pushed with the real git (your ssh and credential set-up apply); when \
         another writer pushed first, the change is rebuilt on the new tip and pushed again.
 
+        Realm files are read as YAML 1.2 (the JSON-compatible core schema). A plain value \
+        that YAML 1.1 reads differently (yes, no, on, off, y, n in any case; 1:30; 017; \
+        0b1010; 1_000; 0o17; 1e3) is refused with its file and line: quote it ("yes") if it \
+        is text, or write true, false or the number as the hint says. Anchors and aliases, \
+        duplicate keys, and files above 32 MiB, 64 levels or 1,000,000 values are refused too.
+
         Exit status: 0 success; 1 the operation failed (fetch or push failed, git error); \
         2 refused (not the contract's owner, a dependency cycle, contracts still imported \
         without --force, the realm or domain already exists, already in another realm); \
