@@ -18,8 +18,8 @@ isolated_home
 touch "$GIT_CONFIG_GLOBAL"
 printf 'tok-123' | git scope set git/github/alice/repo/tool/token >/dev/null
 git scope get git/github/alice/repo/tool/token >/dev/null          # granted (auto) once, as after first use
-printf 'protocol=https\nhost=github.com\nusername=x-access-token\npassword=tok-123\n' |
-    git -c credential.helper="store --file=$work/store" credential approve
+printf 'protocol=https\nhost=github.com\npath=alice/tool.git\nusername=x-access-token\npassword=tok-123\n' |
+    git -c credential.helper="store --file=$work/store" -c credential.useHttpPath=true credential approve
 printf 'protocol=https\nhost=github.com\npath=alice/tool.git\n\n' > "$work/request"
 helper="$bin/git-credential-hforge"
 
