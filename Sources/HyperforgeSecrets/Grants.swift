@@ -41,6 +41,14 @@ public final class GrantStore {
             """)
     }
 
+    /// The existing database, for looking up only (nothing is created or
+    /// written); the same ownership checks as `init(path:)`.
+    public init(readingOnly path: String) throws {
+        _ = try FileTrust.check(FilePaths.parent(path) ?? "/", kind: .directory)
+        for file in [path, path + "-wal", path + "-shm"] { _ = try FileTrust.check(file, kind: .file) }
+        db = try SQLiteDatabase(readingOnly: path)
+    }
+
     /// A scope whose token a server refused (git's `erase`): kept in its
     /// provider, but not handed out until the mark is cleared.
     public struct Rejection: Codable, Sendable, Equatable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CredentialCLI
+import Dispatch
 import Glibc
 import HforgeCLI
 import HyperforgeCore
@@ -17,8 +18,7 @@ enum Tool: String, CaseIterable {
     case credentialHelper = "git-credential-hforge"
 
     /// The tool a program name (argv[0], a path or a bare name) or a
-    /// `hyperforge TOOL` word names: `git-hforge`, `hforge` and `git hforge`'s
-    /// spelling all do.
+    /// `hyperforge TOOL` word names: `git-hforge` and `hforge` both do.
     init?(name: String) {
         let base = FilePaths.lastComponent(name)
         let word = base.hasPrefix("git-") ? String(base.dropFirst(4)) : base
@@ -41,28 +41,57 @@ enum Tool: String, CaseIterable {
     }
 }
 
-let arguments = CommandLine.arguments
-if let tool = Tool(name: arguments.first ?? "") {
-    await tool.run(Array(arguments.dropFirst()))
-} else if arguments.count > 1, let tool = Tool(name: arguments[1]) {
-    await tool.run(Array(arguments.dropFirst(2)))
-} else {
-    let first = arguments.dropFirst().first
-    if first == "--version" {
-        print(HyperforgeVersion.current)
-        exit(0)
+@main
+enum Main {
+    /// Synchronous on purpose: git's `get` for a granted scope is answered
+    /// before the concurrency runtime starts (CredentialFastPath); everything
+    /// else runs on the main actor, driven by the main dispatch queue.
+    static func main() {
+        let arguments = CommandLine.arguments
+        var tool = Tool(name: arguments.first ?? "")
+        var rest = Array(arguments.dropFirst())
+        if tool == nil, let named = rest.first.flatMap(Tool.init(name:)) {
+            tool = named
+            rest.removeFirst()
+        }
+        guard let tool else { usage(rest.first) }
+        if tool == .credentialHelper, let fast = CredentialHelperMain.fastGet(rest) {
+            if let answer = fast.answer {
+                _ = writeAll(1, Array(answer.utf8))
+                exit(0)
+            }
+            let input = fast.input
+            Task { @MainActor in
+                await CredentialHelperMain.serve("get", input: input)
+                exit(0)
+            }
+        } else {
+            Task { @MainActor in
+                await tool.run(rest)
+                exit(0)
+            }
+        }
+        dispatchMain()
     }
-    let usage = """
-    usage: hyperforge TOOL [ARGS...]   (or run a tool by its name: git hforge, git realm, ...)
 
-    tools: \(Tool.allCases.map(\.rawValue).joined(separator: ", "))
-    Each tool is also installed as a link named after it, which git finds on PATH
-    ('git hforge status' runs git-hforge). See 'man hyperforge'.
-    """
-    if first == nil || first == "--help" || first == "-h" {
-        print(usage)
-        exit(0)
+    static func usage(_ first: String?) -> Never {
+        if first == "--version" {
+            print(HyperforgeVersion.current)
+            exit(0)
+        }
+        let text = """
+        usage: hyperforge TOOL [ARGS...]   (or run a tool by its name: git hforge, git realm, ...)
+
+        tools: \(Tool.allCases.map(\.rawValue).joined(separator: ", "))
+        Each tool is also installed as a link named after it, which git finds on PATH
+        ('git hforge status' runs git-hforge); hyperforge-coordinator is installed
+        beside them and started on demand. See 'man hyperforge'.
+        """
+        if first == nil || first == "--help" || first == "-h" {
+            print(text)
+            exit(0)
+        }
+        _ = writeAll(2, Array("hyperforge: unknown tool '\(first!)'\n\(text)\n".utf8))
+        exit(64)
     }
-    _ = writeAll(2, Array("hyperforge: unknown tool '\(first!)'\n\(usage)\n".utf8))
-    exit(64)
 }

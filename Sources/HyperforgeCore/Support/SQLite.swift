@@ -40,6 +40,22 @@ public final class SQLiteDatabase {
         try execute("PRAGMA foreign_keys=ON")
     }
 
+    /// Opens an existing database for reading only: nothing is created,
+    /// no pragma is written (for the credential helper's fast path, which
+    /// only looks a grant up). Throws when the file does not exist.
+    public init(readingOnly path: String) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw Error(code: rc, message: message, path: path)
+        }
+        handle = db
+        sqlite3_busy_timeout(handle, 5000)
+    }
+
     deinit { sqlite3_close_v2(handle) }
 
     public enum Value: Equatable, Sendable {
