@@ -17,7 +17,7 @@ public enum CredentialFastPath {
         guard helper.broker.auth.policy(key).0 != .deny else { return nil }
         do {
             let store = try GrantStore(readingOnly: GrantStore.path(context.paths))
-            guard try store.rejection(key) == nil, try store.grant(key) != nil,
+            guard try store.isUsable(key),
                   let provider = try helper.broker.provider(for: key) as? FileProvider,
                   let secret = try provider.read()[key], !secret.isEmpty,
                   !secret.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else { return nil }

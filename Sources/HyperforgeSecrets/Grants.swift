@@ -95,6 +95,16 @@ public final class GrantStore {
         public var status: String
     }
 
+    /// Whether `scope` is granted and not marked rejected, in one statement
+    /// (the credential helper's fast path: each statement SQLite parses costs).
+    public func isUsable(_ scope: String) throws -> Bool {
+        let rows = try db.query("""
+            SELECT EXISTS(SELECT 1 FROM scope_grants WHERE scope = ?1)
+               AND NOT EXISTS(SELECT 1 FROM scope_rejections WHERE scope = ?1)
+            """, [.text(scope)])
+        return rows.first?.first?.integer == 1
+    }
+
     public func grant(_ scope: String) throws -> Grant? {
         try db.query("SELECT scope, granted_at, how FROM scope_grants WHERE scope = ?1", [.text(scope)]).first.map(Self.grant)
     }
