@@ -47,10 +47,11 @@ func execute(_ body: (Context) async throws -> ExitStatus) async throws {
 /// trailing newline dropped), else from a prompt that does not echo.
 func readSecret(prompt: String) throws -> String {
     if isatty(0) == 0 {
-        var text = String(decoding: FileRead.all(fd: 0), as: UTF8.self)
-        if text.hasSuffix("\n") { text.removeLast() }
-        if text.hasSuffix("\r") { text.removeLast() }
-        return text
+        // On bytes: "\r\n" is one Character, so String's hasSuffix("\n") misses it.
+        var bytes = FileRead.all(fd: 0)
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
     var old = termios()
     tcgetattr(0, &old)
