@@ -13,7 +13,8 @@ public struct GitHforge: AsyncParsableCommand {
         discussion: """
         .hyperforge/config.toml (committed) is ground truth; .hyperforge/defaults.toml \
         files in parent directories supply defaults, and the [custom_forges] of \
-        ~/.config/hyperforge/auth.toml are known to every command. Run as \
+        $XDG_CONFIG_HOME/hyperforge/auth.toml (default ~/.config/hyperforge/auth.toml) are \
+        known to every command. Run as \
         'git hforge <command>'; 'git -C DIR hforge' and --path DIR both choose the repository.
 
         Trust: which host a forge is comes only from the built-in forges, your auth.toml and \

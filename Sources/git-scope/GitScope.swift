@@ -13,7 +13,8 @@ public struct GitScope: AsyncParsableCommand {
         discussion: """
         A scope names the token of exactly one repository or package:
         git/FORGE/ORG/repo/NAME/token, cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token, \
-        pypi/USER/PACKAGE/token. ~/.config/hyperforge/auth.toml routes scopes to providers \
+        pypi/USER/PACKAGE/token. $XDG_CONFIG_HOME/hyperforge/auth.toml (default \
+        ~/.config/hyperforge/auth.toml) routes scopes to providers \
         (file, env, keychain, command) by glob, the most specific pattern winning, and sets \
         a grant policy per pattern (auto, approve, deny). Without auth.toml every scope lives \
         in a 0600 file and is granted on first use. A relative 'path' in auth.toml is relative \

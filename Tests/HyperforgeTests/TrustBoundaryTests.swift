@@ -65,6 +65,10 @@ import Testing
         #expect(sync.stderr.contains("\(clone)/.hyperforge/config.toml:3: [custom_forges.work] ignored: 'work' is your own forge (declared at \(env.root)/projects/.hyperforge/defaults.toml:4)"), "\(sync)")
         #expect(sync.stderr.contains("cannot change its host, web_url"), "\(sync)")
         #expect(sync.stdout.contains("no credential helper for evil (https://evil.example): only a repository's committed config declares it"), "\(sync)")
+        #expect(sync.stdout.contains("declare it under [custom_forges.evil] in your \(env.home)/.config/hyperforge/auth.toml or"), "\(sync)")
+        // With XDG_CONFIG_HOME elsewhere, the note names that auth.toml, not ~/.config's.
+        let xdg = try env.run("git", ["hforge", "sync", "--dry-run"], in: clone, extraEnvironment: ["XDG_CONFIG_HOME": env.root + "/xdg"])
+        #expect(xdg.stdout.contains("in your \(env.root)/xdg/hyperforge/auth.toml or") && !xdg.stdout.contains("~/.config"), "\(xdg)")
         #expect(try env.gitOK("remote", "get-url", "work", in: clone) == "https://git.corp.example/corp/app.git\n")
         let credentialConfig = try env.git("config", "--get-regexp", "^credential\\.", in: clone).stdout
         #expect(credentialConfig.contains("credential.https://git.corp.example.helper \(TestEnvironment.productsDirectory)/git-credential-hforge"), "\(credentialConfig)")
