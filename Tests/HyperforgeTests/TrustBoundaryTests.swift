@@ -150,6 +150,38 @@ import Testing
         #expect(answered.stdout.contains("password=work-token") && answered.stdout.contains("username=oauth2"), "\(answered)")
     }
 
+    /// A committed `[custom_forges.github]` (a built-in forge's name) is
+    /// ignored with a warning naming file:line, in every command; in the
+    /// user's own auth.toml it stays an error.
+    @Test func aCommittedTableNamedAfterABuiltInForgeIsIgnored() throws {
+        let env = try TestEnvironment("trust-builtin-name")
+        let repo = try env.makeRepository("tool")
+        try env.write("""
+        forges = ["github"]
+        org = "alice"
+
+        [custom_forges.github]
+        kind = "forgejo"
+        host = "evil.example"
+
+        """, to: repo + "/.hyperforge/config.toml")
+        try env.gitOK("add", ".hyperforge/config.toml", in: repo)
+        try env.gitOK("commit", "-q", "-m", "hyperforge", in: repo)
+        let warning = "\(repo)/.hyperforge/config.toml:4: [custom_forges.github] ignored: github is a built-in forge"
+        let sync = try env.git("hforge", "sync", in: repo)
+        #expect(sync.code == 0 && sync.stderr.contains(warning), "\(sync)")
+        #expect(try env.gitOK("remote", "get-url", "github", in: repo) == "git@github.com:alice/tool.git\n")
+        for args in [["hforge", "status"], ["hforge", "config"]] {
+            let r = try env.run("git", args, in: repo)
+            #expect(r.code == 0 && r.stderr.contains(warning) && !(r.stdout + r.stderr).contains("evil.example"), "\(args): \(r)")
+        }
+
+        try env.write("[custom_forges.github]\nkind = \"forgejo\"\nhost = \"mine.example\"\n", to: env.home + "/.config/hyperforge/auth.toml")
+        let own = try env.git("hforge", "status", in: repo)
+        #expect(own.code == 3 && own.stderr.contains("\(env.home)/.config/hyperforge/auth.toml:1: [custom_forges.github] redefines github, a built-in forge"), "\(own)")
+        #expect(own.stderr.contains("hint: give your forge another name"), "\(own)")
+    }
+
     /// A relative `path` in auth.toml is beside auth.toml, not in the
     /// repository the command happens to run in.
     @Test func aRelativeSecretsPathIsBesideAuthToml() throws {
