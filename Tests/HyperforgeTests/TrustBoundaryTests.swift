@@ -144,6 +144,18 @@ import Testing
         #expect(sync.code == 0 && sync.stdout.contains("nothing to change"), "\(sync)")
         let config = try env.git("hforge", "config", in: repo)
         #expect(config.stdout.contains("custom_forges.work.host = \"git.work.example\""), "\(config)")
+        // Each field at its own line; what no file sets shows as a default, not as the file's.
+        let auth = env.home + "/.config/hyperforge/auth.toml"
+        let lines = Dictionary(config.stdout.split(separator: "\n").map { line -> (String, String) in
+            let parts = line.split(separator: "#", maxSplits: 1)
+            return (String(parts[0].split(separator: "=")[0]).trimmingCharacters(in: .whitespaces), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+        }, uniquingKeysWith: { a, _ in a })
+        #expect(lines["custom_forges.work.kind"] == "\(auth):2", "\(config)")
+        #expect(lines["custom_forges.work.host"] == "\(auth):3", "\(config)")
+        #expect(lines["custom_forges.work.ssh_port"] == "\(auth):4", "\(config)")
+        #expect(lines["custom_forges.work.ssh_user"] == "default (git unless set)", "\(config)")
+        #expect(lines["custom_forges.work.web_url"] == "default (https://host unless set)", "\(config)")
+        #expect(lines["custom_forges.work.api_url"] == "default (from kind and web_url unless set)", "\(config)")
 
         #expect(try env.run("git", ["scope", "set", "git/work/team/repo/tool/token"], input: "work-token").code == 0)
         let answered = try fill(env, in: repo, "protocol=https\nhost=git.work.example\npath=team/tool.git\n")

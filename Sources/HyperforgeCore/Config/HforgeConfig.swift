@@ -104,6 +104,9 @@ public struct HforgeConfig: Sendable {
     public var ssh: [String: Located<String>]
     /// Custom forges declared anywhere in the chain (used or not).
     public var customForges: [String: Located<Forge>]
+    /// The tables behind `customForges`, merged: each field set with its own
+    /// file:line, nil where the forge's default applies.
+    public var customForgeTables: [String: CustomForgeLayer] = [:]
     /// The custom forges the user's own files declare (auth.toml, untracked
     /// defaults.toml they own): only these, and the built-in forges, get the
     /// credential helper and tokens.
@@ -542,6 +545,7 @@ public enum ConfigLoader {
             gitProtocol: proto ?? Located(.ssh, .builtIn("ssh unless set")),
             ssh: ssh,
             customForges: customForges,
+            customForgeTables: custom.filter { customForges[$0.key] != nil },
             userForges: Set(custom.filter { $0.value.trust == .user && customForges[$0.key] != nil }.map(\.key)),
             files: searched,
             warnings: warnings
