@@ -126,6 +126,29 @@ extension Repository {
         }
     }
 
+    /// `MODE:BLOB` (octal mode, hex id) of `path` in the tree of the commit
+    /// `refName` resolves to; nil when the ref does not resolve or the tree has
+    /// no such path. A cache key for what HEAD says about a file.
+    public func treeEntryID(atRef refName: String, path: String) throws(GitError) -> String? {
+        var oid = git_oid()
+        let resolved = G.git_reference_name_to_id(&oid, pointer, refName)
+        if resolved == GIT_ENOTFOUND.rawValue || resolved == GIT_EUNBORNBRANCH.rawValue { return nil }
+        try check(resolved, "resolving \(refName)")
+        var commit: OpaquePointer?
+        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading the commit of \(refName)")
+        defer { G.git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
+        defer { G.git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let code = G.git_tree_entry_bypath(&entry, tree, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check(code, "finding \(path) in \(refName)")
+        defer { G.git_tree_entry_free(entry) }
+        guard let id = G.git_tree_entry_id(entry) else { return nil }
+        return String(G.git_tree_entry_filemode(entry).rawValue, radix: 8) + ":" + Repository.hex(id)
+    }
+
     /// Whether commit `descendant` has commit `ancestor` in its history, so that
     /// moving a ref from `ancestor` to `descendant` is a fast-forward (equal ids: true).
     public func isDescendant(_ descendant: String, of ancestor: String) throws(GitError) -> Bool {

@@ -30,13 +30,16 @@ extension Hforge {
         }
         for (name, f) in config.customForges.sorted(by: { $0.key < $1.key }) {
             let forge = f.value
-            let src = "\(f.origin)"
-            values.append(ConfigValue(key: "custom_forges.\(name).kind", value: quoted(forge.kind.rawValue), source: src))
-            values.append(ConfigValue(key: "custom_forges.\(name).host", value: quoted(forge.host), source: src))
-            values.append(ConfigValue(key: "custom_forges.\(name).ssh_port", value: "\(forge.sshPort)", source: src))
-            values.append(ConfigValue(key: "custom_forges.\(name).ssh_user", value: quoted(forge.sshUser), source: src))
-            values.append(ConfigValue(key: "custom_forges.\(name).web_url", value: quoted(forge.webURL), source: src))
-            values.append(ConfigValue(key: "custom_forges.\(name).api_url", value: quoted(forge.apiURL), source: src))
+            let table = config.customForgeTables[name]
+            // Each field's own file:line; a field no file sets shows its default.
+            func source(_ origin: Origin?, default why: String) -> String { "\(origin ?? .builtIn(why))" }
+            let key = "custom_forges.\(name)"
+            values.append(ConfigValue(key: key + ".kind", value: quoted(forge.kind.rawValue), source: source(table?.kind?.origin, default: "required")))
+            values.append(ConfigValue(key: key + ".host", value: quoted(forge.host), source: source(table?.host?.origin, default: "required")))
+            values.append(ConfigValue(key: key + ".ssh_port", value: "\(forge.sshPort)", source: source(table?.sshPort?.origin, default: "22 unless set")))
+            values.append(ConfigValue(key: key + ".ssh_user", value: quoted(forge.sshUser), source: source(table?.sshUser?.origin, default: "git unless set")))
+            values.append(ConfigValue(key: key + ".web_url", value: quoted(forge.webURL), source: source(table?.webURL?.origin, default: "https://host unless set")))
+            values.append(ConfigValue(key: key + ".api_url", value: quoted(forge.apiURL), source: source(table?.apiURL?.origin, default: "from kind and web_url unless set")))
         }
         return values
     }

@@ -20,7 +20,8 @@ struct CredentialImport {
 
     enum Outcome {
         case move(Move)
-        case cannot(String)
+        /// Why not, and what the user can do about it.
+        case cannot(String, fix: String)
     }
 
     private let broker: SecretBroker?
@@ -37,12 +38,14 @@ struct CredentialImport {
 
     /// Whether `secret` can go into `scope`, and through which provider.
     func plan(remote: String, scope: Scope, secret: String) async -> Outcome {
-        guard let broker else { return .cannot(brokerProblem) }
+        let unembed = "or take the credential out of the URL ('git remote set-url \(remote) URL'), then import again"
+        guard let broker else { return .cannot(brokerProblem, fix: "fix the secret store's configuration, " + unembed) }
         do {
             let provider = try broker.provider(for: scope.path)
             let name = provider.config.name
             if provider.config.kind == .env {
-                return .cannot("\(scope) is routed to provider '\(name)', which is read-only (env)")
+                return .cannot("\(scope) is routed to provider '\(name)', which is read-only (env)",
+                               fix: "route \(scope.path) to a writable provider under [auth.routing] in auth.toml, " + unembed)
             }
             switch try await provider.get(scope.path) {
             case nil:
@@ -50,10 +53,12 @@ struct CredentialImport {
             case secret?:
                 return .move(Move(remote: remote, scope: scope, secret: secret, provider: provider, alreadyStored: true))
             case _?:
-                return .cannot("\(scope) already holds a different secret in provider '\(name)'; replace it with 'git scope set \(scope)' if the URL's is the right one, then import again")
+                return .cannot("\(scope) already holds a different secret in provider '\(name)'; replace it with 'git scope set \(scope)' if the URL's is the right one, then import again",
+                               fix: "replace the stored secret with 'git scope set \(scope)' if the URL's is the right one, " + unembed)
             }
         } catch {
-            return .cannot((error as? any HyperforgeError)?.description ?? "the provider for \(scope) cannot be read")
+            return .cannot((error as? any HyperforgeError)?.description ?? "the provider for \(scope) cannot be read",
+                           fix: "fix the provider of \(scope.path), " + unembed)
         }
     }
 

@@ -16,7 +16,23 @@ public enum HforgeError: HyperforgeError, Equatable {
     case pushFailed(forge: String, remote: String, url: String, gitOutput: String, exitCode: Int32, notAttempted: [String])
     case cannotRun(program: String, reason: String)
     case badArgument(flag: String, value: String, reason: String)
-    case importFoundNothing(reasons: [String])
+    /// `--import-from-git` imported no remote: why each was not, and the user's auth.toml (for the hint).
+    case importFoundNothing(reasons: [Unimported], authPath: String)
+
+    /// A remote `--import-from-git` did not import.
+    public struct Unimported: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// Its host is no forge known here: configuration (a custom forge) fixes it.
+            case unknownForge
+            /// It carries a credential that cannot be moved into its scope; `fix` says what to do.
+            case credential(remote: String, fix: String)
+            /// Anything else (not ssh/https, no owner/name, differs from the others).
+            case other
+        }
+        public var text: String
+        public var kind: Kind
+        public init(_ text: String, _ kind: Kind) { self.text = text; self.kind = kind }
+    }
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -24,7 +40,9 @@ public enum HforgeError: HyperforgeError, Equatable {
         case .notInitialised, .bareRepository, .unreadableKey, .cannotRun: return .environment
         case .noBranch, .pushFailed: return .failure
         case .badArgument: return .usage
-        case .importFoundNothing: return .configuration
+        case .importFoundNothing(let reasons, _):
+            // Refused when configuration would not have helped: no remote named an unknown forge.
+            return reasons.isEmpty || reasons.contains { $0.kind == .unknownForge } ? .configuration : .refused
         }
     }
 
@@ -58,8 +76,8 @@ public enum HforgeError: HyperforgeError, Equatable {
             return "cannot run \(program): \(reason)"
         case .badArgument(let flag, let value, let reason):
             return "\(flag) \(value): \(reason)"
-        case .importFoundNothing(let reasons):
-            return "no remote could be imported" + (reasons.isEmpty ? " (the repository has no remotes)" : ":\n" + reasons.map { "  \($0)" }.joined(separator: "\n"))
+        case .importFoundNothing(let reasons, _):
+            return "no remote could be imported" + (reasons.isEmpty ? " (the repository has no remotes)" : ":\n" + reasons.map { "  \($0.text)" }.joined(separator: "\n"))
         }
     }
 
@@ -74,7 +92,15 @@ public enum HforgeError: HyperforgeError, Equatable {
         case .noBranch: return "check out a branch ('git switch NAME') and commit first"
         case .remoteNotReady: return "run 'git hforge sync' to bring the remotes in line with the config"
         case .pushFailed(let forge, _, _, _, _, _): return "fix the problem on \(forge), then run 'git hforge push' again; forges before it already have the push"
-        case .importFoundNothing: return "declare self-hosted forges under [custom_forges.NAME] in a parent .hyperforge/defaults.toml, or use --forges"
+        case .importFoundNothing(let reasons, let authPath):
+            var hints: [String] = []
+            if reasons.contains(where: { $0.kind == .unknownForge }) {
+                hints.append("declare a self-hosted forge under [custom_forges.NAME] in your \(authPath) (or in an untracked .hyperforge/defaults.toml of yours in a parent directory), then import again")
+            }
+            for case .credential(let remote, let fix) in reasons.map(\.kind) { hints.append("remote '\(remote)': \(fix)") }
+            if hints.isEmpty && !reasons.isEmpty { hints.append("fix the remotes as their reasons above say") }
+            hints.append("or name the forges yourself: 'git hforge init --forges NAME,... --org ORG'")
+            return hints.joined(separator: "\n")
         default: return nil
         }
     }

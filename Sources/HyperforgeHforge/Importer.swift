@@ -25,7 +25,7 @@ enum Importer {
         let origin = Origin.commandLine("--import-from-git")
         var layer = ConfigLayer(name: "imported from git")
         var notes: [String] = []
-        var unmapped: [String] = []
+        var unmapped: [HforgeError.Unimported] = []
         var forges: [String] = []
         var renames: [(from: String, to: String)] = []
         var moves: [CredentialImport.Move] = []
@@ -37,50 +37,52 @@ enum Importer {
 
         for remote in remotes {
             guard let raw = remote.url else {
-                unmapped.append("remote '\(remote.name)' has no URL")
+                unmapped.append(.init("remote '\(remote.name)' has no URL", .other))
                 continue
             }
             let shown = RemoteURL.redacted(raw)
             guard let url = RemoteURL.parse(raw), url.scheme != .file else {
-                unmapped.append("remote '\(remote.name)' (\(shown)): not an ssh or https URL")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): not an ssh or https URL", .other))
                 continue
             }
             guard let forge = known.first(where: { $0.matches(url) }) else {
-                unmapped.append("remote '\(remote.name)' (\(shown)): \(url.host)\(url.port.map { ":\($0)" } ?? "") is not a known forge")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): \(url.host)\(url.port.map { ":\($0)" } ?? "") is not a known forge", .unknownForge))
                 continue
             }
             guard let (owner, name) = url.ownerAndName else {
-                unmapped.append("remote '\(remote.name)' (\(shown)): no owner/name in the path")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): no owner/name in the path", .other))
                 continue
             }
             if let problem = Names.problem(with: owner, as: .owner, nestedOwners: forge.kind.allowsNestedOwners) {
-                unmapped.append("remote '\(remote.name)' (\(shown)): org '\(owner)' \(problem)")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): org '\(owner)' \(problem)", .other))
                 continue
             }
             if forges.contains(forge.name) {
-                unmapped.append("remote '\(remote.name)' (\(shown)): \(forge.name) is already imported from another remote")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): \(forge.name) is already imported from another remote", .other))
                 continue
             }
             if let org = layer.org?.value, org != owner {
-                unmapped.append("remote '\(remote.name)' (\(shown)): org '\(owner)' differs from '\(org)'")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): org '\(owner)' differs from '\(org)'", .other))
                 continue
             }
             if let repoName = layer.repoName?.value, repoName != name {
-                unmapped.append("remote '\(remote.name)' (\(shown)): repository '\(name)' differs from '\(repoName)'")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): repository '\(name)' differs from '\(repoName)'", .other))
                 continue
             }
             if Names.problem(with: name, as: .repository) != nil {
-                unmapped.append("remote '\(remote.name)' (\(shown)): '\(name)' is not a valid repository name")
+                unmapped.append(.init("remote '\(remote.name)' (\(shown)): '\(name)' is not a valid repository name", .other))
                 continue
             }
             if let embedded = RemoteURL.embeddedCredential(in: raw) {
                 guard let scope = Scope.forRemote(url, forges: [forge]) else {
-                    unmapped.append("remote '\(remote.name)' (\(shown)) carries a credential, but no scope can be derived from it; the remote is left as it is")
+                    unmapped.append(.init("remote '\(remote.name)' (\(shown)) carries a credential, but no scope can be derived from it; the remote is left as it is",
+                                          .credential(remote: remote.name, fix: "take the credential out of its URL ('git remote set-url \(remote.name) URL'), then import again")))
                     continue
                 }
                 switch await credentials.plan(remote: remote.name, scope: scope, secret: embedded.secret) {
-                case .cannot(let why):
-                    unmapped.append("remote '\(remote.name)' (\(shown)) carries a credential that cannot be moved into its scope: \(why); the remote is left as it is, URL unchanged")
+                case .cannot(let why, let fix):
+                    unmapped.append(.init("remote '\(remote.name)' (\(shown)) carries a credential that cannot be moved into its scope: \(why); the remote is left as it is, URL unchanged",
+                                          .credential(remote: remote.name, fix: fix)))
                     continue
                 case .move(let move):
                     moves.append(move)
@@ -92,14 +94,14 @@ enum Importer {
             schemes.insert(url.scheme == .ssh ? .ssh : .https)
             if remote.name != forge.name {
                 if remoteNames.contains(forge.name) {
-                    unmapped.append("remote '\(remote.name)' points at \(forge.name) but a remote named '\(forge.name)' already exists; it keeps its name")
+                    unmapped.append(.init("remote '\(remote.name)' points at \(forge.name) but a remote named '\(forge.name)' already exists; it keeps its name", .other))
                 } else {
                     renames.append((from: remote.name, to: forge.name))
                     notes.append("remote '\(remote.name)' will be renamed to '\(forge.name)'")
                 }
             }
         }
-        if forges.isEmpty { throw HforgeError.importFoundNothing(reasons: unmapped) }
+        if forges.isEmpty { throw HforgeError.importFoundNothing(reasons: unmapped, authPath: ConfigLoader.authPath(context.paths)) }
         layer.forges = Located(forges.map { Located($0, origin) }, origin)
         if schemes == [.https] { layer.gitProtocol = Located(.https, origin) }
         if schemes.count > 1 { notes.append("remotes use both ssh and https; the config uses ssh (set protocol = \"https\" to change)") }
@@ -110,7 +112,7 @@ enum Importer {
             for forge in forges { layer.ssh[forge] = Located(key, origin) }
             notes.append("core.sshCommand used key \(key); it is now the key of \(forges.joined(separator: ", ")) (change with --ssh FORGE=PATH)")
         }
-        notes += unmapped.map { "not imported: \($0)" }
+        notes += unmapped.map { "not imported: \($0.text)" }
         return Result(layer: layer, renames: renames, notes: notes, credentials: moves)
     }
 

@@ -56,7 +56,7 @@ extension Hforge {
         try Reconciler.checkKeys(config, context: context)
 
         var plan = try Reconciler.plan(repo: repo, config: config, mode: .initialise(force: options.force),
-                                       helper: CredentialHelperPath.preferred(context: context),
+                                       helper: CredentialHelperPath.preferred(context: context), authPath: ConfigLoader.authPath(context.paths),
                                        renames: renames, adopt: Set(layer.forges?.value.map(\.value) ?? []).intersection(adopted))
         let header = "hyperforge configuration: ground truth for this repository's forges.\nSee 'git hforge config' for the effective values and where each comes from."
         plan.actions.insert(.writeConfig(path: configPath, contents: ConfigWriter.render(layer, header: header)), at: 0)

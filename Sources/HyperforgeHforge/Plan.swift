@@ -135,7 +135,8 @@ enum Reconciler {
     /// `adopt` names remotes whose URL init may change without `--force`:
     /// the ones `--import-from-git` built the config from.
     /// `helper` is the credential helper to configure (`CredentialHelperPath.preferred`).
-    static func plan(repo: Repository, config: HforgeConfig, mode: Mode, helper: String,
+    /// `authPath`: the user's auth.toml (`ConfigLoader.authPath`), named in notes.
+    static func plan(repo: Repository, config: HforgeConfig, mode: Mode, helper: String, authPath: String,
                      renames: [(from: String, to: String)] = [], adopt: Set<String> = []) throws -> Plan {
         var plan = Plan()
         var remotes = try repo.remotes()
@@ -194,7 +195,7 @@ enum Reconciler {
             guard config.isUserForge(forge) else {
                 let declared = config.customForges[forge.name].map { " (declared at \($0.origin))" } ?? ""
                 plan.notes.append("no credential helper for \(forge.name) (\(url)): only a repository's committed config declares it\(declared); "
-                    + "declare it under [custom_forges.\(forge.name)] in your ~/.config/hyperforge/auth.toml or an untracked defaults.toml of yours to get tokens for it")
+                    + "declare it under [custom_forges.\(forge.name)] in your \(authPath) or an untracked defaults.toml of yours to get tokens for it")
                 continue
             }
             if forge.isPlainHTTP {

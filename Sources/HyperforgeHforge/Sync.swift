@@ -19,7 +19,8 @@ extension Hforge {
         let (repo, root) = try openRepository(path: options.path, context: context)
         let config = try loadConfig(root: root, context: context)
         try Reconciler.checkKeys(config, context: context)
-        var plan = try Reconciler.plan(repo: repo, config: config, mode: .sync, helper: CredentialHelperPath.preferred(context: context))
+        var plan = try Reconciler.plan(repo: repo, config: config, mode: .sync, helper: CredentialHelperPath.preferred(context: context),
+                                       authPath: ConfigLoader.authPath(context.paths))
         if options.force {
             for extra in plan.extraRemotes {
                 plan.actions.append(.removeRemote(name: extra.name, url: extra.url ?? "no URL"))

@@ -26,7 +26,7 @@ public struct ProviderConfig: Sendable, Equatable {
     public var origin: Origin
 }
 
-/// `~/.config/hyperforge/auth.toml` (seed 000 §11): providers, routing of
+/// `$XDG_CONFIG_HOME/hyperforge/auth.toml` (default `~/.config/hyperforge/auth.toml`) (seed 000 §11): providers, routing of
 /// scopes to providers by glob, grant policies.
 ///
 ///     [auth]

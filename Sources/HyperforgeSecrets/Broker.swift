@@ -99,6 +99,8 @@ public enum SecretError: HyperforgeError, Equatable {
     case unknownProvider(name: String, known: [String])
     case noSuchRequest(id: Int64)
     case emptySecret
+    /// A secret git's credential protocol cannot carry (CR, LF or NUL in it).
+    case unsafeSecret(scope: String, character: String)
     /// A server refused the scope's token (git's `erase`); it is kept but not handed out.
     case rejected(scope: String, host: String, at: String)
     case notRejected(scope: String)
@@ -107,7 +109,7 @@ public enum SecretError: HyperforgeError, Equatable {
         switch self {
         case .denied, .requestDenied, .approvalTimedOut, .rejected: return .refused
         case .notFound, .noSuchRequest, .notRejected: return .failure
-        case .unknownProvider, .emptySecret: return .usage
+        case .unknownProvider, .emptySecret, .unsafeSecret: return .usage
         }
     }
 
@@ -122,6 +124,8 @@ public enum SecretError: HyperforgeError, Equatable {
         case .unknownProvider(let name, let known): return "no provider named '\(name)' (known: \(known.joined(separator: ", ")))"
         case .noSuchRequest(let id): return "no pending request \(id)"
         case .emptySecret: return "the secret is empty"
+        case .unsafeSecret(let scope, let character):
+            return "the secret for \(scope) contains a \(character); git's credential protocol cannot carry CR, LF or NUL in a value, so nothing was stored"
         case .rejected(let scope, let host, let at):
             return "scope \(scope) is marked rejected: \(host) refused its token at \(at) (git asked to erase it); the token is kept in its provider but not handed out"
         case .notRejected(let scope): return "scope \(scope) is not marked rejected"
@@ -137,6 +141,8 @@ public enum SecretError: HyperforgeError, Equatable {
         case .rejected(let scope, _, _):
             return "store a new token with 'git scope set \(scope)', or keep using the stored one with 'git scope approve \(scope)'"
         case .notRejected: return "'git scope list' shows the marks"
+        case .unsafeSecret(let scope, _):
+            return "give the token on one line (one trailing newline is dropped), e.g. printf '%s' \"$TOKEN\" | git scope set \(scope)"
         default: return nil
         }
     }

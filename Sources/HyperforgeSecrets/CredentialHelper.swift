@@ -182,12 +182,17 @@ public struct CredentialHelper {
             let secret = try await broker.secret(for: scope, requester: "git credential (pid \(getppid()))") { request, seconds in
                 context.output.stderr.line("git-credential-hforge: \(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
             }
-            return "username=\(r.username ?? CredentialHelper.defaultUsername(forge.kind))\npassword=\(secret)\n"
+            let broker = broker
+            return try CredentialValue.answer(username: r.username ?? CredentialHelper.defaultUsername(forge.kind), password: secret,
+                                              what: "scope \(scope.path) (provider '\((try? broker.provider(for: scope.path))?.config.name ?? "?")')",
+                                              fix: "store it again on one line with 'git scope set \(scope.path)'")
         case .plain:
             let (provider, entries) = try await plainEntries(r)
             for (key, stored) in entries where r.matches(stored) {
                 guard let password = try await provider.get(key) else { continue }
-                return "username=\(stored.username ?? "")\npassword=\(password)\n"
+                return try CredentialValue.answer(username: stored.username ?? "", password: password,
+                                                  what: "the stored credential for \(CredentialHelper.origin(r)) (provider '\(provider.config.name)', entry \(key))",
+                                                  fix: "replace it: 'git credential reject' it, then let git store a new one")
             }
             return ""
         }
@@ -265,20 +270,50 @@ enum PlainKey {
     }
 }
 
+/// git's credential protocol is one `key=value` per line: a value may not
+/// contain a newline (or NUL), or it would inject lines of its own.
+enum CredentialValue {
+    /// The name of the first character in `value` that the protocol cannot carry.
+    static func unsafeCharacter(_ value: String) -> String? {
+        for u in value.unicodeScalars {
+            switch u.value {
+            case 0x0A: return "line feed (LF)"
+            case 0x0D: return "carriage return (CR)"
+            case 0x00: return "NUL byte"
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The answer to a `get`, refused when a value cannot be carried.
+    static func answer(username: String, password: String, what: @autoclosure () -> String, fix: String) throws(CredentialError) -> String {
+        for (field, value) in [("username", username), ("password", password)] {
+            if let bad = unsafeCharacter(value) { throw .unsafeValue(what: what(), field: field, character: bad, fix: fix) }
+        }
+        return "username=\(username)\npassword=\(password)\n"
+    }
+}
+
 public enum CredentialError: HyperforgeError, Equatable {
     case noPath(host: String, url: String)
     case noRepository(host: String, path: String)
+    /// A value that would break git's credential protocol; nothing is answered.
+    case unsafeValue(what: String, field: String, character: String, fix: String)
 
     public var exitStatus: ExitStatus { .refused }
     public var description: String {
         switch self {
         case .noPath(let host, _): return "git sent no repository path for \(host), so no scope can be chosen"
         case .noRepository(let host, let path): return "\(host)/\(path) does not name a repository (org/name)"
+        case .unsafeValue(let what, let field, let character, _):
+            return "the \(field) of \(what) contains a \(character), which git's credential protocol cannot carry (a value is one line); nothing was answered"
         }
     }
     public var hint: String? {
         switch self {
         case .noPath(_, let url): return "run 'git config credential.\(url).useHttpPath true' ('git hforge init' sets it)"
+        case .unsafeValue(_, _, _, let fix): return fix
         default: return nil
         }
     }

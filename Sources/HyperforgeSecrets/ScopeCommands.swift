@@ -21,6 +21,7 @@ public enum ScopeCommands {
     public static func set(_ scopeText: String, secret: String, provider name: String?, context: Context) async throws -> ExitStatus {
         let scope = try Scope(parsing: scopeText)
         guard !secret.isEmpty else { throw SecretError.emptySecret }
+        if let bad = CredentialValue.unsafeCharacter(secret) { throw SecretError.unsafeSecret(scope: scope.path, character: bad) }
         let broker = try SecretBroker.load(context)
         let provider = try name.map { try broker.provider(named: $0) } ?? broker.provider(for: scope.path)
         try await provider.set(scope.path, secret)

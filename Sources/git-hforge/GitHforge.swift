@@ -13,12 +13,13 @@ public struct GitHforge: AsyncParsableCommand {
         discussion: """
         .hyperforge/config.toml (committed) is ground truth; .hyperforge/defaults.toml \
         files in parent directories supply defaults, and the [custom_forges] of \
-        ~/.config/hyperforge/auth.toml are known to every command. Run as \
+        $XDG_CONFIG_HOME/hyperforge/auth.toml (default ~/.config/hyperforge/auth.toml) are \
+        known to every command. Run as \
         'git hforge <command>'; 'git -C DIR hforge' and --path DIR both choose the repository.
 
         Trust: which host a forge is comes only from the built-in forges, your auth.toml and \
         defaults.toml files you own that no repository tracks. A committed config (or a tracked \
-        defaults.toml) may use those forges and declare new ones, but cannot change a forge your \
+        defaults.toml) may use those forges and declare new ones, but cannot change a built-in forge or one your \
         files declare (that table is ignored, with a warning naming its file and line), and a forge \
         only it declares gets a remote but no credential helper. A defaults.toml that another user \
         owns, or that group or others may write, is skipped with a warning; such an auth.toml is an error.

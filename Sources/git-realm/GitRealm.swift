@@ -157,7 +157,8 @@ extension GitRealm {
             realm:DOMAIN/NAME; nothing is fetched from the network.
 
             Results are cached in .git/realm/cache.db by contract version and everything the \
-            check read; --no-cache checks afresh. Exit status: 0 clean, 1 errors, 2 warnings \
+            check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
+            without reading the cache and stores what it found. Exit status: 0 clean, 1 errors, 2 warnings \
             only (1 with --strict); 3, 4 as for the other commands.
             """
         )
@@ -176,7 +177,7 @@ extension GitRealm {
         var strict = false
         @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
         var format = "text"
-        @Flag(help: "Check afresh, ignoring cache.db.")
+        @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
         var noCache = false
         @Flag(help: "Fetch the realm first.")
         var fetch = false

@@ -13,7 +13,8 @@ public struct GitScope: AsyncParsableCommand {
         discussion: """
         A scope names the token of exactly one repository or package:
         git/FORGE/ORG/repo/NAME/token, cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token, \
-        pypi/USER/PACKAGE/token. ~/.config/hyperforge/auth.toml routes scopes to providers \
+        pypi/USER/PACKAGE/token. $XDG_CONFIG_HOME/hyperforge/auth.toml (default \
+        ~/.config/hyperforge/auth.toml) routes scopes to providers \
         (file, env, keychain, command) by glob, the most specific pattern winning, and sets \
         a grant policy per pattern (auto, approve, deny). Without auth.toml every scope lives \
         in a 0600 file and is granted on first use. A relative 'path' in auth.toml is relative \
@@ -47,10 +48,11 @@ func execute(_ body: (Context) async throws -> ExitStatus) async throws {
 /// trailing newline dropped), else from a prompt that does not echo.
 func readSecret(prompt: String) throws -> String {
     if isatty(0) == 0 {
-        var text = String(decoding: FileRead.all(fd: 0), as: UTF8.self)
-        if text.hasSuffix("\n") { text.removeLast() }
-        if text.hasSuffix("\r") { text.removeLast() }
-        return text
+        // On bytes: "\r\n" is one Character, so String's hasSuffix("\n") misses it.
+        var bytes = FileRead.all(fd: 0)
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
     var old = termios()
     tcgetattr(0, &old)

@@ -80,9 +80,25 @@ import Testing
         try env.gitOK("remote", "add", "origin", url, in: alone)
         let before = try TestEnvironment.snapshot(alone)
         let failed = try env.git("hforge", "init", "--import-from-git", in: alone)
-        #expect(failed.code == 3 && failed.stderr.contains("read-only (env)"), "\(failed)")
+        // Refused (2), not a configuration error, and the hint is that remote's own fix, not custom forges.
+        #expect(failed.code == 2 && failed.stderr.contains("read-only (env)"), "\(failed)")
+        #expect(failed.stderr.contains("hint: remote 'origin': route git/github/alice/repo/my-tool/token to a writable provider under [auth.routing] in auth.toml, or take the credential out of the URL ('git remote set-url origin URL'), then import again"), "\(failed)")
+        #expect(!failed.stderr.contains("custom_forges"), "\(failed)")
         #expect(!(failed.stdout + failed.stderr).contains(token))
         #expect(try TestEnvironment.snapshot(alone) == before)
+    }
+
+    /// A remote on a host no forge is known for: a configuration error whose
+    /// hint names the user's auth.toml first.
+    @Test func anUnknownForgeOnlyPointsAtAuthToml() throws {
+        let env = try TestEnvironment("import-unknown")
+        let repo = try env.makeRepository("tool")
+        try env.gitOK("remote", "add", "origin", "https://git.example.com/alice/tool.git", in: repo)
+        let r = try env.run("git", ["hforge", "init", "--import-from-git"], in: repo, extraEnvironment: ["XDG_CONFIG_HOME": env.root + "/xdg"])
+        #expect(r.code == 3 && r.stderr.contains("git.example.com is not a known forge"), "\(r)")
+        let hints = r.stderr.split(separator: "\n").filter { $0.hasPrefix("hint: ") }
+        #expect(hints.first?.contains("declare a self-hosted forge under [custom_forges.NAME] in your \(env.root)/xdg/hyperforge/auth.toml") == true, "\(r)")
+        #expect(hints.last?.contains("git hforge init --forges") == true, "\(r)")
     }
 
     @Test func aDifferentStoredTokenIsNotOverwritten() throws {

@@ -190,6 +190,36 @@ import Testing
         #expect(after["validations"] as? Int == 0, "\(after)")
     }
 
+    /// A user's trial: a script the working contract names is refused until
+    /// committed; once committed, the plain (cached) check runs it, and
+    /// --no-cache stores what it found.
+    @Test func committingARefusedScriptMakesTheCachedCheckRunIt() throws {
+        let w = try Self.world("check-commit-script")
+        let aperture = w.members["aperture"]!
+        let working = ".hyperforge/contracts/s3-access/s3-permissions.yaml"
+        try w.env.write("#!/bin/sh\ncat >/dev/null\necho export4 ran\nexit 0\n", to: aperture + "/scripts/export4.sh")
+        chmod(aperture + "/scripts/export4.sh", 0o755)
+        try Self.writeWorking(w, Self.contractV1.replacingOccurrences(of: "exporter: scripts/validate-s3-paths.sh", with: "exporter: scripts/export4.sh"))
+        let refused = try w.run("aperture", "check", "--fetch", "--mode", "exporter")
+        #expect(refused.code == 1 && refused.stdout.contains("not tracked in this repository's HEAD (commit it to have it run)"), "\(refused)")
+        #expect(refused.stdout.contains("named by validation.exporter in \(working)"), "\(refused)")
+        #expect(!refused.stdout.contains("domains/s3-access/contracts/s3-permissions.yaml"), "\(refused)")
+        try w.env.gitOK("add", "scripts/export4.sh", working, in: aperture)
+        try w.env.gitOK("commit", "-q", "-m", "export4", in: aperture)
+        for flags in [[], ["--no-cache"], []] {
+            let passed = try w.env.run("git", ["realm", "check", "--mode", "exporter"] + flags, in: aperture)
+            #expect(passed.code == 0 && passed.stdout.contains("exporter script passed") && !passed.stdout.contains("refused"), "\(flags) \(passed)")
+        }
+        // --no-cache refreshed what it stored: the plain run after it is a hit with the same answer.
+        let cached = try Self.json(try w.run("aperture", "check", "--mode", "exporter", "--format", "json"))
+        #expect(cached["cache_hits"] as? Int == 1, "\(cached)")
+        // Untracking it again (still in the work tree) refuses it again, cached or not.
+        try w.env.gitOK("rm", "-q", "--cached", "scripts/export4.sh", in: aperture)
+        try w.env.gitOK("commit", "-q", "-m", "untrack export4", in: aperture)
+        let again = try w.run("aperture", "check", "--mode", "exporter")
+        #expect(again.code == 1 && again.stdout.contains("not tracked in this repository's HEAD"), "\(again)")
+    }
+
     @Test func badSchemasValuesAndScriptsAreReportedNotFatal() throws {
         let w = try Self.world("check-bad")
         let base = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.4.1\"\nowner")

@@ -244,6 +244,64 @@ import Testing
         try w.ok("aperture", "admin", "contract", "publish", ".hyperforge/contracts/s3-access/s3-permissions.yaml", "--domain", "s3-access")
     }
 
+    /// `fetch --dry-run` fetches into a scratch repository and applies the
+    /// same checks: it refuses what the fetch would refuse, with the same exit
+    /// status, and leaves the member repository byte-identical.
+    @Test func aDryRunFetchReportsExactlyWhatTheFetchWouldDo() throws {
+        let w = try RealmCheckTests.world("trust-dry-fetch")
+        let fungal = w.members["fungal"]!
+        try w.ok("fungal", "fetch")
+        let good = try Self.fetched(w, "fungal")
+        let path = "domains/s3-access/contracts/s3-permissions.yaml"
+        let original = try w.show(path)
+        func unchanged(_ run: () throws -> Void, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+            let before = try TestEnvironment.snapshot(fungal)
+            try run()
+            let after = try TestEnvironment.snapshot(fungal)
+            #expect(after == before, "changed: \(Set(after.keys).symmetricDifference(before.keys).sorted()) \(after.keys.filter { after[$0] != before[$0] }.sorted())",
+                    sourceLocation: sourceLocation)
+        }
+
+        // A malformed tip: exit 3 with the fetch's own words.
+        try RealmScriptTrustTests.hostile(w, "stray colour field") { clone in try w.env.write(original + "colour: red\n", to: clone + "/" + path) }
+        try unchanged {
+            let dry = try w.run("fungal", "fetch", "--dry-run")
+            #expect(dry.code == 3 && dry.stderr.contains("is malformed at its tip") && dry.stderr.contains("unknown field 'colour'"), "\(dry)")
+            #expect(dry.stderr.contains("refs/realm/letemcook/fetched would stay at the last good commit \(good.prefix(12))"), "\(dry)")
+            #expect(!dry.stdout.contains("Would update"), "\(dry)")
+        }
+        #expect(try w.run("fungal", "fetch").code == 3)
+
+        // A rewritten history: exit 2, and with --accept-rewrite the commits it would lose.
+        let clone = w.env.root + "/rewriter"
+        try w.env.gitOK("clone", "-q", w.realmGitDir, clone, in: w.env.root)
+        try w.env.gitOK("reset", "-q", "--hard", "HEAD~1", in: clone)
+        try w.env.gitOK("reset", "-q", "--soft", "HEAD~1", in: clone)
+        try w.env.gitOK("commit", "-q", "-m", "squashed", in: clone)
+        try w.env.gitOK("push", "-q", "--force", "origin", "main", in: clone)
+        let rewritten = try w.tip()
+        try unchanged {
+            let dry = try w.run("fungal", "fetch", "--dry-run")
+            #expect(dry.code == 2 && dry.stderr.contains("was rewritten (force-pushed or rolled back): its tip \(rewritten.prefix(12)) does not contain \(good.prefix(12))"), "\(dry)")
+            let accepting = try w.run("fungal", "fetch", "--dry-run", "--accept-rewrite")
+            #expect(accepting.code == 0 && accepting.stdout.contains("Would take a rewritten history into refs/realm/letemcook/fetched, \(good.prefix(12)) → \(rewritten.prefix(12))"), "\(accepting)")
+            #expect(accepting.stdout.contains("would no longer be in the realm") && accepting.stdout.contains("dry run"), "\(accepting)")
+        }
+        #expect(try w.run("fungal", "fetch").code == 2)
+        #expect(try Self.fetched(w, "fungal") == good)
+
+        // A good new tip: what the fetch then takes.
+        try w.ok("fungal", "fetch", "--accept-rewrite")
+        try RealmScriptTrustTests.hostile(w, "readme") { clone in try w.env.write("# realm\n", to: clone + "/README.md") }
+        let next = try w.tip()
+        try unchanged {
+            let dry = try w.run("fungal", "fetch", "--dry-run")
+            #expect(dry.code == 0 && dry.stdout.contains("Would update refs/realm/letemcook/fetched: \(rewritten.prefix(12))..\(next.prefix(12))"), "\(dry)")
+        }
+        try w.ok("fungal", "fetch")
+        #expect(try Self.fetched(w, "fungal") == next)
+    }
+
     @Test func aRewrittenHistoryIsRefusedUntilAcceptRewriteWhichNamesTheLostCommits() throws {
         let w = try RealmCheckTests.world("trust-rewrite")
         try w.ok("fungal", "fetch")

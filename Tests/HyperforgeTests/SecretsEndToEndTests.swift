@@ -65,6 +65,66 @@ import Testing
         }
     }
 
+    /// git's credential protocol is one `key=value` a line: a secret with CR,
+    /// LF or NUL in it would inject lines of its own (`password=l1`, then
+    /// "invalid credential line: l2").
+    @Test func multiLineSecretsAreRefusedNotInjected() throws {
+        let env = try TestEnvironment("scope-multiline")
+        for (input, named) in [("l1\nl2", "line feed (LF)"), ("l1\rl2\n", "carriage return (CR)"), ("l1\u{0}l2", "NUL byte")] {
+            let set = try env.run("git", ["scope", "set", scope], input: input)
+            #expect(set.code == 64 && set.stderr.contains("contains a \(named)") && set.stderr.contains("nothing was stored"), "\(set)")
+            #expect(try env.run("git", ["scope", "get", scope]).code == 1, "stored anyway")
+        }
+        // One trailing newline (or CRLF) from stdin is still dropped.
+        #expect(try env.run("git", ["scope", "set", scope], input: "one-line\r\n").code == 0)
+        #expect(try env.run("git", ["scope", "get", scope]).stdout == "one-line\n")
+
+        // Secrets from an env provider and a command provider (plain host entries) never reach git with their newlines.
+        try env.write("""
+        #!/bin/sh
+        store="$(dirname "$0")/pm"
+        case "$1" in
+          get) f="$store/$(printf %s "$HFORGE_SCOPE" | tr / _)"; [ -f "$f" ] && cat "$f"; exit 0 ;;
+          set) mkdir -p "$store"; cat > "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
+          rm) rm -f "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
+          list) ls "$store" 2>/dev/null | tr _ / ;;
+        esac
+
+        """, to: "pm.sh")
+        chmod(env.root + "/pm.sh", 0o755)
+        try env.write("""
+        [auth]
+        default = "pm"
+
+        [auth.providers.pm]
+        type = "command"
+        get = "\(env.root)/pm.sh get"
+        set = "\(env.root)/pm.sh set"
+        remove = "\(env.root)/pm.sh rm"
+        list = "\(env.root)/pm.sh list"
+
+        [auth.providers.ci]
+        type = "env"
+
+        [auth.routing]
+        "git/github/ci-org/*" = "ci"
+
+        """, to: "home/.config/hyperforge/auth.toml")
+        let helper = ["-c", "credential.helper=hforge", "-c", "credential.useHttpPath=true", "credential"]
+        let fromEnv = try env.run("git", helper + ["fill"], input: "protocol=https\nhost=github.com\npath=ci-org/app.git\n",
+                                  extraEnvironment: ["HFORGE_SECRET_GIT_GITHUB_CI_ORG_REPO_APP_TOKEN": "l1\nl2"])
+        #expect(!fromEnv.stdout.contains("password=l1") && !fromEnv.stderr.contains("invalid credential line"), "\(fromEnv)")
+        #expect(fromEnv.stderr.contains("git-credential-hforge: the password of scope git/github/ci-org/repo/app/token (provider 'ci') contains a line feed (LF)"), "\(fromEnv)")
+
+        #expect(try env.run("git", helper + ["approve"], input: "protocol=https\nhost=example.com\nusername=u\npassword=p\n").code == 0)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: env.root + "/pm")
+        #expect(entries.count == 1, "\(entries)")
+        try env.write("p1\np2", to: "pm/" + entries[0])
+        let plain = try env.run("git", helper + ["fill"], input: "protocol=https\nhost=example.com\n")
+        #expect(!plain.stdout.contains("password=p1") && !plain.stderr.contains("invalid credential line"), "\(plain)")
+        #expect(plain.stderr.contains("the password of the stored credential for https://example.com (provider 'pm'") && plain.stderr.contains("line feed (LF)"), "\(plain)")
+    }
+
     @Test func envAndCommandProvidersAndRouting() throws {
         let env = try TestEnvironment("scope-providers")
         // A "password manager": secrets as files, the scope from HFORGE_SCOPE; it

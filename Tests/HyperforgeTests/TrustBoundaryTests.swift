@@ -65,6 +65,10 @@ import Testing
         #expect(sync.stderr.contains("\(clone)/.hyperforge/config.toml:3: [custom_forges.work] ignored: 'work' is your own forge (declared at \(env.root)/projects/.hyperforge/defaults.toml:4)"), "\(sync)")
         #expect(sync.stderr.contains("cannot change its host, web_url"), "\(sync)")
         #expect(sync.stdout.contains("no credential helper for evil (https://evil.example): only a repository's committed config declares it"), "\(sync)")
+        #expect(sync.stdout.contains("declare it under [custom_forges.evil] in your \(env.home)/.config/hyperforge/auth.toml or"), "\(sync)")
+        // With XDG_CONFIG_HOME elsewhere, the note names that auth.toml, not ~/.config's.
+        let xdg = try env.run("git", ["hforge", "sync", "--dry-run"], in: clone, extraEnvironment: ["XDG_CONFIG_HOME": env.root + "/xdg"])
+        #expect(xdg.stdout.contains("in your \(env.root)/xdg/hyperforge/auth.toml or") && !xdg.stdout.contains("~/.config"), "\(xdg)")
         #expect(try env.gitOK("remote", "get-url", "work", in: clone) == "https://git.corp.example/corp/app.git\n")
         let credentialConfig = try env.git("config", "--get-regexp", "^credential\\.", in: clone).stdout
         #expect(credentialConfig.contains("credential.https://git.corp.example.helper \(TestEnvironment.productsDirectory)/git-credential-hforge"), "\(credentialConfig)")
@@ -140,10 +144,54 @@ import Testing
         #expect(sync.code == 0 && sync.stdout.contains("nothing to change"), "\(sync)")
         let config = try env.git("hforge", "config", in: repo)
         #expect(config.stdout.contains("custom_forges.work.host = \"git.work.example\""), "\(config)")
+        // Each field at its own line; what no file sets shows as a default, not as the file's.
+        let auth = env.home + "/.config/hyperforge/auth.toml"
+        let lines = Dictionary(config.stdout.split(separator: "\n").map { line -> (String, String) in
+            let parts = line.split(separator: "#", maxSplits: 1)
+            return (String(parts[0].split(separator: "=")[0]).trimmingCharacters(in: .whitespaces), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+        }, uniquingKeysWith: { a, _ in a })
+        #expect(lines["custom_forges.work.kind"] == "\(auth):2", "\(config)")
+        #expect(lines["custom_forges.work.host"] == "\(auth):3", "\(config)")
+        #expect(lines["custom_forges.work.ssh_port"] == "\(auth):4", "\(config)")
+        #expect(lines["custom_forges.work.ssh_user"] == "default (git unless set)", "\(config)")
+        #expect(lines["custom_forges.work.web_url"] == "default (https://host unless set)", "\(config)")
+        #expect(lines["custom_forges.work.api_url"] == "default (from kind and web_url unless set)", "\(config)")
 
         #expect(try env.run("git", ["scope", "set", "git/work/team/repo/tool/token"], input: "work-token").code == 0)
         let answered = try fill(env, in: repo, "protocol=https\nhost=git.work.example\npath=team/tool.git\n")
         #expect(answered.stdout.contains("password=work-token") && answered.stdout.contains("username=oauth2"), "\(answered)")
+    }
+
+    /// A committed `[custom_forges.github]` (a built-in forge's name) is
+    /// ignored with a warning naming file:line, in every command; in the
+    /// user's own auth.toml it stays an error.
+    @Test func aCommittedTableNamedAfterABuiltInForgeIsIgnored() throws {
+        let env = try TestEnvironment("trust-builtin-name")
+        let repo = try env.makeRepository("tool")
+        try env.write("""
+        forges = ["github"]
+        org = "alice"
+
+        [custom_forges.github]
+        kind = "forgejo"
+        host = "evil.example"
+
+        """, to: repo + "/.hyperforge/config.toml")
+        try env.gitOK("add", ".hyperforge/config.toml", in: repo)
+        try env.gitOK("commit", "-q", "-m", "hyperforge", in: repo)
+        let warning = "\(repo)/.hyperforge/config.toml:4: [custom_forges.github] ignored: github is a built-in forge"
+        let sync = try env.git("hforge", "sync", in: repo)
+        #expect(sync.code == 0 && sync.stderr.contains(warning), "\(sync)")
+        #expect(try env.gitOK("remote", "get-url", "github", in: repo) == "git@github.com:alice/tool.git\n")
+        for args in [["hforge", "status"], ["hforge", "config"]] {
+            let r = try env.run("git", args, in: repo)
+            #expect(r.code == 0 && r.stderr.contains(warning) && !(r.stdout + r.stderr).contains("evil.example"), "\(args): \(r)")
+        }
+
+        try env.write("[custom_forges.github]\nkind = \"forgejo\"\nhost = \"mine.example\"\n", to: env.home + "/.config/hyperforge/auth.toml")
+        let own = try env.git("hforge", "status", in: repo)
+        #expect(own.code == 3 && own.stderr.contains("\(env.home)/.config/hyperforge/auth.toml:1: [custom_forges.github] redefines github, a built-in forge"), "\(own)")
+        #expect(own.stderr.contains("hint: give your forge another name"), "\(own)")
     }
 
     /// A relative `path` in auth.toml is beside auth.toml, not in the

@@ -159,6 +159,22 @@ import Testing
         #expect(refusal("a: \u{7}\n").hasPrefix("f.yaml:1:4: malformed YAML: control characters are not allowed"))
     }
 
+    /// The user's trial: a second `name:` at line 19 of realm.yaml was
+    /// reported at line 1. The duplicate's own line (and column) is named.
+    @Test func aDuplicateKeyIsReportedAtTheDuplicatesLine() {
+        let text = RFCExamples.files["realm.yaml"]! + "name: again\n"
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(line == 19)
+        let message = failure { _ = try RealmManifest.parse(text, file: "realm.yaml") }?.description ?? "no error"
+        #expect(message == "realm.yaml:19:1: the key 'name' again (first at line 1); keys must be unique", "\(message)")
+        // Nested, and in a flow mapping on a later line.
+        let nested = failure { _ = try RealmManifest.parse(text.replacing("name: again\n", with: "")
+            .replacing("    grace_period_days: 14\n", with: "    grace_period_days: 14\n    require_approval: false\n"), file: "realm.yaml") }?.description
+        #expect(nested == "realm.yaml:11:5: the key 'require_approval' again (first at line 9); keys must be unique", "\(String(describing: nested))")
+        #expect(failure { _ = try YAMLReader.document("a: 1\nb:\n  {x: 1,\n   x: 2}\n", file: "f.yaml") }?.description
+                == "f.yaml:4:4: the key 'x' again (first at line 3); keys must be unique")
+    }
+
     @Test func deepNestingIsRefused() throws {
         let limit = YAMLReader.Limits.realm.depth
         #expect(limit == 64)

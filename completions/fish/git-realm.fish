@@ -173,7 +173,7 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_op
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" transitive' -l 'transitive' -d 'compatibility: compare against every earlier version in the realm\'s history.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" strict' -l 'strict' -d 'Warnings fail too.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" format' -l 'format' -d 'text, json or junit.' -rfka ''
-complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" no-cache' -l 'no-cache' -d 'Check afresh, ignoring cache.db.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" no-cache' -l 'no-cache' -d 'Check afresh without reading cache.db; what is found is stored for the next run.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" fetch' -l 'fetch' -d 'Fetch the realm first.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" script-timeout' -l 'script-timeout' -d 'Seconds a validation script may run.' -rfka ''
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" version' -l 'version' -d 'Show the version.'

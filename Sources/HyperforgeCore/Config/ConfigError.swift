@@ -14,6 +14,8 @@ public enum ConfigError: HyperforgeError, Equatable {
     case missing(key: String, searched: [String])
     /// A custom forge lacks a field it needs.
     case incompleteForge(SourceLocation, name: String, missing: String)
+    /// The user's own file declares `[custom_forges.NAME]` with a built-in forge's name.
+    case redefinesBuiltInForge(SourceLocation, name: String)
     /// A file could not be read.
     case unreadable(path: String, reason: String)
     /// A file that someone else owns or may write (see `FileTrust`).
@@ -41,6 +43,8 @@ public enum ConfigError: HyperforgeError, Equatable {
             return "'\(key)' is required but \(list)"
         case .incompleteForge(let loc, let name, let missing):
             return "\(loc): custom forge '\(name)' has no '\(missing)'"
+        case .redefinesBuiltInForge(let loc, let name):
+            return "\(loc): [custom_forges.\(name)] redefines \(name), a built-in forge"
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
         case .untrusted(let e):
@@ -58,6 +62,8 @@ public enum ConfigError: HyperforgeError, Equatable {
             return "pass --\(key.replacingUnderscores()) to 'git hforge init', or set \(key) in .hyperforge/config.toml or a parent .hyperforge/defaults.toml"
         case .incompleteForge(_, _, let missing): return "add \(missing) = ... to the forge's table"
         case .untrusted(let e): return e.hint
+        case .redefinesBuiltInForge(_, let name):
+            return "give your forge another name ([custom_forges.\(name)-self-hosted], say); the built-in \(name) needs no table"
         default: return nil
         }
     }

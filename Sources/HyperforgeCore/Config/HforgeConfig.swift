@@ -104,6 +104,9 @@ public struct HforgeConfig: Sendable {
     public var ssh: [String: Located<String>]
     /// Custom forges declared anywhere in the chain (used or not).
     public var customForges: [String: Located<Forge>]
+    /// The tables behind `customForges`, merged: each field set with its own
+    /// file:line, nil where the forge's default applies.
+    public var customForgeTables: [String: CustomForgeLayer] = [:]
     /// The custom forges the user's own files declare (auth.toml, untracked
     /// defaults.toml they own): only these, and the built-in forges, get the
     /// credential helper and tokens.
@@ -418,7 +421,8 @@ public enum ConfigLoader {
     /// changes a forge the user's own files declare: such a table is ignored,
     /// with a warning naming it when it sets anything different. A forge the
     /// user declares after a committed file did starts afresh from the user's
-    /// table (nothing committed survives in it).
+    /// table (nothing committed survives in it). A committed table named after a
+    /// built-in forge is ignored the same way.
     public static func mergeCustomForges(_ layers: [ConfigLayer]) -> (forges: [String: CustomForgeLayer], warnings: [String]) {
         var custom: [String: CustomForgeLayer] = [:]
         var warnings: [String] = []
@@ -426,6 +430,13 @@ public enum ConfigLoader {
             for (name, f) in layer.customForges.sorted(by: { $0.key < $1.key }) {
                 var f = f
                 f.trust = layer.trust
+                // A built-in forge is the user's word too: committed config cannot redefine it.
+                // (In the user's own files it is an error, raised by `resolve`.)
+                if layer.trust == .repository, Forge.builtIn.contains(where: { $0.name == name }) {
+                    warnings.append("\(f.origin): [custom_forges.\(name)] ignored: \(name) is a built-in forge; "
+                        + "a repository's committed config cannot redefine it, so its tokens go only where the built-in forge says")
+                    continue
+                }
                 guard var merged = custom[name], !(merged.trust == .repository && layer.trust == .user) else {
                     custom[name] = f
                     continue
@@ -486,7 +497,7 @@ public enum ConfigLoader {
         for (name, f) in custom {
             guard case .file(let loc) = f.origin else { continue }
             if Forge.builtIn.contains(where: { $0.name == name }) {
-                throw .invalidValue(loc, key: "custom_forges.\(name)", value: name, reason: "is the name of a built-in forge")
+                throw .redefinesBuiltInForge(loc, name: name)
             }
             guard let kind = f.kind else { throw .incompleteForge(loc, name: name, missing: "kind") }
             guard let host = f.host else { throw .incompleteForge(loc, name: name, missing: "host") }
@@ -534,6 +545,7 @@ public enum ConfigLoader {
             gitProtocol: proto ?? Located(.ssh, .builtIn("ssh unless set")),
             ssh: ssh,
             customForges: customForges,
+            customForgeTables: custom.filter { customForges[$0.key] != nil },
             userForges: Set(custom.filter { $0.value.trust == .user && customForges[$0.key] != nil }.map(\.key)),
             files: searched,
             warnings: warnings

@@ -114,12 +114,13 @@ public struct Output: Sendable {
 
 extension Output {
     /// Prints an error the way every hyperforge command does:
-    /// `error: <what happened>` and, when there is one, `hint: <what next>`.
+    /// `error: <what happened>` and, when there is one, `hint: <what next>` (one a line).
     public func report(_ error: any Error, program: String) {
         let e = stderr
         if let h = error as? any HyperforgeError {
             e.line("\(e.styled("error:", .red)) \(h.description)")
-            if let hint = h.hint { e.line("\(e.styled("hint:", .yellow)) \(hint)") }
+            // Each line of a hint gets its own `hint:`, as git prints them.
+            for line in (h.hint ?? "").split(separator: "\n") { e.line("\(e.styled("hint:", .yellow)) \(line)") }
         } else {
             e.line("\(e.styled("error:", .red)) \(program): \(error)")
         }

@@ -20,7 +20,12 @@ final class CheckCache {
     let database: SQLiteDatabase
     let path: String
 
-    init(gitDirectory: String) throws {
+    /// Set by `--no-cache`: every file is hashed afresh (its stored hash is
+    /// replaced), whatever its mtime and size say.
+    let rehash: Bool
+
+    init(gitDirectory: String, rehash: Bool = false) throws {
+        self.rehash = rehash
         let dir = gitDirectory + "/realm"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         path = dir + "/cache.db"
@@ -87,7 +92,7 @@ final class CheckCache {
         let stamp = "{\"size\":\(size)}"
         let rows = try database.query("SELECT content_hash, exports FROM export_cache WHERE file_path = ? AND mtime = ?",
                                       [.text(path), .integer(mtime)])
-        if let row = rows.first, row.count == 2, row[1].text == stamp, let hash = row[0].text { return hash }
+        if !rehash, let row = rows.first, row.count == 2, row[1].text == stamp, let hash = row[0].text { return hash }
         guard let data = FileManager.default.contents(atPath: absolutePath) else { return nil }
         let hash = ContentHash.of(Array(data))
         _ = try database.query("INSERT OR REPLACE INTO export_cache VALUES (?, ?, ?, ?, ?)",

@@ -55,14 +55,21 @@ struct Scripts {
     func cacheToken(_ script: String, cache: CheckCache) throws -> String {
         if policy == .off || isNested { return "skipped:\(policy.rawValue)" }
         switch ScriptGate(repository: repository, root: root).verdict(script) {
-        case .allowed: return "allowed=" + (try cache.fileHash(root + "/" + script, as: script) ?? "-")
+        case .allowed: return "allowed:\(try headEntry(script))=" + (try cache.fileHash(root + "/" + script, as: script) ?? "-")
         case .missing: return "missing"
         case .refused(let why): return "refused:" + why
         }
     }
 
-    func run(_ script: String, role: String, checks: ContractChecks, mode: Finding.Mode, version: String, value: JSONValue?) async -> Finding {
-        let namedIn = "named by validation.\(role) in \(checks.realmFile)"
+    /// HEAD's tree entry for the script (its mode and blob), part of what decides whether it runs.
+    private func headEntry(_ script: String) throws -> String {
+        try repository.treeEntryID(atRef: "HEAD", path: script) ?? "-"
+    }
+
+    /// `namedIn`: the file the script's path was read from (the realm's
+    /// contract file, or the owner's working file).
+    func run(_ script: String, role: String, checks: ContractChecks, mode: Finding.Mode, version: String, value: JSONValue?, namedIn file: String) async -> Finding {
+        let namedIn = "named by validation.\(role) in \(file)"
         if policy == .off || isNested {
             let why = isNested
                 ? "this check was started from inside another 'git realm check' (\(Scripts.nestedMarker) is set), which runs no scripts"

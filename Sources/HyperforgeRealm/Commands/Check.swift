@@ -127,10 +127,10 @@ struct CheckSession {
     }
 
     mutating func run() async throws -> CheckReport {
-        if !options.noCache {
-            do { cache = try CheckCache(gitDirectory: repository.gitDirectory) } catch {
-                context.output.stderr.line("warning: the check cache is unavailable (\(error)); checking without it")
-            }
+        // With --no-cache nothing is read from the cache, but what is checked
+        // afresh is stored, so the next plain run does not serve an older result.
+        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache) } catch {
+            context.output.stderr.line("warning: the check cache is unavailable (\(error)); checking without it")
         }
         let items = items()
         var findings: [Finding] = []
@@ -140,7 +140,7 @@ struct CheckSession {
             var key: String?
             if cacheable, let k = try? cacheKey(item) {
                 key = k
-                if let cached = try? cache?.validation(contract: "\(item.domain)/\(item.contract)", version: version, key: k) {
+                if !options.noCache, let cached = try? cache?.validation(contract: "\(item.domain)/\(item.contract)", version: version, key: k) {
                     hits += 1
                     findings += cached
                     continue
@@ -170,15 +170,25 @@ struct CheckSession {
         var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", item.mode.rawValue, item.domain, item.contract,
                      contract?.hash ?? "-", binding?.hash ?? "-", membership.repo, isCI ? "ci" : "local", "\(options.scriptTimeout)"]
         let working = Realm.workingContractPath(domain: item.domain, name: item.contract)
-        parts.append(try cache.fileHash(root + "/" + working, as: working) ?? "-")
+        let workingHash = try cache.fileHash(root + "/" + working, as: working)
+        parts.append(workingHash ?? "-")
         var scripts: [String] = []
+        // The exporter runs the scripts of the working version when the owner keeps one
+        // (as evaluate does), so those are the scripts whose verdicts the key records.
+        var exportValidation = (exporter: contract?.exporterScript, ciOnly: contract?.ciOnlyScripts ?? [])
+        if item.mode == .exporter, workingHash != nil,
+           let data = FileManager.default.contents(atPath: root + "/" + working),
+           let text = String(validating: Array(data), as: UTF8.self),
+           let parsed = try? Contract.parse(text, file: working) {
+            exportValidation = (parsed.validation?.exporter, parsed.validation?.ciOnly ?? [])
+        }
         switch item.mode {
         case .contract, .compatibility:
             // History matters (evolution): it changes only with the realm file, whose hash is in the key.
             break
         case .exporter:
             for f in (binding?.sources[item.contract] ?? []).sorted() { parts.append(f + "=" + (try cache.fileHash(root + "/" + f, as: f) ?? "-")) }
-            scripts = [contract?.exporterScript].compactMap { $0 } + (isCI ? contract?.ciOnlyScripts ?? [] : [])
+            scripts = [exportValidation.exporter].compactMap { $0 } + (isCI ? exportValidation.ciOnly : [])
         case .importer:
             if let b = binding?.imports.first(where: { $0.contract == item.contract })?.binding {
                 parts.append(b + "=" + (FileManager.default.fileExists(atPath: root + "/" + b) ? "present" : "missing"))
@@ -315,10 +325,12 @@ struct CheckSession {
             if !present.isEmpty, let changed = try await changedSinceSync(present, realmFile: checks.realmFile) {
                 out.append(checks.finding(.warning, .exporter, file: changed.file, "changed after \(item.contract) \(contract.version) was last synced to the realm (\(changed.when)); the contract may need a new version"))
             }
+            // The file the script paths were read from: the working file when there is one.
+            let namedIn = working != nil ? Realm.workingContractPath(domain: item.domain, name: item.contract) : checks.realmFile
             if let script = contract.validation?.exporter {
-                out.append(await scripts.run(script, role: "exporter", checks: checks, mode: .exporter, version: contract.version.description, value: contract.value))
+                out.append(await scripts.run(script, role: "exporter", checks: checks, mode: .exporter, version: contract.version.description, value: contract.value, namedIn: namedIn))
             }
-            if isCI { for s in contract.validation?.ciOnly ?? [] { out.append(await scripts.run(s, role: "ci_only", checks: checks, mode: .exporter, version: contract.version.description, value: contract.value)) } }
+            if isCI { for s in contract.validation?.ciOnly ?? [] { out.append(await scripts.run(s, role: "ci_only", checks: checks, mode: .exporter, version: contract.version.description, value: contract.value, namedIn: namedIn)) } }
             if out.isEmpty {
                 out.append(checks.finding(.ok, .exporter, "\(present.count) source file\(present.count == 1 ? "" : "s") present"))
             }
@@ -346,9 +358,9 @@ struct CheckSession {
                 out.append(checks.finding(.warning, .importer, file: b, "the binding file named in \(bindingFile) does not exist in this repository"))
             }
             if let script = contract.validation?.importer {
-                out.append(await scripts.run(script, role: "importer", checks: checks, mode: .importer, version: contract.version.description, value: contract.value))
+                out.append(await scripts.run(script, role: "importer", checks: checks, mode: .importer, version: contract.version.description, value: contract.value, namedIn: checks.realmFile))
             }
-            if isCI { for s in contract.validation?.ciOnly ?? [] { out.append(await scripts.run(s, role: "ci_only", checks: checks, mode: .importer, version: contract.version.description, value: contract.value)) } }
+            if isCI { for s in contract.validation?.ciOnly ?? [] { out.append(await scripts.run(s, role: "ci_only", checks: checks, mode: .importer, version: contract.version.description, value: contract.value, namedIn: checks.realmFile)) } }
             return out
         }
     }

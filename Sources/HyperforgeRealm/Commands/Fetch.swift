@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HyperforgeCore
 import HyperforgeGit
 
@@ -14,19 +15,7 @@ extension Realm {
     public static func fetch(_ options: FetchOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         let (repository, membership) = try openMember(options.target, context: context)
-        if options.dryRun {
-            let before = try repository.resolve(membership.fetchedRef)
-            guard let tip = try await RealmGit.remoteTip(url: membership.url, branch: membership.branch, gitDir: repository.commonDirectory, context: context) else {
-                throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
-            }
-            if tip == before {
-                out.line("realm \(membership.realm) is up to date (\(tip.prefix(12)))")
-            } else {
-                out.line("Would update \(membership.fetchedRef): \(before.map { String($0.prefix(12)) } ?? "(none)")..\(tip.prefix(12))")
-            }
-            out.line("dry run: nothing was fetched")
-            return .success
-        }
+        if options.dryRun { return try await dryRunFetch(options, repository, membership, context: context) }
         let taken = try await fetchRealm(repository, membership, acceptRewrite: options.acceptRewrite, context: context)
         if taken.before == taken.after {
             out.line("realm \(membership.realm) is up to date (\(taken.after.prefix(12)))")
@@ -37,6 +26,44 @@ extension Realm {
         } else {
             out.line("realm \(membership.realm): \(taken.before.map { String($0.prefix(12)) } ?? "(none)")..\(taken.after.prefix(12))")
         }
+        return .success
+    }
+
+    /// `fetch --dry-run`: the same fetch and the same checks (a malformed tip,
+    /// a rewritten history), in a scratch repository that borrows this
+    /// repository's objects (read only, through `objects/info/alternates`)
+    /// and starts from its `fetched` commit. It reports what the real fetch
+    /// would do, with the same exit status, and changes nothing here.
+    static func dryRunFetch(_ options: FetchOptions, _ repository: Repository, _ membership: Membership, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let before = try repository.resolve(membership.fetchedRef)
+        let scratch = try Scratch(context: context)
+        defer { scratch.remove() }
+        do {
+            try (repository.commonDirectory + "/objects\n").write(toFile: scratch.path + "/objects/info/alternates", atomically: false, encoding: .utf8)
+        } catch {
+            throw RealmError.cannotCreate(path: scratch.path + "/objects/info/alternates", reason: "\(error)")
+        }
+        let scratchRepo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
+        let ref = "refs/realm-scratch/fetched"
+        if let before { try scratchRepo.setReference(ref, to: before, message: "git realm: dry run starts at fetched") }
+        let kept = "dry run: " + (before.map { "\(membership.fetchedRef) would stay at the last good commit \($0.prefix(12))" }
+            ?? "\(membership.fetchedRef) would not be created: this repository has no good realm yet")
+        guard let taken = try await RealmIntake.fetch(url: membership.url, branch: membership.branch, into: ref, repository: scratchRepo,
+                                                      acceptRewrite: options.acceptRewrite, outcome: kept, context: scratch.context(context)) else {
+            throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
+        }
+        let from = before.map { String($0.prefix(12)) } ?? "(none)"
+        if taken.before == taken.after {
+            out.line("realm \(membership.realm) is up to date (\(taken.after.prefix(12)))")
+        } else if !taken.lost.isEmpty {
+            out.line("Would take a rewritten history into \(membership.fetchedRef), \(from) → \(taken.after.prefix(12)); "
+                     + "\(taken.lost.count) commit\(taken.lost.count == 1 ? " would" : "s would") no longer be in the realm:")
+            for c in taken.lost { out.line("  \(c)") }
+        } else {
+            out.line("Would update \(membership.fetchedRef): \(from)..\(taken.after.prefix(12))")
+        }
+        out.line("dry run: the realm was fetched and checked in a scratch repository; nothing was changed in this repository")
         return .success
     }
 
