@@ -8,6 +8,7 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     else echo "needs hyperfine: sudo apt-get install -y hyperfine" >&2; exit 1; fi
 fi
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+repo_root="$PWD"
 bench_prefix="$(mktemp -d)"
 trap 'rm -rf "$bench_prefix"' EXIT
 ./install.sh --prefix "$bench_prefix" > "$bench_prefix/install.log" 2>&1 || { cat "$bench_prefix/install.log" >&2; exit 1; }

@@ -29,7 +29,7 @@ for h in "store --file=$work/store" "$helper" hforge; do
     [ "$got" = "password=tok-123" ] || { echo "helper '$h' answered '$got'" >&2; exit 1; }
 done
 
-python3 benchmarks/pairs.py "$(python3 - "$work" "$helper" "$pairs" <<'PY'
+python3 "$repo_root/benchmarks/pairs.py" "$(python3 - "$work" "$helper" "$pairs" <<'PY'
 import json, sys
 work, helper, pairs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 fill = lambda h: ["git", "-c", "credential.helper=", "-c", f"credential.helper={h}", "-c", "credential.useHttpPath=true", "credential", "fill"]

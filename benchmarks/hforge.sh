@@ -25,14 +25,14 @@ git update-ref refs/remotes/codeberg/main HEAD
 # repository is in that state; a repository made a moment ago is not yet.
 sleep 4
 
-python3 benchmarks/pairs.py "$(python3 - "$pairs" <<'PY'
+python3 "$repo_root/benchmarks/pairs.py" "$(python3 - "$pairs" <<'PY'
 import json, sys
 print(json.dumps({"pairs": int(sys.argv[1]), "target_wall": 3,
                   "baseline": ["git remote -v", ["git", "remote", "-v"]],
                   "ours": [["git hforge status", ["git", "hforge", "status"]]]}))
 PY
 )"
-python3 benchmarks/pairs.py "$(python3 - "$pairs" <<'PY'
+python3 "$repo_root/benchmarks/pairs.py" "$(python3 - "$pairs" <<'PY'
 import json, sys
 print(json.dumps({"pairs": int(sys.argv[1]), "target_wall": 3,
                   "baseline": ["git --version", ["git", "--version"]],

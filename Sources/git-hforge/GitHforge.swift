@@ -39,6 +39,29 @@ struct RepositoryOptions: ParsableArguments {
     var path: String?
 }
 
+extension GitHforge {
+    /// `git hforge status [--json] [--exit-code] [--path DIR]` answered from
+    /// the status cache without the argument parser (its start-up is most of
+    /// a warm status); nil for anything else, which then goes through it.
+    public static func fastStatus(_ arguments: [String]) -> Int32? {
+        guard arguments.first == "status" else { return nil }
+        var options = Hforge.StatusOptions()
+        var rest = arguments.dropFirst()
+        while let word = rest.popFirst() {
+            switch word {
+            case "--json": options.json = true
+            case "--exit-code": options.exitCode = true
+            case "--path":
+                guard let dir = rest.popFirst(), !dir.hasPrefix("-") else { return nil }
+                options.path = dir
+            case _ where word.hasPrefix("--path=") && word.count > 7: options.path = String(word.dropFirst(7))
+            default: return nil
+            }
+        }
+        return Hforge.cachedStatus(options, context: Context.process()).map { $0.rawValue }
+    }
+}
+
 /// Runs a core operation with the process context and exits with its status.
 func execute(_ body: (Context) async throws -> ExitStatus) async throws {
     let context = Context.process()

@@ -55,6 +55,7 @@ enum Main {
             rest.removeFirst()
         }
         guard let tool else { usage(rest.first) }
+        if tool == .hforge, let code = GitHforge.fastStatus(rest) { exit(code) }
         if tool == .credentialHelper, let fast = CredentialHelperMain.fastGet(rest) {
             if let answer = fast.answer {
                 _ = writeAll(1, Array(answer.utf8))
