@@ -218,7 +218,7 @@ import Testing
 
         try expectTokenOnlyForTheUsersHost(env, in: app, token)
         let config = try env.git("hforge", "config", in: app)
-        #expect(config.stderr.contains("warning: skipped \(shared)/.hyperforge/defaults.toml: \(shared)/.hyperforge is a symlink owned by nobody"), "\(config)")
+        #expect(config.stderr.contains("warning: skipped \(shared)/.hyperforge/defaults.toml: refusing to use \(shared)/.hyperforge (owner nobody (uid 65534), mode 0777): it is a symbolic link owned by nobody"), "\(config)")
         // The same link made by the user: still not the user's word (a symlink), and tracked where it points.
         unlink(shared + "/.hyperforge")
         symlink(cloned + "/cfg", shared + "/.hyperforge")
@@ -235,7 +235,7 @@ import Testing
         let app = try env.makeRepository("open/app")
         try env.write(Self.appConfig, to: app + "/.hyperforge/config.toml")
         let config = try env.git("hforge", "config", in: app)
-        #expect(config.stderr.contains("warning: skipped \(shared)/.hyperforge/defaults.toml: the directory holding it, \(shared) (owner \(FileTrust.userName(geteuid())), mode 0777), is not only yours: group or others may write it"), "\(config)")
+        #expect(config.stderr.contains("warning: skipped \(shared)/.hyperforge/defaults.toml: refusing to use directory \(shared) (owner \(FileTrust.userName(geteuid())), mode 0777): group and others may write it"), "\(config)")
         #expect(config.stderr.contains("chmod go-w \(shared)"), "\(config)")
         #expect(!config.stdout.contains("other.example"), "\(config)")
         chmod(shared, 0o755)
@@ -387,6 +387,60 @@ import Testing
         let groupWritable = try env.run("git", ["scope", "list"])
         #expect(groupWritable.code == 4 && groupWritable.stderr.contains("its group may write it") && groupWritable.stderr.contains("chmod go-w \(auth)"), "\(groupWritable)")
         #expect(!FileManager.default.fileExists(atPath: env.root + "/ran"))
+    }
+
+    /// XDG base directories others may write: another user swaps
+    /// `$XDG_CONFIG_HOME/hyperforge` for a symlink to a directory whose
+    /// auth.toml names a command provider, or moves the data directory away.
+    /// Both are refused, naming the directory, its owner and mode, and the fix.
+    @Test(.enabled(if: TrustBoundaryTests.nobody != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root, a 'nobody' user and setpriv"))
+    func xdgBaseDirectoriesOthersMayWriteAreRefused() throws {
+        let env = try TestEnvironment("trust-xdg-base")
+        let scope = "git/github/alice/repo/tool/token"
+        #expect(try env.run("git", ["scope", "set", scope], input: "tool-token").code == 0)
+        let marker = env.root + "/pwned-auth"
+        let source = try env.makeRepository("src")
+        try env.write("[auth]\ndefault = \"x\"\n[auth.providers.x]\ntype = \"command\"\nget = \"id > \(marker)\"\n", to: source + "/cfg/auth.toml")
+        try env.gitOK("add", ".", in: source)
+        try env.gitOK("commit", "-q", "-m", "cfg", in: source)
+        func asNobody(_ command: String) throws {
+            let r = try env.run("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "/bin/sh", "-c", command])
+            #expect(r.code == 0, "\(r)")
+        }
+
+        // $XDG_CONFIG_HOME 0777: nobody replaces our directory with a link of theirs.
+        let configHome = env.home + "/.config"
+        try FileManager.default.createDirectory(atPath: configHome + "/hyperforge", withIntermediateDirectories: true)
+        chmod(configHome, 0o777)
+        try asNobody("mv \(configHome)/hyperforge \(configHome)/old && ln -s \(source)/cfg \(configHome)/hyperforge")
+        let get = try env.run("git", ["scope", "get", scope])
+        #expect(get.code == 4 && get.stdout.isEmpty, "\(get)")
+        #expect(get.stderr.contains("refusing to use directory \(configHome) (owner root (uid 0), mode 0777): group and others may write it, so another user could replace or move away"), "\(get)")
+        #expect(get.stderr.contains("chmod go-w \(configHome)"), "\(get)")
+        // The base directory fixed, the link itself is still another user's.
+        chmod(configHome, 0o755)
+        let linked = try env.run("git", ["scope", "get", scope])
+        #expect(linked.code == 4 && linked.stderr.contains("refusing to use \(configHome)/hyperforge (owner nobody (uid 65534)") && linked.stderr.contains("it is a symbolic link owned by nobody"), "\(linked)")
+        let helper = try fill(env, in: env.root, "protocol=https\nhost=github.com\npath=alice/tool.git\n")
+        #expect(!helper.stdout.contains("password="), "\(helper)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "a command from another user's auth.toml ran")
+        // Removed, the normal layout works again.
+        unlink(configHome + "/hyperforge")
+        #expect(try env.run("git", ["scope", "get", scope]).stdout == "tool-token\n")
+
+        // $XDG_DATA_HOME 0777: nobody moves the secrets away; the listing says why instead of showing nothing.
+        let dataHome = env.home + "/.local/share"
+        chmod(dataHome, 0o777)
+        try asNobody("mv \(dataHome)/hyperforge \(dataHome)/gone")
+        let list = try env.run("git", ["scope", "list"])
+        #expect(list.stderr.contains("warning: refusing to use directory \(dataHome) (owner root (uid 0), mode 0777): group and others may write it"), "\(list)")
+        let gone = try env.run("git", ["scope", "get", scope])
+        #expect(gone.code == 4 && gone.stderr.contains("refusing to use directory \(dataHome) (owner root (uid 0), mode 0777)") && gone.stderr.contains("chmod go-w \(dataHome)"), "\(gone)")
+        // A sticky base directory owned by root (like /tmp) is fine.
+        chmod(dataHome, 0o1777)
+        try FileManager.default.moveItem(atPath: dataHome + "/gone", toPath: dataHome + "/hyperforge")
+        let sticky = try env.run("git", ["scope", "list"])
+        #expect(sticky.code == 0 && sticky.stdout.contains(scope), "\(sticky)")
     }
 
     /// A `defaults.toml` above every repository of a shared directory (think
