@@ -4,7 +4,8 @@ import HyperforgeSecrets
 /// Credentials embedded in remote URLs (`https://alice:TOKEN@github.com/...`)
 /// met by `git hforge init --import-from-git`. The URL the config writes
 /// carries no credential, so a token is moved into the scope the remote maps
-/// to, through the provider the user's routing names, before the remote is
+/// to (a token in a push URL, which the plan removes, into the push URL's
+/// scope), through the provider the user's routing names, before the remote is
 /// rewritten; when it cannot be moved, the remote is not imported and keeps
 /// its URL, and the command says why. A secret is never printed.
 struct CredentialImport {
@@ -16,6 +17,8 @@ struct CredentialImport {
         var provider: any SecretProvider
         /// The scope already holds exactly this secret.
         var alreadyStored: Bool
+        /// The credential was in the remote's push URL (`remote.NAME.pushurl`).
+        var fromPushURL = false
     }
 
     enum Outcome {
@@ -66,6 +69,9 @@ struct CredentialImport {
     static func describe(_ moves: [Move], dryRun: Bool) -> [String] {
         moves.map { m in
             let verb = m.alreadyStored ? "already in" : (dryRun ? "would store in" : "store in")
+            if m.fromPushURL {
+                return "credential in the push URL of remote '\(m.remote)': \(verb) \(m.scope) (provider '\(m.provider.config.name)'); the push URL is removed with it"
+            }
             return "credential of remote '\(m.remote)': \(verb) \(m.scope) (provider '\(m.provider.config.name)'); the remote's URL will not carry it"
         }
     }

@@ -73,6 +73,9 @@ enum Importer {
                 unmapped.append(.init("remote '\(remote.name)' (\(shown)): '\(name)' is not a valid repository name", .other))
                 continue
             }
+            // Credentials in the URL and in the push URL (which the plan
+            // removes): each moves into its scope, or the remote is left as it is.
+            var remoteMoves: [CredentialImport.Move] = []
             if let embedded = RemoteURL.embeddedCredential(in: raw) {
                 guard let scope = Scope.forRemote(url, forges: [forge]) else {
                     unmapped.append(.init("remote '\(remote.name)' (\(shown)) carries a credential, but no scope can be derived from it; the remote is left as it is",
@@ -85,9 +88,34 @@ enum Importer {
                                           .credential(remote: remote.name, fix: fix)))
                     continue
                 case .move(let move):
-                    moves.append(move)
+                    remoteMoves.append(move)
                 }
             }
+            if let push = remote.pushURL, let embedded = RemoteURL.embeddedCredential(in: push) {
+                let pushShown = RemoteURL.redacted(push)
+                let pushURL = RemoteURL.parse(push)
+                let pushForge = pushURL.flatMap { p in known.first(where: { $0.matches(p) }) }
+                guard let pushURL, let pushForge, let scope = Scope.forRemote(pushURL, forges: [pushForge]) else {
+                    unmapped.append("remote '\(remote.name)' (\(shown)): its push URL (\(pushShown)) carries a credential, but no scope of a known forge can be derived from it; the remote is left as it is, URLs unchanged")
+                    continue
+                }
+                if let earlier = remoteMoves.first(where: { $0.scope == scope }) {
+                    if earlier.secret != embedded.secret {
+                        unmapped.append("remote '\(remote.name)' (\(shown)): its URL and its push URL (\(pushShown)) carry different credentials for \(scope); the remote is left as it is, URLs unchanged (keep one of them with 'git scope set \(scope)', remove them from the URLs, then import again)")
+                        continue
+                    }
+                } else {
+                    switch await credentials.plan(remote: remote.name, scope: scope, secret: embedded.secret) {
+                    case .cannot(let why):
+                        unmapped.append("remote '\(remote.name)' (\(shown)): its push URL (\(pushShown)) carries a credential that cannot be moved into its scope: \(why); the remote is left as it is, URLs unchanged")
+                        continue
+                    case .move(var move):
+                        move.fromPushURL = true
+                        remoteMoves.append(move)
+                    }
+                }
+            }
+            moves += remoteMoves
             layer.org = Located(owner, origin)
             layer.repoName = Located(name, origin)
             forges.append(forge.name)

@@ -41,6 +41,38 @@ import Testing
         #expect(filled.code == 0 && filled.stdout.contains("password=\(token)\n"), "\(filled)")
     }
 
+    /// A token in a remote's push URL (`remote.origin.pushurl`): moved into
+    /// its scope like the URL's, never deleted with the push URL unsaid.
+    @Test func aTokenInThePushURLMovesIntoItsScope() throws {
+        let env = try TestEnvironment("import-cred-push")
+        let repo = try env.makeRepository("my-tool")
+        try env.gitOK("remote", "add", "origin", "https://github.com/alice/my-tool.git", in: repo)
+        try env.gitOK("remote", "set-url", "--push", "origin", "https://bob:\(token)@github.com/alice/my-tool.git", in: repo)
+        let before = try TestEnvironment.snapshot(repo)
+        let dry = try env.git("hforge", "init", "--import-from-git", "--dry-run", in: repo)
+        #expect(dry.code == 0 && dry.stdout.contains("credential in the push URL of remote 'origin': would store in git/github/alice/repo/my-tool/token (provider 'file')"), "\(dry)")
+        #expect(!(dry.stdout + dry.stderr).contains(token))
+        #expect(try TestEnvironment.snapshot(repo) == before)
+
+        let r = try env.git("hforge", "init", "--import-from-git", in: repo)
+        #expect(r.code == 0 && r.stdout.contains("credential in the push URL of remote 'origin': store in git/github/alice/repo/my-tool/token"), "\(r)")
+        #expect(!(r.stdout + r.stderr).contains(token))
+        #expect(!(try String(contentsOfFile: repo + "/.git/config", encoding: .utf8)).contains(token))
+        #expect(try env.run("git", ["scope", "get", "git/github/alice/repo/my-tool/token"]).stdout == token + "\n")
+
+        // URL and push URL with different tokens for one scope: the remote is left as it is.
+        let other = try env.makeRepository("other")
+        let url = "https://alice:\(token)@github.com/alice/other.git", push = "https://bob:ghp_DIFFERENTtoken99@github.com/alice/other.git"
+        try env.gitOK("remote", "add", "origin", url, in: other)
+        try env.gitOK("remote", "set-url", "--push", "origin", push, in: other)
+        try env.gitOK("remote", "add", "codeberg", "git@codeberg.org:alice/other.git", in: other)
+        let kept = try env.git("hforge", "init", "--import-from-git", in: other)
+        #expect(kept.code == 0 && kept.stderr.contains("not imported: remote 'origin'") && kept.stderr.contains("its URL and its push URL") && kept.stderr.contains("carry different credentials for git/github/alice/repo/other/token"), "\(kept)")
+        #expect(!(kept.stdout + kept.stderr).contains(token) && !(kept.stdout + kept.stderr).contains("DIFFERENTtoken"))
+        #expect(try env.gitOK("remote", "get-url", "origin", in: other) == url + "\n")
+        #expect(try env.gitOK("config", "remote.origin.pushurl", in: other) == push + "\n")
+    }
+
     @Test func aTokenAsTheUserNameMovesToo() throws {
         let env = try TestEnvironment("import-cred-user")
         let repo = try env.makeRepository("my-tool")

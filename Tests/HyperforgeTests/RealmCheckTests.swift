@@ -63,9 +63,14 @@ import Testing
         return w
     }
 
-    /// Commits everything under `scripts/` in member `m`.
+    /// Commits everything under `scripts/` in member `m`, executable (validation
+    /// scripts run only when HEAD records them as mode 100755, and only HEAD's bytes run).
     static func commitScripts(_ w: World, _ m: String) throws {
-        try w.env.gitOK("add", "scripts", in: w.members[m]!)
+        let dir = w.members[m]! + "/scripts"
+        for file in (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String]) ?? [] where FilePaths.kind(dir + "/" + file) == .file {
+            chmod(dir + "/" + file, 0o755)
+        }
+        try w.env.gitOK("add", "--chmod=+x", "scripts", in: w.members[m]!)
         try w.env.gitOK("commit", "-q", "-m", "validation scripts", in: w.members[m]!)
     }
 
@@ -172,6 +177,7 @@ import Testing
         #expect((second["findings"] as? [[String: Any]])?.count == (first["findings"] as? [[String: Any]])?.count)
         // A script edit is a different key.
         try w.env.write("#!/bin/sh\necho 'path not allowed' >&2\nexit 1\n", to: w.members["aperture"]! + "/scripts/validate-s3-paths.sh")
+        try Self.commitScripts(w, "aperture")
         let edited = try w.run("aperture", "check", "--mode", "exporter")
         #expect(edited.code == 1 && edited.stdout.contains("exporter script failed (exit 1)") && edited.stdout.contains("path not allowed"), "\(edited)")
         let noCache = try Self.json(try w.run("aperture", "check", "--no-cache", "--format", "json"))
@@ -244,11 +250,13 @@ import Testing
         try Self.writeWorking(w, base)
         let scripts = w.members["aperture"]! + "/scripts/validate-s3-paths.sh"
         try w.env.write("#!/bin/sh\nsleep 30 &\nsleep 30\n", to: scripts)
+        try Self.commitScripts(w, "aperture")
         let started = Date()
         let hang = try w.run("aperture", "check", "--mode", "exporter", "--script-timeout", "1")
         #expect(hang.code == 1 && hang.stdout.contains("did not finish within 1 s and was stopped"), "\(hang)")
         #expect(Date().timeIntervalSince(started) < 20)
         try w.env.write("#!/bin/sh\nhead -c 5000000 /dev/zero | tr '\\\\0' x\necho\necho last line\nexit 2\n", to: scripts)
+        try Self.commitScripts(w, "aperture")
         let loud = try w.run("aperture", "check", "--mode", "exporter")
         #expect(loud.code == 2 && loud.stdout.contains("exporter script warned (exit 2)") && loud.stdout.contains("last line"), "\(loud.stdout.prefix(2000))")
         #expect(loud.stdout.contains("bytes of output; the start and end are shown"))

@@ -85,7 +85,7 @@ import Testing
 
         // 5. A tracked regular file, reached in the work tree through a symlinked directory.
         try w.env.write("#!/bin/sh\nexit 0\n", to: fungal + "/tools/check.sh")
-        try w.env.gitOK("add", "tools/check.sh", in: fungal)
+        try w.env.gitOK("add", "--chmod=+x", "tools/check.sh", in: fungal)
         try w.env.gitOK("commit", "-q", "-m", "tools", in: fungal)
         try FileManager.default.removeItem(atPath: fungal + "/tools")
         try w.env.write(payload, to: w.env.root + "/elsewhere/check.sh")
@@ -158,6 +158,82 @@ import Testing
         try w.env.gitOK("config", "realm.runScripts", "sometimes", in: fungal)
         let bad = try w.run("fungal", "check", "--mode", "importer")
         #expect(bad.code == 64 && bad.stderr.contains("git config realm.runScripts is \"sometimes\"; it must be true, false or required"), "\(bad)")
+    }
+
+    /// A tracked data file (mode 100644) holding shell, named as the importer by
+    /// the contract's owner: refused, never handed to /bin/sh.
+    @Test func aNonExecutableTrackedFileIsRefusedNotRunThroughSh() throws {
+        let w = try RealmCheckTests.world("trust-noexec")
+        let fungal = w.members["fungal"]!
+        let marker = w.env.root + "/pwned-sh"
+        try w.env.write("{\"bucket\": \"$(id > \(marker))\"}\n", to: fungal + "/gen/c1.json")
+        try w.env.gitOK("add", "gen/c1.json", in: fungal)
+        try w.env.gitOK("commit", "-q", "-m", "generated data", in: fungal)
+        #expect(try w.env.gitOK("ls-files", "-s", "gen/c1.json", in: fungal).hasPrefix("100644 "))
+        try Self.setImporter(w, "gen/c1.json")
+        let check = try w.run("fungal", "check", "--fetch", "--mode", "importer", "--no-cache")
+        #expect(check.code == 1, "\(check)")
+        #expect(check.stdout.contains("s3-permissions (s3-access, importer): gen/c1.json: the importer script is refused and was not run: it is recorded in this repository's HEAD as a non-executable file (mode 100644)"), "\(check)")
+        #expect(check.stdout.contains("git update-index --chmod=+x gen/c1.json && git commit"), "\(check)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "a data file ran through /bin/sh")
+        // Even executable in the work tree: HEAD's mode is what counts.
+        chmod(fungal + "/gen/c1.json", 0o755)
+        let chmodded = try w.run("fungal", "check", "--mode", "importer", "--no-cache")
+        #expect(chmodded.code == 1 && chmodded.stdout.contains("non-executable file (mode 100644)"), "\(chmodded)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "a data file ran")
+    }
+
+    /// HEAD's blob is what runs: a work-tree edit, or a nested repository in
+    /// place of a tracked directory, is refused; the script runs from a private
+    /// copy, in the repository root.
+    @Test func onlyHEADsBytesRunNeverTheWorkTrees() throws {
+        let w = try RealmCheckTests.world("trust-worktree")
+        let fungal = w.members["fungal"]!
+        let marker = w.env.root + "/pwned-wt"
+        let seen = w.env.root + "/seen"
+        // A committed script that records where it runs from.
+        try w.env.write("#!/bin/sh\ncat >/dev/null\necho \"$0|$(pwd)|$HFORGE_REALM_SCRIPT\" > \(seen)\nexit 0\n", to: fungal + "/tools/v.sh")
+        chmod(fungal + "/tools/v.sh", 0o755)
+        try w.env.gitOK("add", "tools/v.sh", in: fungal)
+        try w.env.gitOK("commit", "-q", "-m", "v", in: fungal)
+        try Self.setImporter(w, "tools/v.sh")
+        let clean = try w.run("fungal", "check", "--fetch", "--mode", "importer", "--no-cache")
+        #expect(clean.code == 0 && clean.stdout.contains("importer script passed"), "\(clean)")
+        let fields = try String(contentsOfFile: seen, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+        #expect(fields.count == 3, "\(fields)")
+        if fields.count == 3 {
+            #expect(fields[0].hasSuffix("/v.sh") && !fields[0].hasPrefix(fungal), "$0 is a private copy: \(fields[0])")
+            #expect(!FileManager.default.fileExists(atPath: fields[0]), "the copy is removed afterwards")
+            #expect(URL(fileURLWithPath: fields[1]).resolvingSymlinksInPath().path == URL(fileURLWithPath: fungal).resolvingSymlinksInPath().path)
+            #expect(fields[2] == "tools/v.sh")
+        }
+
+        // 1. Changed in the work tree, not committed.
+        let payload = "#!/bin/sh\necho worktree-content-ran > \(marker)\nexit 0\n"
+        try w.env.write(payload, to: fungal + "/tools/v.sh")
+        chmod(fungal + "/tools/v.sh", 0o755)
+        let edited = try w.run("fungal", "check", "--mode", "importer", "--no-cache")
+        #expect(edited.code == 1, "\(edited)")
+        #expect(edited.stdout.contains("tools/v.sh: the importer script is refused and was not run: it has uncommitted changes in the work tree"), "\(edited)")
+        #expect(edited.stdout.contains("git restore tools/v.sh"), "\(edited)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "the work tree's bytes ran")
+
+        // 2. The tracked directory replaced by a nested, untracked repository holding the same path.
+        try FileManager.default.removeItem(atPath: fungal + "/tools")
+        try w.env.write(payload, to: fungal + "/tools/v.sh")
+        chmod(fungal + "/tools/v.sh", 0o755)
+        try w.env.gitOK("init", "-q", in: fungal + "/tools")
+        try w.env.gitOK("add", "v.sh", in: fungal + "/tools")
+        try w.env.gitOK("commit", "-q", "-m", "nested", in: fungal + "/tools")
+        let nested = try w.run("fungal", "check", "--mode", "importer", "--no-cache")
+        #expect(nested.code == 1 && nested.stdout.contains("tools/v.sh: the importer script is refused and was not run"), "\(nested)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "the nested repository's file ran")
+
+        // Restored: HEAD's script runs again.
+        try FileManager.default.removeItem(atPath: fungal + "/tools")
+        try w.env.gitOK("checkout", "--", "tools", in: fungal)
+        let restored = try w.run("fungal", "check", "--mode", "importer", "--no-cache")
+        #expect(restored.code == 0 && restored.stdout.contains("importer script passed"), "\(restored)")
     }
 }
 

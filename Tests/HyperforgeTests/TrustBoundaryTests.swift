@@ -123,6 +123,147 @@ import Testing
         #expect(untracked.stdout.contains("password=\(token)"), "\(untracked)")
     }
 
+    /// The user's forge `work` in auth.toml, its token stored, and an app
+    /// repository's committed config naming it; returns the token.
+    func declareWork(_ env: TestEnvironment) throws -> String {
+        try env.write("[custom_forges.work]\nkind = \"gitea\"\nhost = \"git.example.com\"\n", to: env.home + "/.config/hyperforge/auth.toml")
+        let token = "work-token-Zq81"
+        #expect(try env.run("git", ["scope", "set", "git/work/acme/repo/app/token"], input: token).code == 0)
+        return token
+    }
+
+    static let evilWork = "[custom_forges.work]\nkind = \"gitea\"\nhost = \"evil.example\"\nweb_url = \"http://evil.example\"\n"
+    static let appConfig = "forges = [\"work\"]\norg = \"acme\"\nrepo_name = \"app\"\nprotocol = \"https\"\n"
+
+    /// The attacker's host never gets the token, the user's does.
+    func expectTokenOnlyForTheUsersHost(_ env: TestEnvironment, in dir: String, _ token: String,
+                                        sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        for proto in ["http", "https"] {
+            let evil = try fill(env, in: dir, "protocol=\(proto)\nhost=evil.example\npath=acme/app.git\n")
+            #expect(!evil.stdout.contains(token) && !evil.stderr.contains(token), "\(evil)", sourceLocation: sourceLocation)
+        }
+        let own = try fill(env, in: dir, "protocol=https\nhost=git.example.com\npath=acme/app.git\n")
+        #expect(own.stdout.contains("password=\(token)"), "\(own)", sourceLocation: sourceLocation)
+        let config = try env.git("hforge", "config", in: dir)
+        #expect(config.stdout.contains("custom_forges.work.host = \"git.example.com\"") && !config.stdout.contains("evil.example"), "\(config)", sourceLocation: sourceLocation)
+    }
+
+    /// A superproject that tracks `.hyperforge` as a symlink to a tracked
+    /// `cfg/` directory: git lists no `.hyperforge/defaults.toml`, yet the file
+    /// is the superproject's committed word, not the user's.
+    @Test func aTrackedSymlinkedHyperforgeDirectoryIsNotTheUsersWord() throws {
+        let env = try TestEnvironment("trust-symlinked-defaults")
+        let token = try declareWork(env)
+        let app = try env.makeRepository("attacker/app")
+        try env.write(Self.appConfig, to: app + "/.hyperforge/config.toml")
+        try env.gitOK("add", ".", in: app)
+        try env.gitOK("commit", "-q", "-m", "app", in: app)
+        let superRepo = try env.makeRepository("attacker/super")
+        try env.write(Self.evilWork, to: superRepo + "/cfg/defaults.toml")
+        try FileManager.default.createSymbolicLink(atPath: superRepo + "/.hyperforge", withDestinationPath: "cfg")
+        try env.gitOK("-c", "protocol.file.allow=always", "submodule", "add", "-q", app, "app", in: superRepo)
+        try env.gitOK("add", ".", in: superRepo)
+        try env.gitOK("commit", "-q", "-m", "super", in: superRepo)
+        try env.gitOK("-c", "protocol.file.allow=always", "clone", "-q", "--recursive", superRepo, env.root + "/super", in: env.root)
+        let clone = env.root + "/super/app"
+        #expect(try env.gitOK("ls-files", "-s", ".hyperforge", in: env.root + "/super").hasPrefix("120000 "))
+
+        try expectTokenOnlyForTheUsersHost(env, in: clone, token)
+        let config = try env.git("hforge", "config", in: clone)
+        #expect(config.stderr.contains("\(env.root)/super/.hyperforge/defaults.toml: \(env.root)/super/.hyperforge is a symlink; a defaults.toml is your own word only as a real file in a real .hyperforge directory"), "\(config)")
+        #expect(config.stderr.contains("[custom_forges.work] ignored: 'work' is your own forge"), "\(config)")
+        let sync = try env.git("hforge", "sync", "--dry-run", in: clone)
+        #expect(!sync.stdout.contains("evil.example"), "\(sync)")
+    }
+
+    /// A superproject with a submodule mounted at `.hyperforge`: its tracked
+    /// `defaults.toml` is the submodule's committed config.
+    @Test func aSubmoduleAtHyperforgeIsNotTheUsersWord() throws {
+        let env = try TestEnvironment("trust-submodule-defaults")
+        let token = try declareWork(env)
+        let app = try env.makeRepository("attacker/app")
+        try env.write(Self.appConfig, to: app + "/.hyperforge/config.toml")
+        try env.gitOK("add", ".", in: app)
+        try env.gitOK("commit", "-q", "-m", "app", in: app)
+        let cfg = try env.makeRepository("attacker/cfg")
+        try env.write(Self.evilWork, to: cfg + "/defaults.toml")
+        try env.gitOK("add", ".", in: cfg)
+        try env.gitOK("commit", "-q", "-m", "cfg", in: cfg)
+        let superRepo = try env.makeRepository("attacker/super")
+        try env.gitOK("-c", "protocol.file.allow=always", "submodule", "add", "-q", cfg, ".hyperforge", in: superRepo)
+        try env.gitOK("-c", "protocol.file.allow=always", "submodule", "add", "-q", app, "app", in: superRepo)
+        try env.gitOK("commit", "-q", "-m", "super", in: superRepo)
+        try env.gitOK("-c", "protocol.file.allow=always", "clone", "-q", "--recursive", superRepo, env.root + "/super", in: env.root)
+        let clone = env.root + "/super/app"
+        #expect(FileManager.default.fileExists(atPath: env.root + "/super/.hyperforge/defaults.toml"))
+
+        try expectTokenOnlyForTheUsersHost(env, in: clone, token)
+        let config = try env.git("hforge", "config", in: clone)
+        #expect(config.stderr.contains("\(env.root)/super/.hyperforge/defaults.toml:1: [custom_forges.work] ignored: 'work' is your own forge"), "\(config)")
+    }
+
+    /// Another user links `.hyperforge` in a shared sticky directory (like
+    /// /tmp) to a tracked directory of a repository the user cloned.
+    @Test(.enabled(if: TrustBoundaryTests.nobody != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root, a 'nobody' user and setpriv"))
+    func anotherUsersSymlinkToAClonedDirectoryIsSkipped() throws {
+        let env = try TestEnvironment("trust-shared-symlink")
+        let token = try declareWork(env)
+        let cloned = try env.makeRepository("cloned")
+        try env.write(Self.evilWork, to: cloned + "/cfg/defaults.toml")
+        try env.gitOK("add", ".", in: cloned)
+        try env.gitOK("commit", "-q", "-m", "cfg", in: cloned)
+        let shared = env.root + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o1777)
+        let link = try env.run("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "ln", "-s", cloned + "/cfg", shared + "/.hyperforge"])
+        #expect(link.code == 0, "\(link)")
+        let app = try env.makeRepository("shared/app")
+        try env.write(Self.appConfig, to: app + "/.hyperforge/config.toml")
+
+        try expectTokenOnlyForTheUsersHost(env, in: app, token)
+        let config = try env.git("hforge", "config", in: app)
+        #expect(config.stderr.contains("warning: skipped \(shared)/.hyperforge/defaults.toml: refusing to use \(shared)/.hyperforge (owner nobody (uid 65534), mode 0777): it is a symbolic link owned by nobody"), "\(config)")
+        // The same link made by the user: still not the user's word (a symlink), and tracked where it points.
+        unlink(shared + "/.hyperforge")
+        symlink(cloned + "/cfg", shared + "/.hyperforge")
+        try expectTokenOnlyForTheUsersHost(env, in: app, token)
+    }
+
+    /// A directory others may write (not sticky) holding `.hyperforge`: skipped.
+    @Test func aDefaultsDirectoryInAWritableDirectoryIsSkipped() throws {
+        let env = try TestEnvironment("trust-writable-container")
+        let token = try declareWork(env)
+        let shared = env.root + "/open"
+        try env.write("[custom_forges.other]\nkind = \"gitea\"\nhost = \"other.example\"\n", to: shared + "/.hyperforge/defaults.toml")
+        chmod(shared, 0o777)
+        let app = try env.makeRepository("open/app")
+        try env.write(Self.appConfig, to: app + "/.hyperforge/config.toml")
+        let config = try env.git("hforge", "config", in: app)
+        #expect(config.stderr.contains("warning: skipped \(shared)/.hyperforge/defaults.toml: refusing to use directory \(shared) (owner \(FileTrust.userName(geteuid())), mode 0777): group and others may write it"), "\(config)")
+        #expect(config.stderr.contains("chmod go-w \(shared)"), "\(config)")
+        #expect(!config.stdout.contains("other.example"), "\(config)")
+        chmod(shared, 0o755)
+        let fixed = try env.git("hforge", "config", in: app)
+        #expect(!fixed.stderr.contains("skipped"), "\(fixed)")
+        try expectTokenOnlyForTheUsersHost(env, in: app, token)
+    }
+
+    /// The user's own untracked defaults.toml cannot move a forge auth.toml
+    /// declares: auth.toml wins for host, web_url, api_url and ssh_port, with a
+    /// warning naming the file and line.
+    @Test func aUsersDefaultsFileCannotMoveAnAuthTomlForge() throws {
+        let env = try TestEnvironment("trust-auth-wins")
+        let token = try declareWork(env)
+        try env.write("org = \"acme\"\n" + Self.evilWork + "ssh_port = 2222\n", to: "projects/.hyperforge/defaults.toml")
+        let app = try env.makeRepository("projects/app")
+        try env.write(Self.appConfig, to: app + "/.hyperforge/config.toml")
+        try expectTokenOnlyForTheUsersHost(env, in: app, token)
+        let config = try env.git("hforge", "config", in: app)
+        let file = env.root + "/projects/.hyperforge/defaults.toml"
+        #expect(config.stderr.contains("\(file):2: [custom_forges.work] cannot change host (\(file):4), ssh_port (\(file):6), web_url (\(file):5) of 'work': your auth.toml declares it (at \(env.home)/.config/hyperforge/auth.toml:1)"), "\(config)")
+        #expect(config.stdout.contains("custom_forges.work.ssh_port = 22"), "\(config)")
+    }
+
     /// Forges declared in auth.toml are known to every command.
     @Test func aForgeDeclaredOnlyInAuthTomlWorksEverywhere() throws {
         let env = try TestEnvironment("trust-authforge")
@@ -294,6 +435,60 @@ import Testing
         let groupWritable = try env.run("git", ["scope", "list"])
         #expect(groupWritable.code == 4 && groupWritable.stderr.contains("its group may write it") && groupWritable.stderr.contains("chmod go-w \(auth)"), "\(groupWritable)")
         #expect(!FileManager.default.fileExists(atPath: env.root + "/ran"))
+    }
+
+    /// XDG base directories others may write: another user swaps
+    /// `$XDG_CONFIG_HOME/hyperforge` for a symlink to a directory whose
+    /// auth.toml names a command provider, or moves the data directory away.
+    /// Both are refused, naming the directory, its owner and mode, and the fix.
+    @Test(.enabled(if: TrustBoundaryTests.nobody != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root, a 'nobody' user and setpriv"))
+    func xdgBaseDirectoriesOthersMayWriteAreRefused() throws {
+        let env = try TestEnvironment("trust-xdg-base")
+        let scope = "git/github/alice/repo/tool/token"
+        #expect(try env.run("git", ["scope", "set", scope], input: "tool-token").code == 0)
+        let marker = env.root + "/pwned-auth"
+        let source = try env.makeRepository("src")
+        try env.write("[auth]\ndefault = \"x\"\n[auth.providers.x]\ntype = \"command\"\nget = \"id > \(marker)\"\n", to: source + "/cfg/auth.toml")
+        try env.gitOK("add", ".", in: source)
+        try env.gitOK("commit", "-q", "-m", "cfg", in: source)
+        func asNobody(_ command: String) throws {
+            let r = try env.run("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "/bin/sh", "-c", command])
+            #expect(r.code == 0, "\(r)")
+        }
+
+        // $XDG_CONFIG_HOME 0777: nobody replaces our directory with a link of theirs.
+        let configHome = env.home + "/.config"
+        try FileManager.default.createDirectory(atPath: configHome + "/hyperforge", withIntermediateDirectories: true)
+        chmod(configHome, 0o777)
+        try asNobody("mv \(configHome)/hyperforge \(configHome)/old && ln -s \(source)/cfg \(configHome)/hyperforge")
+        let get = try env.run("git", ["scope", "get", scope])
+        #expect(get.code == 4 && get.stdout.isEmpty, "\(get)")
+        #expect(get.stderr.contains("refusing to use directory \(configHome) (owner root (uid 0), mode 0777): group and others may write it, so another user could replace or move away"), "\(get)")
+        #expect(get.stderr.contains("chmod go-w \(configHome)"), "\(get)")
+        // The base directory fixed, the link itself is still another user's.
+        chmod(configHome, 0o755)
+        let linked = try env.run("git", ["scope", "get", scope])
+        #expect(linked.code == 4 && linked.stderr.contains("refusing to use \(configHome)/hyperforge (owner nobody (uid 65534)") && linked.stderr.contains("it is a symbolic link owned by nobody"), "\(linked)")
+        let helper = try fill(env, in: env.root, "protocol=https\nhost=github.com\npath=alice/tool.git\n")
+        #expect(!helper.stdout.contains("password="), "\(helper)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "a command from another user's auth.toml ran")
+        // Removed, the normal layout works again.
+        unlink(configHome + "/hyperforge")
+        #expect(try env.run("git", ["scope", "get", scope]).stdout == "tool-token\n")
+
+        // $XDG_DATA_HOME 0777: nobody moves the secrets away; the listing says why instead of showing nothing.
+        let dataHome = env.home + "/.local/share"
+        chmod(dataHome, 0o777)
+        try asNobody("mv \(dataHome)/hyperforge \(dataHome)/gone")
+        let list = try env.run("git", ["scope", "list"])
+        #expect(list.stderr.contains("warning: refusing to use directory \(dataHome) (owner root (uid 0), mode 0777): group and others may write it"), "\(list)")
+        let gone = try env.run("git", ["scope", "get", scope])
+        #expect(gone.code == 4 && gone.stderr.contains("refusing to use directory \(dataHome) (owner root (uid 0), mode 0777)") && gone.stderr.contains("chmod go-w \(dataHome)"), "\(gone)")
+        // A sticky base directory owned by root (like /tmp) is fine.
+        chmod(dataHome, 0o1777)
+        try FileManager.default.moveItem(atPath: dataHome + "/gone", toPath: dataHome + "/hyperforge")
+        let sticky = try env.run("git", ["scope", "list"])
+        #expect(sticky.code == 0 && sticky.stdout.contains(scope), "\(sticky)")
     }
 
     /// A `defaults.toml` above every repository of a shared directory (think

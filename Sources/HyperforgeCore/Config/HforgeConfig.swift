@@ -71,6 +71,9 @@ public struct CustomForgeLayer: Sendable {
     public var origin: Origin
     /// `.user` when the user's own files declare the forge.
     public var trust: LayerTrust = .repository
+    /// Declared in the user's auth.toml, their most explicit word: no other
+    /// file changes where its tokens go (host, web_url, api_url, ssh_port).
+    public var fromAuth = false
     public var kind: Located<ForgeKind>?
     public var host: Located<String>?
     public var sshPort: Located<Int>?
@@ -193,13 +196,25 @@ public enum ConfigLoader {
                 chain.warnings.append("skipped \(path): \(e.description)" + (e.hint.map { "; \($0)" } ?? ""))
                 continue
             }
+            let standing = standing(path)
+            if case .skip(let why) = standing {
+                chain.warnings.append("skipped \(path): \(why)")
+                continue
+            }
             var l = try layer(from: source)
-            switch tracked(path, environment: environment) {
-            case .no: l.trust = .user
-            case .yes: l.trust = .repository
-            case .unknown(let why):
+            switch standing {
+            case .skip: continue
+            case .notYours(let why):
                 l.trust = .repository
-                chain.warnings.append("\(path): cannot tell whether a repository tracks it (\(why)); its forges are treated as a repository's committed config and get no tokens")
+                chain.warnings.append("\(path): \(why); its forges are treated as a repository's committed config and get no tokens")
+            case .ok:
+                switch tracked(path, environment: environment) {
+                case .no: l.trust = .user
+                case .yes: l.trust = .repository
+                case .unknown(let why):
+                    l.trust = .repository
+                    chain.warnings.append("\(path): cannot tell whether a repository tracks it (\(why)); its forges are treated as a repository's committed config and get no tokens")
+                }
             }
             chain.layers.append(l)
         }
@@ -216,6 +231,7 @@ public enum ConfigLoader {
         guard let source = try TOMLSource.loadTrusted(path), source.table["custom_forges"] != nil else { return nil }
         var l = try layer(from: source, otherKeys: Set(source.table.keys).subtracting(["custom_forges"]))
         l.trust = .user
+        for name in l.customForges.keys { l.customForges[name]?.fromAuth = true }
         for (name, f) in l.customForges {
             guard case .file(let loc) = f.origin else { continue }
             if f.kind == nil { throw .incompleteForge(loc, name: name, missing: "kind") }
@@ -226,23 +242,85 @@ public enum ConfigLoader {
 
     enum Tracked: Equatable { case yes, no, unknown(String) }
 
-    /// Whether a repository's index holds the `defaults.toml` at `path`
-    /// (asked of git itself, in the repository around it; git is run only
-    /// when there is one).
+    /// What the layout around a `defaults.toml` says of it, before asking
+    /// git: `.ok` when it may be the user's word (then `tracked` decides),
+    /// `.skip` when someone else could have chosen it (a symlink another user
+    /// owns, a directory holding `.hyperforge` that others may write),
+    /// `.notYours` when it is not plainly the user's file (reached through a
+    /// symlink, inside a `.git` directory).
+    enum Standing: Equatable { case ok, skip(String), notYours(String) }
+
+    static func standing(_ path: String) -> Standing {
+        let hyperforge = FilePaths.parent(path) ?? "/"
+        let container = FilePaths.parent(hyperforge) ?? "/"
+        let me = geteuid()
+        // `.hyperforge` and the file itself: real, not symlinks (lstat).
+        for p in [hyperforge, path] {
+            var st = stat()
+            guard lstat(p, &st) == 0 else { return .notYours("\(p) cannot be inspected (\(FileRead.reason(errno)))") }
+            guard st.st_mode & S_IFMT == S_IFLNK else { continue }
+            if st.st_uid != me && st.st_uid != 0 {
+                return .skip("\(p) is a symlink owned by \(FileTrust.userName(st.st_uid)), not by you (\(FileTrust.userName(me))): another user chose what it points at; remove it (rm \(FileTrust.shellQuoted(p)))")
+            }
+            return .notYours("\(p) is a symlink; a defaults.toml is your own word only as a real file in a real .hyperforge directory")
+        }
+        // The directory holding `.hyperforge`: nobody else may replace it,
+        // unless the directory is sticky and root's or yours (like /tmp).
+        var st = stat()
+        guard stat(container, &st) == 0 else { return .notYours("\(container) cannot be inspected (\(FileRead.reason(errno)))") }
+        let mode = st.st_mode & 0o7777
+        let sticky = mode & mode_t(S_ISVTX) != 0
+        let owned = st.st_uid == me || st.st_uid == 0
+        if !owned || (mode & 0o022 != 0 && !sticky) {
+            let who = !owned ? "it belongs to \(FileTrust.userName(st.st_uid))" : "group or others may write it"
+            let fix = !owned ? "move the .hyperforge directory to a directory of yours" : "chmod go-w \(FileTrust.shellQuoted(container))"
+            return .skip("the directory holding it, \(container) (owner \(FileTrust.userName(st.st_uid)), mode 0\(String(mode, radix: 8))), is not only yours: \(who), so another user could replace its .hyperforge; \(fix)")
+        }
+        // Inside a git directory (`.git/...`, a bare repository's files): never the user's word.
+        if let real = realPath(path), real.split(separator: "/").contains(where: { $0 == ".git" }) {
+            return .notYours("it lies inside a git directory (\(real))")
+        }
+        return .ok
+    }
+
+    static func realPath(_ p: String) -> String? {
+        guard let r = realpath(p, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
+
+    /// Whether a repository holds the `defaults.toml` at `path`, decided on
+    /// its real path: its directory being a repository (or submodule) of its
+    /// own (a `.git` entry in it), or its index holding the file or the
+    /// directory itself (a gitlink, a symlink), is tracked. git is asked only
+    /// when a repository is around it; when git fails, the answer is unknown
+    /// (and the file counts as committed).
     static func tracked(_ path: String, environment: [String: String]) -> Tracked {
-        guard let dir = FilePaths.parent(FilePaths.parent(path) ?? "/"),
-              FilePaths.enclosingGitEntry(from: dir) != nil else { return .no }
+        guard let real = realPath(path) else { return .unknown("its real path cannot be resolved (\(FileRead.reason(errno)))") }
+        let realDir = FilePaths.parent(real) ?? "/"
+        var st = stat()
+        if lstat(FilePaths.join(realDir, ".git"), &st) == 0 { return .yes }
+        guard FilePaths.enclosingGitEntry(from: realDir) != nil else { return .no }
+        guard let top = FilePaths.parent(realDir) else { return .unknown("\(realDir) has no parent directory") }
         var env = environment
         for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GIT_PREFIX"] {
             env.removeValue(forKey: key)
         }
-        guard let result = ChildProcess.runSync(["git", "-C", dir, "ls-files", "-z", "--", directoryName + "/" + defaultsFile],
+        let dirName = FilePaths.lastComponent(realDir)
+        let fileInRepo = dirName + "/" + FilePaths.lastComponent(real)
+        guard let result = ChildProcess.runSync(["git", "--literal-pathspecs", "-C", top, "ls-files", "-s", "-z", "--", fileInRepo, dirName],
                                                 environment: env) else { return .unknown("git could not be run") }
         if result.exitCode != 0 {
             let first = result.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(result.exitCode)"
             return .unknown("git ls-files: \(first.prefix(200))")
         }
-        return result.stdout.isEmpty ? .no : .yes
+        // Entries are "MODE OID STAGE\tPATH", NUL-terminated; PATH relative to `top`.
+        for entry in result.stdout.split(separator: "\u{0}") {
+            guard let tab = entry.firstIndex(of: "\t") else { return .unknown("git ls-files printed an unexpected line") }
+            let entryPath = String(entry[entry.index(after: tab)...])
+            if entryPath == fileInRepo || entryPath == dirName { return .yes }
+        }
+        return .no
     }
 
     /// Whether the repository has its own `.hyperforge/config.toml`.
@@ -454,6 +532,24 @@ public enum ConfigLoader {
                         warnings.append("\(f.origin): [custom_forges.\(name)] ignored: '\(name)' is your own forge (declared at \(merged.origin)); "
                             + "a repository's committed config cannot change its \(changed.joined(separator: ", ")), so its tokens go only where your files say")
                     }
+                    continue
+                }
+                if merged.fromAuth && !f.fromAuth {
+                    // A defaults.toml of the user's own: it may not move an auth.toml forge elsewhere.
+                    let userForge = merged.forge(named: name)
+                    var ignored: [String] = []
+                    func note(_ field: String, _ origin: Origin) { ignored.append("\(field) (\(origin))") }
+                    if let v = f.host, v.value != merged.host?.value { note("host", v.origin) }
+                    if let v = f.sshPort, v.value != (merged.sshPort?.value ?? 22) { note("ssh_port", v.origin) }
+                    if let v = f.webURL, Forge.trimmedURL(v.value) != userForge?.webURL { note("web_url", v.origin) }
+                    if let v = f.apiURL, Forge.trimmedURL(v.value) != userForge.map({ Forge.trimmedURL($0.apiURL) }) { note("api_url", v.origin) }
+                    if !ignored.isEmpty {
+                        warnings.append("\(f.origin): [custom_forges.\(name)] cannot change \(ignored.joined(separator: ", ")) of '\(name)': your auth.toml declares it (at \(merged.origin)) and says where its tokens go; "
+                            + "change it there, or give this forge another name")
+                    }
+                    if let v = f.kind { merged.kind = v }
+                    if let v = f.sshUser { merged.sshUser = v }
+                    custom[name] = merged
                     continue
                 }
                 merged.origin = f.origin

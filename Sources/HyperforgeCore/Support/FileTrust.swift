@@ -8,8 +8,13 @@ import Glibc
 /// A path is trusted when it is owned by the user running us (or by root,
 /// for system-wide files) and neither its group nor others may write it.
 /// A *private* file (the secrets file) must in addition be unreadable by
-/// group and others. Symbolic links are followed: what counts is the file
-/// that would be read.
+/// group and others. A symbolic link in place of the path (or of a directory
+/// above it) must itself be owned by the user or root, and what it points at
+/// must pass the same checks. The directories above it (the XDG base
+/// directories and their parents, up to `/`, on the resolved path) must not
+/// be writable by group or others unless they are sticky and owned by root
+/// or the user (like `/tmp`): otherwise another user could swap our
+/// directory for one of theirs, or move it away.
 ///
 /// Used for everything of ours under the XDG config, data, state and runtime
 /// directories (auth.toml, the secrets file and its directory, state.db,
@@ -53,9 +58,12 @@ public enum FileTrust {
                                     mode: "0" + String(mode, radix: 8), reasons: reasons, fix: fixes.joined(separator: " && "))
     }
 
-    /// Checks `path` (following links). Returns false when it does not exist.
+    /// Checks `path` (following links, each of which must be the user's or
+    /// root's) and the directories above it. Returns false when it does not exist.
     @discardableResult
     public static func check(_ path: String, kind: Kind) throws(TrustError) -> Bool {
+        try checkAbove(path)
+        try checkLink(path)
         var st = stat()
         if stat(path, &st) != 0 {
             if errno == ENOENT || errno == ENOTDIR { return false }
@@ -83,6 +91,8 @@ public enum FileTrust {
     /// (`fstat` on the descriptor, so it cannot be swapped in between).
     /// Returns nil when it does not exist.
     public static func read(_ path: String, kind: Kind = .file) throws(TrustError) -> [UInt8]? {
+        try checkAbove(path)
+        try checkLink(path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -102,6 +112,55 @@ public enum FileTrust {
             bytes.append(contentsOf: buffer[0..<n])
         }
         return bytes
+    }
+
+    /// A symbolic link at `path` must be owned by the user or root (its
+    /// target is checked by the caller, through `stat`).
+    static func checkLink(_ path: String) throws(TrustError) {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return }
+        try checkLinkStatus(path, st)
+    }
+
+    private static func checkLinkStatus(_ path: String, _ st: stat) throws(TrustError) {
+        let me = geteuid()
+        guard st.st_uid != me && st.st_uid != 0 else { return }
+        throw TrustError.untrusted(path: path, isDirectory: false, owner: userName(st.st_uid), mode: "0" + String(st.st_mode & 0o7777, radix: 8),
+                                   reasons: ["it is a symbolic link owned by \(userName(st.st_uid)), not by you (\(userName(me))) or root: its owner chooses what it points at"],
+                                   fix: "rm \(shellQuoted(path))")
+    }
+
+    /// The directories above `path`: no symbolic link on the way owned by
+    /// someone else, and (on the resolved path, from the nearest existing
+    /// directory up to `/`) none that group or others may write unless it is
+    /// sticky and owned by root or the user.
+    public static func checkAbove(_ path: String) throws(TrustError) {
+        let me = geteuid()
+        var dir = FilePaths.parent(path)
+        var real: String?
+        while let d = dir {
+            var st = stat()
+            if lstat(d, &st) == 0 {
+                if st.st_mode & S_IFMT == S_IFLNK { try checkLinkStatus(d, st) }
+                if real == nil, let r = realpath(d, nil) { real = String(cString: r); free(r) }
+            }
+            dir = FilePaths.parent(d)
+        }
+        var current: String? = real
+        while let d = current {
+            var st = stat()
+            if stat(d, &st) == 0 {
+                let mode = st.st_mode & 0o7777
+                let sticky = mode & mode_t(S_ISVTX) != 0 && (st.st_uid == 0 || st.st_uid == me)
+                if mode & 0o022 != 0 && !sticky {
+                    let who = mode & 0o020 != 0 && mode & 0o002 != 0 ? "group and others may write it" : mode & 0o020 != 0 ? "its group may write it" : "others may write it"
+                    throw TrustError.untrusted(path: d, isDirectory: true, owner: userName(st.st_uid), mode: "0" + String(mode, radix: 8),
+                                               reasons: ["\(who), so another user could replace or move away \(path) below it (a directory above our files must be writable only by its owner, or sticky and root's, like /tmp)"],
+                                               fix: "chmod go-w \(shellQuoted(d))")
+                }
+            }
+            current = d == "/" ? nil : FilePaths.parent(d)
+        }
     }
 
     /// The login name of `uid`, with the number (`nobody (uid 65534)`).

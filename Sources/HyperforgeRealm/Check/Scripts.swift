@@ -34,8 +34,15 @@ enum ScriptPolicy: String, Sendable, Equatable {
 /// The script's path comes from a realm file, which another member wrote (a
 /// contract's owner writes `validation.importer`, which runs here). So a
 /// path only names a script; it never chooses code: it runs only when it is
-/// a regular file tracked in this repository's HEAD, in the work tree,
-/// outside `.git`, with no symlink on the way (`ScriptGate`). A check
+/// a regular file recorded in this repository's HEAD as executable (mode
+/// 100755), in the work tree, outside `.git`, with no symlink on the way,
+/// and with the work-tree bytes equal to HEAD's (`ScriptGate`). What runs
+/// is HEAD's blob itself: a private copy (mode 0700, in a temporary 0700
+/// directory, named like the script and removed afterwards), so nothing can
+/// change the file between the check and the exec; the working directory is
+/// still the repository root, `$0` is the copy's path, and
+/// `HFORGE_REALM_SCRIPT` holds the script's path in the repository. A file is
+/// never run through `/bin/sh` on our initiative: its `#!` line decides. A check
 /// started from inside a check (a script or hook calling `git realm check`)
 /// runs no scripts, so nothing recurses.
 struct Scripts {
@@ -77,23 +84,29 @@ struct Scripts {
             return checks.finding(policy == .required ? .error : .warning, mode, file: script,
                                   "the \(role) script was skipped: \(why)" + (policy == .required ? " (\(ScriptPolicy.configKey) = required makes a skipped script an error)" : ""))
         }
-        let path: String
+        let blob: [UInt8]
         switch ScriptGate(repository: repository, root: root).verdict(script) {
         case .refused(let why):
             return checks.finding(.error, mode, file: script,
-                                  "the \(role) script is refused and was not run: \(why) (\(namedIn)); validation scripts run only from regular files tracked in this repository's HEAD, inside its work tree, not under .git and not through a symlink")
+                                  "the \(role) script is refused and was not run: \(why) (\(namedIn)); validation scripts run only from executable regular files (mode 100755) committed in this repository's HEAD, unchanged in the work tree, inside it, not under .git and not through a symlink")
         case .missing:
             return checks.finding(.error, mode, file: script, "the \(role) script does not exist in this repository (\(namedIn))")
-        case .allowed(let p):
-            path = p
+        case .allowed(_, let bytes):
+            blob = bytes
         }
+        let copy: PrivateScriptCopy
+        do { copy = try PrivateScriptCopy(blob, named: FilePaths.lastComponent(script), environment: environment) } catch {
+            return checks.finding(.error, mode, file: script, "cannot run the \(role) script: \(error.description)")
+        }
+        defer { copy.remove() }
         var env = environment
+        env["HFORGE_REALM_SCRIPT"] = script
         env["HFORGE_REALM_CONTRACT"] = checks.name
         env["HFORGE_REALM_DOMAIN"] = checks.domain
         env["HFORGE_REALM_CONTRACT_VERSION"] = version
         env["HFORGE_REALM_MODE"] = mode.rawValue
         env[Scripts.nestedMarker] = "\(getpid())"
-        let arguments = access(path, X_OK) == 0 ? [path] : ["/bin/sh", path]
+        let arguments = [copy.path]
         do {
             let r = try await ChildProcess.runCapped(arguments, environment: env, directory: root, input: (value ?? .null).jsonText + "\n",
                                                      timeout: timeout, keep: 16 << 10)
@@ -117,8 +130,8 @@ struct Scripts {
 /// Decides whether a script path from a realm file may run in this repository.
 struct ScriptGate {
     enum Verdict: Equatable {
-        /// The absolute path to run.
-        case allowed(String)
+        /// The script's absolute path in the work tree, and HEAD's bytes of it (what runs).
+        case allowed(String, blob: [UInt8])
         /// Tracked, but not in the work tree (deleted locally).
         case missing
         case refused(String)
@@ -137,7 +150,7 @@ struct ScriptGate {
         if parts.contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) {
             return .refused("it contains control characters")
         }
-        // Tracked in HEAD, as a regular file.
+        // Tracked in HEAD, as an executable regular file.
         let entry: Repository.TreeEntryKind?
         do { entry = try repository.treeEntry(atRef: "HEAD", path: script) } catch {
             return .refused("this repository's HEAD cannot be read (\(error.description))")
@@ -147,7 +160,19 @@ struct ScriptGate {
         case .symlink?: return .refused("it is a symlink in this repository's HEAD")
         case .directory?: return .refused("it is a directory in this repository's HEAD, not a file")
         case .submodule?: return .refused("it is a submodule in this repository's HEAD, not a file")
-        case .file?: break
+        case .file(executable: false)?:
+            return .refused("it is recorded in this repository's HEAD as a non-executable file (mode 100644), so it is data, not a script; "
+                + "if it is meant to run, commit it executable: git update-index --chmod=+x \(script) && git commit")
+        case .file(executable: true)?: break
+        }
+        let blob: [UInt8]
+        do {
+            guard let commit = try repository.resolve("HEAD"), let b = try repository.file(atCommit: commit, path: script) else {
+                return .refused("it cannot be read from this repository's HEAD")
+            }
+            blob = b
+        } catch {
+            return .refused("this repository's HEAD cannot be read (\(error.description))")
         }
         // In the work tree: every directory on the way and the file itself, without following symlinks.
         var path = root
@@ -172,12 +197,66 @@ struct ScriptGate {
         for dir in Set([repository.gitDirectory, repository.commonDirectory]) {
             if let g = resolved(dir), real == g || real.hasPrefix(g + "/") { return .refused("it resolves into the git directory \(g)") }
         }
-        return .allowed(path)
+        // The work tree holds exactly HEAD's bytes (HEAD's blob is what runs; a
+        // difference would mean the check shows one thing and runs another).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return .refused("\(path) cannot be read (\(FileRead.reason(errno)))") }
+        let current = FileRead.all(fd: fd, limit: blob.count + 1)
+        close(fd)
+        if current != blob {
+            return .refused("it has uncommitted changes in the work tree (its content differs from HEAD's); commit it (git add \(script) && git commit) or restore it (git restore \(script))")
+        }
+        return .allowed(path, blob: blob)
     }
 
     private func resolved(_ p: String) -> String? {
         guard let r = realpath(p, nil) else { return nil }
         defer { free(r) }
         return String(cString: r)
+    }
+}
+
+/// HEAD's bytes of a script, written where only we can reach them: a fresh
+/// 0700 directory from `mkdtemp` under `$TMPDIR` (or /tmp), holding one
+/// 0700 file named like the script. Removed with `remove()`.
+struct PrivateScriptCopy {
+    struct Failure: HyperforgeError {
+        let reason: String
+        var exitStatus: ExitStatus { .environment }
+        var description: String { reason }
+    }
+
+    let directory: String
+    let path: String
+
+    init(_ bytes: [UInt8], named name: String, environment: [String: String]) throws(Failure) {
+        let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((tmp + "/hforge-realm-script-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw Failure(reason: "cannot create a private directory in \(tmp) for HEAD's copy of the script: \(FileRead.reason(errno))")
+        }
+        directory = String(cString: made)
+        path = directory + "/" + (name.isEmpty ? "script" : name)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o700)
+        guard fd >= 0 else {
+            let why = FileRead.reason(errno)
+            rmdir(directory)
+            throw Failure(reason: "cannot write HEAD's copy of the script to \(path): \(why)")
+        }
+        let failed = writeAll(fd, bytes)
+        // The mode as asked, whatever the umask.
+        fchmod(fd, 0o700)
+        close(fd)
+        if let failed {
+            unlink(path)
+            rmdir(directory)
+            throw Failure(reason: "cannot write HEAD's copy of the script to \(path): \(FileRead.reason(failed))")
+        }
+    }
+
+    /// Removes the copy and its directory (and whatever the script left in it).
+    func remove() {
+        unlink(path)
+        if rmdir(directory) != 0 { _ = ChildProcess.runSync(["/bin/rm", "-rf", "--", directory], environment: [:]) }
     }
 }
