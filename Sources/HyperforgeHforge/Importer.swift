@@ -96,18 +96,21 @@ enum Importer {
                 let pushURL = RemoteURL.parse(push)
                 let pushForge = pushURL.flatMap { p in known.first(where: { $0.matches(p) }) }
                 guard let pushURL, let pushForge, let scope = Scope.forRemote(pushURL, forges: [pushForge]) else {
-                    unmapped.append("remote '\(remote.name)' (\(shown)): its push URL (\(pushShown)) carries a credential, but no scope of a known forge can be derived from it; the remote is left as it is, URLs unchanged")
+                    unmapped.append(.init("remote '\(remote.name)' (\(shown)): its push URL (\(pushShown)) carries a credential, but no scope of a known forge can be derived from it; the remote is left as it is, URLs unchanged",
+                                          .credential(remote: remote.name, fix: "take the credential out of its push URL ('git remote set-url --push \(remote.name) URL'), then import again")))
                     continue
                 }
                 if let earlier = remoteMoves.first(where: { $0.scope == scope }) {
                     if earlier.secret != embedded.secret {
-                        unmapped.append("remote '\(remote.name)' (\(shown)): its URL and its push URL (\(pushShown)) carry different credentials for \(scope); the remote is left as it is, URLs unchanged (keep one of them with 'git scope set \(scope)', remove them from the URLs, then import again)")
+                        unmapped.append(.init("remote '\(remote.name)' (\(shown)): its URL and its push URL (\(pushShown)) carry different credentials for \(scope); the remote is left as it is, URLs unchanged",
+                                              .credential(remote: remote.name, fix: "keep one of them with 'git scope set \(scope)', remove them from the URLs, then import again")))
                         continue
                     }
                 } else {
                     switch await credentials.plan(remote: remote.name, scope: scope, secret: embedded.secret) {
-                    case .cannot(let why):
-                        unmapped.append("remote '\(remote.name)' (\(shown)): its push URL (\(pushShown)) carries a credential that cannot be moved into its scope: \(why); the remote is left as it is, URLs unchanged")
+                    case .cannot(let why, let fix):
+                        unmapped.append(.init("remote '\(remote.name)' (\(shown)): its push URL (\(pushShown)) carries a credential that cannot be moved into its scope: \(why); the remote is left as it is, URLs unchanged",
+                                              .credential(remote: remote.name, fix: fix)))
                         continue
                     case .move(var move):
                         move.fromPushURL = true

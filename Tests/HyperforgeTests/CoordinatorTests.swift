@@ -380,19 +380,38 @@ import Testing
         // A long-lived session.
         let started = try w.run("aperture", "session", "start", "--topic", "training-metrics-v2")
         #expect(started.code == 0, "\(started)")
-        // A command's session lives as long as the command: a check whose script waits.
-        try w.env.write("#!/bin/sh\nsleep 2\n", to: w.members["aperture"]! + "/scripts/validate-s3-paths.sh")
-        let check = Thread { _ = try? w.env.run("git", ["realm", "check", "--mode", "exporter", "--no-cache"], in: w.members["aperture"]!) }
+        // A command's session lives as long as the command: a check whose script
+        // waits until the test has seen its session (a condition, not a time).
+        let gate = w.env.root + "/release-check"
+        try w.env.write("#!/bin/sh\ncat >/dev/null\nwhile [ ! -e \(gate) ]; do sleep 0.05; done\n",
+                        to: w.members["aperture"]! + "/scripts/validate-s3-paths.sh")
+        try RealmCheckTests.commitScripts(w, "aperture")
+        let finished = DispatchSemaphore(value: 0)
+        let check = Thread {
+            _ = try? w.env.run("git", ["realm", "check", "--mode", "exporter", "--no-cache"], in: w.members["aperture"]!)
+            finished.signal()
+        }
         check.start()
+        func sessions() -> [JSONValue]? {
+            if case .array(let s)? = try? client.json("GET", "/sessions?repo=aperture")?["sessions"] { return s }
+            return nil
+        }
         var during: [JSONValue] = []
-        for _ in 0..<100 {
-            usleep(30_000)
-            if case .array(let s)? = try? client.json("GET", "/sessions?repo=aperture")?["sessions"], s.count == 2 { during = s; break }
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let s = sessions(), s.count == 2 { during = s; break }
+            if finished.wait(timeout: .now() + 0.03) == .success { finished.signal(); break }
         }
         #expect(during.contains { $0["client_id"] == .string("git realm check") }, "\(during)")
-        usleep(2_500_000)
-        let after = try client.json("GET", "/sessions?repo=aperture")
-        guard case .array(let left)? = after?["sessions"] else { Issue.record("no sessions"); return }
+        _ = FileManager.default.createFile(atPath: gate, contents: nil)
+        finished.wait()
+        var left: [JSONValue] = []
+        let ended = Date().addingTimeInterval(60)
+        while Date() < ended {
+            left = sessions() ?? []
+            if left.count == 1 { break }
+            usleep(30_000)
+        }
         #expect(left.count == 1 && left.first?["active_rfc"] == .string("training-metrics-v2"), "\(left)")
 
         // aperture publishes 1.5.0: fungal is told, acknowledges, is not told again.
