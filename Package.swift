@@ -17,9 +17,8 @@ let package = Package(
         // git-credential-hforge are links to it (install.sh makes them), and it
         // dispatches on the name it was started by; `hyperforge TOOL ...` works too.
         .executable(name: "hyperforge", targets: ["hyperforge"]),
-        // The coordinator stays its own executable: its HTTP server (FlyingFox)
-        // imports Foundation's networking, and with it ICU, which the tools' binary
-        // does without.
+        // The coordinator: its own small executable (FoundationEssentials only; its
+        // HTTP server is ours, see HyperforgeCoordinator/HTTPServer.swift).
         .executable(name: "hyperforge-coordinator", targets: ["hyperforge-coordinator"]),
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
