@@ -49,6 +49,13 @@ public enum Coordinator {
 
         let state = CoordinatorState(idleTimeout: config.idleTimeout)
         let limits = HTTPLimits.from(environment: environment)
+        // SIGTERM / SIGINT: finish in-flight requests, then exit. Watched before
+        // the first client can see us: a tool may stop us right after its first
+        // answer, and a signal between then and here would be lost.
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { signal in
+            log.write("signal \(signal): stopping")
+            state.requestStop()
+        }
         let connections = HTTPConnections(limit: limits.connections)
         let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log)
         // A socket file left by a coordinator that died is stale: we hold the lock.
@@ -78,11 +85,6 @@ public enum Coordinator {
         try? AtomicFile.write(Array("\(getpid())\n".utf8), to: paths.pidFile, mode: 0o600)
         log.write("started (pid \(getpid()), idle timeout \(Int(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
 
-        // SIGTERM / SIGINT: finish in-flight requests, then exit.
-        let signals = SignalWatcher([SIGTERM, SIGINT]) { signal in
-            log.write("signal \(signal): stopping")
-            state.requestStop()
-        }
         // Idle exit and dead-session pruning.
         var lastPrune = Date()
         while !state.stopRequested {
