@@ -22,9 +22,8 @@ let package = Package(
         // git-credential-hforge are links to it (install.sh makes them), and it
         // dispatches on the name it was started by; `hyperforge TOOL ...` works too.
         .executable(name: "hyperforge", targets: ["hyperforge"]),
-        // The coordinator stays its own executable: its HTTP server (FlyingFox)
-        // imports Foundation's networking, and with it ICU, which the tools' binary
-        // does without.
+        // The coordinator: its own small executable (FoundationEssentials only; its
+        // HTTP server is ours, see HyperforgeCoordinator/HTTPServer.swift).
         .executable(name: "hyperforge-coordinator", targets: ["hyperforge-coordinator"]),
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
@@ -33,7 +32,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -118,8 +116,6 @@ let package = Package(
             name: "HyperforgeCoordinator",
             dependencies: [
                 "HyperforgeCore", "HyperforgeSecrets",
-                .product(name: "FlyingFox", package: "FlyingFox"),
-                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict

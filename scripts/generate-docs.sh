@@ -54,8 +54,41 @@ its log is coordinator.log beside it.
 It exits after
 .B idle_timeout
 seconds (default 300) with no sessions and no requests, and on SIGTERM or
-SIGINT after the requests in flight are answered. Sessions whose process is
+SIGINT after the requests in flight are answered (new ones get 503 meanwhile). Sessions whose process is
 gone are removed when it starts and every few seconds.
+.SH LIMITS
+Every request is read through bounded buffers, and refused as soon as it
+exceeds a limit, without reading the rest; the connection is then closed and
+other clients are served as before:
+.TP
+.B request line over 8 KiB
+414 URI Too Long.
+.TP
+.B headers over 32 KiB in all, or over 100 header lines
+431 Request Header Fields Too Large.
+.TP
+.B a body over 1 MiB
+413 Content Too Large, decided from Content-Length before any of the body is
+read. Request bodies must have a Content-Length: chunked ones get 411 Length
+Required, other transfer codings 501.
+.TP
+.B 10 seconds per request
+the whole request (line, headers and body) must arrive within it, and an idle
+keep-alive connection must send its next request within it; otherwise 408
+Request Timeout (or, when no byte of a request was sent, the connection just
+closes).
+.B HFORGE_COORDINATOR_READ_TIMEOUT=SECONDS
+changes it (for tests).
+.TP
+.B 256 connections at once
+(the socket and TCP together); one more gets 503 Service Unavailable and is
+closed.
+.PP
+On TCP the token is checked as soon as the headers are read: without it the
+answer is 401 and no byte of the body is read. Connections are kept alive
+unless the client sends
+.B Connection: close
+(HTTP/1.1) or speaks HTTP/1.0 without keep-alive.
 .SH CONFIGURATION
 .I $XDG_CONFIG_HOME/hyperforge/coordinator.toml:
 .B enabled = false
@@ -74,6 +107,8 @@ with the token in
 turns it off for one command;
 .B HFORGE_COORDINATOR_IDLE_TIMEOUT
 overrides idle_timeout;
+.B HFORGE_COORDINATOR_READ_TIMEOUT
+the 10 s request deadline (see LIMITS);
 .B HFORGE_COORDINATOR_PROGRAM
 names the executable tools start.
 .SH EXIT STATUS

@@ -1,21 +1,16 @@
-import FlyingFox
-import FlyingSocks
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeSecrets
-
-/// Ours, not FlyingFox's type of the same name.
-typealias JSONValue = HyperforgeCore.JSONValue
 
 /// The coordinator process (RFC "Daemon", made short-lived): started on
 /// demand by any tool, at most one per user (it holds `coordinator.lock`;
 /// a second one exits at once), serving the RFC's HTTP API on a Unix socket
 /// in the user's private runtime directory, optionally on loopback TCP with
-/// a token, exiting after `idle_timeout` seconds with no sessions and no
+/// a token (our own bounded HTTP server, `HTTPServer`), exiting after `idle_timeout` seconds with no sessions and no
 /// requests, and on SIGTERM after in-flight requests finish.
 public enum Coordinator {
-    public static let maximumBody = 1 << 20
-
     /// Runs the coordinator; returns the process exit status.
     public static func serve(environment: [String: String]) async -> Int32 {
         setsid()
@@ -27,7 +22,7 @@ public enum Coordinator {
             try paths.prepareRuntimeDirectory()
             try paths.prepareStateDirectory()
         } catch {
-            FileHandle.standardError.write(Data("hyperforge-coordinator: \(TerminalText.escaped("\(error)"))\n".utf8))
+            _ = writeAll(2, Array("hyperforge-coordinator: \(TerminalText.escaped("\(error)"))\n".utf8))
             return ExitStatus.environment.rawValue
         }
         let log = CoordinatorLog(path: paths.log)
@@ -53,44 +48,43 @@ public enum Coordinator {
         }
 
         let state = CoordinatorState(idleTimeout: config.idleTimeout)
+        let limits = HTTPLimits.from(environment: environment)
+        // SIGTERM / SIGINT: finish in-flight requests, then exit. Watched before
+        // the first client can see us: a tool may stop us right after its first
+        // answer, and a signal between then and here would be lost.
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { signal in
+            log.write("signal \(signal): stopping")
+            state.requestStop()
+        }
+        let connections = HTTPConnections(limit: limits.connections)
         let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log)
         // A socket file left by a coordinator that died is stale: we hold the lock.
         unlink(paths.socket)
-        // Bodies beyond 64 kB are not buffered before the handler runs, so an
-        // oversized one is refused (413) at once instead of being read first.
-        let server = HTTPServer(config: .init(address: .unix(path: paths.socket), timeout: 10, sharedRequestReplaySize: 65_536,
-                                              logger: QuietLogger(log: log)), handler: router)
+        let server = HTTPServer(address: .unix(paths.socket), limits: limits, connections: connections, handler: router, log: log)
+        do {
+            try server.start()
+        } catch {
+            log.write("cannot listen on \(paths.socket): \(error)")
+            return ExitStatus.environment.rawValue
+        }
         var tcpServer: HTTPServer?
         if let port = config.tcpPort {
             do {
                 let token = try tcpToken(paths)
                 let tcpRouter = Router(store: store, state: state, paths: paths, environment: environment, token: token, log: log)
-                tcpServer = HTTPServer(config: .init(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: port), timeout: 10,
-                                                     sharedRequestReplaySize: 65_536, logger: QuietLogger(log: log)), handler: tcpRouter)
+                let tcp = HTTPServer(address: .loopback(port: port), limits: limits, connections: connections, handler: tcpRouter, log: log)
+                try tcp.start()
+                tcpServer = tcp
             } catch {
                 log.write("cannot listen on 127.0.0.1:\(port): \(error)")
+                server.stop()
+                unlink(paths.socket)
                 return ExitStatus.environment.rawValue
             }
         }
-
-        let serverTask = Task { try await server.run() }
-        let tcpTask = tcpServer.map { s in Task { try await s.run() } }
-        do {
-            try await server.waitUntilListening(timeout: 5)
-            chmod(paths.socket, 0o600)
-            if let tcpServer { try await tcpServer.waitUntilListening(timeout: 5) }
-        } catch {
-            log.write("cannot listen on \(paths.socket): \(error)")
-            return ExitStatus.environment.rawValue
-        }
-        try? "\(getpid())\n".write(toFile: paths.pidFile, atomically: true, encoding: .utf8)
+        try? AtomicFile.write(Array("\(getpid())\n".utf8), to: paths.pidFile, mode: 0o600)
         log.write("started (pid \(getpid()), idle timeout \(Int(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
 
-        // SIGTERM / SIGINT: finish in-flight requests, then exit.
-        let signals = SignalWatcher([SIGTERM, SIGINT]) { signal in
-            log.write("signal \(signal): stopping")
-            state.requestStop()
-        }
         // Idle exit and dead-session pruning.
         var lastPrune = Date()
         while !state.stopRequested {
@@ -107,14 +101,12 @@ public enum Coordinator {
         }
         _ = signals
         // Drain: new requests are refused (503) while those in flight finish
-        // (for at most 60 s), then the listener closes.
+        // (for at most 60 s), then the listeners close.
         state.startDraining()
         let drainDeadline = Date().addingTimeInterval(60)
         while state.inFlight > 0 && Date() < drainDeadline { try? await Task.sleep(nanoseconds: 20_000_000) }
-        await server.stop(timeout: 0.5)
-        if let tcpServer { await tcpServer.stop(timeout: 0.5) }
-        serverTask.cancel()
-        tcpTask?.cancel()
+        server.stop()
+        tcpServer?.stop()
         unlink(paths.socket)
         unlink(paths.pidFile)
         log.write("stopped")
@@ -123,7 +115,7 @@ public enum Coordinator {
 
     /// The token TCP clients must send (`Authorization: Bearer ...`), made once, mode 0600.
     static func tcpToken(_ paths: CoordinatorPaths) throws -> String {
-        if let data = FileManager.default.contents(atPath: paths.token), let t = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), t.count >= 32 {
+        if let data = FileManager.default.contents(atPath: paths.token), let t = String(validating: Array(data), as: UTF8.self)?.trimmedLines(), t.count >= 32 {
             return t
         }
         var bytes = [UInt8](repeating: 0, count: 32)
@@ -186,16 +178,6 @@ final class CoordinatorLog: @unchecked Sendable {
         _ = writeAll(fd, Array(line.utf8))
         lock.unlock()
     }
-}
-
-/// FlyingFox's own log lines: only warnings and errors, into our log.
-struct QuietLogger: Logging {
-    let log: CoordinatorLog
-    func logDebug(_ debug: @autoclosure () -> String) {}
-    func logInfo(_ info: @autoclosure () -> String) {}
-    func logWarning(_ warning: @autoclosure () -> String) { log.write("http: " + warning()) }
-    func logError(_ error: @autoclosure () -> String) { log.write("http: " + error()) }
-    func logCritical(_ critical: @autoclosure () -> String) { log.write("http: " + critical()) }
 }
 
 /// Runs a handler on a signal (DispatchSource: signal-safe).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 /// The coordinator's state (RFC "Session Coordination"): the `realms`,

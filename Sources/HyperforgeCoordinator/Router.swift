@@ -1,5 +1,6 @@
-import FlyingFox
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeSecrets
 
@@ -13,7 +14,8 @@ import HyperforgeSecrets
 ///     POST   /notifications               POST /notifications/{id}/ack  (repo)
 ///
 /// Errors are `{"error": "..."}` with 400 (bad JSON or fields), 401 (TCP
-/// without the token), 404, 405, 413 (bodies over 1 MiB).
+/// without the token), 404, 405, 503 (stopping); the server itself answers
+/// 408, 411, 413, 414, 431, 501 and 503 (too many connections), see `HTTPLimits`.
 struct Router: HTTPHandler {
     let store: CoordinatorStore
     let state: CoordinatorState
@@ -23,78 +25,80 @@ struct Router: HTTPHandler {
     let token: String?
     let log: CoordinatorLog
 
-    struct Failure: Error { let status: HTTPStatusCode; let message: String }
+    struct Failure: Error { let status: Int; let message: String }
 
-    static func respond(_ status: HTTPStatusCode, _ body: JSONValue) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"], body: Data((body.jsonText + "\n").utf8))
-    }
+    static let draining = HTTPResponse.error(503, "the coordinator is stopping; the next tool starts a new one")
 
-    static func error(_ status: HTTPStatusCode, _ message: String) -> HTTPResponse {
-        respond(status, .object(["error": .string(message)]))
-    }
-
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        if state.isDraining {
-            return Router.error(HTTPStatusCode(503, phrase: "Service Unavailable"), "the coordinator is stopping; the next tool starts a new one")
-        }
-        state.begin()
-        defer { state.end() }
+    /// Before any byte of the body: the token (TCP), then whether we are stopping.
+    func screen(_ head: HTTPRequest) -> HTTPResponse? {
         if let token {
-            guard request.headers[.authorization] == "Bearer \(token)" else {
-                return Router.error(HTTPStatusCode(401, phrase: "Unauthorized"), "a token is required: Authorization: Bearer <contents of \(paths.token)>")
+            let sent = head.header("authorization") ?? ""
+            guard Router.constantTimeEqual(Array(sent.utf8), Array("Bearer \(token)".utf8)) else {
+                return .error(401, "a token is required: Authorization: Bearer <contents of \(paths.token)>")
             }
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Coordinator.maximumBody {
-            return Router.error(HTTPStatusCode(413, phrase: "Content Too Large"), "the body is larger than \(Coordinator.maximumBody) bytes")
-        }
+        if state.isDraining { return Router.draining }
+        return nil
+    }
+
+    /// Equal or not, in a time that depends only on the lengths (the token's is fixed).
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<b.count { difference |= (i < a.count ? a[i] : 0) ^ b[i] }
+        return difference == 0
+    }
+
+    func respond(to request: HTTPRequest) async -> HTTPResponse {
+        if state.isDraining { return Router.draining }
+        state.begin()
+        defer { state.end() }
         do {
             return try await route(request)
         } catch let f as Failure {
-            return Router.error(f.status, f.message)
+            return .error(f.status, f.message)
         } catch {
-            log.write("\(request.method.rawValue) \(request.path): \(error)")
-            return Router.error(.internalServerError, "\(error)")
+            log.write("\(request.method) \(request.path): \(error)")
+            return .error(500, "\(error)")
         }
     }
 
-    func body(_ request: HTTPRequest) async throws -> [String: JSONValue] {
-        let data = try await request.bodyData
-        guard data.count <= Coordinator.maximumBody else { throw Failure(status: HTTPStatusCode(413, phrase: "Content Too Large"), message: "the body is too large") }
+    func body(_ request: HTTPRequest) throws -> [String: JSONValue] {
+        let data = request.body
         if data.isEmpty { return [:] }
         do {
-            guard case .object(let o) = try JSONParser.parse(Array(data), file: "request body") else {
-                throw Failure(status: .badRequest, message: "the body must be a JSON object")
+            guard case .object(let o) = try JSONParser.parse(data, file: "request body") else {
+                throw Failure(status: 400, message: "the body must be a JSON object")
             }
             return o
         } catch let e as JSONSyntaxError {
-            throw Failure(status: .badRequest, message: "the body is not JSON: \(e.reason) at line \(e.line), column \(e.column)")
+            throw Failure(status: 400, message: "the body is not JSON: \(e.reason) at line \(e.line), column \(e.column)")
         }
     }
 
     func string(_ o: [String: JSONValue], _ key: String, required: Bool = true) throws -> String? {
         switch o[key] {
         case .string(let s)? where !s.isEmpty: return s
-        case nil, .null?: if required { throw Failure(status: .badRequest, message: "'\(key)' is required") }; return nil
-        default: throw Failure(status: .badRequest, message: "'\(key)' must be a non-empty string")
+        case nil, .null?: if required { throw Failure(status: 400, message: "'\(key)' is required") }; return nil
+        default: throw Failure(status: 400, message: "'\(key)' must be a non-empty string")
         }
     }
 
     func query(_ request: HTTPRequest, _ name: String) -> String? {
-        request.query.first { $0.name == name }.map(\.value)
+        request.query.first { $0.name == name }?.value
     }
 
     func route(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let method = request.method.rawValue
-        let parts = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        let method = request.method
+        let parts = request.path.split(separator: "/").map { $0.percentDecoded ?? String($0) }
         func allow(_ methods: String...) throws {
             if !methods.contains(method) {
-                throw Failure(status: HTTPStatusCode(405, phrase: "Method Not Allowed"), message: "\(method) is not allowed on \(request.path) (allowed: \(methods.joined(separator: ", ")))")
+                throw Failure(status: 405, message: "\(method) is not allowed on \(request.path) (allowed: \(methods.joined(separator: ", ")))")
             }
         }
         switch parts.count {
         case 1 where parts[0] == "health":
             try allow("GET")
-            return Router.respond(.ok, .object([
+            return .json(200, .object([
                 "status": .string("ok"), "pid": .integer(Int64(getpid())), "version": .string(HyperforgeVersion.current),
                 "started_at": .string(Timestamp.utc(state.startedAt)),
                 "sessions": .integer(Int64(try store.sessionCount())), "idle_timeout": .number(state.idleTimeout),
@@ -103,78 +107,78 @@ struct Router: HTTPHandler {
 
         case 1 where parts[0] == "realms":
             try allow("GET")
-            return Router.respond(.ok, .object(["realms": .array(try store.realms())]))
+            return .json(200, .object(["realms": .array(try store.realms())]))
         case 2 where parts[0] == "realms":
             try allow("GET", "PUT")
             if method == "PUT" {
-                let b = try await body(request)
+                let b = try body(request)
                 try store.upsertRealm(name: parts[1], url: try string(b, "url")!, localPath: try string(b, "local_path")!)
             }
-            guard let realm = try store.realm(parts[1]) else { throw Failure(status: .notFound, message: "no realm \(parts[1]) is known here") }
-            return Router.respond(.ok, try details(realm, name: parts[1]))
+            guard let realm = try store.realm(parts[1]) else { throw Failure(status: 404, message: "no realm \(parts[1]) is known here") }
+            return .json(200, try details(realm, name: parts[1]))
         case 3 where parts[0] == "realms" && parts[2] == "sync":
             try allow("POST")
             guard let realm = try store.realm(parts[1]), case .string(let path)? = realm["local_path"] else {
-                throw Failure(status: .notFound, message: "no realm \(parts[1]) is known here")
+                throw Failure(status: 404, message: "no realm \(parts[1]) is known here")
             }
             let result = try await sync(path)
             guard result.exitCode == 0 else {
-                throw Failure(status: .badGateway, message: "fetching realm \(parts[1]) failed: \(RemoteURL.redactedText(result.stderr).trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw Failure(status: 502, message: "fetching realm \(parts[1]) failed: \(RemoteURL.redactedText(result.stderr).trimmedLines())")
             }
             try store.markSynced(parts[1])
-            return Router.respond(.ok, .object(["realm": .string(parts[1]), "result": .string(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))]))
+            return .json(200, .object(["realm": .string(parts[1]), "result": .string(result.stdout.trimmedLines())]))
 
         case 1 where parts[0] == "sessions":
             try allow("GET", "POST")
             if method == "GET" {
-                return Router.respond(.ok, .object(["sessions": .array(try store.sessions(realm: query(request, "realm"), repo: query(request, "repo")))]))
+                return .json(200, .object(["sessions": .array(try store.sessions(realm: query(request, "realm"), repo: query(request, "repo")))]))
             }
-            let b = try await body(request)
+            let b = try body(request)
             var pid: Int32?
             switch b["pid"] {
             case .integer(let p)? where p > 0 && p < Int64(Int32.max): pid = Int32(p)
             case nil, .null?: pid = nil
-            default: throw Failure(status: .badRequest, message: "'pid' must be a process id")
+            default: throw Failure(status: 400, message: "'pid' must be a process id")
             }
             var domains: [String] = []
             if case .array(let a)? = b["active_domains"] { domains = a.compactMap { if case .string(let s) = $0 { return s }; return nil } }
             let session = try store.addSession(repo: try string(b, "repo")!, realm: try string(b, "realm")!, clientID: try string(b, "client_id", required: false),
                                                pid: pid, path: try string(b, "path", required: false), topic: try string(b, "active_rfc", required: false),
                                                domains: domains)
-            return Router.respond(.created, session)
+            return .json(201, session)
         case 2 where parts[0] == "sessions":
             try allow("DELETE", "GET")
             if method == "GET" {
-                guard let s = try store.session(parts[1]) else { throw Failure(status: .notFound, message: "no session \(parts[1])") }
-                return Router.respond(.ok, s)
+                guard let s = try store.session(parts[1]) else { throw Failure(status: 404, message: "no session \(parts[1])") }
+                return .json(200, s)
             }
-            guard try store.removeSession(parts[1]) else { throw Failure(status: .notFound, message: "no session \(parts[1])") }
-            return HTTPResponse(statusCode: .noContent)
+            guard try store.removeSession(parts[1]) else { throw Failure(status: 404, message: "no session \(parts[1])") }
+            return HTTPResponse(status: 204)
 
         case 1 where parts[0] == "notifications":
             try allow("GET", "POST")
             if method == "GET" {
                 let list = try store.notifications(realm: query(request, "realm"), unacknowledgedBy: query(request, "repo"), all: query(request, "all") == "1")
-                return Router.respond(.ok, .object(["notifications": .array(list), "approvals": .array(approvals())]))
+                return .json(200, .object(["notifications": .array(list), "approvals": .array(approvals())]))
             }
-            let b = try await body(request)
+            let b = try body(request)
             let changeType = try string(b, "change_type")!
             guard ["updated", "breaking", "new"].contains(changeType) else {
-                throw Failure(status: .badRequest, message: "'change_type' must be updated, breaking or new")
+                throw Failure(status: 400, message: "'change_type' must be updated, breaking or new")
             }
             let (n, created) = try store.addNotification(realm: try string(b, "realm")!, domain: try string(b, "domain")!, contract: try string(b, "contract")!,
                                                          fromRepo: try string(b, "from_repo")!, changeType: changeType, changes: b["changes"] ?? .array([]),
                                                          version: try string(b, "version", required: false))
-            return Router.respond(created ? .created : .ok, n)
+            return .json(created ? 201 : 200, n)
         case 3 where parts[0] == "notifications" && parts[2] == "ack":
             try allow("POST")
-            guard let id = Int64(parts[1]) else { throw Failure(status: .notFound, message: "no notification \(parts[1])") }
-            let b = try await body(request)
-            guard let n = try store.acknowledge(id, by: try string(b, "repo")!) else { throw Failure(status: .notFound, message: "no notification \(id)") }
-            return Router.respond(.ok, n)
+            guard let id = Int64(parts[1]) else { throw Failure(status: 404, message: "no notification \(parts[1])") }
+            let b = try body(request)
+            guard let n = try store.acknowledge(id, by: try string(b, "repo")!) else { throw Failure(status: 404, message: "no notification \(id)") }
+            return .json(200, n)
 
         default:
-            throw Failure(status: .notFound, message: "no such endpoint: \(method) \(request.path)")
+            throw Failure(status: 404, message: "no such endpoint: \(method) \(request.path)")
         }
     }
 
@@ -211,7 +215,7 @@ struct Router: HTTPHandler {
         let gitDir = path + "/.git"
         var commit: String?
         if let data = FileManager.default.contents(atPath: gitDir + "/refs/realm/\(realm)/fetched") {
-            commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            commit = String(decoding: data, as: UTF8.self).trimmedLines()
         } else if let packed = FileManager.default.contents(atPath: gitDir + "/packed-refs") {
             for line in String(decoding: packed, as: UTF8.self).split(separator: "\n") where line.hasSuffix(" refs/realm/\(realm)/fetched") {
                 commit = String(line.prefix(40))

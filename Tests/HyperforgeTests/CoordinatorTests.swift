@@ -305,6 +305,17 @@ import Testing
         #expect(try env.run("git", ["realm", "coordinator", "logs"], in: env.root).stdout.contains("signal 15: stopping"))
     }
 
+    @Test func aSIGTERMRightAfterTheFirstAnswerIsNotLost() throws {
+        let env = try TestEnvironment("coord-quickstop")
+        let client = Self.client(env)
+        for _ in 0..<10 {
+            try client.ensureRunning()
+            let pid = try Self.pid(client)
+            kill(pid, SIGTERM)
+            #expect(Self.waitForExit(pid), "pid \(pid) ignored SIGTERM right after it started")
+        }
+    }
+
     @Test func sessionsOfProcessesThatAreGoneAreRemoved() throws {
         let env = try TestEnvironment("coord-dead")
         env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "60"
