@@ -18,13 +18,13 @@ let package = Package(
     name: "hyperforge",
     platforms: [.macOS(.v15)],
     products: [
-        // One executable for the four tools: git-hforge, git-realm, git-scope and
-        // git-credential-hforge are links to it (install.sh makes them), and it
-        // dispatches on the name it was started by; `hyperforge TOOL ...` works too.
+        // One executable for the four tools and the coordinator: git-hforge,
+        // git-realm, git-scope, git-credential-hforge and hyperforge-coordinator
+        // are links to it (install.sh makes them), and it dispatches on the name
+        // it was started by; `hyperforge TOOL ...` works too. (The coordinator
+        // joined once its HTTP server was ours and Foundation-free: it adds no
+        // start-up cost to the tools, see benchmarks/hforge.sh.)
         .executable(name: "hyperforge", targets: ["hyperforge"]),
-        // The coordinator: its own small executable (FoundationEssentials only; its
-        // HTTP server is ours, see HyperforgeCoordinator/HTTPServer.swift).
-        .executable(name: "hyperforge-coordinator", targets: ["hyperforge-coordinator"]),
         // The core library: one module per layer that needs its own system
         // libraries, so that an executable links only what it uses (the
         // credential helper must never load libgit2).
@@ -121,12 +121,6 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Thin executables: parse arguments, call the core, print.
-        .executableTarget(
-            name: "hyperforge-coordinator",
-            dependencies: ["HyperforgeCore", "HyperforgeCoordinator"],
-            swiftSettings: strict
-        ),
         // The tools' command lines (argument parsing and printing only), each a
         // library the multi-call executable links; one file per command.
         .target(
@@ -169,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "hyperforge",
             dependencies: [
-                "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI",
+                "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI", "HyperforgeCoordinator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["static-link"],

@@ -2,8 +2,8 @@
 # Installs hyperforge on a Debian machine: the system packages it needs (when
 # run as root; else it prints the exact apt-get line), a release build, and
 # under PREFIX (default ~/.local) one stripped executable, `hyperforge`, with
-# git-hforge, git-realm, git-scope and git-credential-hforge as links to it,
-# hyperforge-coordinator beside it, man pages and shell completions.
+# git-hforge, git-realm, git-scope, git-credential-hforge and
+# hyperforge-coordinator as links to it, man pages and shell completions.
 #
 #   ./install.sh [--prefix DIR]
 set -euo pipefail
@@ -40,11 +40,11 @@ tools=(git-hforge git-realm git-scope git-credential-hforge)
 install -d "$prefix/bin" "$prefix/share/man/man1" \
     "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
     "$prefix/share/fish/vendor_completions.d"
-for program in hyperforge hyperforge-coordinator; do
-    [ -x "$bin/$program" ] || { echo "install.sh: build did not produce $program" >&2; exit 1; }
-    # Stripped: the symbol table is most of a static Swift binary's size.
-    install -s -m 0755 "$bin/$program" "$prefix/bin/$program"
-done
+[ -x "$bin/hyperforge" ] || { echo "install.sh: build did not produce hyperforge" >&2; exit 1; }
+# Stripped: the symbol table is most of a static Swift binary's size.
+install -s -m 0755 "$bin/hyperforge" "$prefix/bin/hyperforge"
+# The coordinator the tools start on demand is one more name of it.
+ln -sfn hyperforge "$prefix/bin/hyperforge-coordinator"
 for tool in "${tools[@]}"; do
     # Each tool is a link to the one executable, which dispatches on the name
     # it was started by. Relative, so the prefix can move.
@@ -55,8 +55,8 @@ for tool in "${tools[@]}"; do
 done
 install -m 0644 man/*.1 "$prefix/share/man/man1/"
 
-size=$(du -cb "$prefix/bin/hyperforge" "$prefix/bin/hyperforge-coordinator" | tail -1 | cut -f1)
-echo "installed hyperforge (as ${tools[*]}) and hyperforge-coordinator into $prefix/bin ($((size / 1000000)) MB in all)"
+size=$(du -b "$prefix/bin/hyperforge" | cut -f1)
+echo "installed hyperforge (as ${tools[*]} and hyperforge-coordinator) into $prefix/bin ($((size / 1000000)) MB)"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) echo "add it to your PATH:  export PATH=\"$prefix/bin:\$PATH\"" ;;

@@ -152,11 +152,12 @@ the first argument names the tool
 .BR realm ,
 .BR scope ,
 .BR credential-hforge ,
+.BR coordinator ,
 or the same with a
 .B git-
 prefix) and the rest are its arguments.
 .B hyperforge-coordinator
-is a separate executable installed beside it.
+(the coordinator the tools start on demand) is one more link to it.
 .SH EXIT STATUS
 That of the tool; 64 when started as hyperforge with an unknown tool.
 .SH SEE ALSO

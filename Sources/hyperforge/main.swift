@@ -3,24 +3,27 @@ import CredentialCLI
 import Dispatch
 import Glibc
 import HforgeCLI
+import HyperforgeCoordinator
 import HyperforgeCore
 import RealmCLI
 import ScopeCLI
 
 /// One executable answering to each tool's name: `git-hforge`, `git-realm`,
-/// `git-scope` and `git-credential-hforge` are links to it (install.sh makes
-/// them), and it dispatches on the name it was started by, as swiftly's
-/// proxy does; `hyperforge TOOL ARGS...` works too.
+/// `git-scope`, `git-credential-hforge` and `hyperforge-coordinator` are links
+/// to it (install.sh makes them), and it dispatches on the name it was started
+/// by, as swiftly's proxy does; `hyperforge TOOL ARGS...` works too.
 enum Tool: String, CaseIterable {
     case hforge = "git-hforge"
     case realm = "git-realm"
     case scope = "git-scope"
     case credentialHelper = "git-credential-hforge"
+    case coordinator = "hyperforge-coordinator"
 
     /// The tool a program name (argv[0], a path or a bare name) or a
     /// `hyperforge TOOL` word names: `git-hforge` and `hforge` both do.
     init?(name: String) {
         let base = FilePaths.lastComponent(name)
+        if base == "hyperforge-coordinator" || base == "coordinator" { self = .coordinator; return }
         let word = base.hasPrefix("git-") ? String(base.dropFirst(4)) : base
         switch word {
         case "hforge": self = .hforge
@@ -37,6 +40,7 @@ enum Tool: String, CaseIterable {
         case .hforge: await GitHforge.main(arguments)
         case .realm: await GitRealm.main(arguments)
         case .scope: await GitScope.main(arguments)
+        case .coordinator: exit(await CoordinatorMain.main(arguments))
         }
     }
 }
@@ -85,8 +89,8 @@ enum Main {
 
         tools: \(Tool.allCases.map(\.rawValue).joined(separator: ", "))
         Each tool is also installed as a link named after it, which git finds on PATH
-        ('git hforge status' runs git-hforge); hyperforge-coordinator is installed
-        beside them and started on demand. See 'man hyperforge'.
+        ('git hforge status' runs git-hforge); the coordinator (hyperforge-coordinator)
+        is one more, started on demand by the tools. See 'man hyperforge'.
         """
         if first == nil || first == "--help" || first == "-h" {
             print(text)

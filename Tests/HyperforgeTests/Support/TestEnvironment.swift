@@ -67,14 +67,13 @@ final class TestEnvironment: @unchecked Sendable {
         return candidates.last!
     }()
 
-    /// The tools' names as links to the multi-call executable, laid out as
-    /// install.sh installs them (the coordinator beside them), first on PATH.
+    /// The tools' names (and the coordinator's) as links to the multi-call
+    /// executable, laid out as install.sh installs them, first on PATH.
     static let productsDirectory: String = {
         let dir = buildDirectory + "/tool-links"
-        let tools = ["git-hforge", "git-realm", "git-scope", "git-credential-hforge"]
+        let tools = ["git-hforge", "git-realm", "git-scope", "git-credential-hforge", "hyperforge-coordinator"]
         let fm = FileManager.default
-        if tools.allSatisfy({ (try? fm.destinationOfSymbolicLink(atPath: dir + "/" + $0)) != nil }),
-           fm.isExecutableFile(atPath: dir + "/hyperforge-coordinator") { return dir }
+        if tools.allSatisfy({ (try? fm.destinationOfSymbolicLink(atPath: dir + "/" + $0)) != nil }) { return dir }
         // Made in a scratch directory and renamed into place, so concurrent test
         // processes never see half a directory.
         let scratch = buildDirectory + "/tool-links.\(getpid()).\(UUID().uuidString.prefix(6))"
@@ -82,7 +81,6 @@ final class TestEnvironment: @unchecked Sendable {
         for tool in tools + ["hyperforge"] {
             try? fm.createSymbolicLink(atPath: scratch + "/" + tool, withDestinationPath: buildDirectory + "/hyperforge")
         }
-        try? fm.createSymbolicLink(atPath: scratch + "/hyperforge-coordinator", withDestinationPath: buildDirectory + "/hyperforge-coordinator")
         if rename(scratch, dir) != 0 { try? fm.removeItem(atPath: scratch) }
         return dir
     }()
