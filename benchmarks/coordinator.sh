@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 . benchmarks/common.sh
 isolated_home
 hyperfine -N --style none --warmup 20 --runs 300 --export-json "$work/git.json" 'git --version' >/dev/null 2>&1
-"$build_bin/coordinator-bench" "${1:-15}" "${2:-2000}" > "$work/coordinator.json"
+# The installed coordinator (a link to hyperforge), never a stale build product.
+HFORGE_COORDINATOR_PROGRAM="$bin/hyperforge-coordinator" "$build_bin/coordinator-bench" "${1:-15}" "${2:-2000}" > "$work/coordinator.json"
 python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]
