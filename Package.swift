@@ -174,6 +174,8 @@ let package = Package(
             // entries (measured with callgrind: 6% of `--version`).
             linkerSettings: [
                 .unsafeFlags(["-Xlinker", "--no-export-dynamic"]),
+                // ...but this one: libgit2 binds to it (CGit2Loader/loader.c says why).
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"], .when(platforms: [.linux])),
                 .unsafeFlags(["-L", staticLink], .when(platforms: [.linux])),
             ]
         ),

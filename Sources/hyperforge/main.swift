@@ -72,7 +72,11 @@ enum Main {
             }
         } else {
             Task { @MainActor in
-                await tool.run(rest)
+                if tool == .realm, var leaf = GitRealm.leaf(rest) {
+                    do { try await leaf.run() } catch { GitRealm.exit(withError: error) }
+                } else {
+                    await tool.run(rest)
+                }
                 exit(0)
             }
         }
