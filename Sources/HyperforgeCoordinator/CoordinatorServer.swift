@@ -58,15 +58,8 @@ public enum Coordinator {
         }
         let connections = HTTPConnections(limit: limits.connections)
         let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log)
-        // A socket file left by a coordinator that died is stale: we hold the lock.
-        unlink(paths.socket)
-        let server = HTTPServer(address: .unix(paths.socket), limits: limits, connections: connections, handler: router, log: log)
-        do {
-            try server.start()
-        } catch {
-            log.write("cannot listen on \(paths.socket): \(error)")
-            return ExitStatus.environment.rawValue
-        }
+        // TCP first (when configured), then the socket: a client that reached
+        // the socket can count on the TCP listener being there too.
         var tcpServer: HTTPServer?
         if let port = config.tcpPort {
             do {
@@ -77,10 +70,18 @@ public enum Coordinator {
                 tcpServer = tcp
             } catch {
                 log.write("cannot listen on 127.0.0.1:\(port): \(error)")
-                server.stop()
-                unlink(paths.socket)
                 return ExitStatus.environment.rawValue
             }
+        }
+        // A socket file left by a coordinator that died is stale: we hold the lock.
+        unlink(paths.socket)
+        let server = HTTPServer(address: .unix(paths.socket), limits: limits, connections: connections, handler: router, log: log)
+        do {
+            try server.start()
+        } catch {
+            log.write("cannot listen on \(paths.socket): \(error)")
+            tcpServer?.stop()
+            return ExitStatus.environment.rawValue
         }
         try? AtomicFile.write(Array("\(getpid())\n".utf8), to: paths.pidFile, mode: 0o600)
         log.write("started (pid \(getpid()), idle timeout \(Int(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")

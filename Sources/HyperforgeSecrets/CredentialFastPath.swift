@@ -11,6 +11,7 @@ import HyperforgeCore
 public enum CredentialFastPath {
     public static func get(input: [UInt8], context: Context) -> String? {
         guard let request = try? CredentialRequest.parse(input), request.host != nil, request.protocolName != nil,
+              !(request.username ?? "").utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }),
               let helper = try? CredentialHelper(context: context),
               case .scope(let scope, let forge)? = try? helper.target(request), !forge.isPlainHTTP else { return nil }
         let key = scope.path

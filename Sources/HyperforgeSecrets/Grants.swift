@@ -16,7 +16,9 @@ public final class GrantStore {
     public init(path: String) throws {
         // Someone else's state.db could hold grants we never gave.
         try FileTrust.prepareDirectory(FilePaths.parent(path) ?? "/")
-        for file in [path, path + "-wal", path + "-shm"] { try FileTrust.check(file, kind: .file) }
+        // SQLite keeps -wal and -shm beside the database's real path (not beside a link to it).
+        let real = FileTrust.resolvedPath(path)
+        for file in [path, real + "-wal", real + "-shm"] { try FileTrust.check(file, kind: .file) }
         db = try SQLiteDatabase(path: path)
         try db.execute("""
             CREATE TABLE IF NOT EXISTS scope_grants (
@@ -45,7 +47,8 @@ public final class GrantStore {
     /// written); the same ownership checks as `init(path:)`.
     public init(readingOnly path: String) throws {
         _ = try FileTrust.check(FilePaths.parent(path) ?? "/", kind: .directory)
-        for file in [path, path + "-wal", path + "-shm"] { _ = try FileTrust.check(file, kind: .file) }
+        let real = FileTrust.resolvedPath(path)
+        for file in [path, real + "-wal", real + "-shm"] { _ = try FileTrust.check(file, kind: .file) }
         db = try SQLiteDatabase(readingOnly: path)
     }
 

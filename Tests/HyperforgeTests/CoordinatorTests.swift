@@ -209,8 +209,15 @@ import Testing
         try env.write("idle_timeout = 30\n[tcp]\nport = \(port)\n", to: env.home + "/.config/hyperforge/coordinator.toml")
         let client = Self.client(env)
         try client.ensureRunning()
-        let anonymous = try UnixHTTPClient.send(.tcp(host: "127.0.0.1", port: port), method: "GET", path: "/sessions")
-        #expect(anonymous.status == 401, "\(anonymous.status) \(String(decoding: anonymous.body, as: UTF8.self))")
+        // The TCP listener may open a moment after the socket the client waited for.
+        var anonymous = try? UnixHTTPClient.send(.tcp(host: "127.0.0.1", port: port), method: "GET", path: "/sessions")
+        let deadline = Date().addingTimeInterval(60)
+        while anonymous == nil && Date() < deadline {
+            usleep(20_000)
+            anonymous = try? UnixHTTPClient.send(.tcp(host: "127.0.0.1", port: port), method: "GET", path: "/sessions")
+        }
+        let answered = try #require(anonymous, "the TCP listener on \(port) never answered")
+        #expect(answered.status == 401, "\(answered.status) \(String(decoding: answered.body, as: UTF8.self))")
         let wrong = try UnixHTTPClient.send(.tcp(host: "127.0.0.1", port: port), method: "GET", path: "/sessions", headers: ["Authorization": "Bearer nope"])
         #expect(wrong.status == 401)
         let token = try String(contentsOfFile: client.paths.token, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -300,27 +300,51 @@ public enum ConfigLoader {
         let realDir = FilePaths.parent(real) ?? "/"
         var st = stat()
         if lstat(FilePaths.join(realDir, ".git"), &st) == 0 { return .yes }
-        guard FilePaths.enclosingGitEntry(from: realDir) != nil else { return .no }
         guard let top = FilePaths.parent(realDir) else { return .unknown("\(realDir) has no parent directory") }
+        guard let enclosing = FilePaths.enclosingGitEntry(from: top), let root = realPath(enclosing.root) else { return .no }
+        // A directory between the repository's root and the file that looks
+        // like a git directory (HEAD, objects, refs: what git itself takes for
+        // a bare repository) was committed by someone: asking git from inside
+        // it would read its config (and run its core.fsmonitor). It is a
+        // repository boundary, so the file is not the user's own.
+        var dir: String? = realDir
+        while let d = dir, d.count > root.count {
+            if Self.looksLikeGitDirectory(d) { return .yes }
+            dir = FilePaths.parent(d)
+        }
+        // Ask the enclosing repository itself, by its own git directory and
+        // work tree (never by discovery from the file's directory), with
+        // nothing a checked-out tree could configure taking effect.
         var env = environment
-        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GIT_PREFIX"] {
+        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GIT_PREFIX",
+                    "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"] {
             env.removeValue(forKey: key)
         }
-        let dirName = FilePaths.lastComponent(realDir)
-        let fileInRepo = dirName + "/" + FilePaths.lastComponent(real)
-        guard let result = ChildProcess.runSync(["git", "--literal-pathspecs", "-C", top, "ls-files", "-s", "-z", "--", fileInRepo, dirName],
+        env["GIT_OPTIONAL_LOCKS"] = "0"
+        let prefix = root == "/" ? "/" : root + "/"
+        guard real.hasPrefix(prefix), realDir.hasPrefix(prefix) else { return .unknown("\(real) is not inside \(root)") }
+        let fileInRepo = String(real.dropFirst(prefix.count)), dirInRepo = String(realDir.dropFirst(prefix.count))
+        guard let result = ChildProcess.runSync(["git", "-C", root, "--literal-pathspecs", "--git-dir=" + enclosing.entry, "--work-tree=" + root,
+                                                 "-c", "core.fsmonitor=false", "ls-files", "-s", "-z", "--", fileInRepo, dirInRepo],
                                                 environment: env) else { return .unknown("git could not be run") }
         if result.exitCode != 0 {
             let first = result.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(result.exitCode)"
             return .unknown("git ls-files: \(first.prefix(200))")
         }
-        // Entries are "MODE OID STAGE\tPATH", NUL-terminated; PATH relative to `top`.
+        // Entries are "MODE OID STAGE\tPATH", NUL-terminated; PATH relative to the root.
         for entry in result.stdout.split(separator: "\u{0}") {
             guard let tab = entry.firstIndex(of: "\t") else { return .unknown("git ls-files printed an unexpected line") }
             let entryPath = String(entry[entry.index(after: tab)...])
-            if entryPath == fileInRepo || entryPath == dirName { return .yes }
+            if entryPath == fileInRepo || entryPath == dirInRepo || entryPath.hasPrefix(dirInRepo + "/") { return .yes }
         }
         return .no
+    }
+
+    /// git's own test for a git directory: HEAD, objects/ and refs/.
+    static func looksLikeGitDirectory(_ dir: String) -> Bool {
+        var st = stat()
+        guard lstat(FilePaths.join(dir, "HEAD"), &st) == 0 else { return false }
+        return FilePaths.isDirectory(FilePaths.join(dir, "objects")) && FilePaths.isDirectory(FilePaths.join(dir, "refs"))
     }
 
     /// Whether the repository has its own `.hyperforge/config.toml`.

@@ -64,6 +64,7 @@ public enum FileTrust {
     public static func check(_ path: String, kind: Kind) throws(TrustError) -> Bool {
         try checkAbove(path)
         try checkLink(path)
+        try checkAboveTarget(path)
         var st = stat()
         if stat(path, &st) != 0 {
             if errno == ENOENT || errno == ENOTDIR { return false }
@@ -93,6 +94,7 @@ public enum FileTrust {
     public static func read(_ path: String, kind: Kind = .file) throws(TrustError) -> [UInt8]? {
         try checkAbove(path)
         try checkLink(path)
+        try checkAboveTarget(path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -112,6 +114,25 @@ public enum FileTrust {
             bytes.append(contentsOf: buffer[0..<n])
         }
         return bytes
+    }
+
+    /// When `path` is a symbolic link, the directories above what it points
+    /// at must pass `checkAbove` too: whoever may write there may replace the
+    /// target (or, for a database, plant its -wal and -shm files beside it).
+    static func checkAboveTarget(_ path: String) throws(TrustError) {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let r = realpath(path, nil) else { return }
+        let target = String(cString: r)
+        free(r)
+        try checkAbove(target)
+    }
+
+    /// The path a database really lives at (its -wal and -shm are beside
+    /// that, not beside a link to it).
+    public static func resolvedPath(_ path: String) -> String {
+        guard let r = realpath(path, nil) else { return path }
+        defer { free(r) }
+        return String(cString: r)
     }
 
     /// A symbolic link at `path` must be owned by the user or root (its
@@ -162,6 +183,12 @@ public enum FileTrust {
         while let d = current {
             var st = stat()
             if stat(d, &st) == 0 {
+                // Its owner may rename what is below it, whatever the mode says.
+                if st.st_uid != 0 && st.st_uid != me {
+                    throw TrustError.untrusted(path: d, isDirectory: true, owner: userName(st.st_uid), mode: "0" + String(st.st_mode & 0o7777, radix: 8),
+                                               reasons: ["it belongs to \(userName(st.st_uid)), not to you (\(userName(me))) or root, who could replace or move away \(path) below it"],
+                                               fix: "keep hyperforge's files in directories of yours (point XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR there)")
+                }
                 let mode = st.st_mode & 0o7777
                 let sticky = mode & mode_t(S_ISVTX) != 0 && (st.st_uid == 0 || st.st_uid == me)
                 if mode & 0o022 != 0 && !sticky {

@@ -231,6 +231,12 @@ struct PrivateScriptCopy {
 
     init(_ bytes: [UInt8], named name: String, environment: [String: String]) throws(Failure) {
         let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        // Whoever may write the directory holding the private one may rename it
+        // away and put their own script in its place before it runs: only a
+        // directory (and parents) that others cannot write, or sticky ones like /tmp.
+        do { try FileTrust.checkAbove(tmp + "/hforge-realm-script") } catch {
+            throw Failure(reason: "TMPDIR (\(tmp)) is not safe for HEAD's copy of the script: \(error.description)")
+        }
         var template = Array((tmp + "/hforge-realm-script-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw Failure(reason: "cannot create a private directory in \(tmp) for HEAD's copy of the script: \(FileRead.reason(errno))")
