@@ -16,7 +16,7 @@ extension GitScope {
         @Argument(help: "A request's id (see 'git scope pending'), or a scope marked rejected (see 'git scope list').") var target: String
         func run() async throws {
             if let id = Int64(target) {
-                try await execute(.scope) { try ScopeCommands.decide(id, approve: true, context: $0) }
+                try await execute(.scope) { try ScopeCommands.approve(id, context: $0) }
             } else {
                 try await execute(.scope) { try ScopeCommands.clearRejection(target, context: $0) }
             }
