@@ -1,7 +1,4 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 extension Realm {
     public struct CacheOptions: Sendable {

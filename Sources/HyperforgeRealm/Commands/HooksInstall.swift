@@ -1,7 +1,5 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 extension Realm {
     /// `git realm hooks install`: pre-commit and pre-push hooks that run

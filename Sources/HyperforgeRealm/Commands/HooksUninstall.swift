@@ -1,7 +1,5 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 extension Realm {
     /// `git realm hooks uninstall`: removes our hooks and restores what was there.

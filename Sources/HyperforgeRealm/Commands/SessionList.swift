@@ -1,7 +1,4 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 extension Realm {
     /// `git realm session list`: sessions in this repository's realm (or all, with --all).
