@@ -23,9 +23,9 @@ extension GitHforge {
         var org: String?
         @Option(help: "The repository's name on the forges (default: the directory name).")
         var repoName: String?
-        @Option(help: ArgumentHelp("The repository's visibility on the forges.", valueName: "visibility"))
+        @Option(help: ArgumentHelp("public, private or internal.", valueName: "visibility"))
         var visibility: Visibility?
-        @Option(name: .customLong("protocol"), help: ArgumentHelp("The remote URLs' protocol.", valueName: "protocol"))
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("ssh or https remote URLs.", valueName: "protocol"))
         var gitProtocol: GitProtocol?
         @Option(help: ArgumentHelp("The ssh private key of a forge; repeat for each forge.", valueName: "forge=path"))
         var ssh: [String] = []

@@ -20,9 +20,9 @@ extension GitRealm.Admin {
         var url: String?
         @Option(help: "The realm repository's branch.")
         var branch = Realm.InitOptions().branch
-        @Option(help: ArgumentHelp("Who may join.", valueName: "policy"))
+        @Option(help: ArgumentHelp("open, approval or invite-only.", valueName: "policy"))
         var admission = Realm.InitOptions().admission
-        @Option(help: ArgumentHelp("How far members trust each other.", valueName: "mode"))
+        @Option(help: ArgumentHelp("collaborative, vendor-customer or federation.", valueName: "mode"))
         var trustMode = Realm.InitOptions().trustMode
         @Flag(help: "Print what would be created and pushed; change nothing.")
         var dryRun = false

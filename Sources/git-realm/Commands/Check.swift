@@ -38,7 +38,7 @@ extension GitRealm {
             """
         )
         @OptionGroup var repository: RepositoryOptions
-        @Option(name: .customLong("mode"), help: ArgumentHelp("A mode to run (repeatable; default: all).", valueName: "mode"))
+        @Option(name: .customLong("mode"), help: ArgumentHelp("contract, compatibility, exporter or importer (repeatable; default: all).", valueName: "mode"))
         var modes: [Finding.Mode] = []
         @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"))
         var contract: String?
@@ -50,7 +50,7 @@ extension GitRealm {
         var transitive = false
         @Flag(help: "Warnings fail too.")
         var strict = false
-        @Option(help: ArgumentHelp("The report's format.", valueName: "format"))
+        @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
         var format = Realm.CheckOptions().format
         @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
         var noCache = false
