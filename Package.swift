@@ -83,8 +83,6 @@ let package = Package(
             dependencies: [
                 "HyperforgeCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -103,30 +101,39 @@ let package = Package(
         // Core: what `git hforge` does (init, sync, status, push, config, ssh).
         .target(
             name: "HyperforgeHforge",
-            dependencies: [
-                "HyperforgeCore", "HyperforgeGit", "HyperforgeSecrets",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
-            ],
+            dependencies: ["HyperforgeCore", "HyperforgeGit", "HyperforgeSecrets"],
             swiftSettings: strict
         ),
 
         // Core: the coordinator (RFC "Daemon"): sessions, notifications, realms over HTTP on a Unix socket.
+        // It reads a member's realm index through HyperforgeRealm, the index's one owner.
         .target(
             name: "HyperforgeCoordinator",
             dependencies: [
-                "HyperforgeCore", "HyperforgeSecrets",
+                "HyperforgeCore", "HyperforgeSecrets", "HyperforgeRealm",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),
 
         // The tools' command lines (argument parsing and printing only), each a
-        // library the multi-call executable links; one file per command.
+        // library the multi-call executable links; one file per command, under
+        // each tool's Commands/ folder, named after the command.
+        // What they share: execute, RepositoryOptions, the comma-list parser,
+        // the enums' ExpressibleByArgument conformances.
+        .target(
+            name: "CLISupport",
+            dependencies: [
+                "HyperforgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CLISupport",
+            swiftSettings: strict
+        ),
         .target(
             name: "HforgeCLI",
             dependencies: [
-                "HyperforgeCore", "HyperforgeHforge",
+                "CLISupport", "HyperforgeCore", "HyperforgeHforge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/git-hforge",
@@ -135,7 +142,7 @@ let package = Package(
         .target(
             name: "RealmCLI",
             dependencies: [
-                "HyperforgeCore", "HyperforgeRealm", "HyperforgeGit",
+                "CLISupport", "HyperforgeCore", "HyperforgeRealm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/git-realm",
@@ -144,7 +151,7 @@ let package = Package(
         .target(
             name: "ScopeCLI",
             dependencies: [
-                "HyperforgeCore", "HyperforgeSecrets",
+                "CLISupport", "HyperforgeCore", "HyperforgeSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/git-scope",

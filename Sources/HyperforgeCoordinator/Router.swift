@@ -2,6 +2,7 @@ import Dispatch
 import FoundationEssentials
 import Glibc
 import HyperforgeCore
+import HyperforgeRealm
 import HyperforgeSecrets
 
 /// The HTTP API (RFC "Daemon API"), JSON in and out:
@@ -198,31 +199,14 @@ struct Router: HTTPHandler {
         guard case .object(var o) = realm else { return realm }
         o["sessions"] = .array(try store.sessions(realm: name, repo: nil))
         o["notifications"] = .integer(Int64(try store.notifications(realm: name, unacknowledgedBy: nil, all: false).count))
-        if case .string(let path)? = o["local_path"], let index = realmIndex(path: path, realm: name) {
-            if case .object(let repos)? = index["repos"] { o["repos"] = .array(repos.keys.sorted().map(JSONValue.string)) }
-            if case .object(let domains)? = index["domains"] {
-                o["domains"] = .array(domains.keys.sorted().map { d in
-                    .object(["name": .string(d), "members": domains[d]?["members"] ?? .array([])])
-                })
-            }
-            o["commit"] = index["commit"]
+        if case .string(let path)? = o["local_path"], let index = RealmIndex.cached(member: path, realm: name, environment: environment) {
+            o["repos"] = .array(index.repos.keys.sorted().map(JSONValue.string))
+            o["domains"] = .array(index.domains.keys.sorted().map { d in
+                .object(["name": .string(d), "members": .array(index.domains[d]!.members.map(JSONValue.string))])
+            })
+            o["commit"] = .string(index.commit)
         }
         return .object(o)
-    }
-
-    /// The member repository's cached index of the realm at its fetched commit.
-    func realmIndex(path: String, realm: String) -> JSONValue? {
-        let gitDir = path + "/.git"
-        var commit: String?
-        if let data = FileManager.default.contents(atPath: gitDir + "/refs/realm/\(realm)/fetched") {
-            commit = String(decoding: data, as: UTF8.self).trimmedLines()
-        } else if let packed = FileManager.default.contents(atPath: gitDir + "/packed-refs") {
-            for line in String(decoding: packed, as: UTF8.self).split(separator: "\n") where line.hasSuffix(" refs/realm/\(realm)/fetched") {
-                commit = String(line.prefix(40))
-            }
-        }
-        guard let commit, let data = FileManager.default.contents(atPath: gitDir + "/realm/index/\(commit).json") else { return nil }
-        return try? JSONParser.parse(Array(data))
     }
 
     /// `POST /realms/{name}/sync`: `git realm fetch` in the member repository.

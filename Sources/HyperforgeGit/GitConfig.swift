@@ -1,7 +1,6 @@
 
 import CGit2Loader
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// A git configuration: every level git reads, or one level for writing.

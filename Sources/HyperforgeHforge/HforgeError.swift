@@ -1,7 +1,4 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 /// What can go wrong in `git hforge` commands, beyond configuration and git errors.
 public enum HforgeError: HyperforgeError, Equatable {

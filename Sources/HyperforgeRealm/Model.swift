@@ -8,15 +8,28 @@ public struct RealmManifest: Sendable, Equatable {
     public var governance: Governance
     public var trust: Trust
 
+    /// `governance.admission`: who may join.
+    public enum Admission: String, Sendable, CaseIterable {
+        case open, approval
+        case inviteOnly = "invite-only"
+    }
+
+    /// `trust.mode`: how far members trust each other.
+    public enum TrustMode: String, Sendable, CaseIterable {
+        case collaborative
+        case vendorCustomer = "vendor-customer"
+        case federation
+    }
+
     public struct Governance: Sendable, Equatable {
-        public var admission: String = "approval"          // open | approval | invite-only
+        public var admission: String = Admission.approval.rawValue
         public var approvers: [String] = []
         public var requireApprovalForBreakingChanges = true
         public var gracePeriodDays = 14
     }
 
     public struct Trust: Sendable, Equatable {
-        public var mode: String = "collaborative"          // collaborative | vendor-customer | federation
+        public var mode: String = TrustMode.collaborative.rawValue
         public var requireSignedCommits = false
         public var permissions: [String: [String]] = [:]
     }
@@ -27,7 +40,7 @@ public struct RealmManifest: Sendable, Equatable {
         var m = RealmManifest(name: try f.name("name")!, version: try f.required("version"), createdAt: try f.string("created_at"),
                               governance: Governance(), trust: Trust())
         if let g = try f.fields("governance", known: ["admission", "approvers", "breaking_changes"]) {
-            if let a = try g.choice("admission", ["open", "approval", "invite-only"]) { m.governance.admission = a }
+            if let a = try g.choice("admission", Admission.allCases.map(\.rawValue)) { m.governance.admission = a }
             if let a = try g.strings("approvers") { m.governance.approvers = a }
             if let b = try g.fields("breaking_changes", known: ["require_approval", "grace_period_days"]) {
                 if let r = try b.bool("require_approval") { m.governance.requireApprovalForBreakingChanges = r }
@@ -38,7 +51,7 @@ public struct RealmManifest: Sendable, Equatable {
             }
         }
         if let t = try f.fields("trust", known: ["mode", "require_signed_commits", "permissions"]) {
-            if let mode = try t.choice("mode", ["collaborative", "vendor-customer", "federation"]) { m.trust.mode = mode }
+            if let mode = try t.choice("mode", TrustMode.allCases.map(\.rawValue)) { m.trust.mode = mode }
             if let r = try t.bool("require_signed_commits") { m.trust.requireSignedCommits = r }
             if let p = t.node("permissions") {
                 guard case .mapping(let map, _) = p else { throw .wrongType(t.location("permissions"), field: "permissions", expected: "a mapping of path pattern to roles") }

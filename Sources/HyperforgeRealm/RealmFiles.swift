@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// What can be wrong with a file of a realm.

@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -16,7 +14,9 @@ public struct Membership: Sendable, Equatable {
 
     public static let defaultBranch = "main"
 
-    public var fetchedRef: String { "refs/realm/\(realm)/fetched" }
+    public var fetchedRef: String { Membership.fetchedRef(realm: realm) }
+    /// Where a member keeps the realm it last fetched.
+    public static func fetchedRef(realm: String) -> String { "refs/realm/\(realm)/fetched" }
     public var seenRef: String { "refs/realm/\(realm)/seen" }
 
     /// The membership recorded in `repository`'s config, nil when it has none.

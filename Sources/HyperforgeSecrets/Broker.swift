@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// Hands out secrets lazily (seed 000 §5): a scope is looked up only when an

@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 
 /// Writes a configuration layer as TOML text, in a fixed, readable order.
 public enum ConfigWriter {

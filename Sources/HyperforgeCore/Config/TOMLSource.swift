@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 import TOMLKit
 
 /// A TOML file read from disk: its parsed table and a way to find the line

@@ -1,6 +1,6 @@
+import Dispatch
 import FoundationEssentials
 import Glibc
-import Dispatch
 
 /// Talks to the user's coordinator, starting it when it is not running:
 /// every tool may call `ensureRunning()` at the same moment; each spawns a

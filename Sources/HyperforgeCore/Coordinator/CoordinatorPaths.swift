@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Where the coordinator's files are, for one user.

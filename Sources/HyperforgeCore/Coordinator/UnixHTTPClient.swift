@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A minimal HTTP/1.1 client for the coordinator's own API, over its Unix

@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 
 /// A git remote URL taken apart: scp-like (`git@host:org/repo.git`),
 /// `ssh://`, `https://`, `http://` and local paths.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// JSON output for scripts: stable key order, one document per command.
 public enum JSONOutput {

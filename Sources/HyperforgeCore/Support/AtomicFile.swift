@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Replaces files so that readers see the old contents or the new, never

@@ -1,21 +1,52 @@
-/// Exit statuses shared by every hyperforge executable (documented in the man pages).
-public enum ExitStatus: Int32, Sendable {
+/// Exit statuses shared by every hyperforge executable (documented in the man
+/// pages). Two outcomes share the number 2 (`refused`, `warnings`), so the
+/// numbers are `rawValue`, not the enum's raw values.
+public enum ExitStatus: RawRepresentable, Sendable {
     /// Success.
-    case success = 0
+    case success
     /// The operation failed (a push was rejected, git reported an error).
-    case failure = 1
+    case failure
     /// The command refused to go on without confirmation: something needs
     /// `--force`, or it would overwrite something it does not own.
-    case refused = 2
+    case refused
+    /// `git realm check` found warnings only (errors are `failure`).
+    case warnings
     /// A configuration file is malformed or inconsistent.
-    case configuration = 3
+    case configuration
     /// The environment is not usable: not a git repository, a key file that
     /// cannot be read, a program that cannot be run.
-    case environment = 4
+    case environment
     /// `status --exit-code` found differences.
-    case drift = 5
+    case drift
     /// Bad command-line usage (the argument parser's own code).
-    case usage = 64
+    case usage
+
+    /// The process's exit status.
+    public var rawValue: Int32 {
+        switch self {
+        case .success: 0
+        case .failure: 1
+        case .refused, .warnings: 2
+        case .configuration: 3
+        case .environment: 4
+        case .drift: 5
+        case .usage: 64
+        }
+    }
+
+    /// The status a number means (2 reads as `refused`).
+    public init?(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .success
+        case 1: self = .failure
+        case 2: self = .refused
+        case 3: self = .configuration
+        case 4: self = .environment
+        case 5: self = .drift
+        case 64: self = .usage
+        default: return nil
+        }
+    }
 }
 
 /// Every error a hyperforge command reports to its user. The message says what

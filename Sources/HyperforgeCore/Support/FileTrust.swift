@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Whether a file or directory may be trusted: the one check every reader

@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 
 /// JSON text that is not valid JSON (RFC 8259), with where.
 public struct JSONSyntaxError: HyperforgeError, Equatable {

@@ -1,7 +1,4 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 /// What a version bump is, and what a set of changes requires.
 enum Bump: Int, Comparable {

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -9,8 +8,8 @@ extension Realm {
         /// Where the realm lives; nil: a bare repository under the user's data directory.
         public var url: String?
         public var branch = Membership.defaultBranch
-        public var admission = "approval"
-        public var trustMode = "collaborative"
+        public var admission = RealmManifest.Admission.approval
+        public var trustMode = RealmManifest.TrustMode.collaborative
         public var dryRun = false
         public init() {}
     }
@@ -44,14 +43,14 @@ extension Realm {
         let repo = try? Repository.discover(from: context.workingDirectory, environment: context.environment)
         var manifest = RealmManifest(name: options.name, version: "1.0.0", createdAt: timestamp(context),
                                      governance: .init(), trust: .init())
-        manifest.governance.admission = options.admission
+        manifest.governance.admission = options.admission.rawValue
         var email = userEmail(repo, context: context)
         if email == nil, let r = try? await ChildProcess.run(["git", "config", "--get", "user.email"], environment: context.environment,
                                                             directory: context.workingDirectory), r.exitCode == 0, !r.stdout.trimmedLines().isEmpty {
             email = r.stdout.trimmedLines()
         }
         manifest.governance.approvers = email.map { [$0] } ?? []
-        manifest.trust.mode = options.trustMode
+        manifest.trust.mode = options.trustMode.rawValue
         manifest.trust.permissions = Dictionary(uniqueKeysWithValues: RealmManifest.defaultPermissions)
 
         if options.dryRun {

@@ -4,7 +4,7 @@ import HyperforgeCore
 import HyperforgeGit
 
 extension Realm {
-    public enum CheckFormat: String, Sendable { case text, json, junit }
+    public enum CheckFormat: String, Sendable, CaseIterable { case text, json, junit }
 
     public struct CheckOptions: Sendable {
         public var target = Target()
@@ -54,7 +54,7 @@ extension Realm {
         switch report.exitCode(strict: options.strict) {
         case 0: return .success
         case 1: return .failure
-        default: return .refused // 2: warnings only
+        default: return .warnings // 2
         }
     }
 }

@@ -1,6 +1,4 @@
 import HyperforgeCore
-import FoundationEssentials
-import Glibc
 
 /// One way an instance fails its schema: where in the instance, which
 /// keyword of the schema (a JSON pointer through `$ref`s, as JSON Schema's

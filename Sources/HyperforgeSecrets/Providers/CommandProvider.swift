@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// Secrets from any external program, e.g. a password manager's CLI:

@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// The desktop's keyring: the Secret Service (GNOME Keyring, KWallet) on

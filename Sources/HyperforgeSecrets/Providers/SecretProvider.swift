@@ -1,5 +1,3 @@
-import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// A store of secrets, keyed by scope path (or, for the credential helper's

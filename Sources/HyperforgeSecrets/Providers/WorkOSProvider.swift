@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// WorkOS Vault (seed 000 §11), through its REST API: objects named by scope,

@@ -1,7 +1,5 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
-import HyperforgeGit
 
 extension Realm {
     public struct ContractPublishOptions: Sendable {

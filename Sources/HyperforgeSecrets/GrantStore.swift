@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import HyperforgeCore
 
 /// Grants and approval requests, in the suite's local state database

@@ -1,5 +1,4 @@
 import HyperforgeCore
-import HyperforgeGit
 
 extension Realm {
     public struct DomainCreateOptions: Sendable {

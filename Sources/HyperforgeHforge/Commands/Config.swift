@@ -1,5 +1,4 @@
 import HyperforgeCore
-import HyperforgeGit
 
 extension Hforge {
     public struct ConfigOptions: Sendable {

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `--path DIR`: the repository a command works on.
+public struct RepositoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The repository to work on (default: the current directory).", valueName: "dir"))
+    public var path: String?
+
+    public init() {}
+}

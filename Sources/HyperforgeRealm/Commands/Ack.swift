@@ -1,0 +1,20 @@
+import HyperforgeCore
+
+extension Realm {
+    public struct AckOptions: Sendable {
+        public var target = Target()
+        public var id = ""
+        public init() {}
+    }
+
+    /// `git realm ack ID`: acknowledges a notification for this repository.
+    public static func ack(_ options: AckOptions, context: Context) async throws -> ExitStatus {
+        let (_, membership) = try openMember(options.target, context: context)
+        let coordination = RealmCoordination(context: context)
+        try coordination.client.ensureRunning()
+        guard Int64(options.id) != nil else { throw RealmError.invalidName(kind: "notification", name: options.id, problem: "is not a notification id (a number)") }
+        try coordination.client.json("POST", "/notifications/\(options.id)/ack", .object(["repo": .string(membership.repo)]))
+        context.output.stdout.line("notification \(options.id) acknowledged by \(membership.repo)")
+        return .success
+    }
+}

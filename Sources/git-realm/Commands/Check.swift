@@ -1,0 +1,82 @@
+import ArgumentParser
+import CLISupport
+import HyperforgeRealm
+
+extension GitRealm {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the contracts this repository owns, exports and imports (for CI and git hooks).",
+            discussion: """
+            Modes (default: every one that applies): contract (the schema is a valid JSON Schema, \
+            the value validates against it, the version moved at least as far as the changes \
+            require, evolution agrees with the realm's history); compatibility (the list of \
+            schema changes from the released version, or --from, to the working version, or \
+            --to, and the verdict under the contract's backwards/forwards promises); exporter \
+            (source files exist, the exporter script passes, warns when sources changed since \
+            the contract was synced); importer (each import's range is satisfied; a stale \
+            resolved_version warns; the importer script passes).
+
+            An owner keeps the working version of a contract it is changing in \
+            .hyperforge/contracts/DOMAIN/NAME.yaml (RFC format); publish it with 'git realm \
+            admin contract publish'. Validation scripts run from the repository root with the \
+            contract's value (JSON) on stdin and a time limit; exit 0 valid, 1 invalid, 2 \
+            warning. ci_only scripts run only when CI is set. A script path comes from a realm \
+            file another member wrote, so it runs only when it is a regular file tracked in this \
+            repository's HEAD, inside the work tree, not under .git and not through a symlink; \
+            anything else is an error naming the contract, the script and why. A check started \
+            from inside a check (a script or hook running 'git realm check'; \
+            HFORGE_REALM_IN_CHECK is set) runs no scripts. git config realm.runScripts: unset \
+            or true runs the allowed scripts; false skips them (a warning each); required makes \
+            a skipped or refused script an error (for CI). Schemas are JSON Schema 2020-12, \
+            or draft 7 when $schema says so; $ref may name another contract as \
+            realm:DOMAIN/NAME; nothing is fetched from the network.
+
+            Results are cached in .git/realm/cache.db by contract version and everything the \
+            check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
+            without reading the cache and stores what it found. Exit status: 0 clean, 1 errors, 2 warnings \
+            only (1 with --strict); 3, 4 as for the other commands.
+            """
+        )
+        @OptionGroup var repository: RepositoryOptions
+        @Option(name: .customLong("mode"), help: ArgumentHelp("contract, compatibility, exporter or importer (repeatable; default: all).", valueName: "mode"))
+        var modes: [Finding.Mode] = []
+        @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"))
+        var contract: String?
+        @Option(help: ArgumentHelp("compatibility: the version to compare from (default: the released one).", valueName: "version"))
+        var from: String?
+        @Option(help: ArgumentHelp("compatibility: the version to compare to, or 'working' (the default).", valueName: "version"))
+        var to: String?
+        @Flag(help: "compatibility: compare against every earlier version in the realm's history.")
+        var transitive = false
+        @Flag(help: "Warnings fail too.")
+        var strict = false
+        @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
+        var format = Realm.CheckOptions().format
+        @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
+        var noCache = false
+        @Flag(help: "Fetch the realm first.")
+        var fetch = false
+        @Option(help: ArgumentHelp("Seconds a validation script may run.", valueName: "seconds"))
+        var scriptTimeout = Realm.CheckOptions().scriptTimeout
+
+        func validate() throws {
+            guard scriptTimeout > 0 else { throw ValidationError("--script-timeout must be positive") }
+        }
+
+        func run() async throws {
+            var o = Realm.CheckOptions()
+            o.target = repository.target
+            o.modes = modes
+            o.contract = contract
+            o.from = from
+            o.to = to
+            o.transitive = transitive
+            o.strict = strict
+            o.format = format
+            o.noCache = noCache
+            o.fetch = fetch
+            o.scriptTimeout = scriptTimeout
+            try await executeInSession(o.target, command: "check") { try await Realm.check(o, context: $0) }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import CLISupport
+import HyperforgeCore
+import HyperforgeRealm
+
+/// `execute`, inside a coordinator session for the repository (RFC "Session
+/// lifecycle": registered on start, removed on exit).
+func executeInSession(_ target: Realm.Target, command: String, _ body: @escaping (Context) async throws -> ExitStatus) async throws {
+    try await execute(.realm) { context in
+        try await Realm.withSession(target, command: "git realm \(command)", context: context) { try await body(context) }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+import CLISupport
+import HyperforgeSecrets
+
+extension GitScope {
+    struct Pending: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List requests waiting for approval.")
+        @OptionGroup var format: JSONFlag
+        func run() async throws { try await execute(.scope) { try ScopeCommands.pending(json: format.json, context: $0) } }
+    }
+}

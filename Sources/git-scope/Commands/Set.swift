@@ -1,0 +1,42 @@
+import ArgumentParser
+import CLISupport
+import Glibc
+import HyperforgeCore
+import HyperforgeSecrets
+
+extension GitScope {
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store the secret of a scope (read from stdin, or a prompt; never an argument).",
+            discussion: "Also clears the scope's rejected mark, if a server had refused its previous token.")
+        @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.") var scope: String
+        @Option(help: "Store in this provider instead of the one the scope routes to.") var provider: String?
+        func run() async throws {
+            let secret = try readSecret(prompt: "secret for \(scope): ")
+            try await execute(.scope) { try await ScopeCommands.set(scope, secret: secret, provider: provider, context: $0) }
+        }
+    }
+}
+
+/// Reads a secret: from standard input when it is not a terminal (one
+/// trailing newline dropped), else from a prompt that does not echo.
+func readSecret(prompt: String) throws -> String {
+    if isatty(0) == 0 {
+        // On bytes: "\r\n" is one Character, so String's hasSuffix("\n") misses it.
+        var bytes = FileRead.all(fd: 0)
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    var old = termios()
+    tcgetattr(0, &old)
+    var silent = old
+    silent.c_lflag &= ~tcflag_t(ECHO)
+    _ = writeAll(2, Array(prompt.utf8))
+    tcsetattr(0, TCSAFLUSH, &silent)
+    defer {
+        tcsetattr(0, TCSAFLUSH, &old)
+        _ = writeAll(2, Array("\n".utf8))
+    }
+    return readLine(strippingNewline: true) ?? ""
+}
