@@ -139,7 +139,19 @@ public struct JSONParser {
         i += 1
         // Fast path: no escapes.
         var k = i
-        while k < bytes.count, bytes[k] != UInt8(ascii: "\""), bytes[k] != UInt8(ascii: "\\"), bytes[k] >= 0x20 { k += 1 }
+        var ascii = true
+        while k < bytes.count, bytes[k] != UInt8(ascii: "\""), bytes[k] != UInt8(ascii: "\\"), bytes[k] >= 0x20 {
+            if bytes[k] >= 0x80 { ascii = false }
+            k += 1
+        }
+        if k < bytes.count, bytes[k] == UInt8(ascii: "\""), ascii {
+            // ASCII cannot be invalid UTF-8: String(decoding:) takes the bytes as
+            // they are, without the generic validating initializer's cost (which
+            // was most of reading a realm index).
+            let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self)
+            i = k + 1
+            return s
+        }
         if k < bytes.count, bytes[k] == UInt8(ascii: "\"") {
             guard let s = String(validating: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self) else {
                 throw fail("a string is not valid UTF-8", at: start)
