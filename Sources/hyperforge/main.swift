@@ -72,8 +72,8 @@ enum Main {
             }
         } else {
             Task { @MainActor in
-                if tool == .realm, var leaf = GitRealm.leaf(rest) {
-                    do { try await leaf.run() } catch { GitRealm.exit(withError: error) }
+                if tool == .realm, let leaf = GitRealm.leaf(rest) {
+                    do { try await leaf() } catch { GitRealm.exit(withError: error) }
                 } else {
                     await tool.run(rest)
                 }

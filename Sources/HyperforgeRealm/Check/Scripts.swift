@@ -57,15 +57,38 @@ struct Scripts {
 
     var isNested: Bool { !(environment[Scripts.nestedMarker] ?? "").isEmpty }
 
+    /// Verdicts and cache tokens already worked out in this check: one script
+    /// often validates many contracts, and each verdict reads HEAD's blob and
+    /// the work tree's bytes (measured: seven tenths of a warm check's cache
+    /// keys went to asking 70 times about one script).
+    private let memo = Memo()
+
+    final class Memo: @unchecked Sendable {
+        let lock = Lock()
+        var verdicts: [String: ScriptGate.Verdict] = [:]
+        var tokens: [String: String] = [:]
+    }
+
+    func verdict(_ script: String) -> ScriptGate.Verdict {
+        if let known = memo.lock.withLock({ memo.verdicts[script] }) { return known }
+        let v = ScriptGate(repository: repository, root: root).verdict(script)
+        memo.lock.withLock { memo.verdicts[script] = v }
+        return v
+    }
+
     /// What the cache key records about a script: the verdict that decides
     /// whether it runs, and its bytes when it does.
     func cacheToken(_ script: String, cache: CheckCache) throws -> String {
         if policy == .off || isNested { return "skipped:\(policy.rawValue)" }
-        switch ScriptGate(repository: repository, root: root).verdict(script) {
-        case .allowed: return "allowed:\(try headEntry(script))=" + (try cache.fileHash(root + "/" + script, as: script) ?? "-")
-        case .missing: return "missing"
-        case .refused(let why): return "refused:" + why
+        if let known = memo.lock.withLock({ memo.tokens[script] }) { return known }
+        let token: String
+        switch verdict(script) {
+        case .allowed: token = "allowed:\(try headEntry(script))=" + (try cache.fileHash(root + "/" + script, as: script) ?? "-")
+        case .missing: token = "missing"
+        case .refused(let why): token = "refused:" + why
         }
+        memo.lock.withLock { memo.tokens[script] = token }
+        return token
     }
 
     /// HEAD's tree entry for the script (its mode and blob), part of what decides whether it runs.
@@ -85,7 +108,7 @@ struct Scripts {
                                   "the \(role) script was skipped: \(why)" + (policy == .required ? " (\(ScriptPolicy.configKey) = required makes a skipped script an error)" : ""))
         }
         let blob: [UInt8]
-        switch ScriptGate(repository: repository, root: root).verdict(script) {
+        switch verdict(script) {
         case .refused(let why):
             return checks.finding(.error, mode, file: script,
                                   "the \(role) script is refused and was not run: \(why) (\(namedIn)); validation scripts run only from executable regular files (mode 100755) committed in this repository's HEAD, unchanged in the work tree, inside it, not under .git and not through a symlink")
