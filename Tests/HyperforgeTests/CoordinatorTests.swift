@@ -80,7 +80,9 @@ import Testing
             if let out = r?.stdout, let json = try? JSONParser.parse(out), case .integer(let p)? = json["pid"] { pids.insert(String(p)) }
         }
         #expect(pids.count == 1, "answers came from \(pids)")
-        usleep(500_000) // the losers of the lock race are gone by now
+        // The losers of the lock race exit at once; wait for that, not for a time.
+        let settled = Date().addingTimeInterval(60)
+        while Self.coordinators(env).count > 1 && Date() < settled { usleep(20_000) }
         #expect(Self.coordinators(env).count == 1, "\(Self.coordinators(env))")
     }
 
@@ -96,7 +98,9 @@ import Testing
             var stop = false
         }
         let log = Log()
+        let writerDone = DispatchSemaphore(value: 0)
         let writer = Thread {
+            defer { writerDone.signal() }
             var i = 0
             while true {
                 log.lock.lock(); let stop = log.stop; log.lock.unlock()
@@ -117,12 +121,17 @@ import Testing
             }
         }
         writer.start()
-        usleep(400_000)
+        // Kill it once a fair number of writes were answered (a count, not a time).
+        let enough = Date().addingTimeInterval(120)
+        while Date() < enough {
+            log.lock.lock(); let n = log.written.count; log.lock.unlock()
+            if n > 20 { break }
+            usleep(10_000)
+        }
         #expect(kill(victim, SIGKILL) == 0)
         #expect(Self.waitForExit(victim))
-        usleep(100_000)
         log.lock.lock(); log.stop = true; log.lock.unlock()
-        usleep(100_000)
+        writerDone.wait()   // its last request has failed or been answered
 
         try client.ensureRunning() // a new one, over the dead one's socket and lock
         #expect(try Self.pid(client) != victim)
@@ -355,7 +364,8 @@ import Testing
         let env = try TestEnvironment("coord-inflight")
         env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "60"
         // A realm whose fetch takes a second and a half (ssh that waits, then fails).
-        env.environment["GIT_SSH_COMMAND"] = "sh -c 'sleep 1.5; echo slow ssh >&2; exit 1'"
+        let started = env.root + "/fetch-started"
+        env.environment["GIT_SSH_COMMAND"] = "sh -c 'touch \(started); sleep 1.5; echo slow ssh >&2; exit 1'"
         let repo = try env.makeRepository("member")
         try env.gitOK("config", "realm.name", "slow", in: repo)
         try env.gitOK("config", "realm.url", "ssh://git@example.invalid/slow.git", in: repo)
@@ -370,7 +380,9 @@ import Testing
             answer.set(0, TestEnvironment.Result(code: Int32(r?.status ?? -1), stdout: String(decoding: r?.body ?? [], as: UTF8.self), stderr: ""))
         }
         request.start()
-        usleep(500_000)
+        // SIGTERM once the sync is really in flight (its fetch has started).
+        let inFlight = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: started) && Date() < inFlight { usleep(20_000) }
         kill(pid, SIGTERM)
         #expect(Self.waitForExit(pid, seconds: 10))
         while answer.all[0] == nil { usleep(20_000) }
