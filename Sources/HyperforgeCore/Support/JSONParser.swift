@@ -96,9 +96,17 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var result: [String: JSONValue] = [:]
+        // Members are collected first and the dictionary made at its final
+        // size: growing it member by member rehashed every key on each resize
+        // (most of reading a realm index). The last of duplicate keys wins, as before.
+        var members: [(String, JSONValue)] = []
+        func made() -> JSONValue {
+            var result = [String: JSONValue](minimumCapacity: members.count)
+            for (k, v) in members { result[k] = v }
+            return .object(result)
+        }
         skipSpace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object(result) }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object([:]) }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a property name in double quotes") }
@@ -107,11 +115,11 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a property name") }
             i += 1
             skipSpace()
-            result[key] = try value()
+            members.append((key, try value()))
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(result) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return made() }
             throw fail("expected ',' or '}' in an object")
         }
     }

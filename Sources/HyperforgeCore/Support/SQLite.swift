@@ -56,7 +56,13 @@ public final class SQLiteDatabase {
         sqlite3_busy_timeout(handle, 5000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    private let statementLock = Lock()
+    private var statements: [String: OpaquePointer] = [:]
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     public enum Value: Equatable, Sendable {
         case null, integer(Int64), real(Double), text(String)
@@ -87,10 +93,26 @@ public final class SQLiteDatabase {
     /// returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [Value] = []) throws -> [[Value]] {
-        var statement: OpaquePointer?
-        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else { throw error(rc) }
-        defer { sqlite3_finalize(statement) }
+        // Statements are prepared once per connection and reused (reset after
+        // each use): a warm `git realm check` asks the same question 110 times,
+        // and preparing was most of each. One query at a time per connection.
+        statementLock.lock()
+        defer { statementLock.unlock() }
+        var rc: Int32
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            rc = sqlite3_prepare_v2(handle, sql, -1, &prepared, nil)
+            guard rc == SQLITE_OK, let prepared else { throw error(rc) }
+            statements[sql] = prepared
+            statement = prepared
+        }
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (i, p) in parameters.enumerated() {
             let index = Int32(i + 1)
