@@ -102,27 +102,14 @@ extension Repository {
     /// What `path` is in the tree of the commit `refName` resolves to (e.g. `HEAD`);
     /// nil when the ref does not resolve (an unborn branch) or the tree has no such path.
     public func treeEntry(atRef refName: String, path: String) throws(GitError) -> TreeEntryKind? {
-        var oid = git_oid()
-        let resolved = G.git_reference_name_to_id(&oid, pointer, refName)
-        if resolved == GIT_ENOTFOUND.rawValue || resolved == GIT_EUNBORNBRANCH.rawValue { return nil }
-        try check(resolved, "resolving \(refName)")
-        var commit: OpaquePointer?
-        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading the commit of \(refName)")
-        defer { G.git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
-        defer { G.git_tree_free(tree) }
-        var entry: OpaquePointer?
-        let code = G.git_tree_entry_bypath(&entry, tree, path)
-        if code == GIT_ENOTFOUND.rawValue { return nil }
-        try check(code, "finding \(path) in \(refName)")
-        defer { G.git_tree_entry_free(entry) }
-        switch G.git_tree_entry_filemode(entry) {
-        case GIT_FILEMODE_BLOB: return .file(executable: false)
-        case GIT_FILEMODE_BLOB_EXECUTABLE: return .file(executable: true)
-        case GIT_FILEMODE_LINK: return .symlink
-        case GIT_FILEMODE_TREE: return .directory
-        default: return .submodule
+        try withTreeEntry(atRef: refName, path: path) { entry in
+            switch G.git_tree_entry_filemode(entry) {
+            case GIT_FILEMODE_BLOB: return .file(executable: false)
+            case GIT_FILEMODE_BLOB_EXECUTABLE: return .file(executable: true)
+            case GIT_FILEMODE_LINK: return .symlink
+            case GIT_FILEMODE_TREE: return .directory
+            default: return .submodule
+            }
         }
     }
 
@@ -130,6 +117,16 @@ extension Repository {
     /// `refName` resolves to; nil when the ref does not resolve or the tree has
     /// no such path. A cache key for what HEAD says about a file.
     public func treeEntryID(atRef refName: String, path: String) throws(GitError) -> String? {
+        try withTreeEntry(atRef: refName, path: path) { entry in
+            guard let id = G.git_tree_entry_id(entry) else { return nil }
+            return String(G.git_tree_entry_filemode(entry).rawValue, radix: 8) + ":" + Repository.hex(id)
+        }
+    }
+
+    /// `body` on the entry for `path` in the tree of the commit `refName`
+    /// resolves to (valid only inside `body`); nil when the ref does not
+    /// resolve (an unborn branch) or the tree has no such path.
+    private func withTreeEntry<T>(atRef refName: String, path: String, _ body: (OpaquePointer?) -> T?) throws(GitError) -> T? {
         var oid = git_oid()
         let resolved = G.git_reference_name_to_id(&oid, pointer, refName)
         if resolved == GIT_ENOTFOUND.rawValue || resolved == GIT_EUNBORNBRANCH.rawValue { return nil }
@@ -145,8 +142,7 @@ extension Repository {
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try check(code, "finding \(path) in \(refName)")
         defer { G.git_tree_entry_free(entry) }
-        guard let id = G.git_tree_entry_id(entry) else { return nil }
-        return String(G.git_tree_entry_filemode(entry).rawValue, radix: 8) + ":" + Repository.hex(id)
+        return body(entry)
     }
 
     /// Whether commit `descendant` has commit `ancestor` in its history, so that
