@@ -277,17 +277,12 @@ public enum ConfigLoader {
             return .skip("the directory holding it, \(container) (owner \(FileTrust.userName(st.st_uid)), mode 0\(String(mode, radix: 8))), is not only yours: \(who), so another user could replace its .hyperforge; \(fix)")
         }
         // Inside a git directory (`.git/...`, a bare repository's files): never the user's word.
-        if let real = realPath(path), real.split(separator: "/").contains(where: { $0 == ".git" }) {
+        if let real = FilePaths.real(path), real.split(separator: "/").contains(where: { $0 == ".git" }) {
             return .notYours("it lies inside a git directory (\(real))")
         }
         return .ok
     }
 
-    static func realPath(_ p: String) -> String? {
-        guard let r = realpath(p, nil) else { return nil }
-        defer { free(r) }
-        return String(cString: r)
-    }
 
     /// Whether a repository holds the `defaults.toml` at `path`, decided on
     /// its real path: its directory being a repository (or submodule) of its
@@ -296,12 +291,12 @@ public enum ConfigLoader {
     /// when a repository is around it; when git fails, the answer is unknown
     /// (and the file counts as committed).
     static func tracked(_ path: String, environment: [String: String]) -> Tracked {
-        guard let real = realPath(path) else { return .unknown("its real path cannot be resolved (\(FileRead.reason(errno)))") }
+        guard let real = FilePaths.real(path) else { return .unknown("its real path cannot be resolved (\(FileRead.reason(errno)))") }
         let realDir = FilePaths.parent(real) ?? "/"
         var st = stat()
         if lstat(FilePaths.join(realDir, ".git"), &st) == 0 { return .yes }
         guard let top = FilePaths.parent(realDir) else { return .unknown("\(realDir) has no parent directory") }
-        guard let enclosing = FilePaths.enclosingGitEntry(from: top), let root = realPath(enclosing.root) else { return .no }
+        guard let enclosing = FilePaths.enclosingGitEntry(from: top), let root = FilePaths.real(enclosing.root) else { return .no }
         // A directory between the repository's root and the file that looks
         // like a git directory (HEAD, objects, refs: what git itself takes for
         // a bare repository) was committed by someone: asking git from inside

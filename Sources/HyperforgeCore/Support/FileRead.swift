@@ -96,4 +96,12 @@ extension FilePaths {
     }
 
     public static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
+
+    /// The canonical path (`realpath`: every symbolic link resolved); nil when
+    /// some component does not exist or cannot be read (errno says why).
+    public static func real(_ path: String) -> String? {
+        guard let r = realpath(path, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
 }

@@ -120,18 +120,14 @@ public enum FileTrust {
     /// target (or, for a database, plant its -wal and -shm files beside it).
     static func checkAboveTarget(_ path: String) throws(TrustError) {
         var st = stat()
-        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let r = realpath(path, nil) else { return }
-        let target = String(cString: r)
-        free(r)
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let target = FilePaths.real(path) else { return }
         try checkAbove(target)
     }
 
     /// The path a database really lives at (its -wal and -shm are beside
     /// that, not beside a link to it).
     public static func resolvedPath(_ path: String) -> String {
-        guard let r = realpath(path, nil) else { return path }
-        defer { free(r) }
-        return String(cString: r)
+        FilePaths.real(path) ?? path
     }
 
     /// A symbolic link at `path` must be owned by the user or root (its
@@ -174,7 +170,7 @@ public enum FileTrust {
             var st = stat()
             if lstat(d, &st) == 0 {
                 if st.st_mode & S_IFMT == S_IFLNK { try checkLinkStatus(d, st) }
-                if real == nil, let r = realpath(d, nil) { real = String(cString: r); free(r) }
+                if real == nil { real = FilePaths.real(d) }
             }
             dir = FilePaths.parent(d)
         }

@@ -215,10 +215,10 @@ struct ScriptGate {
             }
         }
         // Belt and braces: the resolved file lies inside the work tree and outside the git directories.
-        guard let real = resolved(path), let realRoot = resolved(root) else { return .missing }
+        guard let real = FilePaths.real(path), let realRoot = FilePaths.real(root) else { return .missing }
         if !real.hasPrefix(realRoot + "/") { return .refused("it resolves outside the work tree (\(real))") }
         for dir in Set([repository.gitDirectory, repository.commonDirectory]) {
-            if let g = resolved(dir), real == g || real.hasPrefix(g + "/") { return .refused("it resolves into the git directory \(g)") }
+            if let g = FilePaths.real(dir), real == g || real.hasPrefix(g + "/") { return .refused("it resolves into the git directory \(g)") }
         }
         // The work tree holds exactly HEAD's bytes (HEAD's blob is what runs; a
         // difference would mean the check shows one thing and runs another).
@@ -230,12 +230,6 @@ struct ScriptGate {
             return .refused("it has uncommitted changes in the work tree (its content differs from HEAD's); commit it (git add \(script) && git commit) or restore it (git restore \(script))")
         }
         return .allowed(path, blob: blob)
-    }
-
-    private func resolved(_ p: String) -> String? {
-        guard let r = realpath(p, nil) else { return nil }
-        defer { free(r) }
-        return String(cString: r)
     }
 }
 
