@@ -6,6 +6,44 @@ import Testing
 @Suite struct SecretsEndToEndTests {
     let scope = "git/github/alice/repo/tool/token"
 
+    /// A "password manager" as a command provider (secrets as files, the scope
+    /// from HFORGE_SCOPE; it records its own arguments so a test can prove no
+    /// secret is among them), the default provider in auth.toml, with an env
+    /// provider `ci` routed for git/github/ci-org/*.
+    static func writePasswordManager(_ env: TestEnvironment) throws {
+        try env.write("""
+        #!/bin/sh
+        store="$(dirname "$0")/pm"
+        echo "$0 $*" >> "$store.argv"
+        case "$1" in
+          get) f="$store/$(printf %s "$HFORGE_SCOPE" | tr / _)"; [ -f "$f" ] && cat "$f"; exit 0 ;;
+          set) mkdir -p "$store"; cat > "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
+          rm) rm -f "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
+          list) ls "$store" 2>/dev/null | tr _ / ;;
+        esac
+
+        """, to: "pm.sh")
+        chmod(env.root + "/pm.sh", 0o755)
+        try env.write("""
+        [auth]
+        default = "pm"
+
+        [auth.providers.pm]
+        type = "command"
+        get = "\(env.root)/pm.sh get"
+        set = "\(env.root)/pm.sh set"
+        remove = "\(env.root)/pm.sh rm"
+        list = "\(env.root)/pm.sh list"
+
+        [auth.providers.ci]
+        type = "env"
+
+        [auth.routing]
+        "git/github/ci-org/*" = "ci"
+
+        """, to: "home/.config/hyperforge/auth.toml")
+    }
+
     @Test func fileProviderIsPrivateAndRefusesReadableFiles() throws {
         let env = try TestEnvironment("scope-file")
         let set = try env.run("git", ["scope", "set", scope], input: "s3cret-token\n")
@@ -80,36 +118,7 @@ import Testing
         #expect(try env.run("git", ["scope", "get", scope]).stdout == "one-line\n")
 
         // Secrets from an env provider and a command provider (plain host entries) never reach git with their newlines.
-        try env.write("""
-        #!/bin/sh
-        store="$(dirname "$0")/pm"
-        case "$1" in
-          get) f="$store/$(printf %s "$HFORGE_SCOPE" | tr / _)"; [ -f "$f" ] && cat "$f"; exit 0 ;;
-          set) mkdir -p "$store"; cat > "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
-          rm) rm -f "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
-          list) ls "$store" 2>/dev/null | tr _ / ;;
-        esac
-
-        """, to: "pm.sh")
-        chmod(env.root + "/pm.sh", 0o755)
-        try env.write("""
-        [auth]
-        default = "pm"
-
-        [auth.providers.pm]
-        type = "command"
-        get = "\(env.root)/pm.sh get"
-        set = "\(env.root)/pm.sh set"
-        remove = "\(env.root)/pm.sh rm"
-        list = "\(env.root)/pm.sh list"
-
-        [auth.providers.ci]
-        type = "env"
-
-        [auth.routing]
-        "git/github/ci-org/*" = "ci"
-
-        """, to: "home/.config/hyperforge/auth.toml")
+        try Self.writePasswordManager(env)
         let helper = ["-c", "credential.helper=hforge", "-c", "credential.useHttpPath=true", "credential"]
         let fromEnv = try env.run("git", helper + ["fill"], input: "protocol=https\nhost=github.com\npath=ci-org/app.git\n",
                                   extraEnvironment: ["HFORGE_SECRET_GIT_GITHUB_CI_ORG_REPO_APP_TOKEN": "l1\nl2"])
@@ -127,39 +136,7 @@ import Testing
 
     @Test func envAndCommandProvidersAndRouting() throws {
         let env = try TestEnvironment("scope-providers")
-        // A "password manager": secrets as files, the scope from HFORGE_SCOPE; it
-        // records its own arguments so the test can prove no secret is among them.
-        try env.write("""
-        #!/bin/sh
-        store="$(dirname "$0")/pm"
-        echo "$0 $*" >> "$store.argv"
-        case "$1" in
-          get) f="$store/$(printf %s "$HFORGE_SCOPE" | tr / _)"; [ -f "$f" ] && cat "$f"; exit 0 ;;
-          set) mkdir -p "$store"; cat > "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
-          rm) rm -f "$store/$(printf %s "$HFORGE_SCOPE" | tr / _)" ;;
-          list) ls "$store" 2>/dev/null | tr _ / ;;
-        esac
-
-        """, to: "pm.sh")
-        chmod(env.root + "/pm.sh", 0o755)
-        try env.write("""
-        [auth]
-        default = "pm"
-
-        [auth.providers.pm]
-        type = "command"
-        get = "\(env.root)/pm.sh get"
-        set = "\(env.root)/pm.sh set"
-        remove = "\(env.root)/pm.sh rm"
-        list = "\(env.root)/pm.sh list"
-
-        [auth.providers.ci]
-        type = "env"
-
-        [auth.routing]
-        "git/github/ci-org/*" = "ci"
-
-        """, to: "home/.config/hyperforge/auth.toml")
+        try Self.writePasswordManager(env)
 
         let stored = try env.run("git", ["scope", "set", scope], input: "pm-secret\n")
         #expect(stored.code == 0, "\(stored)")
