@@ -152,16 +152,12 @@ public struct JSONParser {
             if bytes[k] >= 0x80 { ascii = false }
             k += 1
         }
-        if k < bytes.count, bytes[k] == UInt8(ascii: "\""), ascii {
+        if k < bytes.count, bytes[k] == UInt8(ascii: "\"") {
+            let raw = UnsafeBufferPointer(rebasing: bytes[i..<k])
             // ASCII cannot be invalid UTF-8: String(decoding:) takes the bytes as
             // they are, without the generic validating initializer's cost (which
             // was most of reading a realm index).
-            let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self)
-            i = k + 1
-            return s
-        }
-        if k < bytes.count, bytes[k] == UInt8(ascii: "\"") {
-            guard let s = String(validating: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self) else {
+            guard let s = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) else {
                 throw fail("a string is not valid UTF-8", at: start)
             }
             i = k + 1
