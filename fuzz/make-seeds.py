@@ -44,6 +44,9 @@ for d in os.listdir(out) if os.path.isdir(out) else []:
 for path, text in rfc_examples().items():
     write("realm", "rfc-" + path.replace("/", "-"), text)
 write("realm", "flow-and-quoting.yaml", 'name: "x"\nversion: \'1.0.0\'\nmaintainers: [a, "b c", \'d\']\nvalue: {a: 1, b: [true, null, 1.5, -7, "017"]}\n')
+write("realm", "numbers-contract.yaml", 'name: limits\nversion: "2.0.0-rc.1+b5"\nowner: aperture\ncompatibility: {backwards: false, forwards: true}\n'
+      'schema:\n  type: object\n  properties:\n    ratio: {type: number, minimum: -1.5e+3, exclusiveMaximum: 0x10, multipleOf: 0.25}\n    count: {type: integer, maximum: 9223372036854775807}\n'
+      '    name: {type: string, pattern: "^[a-z]+$", maxLength: 15}\nvalue: {ratio: .5, count: -0, name: abc}\n')
 write("realm", "block-scalars.yaml", "name: d\ndescription: |\n  two\n  lines\nmembers: >-\n  folded\n")
 
 # json: RFC 8259 section 13's examples, edge cases, and realm-index-like documents.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes hyperforge's parsers with libFuzzer (README: "Development").
 #
-#   scripts/fuzz.sh [TARGET|all] [SECONDS]     each target for SECONDS (default 60)
+#   scripts/fuzz.sh [TARGET|all] [SECONDS]     each target for SECONDS (default 60);
+#                                              TARGET may be a comma-separated list
 #   scripts/fuzz.sh --minimize TARGET FILE     shrink a reproducer (writes FILE.min)
 #   scripts/fuzz.sh --list                     the targets
 #
@@ -11,9 +12,10 @@
 # The harness is the package in fuzz/, which depends on this one by path:
 # it is built with the real library code, instrumented for libFuzzer and
 # AddressSanitizer, into fuzz/.build (the normal .build is untouched).
-# Each run starts from the committed seeds (fuzz/corpus/TARGET) and the
-# inputs earlier runs found (fuzz/.build/corpus/TARGET, kept), with the
-# target's dictionary (fuzz/dict/TARGET.dict).
+# Each run starts from the committed seeds (fuzz/corpus/TARGET), the
+# regression inputs (Tests/Fixtures/fuzz/TARGET) and the inputs earlier runs
+# found (fuzz/.build/corpus/TARGET, kept), with the target's dictionary
+# (fuzz/dict/TARGET.dict).
 #
 # Exit status: 0 when no target found anything; 1 when one crashed, hung
 # (an input taking more than FUZZ_TIMEOUT seconds, default 10), leaked or
@@ -72,11 +74,13 @@ run() {
         # each input would find that one every time, at 50 times the cost.
         config|auth) options+=(-detect_leaks=0); asan=$asan:detect_leaks=0 ;;
     esac
+    local seeds=("fuzz/corpus/$target")
+    [ -d "Tests/Fixtures/fuzz/$target" ] && seeds+=("Tests/Fixtures/fuzz/$target")
     local status=0
-    HFORGE_FUZZ_TARGET=$target ASAN_OPTIONS=$asan "$binary" "${options[@]}" "$work" "fuzz/corpus/$target" >"$log" 2>&1 || status=$?
+    HFORGE_FUZZ_TARGET=$target ASAN_OPTIONS=$asan "$binary" "${options[@]}" "$work" "${seeds[@]}" >"$log" 2>&1 || status=$?
     local runs corpus
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    corpus=$(find "$work" "fuzz/corpus/$target" -type f | wc -l)
+    corpus=$(find "$work" "${seeds[@]}" -type f | wc -l)
     if [ "$status" -eq 0 ]; then
         echo "fuzz.sh: $target: ok, ${runs:-?} executions in ${seconds} s, corpus $corpus inputs"
         return 0
@@ -105,7 +109,10 @@ case "${1:-all}" in
 esac
 
 selected=("${targets[@]}")
-if [ $# -ge 1 ] && [ "$1" != all ]; then known "$1" || usage; selected=("$1"); fi
+if [ $# -ge 1 ] && [ "$1" != all ]; then
+    IFS=, read -r -a selected <<<"$1"
+    for t in "${selected[@]}"; do known "$t" || usage; done
+fi
 seconds=${2:-60}
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || usage
 build
