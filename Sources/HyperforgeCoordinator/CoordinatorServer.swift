@@ -39,7 +39,11 @@ public enum Coordinator {
         let store: CoordinatorStore
         do {
             config = try CoordinatorConfig.load(paths, environment: environment)
-            store = try CoordinatorStore(path: paths.database)
+            store = try CoordinatorStore(path: paths.database) { warning in
+                // In its log, where `git realm coordinator logs` shows it, and on stderr for whoever started it by hand.
+                log.write("warning: " + warning)
+                _ = writeAll(2, Array("warning: \(warning)\n".utf8))
+            }
             let pruned = try store.pruneDeadSessions()
             if pruned > 0 { log.write("removed \(pruned) session(s) of processes that are gone") }
         } catch {

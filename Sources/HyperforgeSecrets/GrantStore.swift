@@ -18,8 +18,15 @@ public final class GrantStore {
         // SQLite keeps -wal and -shm beside the database's real path (not beside a link to it).
         let real = FileTrust.resolvedPath(path)
         for file in [path, real + "-wal", real + "-shm"] { try FileTrust.check(file, kind: .file) }
-        db = try SQLiteDatabase(path: path)
-        try db.execute("""
+        db = try SQLiteDatabase.open(path: path, schema: GrantStore.schema, warn: { _ in })
+    }
+
+    /// The tables, version by version (`PRAGMA user_version`). Version 0 is a
+    /// database from before versions were recorded, with these same tables
+    /// (or none, when new): `CREATE ... IF NOT EXISTS` takes either to 1.
+    /// Grants are the user's decisions: a damaged file is never replaced.
+    public static let schema = SQLiteSchema(name: "the grants database", migrations: [
+        """
             CREATE TABLE IF NOT EXISTS scope_grants (
                 scope TEXT PRIMARY KEY,
                 granted_at REAL NOT NULL,
@@ -39,8 +46,8 @@ public final class GrantStore {
                 rejected_at REAL NOT NULL,
                 host TEXT NOT NULL           -- protocol://host[:port] that refused the token
             );
-            """)
-    }
+            """,
+    ], whenDamaged: .refuse, freshStart: "no scope is granted then: each asks again on first use, as its policy says")
 
     /// The existing database, for looking up only (nothing is created or
     /// written); the same ownership checks as `init(path:)`.
@@ -99,9 +106,15 @@ public final class GrantStore {
 
     /// Whether `scope` is granted and not marked rejected, in one statement
     /// (the credential helper's fast path: each statement SQLite parses costs).
+    ///
+    /// Also false when the file's schema version is not the one this build
+    /// writes (`schema.version`): the reading-only connection never migrates,
+    /// so the full path (which does, or refuses a newer file) decides then.
+    /// The version is read in the same statement, from SQLite's header.
     public func isUsable(_ scope: String) throws -> Bool {
         let rows = try db.query("""
-            SELECT EXISTS(SELECT 1 FROM scope_grants WHERE scope = ?1)
+            SELECT (SELECT user_version FROM pragma_user_version) = \(GrantStore.schema.version)
+               AND EXISTS(SELECT 1 FROM scope_grants WHERE scope = ?1)
                AND NOT EXISTS(SELECT 1 FROM scope_rejections WHERE scope = ?1)
             """, [.text(scope)])
         return rows.first?.first?.integer == 1

@@ -24,25 +24,32 @@ final class CheckCache {
     /// replaced), whatever its mtime and size say.
     let rehash: Bool
 
-    init(gitDirectory: String, rehash: Bool = false) throws {
+    /// `warn`: told when a damaged cache was moved aside and a new one started.
+    init(gitDirectory: String, rehash: Bool = false, warn: (String) -> Void) throws {
         self.rehash = rehash
         let dir = gitDirectory + "/realm"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         path = dir + "/cache.db"
-        database = try SQLiteDatabase(path: path)
-        try database.execute("""
-            CREATE TABLE IF NOT EXISTS export_cache (
-                file_path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, content_hash TEXT NOT NULL,
-                exports JSON, cached_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS contract_cache (
-                domain TEXT NOT NULL, contract TEXT NOT NULL, version TEXT NOT NULL, schema JSON,
-                realm_commit TEXT, cached_at INTEGER NOT NULL, PRIMARY KEY (domain, contract, version));
-            CREATE TABLE IF NOT EXISTS validation_cache (
-                contract TEXT NOT NULL, version TEXT NOT NULL, binding_hash TEXT NOT NULL, valid INTEGER NOT NULL,
-                output TEXT, validated_at INTEGER NOT NULL, PRIMARY KEY (contract, version, binding_hash));
-            CREATE TABLE IF NOT EXISTS cache_stats (name TEXT PRIMARY KEY, hits INTEGER NOT NULL, misses INTEGER NOT NULL);
-            """)
+        database = try SQLiteDatabase.open(path: path, schema: CheckCache.schema, warn: warn)
     }
+
+    /// The tables, version by version (`PRAGMA user_version`); version 0 is a
+    /// cache from before versions were recorded, with these same tables. A
+    /// damaged cache is moved aside (`cache.db.corrupt-<time>`) and rebuilt.
+    static let schema = SQLiteSchema(name: "the realm check cache", migrations: [
+        """
+        CREATE TABLE IF NOT EXISTS export_cache (
+            file_path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, content_hash TEXT NOT NULL,
+            exports JSON, cached_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS contract_cache (
+            domain TEXT NOT NULL, contract TEXT NOT NULL, version TEXT NOT NULL, schema JSON,
+            realm_commit TEXT, cached_at INTEGER NOT NULL, PRIMARY KEY (domain, contract, version));
+        CREATE TABLE IF NOT EXISTS validation_cache (
+            contract TEXT NOT NULL, version TEXT NOT NULL, binding_hash TEXT NOT NULL, valid INTEGER NOT NULL,
+            output TEXT, validated_at INTEGER NOT NULL, PRIMARY KEY (contract, version, binding_hash));
+        CREATE TABLE IF NOT EXISTS cache_stats (name TEXT PRIMARY KEY, hits INTEGER NOT NULL, misses INTEGER NOT NULL);
+        """,
+    ], whenDamaged: .moveAside, freshStart: "every check result is worked out afresh once")
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 

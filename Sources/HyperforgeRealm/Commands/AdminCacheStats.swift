@@ -9,7 +9,7 @@ extension Realm {
         let repository = try openRepository(options.target, context: context)
         let path = repository.gitDirectory + "/realm/cache.db"
         let stats = FileManager.default.fileExists(atPath: path)
-            ? try CheckCache(gitDirectory: repository.gitDirectory).stats()
+            ? try CheckCache(gitDirectory: repository.gitDirectory, warn: context.output.warning).stats()
             : CheckCache.Stats(path: path, exports: 0, contracts: 0, validations: 0, hits: 0, misses: 0)
         if options.json {
             struct JSONStats: Encodable { var path: String; var exports, contracts, validations, hits, misses: Int; var hitRate: Double? }

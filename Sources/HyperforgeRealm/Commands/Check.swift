@@ -129,7 +129,7 @@ struct CheckSession {
     mutating func run() async throws -> CheckReport {
         // With --no-cache nothing is read from the cache, but what is checked
         // afresh is stored, so the next plain run does not serve an older result.
-        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache) } catch {
+        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache, warn: context.output.warning) } catch {
             context.output.stderr.line("warning: the check cache is unavailable (\(error)); checking without it")
         }
         let items = items()
