@@ -139,9 +139,15 @@ struct RealmWriter {
             }
             let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
                                               author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+            // Killed from here on, the realm is the old one or the new one (a
+            // push moves its branch or does not), and the fetched ref follows
+            // on the next fetch (the new tip descends from it).
+            FaultPoint.reach("realm-write.committed")
             switch try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context) {
             case .pushed:
+                FaultPoint.reach("realm-write.pushed")
                 try repo.setReference(trackingRef, to: commit, message: "git realm: \(change.message.split(separator: "\n").first ?? "")")
+                FaultPoint.reach("realm-write.recorded")
                 return RealmWriteOutcome(base: state, commit: commit, changes: changes, message: change.message, retries: retries, dryRun: false)
             case .stale:
                 retries += 1
@@ -177,17 +183,25 @@ struct RealmWriter {
 }
 
 /// A temporary bare repository for work that must not touch the user's
-/// repository (dry runs, creating a realm).
+/// repository (dry runs, creating a realm): `$TMPDIR/git-realm-<pid>-XXXXXX`.
+/// Removed when done, and on SIGINT/SIGTERM (`Interruption`); one that a
+/// killed run left is removed by the next one (`Leftovers`: its process is
+/// gone, it is ours, a directory and not a link).
 struct Scratch {
+    static let prefix = "git-realm-"
     let path: String
+    private let token: Interruption.Token
 
     init(context: Context) throws {
         let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/git-realm-XXXXXX").utf8CString)
+        Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
+        var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw RealmError.cannotCreate(path: base, reason: String(cString: strerror(errno)))
         }
         path = String(cString: made)
+        // (A signal before this line leaves the directory to the next run's sweep.)
+        token = Interruption.register(.directory(path))
         let fm = FileManager.default
         do {
             for dir in ["objects/info", "objects/pack", "refs/heads", "refs/tags"] {
@@ -199,6 +213,7 @@ struct Scratch {
             remove()
             throw RealmError.cannotCreate(path: path, reason: "\(error)")
         }
+        FaultPoint.reach("realm-scratch.created")
     }
 
     /// The environment for git and libgit2 in the scratch repository: the
@@ -212,7 +227,10 @@ struct Scratch {
         return c
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() {
+        Leftovers.removeTree(path)
+        Interruption.unregister(token)
+    }
 }
 
 /// Reads a realm's files from a commit with libgit2 and checks them.

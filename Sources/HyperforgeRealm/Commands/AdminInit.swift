@@ -53,29 +53,40 @@ extension Realm {
         manifest.trust.mode = options.trustMode.rawValue
         manifest.trust.permissions = Dictionary(uniqueKeysWithValues: RealmManifest.defaultPermissions)
 
-        if options.dryRun {
-            if creates, let localPath { out.line("Would create the bare repository \(localPath)") }
-        } else if creates, let localPath {
-            if options.url == nil { try RealmLocation.checkDefaultDirectories(localPath, paths: context.paths, create: true) }
-            try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
-            let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
-                                               environment: GitEnvironment.detached(context.environment), directory: localPath)
-            guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmedLines()) }
-        }
-
-        let writer = RealmWriter(url: url, branch: options.branch, workspace: .scratch, actingRepo: nil, context: context)
+        // A realm repository made here and not finished (git init or the
+        // first push failed, or we were interrupted) is removed again, so
+        // that the next `admin init --name` is not refused by our own leftover.
+        var made: MadeRepository?
+        defer { made?.unregister() }
         let outcome: RealmWriteOutcome
-        if options.dryRun && creates {
-            // Nothing to fetch from yet: the realm would start empty.
-            outcome = RealmWriteOutcome(base: .empty, commit: nil, changes: [.create("realm.yaml")],
-                                        message: "Create realm \(options.name)", retries: 0, dryRun: true)
-        } else {
-            outcome = try await writer.apply(dryRun: options.dryRun, allowMissingBranch: true) { state in
-                guard state.commit == nil else { throw RealmError.realmExists(url: shown) }
-                var change = PlannedChange(files: [:], message: "Create realm \(options.name)")
-                change.write("realm.yaml", manifest.yaml())
-                return change
+        do {
+            if options.dryRun {
+                if creates, let localPath { out.line("Would create the bare repository \(localPath)") }
+            } else if creates, let localPath {
+                if options.url == nil { try RealmLocation.checkDefaultDirectories(localPath, paths: context.paths, create: true) }
+                made = MadeRepository(path: localPath)
+                try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
+                let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
+                                                   environment: GitEnvironment.detached(context.environment), directory: localPath)
+                guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmedLines()) }
             }
+
+            let writer = RealmWriter(url: url, branch: options.branch, workspace: .scratch, actingRepo: nil, context: context)
+            if options.dryRun && creates {
+                // Nothing to fetch from yet: the realm would start empty.
+                outcome = RealmWriteOutcome(base: .empty, commit: nil, changes: [.create("realm.yaml")],
+                                            message: "Create realm \(options.name)", retries: 0, dryRun: true)
+            } else {
+                outcome = try await writer.apply(dryRun: options.dryRun, allowMissingBranch: true) { state in
+                    guard state.commit == nil else { throw RealmError.realmExists(url: shown) }
+                    var change = PlannedChange(files: [:], message: "Create realm \(options.name)")
+                    change.write("realm.yaml", manifest.yaml())
+                    return change
+                }
+            }
+        } catch {
+            made?.undo()
+            throw error
         }
         report(outcome, url: url, branch: options.branch, out: out)
         let joinArgument = options.url == nil ? options.name : shown
@@ -86,4 +97,30 @@ extension Realm {
         }
         return .success
     }
+}
+
+/// The bare repository `admin init` creates at a path that was missing or an
+/// empty directory: registered for removal on SIGINT/SIGTERM while it is
+/// made (only when the path was missing: an empty directory someone made
+/// stays), and emptied or removed again when making the realm fails.
+private struct MadeRepository {
+    let path: String
+    let existed: Bool
+    let token: Interruption.Token?
+
+    init(path: String) {
+        self.path = path
+        existed = FilePaths.kind(path) == .directory
+        token = existed ? nil : Interruption.register(.directory(path))
+    }
+
+    func undo() {
+        if existed {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { Leftovers.removeTree(path + "/" + entry) }
+        } else {
+            Leftovers.removeTree(path)
+        }
+    }
+
+    func unregister() { if let token { Interruption.unregister(token) } }
 }
