@@ -71,7 +71,9 @@ public enum Leftovers {
     public static func sweepDirectories(prefix: String, in directory: String) -> [String] {
         var removed: [String] = []
         for entry in names(in: directory) where entry.hasPrefix(prefix) {
-            guard let pid = leadingPID(entry.dropFirst(prefix.count)), processIsGone(pid) else { continue }
+            // `PREFIX<pid>-XXXXXX`: the dash too, so that an older name's random part is never read as a process id.
+            let rest = entry.dropFirst(prefix.count)
+            guard rest.contains("-"), let pid = leadingPID(rest), processIsGone(pid) else { continue }
             let path = FilePaths.join(directory, entry)
             if isOurs(path, directory: true), removeTree(path) { removed.append(path) }
         }
