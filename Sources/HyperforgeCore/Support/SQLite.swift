@@ -38,6 +38,10 @@ public final class SQLiteDatabase {
             if system != 0, [SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_READONLY, SQLITE_FULL, SQLITE_PERM].contains(primary) {
                 message += ": " + FileRead.reason(system)
             }
+            // The usual reason a database we own cannot be written: its directory cannot be (WAL needs -wal and -shm beside it).
+            if [SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM].contains(primary), let dir = FilePaths.parent(path), access(dir, W_OK) != 0 {
+                message += " (its directory \(dir) cannot be written: \(FileRead.reason(errno)))"
+            }
             self.init(code: code, message: message, path: path)
         }
     }
