@@ -56,6 +56,13 @@ It exits after
 seconds (default 300) with no sessions and no requests, and on SIGTERM or
 SIGINT after the requests in flight are answered (new ones get 503 meanwhile). Sessions whose process is
 gone are removed when it starts and every few seconds.
+.PP
+The database records its schema version (SQLite's user_version): an older one
+is migrated in one transaction, one written by a newer hyperforge is refused
+(it does not start, and says so in its log). A damaged one is moved to
+.I coordinator.db.corrupt-TIME
+(kept for inspection) and a new one started, with a warning in the log and on
+stderr: sessions register again, and fetches announce changes again.
 .SH LIMITS
 Every request is read through bounded buffers, and refused as soon as it
 exceeds a limit, without reading the rest; the connection is then closed and
@@ -158,6 +165,38 @@ or the same with a
 prefix) and the rest are its arguments.
 .B hyperforge-coordinator
 (the coordinator the tools start on demand) is one more link to it.
+.SH INTERRUPTIONS AND STATE
+Every write leaves the old state or the new one, never half: files
+(config.toml, the secrets file, hooks, caches) are written beside the target as
+.I .NAME.PID-N.tmp
+and renamed over it; the SQLite databases change in transactions; a realm
+changes only by a push. On SIGINT, SIGTERM or SIGHUP the tools remove their
+temporary files, scratch repositories
+.RI ( $TMPDIR/git-realm-PID-XXXXXX ,
+.IR $TMPDIR/hforge-realm-script-PID-XXXXXX )
+and temporary refs
+.RI ( refs/realm-incoming/PID-N ),
+stop the process groups of the programs they started with a time limit, and
+end by the same signal (exit status 130 for Ctrl-C, 143 for SIGTERM, as seen by
+a shell). What a
+.B kill -9
+left is removed by the next run that makes the same kind of thing, only when
+the process in its name is gone, it belongs to the user, and it is a regular
+file or directory (a symbolic link is never followed).
+.PP
+A program started with a time limit (a command provider, secret-tool, a
+validation script) runs in a process group of its own; at the limit the whole
+group gets SIGTERM, and SIGKILL a second later, so nothing it started
+survives it. (A command provider has the terminal while it runs, so it can ask
+for a passphrase.)
+.PP
+The databases (state.db, .git/realm/cache.db, coordinator.db) record their
+schema version: older ones are migrated in one transaction, newer ones are
+refused naming the file and both versions (exit 4). A damaged cache or
+coordinator database is moved to
+.I NAME.corrupt-TIME
+and rebuilt, with a warning; a damaged state.db (grants are your decisions) is
+an error naming it, and is never replaced.
 .SH EXIT STATUS
 That of the tool; 64 when started as hyperforge with an unknown tool.
 .SH SEE ALSO

@@ -22,6 +22,14 @@ public struct GitRealm: AsyncParsableCommand {
         is text, or write true, false or the number as the hint says. Anchors and aliases, \
         duplicate keys, and files above 32 MiB, 64 levels or 1,000,000 values are refused too.
 
+        Interrupted (Ctrl-C, SIGTERM) or killed, a realm write leaves the realm and \
+        refs/realm/REALM/fetched at the old commit or the new one; its temporary ref \
+        (refs/realm-incoming/PID-N) and scratch repository ($TMPDIR/git-realm-PID-XXXXXX) are \
+        removed on the way out, or by the next run when a kill -9 left them. A failed or \
+        interrupted 'admin init' removes the realm repository it was creating. The check \
+        cache (.git/realm/cache.db) records its schema version; a damaged one is moved to \
+        cache.db.corrupt-TIME with a warning and rebuilt, one from a newer hyperforge refused.
+
         Exit status: 0 success; 1 the operation failed (fetch or push failed, git error); \
         2 refused (not the contract's owner, a dependency cycle, contracts still imported \
         without --force, the realm or domain already exists, already in another realm); \

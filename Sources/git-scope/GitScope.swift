@@ -23,6 +23,13 @@ public struct GitScope: AsyncParsableCommand {
         chown/chmod that fixes it. A scope whose token a server refused is marked rejected \
         (see 'git scope list'): kept, not handed out until 'git scope set' or 'git scope approve SCOPE'.
 
+        Grants live in $XDG_STATE_HOME/hyperforge/state.db (SQLite), which records its schema \
+        version: an older one is migrated in place, one written by a newer hyperforge is refused \
+        (exit 4, naming the file and both versions), and a damaged one is never replaced (exit 4, \
+        naming the file, which is kept: restore it or move it aside to start with no grants). \
+        The secrets file is replaced atomically: interrupted or out of space, it holds the old \
+        secrets or the new ones.
+
         Exit status: 0 success; 1 failure (no such secret, nothing to remove); 2 refused \
         (denied by policy, approval timed out, marked rejected, read-only provider); 3 configuration error \
         in auth.toml; 4 environment error (a file or directory someone else owns or may write, \

@@ -266,4 +266,42 @@ import Testing
         let got = try env.run("git", ["scope", "get", scope])
         #expect(got.code == 0 && got.stdout == "old-token\n", "\(got)")
     }
+
+    // MARK: child process groups
+
+    /// A command provider runs in a process group of its own (so a time-out
+    /// stops all it started); interrupted meanwhile, the tool stops that
+    /// group on its way out too: neither the shell nor what it put in the
+    /// background outlives it.
+    @Test func anInterruptedToolStopsItsProvidersProcessGroup() throws {
+        let env = try TestEnvironment("fault-group")
+        let marks = env.root + "/marks"
+        try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
+        try env.write("""
+            [auth]
+            default = "slow"
+            [auth.providers.slow]
+            type = "command"
+            get = "sleep 1000 & echo $! > \(marks)/background; echo $$ > \(marks)/shell; sleep 1000"
+
+            """, to: "home/.config/hyperforge/auth.toml")
+        let log = env.root + "/scope.log"
+        let pid = try Spawn.start(["git-scope", "get", "git/github/alice/repo/tool/token"],
+                                  environment: env.environment.merging(["PATH": env.environment["PATH"]!]) { $1 }, logFile: log)
+        let deadline = Date().addingTimeInterval(120)
+        var shell: pid_t?, background: pid_t?
+        while Date() < deadline && (shell == nil || background == nil) && !Spawn.hasExited(pid) {
+            shell = ChildProcessTests.pid(in: marks + "/shell")
+            background = ChildProcessTests.pid(in: marks + "/background")
+            usleep(20_000)
+        }
+        guard let shell, let background else {
+            Issue.record("the provider's command never started: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            kill(pid, SIGKILL); _ = Spawn.wait(pid)
+            return
+        }
+        #expect(Paused(pid: pid, log: log).stop(with: SIGTERM) == SIGTERM)
+        #expect(ChildProcessTests.waitUntilGone(shell), "the provider's shell outlived the tool")
+        #expect(ChildProcessTests.waitUntilGone(background), "the provider's background child outlived the tool")
+    }
 }

@@ -23,7 +23,9 @@ import Glibc
 ///    only ever written by our own fetch or libgit2, never packed);
 /// 4. the signal's default disposition is restored and the signal raised
 ///    again, so the process ends the way its parent expects (a shell sees
-///    130 for Ctrl-C, 143 for SIGTERM).
+///    130 for Ctrl-C, 143 for SIGTERM). A thread that calls exit meanwhile
+///    (its work failed when its child or file went) waits in an atexit
+///    handler for that, so the status is always the signal's.
 ///
 /// Every write that registers here also leaves old or new state when it
 /// is killed outright (`kill -9`), which nothing can catch: what such a run
@@ -98,6 +100,12 @@ private final class Registry: @unchecked Sendable {
         return token
     }
 
+    var isTerminating: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return terminating
+    }
+
     func remove(_ token: Interruption.Token) {
         lock.lock()
         items[token.id] = nil
@@ -124,6 +132,13 @@ private final class Registry: @unchecked Sendable {
             return false
         }
         pthread_detach(thread)
+        // Once a signal is being handled, the process ends by it: a thread
+        // that finishes meanwhile (its child was just stopped, its file
+        // removed) and calls exit waits here for the signal instead of
+        // ending the process with a status of its own.
+        atexit {
+            if Registry.shared.isTerminating { while true { pause() } }
+        }
         for signal in Interruption.signals {
             var current = sigaction()
             guard sigaction(signal, nil, &current) == 0 else { continue }
