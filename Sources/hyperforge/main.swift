@@ -60,6 +60,7 @@ enum Main {
         }
         guard let tool else { usage(rest.first) }
         if tool == .hforge, let code = GitHforge.fastStatus(rest) { exit(code) }
+        if tool == .realm, let code = GitRealm.fastCheck(rest) { exit(code) }
         if tool == .credentialHelper, let fast = CredentialHelperMain.fastGet(rest) {
             if let answer = fast.answer {
                 _ = writeAll(1, Array(answer.utf8))

@@ -176,6 +176,7 @@ import Testing
         let gitDir = w.members["aperture"]! + "/.git"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: gitDir + "/realm/cache.db" + suffix) }
         try Self.garbage(gitDir + "/realm/cache.db")
+        CheckReportCache.remove(gitDir: gitDir)     // else the kept report answers without cache.db
         let again = try w.run("aperture", "check", "--mode", "contract")
         #expect(again.code == 0, "\(again)")
         #expect(again.stderr.contains("warning: \(gitDir)/realm/cache.db (the realm check cache) was damaged (file is not a database): moved it to \(gitDir)/realm/cache.db.corrupt-"), "\(again)")

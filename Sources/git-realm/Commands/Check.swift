@@ -33,7 +33,12 @@ extension GitRealm {
 
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
-            without reading the cache and stores what it found. Exit status: 0 clean, 1 errors, 2 warnings \
+            without reading the cache and stores what it found. A plain check (no options but \
+            --format and --strict) also keeps its whole report in .git/realm/check-report.json with \
+            the stat fingerprints of every file it read (git config, HEAD, the fetched realm ref, \
+            working contracts, source files, scripts and the directories on their paths); the next \
+            plain check answers from it while none of them changes, without opening cache.db. \
+            'git realm admin cache clear' removes it. Exit status: 0 clean, 1 errors, 2 warnings \
             only (1 with --strict); 3, 4 as for the other commands.
             """
         )
