@@ -110,11 +110,15 @@ public final class GrantStore {
     /// Also false when the file's schema version is not the one this build
     /// writes (`schema.version`): the reading-only connection never migrates,
     /// so the full path (which does, or refuses a newer file) decides then.
-    /// The version is read in the same statement, from SQLite's header.
+    /// The version is read first (PRAGMA user_version: SQLite's header, as
+    /// the connection sees it, the write-ahead log included).
     public func isUsable(_ scope: String) throws -> Bool {
+        // A statement of its own: `pragma_user_version` inside the query would
+        // make SQLite declare a virtual table, parsing its definition (88,000
+        // instructions, 4.7% of the fast path; this costs a tenth of that).
+        guard try db.query("PRAGMA user_version").first?.first?.integer == Int64(GrantStore.schema.version) else { return false }
         let rows = try db.query("""
-            SELECT (SELECT user_version FROM pragma_user_version) = \(GrantStore.schema.version)
-               AND EXISTS(SELECT 1 FROM scope_grants WHERE scope = ?1)
+            SELECT EXISTS(SELECT 1 FROM scope_grants WHERE scope = ?1)
                AND NOT EXISTS(SELECT 1 FROM scope_rejections WHERE scope = ?1)
             """, [.text(scope)])
         return rows.first?.first?.integer == 1
