@@ -84,7 +84,7 @@ public enum Coordinator {
             return ExitStatus.environment.rawValue
         }
         try? AtomicFile.write(Array("\(getpid())\n".utf8), to: paths.pidFile, mode: 0o600)
-        log.write("started (pid \(getpid()), idle timeout \(Int(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
+        log.write("started (pid \(getpid()), idle timeout \(NumberRange.format(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
 
         // Idle exit and dead-session pruning.
         var lastPrune = Date()
@@ -96,7 +96,7 @@ public enum Coordinator {
             }
             let sessions = (try? store.sessionCount()) ?? 0
             if sessions == 0 && state.idleFor > config.idleTimeout && state.inFlight == 0 {
-                log.write("idle for \(Int(config.idleTimeout)) s with no sessions: stopping")
+                log.write("idle for \(NumberRange.format(config.idleTimeout)) s with no sessions: stopping")
                 break
             }
         }

@@ -28,6 +28,8 @@ public enum RealmError: HyperforgeError, Equatable {
     case invalidResult(String)
     case cannotReadFile(path: String, reason: String)
     case invalidConfig(key: String, value: String, expected: String)
+    /// A command-line value out of its range (`--script-timeout inf`).
+    case invalidOption(flag: String, value: String, expected: String)
     /// The realm's tip does not read: `commit` is "abc1234 subject (author, date)".
     case malformedRealm(url: String, commit: String, problem: String, outcome: String)
     case historyRewritten(url: String, branch: String, fetched: String, tip: String, lost: [String])
@@ -36,7 +38,7 @@ public enum RealmError: HyperforgeError, Equatable {
         switch self {
         case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
-        case .invalidName, .invalidConfig, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
+        case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm: return .configuration
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
              .contractOwnedElsewhere, .versionNotIncreased, .stillImported: return .refused
@@ -81,6 +83,7 @@ public enum RealmError: HyperforgeError, Equatable {
                 + "\(fetched.prefix(12)), the commit fetched here; taking it would lose \(lost.count) commit\(lost.count == 1 ? "" : "s"):\n"
                 + shown.joined(separator: "\n")
         case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
+        case .invalidOption(let flag, let value, let expected): return "\(flag) \(value): it must be \(expected)"
         }
     }
 
@@ -103,6 +106,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .malformedRealm: return "the member who pushed that commit must fix the realm (a clone of it, a commit, a push); meanwhile 'git realm status' and 'git realm check' go on from the last good realm"
         case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"
         case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
+        case .invalidOption(let flag, _, let expected): return "pass \(flag) with \(expected)"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

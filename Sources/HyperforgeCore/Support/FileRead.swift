@@ -26,9 +26,7 @@ public enum FileRead {
         case S_IFDIR: throw Failure(path: path, reason: "it is a directory, not a file")
         default: throw Failure(path: path, reason: "it is not a regular file")
         }
-        if Int(st.st_size) > limit {
-            throw Failure(path: path, reason: "it is larger than \(limit >> 20) MiB (\(st.st_size) bytes)")
-        }
+        if Int(st.st_size) > limit { throw Failure(path: path, reason: tooLarge(Int(st.st_size), limit: limit)) }
         var result: [UInt8] = []
         result.reserveCapacity(Int(st.st_size))
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -40,7 +38,7 @@ public enum FileRead {
             }
             if n == 0 { break }
             result.append(contentsOf: buffer[0..<n])
-            if result.count > limit { throw Failure(path: path, reason: "it is larger than \(limit >> 20) MiB") }
+            if result.count > limit { throw Failure(path: path, reason: tooLarge(nil, limit: limit)) }
         }
         return result
     }
@@ -65,6 +63,12 @@ public enum FileRead {
             if result.count < limit { result.append(contentsOf: buffer[0..<min(n, limit - result.count)]) }
         }
         return result
+    }
+
+    /// Why a file over `limit` bytes is refused, naming the limit.
+    public static func tooLarge(_ size: Int?, limit: Int) -> String {
+        let shown = limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : limit >= 1 << 10 && limit % (1 << 10) == 0 ? "\(limit >> 10) KiB" : "\(limit) bytes"
+        return "it is larger than \(shown)\(size.map { " (\($0) bytes)" } ?? ""), the limit for this file"
     }
 
     /// C's description of an errno value, lower-cased to sit inside a sentence.
@@ -96,6 +100,13 @@ extension FilePaths {
     }
 
     public static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
+
+    /// Whether anything is at `path` itself (`lstat`: a dangling symbolic link
+    /// or a link loop is something, which a reader then reports).
+    public static func entryExists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
 
     /// The canonical path (`realpath`: every symbolic link resolved); nil when
     /// some component does not exist or cannot be read (errno says why).

@@ -33,6 +33,12 @@ extension Realm {
     /// (1 with --strict).
     public static func check(_ options: CheckOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
+        // Checked here too (the command line checks it first): hooks run the
+        // core without the argument parser, and a time limit of inf or nan
+        // cannot be turned into a deadline.
+        guard NumberRange.scriptTimeout.contains(options.scriptTimeout) else {
+            throw RealmError.invalidOption(flag: "--script-timeout", value: NumberRange.format(options.scriptTimeout), expected: NumberRange.scriptTimeout.description)
+        }
         let (repository, membership) = try openMember(options.target, context: context)
         guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
         if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLISupport
+import HyperforgeCore
 import HyperforgeRealm
 
 extension GitRealm {
@@ -56,11 +57,15 @@ extension GitRealm {
         var noCache = false
         @Flag(help: "Fetch the realm first.")
         var fetch = false
-        @Option(help: ArgumentHelp("Seconds a validation script may run.", valueName: "seconds"))
+        @Option(help: ArgumentHelp("Seconds a validation script may run (0.001 to 86400).", valueName: "seconds"))
         var scriptTimeout = Realm.CheckOptions().scriptTimeout
 
         func validate() throws {
-            guard scriptTimeout > 0 else { throw ValidationError("--script-timeout must be positive") }
+            // inf, nan and numbers too large for a deadline are refused here,
+            // with the range (a conversion of inf to nanoseconds traps).
+            guard NumberRange.scriptTimeout.contains(scriptTimeout) else {
+                throw ValidationError("--script-timeout \(NumberRange.format(scriptTimeout)): it must be \(NumberRange.scriptTimeout)")
+            }
         }
 
         func run() async throws {
