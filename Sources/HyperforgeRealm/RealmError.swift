@@ -13,6 +13,8 @@ public enum RealmError: HyperforgeError, Equatable {
     case pushFailed(url: String, gitOutput: String)
     case gaveUp(url: String, attempts: Int)
     case cannotCreate(path: String, reason: String)
+    /// No scratch repository could be made under TMPDIR (realm writes build their commits there).
+    case noScratch(directory: String, reason: String)
     case invalidName(kind: String, name: String, problem: String)
     case notRegistered(repo: String, realm: String)
     case domainExists(String)
@@ -36,7 +38,7 @@ public enum RealmError: HyperforgeError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .cannotReadFile: return .environment
+        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .noScratch, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm: return .configuration
@@ -57,6 +59,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .pushFailed(let url, let out): return "pushing to the realm at \(url) failed" + Self.tail(out)
         case .gaveUp(let url, let n): return "the realm at \(url) kept changing: gave up after \(n) attempts"
         case .cannotCreate(let path, let reason): return "cannot create the realm repository \(path): \(reason)"
+        case .noScratch(let dir, let reason): return "cannot make a scratch repository in \(dir) (TMPDIR, where realm changes are built): \(reason)"
         case .invalidName(let kind, let name, let problem): return "\(kind) name \"\(name)\" \(problem)"
         case .notRegistered(let repo, let realm): return "\(repo) is not registered in realm \(realm) (no repos/\(repo).yaml)"
         case .domainExists(let d): return "domain \(d) already exists (domains/\(d)/domain.yaml)"
@@ -97,6 +100,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .notARealm: return "create a realm there with 'git realm admin init --name NAME --url URL'"
         case .fetchFailed, .pushFailed: return "check the URL and your access with 'git ls-remote URL'"
         case .gaveUp: return "run the command again"
+        case .noScratch: return "set TMPDIR to a directory of yours that you can write (or unset it for /tmp), then run the command again; nothing was changed"
         case .notRegistered: return "rejoin with 'git realm admin join URL'"
         case .domainExists: return "choose another name, or see it with 'git realm status'"
         case .cycle: return "merge the domains into one coordination context, reverse the dependency (the owner, or the first of --repos, provides), or use a hub-and-spoke layout"

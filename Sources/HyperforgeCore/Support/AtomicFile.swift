@@ -14,11 +14,11 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
         let temp = FilePaths.join(FilePaths.parent(path) ?? "/", ".\(FilePaths.lastComponent(path)).\(getpid()).tmp")
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
-        var failure = writeAll(fd, bytes).map { String(cString: strerror($0)) }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        guard fd >= 0 else { throw Failure(path: path, reason: FileRead.reason(errno)) }
+        var failure = writeAll(fd, bytes).map { FileRead.reason($0) }
+        if failure == nil && fsync(fd) != 0 { failure = FileRead.reason(errno) }
         close(fd)
-        if failure == nil && rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil && rename(temp, path) != 0 { failure = FileRead.reason(errno) }
         if let failure {
             unlink(temp)
             throw Failure(path: path, reason: failure)
