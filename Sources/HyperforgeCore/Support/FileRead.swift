@@ -5,10 +5,21 @@ import Glibc
 /// ("NSCocoaErrorDomain error 256"), and a directory, a device such as
 /// `/dev/zero` or a huge file is refused before it is read.
 public enum FileRead {
-    public struct Failure: Error, Equatable, Sendable {
+    public struct Failure: HyperforgeError, Equatable {
         public let path: String
         public let reason: String
-        public var description: String { "cannot read \(path): \(reason)" }
+        /// What was being done ("read", "create").
+        public var action = "read"
+        public init(path: String, reason: String, action: String = "read") {
+            self.path = path
+            self.reason = reason
+            self.action = action
+        }
+        public var exitStatus: ExitStatus { .environment }
+        public var description: String { "cannot \(action) \(path): \(reason)" }
+        public var hint: String? {
+            "check what is at \(path) and its permissions ('ls -ld \(path)'), fix or remove it, then run the command again"
+        }
     }
 
     /// The file's bytes; nil when it does not exist. `limit` caps the size.
@@ -100,6 +111,20 @@ extension FilePaths {
     }
 
     public static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
+
+    /// Creates the directory `path` and its missing parents (`mkdir -p`,
+    /// each with `mode`); an existing directory is fine.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(FileRead.Failure) {
+        var missing: [String] = []
+        var dir: String? = path
+        while let d = dir, !entryExists(d) { missing.append(d); dir = parent(d) }
+        for d in missing.reversed() where mkdir(d, mode) != 0 && errno != EEXIST {
+            throw FileRead.Failure(path: d, reason: FileRead.reason(errno), action: "create the directory")
+        }
+        guard kind(path) == .directory else {
+            throw FileRead.Failure(path: path, reason: "it is not a directory", action: "use the directory")
+        }
+    }
 
     /// Whether anything is at `path` itself (`lstat`: a dangling symbolic link
     /// or a link loop is something, which a reader then reports).

@@ -183,8 +183,8 @@ struct CheckSession {
         // (as evaluate does), so those are the scripts whose verdicts the key records.
         var exportValidation = (exporter: contract?.exporterScript, ciOnly: contract?.ciOnlyScripts ?? [])
         if item.mode == .exporter, workingHash != nil,
-           let data = FileManager.default.contents(atPath: root + "/" + working),
-           let text = String(validating: Array(data), as: UTF8.self),
+           let data = try? FileRead.bytes(root + "/" + working, limit: YAMLReader.Limits.realm.bytes),
+           let text = String(validating: data, as: UTF8.self),
            let parsed = try? Contract.parse(text, file: working) {
             exportValidation = (parsed.validation?.exporter, parsed.validation?.ciOnly ?? [])
         }
@@ -253,8 +253,17 @@ struct CheckSession {
     /// The working version in this repository, if the owner keeps one.
     func working(_ domain: String, _ name: String, checks: ContractChecks, mode: Finding.Mode) -> (Contract?, [Finding]) {
         let path = Realm.workingContractPath(domain: domain, name: name)
-        guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return (nil, []) }
-        guard let text = String(validating: Array(data), as: UTF8.self) else {
+        // Read as a realm file is (it becomes one when published): a regular
+        // file within the realm's size limit; a directory, a link to a device
+        // or a huge file there is reported, never read whole.
+        let data: [UInt8]
+        do {
+            guard let d = try FileRead.bytes(root + "/" + path, limit: YAMLReader.Limits.realm.bytes) else { return (nil, []) }
+            data = d
+        } catch {
+            return (nil, [checks.finding(.error, mode, file: path, "cannot be read: \(error.reason)")])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
             return (nil, [checks.finding(.error, mode, file: path, "is not UTF-8")])
         }
         do {
