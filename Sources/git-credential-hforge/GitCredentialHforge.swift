@@ -34,6 +34,6 @@ struct GitCredentialHforge: AsyncParsableCommand {
     }
 
     static func serve(_ operation: String) async {
-        await CredentialHelperMain.serve(operation, input: FileRead.all(fd: 0, limit: (1 << 20) + 1))
+        await CredentialHelperMain.serve(operation, input: FileRead.all(fd: 0, limit: CredentialRequest.Limits.bytes + 1))
     }
 }

@@ -83,6 +83,10 @@ public struct CoordinatorClient: Sendable {
         // its file and line, instead of as a coordinator that never answers.
         do { _ = try CoordinatorConfig.load(paths, environment: environment) } catch { throw .badConfig(error) }
         try paths.prepareRuntimeDirectory()
+        // Its state directory too: a problem there (another user's directory,
+        // a directory where its database belongs) is then named here; the
+        // coordinator could only tell /dev/null, before its log is open.
+        try paths.prepareStateDirectory()
         let program = try CoordinatorClient.program(environment)
         let child = try spawn(program)
         let deadline = Date().addingTimeInterval(timeout)

@@ -255,7 +255,7 @@ public enum TrustError: HyperforgeError, Equatable {
             if fix.isEmpty { return "move it away (\(away)) and put a \(isDirectory ? "regular file" : "directory") there, or nothing" }
             return "if it is yours, run '\(fix)'; if you did not write it, move it away (\(away)) and check what it holds: another user could have changed it"
         case .unreadable(let path, _):
-            return "check what is at \(FileTrust.shellQuoted(path)) ('ls -lL \(FileTrust.shellQuoted(path))'): it must be a regular file (or directory) you can read; fix or remove it, then run the command again"
+            return "check what is at \(FileTrust.shellQuoted(path)) ('ls -ld \(FileTrust.shellQuoted(path))'), fix or remove it, then run the command again"
         }
     }
 }
