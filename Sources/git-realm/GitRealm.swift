@@ -22,6 +22,16 @@ public struct GitRealm: AsyncParsableCommand {
         is text, or write true, false or the number as the hint says. Anchors and aliases, \
         duplicate keys, and files above 32 MiB, 64 levels or 1,000,000 values are refused too.
 
+        LIMITS: realm files (written by other members) are read with bounded resources: an \
+        anchor or alias is refused at its first event, before anything is expanded (a \
+        nine-level alias bomb is refused at its first anchor, in milliseconds); a file may \
+        have at most 32 MiB, 64 levels of nesting and 1,000,000 values; each refusal names \
+        the limit, the file and the line (and, from fetch, the commit). A realm tip that breaks one is not \
+        fetched (exit 3) and refs/realm/REALM/fetched stays at the last good commit. \
+        --branch follows git's rules for branch names, checked before anything is made: a \
+        failed 'admin init' leaves nothing behind. See 'git realm check --help' for the \
+        limits of checks and 'git realm coordinator --help' for the coordinator's.
+
         Exit status: 0 success; 1 the operation failed (fetch or push failed, git error); \
         2 refused (not the contract's owner, a dependency cycle, contracts still imported \
         without --force, the realm or domain already exists, already in another realm); \

@@ -35,7 +35,18 @@ extension GitRealm {
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
             without reading the cache and stores what it found. Exit status: 0 clean, 1 errors, 2 warnings \
-            only (1 with --strict); 3, 4 as for the other commands.
+            only (1 with --strict); 3, 4 as for the other commands; 64 usage error (a bad option, \
+            --script-timeout out of its range).
+
+            LIMITS: --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
+            larger numbers are usage errors). A working contract file is read as a realm file is \
+            (a regular file, at most 32 MiB: a directory or a link to a device there is an error \
+            naming it). Validating a value may take at most 100,000 subschema evaluations plus 100 \
+            per value in it: a schema whose $refs multiply (allOf: [{$ref: d1}, {$ref: d1}], \
+            nested) is an error naming the schema pointer where it stopped, not a hang; a $ref \
+            chain that does not consume the value is a cycle after 64 steps. JSON is read to at \
+            most 512 levels and 64 MiB. A source file is hashed for the cache up to 256 MiB; \
+            one that cannot be read is keyed by why.
             """
         )
         @OptionGroup var repository: RepositoryOptions
