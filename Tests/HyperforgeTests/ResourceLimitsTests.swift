@@ -85,7 +85,7 @@ import Testing
         let runs: [() throws -> Void] = [{ _ = try compiled.isValid(.string("x")) }, { _ = try compiled.validate(.array([.string("x")])) }]
         for run in runs {
             let e = try #require(throws: SchemaError.self) { try run() }
-            #expect(e.reason.contains("more than 1001") && e.reason.contains("(100000 plus 100 per value in it)"), "\(e)")
+            #expect(e.reason.contains("needs more than 100") && e.reason.contains("(100000 plus 100 per value in it)"), "\(e)")
             #expect(e.reason.contains("subschema evaluations, the limit for a value of its size"), "\(e)")
             #expect(e.keywordLocation.hasPrefix("/$ref/allOf/0/$ref/allOf/0/$ref"), "\(e)")
         }
@@ -153,5 +153,20 @@ import Testing
         #expect(try CredentialRequest.parse(Array(many.utf8)).host == "github.com")
         let long = "protocol=https\nhost=github.com\npath=" + String(repeating: "p", count: 65536 - 5) + "\n\n"
         #expect(try CredentialRequest.parse(Array(long.utf8)).path?.count == 65531)
+    }
+
+    /// `git scope set` reads at most 1 MiB from stdin: a longer secret is
+    /// refused and nothing is stored (it was cut at 4 MiB and stored cut).
+    @Test func aSecretLargerThanTheLimitIsRefusedNotCut() throws {
+        let env = try TestEnvironment("limits-secret")
+        let scope = "git/github/alice/repo/tool/token"
+        for size in [(1 << 20) + 1, 5 << 20] {
+            let r = try env.run("git", ["scope", "set", scope], input: String(repeating: "s", count: size))
+            #expect(r.code == 64 && r.stderr.contains("the secret on stdin is larger than 1 MiB, the limit for a secret; nothing was stored"), "\(r.stderr)")
+            #expect(try env.run("git", ["scope", "list"]).stdout.contains(scope) == false)
+        }
+        let ok = try env.run("git", ["scope", "set", scope], input: String(repeating: "s", count: 1 << 20) + "\r\n")
+        #expect(ok.code == 0, "\(ok)")
+        #expect(try env.run("git", ["scope", "get", scope]).stdout == String(repeating: "s", count: 1 << 20) + "\n")
     }
 }
