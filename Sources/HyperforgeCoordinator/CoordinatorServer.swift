@@ -116,7 +116,7 @@ public enum Coordinator {
 
     /// The token TCP clients must send (`Authorization: Bearer ...`), made once, mode 0600.
     static func tcpToken(_ paths: CoordinatorPaths) throws -> String {
-        if let data = FileManager.default.contents(atPath: paths.token), let t = String(validating: Array(data), as: UTF8.self)?.trimmedLines(), t.count >= 32 {
+        if let data = try? FileRead.bytes(paths.token, limit: 4096), let t = String(validating: data, as: UTF8.self)?.trimmedLines(), t.count >= 32 {
             return t
         }
         var bytes = [UInt8](repeating: 0, count: 32)
