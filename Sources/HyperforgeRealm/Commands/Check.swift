@@ -87,7 +87,7 @@ extension Realm {
         let out = context.output.stdout
         switch options.format {
         case .text: out.line(report.text(out))
-        case .json: out.line((try? JSONOutput.encode(report, snakeCase: true)) ?? "{}")
+        case .json: out.line((try? JSONOutput.encode(report)) ?? "{}")
         case .junit: out.line(report.junit(strict: options.strict))
         }
         switch report.exitCode(strict: options.strict) {
