@@ -101,6 +101,12 @@ final class TestEnvironment: @unchecked Sendable {
         let result = Result(code: out.code, stdout: String(decoding: out.stdout, as: UTF8.self),
                             stderr: String(decoding: out.stderr, as: UTF8.self))
         TestEnvironment.expectOurWords(result, [program] + arguments)
+        // Every JSON document a run of ours prints keeps the one style (JSONStyle).
+        let ours = program == "git" ? ["hforge", "realm", "scope"].contains(arguments.first ?? "") : program.hasPrefix("git-") || program.hasSuffix("hyperforge")
+        if ours, JSONStyle.wantsJSON(arguments) {
+            let problems = JSONStyle.problems(stdout: result.stdout, exitCode: result.code, arguments: arguments)
+            #expect(problems.isEmpty, "\(program) \(arguments.joined(separator: " ")): its JSON breaks the style: \(problems.joined(separator: "; "))\n\(result.stdout.prefix(2000))")
+        }
         return result
     }
 
