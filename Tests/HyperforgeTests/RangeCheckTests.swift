@@ -180,4 +180,20 @@ import Testing
         }
         #expect(try w.tip() == tip)
     }
+
+    /// A port in a remote URL is a TCP port: `:0`, `:-1` or `:70000` make no URL
+    /// (a custom forge's web_url with one is refused with its file:line).
+    @Test func portsInRemoteURLsAreTCPPorts() throws {
+        for bad in ["ssh://git@h.example:0/a/b", "ssh://git@h.example:65536/a/b", "ssh://git@h.example:-1/a/b",
+                    "https://h.example:99999999999999999999/a/b", "ssh://git@[::1]:70000/a/b"] {
+            #expect(RemoteURL.parse(bad) == nil, "\(bad)")
+        }
+        #expect(RemoteURL.parse("ssh://git@h.example:65535/a/b")?.port == 65535)
+        let env = try TestEnvironment("range-url-port")
+        let repo = try env.makeRepository("tool")
+        try env.write("forges = [\"work\"]\norg = \"alice\"\n[custom_forges.work]\nkind = \"gitea\"\nhost = \"h.example\"\nweb_url = \"https://h.example:70000\"\n",
+                      to: repo + "/.hyperforge/config.toml")
+        let r = try env.git("hforge", "config", in: repo)
+        #expect(r.code == 3 && r.stderr.contains("config.toml:6: 'custom_forges.work.web_url' = \"https://h.example:70000\" is not an http(s) URL"), "\(r)")
+    }
 }
