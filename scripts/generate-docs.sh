@@ -85,14 +85,28 @@ keep-alive connection must send its next request within it; otherwise 408
 Request Timeout (or, when no byte of a request was sent, the connection just
 closes).
 .B HFORGE_COORDINATOR_READ_TIMEOUT=SECONDS
-changes it (for tests).
+changes it (for tests; more than 0 and at most 3600 seconds, other values are ignored).
 .TP
 .B 256 connections at once
 (the socket and TCP together); one more gets 503 Service Unavailable and is
 closed.
 .PP
 On TCP the token is checked as soon as the headers are read: without it the
-answer is 401 and no byte of the body is read. Connections are kept alive
+answer is 401 and no byte of the body is read. A request body must be JSON of at
+most 512 levels.
+.PP
+Its configuration is checked before it is used:
+.I coordinator.toml
+is read only as a regular file of at most 4 MiB;
+.B idle_timeout
+(and
+.BR HFORGE_COORDINATOR_IDLE_TIMEOUT )
+takes a number of seconds from 1 to 86400,
+.B [tcp] port
+a port from 1 to 65535. Anything else (inf, nan, a negative number, a fraction
+of a port) stops it at start with exit status 3 and a log line naming the file,
+the line and the accepted range; a tool that would start it checks the same
+file first and reports that error itself instead of waiting for an answer. Connections are kept alive
 unless the client sends
 .B Connection: close
 (HTTP/1.1) or speaks HTTP/1.0 without keep-alive.

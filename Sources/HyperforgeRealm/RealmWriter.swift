@@ -197,21 +197,22 @@ struct Scratch {
         Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
         var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw RealmError.cannotCreate(path: base, reason: String(cString: strerror(errno)))
+            throw RealmError.noScratch(directory: base, reason: FileRead.reason(errno))
         }
         path = String(cString: made)
         // (A signal before this line leaves the directory to the next run's sweep.)
         token = Interruption.register(.directory(path))
-        let fm = FileManager.default
-        do {
-            for dir in ["objects/info", "objects/pack", "refs/heads", "refs/tags"] {
-                try fm.createDirectory(atPath: path + "/" + dir, withIntermediateDirectories: true)
-            }
-            try "ref: refs/heads/main\n".write(toFile: path + "/HEAD", atomically: false, encoding: .utf8)
-            try "[core]\n\trepositoryformatversion = 0\n\tbare = true\n".write(toFile: path + "/config", atomically: false, encoding: .utf8)
-        } catch {
+        // POSIX calls, so that a failure reads in our words (and names the file).
+        for dir in ["objects", "objects/info", "objects/pack", "refs", "refs/heads", "refs/tags"] where mkdir(path + "/" + dir, 0o700) != 0 {
+            let why = FileRead.reason(errno)
             remove()
-            throw RealmError.cannotCreate(path: path, reason: "\(error)")
+            throw RealmError.noScratch(directory: base, reason: "\(path)/\(dir): \(why)")
+        }
+        for (file, text) in [("HEAD", "ref: refs/heads/main\n"), ("config", "[core]\n\trepositoryformatversion = 0\n\tbare = true\n")] {
+            do { try AtomicFile.write(Array(text.utf8), to: path + "/" + file, mode: 0o600) } catch {
+                remove()
+                throw RealmError.noScratch(directory: base, reason: "\(error.path): \(error.reason)")
+            }
         }
         FaultPoint.reach("realm-scratch.created")
     }

@@ -53,7 +53,9 @@ public final class SQLiteDatabase {
     public init(path: String) throws {
         self.path = path
         if let dir = FilePaths.parent(path) {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            do { try FilePaths.makeDirectories(dir, mode: 0o700) } catch {
+                throw Error(code: SQLITE_CANTOPEN, message: error.description, path: path)
+            }
         }
         let existed = FileManager.default.fileExists(atPath: path)
         var db: OpaquePointer?

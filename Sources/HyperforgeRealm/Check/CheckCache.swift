@@ -28,7 +28,7 @@ final class CheckCache {
     init(gitDirectory: String, rehash: Bool = false, warn: (String) -> Void) throws {
         self.rehash = rehash
         let dir = gitDirectory + "/realm"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FilePaths.makeDirectories(dir)
         path = dir + "/cache.db"
         database = try SQLiteDatabase.open(path: path, schema: CheckCache.schema, warn: warn)
     }
@@ -89,6 +89,9 @@ final class CheckCache {
 
     // MARK: export_cache
 
+    /// The largest source file hashed; a larger one is keyed by why it was not read.
+    static let maximumHashedBytes = 256 << 20
+
     /// The content hash of a file, read only when its mtime or size changed
     /// since it was last hashed; nil when the file does not exist.
     func fileHash(_ absolutePath: String, as path: String) throws -> String? {
@@ -100,8 +103,17 @@ final class CheckCache {
         let rows = try database.query("SELECT content_hash, exports FROM export_cache WHERE file_path = ? AND mtime = ?",
                                       [.text(path), .integer(mtime)])
         if !rehash, let row = rows.first, row.count == 2, row[1].text == stamp, let hash = row[0].text { return hash }
-        guard let data = FileManager.default.contents(atPath: absolutePath) else { return nil }
-        let hash = ContentHash.of(Array(data))
+        // A source file's path comes from a binding in the realm: read it as a
+        // bounded regular file (a link to /dev/zero there must not be read
+        // forever); what cannot be read hashes as its reason, so the key
+        // still changes when it does.
+        let hash: String
+        do {
+            guard let data = try FileRead.bytes(absolutePath, limit: CheckCache.maximumHashedBytes) else { return nil }
+            hash = ContentHash.of(data)
+        } catch {
+            hash = ContentHash.of(["unreadable", error.reason])
+        }
         _ = try database.query("INSERT OR REPLACE INTO export_cache VALUES (?, ?, ?, ?, ?)",
                                [.text(path), .integer(mtime), .text(hash), .text(stamp), .integer(CheckCache.now())])
         return hash

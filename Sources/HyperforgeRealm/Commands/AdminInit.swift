@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -22,6 +23,9 @@ extension Realm {
     public static func adminInit(_ options: InitOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         try checkName(options.name, kind: "realm")
+        if let problem = RealmNames.branchProblem(options.branch) {
+            throw RealmError.invalidName(kind: "branch", name: options.branch, problem: problem)
+        }
         let url = options.url.map { RealmLocation.normalise($0, context: context) }
             ?? RealmLocation.defaultPath(realm: options.name, paths: context.paths)
         let shown = RemoteURL.redacted(url)
@@ -53,19 +57,22 @@ extension Realm {
         manifest.trust.mode = options.trustMode.rawValue
         manifest.trust.permissions = Dictionary(uniqueKeysWithValues: RealmManifest.defaultPermissions)
 
-        // A realm repository made here and not finished (git init or the
-        // first push failed, or we were interrupted) is removed again, so
-        // that the next `admin init --name` is not refused by our own leftover.
-        var made: MadeRepository?
-        defer { made?.unregister() }
+        // What this command creates is removed again when it fails (a bad
+        // branch git refuses, a push a hook rejects, ...), so that the same
+        // `admin init` can simply be run again: the realm directory and the
+        // parents it needed, or what it put into an empty directory.
+        var created = CreatedDirectories()
+        // Interrupted (SIGINT, SIGTERM) while it is made, a realm directory this command created goes too.
+        var interruption: Interruption.Token?
+        defer { if let interruption { Interruption.unregister(interruption) } }
         let outcome: RealmWriteOutcome
         do {
             if options.dryRun {
                 if creates, let localPath { out.line("Would create the bare repository \(localPath)") }
             } else if creates, let localPath {
                 if options.url == nil { try RealmLocation.checkDefaultDirectories(localPath, paths: context.paths, create: true) }
-                made = MadeRepository(path: localPath)
-                try FileManager.default.createDirectory(atPath: localPath, withIntermediateDirectories: true)
+                try created.make(localPath)
+                if let made = created.realmDirectory { interruption = Interruption.register(.directory(made)) }
                 let r = try await ChildProcess.run(["git", "init", "--quiet", "--bare", "--initial-branch=\(options.branch)", localPath],
                                                    environment: GitEnvironment.detached(context.environment), directory: localPath)
                 guard r.exitCode == 0 else { throw RealmError.cannotCreate(path: localPath, reason: r.stderr.trimmedLines()) }
@@ -85,7 +92,7 @@ extension Realm {
                 }
             }
         } catch {
-            made?.undo()
+            created.undo()
             throw error
         }
         report(outcome, url: url, branch: options.branch, out: out)
@@ -99,28 +106,41 @@ extension Realm {
     }
 }
 
-/// The bare repository `admin init` creates at a path that was missing or an
-/// empty directory: registered for removal on SIGINT/SIGTERM while it is
-/// made (only when the path was missing: an empty directory someone made
-/// stays), and emptied or removed again when making the realm fails.
-private struct MadeRepository {
-    let path: String
-    let existed: Bool
-    let token: Interruption.Token?
+/// The directories `admin init` made for a realm, so that a failure can
+/// remove exactly them: the realm directory itself (which did not exist, or
+/// was empty, before), then each parent it had to create, if still empty.
+struct CreatedDirectories {
+    /// The realm directory and the missing parents made for it, innermost first.
+    private var made: [String] = []
+    /// An existing empty directory the realm was created in.
+    private var filled: String?
 
-    init(path: String) {
-        self.path = path
-        existed = FilePaths.kind(path) == .directory
-        token = existed ? nil : Interruption.register(.directory(path))
-    }
+    /// The realm directory, when `make` created it (not when it took an empty one).
+    var realmDirectory: String? { made.first }
 
-    func undo() {
-        if existed {
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { Leftovers.removeTree(path + "/" + entry) }
-        } else {
-            Leftovers.removeTree(path)
+    /// Creates `path` (mode 0777 & ~umask, like `mkdir -p`), or takes the
+    /// existing empty directory.
+    mutating func make(_ path: String) throws {
+        if FilePaths.kind(path) == .directory { filled = path; return }
+        var missing: [String] = []
+        var dir: String? = path
+        while let d = dir, !FilePaths.entryExists(d) { missing.append(d); dir = FilePaths.parent(d) }
+        for d in missing.reversed() {
+            if mkdir(d, 0o777) == 0 { made.insert(d, at: 0); continue }
+            if errno == EEXIST { continue } // made meanwhile by someone else: not ours to remove
+            let why = FileRead.reason(errno)
+            undo()
+            throw RealmError.cannotCreate(path: d, reason: why)
         }
     }
 
-    func unregister() { if let token { Interruption.unregister(token) } }
+    /// Removes what `make` made (and what was put into it).
+    func undo() {
+        if let filled, let entries = try? FileManager.default.contentsOfDirectory(atPath: filled) {
+            for e in entries { try? FileManager.default.removeItem(atPath: filled + "/" + e) }
+        }
+        guard let realm = made.first else { return }
+        try? FileManager.default.removeItem(atPath: realm)
+        for parent in made.dropFirst() { rmdir(parent) } // only if empty: another command may have put something there
+    }
 }

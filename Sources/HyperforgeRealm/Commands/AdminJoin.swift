@@ -33,6 +33,9 @@ extension Realm {
         let repoName = options.repo ?? existing?.repo ?? defaultRepoName(origin: origin, repository: repository)
         try checkName(repoName, kind: "repository")
         if let org = options.org { try checkName(org, kind: "org") }
+        if let problem = RealmNames.branchProblem(options.branch) {
+            throw RealmError.invalidName(kind: "branch", name: options.branch, problem: problem)
+        }
         let email = userEmail(repository, context: context)
         let joinedAt = timestamp(context)
         var notes: [String] = []
