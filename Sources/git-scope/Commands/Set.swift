@@ -9,8 +9,8 @@ extension GitScope {
         static let configuration = CommandConfiguration(
             abstract: "Store the secret of a scope (read from stdin, or a prompt; never an argument).",
             discussion: "Also clears the scope's rejected mark, if a server had refused its previous token.")
-        @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.") var scope: String
-        @Option(help: "Store in this provider instead of the one the scope routes to.") var provider: String?
+        @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.", completion: .scopes) var scope: String
+        @Option(help: "Store in this provider instead of the one the scope routes to.", completion: .providers) var provider: String?
         func run() async throws {
             let secret = try readSecret(prompt: "secret for \(scope): ")
             try await execute(.scope) { try await ScopeCommands.set(scope, secret: secret, provider: provider, context: $0) }
