@@ -153,7 +153,13 @@ end
 for command in hforge realm scope credential-hforge
     complete -c git -f -n "__fish_git_using_command $command" -a "(__hyperforge_complete_git_command $command)"
 end
+# `git <TAB>` offers the commands too (fish 3.6's list of git-* commands on PATH comes out empty).
 FISH
+for tool in "${tools[@]}"; do
+    abstract="$(sed -n 's/^\.Nd "\(.*\)"$/\1/p' "$links/pages-$tool/$tool.1")"
+    printf "complete -c git -f -n __fish_git_needs_command -a %s -d '%s'\n" "${tool#git-}" "${abstract//\'/\\\'}" \
+        >> completions/fish/vendor_conf.d/hyperforge.fish
+done
 
 # Man pages: ArgumentParser leaves a paragraph break of a discussion as an
 # empty line (mdoc warns: "Empty input line") and lists in SEE ALSO every

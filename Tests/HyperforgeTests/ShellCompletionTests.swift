@@ -79,6 +79,9 @@ import Testing
     }
 
     static let cases: [Case] = [
+        // The commands themselves, among git's.
+        Case(line: "git hf", direct: nil, expected: ["hforge"], subset: true),
+        Case(line: "git rea", direct: nil, expected: ["realm"], subset: true),
         Case(line: "git hforge ", direct: "git-hforge ", expected: ["init", "sync", "status", "push", "config"], subset: true),
         Case(line: "git realm admin ", direct: "git-realm admin ", expected: ["init", "join", "domain", "contract", "leave", "cache"], subset: true),
         Case(line: "git scope ", direct: "git-scope ",
@@ -114,7 +117,10 @@ import Testing
         let results = try complete(lines)
         try #require(results.count == lines.count, "\(shell): \(results.count) answers for \(lines.count) lines", sourceLocation: sourceLocation)
         var answers: [String: Set<String>] = [:]
-        for (line, found) in zip(lines, results) { answers[line] = Set(found.filter { !$0.isEmpty }) }
+        // (git's bash completion ends a command's name with the space it inserts.)
+        for (line, found) in zip(lines, results) {
+            answers[line] = Set(found.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         for c in cases {
             let found = answers[c.line] ?? []
             if c.subset {

@@ -19,3 +19,8 @@ end
 for command in hforge realm scope credential-hforge
     complete -c git -f -n "__fish_git_using_command $command" -a "(__hyperforge_complete_git_command $command)"
 end
+# `git <TAB>` offers the commands too (fish 3.6's list of git-* commands on PATH comes out empty).
+complete -c git -f -n __fish_git_needs_command -a hforge -d 'Keep one repository in step across many forges.'
+complete -c git -f -n __fish_git_needs_command -a realm -d 'Coordinate repositories that depend on each other through versioned contracts.'
+complete -c git -f -n __fish_git_needs_command -a scope -d 'Granular secret scopes: which provider holds a scope, lazy requests, approvals.'
+complete -c git -f -n __fish_git_needs_command -a credential-hforge -d 'git\'s credential helper: answers with the token of the right scope.'
