@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "hyperforge",
             dependencies: [
-                "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI", "HyperforgeCoordinator",
+                "CLISupport", "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI", "HyperforgeCoordinator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["static-link"],

@@ -102,7 +102,7 @@ public struct CredentialHelper {
 
     public init(context: Context) throws {
         self.context = context
-        broker = try SecretBroker.load(context)
+        broker = try SecretBroker.load(context, compiledAuth: true)
     }
 
     /// Runs one operation on `input` and returns what to print on stdout.

@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import HyperforgeCore
 
@@ -25,7 +26,7 @@ public struct GitHforge: AsyncParsableCommand {
         2 refused (needs --force, or would overwrite a remote); 3 configuration error; \
         4 environment error (not a repository, unreadable key); 5 'status --exit-code' \
         found differences; 64 usage error.
-        """,
+        """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
         subcommands: [Init.self, Sync.self, Status.self, Push.self, Config.self, SSH.self]
     )

@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import HyperforgeCore
 
@@ -28,7 +29,7 @@ public struct GitRealm: AsyncParsableCommand {
         3 a realm file is malformed (the message names the file and line); 4 environment \
         error (not a repository, not a member, realm not found); 64 usage error. \
         'git realm check' has its own: 0 clean, 1 errors, 2 warnings only (1 with --strict).
-        """,
+        """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
         subcommands: [Status.self, Fetch.self, Check.self, Hooks.self, Session.self, Ack.self, Coordinator.self, Admin.self]
     )

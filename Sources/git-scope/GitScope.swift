@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import HyperforgeCore
 
@@ -28,7 +29,7 @@ public struct GitScope: AsyncParsableCommand {
         in auth.toml; 4 environment error (a file or directory someone else owns or may write, \
         a readable secrets file, provider unavailable); \
         64 usage error (invalid scope).
-        """,
+        """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
         subcommands: [Set.self, Get.self, Remove.self, List.self, Which.self, Providers.self,
                       Pending.self, Approve.self, Deny.self, Grants.self, Revoke.self]

@@ -14,7 +14,7 @@ extension Realm {
         if options.json {
             struct JSONStats: Encodable { var path: String; var exports, contracts, validations, hits, misses: Int; var hitRate: Double? }
             out.line(try JSONOutput.encode(JSONStats(path: stats.path, exports: stats.exports, contracts: stats.contracts, validations: stats.validations,
-                                                     hits: stats.hits, misses: stats.misses, hitRate: stats.hitRate), snakeCase: true))
+                                                     hits: stats.hits, misses: stats.misses, hitRate: stats.hitRate)))
         } else {
             out.line("cache: \(stats.path)")
             out.line("  export_cache      \(stats.exports) file\(stats.exports == 1 ? "" : "s")")

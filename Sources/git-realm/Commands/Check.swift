@@ -33,9 +33,14 @@ extension GitRealm {
 
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
-            without reading the cache and stores what it found. Exit status: 0 clean, 1 errors, 2 warnings \
+            without reading the cache and stores what it found. A plain check (no options but \
+            --format and --strict) also keeps its whole report in .git/realm/check-report.json with \
+            the stat fingerprints of every file it read (git config, HEAD, the fetched realm ref, \
+            working contracts, source files, scripts and the directories on their paths); the next \
+            plain check answers from it while none of them changes, without opening cache.db. \
+            'git realm admin cache clear' removes it. Exit status: 0 clean, 1 errors, 2 warnings \
             only (1 with --strict); 3, 4 as for the other commands.
-            """
+            """ + "\n\n" + JSONHelp.realmCheck
         )
         @OptionGroup var repository: RepositoryOptions
         @Option(name: .customLong("mode"), help: ArgumentHelp("contract, compatibility, exporter or importer (repeatable; default: all).", valueName: "mode"))
@@ -52,6 +57,8 @@ extension GitRealm {
         var strict = false
         @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
         var format = Realm.CheckOptions().format
+        @Flag(help: "The same as --format json.")
+        var json = false
         @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
         var noCache = false
         @Flag(help: "Fetch the realm first.")
@@ -61,6 +68,9 @@ extension GitRealm {
 
         func validate() throws {
             guard scriptTimeout > 0 else { throw ValidationError("--script-timeout must be positive") }
+            if json && format != .json && format != Realm.CheckOptions().format {
+                throw ValidationError("--json and --format \(format.rawValue) ask for different formats")
+            }
         }
 
         func run() async throws {
@@ -72,11 +82,11 @@ extension GitRealm {
             o.to = to
             o.transitive = transitive
             o.strict = strict
-            o.format = format
+            o.format = json ? .json : format
             o.noCache = noCache
             o.fetch = fetch
             o.scriptTimeout = scriptTimeout
-            try await executeInSession(o.target, command: "check") { try await Realm.check(o, context: $0) }
+            try await executeInSession(o.target, command: "check", json: o.format == .json) { try await Realm.check(o, context: $0) }
         }
     }
 }

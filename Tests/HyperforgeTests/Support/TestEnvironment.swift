@@ -98,8 +98,15 @@ final class TestEnvironment: @unchecked Sendable {
              extraEnvironment: [String: String] = [:]) throws -> Result {
         let out = try Spawn.run([program] + arguments, environment: environment.merging(extraEnvironment) { $1 },
                                 directory: directory ?? root, input: input.map { Data($0.utf8) })
-        return Result(code: out.code, stdout: String(decoding: out.stdout, as: UTF8.self),
-                      stderr: String(decoding: out.stderr, as: UTF8.self))
+        let result = Result(code: out.code, stdout: String(decoding: out.stdout, as: UTF8.self),
+                            stderr: String(decoding: out.stderr, as: UTF8.self))
+        // Every JSON document a run of ours prints keeps the one style (JSONStyle).
+        let ours = program == "git" ? ["hforge", "realm", "scope"].contains(arguments.first ?? "") : program.hasPrefix("git-") || program.hasSuffix("hyperforge")
+        if ours, JSONStyle.wantsJSON(arguments) {
+            let problems = JSONStyle.problems(stdout: result.stdout, exitCode: result.code, arguments: arguments)
+            #expect(problems.isEmpty, "\(program) \(arguments.joined(separator: " ")): its JSON breaks the style: \(problems.joined(separator: "; "))\n\(result.stdout.prefix(2000))")
+        }
+        return result
     }
 
     /// Runs `git ARGS` (so `git hforge ...` goes through the real git).
