@@ -33,7 +33,9 @@ extension Program {
     /// asked for JSON gets JSON whatever went wrong.
     public func main<Root: AsyncParsableCommand>(_ root: Root.Type, _ arguments: [String]) async {
         do {
-            var command = try root.parseAsRoot(arguments)
+            // The async parser: it also answers the shells' completion
+            // requests whose values come from an async closure (git scope's scopes).
+            var command = try await root.asyncParseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

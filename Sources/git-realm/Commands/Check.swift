@@ -57,7 +57,7 @@ extension GitRealm {
         @OptionGroup var repository: RepositoryOptions
         @Option(name: .customLong("mode"), help: ArgumentHelp("contract, compatibility, exporter or importer (repeatable; default: all).", valueName: "mode"))
         var modes: [Finding.Mode] = []
-        @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"))
+        @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"), completion: .realmContracts)
         var contract: String?
         @Option(help: ArgumentHelp("compatibility: the version to compare from (default: the released one).", valueName: "version"))
         var from: String?

@@ -14,8 +14,8 @@ extension GitScope {
             LIMITS: a secret read from stdin may have at most 1 MiB (after one trailing newline); \
             a longer one is refused (exit 64) and nothing is stored.
             """)
-        @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.") var scope: String
-        @Option(help: "Store in this provider instead of the one the scope routes to.") var provider: String?
+        @Argument(help: "The scope, e.g. git/github/alice/repo/my-tool/token.", completion: .scopes) var scope: String
+        @Option(help: "Store in this provider instead of the one the scope routes to.", completion: .providers) var provider: String?
         func run() async throws {
             let secret = try readSecret(prompt: "secret for \(scope): ")
             try await execute(.scope) { try await ScopeCommands.set(scope, secret: secret, provider: provider, context: $0) }
