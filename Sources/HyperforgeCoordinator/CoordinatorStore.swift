@@ -12,9 +12,18 @@ final class CoordinatorStore: @unchecked Sendable {
     private let db: SQLiteDatabase
     private let lock = Lock()
 
-    init(path: String) throws {
-        db = try SQLiteDatabase(path: path)
-        try db.execute("""
+    /// `warn`: told when a damaged database was moved aside and a new one started.
+    init(path: String, warn: (String) -> Void) throws {
+        db = try SQLiteDatabase.open(path: path, schema: CoordinatorStore.schema, warn: warn)
+    }
+
+    /// The tables, version by version (`PRAGMA user_version`); version 0 is a
+    /// database from before versions were recorded, with these same tables.
+    /// Sessions and notifications can be rebuilt (sessions re-register, a
+    /// fetch re-announces changes): a damaged file is moved aside
+    /// (`coordinator.db.corrupt-<time>`) and a new one started.
+    static let schema = SQLiteSchema(name: "the coordinator's database", migrations: [
+        """
             CREATE TABLE IF NOT EXISTS realms (
                 name TEXT PRIMARY KEY,
                 forgejo_url TEXT NOT NULL,          -- the realm's URL (any git remote, not only Forgejo)
@@ -49,8 +58,8 @@ final class CoordinatorStore: @unchecked Sendable {
                 version TEXT
             );
             CREATE UNIQUE INDEX IF NOT EXISTS notifications_once ON notifications(realm, domain, contract, version);
-            """)
-    }
+            """,
+    ], whenDamaged: .moveAside, freshStart: "sessions and notifications start empty; members' sessions register again")
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HyperforgeCore
 import TOMLKit
 
@@ -67,15 +68,25 @@ public struct AuthConfig: Sendable {
 
     /// Reads auth.toml; a missing file is the zero set-up default (everything
     /// in the built-in `file` provider, granted on first use).
-    public static func load(_ context: Context) throws(ConfigError) -> AuthConfig {
+    /// `compiled`: use and keep the compiled copy (AuthConfigCache), for
+    /// the credential helper, which git starts on every fetch and push.
+    public static func load(_ context: Context, compiled: Bool = false) throws(ConfigError) -> AuthConfig {
         let path = AuthConfig.path(context.paths)
         var config = AuthConfig(path: path, providers: ["file": builtInFile], defaultProvider: "file",
                                 routing: [], policies: [], defaultPolicy: .auto, approvalTimeout: 30, customForges: [])
         // Another user's (or a group-writable) auth.toml could run commands
         // as us (`command` providers) and route tokens anywhere: refused.
         do { try FileTrust.check(FilePaths.parent(path) ?? "/", kind: .directory) } catch { throw .untrusted(error) }
-        guard let source = try TOMLSource.loadTrusted(path) else { return config }
-        try config.read(source)
+        var source: InputFingerprint?
+        if compiled {
+            do { guard try FileTrust.check(path, kind: .file) else { return config } } catch { throw .untrusted(error) }
+            let now = InputFingerprint.of(path)
+            if let kept = AuthConfigCache.read(context.paths, source: now) { return kept }
+            source = now
+        }
+        guard let toml = try TOMLSource.loadTrusted(path) else { return config }
+        try config.read(toml)
+        if let source { AuthConfigCache.store(config, paths: context.paths, source: source, now: context.now().timeIntervalSince1970) }
         return config
     }
 
@@ -119,10 +130,7 @@ public struct AuthConfig: Sendable {
                         }
                         defaultPolicy = policy
                     case "approval_timeout":
-                        guard let n = v.int ?? v.double.map({ Int($0) }), n >= 0, n <= 86_400 else {
-                            throw .invalidValue(loc(p), key: p.joined(separator: "."), value: "\(v)", reason: "must be a number of seconds from 0 to 86400")
-                        }
-                        approvalTimeout = v.double ?? Double(n)
+                        approvalTimeout = try source.number(v, at: p, in: .approvalTimeout)
                     case "providers":
                         guard let table = v.table else { throw .wrongType(loc(p), key: p.joined(separator: "."), expected: "a table", found: "\(v.type)") }
                         for (name, providerValue) in table {

@@ -18,8 +18,9 @@ public final class SecretBroker: @unchecked Sendable {
         self.context = context
     }
 
-    public static func load(_ context: Context) throws -> SecretBroker {
-        SecretBroker(auth: try AuthConfig.load(context), context: context)
+    /// `compiledAuth`: auth.toml through its compiled copy (AuthConfigCache).
+    public static func load(_ context: Context, compiledAuth: Bool = false) throws -> SecretBroker {
+        SecretBroker(auth: try AuthConfig.load(context, compiled: compiledAuth), context: context)
     }
 
     public func grants() throws -> GrantStore {

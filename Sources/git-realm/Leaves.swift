@@ -1,7 +1,22 @@
 import ArgumentParser
+import HyperforgeCore
 import HyperforgeRealm
 
 extension GitRealm {
+    /// A plain `git realm check` (as hooks run it) answered synchronously
+    /// from the kept report (CheckReportCache), before the concurrency
+    /// runtime, libgit2 or the argument parser; nil when the arguments are
+    /// not that or the report is not valid any more.
+    public static func fastCheck(_ arguments: [String]) -> Int32? {
+        var options = Realm.CheckOptions()
+        switch arguments {
+        case ["check"]: break
+        case ["check", "--format", "json"], ["check", "--format=json"], ["check", "--json"]: options.format = .json
+        default: return nil
+        }
+        return Realm.cachedCheck(options, context: Context.process()).map { $0.rawValue }
+    }
+
     /// The commands that hooks and prompts run many times a day, started
     /// without the whole command tree: building the tree of every git-realm
     /// command by reflection was a quarter of a warm `git realm status`, and
@@ -20,7 +35,7 @@ extension GitRealm {
             var o = Realm.StatusOptions()
             o.json = arguments.count == 2
             let options = o
-            return { try await executeInSession(Realm.Target(path: nil), command: "status") { try await Realm.status(options, context: $0) } }
+            return { try await executeInSession(Realm.Target(path: nil), command: "status", json: options.json) { try await Realm.status(options, context: $0) } }
         default:
             break
         }

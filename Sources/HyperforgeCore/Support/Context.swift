@@ -43,7 +43,10 @@ public struct Context: Sendable {
     /// what ProcessInfo.environment costs (measured with callgrind on the
     /// credential helper's path, where it was a sixth of all instructions).
     static func processEnvironment() -> [String: String] {
+        var count = 0
+        while environ[count] != nil { count += 1 }
         var env: [String: String] = [:]
+        env.reserveCapacity(count) // made at its final size: growing rehashed it four times
         var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = environ
         while let pointer = entry.pointee {
             let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).bindMemory(to: UInt8.self)
@@ -109,15 +112,17 @@ public enum FilePaths {
         return "/" + parts.joined(separator: "/")
     }
 
+    // Searched as UTF-8: a Character search costs grapheme breaking, and the
+    // trust checks ask for every parent of several paths on each start.
     public static func parent(_ path: String) -> String? {
         if path == "/" { return nil }
-        guard let slash = path.lastIndex(of: "/") else { return nil }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
     public static func lastComponent(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
         return String(path[path.index(after: slash)...])
     }
 

@@ -32,10 +32,30 @@ extension Realm {
     /// (RFC "blue realm check"). Exit status 0 clean, 1 errors, 2 warnings only
     /// (1 with --strict).
     public static func check(_ options: CheckOptions, context: Context) async throws -> ExitStatus {
-        let out = context.output.stdout
+        // Checked here too (the command line checks it first): hooks run the
+        // core without the argument parser, and a time limit of inf or nan
+        // cannot be turned into a deadline.
+        guard NumberRange.scriptTimeout.contains(options.scriptTimeout) else {
+            throw RealmError.invalidOption(flag: "--script-timeout", value: NumberRange.format(options.scriptTimeout), expected: NumberRange.scriptTimeout.description)
+        }
+        // A plain check records every file it reads, so that the next one can
+        // answer from CheckReportCache while none of them changes.
+        var recorder: InputRecorder?
+        let located = CheckReportCache.covers(options)
+            ? CachedRepository.locate(start: context.resolve("."), environment: context.environment) : nil
+        if let located {
+            var r = InputRecorder()
+            CheckReportCache.recordRepository(gitDir: located.gitDir, environment: context.environment, into: &r)
+            recorder = r
+        }
         let (repository, membership) = try openMember(options.target, context: context)
         guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
+        let includes = try repository.config.entries(matching: #"^include\.|^includeif\."#)
+        if located?.gitDir != repository.gitDirectory || located?.root != root || !includes.isEmpty {
+            recorder = nil // included files are not fingerprinted, nor is a repository found some other way
+        }
         if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }
+        recorder?.record(FilePaths.join(repository.gitDirectory, membership.fetchedRef))
         guard let tip = try repository.resolve(membership.fetchedRef) else {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
         }
@@ -44,11 +64,36 @@ extension Realm {
                               policy: try ScriptPolicy.read(repository))
         var session = CheckSession(options: options, context: context, repository: repository, membership: membership, root: root,
                                    tip: tip, index: index, scripts: scripts)
+        session.recorder = recorder
         let report = try await session.run()
+        if let recorder = session.recorder {
+            if recorder.settled(now: context.now().timeIntervalSince1970) {
+                CheckReportCache.store(CheckReportCache.Entry(key: CheckReportCache.key(options, environment: context.environment),
+                                                              inputs: recorder.inputs, realm: membership.realm, repo: membership.repo,
+                                                              root: root, report: report), gitDir: repository.gitDirectory)
+            } else {
+                CheckReportCache.remove(gitDir: repository.gitDirectory)
+            }
+        }
+        return show(report, options, context: context)
+    }
 
+    /// A plain `git realm check` answered from CheckReportCache, inside a
+    /// coordinator session like any other; nil when the kept report is not
+    /// valid any more (the caller then runs the check).
+    public static func cachedCheck(_ options: CheckOptions, context: Context) -> ExitStatus? {
+        guard let entry = CheckReportCache.lookup(options, context: context) else { return nil }
+        let coordination = RealmCoordination(context: context)
+        let session = coordination.beginSession(repo: entry.repo, realm: entry.realm, path: entry.root, command: "git realm check")
+        defer { if let session { coordination.endSession(session) } }
+        return show(entry.report, options, context: context)
+    }
+
+    static func show(_ report: CheckReport, _ options: CheckOptions, context: Context) -> ExitStatus {
+        let out = context.output.stdout
         switch options.format {
         case .text: out.line(report.text(out))
-        case .json: out.line(try JSONOutput.encode(report, snakeCase: true))
+        case .json: out.line((try? JSONOutput.encode(report)) ?? "{}")
         case .junit: out.line(report.junit(strict: options.strict))
         }
         switch report.exitCode(strict: options.strict) {
@@ -70,6 +115,9 @@ struct CheckSession {
     let tip: String
     let index: RealmIndex
     let scripts: Scripts
+
+    /// The inputs of a plain check, for CheckReportCache; nil when the report is not kept.
+    var recorder: InputRecorder?
 
     private var cache: CheckCache?
     private var state: RealmState?
@@ -100,13 +148,14 @@ struct CheckSession {
     }
 
     /// The contract checks that apply to this repository.
-    func items() -> [Item] {
+    mutating func items() -> [Item] {
         let me = membership.repo
         let modes = options.modes.isEmpty ? Finding.Mode.allCases : options.modes
         var items: [Item] = []
         for (d, domain) in index.domains.sorted(by: { $0.key < $1.key }) {
             var owned = Set(domain.contracts.filter { $0.value.owner == me }.map(\.key))
             // A working version of a contract not yet published.
+            if domain.members.contains(me) { recorder?.record(root + "/.hyperforge/contracts/\(d)") }
             if domain.members.contains(me),
                let entries = try? FileManager.default.contentsOfDirectory(atPath: root + "/.hyperforge/contracts/\(d)") {
                 for e in entries where e.hasSuffix(".yaml") && domain.contracts[String(e.dropLast(5))] == nil { owned.insert(String(e.dropLast(5))) }
@@ -129,8 +178,9 @@ struct CheckSession {
     mutating func run() async throws -> CheckReport {
         // With --no-cache nothing is read from the cache, but what is checked
         // afresh is stored, so the next plain run does not serve an older result.
-        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache) } catch {
+        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache, warn: context.output.warning) } catch {
             context.output.stderr.line("warning: the check cache is unavailable (\(error)); checking without it")
+            recorder = nil
         }
         let items = items()
         var findings: [Finding] = []
@@ -146,6 +196,7 @@ struct CheckSession {
                     continue
                 }
             }
+            if key == nil { recorder = nil } // what it read was not all recorded
             misses += 1
             let result = try await evaluate(item)
             findings += result
@@ -162,14 +213,19 @@ struct CheckSession {
     // MARK: - Cache keys
 
     /// Everything a check of `item` reads, hashed.
-    func cacheKey(_ item: Item) throws -> String {
+    mutating func cacheKey(_ item: Item) throws -> String {
         guard let cache else { throw RealmError.invalidResult("no cache") }
+        func record(_ path: String, script: Bool = false) {
+            guard recorder != nil else { return }
+            CheckReportCache.recordWorkTreeFile(path, root: root, withDirectories: script, into: &recorder!)
+        }
         let domain = index.domains[item.domain]
         let contract = domain?.contracts[item.contract]
         let binding = domain?.bindings[membership.repo]
         var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", item.mode.rawValue, item.domain, item.contract,
                      contract?.hash ?? "-", binding?.hash ?? "-", membership.repo, isCI ? "ci" : "local", "\(options.scriptTimeout)"]
         let working = Realm.workingContractPath(domain: item.domain, name: item.contract)
+        record(working)
         let workingHash = try cache.fileHash(root + "/" + working, as: working)
         parts.append(workingHash ?? "-")
         var scripts: [String] = []
@@ -177,8 +233,8 @@ struct CheckSession {
         // (as evaluate does), so those are the scripts whose verdicts the key records.
         var exportValidation = (exporter: contract?.exporterScript, ciOnly: contract?.ciOnlyScripts ?? [])
         if item.mode == .exporter, workingHash != nil,
-           let data = FileManager.default.contents(atPath: root + "/" + working),
-           let text = String(validating: Array(data), as: UTF8.self),
+           let data = try? FileRead.bytes(root + "/" + working, limit: YAMLReader.Limits.realm.bytes),
+           let text = String(validating: data, as: UTF8.self),
            let parsed = try? Contract.parse(text, file: working) {
             exportValidation = (parsed.validation?.exporter, parsed.validation?.ciOnly ?? [])
         }
@@ -187,15 +243,16 @@ struct CheckSession {
             // History matters (evolution): it changes only with the realm file, whose hash is in the key.
             break
         case .exporter:
-            for f in (binding?.sources[item.contract] ?? []).sorted() { parts.append(f + "=" + (try cache.fileHash(root + "/" + f, as: f) ?? "-")) }
+            for f in (binding?.sources[item.contract] ?? []).sorted() { record(f); parts.append(f + "=" + (try cache.fileHash(root + "/" + f, as: f) ?? "-")) }
             scripts = [exportValidation.exporter].compactMap { $0 } + (isCI ? exportValidation.ciOnly : [])
         case .importer:
             if let b = binding?.imports.first(where: { $0.contract == item.contract })?.binding {
+                record(b)
                 parts.append(b + "=" + (FileManager.default.fileExists(atPath: root + "/" + b) ? "present" : "missing"))
             }
             scripts = [contract?.importerScript].compactMap { $0 } + (isCI ? contract?.ciOnlyScripts ?? [] : [])
         }
-        for s in scripts { parts.append(s + "=" + (try self.scripts.cacheToken(s, cache: cache))) }
+        for s in scripts { record(s, script: true); parts.append(s + "=" + (try self.scripts.cacheToken(s, cache: cache))) }
         return ContentHash.of(parts)
     }
 
@@ -247,8 +304,17 @@ struct CheckSession {
     /// The working version in this repository, if the owner keeps one.
     func working(_ domain: String, _ name: String, checks: ContractChecks, mode: Finding.Mode) -> (Contract?, [Finding]) {
         let path = Realm.workingContractPath(domain: domain, name: name)
-        guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return (nil, []) }
-        guard let text = String(validating: Array(data), as: UTF8.self) else {
+        // Read as a realm file is (it becomes one when published): a regular
+        // file within the realm's size limit; a directory, a link to a device
+        // or a huge file there is reported, never read whole.
+        let data: [UInt8]
+        do {
+            guard let d = try FileRead.bytes(root + "/" + path, limit: YAMLReader.Limits.realm.bytes) else { return (nil, []) }
+            data = d
+        } catch {
+            return (nil, [checks.finding(.error, mode, file: path, "cannot be read: \(error.reason)")])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
             return (nil, [checks.finding(.error, mode, file: path, "is not UTF-8")])
         }
         do {

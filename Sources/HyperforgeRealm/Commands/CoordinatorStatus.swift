@@ -8,7 +8,7 @@ extension Realm {
         if options.start { try client.ensureRunning() }
         guard let health = client.health() else {
             if options.json {
-                out.line(JSONValue.object(["running": .bool(false), "socket": .string(client.paths.socket)]).jsonText)
+                out.line(JSONOutput.render(.object(["running": .bool(false), "socket": .string(client.paths.socket)])))
             } else {
                 out.line("not running (it starts on demand; socket \(client.paths.socket))")
             }
@@ -17,7 +17,7 @@ extension Realm {
         if options.json {
             guard case .object(var o) = health else { return .success }
             o["running"] = .bool(true)
-            out.line(JSONValue.object(o).jsonText)
+            out.line(JSONOutput.render(.object(o)))
             return .success
         }
         func field(_ k: String) -> String {

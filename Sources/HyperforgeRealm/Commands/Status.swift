@@ -118,7 +118,7 @@ extension Realm {
         coordinatorPart(&report, membership: membership, context: context)
 
         if options.json {
-            out.line(try JSONOutput.encode(report, snakeCase: true))
+            out.line(try JSONOutput.encode(report))
         } else {
             printStatus(report, out: out)
         }

@@ -4,7 +4,7 @@ import HyperforgeRealm
 
 extension GitRealm.Admin.Cache {
     struct Clear: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Empty the check cache and the realm index cache.")
+        static let configuration = CommandConfiguration(abstract: "Empty the check cache, the realm index cache and the kept check report.")
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Print what would be cleared; change nothing.")
         var dryRun = false

@@ -15,6 +15,13 @@ extension GitRealm {
             'Authorization: Bearer' and the token in $XDG_STATE_HOME/hyperforge/coordinator.token. \
             HFORGE_COORDINATOR=off turns it off for one command. When it cannot start or \
             answer, commands that only need the realm still work and say so once.
+
+            LIMITS: coordinator.toml is read only as a regular file of at most 4 MiB; \
+            idle_timeout (and HFORGE_COORDINATOR_IDLE_TIMEOUT) takes a number of seconds from 1 \
+            to 86400 and [tcp] port a port from 1 to 65535; anything else (inf, nan, a fraction of \
+            a port) is an error naming the file and line, which the tool that would start the \
+            coordinator reports itself (exit 3), and the coordinator, when started anyway, logs. \
+            Requests are bounded too: see 'man hyperforge-coordinator' (LIMITS).
             """,
             subcommands: [Status.self, Stop.self, Logs.self]
         )

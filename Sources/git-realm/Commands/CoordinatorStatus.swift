@@ -4,7 +4,7 @@ import HyperforgeRealm
 
 extension GitRealm.Coordinator {
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Whether it runs: pid, start time, sessions, socket.")
+        static let configuration = CommandConfiguration(abstract: "Whether it runs: pid, start time, sessions, socket.", discussion: JSONHelp.coordinatorStatus)
         @Flag(help: "Start it if it is not running.")
         var start = false
         @Flag(help: "Print as JSON.")
@@ -13,7 +13,7 @@ extension GitRealm.Coordinator {
             var o = Realm.CoordinatorOptions()
             o.start = start
             o.json = json
-            try await execute(.realm) { try await Realm.coordinatorStatus(o, context: $0) }
+            try await execute(.realm, json: o.json) { try await Realm.coordinatorStatus(o, context: $0) }
         }
     }
 }

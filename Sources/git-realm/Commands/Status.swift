@@ -15,7 +15,7 @@ extension GitRealm {
             resolved_version lags the contract, and what changed in the realm (contract versions, \
             members, domains) since this repository last looked; that point \
             (refs/realm/REALM/seen) then moves to the current realm commit.
-            """
+            """ + "\n\n" + JSONHelp.realmStatus
         )
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Print the report as JSON.")
@@ -31,7 +31,7 @@ extension GitRealm {
             o.json = json
             o.fetch = fetch
             o.noCache = noCache
-            try await executeInSession(o.target, command: "status") { try await Realm.status(o, context: $0) }
+            try await executeInSession(o.target, command: "status", json: o.json) { try await Realm.status(o, context: $0) }
         }
     }
 }
