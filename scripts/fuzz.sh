@@ -21,13 +21,18 @@
 # (an input taking more than FUZZ_TIMEOUT seconds, default 10), leaked or
 # ran out of memory (FUZZ_RSS_MB, default 2048), with the reproducer's
 # path printed (it is under fuzz/artifacts/TARGET/); 2 on a usage or build
-# error. FUZZ_JOBS=N runs N targets at a time (default 1).
+# error. FUZZ_JOBS=N runs N targets at a time (default 1); FUZZ_CONFIG=debug
+# builds the harness in debug mode (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 
 targets=(json schema config auth realm semver remote-url credential http)
-binary=fuzz/.build/release/hyperforge-fuzz
+# release (default) fuzzes about twice as fast; debug builds in a third of
+# the time (1.5 min from clean here, against 4.8), which a short CI run prefers.
+build_config=${FUZZ_CONFIG:-release}
+case $build_config in release|debug) ;; *) echo "fuzz.sh: FUZZ_CONFIG is release or debug" >&2; exit 2 ;; esac
+binary=fuzz/.build/$build_config/hyperforge-fuzz
 timeout_s=${FUZZ_TIMEOUT:-10}
 rss_mb=${FUZZ_RSS_MB:-2048}
 jobs=${FUZZ_JOBS:-1}
@@ -48,9 +53,9 @@ build() {
     mkdir -p fuzz/.build
     # SwiftPM does not plan a path dependency again when files are added to
     # it or removed: drop the cached plan (what was compiled stays).
-    rm -f fuzz/.build/release.yaml fuzz/.build/*/release/description.json
-    echo "fuzz.sh: building the harness (fuzz/.build, release, -sanitize=fuzzer,address)" >&2
-    if ! swift build --package-path fuzz -c release \
+    rm -f "fuzz/.build/$build_config.yaml" fuzz/.build/*/"$build_config"/description.json
+    echo "fuzz.sh: building the harness (fuzz/.build, $build_config, -sanitize=fuzzer,address)" >&2
+    if ! swift build --package-path fuzz -c "$build_config" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
         -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >fuzz/.build/build.log 2>&1; then
         cat fuzz/.build/build.log >&2

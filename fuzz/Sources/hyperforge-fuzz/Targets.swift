@@ -1,3 +1,5 @@
+import Glibc
+
 /// A fuzz target: a parser and what must hold for every input it is given.
 /// Each `run` returns normally for any input (a typed error is a normal
 /// return); a crash, a hang (libFuzzer's -timeout), a leak or a failed
@@ -19,6 +21,26 @@ enum FuzzTargets {
         FuzzTarget(name: "credential", run: CredentialTarget.run),
         FuzzTarget(name: "http", run: HTTPTarget.run),
     ]
+}
+
+extension FuzzTargets {
+    /// The target HFORGE_FUZZ_TARGET names; an unknown name stops the program with the list.
+    static let selected: FuzzTarget = {
+        let name = getenv("HFORGE_FUZZ_TARGET").map { String(cString: $0) } ?? ""
+        guard let target = all.first(where: { $0.name == name }) else {
+            let message = Array("hyperforge-fuzz: set HFORGE_FUZZ_TARGET to one of: \(all.map(\.name).joined(separator: " "))\n".utf8)
+            _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            exit(2)
+        }
+        return target
+    }()
+}
+
+/// One input for the selected target (libFuzzer's entry point when its own `main` runs).
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzTargets.selected.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
 }
 
 /// A property every input must keep; a failure stops the fuzzer with the input saved.
