@@ -46,11 +46,16 @@ import Testing
     /// mantissa and a signed exponent (`1.0e+16`, where `1e+16` is text to
     /// YAML 1.1), and they read back as the same numbers.
     @Test func floatsAreWrittenSoBothYAMLVersionsReadThem() throws {
-        let numbers: [Double] = [1e16, -2e-7, 1.5, 100, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .infinity, -.infinity]
+        let numbers: [Double] = [1e16, -2e-7, 1.5, 100, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
         let value = JSONValue.object(Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ("n\($0.offset)", JSONValue.number($0.element)) }))
         let yaml = RealmYAML.document(RealmYAML.json(value))
         #expect(yaml.contains("n0: 1.0e+16\n") && yaml.contains("n1: -2.0e-07\n") && yaml.contains("n3: 100.0\n"), "\(yaml)")
         #expect(try YAMLFields.json(YAMLReader.document(yaml, file: "n.yaml"), file: "n.yaml") == value)
+        // Infinities are written as YAML spells them, and refused as JSON (no contract can hold one).
+        let infinite = RealmYAML.document(RealmYAML.json(.array([.number(1), .number(.infinity), .number(-.infinity)])))
+        #expect(infinite == "- 1.0\n- .inf\n- -.inf\n", "\(infinite)")
+        let refused = #expect(throws: RealmFileError.self) { _ = try YAMLFields.json(YAMLReader.document(infinite, file: "n.yaml"), file: "n.yaml") }
+        #expect(refused?.description == "n.yaml:2: '.inf' is not a JSON number (a contract's schema and value are JSON)")
         guard case .float(let nan)? = (try YAMLReader.document(RealmYAML.document(RealmYAML.json(.array([.number(.nan)]))), file: "n.yaml"))[0]
             .flatMap(Self.value) else { Issue.record("nan"); return }
         #expect(nan.isNaN)
