@@ -166,6 +166,9 @@ done
 # subcommand, help included, whose page is not installed. Each page gets
 # .Pp for a paragraph break, and a SEE ALSO of git(1), the page one level up
 # (hyperforge(1) for a tool's own page) and the pages one level down.
+exit_paragraph() {
+    awk '/^Exit status:/ { p = 1 } p && (/^$/ || /^\./) { exit } p { print }' "$1"
+}
 for page in man/git-*.1; do
     name="$(basename "$page" .1)"
     see=(git)
@@ -175,7 +178,13 @@ for page in man/git-*.1; do
         child="$(basename "$child" .1)"
         [[ "${child#"$name".}" == *.* ]] || see+=("$child")
     done
-    awk -v see="${see[*]}" '
+    # EXIT STATUS: ArgumentParser writes mdoc's generic ".Ex -std" (0 on
+    # success, >0 on error); each page says its tool's (or its own) statuses,
+    # the paragraph its discussion begins with "Exit status:".
+    exits="$(exit_paragraph "$page")"
+    [ -n "$exits" ] || exits="$(exit_paragraph "man/${name%%.*}.1")"
+    [ -n "$exits" ] || { echo "generate-docs.sh: no 'Exit status:' paragraph for $name" >&2; exit 1; }
+    awk -v see="${see[*]}" -v exits="$exits" '
         function seeAlso(   n, refs, i) {
             print ".Sh \"SEE ALSO\""
             n = split(see, refs, " ")
@@ -186,6 +195,7 @@ for page in man/git-*.1; do
         skipping && /^\.Sh / { skipping = 0 }
         skipping { next }
         /^\.Sh AUTHORS/ && !done { seeAlso() }
+        /^\.Ex -std$/ { print exits; next }
         /^$/ { print ".Pp"; next }
         { print }
         END { if (!done) { print "generate-docs.sh: " FILENAME " has no AUTHORS section" > "/dev/stderr"; exit 1 } }

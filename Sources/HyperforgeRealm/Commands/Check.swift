@@ -183,6 +183,16 @@ struct CheckSession {
             recorder = nil
         }
         let items = items()
+        // A --contract the realm does not have is a mistake (a typo in CI must not pass).
+        if let filter = options.contract, items.isEmpty {
+            let known = index.domains.flatMap { d in d.value.contracts.keys.flatMap { [$0, "\(d.key)/\($0)"] } }
+            if !known.contains(filter) {
+                let names = Set(index.domains.flatMap { d in d.value.contracts.keys.map { "\(d.key)/\($0)" } }).sorted()
+                throw RealmError.invalidOption(flag: "--contract", value: filter,
+                                               expected: names.isEmpty ? "a contract of realm \(index.name) (it has none yet)"
+                                                   : "a contract of realm \(index.name): " + names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", ..." : ""))
+            }
+        }
         var findings: [Finding] = []
         for item in items {
             let cacheable = cache != nil && !(item.mode == .compatibility && (options.from != nil || options.to != nil || options.transitive))
