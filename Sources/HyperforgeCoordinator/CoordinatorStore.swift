@@ -50,7 +50,23 @@ final class CoordinatorStore: @unchecked Sendable {
             );
             CREATE UNIQUE INDEX IF NOT EXISTS notifications_once ON notifications(realm, domain, contract, version);
             """)
+        try db.execute(CoordinatorStore.membersSchema)
     }
+
+    /// Every member repository on this machine of each realm, for the
+    /// background fetch (`realms` keeps one path per realm: the last one that
+    /// registered). Registered by `PUT /realms/{name}` (a join, a fetch that
+    /// moved) and by every session that names its repository's path; the
+    /// paths `realms` already knew are taken over.
+    static let membersSchema = """
+        CREATE TABLE IF NOT EXISTS members (
+            realm TEXT NOT NULL,
+            path TEXT NOT NULL,                 -- the member's working directory
+            registered_at TEXT,
+            PRIMARY KEY (realm, path)
+        );
+        INSERT OR IGNORE INTO members (realm, path, registered_at) SELECT name, local_path, NULL FROM realms;
+        """
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
@@ -166,6 +182,25 @@ final class CoordinatorStore: @unchecked Sendable {
 
     func realm(_ name: String) throws -> JSONValue? {
         try locked { try db.query("SELECT name, forgejo_url, local_path, last_sync, status FROM realms WHERE name = ?", [.text(name)]).first.map(Self.realm) }
+    }
+
+    func addMember(realm: String, path: String) throws {
+        try locked {
+            _ = try db.query("INSERT OR IGNORE INTO members (realm, path, registered_at) VALUES (?, ?, ?)", [.text(realm), .text(path), .text(Self.now())])
+        }
+    }
+
+    func members() throws -> [(realm: String, path: String)] {
+        try locked {
+            try db.query("SELECT realm, path FROM members ORDER BY realm, path").compactMap { row in
+                guard let realm = row[0].text, let path = row[1].text else { return nil }
+                return (realm, path)
+            }
+        }
+    }
+
+    func removeMember(realm: String, path: String) throws {
+        try locked { _ = try db.query("DELETE FROM members WHERE realm = ? AND path = ?", [.text(realm), .text(path)]) }
     }
 
     func markSynced(_ name: String) throws {

@@ -181,6 +181,32 @@ public enum Timestamp {
         }
         return s + "Z"
     }
+
+    /// The time `utc` wrote (`2026-01-24T10:00:00Z`, milliseconds optional); nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 20 || (b.count == 24 && b[19] == UInt8(ascii: ".")), b.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int32? {
+            var n: Int32 = 0
+            for i in range { guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }; n = n * 10 + Int32(b[i] - 0x30) }
+            return n
+        }
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        let seconds = timegm(&parts)
+        var fraction = 0.0
+        if b.count == 24 { guard let ms = number(20..<23) else { return nil }; fraction = Double(ms) / 1000 }
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
 }
 
 extension Context {
