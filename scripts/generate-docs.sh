@@ -47,7 +47,8 @@ bodies on
 .I coordinator.sock
 there: GET /health, GET /realms, GET|PUT /realms/{name}, POST /realms/{name}/sync,
 GET|POST /sessions, GET|DELETE /sessions/{id}, GET|POST /notifications,
-POST /notifications/{id}/ack. Its state is SQLite (WAL) in
+POST /notifications/{id}/ack, GET /members (member repositories and their
+background fetches). Its state is SQLite (WAL) in
 .IR $XDG_STATE_HOME/hyperforge/coordinator.db ;
 its log is coordinator.log beside it.
 .PP
@@ -56,6 +57,17 @@ It exits after
 seconds (default 300) with no sessions and no requests, and on SIGTERM or
 SIGINT after the requests in flight are answered (new ones get 503 meanwhile). Sessions whose process is
 gone are removed when it starts and every few seconds.
+.PP
+While it runs, it fetches each registered realm into each member repository
+whose last fetch is more than
+.B background_fetch_age
+seconds old, one at a time, by running itself as
+.B hyperforge-coordinator --background-fetch PATH REALM
+(internal: git realm fetch's own fetch and checks, no terminal, no prompts,
+stopped after 60 s). That work is not activity: it does not keep the
+coordinator running, and when it stops, no new fetch starts and the one
+running ends first. See
+.BR git-realm.coordinator (1).
 .SH LIMITS
 Every request is read through bounded buffers, and refused as soon as it
 exceeds a limit, without reading the rest; the connection is then closed and
@@ -94,6 +106,10 @@ unless the client sends
 .B enabled = false
 keeps tools from starting or calling it;
 .B idle_timeout = SECONDS;
+.B background_fetch_age = SECONDS
+(default 300, from 1 to 604800) or
+.B false
+(no background fetches);
 a
 .B [tcp]
 table with
