@@ -18,8 +18,9 @@ import HyperforgeRealm
 /// - It never blocks a command: it stands aside when a command is fetching
 ///   or writing the realm there (`FetchLock`), and is tried again later.
 /// - It is not activity: its requests to us do not reset the idle timer, and
-///   it never starts a coordinator. When we stop, none starts and the one
-///   running is waited for (it is bounded by `timeout`).
+///   it never starts a coordinator. When we stop, none starts, and the one
+///   running is waited for (bounded by `timeout`) after the socket and the
+///   singleton lock are given up, so a new coordinator can start meanwhile.
 /// - Failures are logged with the member's path and the realm (URLs redacted,
 ///   as every realm error writes them) and tried again after the age,
 ///   doubling with each failure in a row up to an hour (or the age, when
@@ -59,6 +60,7 @@ final class BackgroundFetcher: @unchecked Sendable {
     var checkInterval: Double { min(max((maxAge ?? 30) / 4, 0.25), 30) }
 
     func stop() { lock.lock(); stopping = true; lock.unlock() }
+    var isFetching: Bool { lock.lock(); defer { lock.unlock() }; return states.values.contains { $0.running } }
     private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
 
     /// Runs until `stop()`; returns once the fetch in progress (if any) ended.

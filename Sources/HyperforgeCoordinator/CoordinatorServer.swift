@@ -107,15 +107,19 @@ public enum Coordinator {
         // Drain: new requests are refused (503) while those in flight finish
         // (for at most 60 s), then the listeners close.
         state.startDraining()
-        // No background fetch starts from here on; the one running (bounded by its timeout) ends meanwhile.
+        // No background fetch starts from here on.
         fetcher.stop()
         let drainDeadline = Date().addingTimeInterval(60)
         while state.inFlight > 0 && Date() < drainDeadline { try? await Task.sleep(nanoseconds: 20_000_000) }
-        await background.value
         server.stop()
         tcpServer?.stop()
         unlink(paths.socket)
         unlink(paths.pidFile)
+        // The one fetching (bounded by its timeout) may go on for a while: the
+        // next tool can start a coordinator meanwhile, so nobody waits for it.
+        close(lockFD)
+        if fetcher.isFetching { log.write("stopped listening; waiting for the background fetch in progress") }
+        await background.value
         log.write("stopped")
         return ExitStatus.success.rawValue
     }

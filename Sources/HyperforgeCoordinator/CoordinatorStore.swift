@@ -184,9 +184,16 @@ final class CoordinatorStore: @unchecked Sendable {
         try locked { try db.query("SELECT name, forgejo_url, local_path, last_sync, status FROM realms WHERE name = ?", [.text(name)]).first.map(Self.realm) }
     }
 
+    /// Members registered while this process runs: every command's session
+    /// names its path, and only a new one costs a write.
+    private var knownMembers = Set<String>()
+
     func addMember(realm: String, path: String) throws {
+        let key = realm + "\u{0}" + path
         try locked {
+            guard !knownMembers.contains(key) else { return }
             _ = try db.query("INSERT OR IGNORE INTO members (realm, path, registered_at) VALUES (?, ?, ?)", [.text(realm), .text(path), .text(Self.now())])
+            knownMembers.insert(key)
         }
     }
 
@@ -200,7 +207,10 @@ final class CoordinatorStore: @unchecked Sendable {
     }
 
     func removeMember(realm: String, path: String) throws {
-        try locked { _ = try db.query("DELETE FROM members WHERE realm = ? AND path = ?", [.text(realm), .text(path)]) }
+        try locked {
+            _ = try db.query("DELETE FROM members WHERE realm = ? AND path = ?", [.text(realm), .text(path)])
+            knownMembers.remove(realm + "\u{0}" + path)
+        }
     }
 
     func markSynced(_ name: String) throws {

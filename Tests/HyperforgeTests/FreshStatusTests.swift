@@ -286,4 +286,28 @@ import Testing
         #expect(exited, "still running while only background requests came: \(Self.log(w))")
         #expect(Self.log(w).contains("idle for 3 s with no sessions: stopping"), "\(Self.log(w))")
     }
+    @Test func stoppingDuringABackgroundFetchLetsTheNextToolStartOne() throws {
+        let started = "ssh-started", gate = "ssh-gate"
+        let w = try Self.world("fresh-stop", age: "1") { w in
+            // An ssh that hangs until the test lets it go.
+            w.env.environment["GIT_SSH_COMMAND"] = "sh -c 'touch \(w.env.root)/\(started); while [ ! -e \(w.env.root)/\(gate) ]; do sleep 0.1; done; exit 1'"
+        }
+        let fungal = w.members["fungal"]!
+        try w.env.gitOK("config", "realm.url", "ssh://git@example.invalid/realm.git", in: fungal)
+        #expect(Self.eventually { FileManager.default.fileExists(atPath: w.env.root + "/" + started) }, "\(Self.log(w))")
+        let client = CoordinatorClient(environment: w.env.environment)
+        guard case .integer(let old)? = client.health()?["pid"] else { Issue.record("not running"); return }
+        kill(pid_t(old), SIGTERM)
+        #expect(Self.eventually(60) { !FileManager.default.fileExists(atPath: client.paths.socket) }, "\(Self.log(w))")
+        // It waits for its fetch; the next tool is not kept from a coordinator meanwhile.
+        try client.ensureRunning()
+        guard case .integer(let new)? = client.health()?["pid"] else { Issue.record("no new coordinator"); return }
+        #expect(new != old && CoordinatorTests.alive(pid_t(old)))
+        #expect(Self.log(w).contains("[\(old)] stopped listening; waiting for the background fetch in progress"), "\(Self.log(w))")
+        _ = FileManager.default.createFile(atPath: w.env.root + "/" + gate, contents: nil)
+        #expect(CoordinatorTests.waitForExit(pid_t(old), seconds: 120), "\(Self.log(w))")
+        #expect(Self.log(w).contains("[\(old)] background fetch: realm letemcook into \(fungal) failed (exit 1)"), "\(Self.log(w))")
+        #expect(Self.log(w).contains("[\(old)] stopped"), "\(Self.log(w))")
+        _ = try w.env.run("git", ["realm", "coordinator", "stop"], in: w.env.root)
+    }
 }
