@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "hyperforge",
             dependencies: [
-                "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI", "HyperforgeCoordinator",
+                "CLISupport", "HyperforgeCore", "HforgeCLI", "RealmCLI", "ScopeCLI", "CredentialCLI", "HyperforgeCoordinator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["static-link"],
@@ -183,7 +183,13 @@ let package = Package(
                 .unsafeFlags(["-Xlinker", "--no-export-dynamic"]),
                 // ...but this one: libgit2 binds to it (CGit2Loader/loader.c says why).
                 .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"], .when(platforms: [.linux])),
-                .unsafeFlags(["-L", staticLink], .when(platforms: [.linux])),
+                // Release builds only: a debug build links the Swift runtime
+                // dynamically, and libswiftCore.so brings libstdc++.so.6 with it;
+                // two libstdc++ copies in one process broke iostreams' number
+                // parsing (TOMLKit read no float: "'0.5' could not be
+                // interpreted as a value"). install.sh and the benchmarks build
+                // with -c release --static-swift-stdlib, where there is one copy.
+                .unsafeFlags(["-L", staticLink], .when(platforms: [.linux], configuration: .release)),
             ]
         ),
 

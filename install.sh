@@ -36,27 +36,11 @@ echo "building (release)..."
 swift build -c release --static-swift-stdlib 2>&1 | grep -vE "warning: the use of .mktemp|^/opt/swift/.*mktemp" || true
 bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 
-tools=(git-hforge git-realm git-scope git-credential-hforge)
-install -d "$prefix/bin" "$prefix/share/man/man1" \
-    "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
-    "$prefix/share/fish/vendor_completions.d"
 [ -x "$bin/hyperforge" ] || { echo "install.sh: build did not produce hyperforge" >&2; exit 1; }
-# Stripped: the symbol table is most of a static Swift binary's size.
-install -s -m 0755 "$bin/hyperforge" "$prefix/bin/hyperforge"
-# The coordinator the tools start on demand is one more name of it.
-ln -sfn hyperforge "$prefix/bin/hyperforge-coordinator"
-for tool in "${tools[@]}"; do
-    # Each tool is a link to the one executable, which dispatches on the name
-    # it was started by. Relative, so the prefix can move.
-    ln -sfn hyperforge "$prefix/bin/$tool"
-    install -m 0644 "completions/bash/$tool" "$prefix/share/bash-completion/completions/$tool"
-    install -m 0644 "completions/zsh/_$tool" "$prefix/share/zsh/site-functions/_$tool"
-    install -m 0644 "completions/fish/$tool.fish" "$prefix/share/fish/vendor_completions.d/$tool.fish"
-done
-install -m 0644 man/*.1 "$prefix/share/man/man1/"
+scripts/install-files.sh "$prefix" "$bin/hyperforge"
 
 size=$(du -b "$prefix/bin/hyperforge" | cut -f1)
-echo "installed hyperforge (as ${tools[*]} and hyperforge-coordinator) into $prefix/bin ($((size / 1000000)) MB)"
+echo "installed hyperforge (as git-hforge, git-realm, git-scope, git-credential-hforge and hyperforge-coordinator) into $prefix/bin ($((size / 1000000)) MB)"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) echo "add it to your PATH:  export PATH=\"$prefix/bin:\$PATH\"" ;;

@@ -39,7 +39,11 @@ public enum Coordinator {
         let store: CoordinatorStore
         do {
             config = try CoordinatorConfig.load(paths, environment: environment)
-            store = try CoordinatorStore(path: paths.database)
+            store = try CoordinatorStore(path: paths.database) { warning in
+                // In its log, where `git realm coordinator logs` shows it, and on stderr for whoever started it by hand.
+                log.write("warning: " + warning)
+                _ = writeAll(2, Array("warning: \(warning)\n".utf8))
+            }
             let pruned = try store.pruneDeadSessions()
             if pruned > 0 { log.write("removed \(pruned) session(s) of processes that are gone") }
         } catch {
@@ -85,7 +89,7 @@ public enum Coordinator {
             return ExitStatus.environment.rawValue
         }
         try? AtomicFile.write(Array("\(getpid())\n".utf8), to: paths.pidFile, mode: 0o600)
-        log.write("started (pid \(getpid()), idle timeout \(Int(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
+        log.write("started (pid \(getpid()), idle timeout \(NumberRange.format(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
 
         // Members' realms kept fresh meanwhile; not activity (see BackgroundFetcher).
         let background = Task { await fetcher.run() }
@@ -99,7 +103,7 @@ public enum Coordinator {
             }
             let sessions = (try? store.sessionCount()) ?? 0
             if sessions == 0 && state.idleFor > config.idleTimeout && state.inFlight == 0 {
-                log.write("idle for \(Int(config.idleTimeout)) s with no sessions: stopping")
+                log.write("idle for \(NumberRange.format(config.idleTimeout)) s with no sessions: stopping")
                 break
             }
         }
@@ -126,7 +130,7 @@ public enum Coordinator {
 
     /// The token TCP clients must send (`Authorization: Bearer ...`), made once, mode 0600.
     static func tcpToken(_ paths: CoordinatorPaths) throws -> String {
-        if let data = FileManager.default.contents(atPath: paths.token), let t = String(validating: Array(data), as: UTF8.self)?.trimmedLines(), t.count >= 32 {
+        if let data = try? FileRead.bytes(paths.token, limit: 4096), let t = String(validating: data, as: UTF8.self)?.trimmedLines(), t.count >= 32 {
             return t
         }
         var bytes = [UInt8](repeating: 0, count: 32)

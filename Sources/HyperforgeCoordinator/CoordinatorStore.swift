@@ -12,9 +12,18 @@ final class CoordinatorStore: @unchecked Sendable {
     private let db: SQLiteDatabase
     private let lock = Lock()
 
-    init(path: String) throws {
-        db = try SQLiteDatabase(path: path)
-        try db.execute("""
+    /// `warn`: told when a damaged database was moved aside and a new one started.
+    init(path: String, warn: (String) -> Void) throws {
+        db = try SQLiteDatabase.open(path: path, schema: CoordinatorStore.schema, warn: warn)
+    }
+
+    /// The tables, version by version (`PRAGMA user_version`); version 0 is a
+    /// database from before versions were recorded, with version 1's tables.
+    /// Sessions and notifications can be rebuilt (sessions re-register, a
+    /// fetch re-announces changes): a damaged file is moved aside
+    /// (`coordinator.db.corrupt-<time>`) and a new one started.
+    static let schema = SQLiteSchema(name: "the coordinator's database", migrations: [
+        """
             CREATE TABLE IF NOT EXISTS realms (
                 name TEXT PRIMARY KEY,
                 forgejo_url TEXT NOT NULL,          -- the realm's URL (any git remote, not only Forgejo)
@@ -49,24 +58,22 @@ final class CoordinatorStore: @unchecked Sendable {
                 version TEXT
             );
             CREATE UNIQUE INDEX IF NOT EXISTS notifications_once ON notifications(realm, domain, contract, version);
-            """)
-        try db.execute(CoordinatorStore.membersSchema)
-    }
-
-    /// Every member repository on this machine of each realm, for the
-    /// background fetch (`realms` keeps one path per realm: the last one that
-    /// registered). Registered by `PUT /realms/{name}` (a join, a fetch that
-    /// moved) and by every session that names its repository's path; the
-    /// paths `realms` already knew are taken over.
-    static let membersSchema = """
-        CREATE TABLE IF NOT EXISTS members (
-            realm TEXT NOT NULL,
-            path TEXT NOT NULL,                 -- the member's working directory
-            registered_at TEXT,
-            PRIMARY KEY (realm, path)
-        );
-        INSERT OR IGNORE INTO members (realm, path, registered_at) SELECT name, local_path, NULL FROM realms;
+            """,
+        // 2: every member repository of each realm on this machine, for the
+        // background fetch (`realms` keeps one path per realm: the last one
+        // that registered). Registered by `PUT /realms/{name}` (a join, a
+        // fetch that moved) and by every session that names its repository's
+        // path; the paths `realms` already knew are taken over.
         """
+            CREATE TABLE IF NOT EXISTS members (
+                realm TEXT NOT NULL,
+                path TEXT NOT NULL,                 -- the member's working directory
+                registered_at TEXT,
+                PRIMARY KEY (realm, path)
+            );
+            INSERT OR IGNORE INTO members (realm, path, registered_at) SELECT name, local_path, NULL FROM realms;
+            """,
+    ], whenDamaged: .moveAside, freshStart: "sessions and notifications start empty; members' sessions register again")
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()

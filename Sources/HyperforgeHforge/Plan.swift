@@ -96,7 +96,7 @@ public struct Plan: Sendable {
         for action in actions {
             switch action {
             case .writeConfig(let path, let contents):
-                try FileManager.default.createDirectory(atPath: FilePaths.parent(path) ?? "/", withIntermediateDirectories: true)
+                try FilePaths.makeDirectories(FilePaths.parent(path) ?? "/")
                 try AtomicFile.write(Array(contents.utf8), to: path)
             case .renameRemote(let from, let to):
                 try repo.renameRemote(from, to: to)

@@ -13,6 +13,8 @@ public enum RealmError: HyperforgeError, Equatable {
     case pushFailed(url: String, gitOutput: String)
     case gaveUp(url: String, attempts: Int)
     case cannotCreate(path: String, reason: String)
+    /// No scratch repository could be made under TMPDIR (realm writes build their commits there).
+    case noScratch(directory: String, reason: String)
     case invalidName(kind: String, name: String, problem: String)
     case notRegistered(repo: String, realm: String)
     case domainExists(String)
@@ -28,15 +30,17 @@ public enum RealmError: HyperforgeError, Equatable {
     case invalidResult(String)
     case cannotReadFile(path: String, reason: String)
     case invalidConfig(key: String, value: String, expected: String)
+    /// A command-line value out of its range (`--script-timeout inf`).
+    case invalidOption(flag: String, value: String, expected: String)
     /// The realm's tip does not read: `commit` is "abc1234 subject (author, date)".
     case malformedRealm(url: String, commit: String, problem: String, outcome: String)
     case historyRewritten(url: String, branch: String, fetched: String, tip: String, lost: [String])
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .cannotReadFile: return .environment
+        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .noScratch, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
-        case .invalidName, .invalidConfig, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
+        case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm: return .configuration
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
              .contractOwnedElsewhere, .versionNotIncreased, .stillImported: return .refused
@@ -55,6 +59,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .pushFailed(let url, let out): return "pushing to the realm at \(url) failed" + Self.tail(out)
         case .gaveUp(let url, let n): return "the realm at \(url) kept changing: gave up after \(n) attempts"
         case .cannotCreate(let path, let reason): return "cannot create the realm repository \(path): \(reason)"
+        case .noScratch(let dir, let reason): return "cannot make a scratch repository in \(dir) (TMPDIR, where realm changes are built): \(reason)"
         case .invalidName(let kind, let name, let problem): return "\(kind) name \"\(name)\" \(problem)"
         case .notRegistered(let repo, let realm): return "\(repo) is not registered in realm \(realm) (no repos/\(repo).yaml)"
         case .domainExists(let d): return "domain \(d) already exists (domains/\(d)/domain.yaml)"
@@ -81,6 +86,7 @@ public enum RealmError: HyperforgeError, Equatable {
                 + "\(fetched.prefix(12)), the commit fetched here; taking it would lose \(lost.count) commit\(lost.count == 1 ? "" : "s"):\n"
                 + shown.joined(separator: "\n")
         case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
+        case .invalidOption(let flag, let value, let expected): return "\(flag) \(value): it must be \(expected)"
         }
     }
 
@@ -94,6 +100,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .notARealm: return "create a realm there with 'git realm admin init --name NAME --url URL'"
         case .fetchFailed, .pushFailed: return "check the URL and your access with 'git ls-remote URL'"
         case .gaveUp: return "run the command again"
+        case .noScratch: return "set TMPDIR to a directory of yours that you can write (or unset it for /tmp), then run the command again; nothing was changed"
         case .notRegistered: return "rejoin with 'git realm admin join URL'"
         case .domainExists: return "choose another name, or see it with 'git realm status'"
         case .cycle: return "merge the domains into one coordination context, reverse the dependency (the owner, or the first of --repos, provides), or use a hub-and-spoke layout"
@@ -103,6 +110,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .malformedRealm: return "the member who pushed that commit must fix the realm (a clone of it, a commit, a push); meanwhile 'git realm status' and 'git realm check' go on from the last good realm"
         case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"
         case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
+        case .invalidOption(let flag, _, let expected): return "pass \(flag) with \(expected)"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

@@ -184,4 +184,25 @@ public enum RealmNames {
         }
         return nil
     }
+
+    /// Why `branch` cannot be the realm's branch, or nil: git's rules for a
+    /// branch name (git-check-ref-format(1) for refs/heads/BRANCH), checked
+    /// before anything is created, so that a bad --branch leaves nothing behind.
+    public static func branchProblem(_ branch: String) -> String? {
+        if branch.isEmpty { return "is empty" }
+        if branch.utf8.count > 200 { return "is longer than 200 characters" }
+        if branch.hasPrefix("-") { return "may not start with '-'" }
+        if branch == "@" || branch == "HEAD" { return "may not be '\(branch)'" }
+        for bad in ["..", "@{", "//"] where branch.contains(bad) { return "may not contain '\(bad)'" }
+        if branch.hasSuffix("/") || branch.hasSuffix(".") { return "may not end in '\(branch.last!)'" }
+        if branch.hasPrefix("/") { return "may not start with '/'" }
+        for component in branch.split(separator: "/") {
+            if component.hasPrefix(".") { return "has a part starting with '.' ('\(component)')" }
+            if component.hasSuffix(".lock") { return "has a part ending in '.lock' ('\(component)')" }
+        }
+        for c in branch.unicodeScalars where c.value < 0x20 || c.value == 0x7F || " ~^:?*[\\".unicodeScalars.contains(c) {
+            return "may not contain '\(c.escaped(asASCII: true))' (git's rules for branch names)"
+        }
+        return nil
+    }
 }

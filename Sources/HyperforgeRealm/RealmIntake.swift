@@ -60,13 +60,14 @@ enum RealmIntake {
         }
         defer { held?.release() }
         let before = try repository.resolve(ref)
-        let incoming = "refs/realm-incoming/\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? repository.deleteReference(incoming) }
+        let incoming = incomingRef(repository)
+        defer { incoming.remove() }
         let commit: String
-        switch try await RealmGit.fetch(url: url, branch: branch, into: incoming, repository: repository, context: context) {
+        switch try await RealmGit.fetch(url: url, branch: branch, into: incoming.name, repository: repository, context: context) {
         case .noBranch: return nil
         case .fetched(let c): commit = c
         }
+        FaultPoint.reach("realm-intake.fetched")
         if commit == before {
             try take(commit, before: before, into: ref, message: "", repository: repository, party: party, context: context)
             return Taken(before: before, after: commit, state: nil, lost: [])
@@ -108,6 +109,45 @@ enum RealmIntake {
             if commit != before { try repository.setReference(ref, to: commit, message: message + " (in the background)") }
             FetchRecord.write(repository, realm: realm, at: context.now())
         }
+    }
+
+    /// A temporary ref for a fetched tip not yet checked:
+    /// `refs/realm-incoming/<pid>-<random>`. Deleted when done, and on
+    /// SIGINT/SIGTERM (`Interruption`); those of killed runs (their process
+    /// gone) are deleted first.
+    struct IncomingRef {
+        let name: String
+        let repository: Repository
+        let token: Interruption.Token
+
+        func remove() {
+            try? repository.deleteReference(name)
+            Interruption.unregister(token)
+        }
+    }
+
+    static let incomingPrefix = "refs/realm-incoming/"
+
+    static func incomingRef(_ repository: Repository) -> IncomingRef {
+        sweepIncoming(repository)
+        let name = incomingPrefix + "\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        return IncomingRef(name: name, repository: repository,
+                           token: Interruption.register(.reference(name, gitDirectory: repository.commonDirectory)))
+    }
+
+    /// Deletes the temporary refs of runs that are gone (a `kill -9` mid-fetch).
+    /// Returns their names.
+    @discardableResult
+    static func sweepIncoming(_ repository: Repository) -> [String] {
+        guard let names = try? repository.references(under: incomingPrefix) else { return [] }
+        var removed: [String] = []
+        for name in names {
+            let rest = name.dropFirst(incomingPrefix.count)
+            let digits = rest.prefix { $0 != "-" }
+            guard let pid = pid_t(digits), Leftovers.processIsGone(pid) else { continue }
+            if (try? repository.deleteReference(name)) != nil { removed.append(name) }
+        }
+        return removed
     }
 
     /// The realm at `commit`, read strictly; a malformed realm is an error naming the file, line and commit.

@@ -144,11 +144,17 @@ struct RealmWriter {
             }
             let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
                                               author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+            // Killed from here on, the realm is the old one or the new one (a
+            // push moves its branch or does not), and the fetched ref follows
+            // on the next fetch (the new tip descends from it).
+            FaultPoint.reach("realm-write.committed")
             switch try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context) {
             case .pushed:
+                FaultPoint.reach("realm-write.pushed")
                 try repo.setReference(trackingRef, to: commit, message: "git realm: \(change.message.split(separator: "\n").first ?? "")")
                 // The push proves the realm's tip is this commit now: as good as a fetch.
                 if let member { FetchRecord.write(repo, realm: member, at: context.now()) }
+                FaultPoint.reach("realm-write.recorded")
                 return RealmWriteOutcome(base: state, commit: commit, changes: changes, message: change.message, retries: retries, dryRun: false)
             case .stale:
                 retries += 1
@@ -184,28 +190,38 @@ struct RealmWriter {
 }
 
 /// A temporary bare repository for work that must not touch the user's
-/// repository (dry runs, creating a realm).
+/// repository (dry runs, creating a realm): `$TMPDIR/git-realm-<pid>-XXXXXX`.
+/// Removed when done, and on SIGINT/SIGTERM (`Interruption`); one that a
+/// killed run left is removed by the next one (`Leftovers`: its process is
+/// gone, it is ours, a directory and not a link).
 struct Scratch {
+    static let prefix = "git-realm-"
     let path: String
+    private let token: Interruption.Token
 
     init(context: Context) throws {
         let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/git-realm-XXXXXX").utf8CString)
+        Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
+        var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw RealmError.cannotCreate(path: base, reason: String(cString: strerror(errno)))
+            throw RealmError.noScratch(directory: base, reason: FileRead.reason(errno))
         }
         path = String(cString: made)
-        let fm = FileManager.default
-        do {
-            for dir in ["objects/info", "objects/pack", "refs/heads", "refs/tags"] {
-                try fm.createDirectory(atPath: path + "/" + dir, withIntermediateDirectories: true)
-            }
-            try "ref: refs/heads/main\n".write(toFile: path + "/HEAD", atomically: false, encoding: .utf8)
-            try "[core]\n\trepositoryformatversion = 0\n\tbare = true\n".write(toFile: path + "/config", atomically: false, encoding: .utf8)
-        } catch {
+        // (A signal before this line leaves the directory to the next run's sweep.)
+        token = Interruption.register(.directory(path))
+        // POSIX calls, so that a failure reads in our words (and names the file).
+        for dir in ["objects", "objects/info", "objects/pack", "refs", "refs/heads", "refs/tags"] where mkdir(path + "/" + dir, 0o700) != 0 {
+            let why = FileRead.reason(errno)
             remove()
-            throw RealmError.cannotCreate(path: path, reason: "\(error)")
+            throw RealmError.noScratch(directory: base, reason: "\(path)/\(dir): \(why)")
         }
+        for (file, text) in [("HEAD", "ref: refs/heads/main\n"), ("config", "[core]\n\trepositoryformatversion = 0\n\tbare = true\n")] {
+            do { try AtomicFile.write(Array(text.utf8), to: path + "/" + file, mode: 0o600) } catch {
+                remove()
+                throw RealmError.noScratch(directory: base, reason: "\(error.path): \(error.reason)")
+            }
+        }
+        FaultPoint.reach("realm-scratch.created")
     }
 
     /// The environment for git and libgit2 in the scratch repository: the
@@ -219,7 +235,10 @@ struct Scratch {
         return c
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() {
+        Leftovers.removeTree(path)
+        Interruption.unregister(token)
+    }
 }
 
 /// Reads a realm's files from a commit with libgit2 and checks them.

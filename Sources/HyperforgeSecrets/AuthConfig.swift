@@ -130,10 +130,7 @@ public struct AuthConfig: Sendable {
                         }
                         defaultPolicy = policy
                     case "approval_timeout":
-                        guard let n = v.int ?? v.double.map({ Int($0) }), n >= 0, n <= 86_400 else {
-                            throw .invalidValue(loc(p), key: p.joined(separator: "."), value: "\(v)", reason: "must be a number of seconds from 0 to 86400")
-                        }
-                        approvalTimeout = v.double ?? Double(n)
+                        approvalTimeout = try source.number(v, at: p, in: .approvalTimeout)
                     case "providers":
                         guard let table = v.table else { throw .wrongType(loc(p), key: p.joined(separator: "."), expected: "a table", found: "\(v.type)") }
                         for (name, providerValue) in table {

@@ -10,23 +10,38 @@ public struct CredentialRequest: Sendable, Equatable {
     public var username: String?
     public var password: String?
 
+    /// The protocol's limits (git-credential(1) sets none; git's own
+    /// requests are a few short lines): what git sends stays far below them,
+    /// while a caller cannot make us hold or scan unbounded input.
+    public enum Limits {
+        /// Bytes of one request (the rest of stdin is read and dropped).
+        public static let bytes = 1 << 20
+        /// Bytes of one `key=value` line.
+        public static let lineBytes = 65536
+        /// `key=value` lines before the blank line that ends the request.
+        public static let lines = 1000
+    }
+
     public enum ParseError: HyperforgeError, Equatable {
         case nulByte
         case lineTooLong(line: Int)
         case inputTooLarge
+        case tooManyLines
         case malformedLine(line: Int)
         case badURL
 
         public var exitStatus: ExitStatus { .usage }
         public var description: String {
             switch self {
-            case .nulByte: return "the request contains a NUL byte"
-            case .lineTooLong(let l): return "line \(l) of the request is longer than 65536 bytes"
-            case .inputTooLarge: return "the request is larger than 1 MiB"
-            case .malformedLine(let l): return "line \(l) of the request is not key=value"
+            case .nulByte: return "the request (stdin) contains a NUL byte"
+            case .lineTooLong(let l): return "line \(l) of the request (stdin) is longer than \(Limits.lineBytes) bytes, the limit for one line"
+            case .inputTooLarge: return "the request (stdin) is larger than \(Limits.bytes >> 20) MiB, the limit for a request"
+            case .tooManyLines: return "the request (stdin) has more than \(Limits.lines) lines before its blank line, the limit for a request"
+            case .malformedLine(let l): return "line \(l) of the request (stdin) is not key=value"
             case .badURL: return "the request's url= cannot be parsed"
             }
         }
+        public var hint: String? { "git-credential-hforge reads git's credential protocol (git-credential(1)); see 'man git-credential-hforge'" }
     }
 
     public init(protocolName: String? = nil, host: String? = nil, path: String? = nil, username: String? = nil, password: String? = nil) {
@@ -38,13 +53,19 @@ public struct CredentialRequest: Sendable, Equatable {
     }
 
     public static func parse(_ data: [UInt8]) throws(ParseError) -> CredentialRequest {
-        if data.count > 1 << 20 { throw .inputTooLarge }
+        if data.count > Limits.bytes { throw .inputTooLarge }
         if data.contains(0) { throw .nulByte }
         var request = CredentialRequest()
         var lineNumber = 0
-        for raw in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        // Line by line, as far as the blank line (never the whole input split up front).
+        var start = data.startIndex
+        while start <= data.endIndex {
+            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+            let raw = data[start..<end]
+            start = end + 1
             lineNumber += 1
-            if raw.count > 65536 { throw .lineTooLong(line: lineNumber) }
+            if raw.count > Limits.lineBytes { throw .lineTooLong(line: lineNumber) }
+            if lineNumber > Limits.lines && !(raw.isEmpty || raw == [0x0D]) { throw .tooManyLines }
             var line = String(decoding: raw, as: UTF8.self)
             if line.hasSuffix("\r") { line.removeLast() }
             if line.isEmpty { break }

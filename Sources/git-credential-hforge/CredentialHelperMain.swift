@@ -8,7 +8,7 @@ public enum CredentialHelperMain {
     /// else starts), or nil with the input it read, for the full helper.
     public static func fastGet(_ arguments: [String]) -> (answer: String?, input: [UInt8])? {
         guard arguments == ["get"] else { return nil }
-        let input = FileRead.all(fd: 0, limit: (1 << 20) + 1)
+        let input = FileRead.all(fd: 0, limit: CredentialRequest.Limits.bytes + 1)
         return (CredentialFastPath.get(input: input, context: Context.process()), input)
     }
 

@@ -21,6 +21,10 @@ struct GitCredentialHforge: AsyncParsableCommand {
         username, like git credential-store. Diagnostics go to stderr only; unknown operations \
         are ignored.
 
+        LIMITS: a request (stdin) may have at most 1 MiB (the rest is read and dropped), \
+        65536 bytes a line and 1000 lines before its blank line; a request beyond one is \
+        answered with nothing and a message naming the limit and the line.
+
         Exit status: 0, also when it has nothing to answer (git then asks its next helper).
         """,
         version: HyperforgeVersion.current
@@ -34,6 +38,6 @@ struct GitCredentialHforge: AsyncParsableCommand {
     }
 
     static func serve(_ operation: String) async {
-        await CredentialHelperMain.serve(operation, input: FileRead.all(fd: 0, limit: (1 << 20) + 1))
+        await CredentialHelperMain.serve(operation, input: FileRead.all(fd: 0, limit: CredentialRequest.Limits.bytes + 1))
     }
 }

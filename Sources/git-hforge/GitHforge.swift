@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import HyperforgeCore
 
@@ -21,11 +22,18 @@ public struct GitHforge: AsyncParsableCommand {
         only it declares gets a remote but no credential helper. A defaults.toml that another user \
         owns, or that group or others may write, is skipped with a warning; such an auth.toml is an error.
 
+        LIMITS: config.toml, defaults.toml and auth.toml are read only as regular files of at \
+        most 4 MiB with at most 256 levels of nested values (TOML's parser's own limit); a \
+        directory, a symbolic link loop, a device such as /dev/zero, a FIFO or a larger file \
+        is an error naming the file (a defaults.toml of that kind is skipped with a warning \
+        that names it), never read. Every number is range-checked (ssh_port 1 to 65535), \
+        and an error names the file, line, key and the accepted range.
+
         Exit status: 0 success; 1 the operation failed (push rejected, git error); \
         2 refused (needs --force, or would overwrite a remote); 3 configuration error; \
         4 environment error (not a repository, unreadable key); 5 'status --exit-code' \
         found differences; 64 usage error.
-        """,
+        """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
         subcommands: [Init.self, Sync.self, Status.self, Push.self, Config.self, SSH.self]
     )

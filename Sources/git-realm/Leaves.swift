@@ -11,7 +11,7 @@ extension GitRealm {
         var options = Realm.CheckOptions()
         switch arguments {
         case ["check"]: break
-        case ["check", "--format", "json"], ["check", "--format=json"]: options.format = .json
+        case ["check", "--format", "json"], ["check", "--format=json"], ["check", "--json"]: options.format = .json
         default: return nil
         }
         return Realm.cachedCheck(options, context: Context.process()).map { $0.rawValue }
@@ -35,7 +35,7 @@ extension GitRealm {
             var o = Realm.StatusOptions()
             o.json = arguments.count == 2
             let options = o
-            return { try await executeInSession(Realm.Target(path: nil), command: "status") { try await Realm.status(options, context: $0) } }
+            return { try await executeInSession(Realm.Target(path: nil), command: "status", json: options.json) { try await Realm.status(options, context: $0) } }
         default:
             break
         }

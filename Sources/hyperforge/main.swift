@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import CredentialCLI
 import Dispatch
 import Glibc
@@ -37,9 +38,9 @@ enum Tool: String, CaseIterable {
     func run(_ arguments: [String]) async {
         switch self {
         case .credentialHelper: await CredentialHelperMain.main(arguments)
-        case .hforge: await GitHforge.main(arguments)
-        case .realm: await GitRealm.main(arguments)
-        case .scope: await GitScope.main(arguments)
+        case .hforge: await Program.hforge.main(GitHforge.self, arguments)
+        case .realm: await Program.realm.main(GitRealm.self, arguments)
+        case .scope: await Program.scope.main(GitScope.self, arguments)
         case .coordinator: exit(await CoordinatorMain.main(arguments))
         }
     }

@@ -220,7 +220,7 @@ import Testing
         // Others are served meanwhile, by the socket and by git realm.
         #expect(client.health() != nil)
         let r = try env.run("git", ["realm", "coordinator", "status", "--json"], in: env.root)
-        #expect(r.code == 0 && r.stdout.contains("\"running\":true"), "\(r)")
+        #expect(r.code == 0 && r.stdout.contains("\"running\" : true"), "\(r)")
         let answer = stalled.answer(within: 10)
         #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n") && answer.contains("within 1 s"), "\(answer.prefix(300))")
         #expect(body.answer(within: 10).hasPrefix("HTTP/1.1 408 "))

@@ -303,7 +303,7 @@ import Testing
         #expect(Self.waitForExit(first, seconds: 10), "still running after its idle timeout")
         #expect(!FileManager.default.fileExists(atPath: client.paths.socket))
         let r = try env.run("git", ["realm", "coordinator", "status", "--start", "--json"], in: env.root)
-        #expect(r.code == 0 && r.stdout.contains("\"running\":true"), "\(r)")
+        #expect(r.code == 0 && r.stdout.contains("\"running\" : true"), "\(r)")
         #expect(try Self.pid(client) != first)
         let log = try String(contentsOfFile: client.paths.log, encoding: .utf8)
         #expect(log.contains("idle for 1 s with no sessions: stopping") && log.contains("stopped"), "\(log)")

@@ -64,8 +64,13 @@ import Testing
 
         let json = try env.git("hforge", "config", "--json", in: repo)
         let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
-        let values = try #require(doc?["values"] as? [[String: String]])
-        #expect(values.contains { $0["key"] == "org" && $0["value"] == "\"alice\"" })
+        let values = try #require(doc?["values"] as? [[String: Any]])
+        // Values as JSON values (not TOML text), sources as file and line.
+        let orgValue = try #require(values.first { $0["key"] as? String == "org" })
+        #expect(orgValue["value"] as? String == "alice")
+        #expect((orgValue["source"] as? [String: Any])?["line"] as? Int == 1)
+        #expect(((orgValue["source"] as? [String: Any])?["file"] as? String)?.hasSuffix("/projects/alice/.hyperforge/defaults.toml") == true)
+        #expect(values.first { $0["key"] as? String == "forges" }?["value"] as? [String] == ["github", "codeberg"])
     }
 
     @Test func customForgesFromDefaults() throws {
@@ -166,10 +171,10 @@ import Testing
         #expect(forges[0]["forge"] as? String == "github")
         #expect(forges[0]["ahead"] as? Int == 2)
         #expect(forges[0]["behind"] as? Int == 0)
-        #expect(forges[0]["trackingRef"] as? String == "refs/remotes/github/main")
+        #expect(forges[0]["tracking_ref"] as? String == "refs/remotes/github/main")
         #expect(forges[1]["ahead"] == nil)
         #expect(doc["branch"] as? String == "main")
-        #expect(doc["inSync"] as? Bool == true)
+        #expect(doc["in_sync"] as? Bool == true)
     }
 
     @Test func gitDashCAndPathChooseTheRepository() throws {

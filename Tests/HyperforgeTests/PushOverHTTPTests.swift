@@ -69,7 +69,7 @@ struct PushOverHTTPTests {
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let rejected = try #require(doc.first?["rejected"] as? [[String: Any]])
         #expect(rejected.first?["scope"] as? String == scope && rejected.first?["host"] as? String == server.baseURL, "\(json)")
-        #expect(rejected.first?["rejectedAt"] != nil)
+        #expect((rejected.first?["rejected_at"] as? String)?.hasSuffix("Z") == true)
 
         // While marked: nothing is answered, and stderr says why and what clears it.
         let get = try env.run("git", ["scope", "get", scope])

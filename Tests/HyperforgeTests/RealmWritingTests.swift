@@ -115,12 +115,18 @@ import Testing
         #expect(Realm.caretRange(try SemanticVersion(parsing: "0.0.7")) == ">=0.0.7, <0.0.8")
         for v in ["1.4.0", "0.3.1", "0.0.7"] {
             let version = try SemanticVersion(parsing: v)
-            let explicit = try VersionRequirement(parsing: Realm.caretRange(version))
+            let explicit = try VersionRequirement(parsing: try #require(Realm.caretRange(version)))
             let caret = try VersionRequirement(parsing: "^" + v)
             for probe in ["0.0.7", "0.0.8", "0.3.1", "0.3.9", "0.4.0", "1.4.0", "1.9.9", "2.0.0"] {
                 let p = try SemanticVersion(parsing: probe)
                 #expect(explicit.matches(p) == caret.matches(p), "\(v) vs \(probe)")
             }
         }
+        // No version follows UInt64.max: no range (issue 12: `--contract-version
+        // 18446744073709551615.0.0` trapped on the overflow).
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "18446744073709551615.0.0")) == nil)
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "0.18446744073709551615.3")) == nil)
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "0.0.18446744073709551615")) == nil)
+        #expect(Realm.caretRange(try SemanticVersion(parsing: "18446744073709551614.0.0")) == ">=18446744073709551614.0.0, <18446744073709551615.0.0")
     }
 }

@@ -95,35 +95,45 @@ complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positiona
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'push' -d 'Push the current branch to every forge, in config order.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'config' -d 'Show the effective config and where each value comes from.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" forges' -l 'forges' -d 'Forges to use, in push order (github, codeberg, gitlab or a custom forge).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-hforge_complete_directories)'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" forges' -l 'forges' -d 'Forges to use, in push order (github, codeberg, gitlab or a custom forge).' -rfka '(__git-hforge_custom_completion ---completion init -- --forges (count (__git-hforge_tokens -pc)) (__git-hforge_cursor_index_in_current_token))'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" org' -l 'org' -d 'The owner (user, org or GitLab group/subgroup) on every forge.' -rfka ''
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" repo-name' -l 'repo-name' -d 'The repository\'s name on the forges (default: the directory name).' -rfka ''
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" visibility' -l 'visibility' -d 'public, private or internal.' -rfka 'public private internal'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" protocol' -l 'protocol' -d 'ssh or https remote URLs.' -rfka 'ssh https'
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init"' -l 'ssh' -d 'The ssh private key of a forge; repeat for each forge.' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init"' -l 'ssh' -d 'The ssh private key of a forge; repeat for each forge.' -rfka '(__git-hforge_custom_completion ---completion init -- --ssh (count (__git-hforge_tokens -pc)) (__git-hforge_cursor_index_in_current_token))'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" import-from-git' -l 'import-from-git' -d 'Build the config from the remotes the repository already has.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" dry-run' -l 'dry-run' -d 'Print the plan and change nothing.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" force' -l 'force' -d 'Replace an existing config and repoint remotes that point elsewhere.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge init" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-hforge_complete_directories)'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" dry-run' -l 'dry-run' -d 'Print the plan and change nothing.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" force' -l 'force' -d 'Also remove remotes that are not in the config.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge sync" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-hforge_complete_directories)'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" json' -l 'json' -d 'Print the report as JSON.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" exit-code' -l 'exit-code' -d 'Exit with status 5 when git differs from the config.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge status" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-hforge_complete_directories)'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" tags' -l 'tags' -d 'Push all tags as well.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" dry-run' -l 'dry-run' -d 'Print what would be pushed where, and contact nothing.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge push" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfka ''
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-hforge_complete_directories)'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" json' -l 'json' -d 'Print as JSON.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge config" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge help" version' -l 'version' -d 'Show the version.'
+
+function __git-hforge_cursor_index_in_current_token
+    set -l index (__git-hforge_tokens -tC 2>/dev/null)
+    if test -n "$index"
+        echo $index
+    else
+        set -l token (commandline -ct)
+        string length -- "$token"
+    end
+end

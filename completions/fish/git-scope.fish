@@ -113,18 +113,22 @@ complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional 
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'grants' -d 'List granted scopes.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'revoke' -d 'Revoke a grant: the next use asks again, per the scope\'s policy.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope set" provider' -l 'provider' -d 'Store in this provider instead of the one the scope routes to.' -rfka ''
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope set" -eq 1' -fka '(__git-scope_custom_completion ---completion set -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope set" provider' -l 'provider' -d 'Store in this provider instead of the one the scope routes to.' -rfka '(__git-scope_custom_completion ---completion set -- --provider (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope set" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope set" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope get" -eq 1' -fka '(__git-scope_custom_completion ---completion get -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope get" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope get" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope rm" provider' -l 'provider' -d 'Remove from this provider instead of the one the scope routes to.' -rfka ''
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope rm" -eq 1' -fka '(__git-scope_custom_completion ---completion rm -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope rm" provider' -l 'provider' -d 'Remove from this provider instead of the one the scope routes to.' -rfka '(__git-scope_custom_completion ---completion rm -- --provider (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope rm" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope rm" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope list" provider' -l 'provider' -d 'Only this provider.' -rfka ''
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope list" provider' -l 'provider' -d 'Only this provider.' -rfka '(__git-scope_custom_completion ---completion list -- --provider (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope list" json' -l 'json' -d 'Print as JSON.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope list" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope which" -eq 1' -fka '(__git-scope_custom_completion ---completion which -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope which" json' -l 'json' -d 'Print as JSON.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope which" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope which" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -134,13 +138,26 @@ complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_op
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope pending" json' -l 'json' -d 'Print as JSON.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope pending" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope pending" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope approve" -eq 1' -fka '(__git-scope_custom_completion ---completion approve -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope approve" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope approve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope deny" -eq 1' -fka '(__git-scope_custom_completion ---completion deny -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope deny" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope deny" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope grants" json' -l 'json' -d 'Print as JSON.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope grants" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope grants" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_positional "git-scope revoke" -eq 1' -fka '(__git-scope_custom_completion ---completion revoke -- positional@0 (count (__git-scope_tokens -pc)) (__git-scope_cursor_index_in_current_token))'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope revoke" version' -l 'version' -d 'Show the version.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope revoke" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-scope' -n '__git-scope_should_offer_completions_for_flags_or_options "git-scope help" version' -l 'version' -d 'Show the version.'
+
+function __git-scope_cursor_index_in_current_token
+    set -l index (__git-scope_tokens -tC 2>/dev/null)
+    if test -n "$index"
+        echo $index
+    else
+        set -l token (commandline -ct)
+        string length -- "$token"
+    end
+end

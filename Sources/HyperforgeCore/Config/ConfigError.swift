@@ -20,6 +20,8 @@ public enum ConfigError: HyperforgeError, Equatable {
     case unreadable(path: String, reason: String)
     /// A file that someone else owns or may write (see `FileTrust`).
     case untrusted(TrustError)
+    /// An environment variable that overrides a setting holds a value it may not have.
+    case invalidEnvironment(variable: String, value: String, expected: String)
 
     public var exitStatus: ExitStatus {
         if case .untrusted(let e) = self { return e.exitStatus }
@@ -49,6 +51,8 @@ public enum ConfigError: HyperforgeError, Equatable {
             return "cannot read \(path): \(reason)"
         case .untrusted(let e):
             return e.description
+        case .invalidEnvironment(let variable, let value, let expected):
+            return "\(variable)=\(value) is not \(expected)"
         }
     }
 
@@ -56,15 +60,17 @@ public enum ConfigError: HyperforgeError, Equatable {
         switch self {
         case .malformed: return "fix the file, then run the command again; nothing was changed"
         case .unknownKey(_, _, let known): return "known keys here: " + known.joined(separator: ", ")
+        case .invalidValue(let loc, _, _, _), .wrongType(let loc, _, _, _): return "change it at \(loc), then run the command again; nothing was changed"
         case .unknownForge(_, _, let known):
             return "known forges: \(known.joined(separator: ", ")); declare others under [custom_forges.NAME] with kind and host"
         case .missing(let key, _):
             return "pass --\(key.replacingUnderscores()) to 'git hforge init', or set \(key) in .hyperforge/config.toml or a parent .hyperforge/defaults.toml"
         case .incompleteForge(_, _, let missing): return "add \(missing) = ... to the forge's table"
         case .untrusted(let e): return e.hint
+        case .invalidEnvironment(let variable, _, let expected): return "unset \(variable), or set it to \(expected)"
+        case .unreadable: return "check the file's type and permissions (it must be a readable regular file), then run the command again"
         case .redefinesBuiltInForge(_, let name):
             return "give your forge another name ([custom_forges.\(name)-self-hosted], say); the built-in \(name) needs no table"
-        default: return nil
         }
     }
 }

@@ -155,7 +155,9 @@ public enum ConfigLoader {
     /// repository's parent (the repository's own directory is not included:
     /// defaults are for child repositories).
     public static func defaultsPaths(repoRoot: String) -> [String] {
-        candidateDefaultsPaths(repoRoot: repoRoot).filter { FileManager.default.fileExists(atPath: $0) }
+        // Anything there counts (lstat): a dangling link or a link loop is
+        // reported, not taken for no file.
+        candidateDefaultsPaths(repoRoot: repoRoot).filter { FilePaths.entryExists($0) }
     }
 
     /// Every place a `defaults.toml` for `repoRoot` could be, outermost first.
@@ -344,7 +346,7 @@ public enum ConfigLoader {
 
     /// Whether the repository has its own `.hyperforge/config.toml`.
     public static func hasConfig(repoRoot: String) -> Bool {
-        FileManager.default.fileExists(atPath: configPath(repoRoot: repoRoot))
+        FilePaths.entryExists(configPath(repoRoot: repoRoot))
     }
 
     /// Loads the effective config of the repository at `repoRoot`.

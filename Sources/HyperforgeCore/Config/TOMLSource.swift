@@ -7,10 +7,16 @@ public struct TOMLSource {
     public let table: TOMLTable
     let locator: KeyLocator
 
+    /// The largest TOML file we read (config.toml, defaults.toml, auth.toml,
+    /// coordinator.toml): far above any real configuration, small enough
+    /// that a hostile or mistaken file (a repository's committed config, a
+    /// link to /dev/zero) cannot exhaust memory. Documented in the man pages.
+    public static let maximumBytes = 4 << 20
+
     /// Reads and parses `path`. Returns nil when the file does not exist.
     public static func load(_ path: String) throws(ConfigError) -> TOMLSource? {
         let bytes: [UInt8]?
-        do { bytes = try FileRead.bytes(path, limit: 4 << 20) } catch { throw .unreadable(path: path, reason: error.reason) }
+        do { bytes = try FileRead.bytes(path, limit: maximumBytes) } catch { throw .unreadable(path: path, reason: error.reason) }
         guard let bytes else { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .malformed(SourceLocation(file: path), "the file is not UTF-8")
@@ -24,7 +30,7 @@ public struct TOMLSource {
     public static func loadTrusted(_ path: String) throws(ConfigError) -> TOMLSource? {
         let bytes: [UInt8]
         do {
-            guard let b = try FileTrust.read(path) else { return nil }
+            guard let b = try FileTrust.read(path, limit: maximumBytes) else { return nil }
             bytes = b
         } catch {
             throw .untrusted(error)

@@ -27,7 +27,9 @@ public struct CoordinatorClient: Sendable {
     /// `HFORGE_COORDINATOR=off`, or `enabled = false` in coordinator.toml.
     public var isDisabled: Bool {
         if let v = environment["HFORGE_COORDINATOR"]?.lowercased(), ["off", "0", "false", "no"].contains(v) { return true }
-        guard let data = FileManager.default.contents(atPath: paths.configFile) else { return false }
+        // Bounded and POSIX-read (a directory or /dev/zero there must not hang
+        // every command); the whole file is checked before a coordinator starts.
+        guard let data = try? FileRead.bytes(paths.configFile, limit: TOMLSource.maximumBytes) else { return false }
         let text = String(decoding: data, as: UTF8.self)
         return text.split(separator: "\n").contains { line in
             let l = line.replacing(" ", with: "")
@@ -87,17 +89,59 @@ public struct CoordinatorClient: Sendable {
         case .none: break
         }
         if isBackground { throw .notRunning(socket: paths.socket) }
+        // The configuration it would start with, checked here: a malformed
+        // coordinator.toml is then reported to whoever ran the command, with
+        // its file and line, instead of as a coordinator that never answers.
+        do { _ = try CoordinatorConfig.load(paths, environment: environment) } catch { throw .badConfig(error) }
         try paths.prepareRuntimeDirectory()
+        // Its state directory too: a problem there (another user's directory,
+        // a directory where its database belongs) is then named here; the
+        // coordinator could only tell /dev/null, before its log is open.
+        try paths.prepareStateDirectory()
         let program = try CoordinatorClient.program(environment)
-        try spawn(program)
+        let child = try spawn(program)
         let deadline = Date().addingTimeInterval(timeout)
         var delay: UInt32 = 2_000
         while Date() < deadline {
             usleep(delay)
             if health() != nil { return }
+            // It stopped without answering (and no other coordinator answers):
+            // its log says why.
+            if let status = child.status, status != 0 {
+                throw .cannotStart(program: program, reason: "it stopped at once (exit status \(status))" + (lastWords(of: child.pid).map { ": \($0)" } ?? "; see \(paths.log)"))
+            }
             delay = min(delay * 2, 50_000)
         }
         throw .cannotStart(program: program, reason: "it did not answer within \(Int(timeout.rounded(.up))) s; see \(paths.log)")
+    }
+
+    /// The last line coordinator `pid` wrote to the log (without its time and pid).
+    func lastWords(of pid: pid_t) -> String? {
+        let fd = open(paths.log, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return nil }
+        let start = max(0, size - 16384)
+        var buffer = [UInt8](repeating: 0, count: Int(size - start))
+        let n = pread(fd, &buffer, buffer.count, start)
+        guard n > 0 else { return nil }
+        let marker = " [\(pid)] "
+        for line in String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n").reversed() {
+            if let r = line.firstRange(of: marker) { return String(line[r.upperBound...]) }
+        }
+        return nil
+    }
+
+    /// A started coordinator's pid and, once it has exited, its exit status
+    /// (it is reaped in the background: a loser of the lock race exits at once).
+    final class Child: @unchecked Sendable {
+        let pid: pid_t
+        private let lock = Lock()
+        private var exitStatus: Int32?
+        init(pid: pid_t) { self.pid = pid }
+        var status: Int32? { lock.withLock { exitStatus } }
+        func exited(_ status: Int32) { lock.withLock { exitStatus = status } }
     }
 
     /// The coordinator executable: `HFORGE_COORDINATOR_PROGRAM`, else next to
@@ -117,7 +161,7 @@ public struct CoordinatorClient: Sendable {
 
     /// Starts the coordinator detached: standard streams on /dev/null (it
     /// logs to its log file), its own session, our environment.
-    private func spawn(_ program: String) throws(CoordinatorError) {
+    private func spawn(_ program: String) throws(CoordinatorError) -> Child {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -142,7 +186,12 @@ public struct CoordinatorClient: Sendable {
         let r = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         guard r == 0 else { throw .cannotStart(program: program, reason: String(cString: strerror(r))) }
         // Reap it in the background if it exits while we run (a loser of the lock race).
-        let child = pid
-        DispatchQueue.global().async { var status: Int32 = 0; waitpid(child, &status, 0) }
+        let child = Child(pid: pid)
+        DispatchQueue.global().async {
+            var status: Int32 = 0
+            while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+            child.exited(status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+        }
+        return child
     }
 }

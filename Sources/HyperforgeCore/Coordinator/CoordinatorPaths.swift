@@ -67,10 +67,13 @@ public enum CoordinatorError: HyperforgeError, Equatable {
     case noAnswer(socket: String, reason: String)
     case badResponse(status: Int, message: String)
     case disabled
+    /// coordinator.toml (or HFORGE_COORDINATOR_IDLE_TIMEOUT) is malformed: it would not start.
+    case badConfig(ConfigError)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .badResponse: return .failure
+        case .badConfig(let e): return e.exitStatus
         default: return .environment
         }
     }
@@ -84,6 +87,7 @@ public enum CoordinatorError: HyperforgeError, Equatable {
         case .noAnswer(let s, let r): return "the coordinator at \(s) did not answer: \(r)"
         case .badResponse(let status, let m): return "the coordinator answered \(status): \(m)"
         case .disabled: return "the coordinator is disabled (HFORGE_COORDINATOR=off or enabled = false in coordinator.toml)"
+        case .badConfig(let e): return "the coordinator cannot start: \(e.description)"
         }
     }
 
@@ -93,6 +97,7 @@ public enum CoordinatorError: HyperforgeError, Equatable {
         case .untrusted(let e): return e.hint
         case .cannotStart: return "check that hyperforge-coordinator is installed next to git-realm or on PATH; 'git realm coordinator logs' shows its log"
         case .noAnswer: return "'git realm coordinator logs' shows its log; 'git realm coordinator stop' stops it"
+        case .badConfig(let e): return e.hint ?? "fix the file it names (or set enabled = false there), then run the command again"
         default: return nil
         }
     }

@@ -74,6 +74,8 @@ public struct RemoteURL: Sendable, Equatable {
                 host = String(host[..<colon])
             }
             guard !host.isEmpty else { return nil }
+            // A port is a TCP port (`Int("-5")` and `Int("99999")` parse too).
+            if let port, !NumberRange.port.contains(port) { return nil }
             var path = String(rest.drop(while: { $0 == "/" }))
             if scheme == .ssh, path.hasPrefix("~") { path = String(path.dropFirst().drop(while: { $0 == "/" })) }
             return RemoteURL(scheme: scheme, user: user, host: host, port: port, path: path)

@@ -3,26 +3,48 @@ import Glibc
 /// Replaces files so that readers see the old contents or the new, never
 /// half: a new file beside the target (created exclusively, with `mode`),
 /// written, flushed, then renamed over it. The directory must exist.
+///
+/// Interrupted (SIGINT, SIGTERM, SIGHUP), the temporary file is removed on
+/// the way out (`Interruption`) and the target is the old file or the new
+/// one. Killed outright, the temporary file (`.NAME.<pid>-<random>.tmp`)
+/// stays until the next write of the same file removes it (`Leftovers`).
 public enum AtomicFile {
     public struct Failure: HyperforgeError {
         public let path: String
         public let reason: String
         public var exitStatus: ExitStatus { .environment }
         public var description: String { "cannot write \(path): \(reason)" }
+        public var hint: String? {
+            reason == FileRead.reason(ENOSPC) || reason == FileRead.reason(EDQUOT)
+                ? "free some space on the file system holding \(path), then run the command again; the file was left as it was"
+                : nil
+        }
     }
 
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
-        let temp = FilePaths.join(FilePaths.parent(path) ?? "/", ".\(FilePaths.lastComponent(path)).\(getpid()).tmp")
+        let directory = FilePaths.parent(path) ?? "/"
+        let name = FilePaths.lastComponent(path)
+        Leftovers.sweepTemporaryFiles(of: name, in: directory)
+        // The process id says whose it is (for the sweep); the random part
+        // keeps two writers in one process, or a process that got the id of
+        // a killed one, from meeting an old file.
+        let temp = FilePaths.join(directory, ".\(name).\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).tmp")
+        let token = Interruption.register(.file(temp))
+        defer { Interruption.unregister(token) }
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
-        var failure = writeAll(fd, bytes).map { String(cString: strerror($0)) }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil && rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
+        guard fd >= 0 else { throw Failure(path: path, reason: FileRead.reason(errno)) }
+        FaultPoint.reach("atomic-write.created", name)
+        var failure = writeAll(fd, bytes).map { FileRead.reason($0) }
+        if failure == nil && fsync(fd) != 0 { failure = FileRead.reason(errno) }
+        // close reports a deferred write error on some file systems (NFS).
+        if close(fd) != 0 && failure == nil { failure = FileRead.reason(errno) }
+        if failure == nil { FaultPoint.reach("atomic-write.written", name) }
+        if failure == nil && rename(temp, path) != 0 { failure = FileRead.reason(errno) }
         if let failure {
             unlink(temp)
             throw Failure(path: path, reason: failure)
         }
+        FaultPoint.reach("atomic-write.renamed", name)
     }
 }
 

@@ -28,42 +28,126 @@ public enum ChildProcess {
     }
 
     /// Runs `arguments[0]` (found on the environment's PATH) with the rest as
-    /// its arguments. Output beyond `limit` bytes per stream is an error; a
-    /// program still running after `timeout` seconds is killed.
+    /// its arguments. Output beyond `limit` bytes per stream is an error.
+    ///
+    /// With a `timeout` (a provider's command, secret-tool: programs that may
+    /// hang or wait for a passphrase), it runs in a process group of its own,
+    /// and one still running after `timeout` seconds is stopped with
+    /// everything it started: SIGTERM to the group, SIGKILL a second later
+    /// (`stop(group:)`). Without one (git itself) it stays in ours, so a
+    /// Ctrl-C at the terminal reaches it as it reaches us.
     public static func run(_ arguments: [String], environment: [String: String], directory: String? = nil,
                            input: String? = nil, limit: Int = 4 << 20, timeout: Int? = nil) async throws -> Result {
         guard let timeout else {
-            return try await run(arguments, environment: environment, directory: directory, input: input, limit: limit)
+            return try await run(arguments, environment: environment, directory: directory, input: input, limit: limit, ownGroup: false)
         }
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await run(arguments, environment: environment, directory: directory, input: input, limit: limit) }
+        let result = try await withTimeout(Double(timeout)) {
+            try await run(arguments, environment: environment, directory: directory, input: input, limit: limit, ownGroup: true)
+        }
+        guard let result else { throw TimedOut(program: arguments[0], seconds: timeout) }
+        return result
+    }
+
+    /// `operation`'s result, or nil when it is still running after
+    /// `seconds`: then its task is cancelled, which makes swift-subprocess
+    /// stop the child (its `teardownSequence`), and this returns only once
+    /// the child has been reaped.
+    static func withTimeout<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        // Never a crash on a number no clock can count to (inf, 1e308): at most 30 years.
+        let nanoseconds = seconds.isFinite && seconds > 0 ? UInt64(min(seconds, 1e9) * 1e9) : 0
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
             group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000_000)
+                try await Task.sleep(nanoseconds: nanoseconds)
                 return nil
             }
-            defer { group.cancelAll() } // a cancelled run kills its child
-            guard let first = try await group.next(), let result = first else {
-                throw TimedOut(program: arguments[0], seconds: timeout)
-            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else { return nil }
             return result
         }
     }
 
+    /// How a child in a process group of its own is stopped: SIGTERM to the
+    /// whole group (a shell, and what it started: `sh -c 'gpg ... | ...'`,
+    /// a background `sleep`), then SIGKILL to the group a second later.
+    /// This is swift-subprocess's teardown (already our dependency for every
+    /// asynchronous child; the synchronous `runSync` never times out, so it
+    /// needs none of this). The group is made at spawn (`processGroupID = 0`:
+    /// posix_spawn's POSIX_SPAWN_SETPGROUP), so no grandchild can start
+    /// before it is in the group.
+    static func groupOptions() -> PlatformOptions {
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
+        return options
+    }
+
+    /// After a group's leader was reaped: SIGKILL to whatever of the group
+    /// is left (a member that ignored SIGTERM outlives the teardown, which
+    /// stops once the leader is gone). While a member lives the group's id
+    /// cannot be reused; with none, this fails with ESRCH.
+    static func killRemaining(group: pid_t) {
+        if group > 1 { kill(-group, SIGKILL) }
+    }
+
+    /// The token of a registered process group, set in swift-subprocess's
+    /// body closure and read after the run (even when it threw).
+    private final class GroupRegistration: @unchecked Sendable {
+        private let lock = Lock()
+        private var token: Interruption.Token?
+        private var terminal: Int32?
+        private(set) var group: pid_t = 0
+
+        /// `foreground`: when we are the terminal's foreground process group,
+        /// the child's group becomes it while the child runs (as a shell does
+        /// for a job), so a password manager that asks on the terminal
+        /// (`read < /dev/tty`, a pinentry) is not stopped by SIGTTIN for
+        /// reading from a background group; Ctrl-C then goes to it.
+        func set(_ group: pid_t, foreground: Bool) {
+            lock.lock()
+            self.group = group
+            token = Interruption.register(.processGroup(group))
+            if foreground { terminal = TerminalHandoff.give(to: group) }
+            lock.unlock()
+        }
+
+        func end(timedOut: Bool) {
+            lock.lock()
+            if let token { Interruption.unregister(token) }
+            token = nil
+            if let terminal { TerminalHandoff.takeBack(terminal) }
+            terminal = nil
+            let group = self.group
+            lock.unlock()
+            if timedOut { ChildProcess.killRemaining(group: group) }
+        }
+    }
+
     private static func run(_ arguments: [String], environment: [String: String], directory: String?,
-                            input: String?, limit: Int) async throws -> Result {
+                            input: String?, limit: Int, ownGroup: Bool) async throws -> Result {
         precondition(!arguments.isEmpty)
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+        let options = ownGroup ? groupOptions() : PlatformOptions()
+        let registration = GroupRegistration()
+        // Registered while it runs: interrupted, we stop its group too (it is
+        // not in ours, so the terminal's Ctrl-C does not reach it).
+        @Sendable func started(_ pid: pid_t) { if ownGroup { registration.set(pid, foreground: true) } }
         do {
             let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+            defer { registration.end(timedOut: Task.isCancelled) }
             if let input {
                 result = try await Subprocess.run(executable, arguments: Arguments(Array(arguments.dropFirst())), environment: env,
-                                                  workingDirectory: directory.map { FilePath($0) }, input: .string(input),
-                                                  output: .string(limit: limit), error: .string(limit: limit))
+                                                  workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
+                                                  input: .string(input), output: .string(limit: limit), error: .string(limit: limit)) {
+                    started($0.processIdentifier.value)
+                }
             } else {
                 result = try await Subprocess.run(executable, arguments: Arguments(Array(arguments.dropFirst())), environment: env,
-                                                  workingDirectory: directory.map { FilePath($0) }, input: .none,
-                                                  output: .string(limit: limit), error: .string(limit: limit))
+                                                  workingDirectory: directory.map { FilePath($0) }, platformOptions: options,
+                                                  input: .none, output: .string(limit: limit), error: .string(limit: limit)) {
+                    started($0.processIdentifier.value)
+                }
             }
             let code: Int32
             switch result.terminationStatus {
@@ -118,32 +202,26 @@ extension ChildProcess {
         }
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
-        var options = PlatformOptions()
-        options.processGroupID = 0
-        let killed = KilledFlag()
-        let status: TerminationStatus
+        let registration = GroupRegistration()
+        // The same time limit and group teardown as `run` (the watchdog task
+        // that used to kill the group by hand is gone).
+        let outcome: TerminationStatus?
         do {
-            status = try await Subprocess.run(
-                executable, arguments: Arguments(Array(arguments.dropFirst())), environment: env,
-                workingDirectory: FilePath(directory), platformOptions: options,
-                input: .fileDescriptor(FileDescriptor(rawValue: inputFD), closeAfterSpawningProcess: false),
-                output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
-                error: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false)
-            ) { execution in
-                let group = execution.processIdentifier.value
-                // The watchdog outlives this closure; run() waits for the exit.
-                Task.detached {
-                    try? await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
-                    if !killed.finished {
-                        killed.markKilled()
-                        kill(-group, SIGKILL)
-                    }
-                }
-            }.terminationStatus
+            outcome = try await withTimeout(timeout) {
+                defer { registration.end(timedOut: Task.isCancelled) }
+                return try await Subprocess.run(
+                    executable, arguments: Arguments(Array(arguments.dropFirst())), environment: env,
+                    workingDirectory: FilePath(directory), platformOptions: groupOptions(),
+                    input: .fileDescriptor(FileDescriptor(rawValue: inputFD), closeAfterSpawningProcess: false),
+                    output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
+                    error: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false)
+                ) { execution in
+                    registration.set(execution.processIdentifier.value, foreground: false)
+                }.terminationStatus
+            }
         } catch {
             throw LaunchError(program: arguments[0], reason: "\(error)")
         }
-        killed.markFinished()
         let size = Int(lseek(fd, 0, SEEK_END))
         func read(_ offset: Int, _ count: Int) -> [UInt8] {
             var buffer = [UInt8](repeating: 0, count: count)
@@ -158,21 +236,40 @@ extension ChildProcess {
                 + String(decoding: read(size - keep / 2, keep / 2), as: UTF8.self)
         }
         let code: Int32?
-        switch status {
-        case .exited(let c): code = Int32(c)
-        case .signaled(let s): code = killed.wasKilled && s == SIGKILL ? nil : 128 + Int32(s)
+        switch outcome {
+        case nil: code = nil
+        case .exited(let c)?: code = Int32(c)
+        case .signaled(let s)?: code = 128 + Int32(s)
         }
         return CappedResult(exitCode: code, output: text, bytes: size)
     }
 }
 
-/// Whether the watchdog killed a program, and whether it already ended.
-private final class KilledFlag: @unchecked Sendable {
-    private let lock = Lock()
-    private var killed = false
-    private var done = false
-    var finished: Bool { lock.lock(); defer { lock.unlock() }; return done }
-    var wasKilled: Bool { lock.lock(); defer { lock.unlock() }; return killed }
-    func markFinished() { lock.lock(); done = true; lock.unlock() }
-    func markKilled() { lock.lock(); killed = true; lock.unlock() }
+/// The controlling terminal handed to a child's process group and back.
+enum TerminalHandoff {
+    /// When this process's group is the terminal's foreground group: makes
+    /// `group` the foreground group, continues it (it may have tried to read
+    /// before this, and been stopped), and returns the terminal to give back.
+    static func give(to group: pid_t) -> Int32? {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { return nil } // no controlling terminal
+        guard tcgetpgrp(fd) == getpgrp(), tcsetpgrp(fd, group) == 0 else {
+            close(fd)
+            return nil
+        }
+        kill(-group, SIGCONT)
+        return fd
+    }
+
+    /// Makes our group the foreground group again. We are in the background
+    /// until then, where tcsetpgrp raises SIGTTOU unless it is blocked.
+    static func takeBack(_ fd: Int32) {
+        var block = sigset_t(), previous = sigset_t()
+        sigemptyset(&block)
+        sigaddset(&block, SIGTTOU)
+        pthread_sigmask(SIG_BLOCK, &block, &previous)
+        tcsetpgrp(fd, getpgrp())
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        close(fd)
+    }
 }

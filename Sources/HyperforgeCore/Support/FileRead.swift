@@ -5,10 +5,21 @@ import Glibc
 /// ("NSCocoaErrorDomain error 256"), and a directory, a device such as
 /// `/dev/zero` or a huge file is refused before it is read.
 public enum FileRead {
-    public struct Failure: Error, Equatable, Sendable {
+    public struct Failure: HyperforgeError, Equatable {
         public let path: String
         public let reason: String
-        public var description: String { "cannot read \(path): \(reason)" }
+        /// What was being done ("read", "create").
+        public var action = "read"
+        public init(path: String, reason: String, action: String = "read") {
+            self.path = path
+            self.reason = reason
+            self.action = action
+        }
+        public var exitStatus: ExitStatus { .environment }
+        public var description: String { "cannot \(action) \(path): \(reason)" }
+        public var hint: String? {
+            "check what is at \(path) and its permissions ('ls -ld \(path)'), fix or remove it, then run the command again"
+        }
     }
 
     /// The file's bytes; nil when it does not exist. `limit` caps the size.
@@ -26,9 +37,7 @@ public enum FileRead {
         case S_IFDIR: throw Failure(path: path, reason: "it is a directory, not a file")
         default: throw Failure(path: path, reason: "it is not a regular file")
         }
-        if Int(st.st_size) > limit {
-            throw Failure(path: path, reason: "it is larger than \(limit >> 20) MiB (\(st.st_size) bytes)")
-        }
+        if Int(st.st_size) > limit { throw Failure(path: path, reason: tooLarge(Int(st.st_size), limit: limit)) }
         var result: [UInt8] = []
         result.reserveCapacity(Int(st.st_size))
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -40,7 +49,7 @@ public enum FileRead {
             }
             if n == 0 { break }
             result.append(contentsOf: buffer[0..<n])
-            if result.count > limit { throw Failure(path: path, reason: "it is larger than \(limit >> 20) MiB") }
+            if result.count > limit { throw Failure(path: path, reason: tooLarge(nil, limit: limit)) }
         }
         return result
     }
@@ -65,6 +74,12 @@ public enum FileRead {
             if result.count < limit { result.append(contentsOf: buffer[0..<min(n, limit - result.count)]) }
         }
         return result
+    }
+
+    /// Why a file over `limit` bytes is refused, naming the limit.
+    public static func tooLarge(_ size: Int?, limit: Int) -> String {
+        let shown = limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : limit >= 1 << 10 && limit % (1 << 10) == 0 ? "\(limit >> 10) KiB" : "\(limit) bytes"
+        return "it is larger than \(shown)\(size.map { " (\($0) bytes)" } ?? ""), the limit for this file"
     }
 
     /// C's description of an errno value, lower-cased to sit inside a sentence.
@@ -96,6 +111,27 @@ extension FilePaths {
     }
 
     public static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
+
+    /// Creates the directory `path` and its missing parents (`mkdir -p`,
+    /// each with `mode`); an existing directory is fine.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(FileRead.Failure) {
+        var missing: [String] = []
+        var dir: String? = path
+        while let d = dir, !entryExists(d) { missing.append(d); dir = parent(d) }
+        for d in missing.reversed() where mkdir(d, mode) != 0 && errno != EEXIST {
+            throw FileRead.Failure(path: d, reason: FileRead.reason(errno), action: "create the directory")
+        }
+        guard kind(path) == .directory else {
+            throw FileRead.Failure(path: path, reason: "it is not a directory", action: "use the directory")
+        }
+    }
+
+    /// Whether anything is at `path` itself (`lstat`: a dangling symbolic link
+    /// or a link loop is something, which a reader then reports).
+    public static func entryExists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
 
     /// The canonical path (`realpath`: every symbolic link resolved); nil when
     /// some component does not exist or cannot be read (errno says why).

@@ -67,7 +67,7 @@ public enum FileTrust {
         var st = stat()
         if stat(path, &st) != 0 {
             if errno == ENOENT || errno == ENOTDIR { return false }
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            throw .unreadable(path: path, reason: FileRead.reason(errno))
         }
         if let problem = problem(path: path, status: st, kind: kind) { throw problem }
         return true
@@ -82,35 +82,45 @@ public enum FileTrust {
         var dir = FilePaths.parent(path)
         while let d = dir, access(d, F_OK) != 0 { missing.append(d); dir = FilePaths.parent(d) }
         for d in missing.reversed() where mkdir(d, 0o700) != 0 && errno != EEXIST {
-            throw .unreadable(path: d, reason: "cannot create it: \(String(cString: strerror(errno)))")
+            throw .unreadable(path: d, reason: "cannot create it: \(FileRead.reason(errno))")
         }
         try check(path, kind: .directory)
     }
 
     /// Reads the whole file at `path` after checking the very file it opened
     /// (`fstat` on the descriptor, so it cannot be swapped in between).
-    /// Returns nil when it does not exist.
-    public static func read(_ path: String, kind: Kind = .file) throws(TrustError) -> [UInt8]? {
+    /// Returns nil when it does not exist. Only a regular file of at most
+    /// `limit` bytes is read: a directory, a device (`/dev/zero`) or a FIFO in
+    /// its place is refused before any byte is read (opened non-blocking, so
+    /// a FIFO cannot hang us either).
+    public static func read(_ path: String, kind: Kind = .file, limit: Int = 16 << 20) throws(TrustError) -> [UInt8]? {
         try checkAbove(path)
         try checkLink(path)
         try checkAboveTarget(path)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            throw .unreadable(path: path, reason: FileRead.reason(errno))
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &st) == 0 else { throw .unreadable(path: path, reason: FileRead.reason(errno)) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .unreadable(path: path, reason: "it is a directory, not a file")
+        default: throw .unreadable(path: path, reason: "it is not a regular file (a device, FIFO or socket)")
+        }
         if let problem = problem(path: path, status: st, kind: kind) { throw problem }
+        if Int(st.st_size) > limit { throw .unreadable(path: path, reason: FileRead.tooLarge(Int(st.st_size), limit: limit)) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
             let n = Glibc.read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+            if n < 0 { throw .unreadable(path: path, reason: FileRead.reason(errno)) }
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])
+            if bytes.count > limit { throw .unreadable(path: path, reason: FileRead.tooLarge(nil, limit: limit)) }
         }
         return bytes
     }
@@ -239,9 +249,13 @@ public enum TrustError: HyperforgeError, Equatable {
 
     public var hint: String? {
         switch self {
-        case .untrusted(let path, _, _, _, _, let fix):
-            return "if it is yours, run '\(fix)'; if you did not write it, move it away (mv \(FileTrust.shellQuoted(path)) \(FileTrust.shellQuoted(path)).untrusted) and check what it holds: another user could have changed it"
-        case .unreadable: return nil
+        case .untrusted(let path, let isDirectory, _, _, _, let fix):
+            let away = "mv \(FileTrust.shellQuoted(path)) \(FileTrust.shellQuoted(path)).untrusted"
+            // Nothing to chown or chmod: it is of the wrong kind (a directory where a file belongs, or the reverse).
+            if fix.isEmpty { return "move it away (\(away)) and put a \(isDirectory ? "regular file" : "directory") there, or nothing" }
+            return "if it is yours, run '\(fix)'; if you did not write it, move it away (\(away)) and check what it holds: another user could have changed it"
+        case .unreadable(let path, _):
+            return "check what is at \(FileTrust.shellQuoted(path)) ('ls -ld \(FileTrust.shellQuoted(path))'), fix or remove it, then run the command again"
         }
     }
 }

@@ -15,12 +15,18 @@ public struct JSONSyntaxError: HyperforgeError, Equatable {
 /// the stack).
 public struct JSONParser {
     public static let maximumDepth = 512
+    /// The largest JSON text parsed (a coordinator request body, a forge's
+    /// answer, a cached contract): larger is refused before it is read.
+    public static let maximumBytes = 64 << 20
 
-    public static func parse(_ text: String, file: String = "<json>") throws(JSONSyntaxError) -> JSONValue {
-        try parse(Array(text.utf8), file: file)
+    public static func parse(_ text: String, file: String = "<json>", limit: Int = maximumBytes) throws(JSONSyntaxError) -> JSONValue {
+        try parse(Array(text.utf8), file: file, limit: limit)
     }
 
-    public static func parse(_ bytes: [UInt8], file: String = "<json>") throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], file: String = "<json>", limit: Int = maximumBytes) throws(JSONSyntaxError) -> JSONValue {
+        if bytes.count > limit {
+            throw JSONSyntaxError(file: file, line: 1, column: 1, reason: "the text is \(bytes.count) bytes, more than the \(limit) bytes JSON may have here")
+        }
         let result = bytes.withUnsafeBufferPointer { buffer -> Result<JSONValue, JSONSyntaxError> in
             var parser = JSONParser(bytes: buffer, file: file)
             do throws(JSONSyntaxError) { return .success(try parser.document()) } catch { return .failure(error) }
@@ -89,7 +95,7 @@ public struct JSONParser {
 
     private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
-        if depth > JSONParser.maximumDepth { throw fail("nested more than \(JSONParser.maximumDepth) levels deep") }
+        if depth > JSONParser.maximumDepth { throw fail("nested more than \(JSONParser.maximumDepth) levels deep, the limit for JSON") }
     }
 
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {

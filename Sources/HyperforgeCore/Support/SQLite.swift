@@ -11,8 +11,39 @@ public final class SQLiteDatabase {
         public let code: Int32
         public let message: String
         public let path: String
+        /// The file found at `path` when this happened (for moving a damaged one aside).
+        var inode: UInt64?
         public var exitStatus: ExitStatus { .environment }
         public var description: String { "\(path): \(message) (SQLite error \(code))" }
+        public var hint: String? {
+            switch code & 0xff {
+            case SQLITE_FULL: return "free some space on the file system holding \(path), then run the command again; nothing stored in it was lost"
+            case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
+                return "\(path) and its directory must be writable by you (SQLite keeps \(FilePaths.lastComponent(path))-wal and -shm beside it); nothing stored in it was changed"
+            default: return nil
+            }
+        }
+
+        init(code: Int32, message: String, path: String) {
+            self.code = code
+            self.message = message
+            self.path = path
+        }
+
+        /// SQLite's message and, when a system call failed, why.
+        init(code: Int32, handle: OpaquePointer?, path: String) {
+            var message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            let system = handle.map { sqlite3_system_errno($0) } ?? 0
+            let primary = code & 0xff
+            if system != 0, [SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_READONLY, SQLITE_FULL, SQLITE_PERM].contains(primary) {
+                message += ": " + FileRead.reason(system)
+            }
+            // The usual reason a database we own cannot be written: its directory cannot be (WAL needs -wal and -shm beside it).
+            if [SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM].contains(primary), let dir = FilePaths.parent(path), access(dir, W_OK) != 0 {
+                message += " (its directory \(dir) cannot be written: \(FileRead.reason(errno)))"
+            }
+            self.init(code: code, message: message, path: path)
+        }
     }
 
     public let path: String
@@ -22,15 +53,17 @@ public final class SQLiteDatabase {
     public init(path: String) throws {
         self.path = path
         if let dir = FilePaths.parent(path) {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            do { try FilePaths.makeDirectories(dir, mode: 0o700) } catch {
+                throw Error(code: SQLITE_CANTOPEN, message: error.description, path: path)
+            }
         }
         let existed = FileManager.default.fileExists(atPath: path)
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            let failure = Error(code: rc, handle: db, path: path)
             sqlite3_close(db)
-            throw Error(code: rc, message: message, path: path)
+            throw failure
         }
         handle = db
         if !existed { chmod(path, 0o600) }
@@ -48,9 +81,9 @@ public final class SQLiteDatabase {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            let failure = Error(code: rc, handle: db, path: path)
             sqlite3_close(db)
-            throw Error(code: rc, message: message, path: path)
+            throw failure
         }
         handle = db
         sqlite3_busy_timeout(handle, 5000)
@@ -75,7 +108,7 @@ public final class SQLiteDatabase {
     }
 
     private func error(_ rc: Int32) -> Error {
-        Error(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
+        Error(code: rc, handle: handle, path: path)
     }
 
     /// Runs one or more statements without results.
@@ -83,9 +116,8 @@ public final class SQLiteDatabase {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? "error"
             sqlite3_free(message)
-            throw Error(code: rc, message: text, path: path)
+            throw error(rc)
         }
     }
 

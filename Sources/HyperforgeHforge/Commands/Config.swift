@@ -7,40 +7,56 @@ extension Hforge {
         public init() {}
     }
 
-    /// One effective value and where it came from.
-    public struct ConfigValue: Codable, Sendable, Equatable {
+    /// One effective value and where it came from: `value` as TOML text
+    /// (what `git hforge config` prints), `json` as a JSON value (what
+    /// `--json` prints), `origin` the file:line, flag or default.
+    public struct ConfigValue: Sendable, Equatable {
         public var key: String
         public var value: String
-        public var source: String
+        public var json: JSONValue
+        public var origin: Origin
+        public var source: String { "\(origin)" }
     }
 
     /// The effective configuration as a list of `key = value  # source`.
     public static func configValues(_ config: HforgeConfig) -> [ConfigValue] {
         var values: [ConfigValue] = []
-        func quoted(_ s: String) -> String { ConfigWriter.quote(s) }
-        let forgesSource = config.forges.first.map { "\($0.origin)" } ?? ""
-        values.append(ConfigValue(key: "forges", value: "[" + config.forges.map { quoted($0.value.name) }.joined(separator: ", ") + "]", source: forgesSource))
-        values.append(ConfigValue(key: "org", value: quoted(config.org.value), source: "\(config.org.origin)"))
-        values.append(ConfigValue(key: "repo_name", value: quoted(config.repoName.value), source: "\(config.repoName.origin)"))
-        values.append(ConfigValue(key: "visibility", value: quoted(config.visibility.value.rawValue), source: "\(config.visibility.origin)"))
-        values.append(ConfigValue(key: "protocol", value: quoted(config.gitProtocol.value.rawValue), source: "\(config.gitProtocol.origin)"))
-        for (forge, key) in config.ssh.sorted(by: { $0.key < $1.key }) {
-            values.append(ConfigValue(key: "ssh.\(forge)", value: quoted(key.value), source: "\(key.origin)"))
+        func text(_ key: String, _ s: String, _ origin: Origin) {
+            values.append(ConfigValue(key: key, value: ConfigWriter.quote(s), json: .string(s), origin: origin))
         }
+        let forgesOrigin = config.forges.first?.origin ?? .builtIn("no forges")
+        values.append(ConfigValue(key: "forges", value: "[" + config.forges.map { ConfigWriter.quote($0.value.name) }.joined(separator: ", ") + "]",
+                                  json: .array(config.forges.map { .string($0.value.name) }), origin: forgesOrigin))
+        text("org", config.org.value, config.org.origin)
+        text("repo_name", config.repoName.value, config.repoName.origin)
+        text("visibility", config.visibility.value.rawValue, config.visibility.origin)
+        text("protocol", config.gitProtocol.value.rawValue, config.gitProtocol.origin)
+        for (forge, key) in config.ssh.sorted(by: { $0.key < $1.key }) { text("ssh.\(forge)", key.value, key.origin) }
         for (name, f) in config.customForges.sorted(by: { $0.key < $1.key }) {
             let forge = f.value
             let table = config.customForgeTables[name]
             // Each field's own file:line; a field no file sets shows its default.
-            func source(_ origin: Origin?, default why: String) -> String { "\(origin ?? .builtIn(why))" }
+            func origin(_ o: Origin?, default why: String) -> Origin { o ?? .builtIn(why) }
             let key = "custom_forges.\(name)"
-            values.append(ConfigValue(key: key + ".kind", value: quoted(forge.kind.rawValue), source: source(table?.kind?.origin, default: "required")))
-            values.append(ConfigValue(key: key + ".host", value: quoted(forge.host), source: source(table?.host?.origin, default: "required")))
-            values.append(ConfigValue(key: key + ".ssh_port", value: "\(forge.sshPort)", source: source(table?.sshPort?.origin, default: "22 unless set")))
-            values.append(ConfigValue(key: key + ".ssh_user", value: quoted(forge.sshUser), source: source(table?.sshUser?.origin, default: "git unless set")))
-            values.append(ConfigValue(key: key + ".web_url", value: quoted(forge.webURL), source: source(table?.webURL?.origin, default: "https://host unless set")))
-            values.append(ConfigValue(key: key + ".api_url", value: quoted(forge.apiURL), source: source(table?.apiURL?.origin, default: "from kind and web_url unless set")))
+            text(key + ".kind", forge.kind.rawValue, origin(table?.kind?.origin, default: "required"))
+            text(key + ".host", forge.host, origin(table?.host?.origin, default: "required"))
+            values.append(ConfigValue(key: key + ".ssh_port", value: "\(forge.sshPort)", json: .integer(Int64(forge.sshPort)),
+                                      origin: origin(table?.sshPort?.origin, default: "22 unless set")))
+            text(key + ".ssh_user", forge.sshUser, origin(table?.sshUser?.origin, default: "git unless set"))
+            text(key + ".web_url", forge.webURL, origin(table?.webURL?.origin, default: "https://host unless set"))
+            text(key + ".api_url", forge.apiURL, origin(table?.apiURL?.origin, default: "from kind and web_url unless set"))
         }
         return values
+    }
+
+    /// Where a value came from, as `--json` gives it: `{"file": F, "line": N}`,
+    /// `{"flag": "--ssh"}` or `{"default": "why"}`.
+    static func originJSON(_ origin: Origin) -> JSONValue {
+        switch origin {
+        case .file(let l): return .object(["file": .string(l.file), "line": l.line.map { .integer(Int64($0)) } ?? .null])
+        case .commandLine(let flag): return .object(["flag": .string(flag)])
+        case .builtIn(let why): return .object(["default": .string(why)])
+        }
     }
 
     /// `git hforge config`: the effective config and, for each value, the file
@@ -51,8 +67,10 @@ extension Hforge {
         let values = configValues(config)
         let out = context.output.stdout
         if options.json {
-            struct Document: Codable { var files: [String]; var values: [ConfigValue] }
-            out.line(try JSONOutput.encode(Document(files: config.files, values: values)))
+            out.line(JSONOutput.render(.object([
+                "files": .array(config.files.map(JSONValue.string)),
+                "values": .array(values.map { .object(["key": .string($0.key), "value": $0.json, "source": originJSON($0.origin)]) }),
+            ])))
             return .success
         }
         let width = values.map { $0.key.count + $0.value.count + 3 }.max() ?? 0

@@ -24,25 +24,32 @@ final class CheckCache {
     /// replaced), whatever its mtime and size say.
     let rehash: Bool
 
-    init(gitDirectory: String, rehash: Bool = false) throws {
+    /// `warn`: told when a damaged cache was moved aside and a new one started.
+    init(gitDirectory: String, rehash: Bool = false, warn: (String) -> Void) throws {
         self.rehash = rehash
         let dir = gitDirectory + "/realm"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FilePaths.makeDirectories(dir)
         path = dir + "/cache.db"
-        database = try SQLiteDatabase(path: path)
-        try database.execute("""
-            CREATE TABLE IF NOT EXISTS export_cache (
-                file_path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, content_hash TEXT NOT NULL,
-                exports JSON, cached_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS contract_cache (
-                domain TEXT NOT NULL, contract TEXT NOT NULL, version TEXT NOT NULL, schema JSON,
-                realm_commit TEXT, cached_at INTEGER NOT NULL, PRIMARY KEY (domain, contract, version));
-            CREATE TABLE IF NOT EXISTS validation_cache (
-                contract TEXT NOT NULL, version TEXT NOT NULL, binding_hash TEXT NOT NULL, valid INTEGER NOT NULL,
-                output TEXT, validated_at INTEGER NOT NULL, PRIMARY KEY (contract, version, binding_hash));
-            CREATE TABLE IF NOT EXISTS cache_stats (name TEXT PRIMARY KEY, hits INTEGER NOT NULL, misses INTEGER NOT NULL);
-            """)
+        database = try SQLiteDatabase.open(path: path, schema: CheckCache.schema, warn: warn)
     }
+
+    /// The tables, version by version (`PRAGMA user_version`); version 0 is a
+    /// cache from before versions were recorded, with these same tables. A
+    /// damaged cache is moved aside (`cache.db.corrupt-<time>`) and rebuilt.
+    static let schema = SQLiteSchema(name: "the realm check cache", migrations: [
+        """
+        CREATE TABLE IF NOT EXISTS export_cache (
+            file_path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, content_hash TEXT NOT NULL,
+            exports JSON, cached_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS contract_cache (
+            domain TEXT NOT NULL, contract TEXT NOT NULL, version TEXT NOT NULL, schema JSON,
+            realm_commit TEXT, cached_at INTEGER NOT NULL, PRIMARY KEY (domain, contract, version));
+        CREATE TABLE IF NOT EXISTS validation_cache (
+            contract TEXT NOT NULL, version TEXT NOT NULL, binding_hash TEXT NOT NULL, valid INTEGER NOT NULL,
+            output TEXT, validated_at INTEGER NOT NULL, PRIMARY KEY (contract, version, binding_hash));
+        CREATE TABLE IF NOT EXISTS cache_stats (name TEXT PRIMARY KEY, hits INTEGER NOT NULL, misses INTEGER NOT NULL);
+        """,
+    ], whenDamaged: .moveAside, freshStart: "every check result is worked out afresh once")
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
@@ -82,6 +89,9 @@ final class CheckCache {
 
     // MARK: export_cache
 
+    /// The largest source file hashed; a larger one is keyed by why it was not read.
+    static let maximumHashedBytes = 256 << 20
+
     /// The content hash of a file, read only when its mtime or size changed
     /// since it was last hashed; nil when the file does not exist.
     func fileHash(_ absolutePath: String, as path: String) throws -> String? {
@@ -93,8 +103,17 @@ final class CheckCache {
         let rows = try database.query("SELECT content_hash, exports FROM export_cache WHERE file_path = ? AND mtime = ?",
                                       [.text(path), .integer(mtime)])
         if !rehash, let row = rows.first, row.count == 2, row[1].text == stamp, let hash = row[0].text { return hash }
-        guard let data = FileManager.default.contents(atPath: absolutePath) else { return nil }
-        let hash = ContentHash.of(Array(data))
+        // A source file's path comes from a binding in the realm: read it as a
+        // bounded regular file (a link to /dev/zero there must not be read
+        // forever); what cannot be read hashes as its reason, so the key
+        // still changes when it does.
+        let hash: String
+        do {
+            guard let data = try FileRead.bytes(absolutePath, limit: CheckCache.maximumHashedBytes) else { return nil }
+            hash = ContentHash.of(data)
+        } catch {
+            hash = ContentHash.of(["unreadable", error.reason])
+        }
         _ = try database.query("INSERT OR REPLACE INTO export_cache VALUES (?, ?, ?, ?, ?)",
                                [.text(path), .integer(mtime), .text(hash), .text(stamp), .integer(CheckCache.now())])
         return hash

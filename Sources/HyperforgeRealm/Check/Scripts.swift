@@ -243,8 +243,10 @@ struct PrivateScriptCopy {
         var description: String { reason }
     }
 
+    static let prefix = "hforge-realm-script-"
     let directory: String
     let path: String
+    private let token: Interruption.Token
 
     init(_ bytes: [UInt8], named name: String, environment: [String: String]) throws(Failure) {
         let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
@@ -254,16 +256,20 @@ struct PrivateScriptCopy {
         do { try FileTrust.checkAbove(tmp + "/hforge-realm-script") } catch {
             throw Failure(reason: "TMPDIR (\(tmp)) is not safe for HEAD's copy of the script: \(error.description)")
         }
-        var template = Array((tmp + "/hforge-realm-script-XXXXXX").utf8CString)
+        // What a killed check left (its process gone, ours, a directory) goes first.
+        Leftovers.sweepDirectories(prefix: PrivateScriptCopy.prefix, in: tmp)
+        var template = Array((tmp + "/\(PrivateScriptCopy.prefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw Failure(reason: "cannot create a private directory in \(tmp) for HEAD's copy of the script: \(FileRead.reason(errno))")
         }
         directory = String(cString: made)
+        token = Interruption.register(.directory(directory))
         path = directory + "/" + (name.isEmpty ? "script" : name)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o700)
         guard fd >= 0 else {
             let why = FileRead.reason(errno)
             rmdir(directory)
+            Interruption.unregister(token)
             throw Failure(reason: "cannot write HEAD's copy of the script to \(path): \(why)")
         }
         let failed = writeAll(fd, bytes)
@@ -273,13 +279,16 @@ struct PrivateScriptCopy {
         if let failed {
             unlink(path)
             rmdir(directory)
+            Interruption.unregister(token)
             throw Failure(reason: "cannot write HEAD's copy of the script to \(path): \(FileRead.reason(failed))")
         }
     }
 
-    /// Removes the copy and its directory (and whatever the script left in it).
+    /// Removes the copy and its directory (and whatever the script left in
+    /// it; a link it left is removed, not followed).
     func remove() {
         unlink(path)
-        if rmdir(directory) != 0 { _ = ChildProcess.runSync(["/bin/rm", "-rf", "--", directory], environment: [:]) }
+        if rmdir(directory) != 0 { Leftovers.removeTree(directory) }
+        Interruption.unregister(token)
     }
 }

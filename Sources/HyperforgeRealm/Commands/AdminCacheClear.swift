@@ -10,12 +10,12 @@ extension Realm {
         let indexDir = RealmIndex.directory(repository)
         if options.dryRun {
             let exists = FileManager.default.fileExists(atPath: repository.gitDirectory + "/realm/cache.db")
-            let stats = exists ? try? CheckCache(gitDirectory: repository.gitDirectory).stats() : nil
+            let stats = exists ? try? CheckCache(gitDirectory: repository.gitDirectory, warn: context.output.warning).stats() : nil
             out.line("Would clear \(repository.gitDirectory)/realm/cache.db (\(stats.map { "\($0.exports + $0.contracts + $0.validations) entries" } ?? "not created yet")), \(indexDir) and \(CheckReportCache.path(gitDir: repository.gitDirectory))")
             out.line("dry run: nothing was cleared")
             return .success
         }
-        try CheckCache(gitDirectory: repository.gitDirectory).clear()
+        try CheckCache(gitDirectory: repository.gitDirectory, warn: context.output.warning).clear()
         try? FileManager.default.removeItem(atPath: indexDir)
         CheckReportCache.remove(gitDir: repository.gitDirectory)
         out.line("\(out.styled("✓", .green)) cleared \(repository.gitDirectory)/realm/cache.db, the realm index cache and the kept check report")

@@ -9,12 +9,12 @@ extension Realm {
         let repository = try openRepository(options.target, context: context)
         let path = repository.gitDirectory + "/realm/cache.db"
         let stats = FileManager.default.fileExists(atPath: path)
-            ? try CheckCache(gitDirectory: repository.gitDirectory).stats()
+            ? try CheckCache(gitDirectory: repository.gitDirectory, warn: context.output.warning).stats()
             : CheckCache.Stats(path: path, exports: 0, contracts: 0, validations: 0, hits: 0, misses: 0)
         if options.json {
             struct JSONStats: Encodable { var path: String; var exports, contracts, validations, hits, misses: Int; var hitRate: Double? }
             out.line(try JSONOutput.encode(JSONStats(path: stats.path, exports: stats.exports, contracts: stats.contracts, validations: stats.validations,
-                                                     hits: stats.hits, misses: stats.misses, hitRate: stats.hitRate), snakeCase: true))
+                                                     hits: stats.hits, misses: stats.misses, hitRate: stats.hitRate)))
         } else {
             out.line("cache: \(stats.path)")
             out.line("  export_cache      \(stats.exports) file\(stats.exports == 1 ? "" : "s")")

@@ -20,10 +20,17 @@ extension Realm {
         let (repository, membership) = try openMember(options.target, context: context)
         try checkName(options.domain, kind: "domain")
         let path = context.resolve(options.file)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RealmError.cannotReadFile(path: options.file, reason: "no such file, or it is not readable")
+        // A regular file within a realm file's size limit (what the realm would accept).
+        let data: [UInt8]
+        do {
+            guard let d = try FileRead.bytes(path, limit: YAMLReader.Limits.realm.bytes) else {
+                throw RealmError.cannotReadFile(path: options.file, reason: "no such file")
+            }
+            data = d
+        } catch let e as FileRead.Failure {
+            throw RealmError.cannotReadFile(path: options.file, reason: e.reason)
         }
-        guard let text = String(validating: Array(data), as: UTF8.self) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw RealmError.cannotReadFile(path: options.file, reason: "the file is not UTF-8")
         }
         let contract = try Contract.parse(text, file: options.file)
@@ -36,7 +43,7 @@ extension Realm {
                 if current.owner != membership.repo {
                     throw RealmError.notOwner(contract: contract.name, domain: options.domain, owner: current.owner, repo: membership.repo)
                 }
-                if state.files[target] == Array(data) { return nil }
+                if state.files[target] == data { return nil }
                 guard contract.version > current.version else {
                     throw RealmError.versionNotIncreased(contract: contract.name, current: current.version.description, new: contract.version.description)
                 }

@@ -38,7 +38,11 @@ extension Realm {
         do { version = try SemanticVersion(parsing: options.contractVersion) } catch {
             throw RealmError.invalidName(kind: "contract version", name: options.contractVersion, problem: error.description)
         }
-        let requirement = try VersionRequirement(parsing: caretRange(version))
+        guard let range = caretRange(version) else {
+            throw RealmError.invalidName(kind: "contract version", name: options.contractVersion,
+                                         problem: "has no next version for the consumers' range (its first non-zero part is \(UInt64.max), the largest there is)")
+        }
+        let requirement = try VersionRequirement(parsing: range)
         let now = timestamp(context)
         var unregistered: [String] = []
 
@@ -84,10 +88,14 @@ extension Realm {
         return .success
     }
 
-    /// Cargo's caret range for `v`, written out as the RFC does: `>=1.4.0, <2.0.0`.
-    static func caretRange(_ v: SemanticVersion) -> String {
+    /// Cargo's caret range for `v`, written out as the RFC does: `>=1.4.0, <2.0.0`;
+    /// nil when the part to raise is already UInt64.max (no version follows).
+    static func caretRange(_ v: SemanticVersion) -> String? {
+        func next(_ n: UInt64) -> UInt64? { n == .max ? nil : n + 1 }
         let upper: String
-        if v.major > 0 { upper = "\(v.major + 1).0.0" } else if v.minor > 0 { upper = "0.\(v.minor + 1).0" } else { upper = "0.0.\(v.patch + 1)" }
+        if v.major > 0 { guard let m = next(v.major) else { return nil }; upper = "\(m).0.0" }
+        else if v.minor > 0 { guard let m = next(v.minor) else { return nil }; upper = "0.\(m).0" }
+        else { guard let p = next(v.patch) else { return nil }; upper = "0.0.\(p)" }
         return ">=\(v), <\(upper)"
     }
 }

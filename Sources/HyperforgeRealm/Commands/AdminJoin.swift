@@ -33,6 +33,9 @@ extension Realm {
         let repoName = options.repo ?? existing?.repo ?? defaultRepoName(origin: origin, repository: repository)
         try checkName(repoName, kind: "repository")
         if let org = options.org { try checkName(org, kind: "org") }
+        if let problem = RealmNames.branchProblem(options.branch) {
+            throw RealmError.invalidName(kind: "branch", name: options.branch, problem: problem)
+        }
         let email = userEmail(repository, context: context)
         let joinedAt = timestamp(context)
         var notes: [String] = []
@@ -67,9 +70,10 @@ extension Realm {
         }
 
         // Learn the realm's name, then fetch into its own refs.
-        let incoming = "refs/realm-incoming/\(getpid())"
-        let fetched = try await RealmGit.fetch(url: url, branch: options.branch, into: incoming, repository: repository, context: context)
-        try repository.deleteReference(incoming)
+        let incoming = RealmIntake.incomingRef(repository)
+        defer { incoming.remove() }
+        let fetched = try await RealmGit.fetch(url: url, branch: options.branch, into: incoming.name, repository: repository, context: context)
+        incoming.remove()
         guard case .fetched(let first) = fetched else { throw RealmError.notARealm(url: RemoteURL.redacted(url), branch: options.branch, gitOutput: "") }
         let realmName = try RealmReader.state(of: repository, commit: first).snapshot!.manifest.name
         if let existing, existing.realm != realmName {

@@ -32,6 +32,12 @@ extension Realm {
     /// (RFC "blue realm check"). Exit status 0 clean, 1 errors, 2 warnings only
     /// (1 with --strict).
     public static func check(_ options: CheckOptions, context: Context) async throws -> ExitStatus {
+        // Checked here too (the command line checks it first): hooks run the
+        // core without the argument parser, and a time limit of inf or nan
+        // cannot be turned into a deadline.
+        guard NumberRange.scriptTimeout.contains(options.scriptTimeout) else {
+            throw RealmError.invalidOption(flag: "--script-timeout", value: NumberRange.format(options.scriptTimeout), expected: NumberRange.scriptTimeout.description)
+        }
         // A plain check records every file it reads, so that the next one can
         // answer from CheckReportCache while none of them changes.
         var recorder: InputRecorder?
@@ -87,7 +93,7 @@ extension Realm {
         let out = context.output.stdout
         switch options.format {
         case .text: out.line(report.text(out))
-        case .json: out.line((try? JSONOutput.encode(report, snakeCase: true)) ?? "{}")
+        case .json: out.line((try? JSONOutput.encode(report)) ?? "{}")
         case .junit: out.line(report.junit(strict: options.strict))
         }
         switch report.exitCode(strict: options.strict) {
@@ -172,7 +178,7 @@ struct CheckSession {
     mutating func run() async throws -> CheckReport {
         // With --no-cache nothing is read from the cache, but what is checked
         // afresh is stored, so the next plain run does not serve an older result.
-        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache) } catch {
+        do { cache = try CheckCache(gitDirectory: repository.gitDirectory, rehash: options.noCache, warn: context.output.warning) } catch {
             context.output.stderr.line("warning: the check cache is unavailable (\(error)); checking without it")
             recorder = nil
         }
@@ -227,8 +233,8 @@ struct CheckSession {
         // (as evaluate does), so those are the scripts whose verdicts the key records.
         var exportValidation = (exporter: contract?.exporterScript, ciOnly: contract?.ciOnlyScripts ?? [])
         if item.mode == .exporter, workingHash != nil,
-           let data = FileManager.default.contents(atPath: root + "/" + working),
-           let text = String(validating: Array(data), as: UTF8.self),
+           let data = try? FileRead.bytes(root + "/" + working, limit: YAMLReader.Limits.realm.bytes),
+           let text = String(validating: data, as: UTF8.self),
            let parsed = try? Contract.parse(text, file: working) {
             exportValidation = (parsed.validation?.exporter, parsed.validation?.ciOnly ?? [])
         }
@@ -298,8 +304,17 @@ struct CheckSession {
     /// The working version in this repository, if the owner keeps one.
     func working(_ domain: String, _ name: String, checks: ContractChecks, mode: Finding.Mode) -> (Contract?, [Finding]) {
         let path = Realm.workingContractPath(domain: domain, name: name)
-        guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return (nil, []) }
-        guard let text = String(validating: Array(data), as: UTF8.self) else {
+        // Read as a realm file is (it becomes one when published): a regular
+        // file within the realm's size limit; a directory, a link to a device
+        // or a huge file there is reported, never read whole.
+        let data: [UInt8]
+        do {
+            guard let d = try FileRead.bytes(root + "/" + path, limit: YAMLReader.Limits.realm.bytes) else { return (nil, []) }
+            data = d
+        } catch {
+            return (nil, [checks.finding(.error, mode, file: path, "cannot be read: \(error.reason)")])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
             return (nil, [checks.finding(.error, mode, file: path, "is not UTF-8")])
         }
         do {

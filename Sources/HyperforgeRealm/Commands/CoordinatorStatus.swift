@@ -9,7 +9,7 @@ extension Realm {
         if options.start { try client.ensureRunning() }
         guard let health = client.health() else {
             if options.json {
-                out.line(JSONValue.object(["running": .bool(false), "socket": .string(client.paths.socket)]).jsonText)
+                out.line(JSONOutput.render(.object(["running": .bool(false), "socket": .string(client.paths.socket)])))
             } else {
                 out.line("not running (it starts on demand; socket \(client.paths.socket))")
             }
@@ -21,7 +21,7 @@ extension Realm {
             guard case .object(var o) = health else { return .success }
             o["running"] = .bool(true)
             if let members { o["background_fetch"] = members }
-            out.line(JSONValue.object(o).jsonText)
+            out.line(JSONOutput.render(.object(o)))
             return .success
         }
         func field(_ k: String) -> String {

@@ -40,9 +40,9 @@ extension Realm {
         let scratch = try Scratch(context: context)
         defer { scratch.remove() }
         do {
-            try (repository.commonDirectory + "/objects\n").write(toFile: scratch.path + "/objects/info/alternates", atomically: false, encoding: .utf8)
+            try AtomicFile.write(Array((repository.commonDirectory + "/objects\n").utf8), to: scratch.path + "/objects/info/alternates", mode: 0o600)
         } catch {
-            throw RealmError.cannotCreate(path: scratch.path + "/objects/info/alternates", reason: "\(error)")
+            throw RealmError.noScratch(directory: scratch.path, reason: "\(error.path): \(error.reason)")
         }
         let scratchRepo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
         let ref = "refs/realm-scratch/fetched"

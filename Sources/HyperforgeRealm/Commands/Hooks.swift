@@ -1,3 +1,4 @@
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -34,6 +35,16 @@ extension Realm {
         exit "$status"
 
         """
+    }
+
+    /// An existing hook's text (nil: none), read as a bounded regular file.
+    static func existingHook(_ path: String) throws(FileRead.Failure) -> String? {
+        try FileRead.bytes(path, limit: 16 << 20).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// rename(2), failing in our words.
+    static func move(_ from: String, to: String) throws(FileRead.Failure) {
+        guard rename(from, to) == 0 else { throw FileRead.Failure(path: from, reason: FileRead.reason(errno), action: "move \(to) into place from") }
     }
 
     static func hooksDirectory(_ repository: Repository, context: Context) async throws -> String {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import HyperforgeCore
 
 extension Realm {
@@ -8,10 +7,9 @@ extension Realm {
         let out = context.output.stdout
         let repository = try openRepository(options.target, context: context)
         let dir = try await hooksDirectory(repository, context: context)
-        let fm = FileManager.default
         for name in hookNames {
             let path = dir + "/" + name
-            let existing = fm.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+            let existing = try existingHook(path)
             if let existing, existing.contains(hookMarker) {
                 out.line("\(name): already installed (\(path))")
                 continue
@@ -20,12 +18,12 @@ extension Realm {
                 out.line(existing == nil ? "Would write \(path)" : "Would move \(path) to \(path)\(chainedSuffix) (run first) and write \(path)")
                 continue
             }
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FilePaths.makeDirectories(dir)
             if existing != nil {
-                guard !fm.fileExists(atPath: path + chainedSuffix) else {
-                    throw RealmError.cannotCreate(path: path + chainedSuffix, reason: "it already exists; move it away first")
+                guard !FilePaths.entryExists(path + chainedSuffix) else {
+                    throw FileRead.Failure(path: path + chainedSuffix, reason: "it already exists; move it away first", action: "keep the previous hook as")
                 }
-                try fm.moveItem(atPath: path, toPath: path + chainedSuffix)
+                try move(path, to: path + chainedSuffix)
             }
             try AtomicFile.write(Array(hookScript(name).utf8), to: path, mode: 0o755)
             out.line("\(out.styled("✓", .green)) \(name): installed\(existing != nil ? " (the previous hook runs first: \(name)\(chainedSuffix))" : "")")

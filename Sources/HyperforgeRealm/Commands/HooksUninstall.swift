@@ -1,4 +1,4 @@
-import FoundationEssentials
+import Glibc
 import HyperforgeCore
 
 extension Realm {
@@ -7,20 +7,22 @@ extension Realm {
         let out = context.output.stdout
         let repository = try openRepository(options.target, context: context)
         let dir = try await hooksDirectory(repository, context: context)
-        let fm = FileManager.default
         for name in hookNames {
             let path = dir + "/" + name
-            guard let existing = fm.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }), existing.contains(hookMarker) else {
+            guard let existing = try existingHook(path), existing.contains(hookMarker) else {
                 out.line("\(name): no git realm hook here")
                 continue
             }
-            let chained = fm.fileExists(atPath: path + chainedSuffix)
+            let chained = FilePaths.entryExists(path + chainedSuffix)
             if options.dryRun {
                 out.line("Would remove \(path)" + (chained ? " and put back \(name)\(chainedSuffix)" : ""))
                 continue
             }
-            try fm.removeItem(atPath: path)
-            if chained { try fm.moveItem(atPath: path + chainedSuffix, toPath: path) }
+            if chained {
+                try move(path + chainedSuffix, to: path) // replaces ours in one step
+            } else if unlink(path) != 0 {
+                throw FileRead.Failure(path: path, reason: FileRead.reason(errno), action: "remove")
+            }
             out.line("\(out.styled("✓", .green)) \(name): removed\(chained ? ", the previous hook is back" : "")")
         }
         if options.dryRun { out.line("dry run: no hook was changed") }

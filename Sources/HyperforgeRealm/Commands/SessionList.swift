@@ -13,7 +13,7 @@ extension Realm {
         let list = try coordination.client.json("GET", path)
         let sessions: [JSONValue]
         if case .array(let s)? = list?["sessions"] { sessions = s } else { sessions = [] }
-        if options.json { context.output.stdout.line(JSONValue.array(sessions).jsonText); return .success }
+        if options.json { context.output.stdout.line(JSONOutput.render(.array(sessions))); return .success }
         if sessions.isEmpty { context.output.stdout.line("no sessions"); return .success }
         for s in sessions { context.output.stdout.line(describeSession(s)) }
         return .success

@@ -13,7 +13,7 @@ extension Realm {
                                          "active_rfc": options.topic.map(JSONValue.string) ?? .null]
         let session = try coordination.client.json("POST", "/sessions", .object(body))
         guard case .string(let id)? = session?["id"] else { throw CoordinatorError.badResponse(status: 200, message: "no session id in the answer") }
-        if options.json { context.output.stdout.line(session!.jsonText) } else {
+        if options.json { context.output.stdout.line(JSONOutput.render(session!)) } else {
             context.output.stdout.line("session \(id) started for \(membership.repo) in realm \(membership.realm)\(options.topic.map { ": \($0)" } ?? "")")
             context.output.stdout.line("end it with: git realm session end \(id)")
         }

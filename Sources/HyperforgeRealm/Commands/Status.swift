@@ -124,7 +124,7 @@ extension Realm {
         coordinatorPart(&report, membership: membership, context: context)
 
         if options.json {
-            out.line(try JSONOutput.encode(report, snakeCase: true))
+            out.line(try JSONOutput.encode(report))
         } else {
             printStatus(report, fetchedAt: fetchedAt, now: context.now(), out: out)
         }

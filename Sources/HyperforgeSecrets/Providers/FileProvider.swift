@@ -52,14 +52,38 @@ public struct FileProvider: SecretProvider {
         try read().keys.sorted()
     }
 
+    /// The file the secrets are really in: `path`, or what a symbolic link
+    /// there points at. The link must be the user's or root's and its target
+    /// pass the secrets file's own checks (README: "Ownership and modes");
+    /// writes then replace the target, and the link stays.
+    func resolvedPath() throws -> String {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return path }
+        let exists: Bool
+        do { exists = try FileTrust.check(path, kind: .privateFile) } catch { throw ProviderError.untrusted(error) }
+        guard exists, let real = FilePaths.real(path) else {
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)",
+                                       reason: "it is a symbolic link to \(Self.linkTarget(path) ?? "?"), which does not exist or cannot be reached (\(FileRead.reason(errno)))")
+        }
+        return real
+    }
+
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n >= 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Reads the file, after checking who may read it. A missing file is empty.
     func read() throws -> [String: String] {
         let dir = FilePaths.parent(path) ?? "/"
         do { if !(try FileTrust.check(dir, kind: .directory)) { return [:] } } catch { throw ProviderError.untrusted(error) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let file = try resolvedPath()
+        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if fd < 0 {
             if errno == ENOENT { return [:] }
-            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: String(cString: strerror(errno)))
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: FileRead.reason(errno))
         }
         defer { close(fd) }
         try checkPermissions(fd)
@@ -68,8 +92,12 @@ public struct FileProvider: SecretProvider {
         while true {
             let n = Glibc.read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            if n < 0 { throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: FileRead.reason(errno)) }
+            if n == 0 { break }
             data.append(buffer, count: n)
+            if data.count > FileProvider.maximumBytes {
+                throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: FileRead.tooLarge(nil, limit: FileProvider.maximumBytes))
+            }
         }
         return parse(data)
     }
@@ -78,9 +106,15 @@ public struct FileProvider: SecretProvider {
     private func checkPermissions(_ fd: Int32) throws {
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: String(cString: strerror(errno)))
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: FileRead.reason(errno))
         }
         if let problem = FileTrust.problem(path: path, status: st, kind: .privateFile) { throw ProviderError.untrusted(problem) }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: "it is not a regular file")
+        }
+        guard Int(st.st_size) <= FileProvider.maximumBytes else {
+            throw ProviderError.failed(provider: config.name, what: "reading \(path)", reason: FileRead.tooLarge(Int(st.st_size), limit: FileProvider.maximumBytes))
+        }
     }
 
     private func parse(_ data: Data) -> [String: String] {
@@ -94,19 +128,26 @@ public struct FileProvider: SecretProvider {
         return result
     }
 
+    /// The largest secrets file read (a secrets file is a few kB; a bigger
+    /// one is not ours, and is not read into memory).
+    static let maximumBytes = 16 << 20
+
     /// Read, change and atomically replace the file under an exclusive lock.
     private func modify(_ change: (inout [String: String]) throws -> Void) throws {
-        let dir = FilePaths.parent(path) ?? "/"
+        var dir = FilePaths.parent(path) ?? "/"
         do { try FileTrust.prepareDirectory(dir) } catch { throw ProviderError.untrusted(error) }
-        let lockPath = path + ".lock"
+        // Through a symbolic link, the target is what is replaced (and locked).
+        let file = try resolvedPath()
+        dir = FilePaths.parent(file) ?? "/"
+        let lockPath = file + ".lock"
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard lock >= 0 else {
-            throw ProviderError.failed(provider: config.name, what: "locking \(lockPath)", reason: String(cString: strerror(errno)))
+            throw ProviderError.failed(provider: config.name, what: "locking \(lockPath)", reason: FileRead.reason(errno))
         }
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 {
             if errno != EINTR {
-                throw ProviderError.failed(provider: config.name, what: "locking \(lockPath)", reason: String(cString: strerror(errno)))
+                throw ProviderError.failed(provider: config.name, what: "locking \(lockPath)", reason: FileRead.reason(errno))
             }
         }
         var secrets = try read()
@@ -116,7 +157,7 @@ public struct FileProvider: SecretProvider {
             text += key + "\t" + Data(secret.utf8).base64EncodedString() + "\n"
         }
         do {
-            try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
+            try AtomicFile.write(Array(text.utf8), to: file, mode: 0o600)
         } catch {
             throw ProviderError.failed(provider: config.name, what: "writing \(path)", reason: error.reason)
         }

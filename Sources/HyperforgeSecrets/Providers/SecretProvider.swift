@@ -41,7 +41,9 @@ public enum ProviderError: HyperforgeError, Equatable {
 
     public var hint: String? {
         switch self {
-        case .untrusted(let e): return (e.hint ?? "") + "; rotate the secrets it holds if others could read them"
+        case .untrusted(let e):
+            guard case .untrusted = e else { return e.hint }
+            return (e.hint ?? "") + "; rotate the secrets it holds if others could read them"
         case .readOnly(let p, _): return "route the scope to a writable provider in auth.toml ([auth.routing]), or set it where provider '\(p)' reads"
         default: return nil
         }

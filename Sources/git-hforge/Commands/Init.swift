@@ -17,7 +17,7 @@ extension GitHforge {
             """
         )
         @OptionGroup var repository: RepositoryOptions
-        @Option(help: ArgumentHelp("Forges to use, in push order (github, codeberg, gitlab or a custom forge).", valueName: "a,b"))
+        @Option(help: ArgumentHelp("Forges to use, in push order (github, codeberg, gitlab or a custom forge).", valueName: "a,b"), completion: .forgeList)
         var forges: String?
         @Option(help: "The owner (user, org or GitLab group/subgroup) on every forge.")
         var org: String?
@@ -27,7 +27,7 @@ extension GitHforge {
         var visibility: Visibility?
         @Option(name: .customLong("protocol"), help: ArgumentHelp("ssh or https remote URLs.", valueName: "protocol"))
         var gitProtocol: GitProtocol?
-        @Option(help: ArgumentHelp("The ssh private key of a forge; repeat for each forge.", valueName: "forge=path"))
+        @Option(help: ArgumentHelp("The ssh private key of a forge; repeat for each forge.", valueName: "forge=path"), completion: .sshKeys)
         var ssh: [String] = []
         @Flag(help: ArgumentHelp("Build the config from the remotes the repository already has.",
                                   discussion: "A token embedded in an https remote URL (https://user:TOKEN@host/...) is moved into the remote's scope through the routed provider and never printed; when it cannot be, that remote is not imported and keeps its URL."))

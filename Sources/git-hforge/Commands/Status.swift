@@ -32,7 +32,7 @@ extension GitHforge {
             For each forge: in-sync, missing, wrong-url or wrong-key, and how far the current \
             branch is ahead of / behind the forge's last-fetched branch; remotes not in the \
             config are listed as extra. Nothing is fetched.
-            """
+            """ + "\n\n" + JSONHelp.hforgeStatus
         )
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Print the report as JSON.")
@@ -45,7 +45,7 @@ extension GitHforge {
             options.path = repository.path
             options.json = json
             options.exitCode = exitCode
-            try await execute(.hforge) { try Hforge.status(options, context: $0) }
+            try await execute(.hforge, json: options.json) { try Hforge.status(options, context: $0) }
         }
     }
 }

@@ -4,7 +4,7 @@ import HyperforgeRealm
 
 extension GitRealm.Admin.Cache {
     struct Stats: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Entries per cache table and the check hit rate.")
+        static let configuration = CommandConfiguration(abstract: "Entries per cache table and the check hit rate.", discussion: JSONHelp.cacheStats)
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Print as JSON.")
         var json = false
@@ -12,7 +12,7 @@ extension GitRealm.Admin.Cache {
             var o = Realm.CacheOptions()
             o.target = repository.target
             o.json = json
-            try await execute(.realm) { try await Realm.adminCacheStats(o, context: $0) }
+            try await execute(.realm, json: o.json) { try await Realm.adminCacheStats(o, context: $0) }
         }
     }
 }

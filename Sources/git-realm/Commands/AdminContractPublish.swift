@@ -13,9 +13,9 @@ extension GitRealm.Admin.Contract {
             """
         )
         @OptionGroup var repository: RepositoryOptions
-        @Argument(help: "The contract file.")
+        @Argument(help: "The contract file.", completion: .file(extensions: ["yaml", "yml"]))
         var file: String
-        @Option(help: "The domain the contract belongs to.")
+        @Option(help: "The domain the contract belongs to.", completion: .realmDomains)
         var domain: String
         @Flag(help: "Print what would be committed; change nothing.")
         var dryRun = false

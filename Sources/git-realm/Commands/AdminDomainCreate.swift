@@ -17,11 +17,11 @@ extension GitRealm.Admin.Domain {
         @OptionGroup var repository: RepositoryOptions
         @Argument(help: "The domain's name.")
         var name: String
-        @Option(help: ArgumentHelp("The member repositories; the first provides unless --owner says otherwise.", valueName: "a,b"))
+        @Option(help: ArgumentHelp("The member repositories; the first provides unless --owner says otherwise.", valueName: "a,b"), completion: .realmMemberList)
         var repos: String
         @Option(help: ArgumentHelp("A contract to create (repeatable).", valueName: "name"))
         var contract: [String] = []
-        @Option(help: "The repository that owns the contracts and provides them.")
+        @Option(help: "The repository that owns the contracts and provides them.", completion: .realmMembers)
         var owner: String?
         @Option(help: "The contracts' first version.")
         var contractVersion = Realm.DomainCreateOptions().contractVersion

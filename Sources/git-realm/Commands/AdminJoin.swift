@@ -15,7 +15,7 @@ extension GitRealm.Admin {
             """
         )
         @OptionGroup var repository: RepositoryOptions
-        @Argument(help: ArgumentHelp("The realm: URL, path or name.", valueName: "realm"))
+        @Argument(help: ArgumentHelp("The realm: URL, path or name.", valueName: "realm"), completion: .realmNames)
         var realm: String
         @Option(help: "This repository's name in the realm (default: origin's repository name, else the directory's).")
         var repo: String?

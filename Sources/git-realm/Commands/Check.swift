@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLISupport
+import HyperforgeCore
 import HyperforgeRealm
 
 extension GitRealm {
@@ -39,13 +40,24 @@ extension GitRealm {
             working contracts, source files, scripts and the directories on their paths); the next \
             plain check answers from it while none of them changes, without opening cache.db. \
             'git realm admin cache clear' removes it. Exit status: 0 clean, 1 errors, 2 warnings \
-            only (1 with --strict); 3, 4 as for the other commands.
-            """
+            only (1 with --strict); 3, 4 as for the other commands; 64 usage error (a bad option, \
+            --script-timeout out of its range).
+
+            LIMITS: --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
+            larger numbers are usage errors). A working contract file is read as a realm file is \
+            (a regular file, at most 32 MiB: a directory or a link to a device there is an error \
+            naming it). Validating a value may take at most 100,000 subschema evaluations plus 100 \
+            per value in it: a schema whose $refs multiply (allOf: [{$ref: d1}, {$ref: d1}], \
+            nested) is an error naming the schema pointer where it stopped, not a hang; a $ref \
+            chain that does not consume the value is a cycle after 64 steps. JSON is read to at \
+            most 512 levels and 64 MiB. A source file is hashed for the cache up to 256 MiB; \
+            one that cannot be read is keyed by why.
+            """ + "\n\n" + JSONHelp.realmCheck
         )
         @OptionGroup var repository: RepositoryOptions
         @Option(name: .customLong("mode"), help: ArgumentHelp("contract, compatibility, exporter or importer (repeatable; default: all).", valueName: "mode"))
         var modes: [Finding.Mode] = []
-        @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"))
+        @Option(help: ArgumentHelp("Only this contract (NAME or DOMAIN/NAME).", valueName: "name"), completion: .realmContracts)
         var contract: String?
         @Option(help: ArgumentHelp("compatibility: the version to compare from (default: the released one).", valueName: "version"))
         var from: String?
@@ -57,15 +69,24 @@ extension GitRealm {
         var strict = false
         @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
         var format = Realm.CheckOptions().format
+        @Flag(help: "The same as --format json.")
+        var json = false
         @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
         var noCache = false
         @Flag(help: "Fetch the realm first.")
         var fetch = false
-        @Option(help: ArgumentHelp("Seconds a validation script may run.", valueName: "seconds"))
+        @Option(help: ArgumentHelp("Seconds a validation script may run (0.001 to 86400).", valueName: "seconds"))
         var scriptTimeout = Realm.CheckOptions().scriptTimeout
 
         func validate() throws {
-            guard scriptTimeout > 0 else { throw ValidationError("--script-timeout must be positive") }
+            // inf, nan and numbers too large for a deadline are refused here,
+            // with the range (a conversion of inf to nanoseconds traps).
+            guard NumberRange.scriptTimeout.contains(scriptTimeout) else {
+                throw ValidationError("--script-timeout \(NumberRange.format(scriptTimeout)): it must be \(NumberRange.scriptTimeout)")
+            }
+            if json && format != .json && format != Realm.CheckOptions().format {
+                throw ValidationError("--json and --format \(format.rawValue) ask for different formats")
+            }
         }
 
         func run() async throws {
@@ -77,11 +98,11 @@ extension GitRealm {
             o.to = to
             o.transitive = transitive
             o.strict = strict
-            o.format = format
+            o.format = json ? .json : format
             o.noCache = noCache
             o.fetch = fetch
             o.scriptTimeout = scriptTimeout
-            try await executeInSession(o.target, command: "check") { try await Realm.check(o, context: $0) }
+            try await executeInSession(o.target, command: "check", json: o.format == .json) { try await Realm.check(o, context: $0) }
         }
     }
 }

@@ -36,6 +36,14 @@ extension GitRealm {
             and tried again after the age, doubling with each failure in a row up to an hour \
             (or the age, if longer); 'git realm coordinator status' shows each member's last \
             fetch, attempt and error.
+
+            LIMITS: coordinator.toml is read only as a regular file of at most 4 MiB; \
+            idle_timeout (and HFORGE_COORDINATOR_IDLE_TIMEOUT) takes a number of seconds from 1 \
+            to 86400, background_fetch_age one from 1 to 604800 (or false) and [tcp] port a \
+            port from 1 to 65535; anything else (inf, nan, a fraction of \
+            a port) is an error naming the file and line, which the tool that would start the \
+            coordinator reports itself (exit 3), and the coordinator, when started anyway, logs. \
+            Requests are bounded too: see 'man hyperforge-coordinator' (LIMITS).
             """,
             subcommands: [Status.self, Stop.self, Logs.self]
         )

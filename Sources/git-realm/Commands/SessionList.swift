@@ -4,7 +4,7 @@ import HyperforgeRealm
 
 extension GitRealm.Session {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the sessions in this repository's realm.")
+        static let configuration = CommandConfiguration(abstract: "List the sessions in this repository's realm.", discussion: JSONHelp.sessionList)
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Every realm's sessions.")
         var all = false
@@ -15,7 +15,7 @@ extension GitRealm.Session {
             o.target = repository.target
             o.allRealms = all
             o.json = json
-            try await execute(.realm) { try await Realm.sessionList(o, context: $0) }
+            try await execute(.realm, json: o.json) { try await Realm.sessionList(o, context: $0) }
         }
     }
 }

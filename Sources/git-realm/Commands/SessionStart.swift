@@ -4,7 +4,7 @@ import HyperforgeRealm
 
 extension GitRealm.Session {
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a session for this repository.")
+        static let configuration = CommandConfiguration(abstract: "Start a session for this repository.", discussion: JSONHelp.sessionStart)
         @OptionGroup var repository: RepositoryOptions
         @Option(help: "What you are working on (the RFC's active_rfc).")
         var topic: String?
@@ -15,7 +15,7 @@ extension GitRealm.Session {
             o.target = repository.target
             o.topic = topic
             o.json = json
-            try await execute(.realm) { try await Realm.sessionStart(o, context: $0) }
+            try await execute(.realm, json: o.json) { try await Realm.sessionStart(o, context: $0) }
         }
     }
 }

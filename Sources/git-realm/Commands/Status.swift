@@ -25,7 +25,7 @@ extension GitRealm {
             in the background a realm last fetched more than background_fetch_age seconds \
             ago (default 300; see git realm coordinator), so the status is fresh without \
             waiting for a fetch.
-            """
+            """ + "\n\n" + JSONHelp.realmStatus
         )
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Print the report as JSON.")
@@ -41,7 +41,7 @@ extension GitRealm {
             o.json = json
             o.fetch = fetch
             o.noCache = noCache
-            try await executeInSession(o.target, command: "status") { try await Realm.status(o, context: $0) }
+            try await executeInSession(o.target, command: "status", json: o.json) { try await Realm.status(o, context: $0) }
         }
     }
 }

@@ -13,7 +13,7 @@ extension GitScope {
             'git scope approve SCOPE' (keep it) or 'git scope set SCOPE' (a new one). 'git scope list' \
             shows the marks.
             """)
-        @Argument(help: "A request's id (see 'git scope pending'), or a scope marked rejected (see 'git scope list').") var target: String
+        @Argument(help: "A request's id (see 'git scope pending'), or a scope marked rejected (see 'git scope list').", completion: .approvable) var target: String
         func run() async throws {
             if let id = Int64(target) {
                 try await execute(.scope) { try ScopeCommands.approve(id, context: $0) }

@@ -4,8 +4,8 @@ import HyperforgeSecrets
 
 extension GitScope {
     struct Pending: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List requests waiting for approval.")
+        static let configuration = CommandConfiguration(abstract: "List requests waiting for approval.", discussion: JSONHelp.scopePending)
         @OptionGroup var format: JSONFlag
-        func run() async throws { try await execute(.scope) { try ScopeCommands.pending(json: format.json, context: $0) } }
+        func run() async throws { try await execute(.scope, json: format.json) { try ScopeCommands.pending(json: format.json, context: $0) } }
     }
 }

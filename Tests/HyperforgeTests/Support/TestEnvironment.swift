@@ -98,8 +98,33 @@ final class TestEnvironment: @unchecked Sendable {
              extraEnvironment: [String: String] = [:]) throws -> Result {
         let out = try Spawn.run([program] + arguments, environment: environment.merging(extraEnvironment) { $1 },
                                 directory: directory ?? root, input: input.map { Data($0.utf8) })
-        return Result(code: out.code, stdout: String(decoding: out.stdout, as: UTF8.self),
-                      stderr: String(decoding: out.stderr, as: UTF8.self))
+        let result = Result(code: out.code, stdout: String(decoding: out.stdout, as: UTF8.self),
+                            stderr: String(decoding: out.stderr, as: UTF8.self))
+        TestEnvironment.expectOurWords(result, [program] + arguments)
+        // Every JSON document a run of ours prints keeps the one style (JSONStyle).
+        let ours = program == "git" ? ["hforge", "realm", "scope"].contains(arguments.first ?? "") : program.hasPrefix("git-") || program.hasSuffix("hyperforge")
+        if ours, JSONStyle.wantsJSON(arguments) {
+            let problems = JSONStyle.problems(stdout: result.stdout, exitCode: result.code, arguments: arguments)
+            #expect(problems.isEmpty, "\(program) \(arguments.joined(separator: " ")): its JSON breaks the style: \(problems.joined(separator: "; "))\n\(result.stdout.prefix(2000))")
+        }
+        return result
+    }
+
+    /// Text that only Foundation's errors (or a Swift crash) print: none may
+    /// reach a user (issue 12), so every command the suite runs, through git
+    /// or directly, is checked for it, whatever else its test expects.
+    static let foreignErrorText = [
+        "NSCocoaErrorDomain", "NSPOSIXErrorDomain", "Error Domain=", "NSUnderlyingError", "NSFilePath=",
+        "couldn’t be", "The operation could not be completed", "You don’t have permission", "You don't have permission",
+        "Fatal error:", "*** Program crashed", "Swift runtime failure",
+    ]
+
+    static func expectOurWords(_ result: Result, _ argv: [String]) {
+        for mark in foreignErrorText {
+            for (name, text) in [("stdout", result.stdout), ("stderr", result.stderr)] where text.contains(mark) {
+                Issue.record("\(argv.joined(separator: " ")) printed \"\(mark)\" on \(name), text that is not ours (issue 12): \(result)")
+            }
+        }
     }
 
     /// Runs `git ARGS` (so `git hforge ...` goes through the real git).
