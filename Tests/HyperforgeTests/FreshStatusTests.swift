@@ -136,6 +136,24 @@ import Testing
         }
     }
 
+    /// The member paths a coordinator database from before the background
+    /// fetch knew (one per realm) become members when it is migrated.
+    @Test func membersOfAnOlderDatabaseAreKept() throws {
+        let env = try TestEnvironment("fresh-migrate")
+        let path = env.root + "/coordinator.db"
+        let old = try SQLiteDatabase(path: path)
+        try old.execute(CoordinatorStore.schema.migrations[0])
+        _ = try old.query("INSERT INTO realms (name, forgejo_url, local_path) VALUES ('letemcook', 'url', '/src/aperture')")
+        try old.execute("PRAGMA user_version = 1")
+        let store = try CoordinatorStore(path: path, warn: { Issue.record("\($0)") })
+        #expect(try store.members().map { "\($0.realm) \($0.path)" } == ["letemcook /src/aperture"])
+        try store.addMember(realm: "letemcook", path: "/src/fungal")
+        try store.addMember(realm: "letemcook", path: "/src/fungal")
+        #expect(try store.members().map(\.path) == ["/src/aperture", "/src/fungal"])
+        try store.removeMember(realm: "letemcook", path: "/src/aperture")
+        #expect(try store.members().map(\.path) == ["/src/fungal"])
+    }
+
     // MARK: the coordinator's background fetch
 
     @Test func theCoordinatorBringsAMembersStatusUpToDate() throws {
