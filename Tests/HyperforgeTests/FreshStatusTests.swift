@@ -108,6 +108,25 @@ import Testing
         }
     }
 
+    /// Times are formatted and read by arithmetic (no time zone file): the same text as gmtime_r's.
+    @Test func utcTimesAreGmtimes() {
+        var samples: [Int64] = [0, -1, 59, 86_399, 86_400, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800, 253_402_300_799,
+                                -62_135_596_800, 1_800_000_000]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { samples.append(Int64.random(in: -62_135_596_800...253_402_300_799, using: &rng)) }
+        for t in samples {
+            var time = time_t(t)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                                  parts.tm_hour, parts.tm_min, parts.tm_sec)
+            let text = Timestamp.utc(Date(timeIntervalSince1970: Double(t)))
+            #expect(text == expected, "\(t)")
+            if t >= -62_135_596_800 + 86_400 { #expect(Timestamp.parse(text)?.timeIntervalSince1970 == Double(t), "\(text)") }
+        }
+        #expect(Timestamp.utc(Date(timeIntervalSince1970: 1_800_000_000.25), milliseconds: true) == "2027-01-15T08:00:00.250Z")
+    }
+
     // MARK: the setting
 
     @Test func backgroundFetchAgeIsRangeCheckedWithItsLine() throws {
