@@ -273,6 +273,26 @@ import Testing
         #expect(byHand.code == 1 && FileManager.default.fileExists(atPath: w.env.root + "/" + askpassLog), "\(byHand)")
     }
 
+    /// A scope whose policy asks for approval is not asked for by a background
+    /// fetch (the credential helper it runs answers nothing): no pending request appears.
+    @Test func aBackgroundFetchAsksForNoApproval() throws {
+        let env = try TestEnvironment("fresh-approval")
+        try env.write("[auth]\ndefault_policy = \"approve\"\napproval_timeout = 0\n", to: env.home + "/.config/hyperforge/auth.toml")
+        let scope = "git/github/acme/repo/tool/token"
+        #expect(try env.run("git", ["scope", "set", scope], input: "tok-1").code == 0)
+        let r = try env.run("git", ["scope", "get", scope], extraEnvironment: [CoordinatorClient.backgroundVariable: "1"])
+        #expect(r.code == 2 && r.stdout.isEmpty, "\(r)")
+        #expect(r.stderr.contains("scope \(scope) needs approval, and a background fetch of the coordinator asks for none"), "\(r)")
+        let pending = try env.run("git", ["scope", "pending", "--json"])
+        let requests = try JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [Any]
+        #expect(pending.code == 0 && requests?.isEmpty == true, "\(pending)")
+        // Without the mark, the same get makes a request (which times out at once here).
+        let asked = try env.run("git", ["scope", "get", scope])
+        #expect(asked.code == 2 && asked.stderr.contains("nobody approved request"), "\(asked)")
+        let after = try JSONSerialization.jsonObject(with: Data(env.run("git", ["scope", "pending", "--json"]).stdout.utf8)) as? [Any]
+        #expect(after?.count == 1)
+    }
+
     @Test func aBackgroundFetchStandsAsideForACommand() throws {
         let w = try Self.world("fresh-aside", age: "1")
         // fungal's lock held as a command holds it while it fetches or writes.

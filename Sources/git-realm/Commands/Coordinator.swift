@@ -27,7 +27,9 @@ extension GitRealm {
             input, GIT_TERMINAL_PROMPT=0, no askpass for git (GIT_ASKPASS is empty, which \
             also skips core.askPass and SSH_ASKPASS) or ssh (SSH_ASKPASS_REQUIRE=never, no \
             DISPLAY), GCM_INTERACTIVE=never; your ssh command, keys, agent and credential \
-            helpers are used as configured, so what they answer without asking works. It \
+            helpers are used as configured, so what they answer without asking works (a git \
+            scope whose policy needs an approval is not asked for: git-credential-hforge \
+            answers nothing and no request appears in 'git scope pending'). It \
             never blocks a command: when a command is fetching or writing the realm in that \
             repository it steps aside and tries again shortly, and a command waits at most \
             for its last step (moving the ref). It is stopped after 60 s, and it is not \
