@@ -33,7 +33,7 @@ public enum JSONHelp {
         [{"name", "registered"}], "contracts": [{"name", "version", "owner"}], "imports": \
         [{"contract", "requirement", "version", "satisfied", "resolved_version", "stale"}]}], \
         "stale_bindings": [{"domain", "repo", "contract", "resolved_version", "current_version", \
-        "satisfied"}], "changes" (null without an earlier look), "sessions", "notifications", \
+        "satisfied"}], "changes" (null without an earlier look), "sessions": [{"id", "repo", "active_rfc", "client_id", "pid"}], "notifications", \
         "approvals" (null when the coordinator could not be asked)}.
         """)
     public static let realmCheck = """

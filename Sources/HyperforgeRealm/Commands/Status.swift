@@ -33,8 +33,9 @@ extension Realm {
         public struct Session: Codable, Sendable, Equatable {
             public var id: String
             public var repo: String
-            public var topic: String?
-            public var client: String?
+            /// As the coordinator's session records name them (git realm session list --json).
+            public var activeRfc: String?
+            public var clientId: String?
             public var pid: Int64?
         }
         public struct Notification: Codable, Sendable, Equatable {
@@ -189,7 +190,7 @@ extension Realm {
         if case .array(let list)? = sessions["sessions"] {
             report.sessions = list.compactMap { s in
                 guard let id = str(s["id"]), let repo = str(s["repo"]) else { return nil }
-                return .init(id: id, repo: repo, topic: str(s["active_rfc"]), client: str(s["client_id"]), pid: int(s["pid"]))
+                return .init(id: id, repo: repo, activeRfc: str(s["active_rfc"]), clientId: str(s["client_id"]), pid: int(s["pid"]))
             }
         }
         let mine = Set(report.domains.map(\.name))
@@ -252,7 +253,7 @@ extension Realm {
             out.line("Active sessions:")
             for s in sessions {
                 var line = "  • \(s.repo)\(s.repo == r.repo ? " (you)" : "")"
-                if let topic = s.topic { line += " - working on \(topic)" } else if let client = s.client { line += " - \(client)" }
+                if let topic = s.activeRfc { line += " - working on \(topic)" } else if let client = s.clientId { line += " - \(client)" }
                 out.line(line)
             }
         }
