@@ -201,6 +201,12 @@ struct Scratch {
 
     init(context: Context) throws {
         let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        // Whoever may write TMPDIR may rename the scratch repository away and
+        // put their own (with core.hooksPath) in its place before git runs in
+        // it: only a directory (and parents) others cannot write, or sticky ones like /tmp.
+        do { try FileTrust.checkAbove(base + "/" + Scratch.prefix) } catch {
+            throw RealmError.noScratch(directory: base, reason: "others may replace what is made there: \(error.description)")
+        }
         Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
         var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {

@@ -232,7 +232,10 @@ struct CheckSession {
         let domain = index.domains[item.domain]
         let contract = domain?.contracts[item.contract]
         let binding = domain?.bindings[membership.repo]
-        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", item.mode.rawValue, item.domain, item.contract,
+        // The realm commit too: a schema may $ref other contracts ("realm:DOMAIN/NAME"),
+        // whose changes the contract's own hash does not show; a fetch that moves
+        // the realm checks afresh.
+        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", tip, item.mode.rawValue, item.domain, item.contract,
                      contract?.hash ?? "-", binding?.hash ?? "-", membership.repo, isCI ? "ci" : "local", "\(options.scriptTimeout)"]
         let working = Realm.workingContractPath(domain: item.domain, name: item.contract)
         record(working)
