@@ -149,6 +149,18 @@ import Testing
         #expect(try env.git("hforge", "status", "--exit-code", in: repo).code == 0)
     }
 
+    /// A committed config.toml that links outside the repository is refused unread (its parse errors would quote the file).
+    @Test func aConfigLinkedOutsideTheRepositoryIsRefusedUnread() throws {
+        let env = try TestEnvironment("config-link")
+        let repo = try env.makeRepository("projects/tool")
+        try env.write("PRIVATEKEYBYTES\n", to: "home/.ssh/id_private")
+        try FileManager.default.createDirectory(atPath: repo + "/.hyperforge", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo + "/.hyperforge/config.toml", withDestinationPath: env.root + "/home/.ssh/id_private")
+        let r = try env.git("hforge", "status", in: repo)
+        #expect(r.code != 0 && r.stderr.contains("outside the repository"), "\(r)")
+        #expect(!(r.stdout + r.stderr).contains("PRIVATE") && !(r.stdout + r.stderr).contains("saw '"), "\(r)")
+    }
+
     /// A key file that went away is a warning of status (push would fail), cached or not.
     @Test func statusWarnsOfAKeyFileThatIsGone() throws {
         let env = try TestEnvironment("status-key")
