@@ -76,6 +76,13 @@ struct HTTPRequest: Sendable {
         }
     }
 
+    /// Whether the connection stays open after the answer: HTTP/1.1 unless
+    /// `Connection: close`, HTTP/1.0 only with `Connection: keep-alive`.
+    var keepAlive: Bool {
+        let connection = header("connection")?.lowercased() ?? ""
+        return version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
+    }
+
     /// The first header of that (lower-case) name.
     func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
     func headers(_ name: String) -> [String] { headers.filter { $0.name == name }.map(\.value) }
@@ -302,25 +309,22 @@ private func spawnThread(stackSize: Int, _ body: @escaping @Sendable () -> Void)
     return true
 }
 
-/// One client connection: requests read through a bounded buffer, one after
-/// another (keep-alive), each answered before the next is read.
-private struct HTTPConnection {
+/// Where a connection's bytes come from: the socket (`SocketSource`), or
+/// bytes in memory (the fuzz harness, fuzz/, and the regression tests feed
+/// the reader exactly as a client would, without a socket).
+protocol HTTPByteSource {
+    /// Waits (until `deadline`) for more bytes and appends them to `buffer`.
+    mutating func fill(_ buffer: inout [UInt8], until deadline: UInt64) -> HTTPFill
+}
+
+/// What waiting for more bytes came to.
+enum HTTPFill { case data, end, timeout, failed }
+
+/// A connected socket, read with blocking reads under poll deadlines.
+struct SocketSource: HTTPByteSource {
     let fd: Int32
-    let server: HTTPServer
-    var limits: HTTPLimits { server.limits }
-    /// Bytes received and not yet consumed start at `start`.
-    private var buffer: [UInt8] = []
-    private var start = 0
 
-    init(fd: Int32, server: HTTPServer) {
-        self.fd = fd
-        self.server = server
-    }
-
-    enum Fill { case data, end, timeout, failed }
-
-    /// Waits (until `deadline`) for more bytes and appends them.
-    mutating func fill(until deadline: UInt64) -> Fill {
+    mutating func fill(_ buffer: inout [UInt8], until deadline: UInt64) -> HTTPFill {
         while true {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { return .timeout }
@@ -329,8 +333,6 @@ private struct HTTPConnection {
             let r = poll(&p, 1, ms)
             if r < 0 { if errno == EINTR { continue }; return .failed }
             if r == 0 { continue } // the deadline check above decides
-            // Compact what earlier requests consumed, so the buffer holds one request.
-            if start > 0 { buffer.removeFirst(start); start = 0 }
             let n = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
                 let n = recv(fd, chunk.baseAddress, chunk.count, 0)
                 if n > 0 { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n])) }
@@ -342,6 +344,37 @@ private struct HTTPConnection {
             }
             return n == 0 ? .end : .data
         }
+    }
+}
+
+/// Requests read through a bounded buffer, one after another (keep-alive):
+/// every limit of `HTTPLimits` is decided before more is read.
+struct HTTPRequestReader<Source: HTTPByteSource> {
+    var source: Source
+    let limits: HTTPLimits
+    /// Bytes received and not yet consumed start at `start`.
+    private(set) var buffer: [UInt8] = []
+    private var start = 0
+
+    init(source: Source, limits: HTTPLimits) {
+        self.source = source
+        self.limits = limits
+    }
+
+    /// What reading a request's head or body came to.
+    enum Outcome {
+        case request(HTTPRequest)
+        /// Answer this, then close the connection without reading the rest.
+        case refused(status: Int, message: String)
+        /// The connection ended (or failed, or stayed idle): close it silently.
+        case closed
+    }
+
+    /// Waits (until `deadline`) for more bytes and appends them.
+    mutating func fill(until deadline: UInt64) -> HTTPFill {
+        // Compact what earlier requests consumed, so the buffer holds one request.
+        if start > 0 { buffer.removeFirst(start); start = 0 }
+        return source.fill(&buffer, until: deadline)
     }
 
     /// A line, and how many bytes it took with its line end.
@@ -373,6 +406,113 @@ private struct HTTPConnection {
         }
     }
 
+
+    /// The request line and headers, within the limits.
+    mutating func readRequest(until deadline: UInt64) -> Outcome {
+        // Before a request, empty lines are ignored (RFC 9112 §2.2), a few of them.
+        var requestLine: [UInt8] = []
+        for _ in 0..<4 {
+            switch readLine(limit: limits.requestLine, until: deadline) {
+            case .line(let l, _) where l.isEmpty: continue
+            case .line(let l, _): requestLine = l
+            case .tooLong:
+                return .refused(status: 414, message: "the request line is longer than \(limits.requestLine) bytes")
+            case .timeout:
+                // An idle connection just closes; a request begun and not finished gets 408.
+                if buffer.count > start { return .refused(status: 408, message: "the request did not arrive within \(Self.seconds(limits.readTimeout))") }
+                return .closed
+            case .end, .failed: return .closed
+            }
+            break
+        }
+        guard !requestLine.isEmpty else { return .refused(status: 400, message: "no request line") }
+        let parts = requestLine.split(separator: 32, omittingEmptySubsequences: false)
+        guard parts.count == 3, let method = String(validating: parts[0], as: UTF8.self), let target = String(validating: parts[1], as: UTF8.self),
+              let version = String(validating: parts[2], as: UTF8.self), !method.isEmpty,
+              method.utf8.allSatisfy({ (65...90).contains($0) }), target.hasPrefix("/"),
+              target.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            return .refused(status: 400, message: "not an HTTP request line")
+        }
+        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
+            return version.hasPrefix("HTTP/") ? .refused(status: 505, message: "only HTTP/1.1 and HTTP/1.0 are spoken here")
+                : .refused(status: 400, message: "not an HTTP request line")
+        }
+        var headers: [(name: String, value: String)] = []
+        var headerBytes = 0
+        while true {
+            let remaining = limits.headerBytes - headerBytes
+            guard remaining > 0 else { return .refused(status: 431, message: "the headers are larger than \(limits.headerBytes) bytes") }
+            switch readLine(limit: remaining, until: deadline) {
+            case .line(let l, let consumed):
+                headerBytes += consumed
+                if l.isEmpty { return .request(HTTPRequest(method: method, target: target, version: version, headers: headers)) }
+                guard headers.count < limits.headerLines else { return .refused(status: 431, message: "more than \(limits.headerLines) header lines") }
+                guard headerBytes <= limits.headerBytes else { return .refused(status: 431, message: "the headers are larger than \(limits.headerBytes) bytes") }
+                guard let colon = l.firstIndex(of: 58), colon > 0, l[0] != 32, l[0] != 9,
+                      l[..<colon].allSatisfy({ $0 > 32 && $0 < 127 }),
+                      let name = String(validating: l[..<colon], as: UTF8.self),
+                      let value = String(validating: l[(colon + 1)...], as: UTF8.self) else {
+                    return .refused(status: 400, message: "a malformed header line")
+                }
+                headers.append((name.lowercased(), value.trimmed()))
+            case .tooLong: return .refused(status: 431, message: "the headers are larger than \(limits.headerBytes) bytes")
+            case .timeout: return .refused(status: 408, message: "the request did not arrive within \(Self.seconds(limits.readTimeout))")
+            case .end, .failed: return .closed
+            }
+        }
+    }
+
+    /// The body announced by Content-Length (at most the limit, decided
+    /// before reading it).
+    mutating func readBody(of head: HTTPRequest, until deadline: UInt64) -> Outcome {
+        var request = head
+        if let coding = request.header("transfer-encoding") {
+            return coding.lowercased().contains("chunked")
+                ? .refused(status: 411, message: "chunked request bodies are not accepted; send Content-Length")
+                : .refused(status: 501, message: "transfer coding '\(coding)' is not supported; send Content-Length")
+        }
+        let lengths = Set(request.headers("content-length").flatMap { $0.split(separator: ",").map { $0.trimmingPrefix(" ") } }.map(String.init))
+        var length = 0
+        if !lengths.isEmpty {
+            guard lengths.count == 1, let text = lengths.first, !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                return .refused(status: 400, message: "a malformed Content-Length")
+            }
+            guard text.count <= 10, let n = Int(text), n <= limits.body else {
+                return .refused(status: 413, message: "the body is larger than \(limits.body) bytes")
+            }
+            length = n
+        }
+        while buffer.count - start < length {
+            switch fill(until: deadline) {
+            case .data: continue
+            case .timeout: return .refused(status: 408, message: "the request did not arrive within \(Self.seconds(limits.readTimeout))")
+            case .end, .failed: return .closed
+            }
+        }
+        request.body = Array(buffer[start..<(start + length)])
+        start += length
+        return .request(request)
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+}
+
+/// One client connection: requests read through the bounded reader, one
+/// after another (keep-alive), each answered before the next is read.
+private struct HTTPConnection {
+    let fd: Int32
+    let server: HTTPServer
+    var limits: HTTPLimits { server.limits }
+    private var reader: HTTPRequestReader<SocketSource>
+
+    init(fd: Int32, server: HTTPServer) {
+        self.fd = fd
+        self.server = server
+        reader = HTTPRequestReader(source: SocketSource(fd: fd), limits: server.limits)
+    }
+
     func send(_ response: HTTPResponse, keepAlive: Bool) {
         let bytes = response.serialized(keepAlive: keepAlive)
         // A client that does not read its answer cannot hold the thread forever.
@@ -392,21 +532,28 @@ private struct HTTPConnection {
         shutdown(fd, Int32(SHUT_WR))
     }
 
+    /// The request, or nil when the connection is done (a refusal has then been sent).
+    func request(_ outcome: HTTPRequestReader<SocketSource>.Outcome) -> HTTPRequest? {
+        switch outcome {
+        case .request(let request): return request
+        case .refused(let status, let message): refuse(status, message); return nil
+        case .closed: return nil
+        }
+    }
+
     mutating func serve() {
         while true {
             let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(limits.readTimeout * 1e9)
-            guard let request = readRequest(until: deadline) else { return }
+            guard let request = request(reader.readRequest(until: deadline)) else { return }
             if let refusal = server.handler.screen(request) {
                 send(refusal, keepAlive: false)
                 shutdown(fd, Int32(SHUT_WR))
                 return
             }
-            guard let request = readBody(of: request, until: deadline) else { return }
+            guard let request = self.request(reader.readBody(of: request, until: deadline)) else { return }
             let response = Self.respond(server.handler, request)
-            let connection = request.header("connection")?.lowercased() ?? ""
-            let keepAlive = request.version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
-            send(response, keepAlive: keepAlive)
-            if !keepAlive { shutdown(fd, Int32(SHUT_WR)); return }
+            send(response, keepAlive: request.keepAlive)
+            if !request.keepAlive { shutdown(fd, Int32(SHUT_WR)); return }
         }
     }
 
@@ -421,100 +568,5 @@ private struct HTTPConnection {
         }
         done.wait()
         return slot.response ?? .error(500, "no answer")
-    }
-
-    /// The request line and headers, within the limits; nil when the
-    /// connection is done (a refusal has then been sent).
-    mutating func readRequest(until deadline: UInt64) -> HTTPRequest? {
-        // Before a request, empty lines are ignored (RFC 9112 §2.2), a few of them.
-        var requestLine: [UInt8] = []
-        for _ in 0..<4 {
-            switch readLine(limit: limits.requestLine, until: deadline) {
-            case .line(let l, _) where l.isEmpty: continue
-            case .line(let l, _): requestLine = l
-            case .tooLong:
-                refuse(414, "the request line is longer than \(limits.requestLine) bytes"); return nil
-            case .timeout:
-                // An idle connection just closes; a request begun and not finished gets 408.
-                if buffer.count > start { refuse(408, "the request did not arrive within \(Self.seconds(limits.readTimeout))") }
-                return nil
-            case .end, .failed: return nil
-            }
-            break
-        }
-        guard !requestLine.isEmpty else { refuse(400, "no request line"); return nil }
-        let parts = requestLine.split(separator: 32, omittingEmptySubsequences: false)
-        guard parts.count == 3, let method = String(validating: parts[0], as: UTF8.self), let target = String(validating: parts[1], as: UTF8.self),
-              let version = String(validating: parts[2], as: UTF8.self), !method.isEmpty,
-              method.utf8.allSatisfy({ (65...90).contains($0) }), target.hasPrefix("/"),
-              target.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
-            refuse(400, "not an HTTP request line"); return nil
-        }
-        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
-            if version.hasPrefix("HTTP/") { refuse(505, "only HTTP/1.1 and HTTP/1.0 are spoken here") } else { refuse(400, "not an HTTP request line") }
-            return nil
-        }
-        var headers: [(name: String, value: String)] = []
-        var headerBytes = 0
-        while true {
-            let remaining = limits.headerBytes - headerBytes
-            guard remaining > 0 else { refuse(431, "the headers are larger than \(limits.headerBytes) bytes"); return nil }
-            switch readLine(limit: remaining, until: deadline) {
-            case .line(let l, let consumed):
-                headerBytes += consumed
-                if l.isEmpty { return HTTPRequest(method: method, target: target, version: version, headers: headers) }
-                guard headers.count < limits.headerLines else { refuse(431, "more than \(limits.headerLines) header lines"); return nil }
-                guard headerBytes <= limits.headerBytes else { refuse(431, "the headers are larger than \(limits.headerBytes) bytes"); return nil }
-                guard let colon = l.firstIndex(of: 58), colon > 0, l[0] != 32, l[0] != 9,
-                      l[..<colon].allSatisfy({ $0 > 32 && $0 < 127 }),
-                      let name = String(validating: l[..<colon], as: UTF8.self),
-                      let value = String(validating: l[(colon + 1)...], as: UTF8.self) else {
-                    refuse(400, "a malformed header line"); return nil
-                }
-                headers.append((name.lowercased(), value.trimmed()))
-            case .tooLong: refuse(431, "the headers are larger than \(limits.headerBytes) bytes"); return nil
-            case .timeout: refuse(408, "the request did not arrive within \(Self.seconds(limits.readTimeout))"); return nil
-            case .end, .failed: return nil
-            }
-        }
-    }
-
-    /// The body announced by Content-Length (at most the limit, decided
-    /// before reading it); nil when the connection is done.
-    mutating func readBody(of head: HTTPRequest, until deadline: UInt64) -> HTTPRequest? {
-        var request = head
-        if let coding = request.header("transfer-encoding") {
-            if coding.lowercased().contains("chunked") {
-                refuse(411, "chunked request bodies are not accepted; send Content-Length")
-            } else {
-                refuse(501, "transfer coding '\(coding)' is not supported; send Content-Length")
-            }
-            return nil
-        }
-        let lengths = Set(request.headers("content-length").flatMap { $0.split(separator: ",").map { $0.trimmingPrefix(" ") } }.map(String.init))
-        var length = 0
-        if !lengths.isEmpty {
-            guard lengths.count == 1, let text = lengths.first, !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
-                refuse(400, "a malformed Content-Length"); return nil
-            }
-            guard text.count <= 10, let n = Int(text), n <= limits.body else {
-                refuse(413, "the body is larger than \(limits.body) bytes"); return nil
-            }
-            length = n
-        }
-        while buffer.count - start < length {
-            switch fill(until: deadline) {
-            case .data: continue
-            case .timeout: refuse(408, "the request did not arrive within \(Self.seconds(limits.readTimeout))"); return nil
-            case .end, .failed: return nil
-            }
-        }
-        request.body = Array(buffer[start..<(start + length)])
-        start += length
-        return request
-    }
-
-    static func seconds(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
     }
 }

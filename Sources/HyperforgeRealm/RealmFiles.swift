@@ -148,7 +148,15 @@ struct YAMLFields {
             case .null: return .null
             case .bool(let b): return .bool(b)
             case .int(let i): return .integer(i)
-            case .float(let d): return .number(d)
+            case .float(let d):
+                // `.inf`, `.nan` and floats beyond a double (1e999) are YAML, not JSON: a
+                // contract's schema and value travel as JSON (the index, scripts' input),
+                // where they would turn into null (found by fuzz/, realm).
+                guard d.isFinite else {
+                    throw .refused(SourceLocation(file: file, line: s.mark.line), "'\(s.text)' is not a JSON number (a contract's schema and value are JSON)",
+                                   hint: "write a finite number, or quote it if it is text")
+                }
+                return .number(d)
             case .string: return .string(s.text)
             }
         case .sequence(let seq, _):

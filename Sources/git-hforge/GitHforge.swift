@@ -23,7 +23,10 @@ public struct GitHforge: AsyncParsableCommand {
         owns, or that group or others may write, is skipped with a warning; such an auth.toml is an error.
 
         LIMITS: config.toml, defaults.toml and auth.toml are read only as regular files of at \
-        most 4 MiB with at most 256 levels of nested values (TOML's parser's own limit); a \
+        most 4 MiB with at most 256 levels of nested values (TOML's parser's own limit) and \
+        keys of at most 64 dotted parts; a table header that starts with no key, and a bare \
+        value that is no TOML value, are errors naming line and column (refused before TOML's \
+        parser, which stops the process on them); a \
         directory, a symbolic link loop, a device such as /dev/zero, a FIFO or a larger file \
         is an error naming the file (a defaults.toml of that kind is skipped with a warning \
         that names it), never read. Every number is range-checked (ssh_port 1 to 65535), \

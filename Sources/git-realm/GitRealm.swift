@@ -21,7 +21,9 @@ public struct GitRealm: AsyncParsableCommand {
         that YAML 1.1 reads differently (yes, no, on, off, y, n in any case; 1:30; 017; \
         0b1010; 1_000; 0o17; 1e3) is refused with its file and line: quote it ("yes") if it \
         is text, or write true, false or the number as the hint says. Anchors and aliases, \
-        duplicate keys, and files above 32 MiB, 64 levels or 1,000,000 values are refused too.
+        duplicate keys, and files above 32 MiB, 64 levels or 1,000,000 values are refused too, \
+        and so are .inf, .nan and floats beyond a double in a contract's schema or value \
+        (they have no JSON equivalent).
 
         LIMITS: realm files (written by other members) are read with bounded resources: an \
         anchor or alias is refused at its first event, before anything is expanded (a \

@@ -42,6 +42,7 @@ public struct TOMLSource {
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> TOMLSource {
+        try TOMLPrecheck.check(text, path: path) // what would stop toml++ itself
         do {
             let table = try TOMLTable(string: text)
             return TOMLSource(path: path, table: table, locator: KeyLocator(text: text))

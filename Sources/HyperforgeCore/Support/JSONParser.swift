@@ -258,7 +258,9 @@ public struct JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if integral, let v = Int64(text) { return .integer(v) }
-        guard let d = Double(text) else { throw fail("a number out of range", at: start) }
+        // Double("1e400") is infinity, not nil: a number beyond a double's range is refused
+        // (JSON cannot write infinity back, and a bound of infinity would pass anything).
+        guard let d = Double(text), d.isFinite else { throw fail("a number out of range", at: start) }
         return .number(d)
     }
 }

@@ -96,6 +96,14 @@ public final class SchemaRegistry: @unchecked Sendable {
     var pending: [String: JSONValue] = [:]
     var regexes: [String: ECMAPattern] = [:]
     private var anonymous = 0
+    /// Every node compiled here. A `$ref` to an enclosing schema (`"$ref": "#"`)
+    /// makes a cycle of strong references (`refTarget`), which `deinit` breaks:
+    /// without it every recursive schema stayed allocated (found by fuzz/, schema).
+    private var compiled: [SchemaNode] = []
+
+    deinit {
+        for node in compiled { node.refTarget = nil }
+    }
 
     public init(includeMetaschemas: Bool = true) {
         if includeMetaschemas {
@@ -168,6 +176,7 @@ public final class SchemaRegistry: @unchecked Sendable {
         var draft = inheritedDraft, validation = inheritedValidation
         guard case .object(let o) = json else {
             let node = SchemaNode(json: json, draft: draft, base: base, resource: resource, pointer: pointer)
+            compiled.append(node)
             if case .bool(let b) = json { node.alwaysValid = b } else { node.alwaysValid = true }
             locations[resource + "#" + pointer] = node
             for (r, p) in outer where locations[r + "#" + p] == nil { locations[r + "#" + p] = node }
@@ -194,6 +203,7 @@ public final class SchemaRegistry: @unchecked Sendable {
             (draft, validation) = dialect(of: meta, default: draft)
         }
         let node = SchemaNode(json: json, draft: draft, base: base, resource: resource, pointer: pointer)
+        compiled.append(node)
         node.validationVocabulary = validation
         node.isResourceRoot = newResource || isRoot
         if newResource {
