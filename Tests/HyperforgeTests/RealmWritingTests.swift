@@ -46,7 +46,7 @@ import Testing
     /// mantissa and a signed exponent (`1.0e+16`, where `1e+16` is text to
     /// YAML 1.1), and they read back as the same numbers.
     @Test func floatsAreWrittenSoBothYAMLVersionsReadThem() throws {
-        let numbers: [Double] = [1e16, -2e-7, 1.5, 100, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .infinity, -.infinity]
+        let numbers: [Double] = [1e16, -2e-7, 1.5, 100, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
         let value = JSONValue.object(Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ("n\($0.offset)", JSONValue.number($0.element)) }))
         let yaml = RealmYAML.document(RealmYAML.json(value))
         #expect(yaml.contains("n0: 1.0e+16\n") && yaml.contains("n1: -2.0e-07\n") && yaml.contains("n3: 100.0\n"), "\(yaml)")

@@ -125,13 +125,16 @@ import Testing
             name: c
             version: "1.0.0"
             owner: a
-            schema: {type: object, maximum: 1.0e+3, default: ~, enum: [1, "1", true, "true", 0x10, .inf]}
+            schema: {type: object, maximum: 1.0e+3, default: ~, enum: [1, "1", true, "true", 0x10]}
             value: {big: 92233720368547758070, x: 'yes', when: 2026-01-24}
 
             """, file: "c.yaml")
         #expect(c.schema["maximum"] == .number(1000))
         #expect(c.schema["default"] == .null)
-        #expect(c.schema["enum"] == .array([.integer(1), .string("1"), .bool(true), .string("true"), .integer(16), .number(.infinity)]))
+        #expect(c.schema["enum"] == .array([.integer(1), .string("1"), .bool(true), .string("true"), .integer(16)]))
+        // .inf and .nan are YAML floats but no JSON number: refused in a contract, with file:line.
+        #expect(failure { _ = try Contract.parse("name: c\nversion: \"1.0.0\"\nowner: a\nschema: {enum: [.inf]}\n", file: "c.yaml") }?
+            .description.contains("'.inf' is not a JSON number") == true)
         #expect(c.value == .object(["big": .number(92233720368547758070.0), "x": .string("yes"), "when": .string("2026-01-24")]))
         // Fields that want text take any scalar but null, as they always have.
         #expect(try DomainRecord.parse("name: x\ndescription: 12\n", file: "d.yaml").description == "12")
