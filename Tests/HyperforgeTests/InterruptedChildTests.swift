@@ -21,9 +21,21 @@ import Testing
         let statusFile: String?
         let log: String
 
-        /// 128 + the signal when it ended by one, else its exit status (nil: never ended in time).
+        /// 128 + the signal when it ended by one, else its exit status (nil:
+        /// still running after a generous deadline; then it is killed).
         func status() -> Int32? {
-            let code = Spawn.wait(waiter)
+            let deadline = Date().addingTimeInterval(120)
+            var raw: Int32 = 0
+            while waitpid(waiter, &raw, WNOHANG) == 0 {
+                guard Date() < deadline else {
+                    kill(pid, SIGKILL)
+                    kill(waiter, SIGKILL)
+                    _ = Spawn.wait(waiter)
+                    return nil
+                }
+                usleep(20_000)
+            }
+            let code = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
             guard let statusFile else { return code }
             return (try? String(contentsOfFile: statusFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
@@ -88,7 +100,9 @@ import Testing
         guard let sleeper = Self.waitForPid(hookPid, of: started) else { return }
         kill(started.pid, signal)
         #expect(started.status() == 128 + signal, "\((try? String(contentsOfFile: started.log, encoding: .utf8)) ?? "")")
-        #expect(ChildProcessTests.waitUntilGone(sleeper), "the realm's hook (pid \(sleeper)) outlived the tool")
+        let gone = ChildProcessTests.waitUntilGone(sleeper)
+        #expect(gone, "the realm's hook (pid \(sleeper)) outlived the tool")
+        if !gone { kill(sleeper, SIGKILL) }
         // Its push was stopped in the hook: the realm did not move, and nothing of the run is left.
         #expect(try w.tip() == before, "the domain landed although the tool was stopped")
         let left = ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [])
@@ -116,7 +130,9 @@ import Testing
         guard let sleeper = Self.waitForPid(sshPid, of: started) else { return }
         kill(started.pid, signal)
         #expect(started.status() == 128 + signal, "\((try? String(contentsOfFile: started.log, encoding: .utf8)) ?? "")")
-        #expect(ChildProcessTests.waitUntilGone(sleeper), "the ssh program (pid \(sleeper)) outlived the tool")
+        let gone = ChildProcessTests.waitUntilGone(sleeper)
+        #expect(gone, "the ssh program (pid \(sleeper)) outlived the tool")
+        if !gone { kill(sleeper, SIGKILL) }
         let stray = try env.run("pgrep", ["-f", "--", ssh], in: env.root)
         #expect(stray.stdout.isEmpty, "still running: \(stray.stdout)")
     }
