@@ -166,6 +166,9 @@ done
 # subcommand, help included, whose page is not installed. Each page gets
 # .Pp for a paragraph break, and a SEE ALSO of git(1), the page one level up
 # (hyperforge(1) for a tool's own page) and the pages one level down.
+exit_paragraph() {
+    awk '/^Exit status:/ { p = 1 } p && (/^$/ || /^\./) { exit } p { print }' "$1"
+}
 for page in man/git-*.1; do
     name="$(basename "$page" .1)"
     see=(git)
@@ -175,7 +178,13 @@ for page in man/git-*.1; do
         child="$(basename "$child" .1)"
         [[ "${child#"$name".}" == *.* ]] || see+=("$child")
     done
-    awk -v see="${see[*]}" '
+    # EXIT STATUS: ArgumentParser writes mdoc's generic ".Ex -std" (0 on
+    # success, >0 on error); each page says its tool's (or its own) statuses,
+    # the paragraph its discussion begins with "Exit status:".
+    exits="$(exit_paragraph "$page")"
+    [ -n "$exits" ] || exits="$(exit_paragraph "man/${name%%.*}.1")"
+    [ -n "$exits" ] || { echo "generate-docs.sh: no 'Exit status:' paragraph for $name" >&2; exit 1; }
+    awk -v see="${see[*]}" -v exits="$exits" '
         function seeAlso(   n, refs, i) {
             print ".Sh \"SEE ALSO\""
             n = split(see, refs, " ")
@@ -186,6 +195,7 @@ for page in man/git-*.1; do
         skipping && /^\.Sh / { skipping = 0 }
         skipping { next }
         /^\.Sh AUTHORS/ && !done { seeAlso() }
+        /^\.Ex -std$/ { print exits; next }
         /^$/ { print ".Pp"; next }
         { print }
         END { if (!done) { print "generate-docs.sh: " FILENAME " has no AUTHORS section" > "/dev/stderr"; exit 1 } }
@@ -212,7 +222,8 @@ bodies on
 .I coordinator.sock
 there: GET /health, GET /realms, GET|PUT /realms/{name}, POST /realms/{name}/sync,
 GET|POST /sessions, GET|DELETE /sessions/{id}, GET|POST /notifications,
-POST /notifications/{id}/ack. Its state is SQLite (WAL) in
+POST /notifications/{id}/ack, GET /members (member repositories and their
+background fetches). Its state is SQLite (WAL) in
 .IR $XDG_STATE_HOME/hyperforge/coordinator.db ;
 its log is coordinator.log beside it.
 .PP
@@ -221,6 +232,18 @@ It exits after
 seconds (default 300) with no sessions and no requests, and on SIGTERM or
 SIGINT after the requests in flight are answered (new ones get 503 meanwhile). Sessions whose process is
 gone are removed when it starts and every few seconds.
+.PP
+While it runs, it fetches each registered realm into each member repository
+whose last fetch is more than
+.B background_fetch_age
+seconds old, one at a time, by running itself as
+.B hyperforge-coordinator --background-fetch PATH REALM
+(internal: git realm fetch's own fetch and checks, no terminal, no prompts,
+stopped after 60 s). That work is not activity: it does not keep the
+coordinator running, and when it stops, no new fetch starts and the one
+running ends after it has given up its socket and lock (a new coordinator
+may start meanwhile). See
+.BR git-realm.coordinator (1).
 .PP
 The database records its schema version (SQLite's user_version): an older one
 is migrated in one transaction, one written by a newer hyperforge is refused
@@ -267,6 +290,8 @@ is read only as a regular file of at most 4 MiB;
 (and
 .BR HFORGE_COORDINATOR_IDLE_TIMEOUT )
 takes a number of seconds from 1 to 86400,
+.B background_fetch_age
+one from 1 to 604800 (or false),
 .B [tcp] port
 a port from 1 to 65535. Anything else (inf, nan, a negative number, a fraction
 of a port) stops it at start with exit status 3 and a log line naming the file,
@@ -280,6 +305,10 @@ unless the client sends
 .B enabled = false
 keeps tools from starting or calling it;
 .B idle_timeout = SECONDS;
+.B background_fetch_age = SECONDS
+(default 300, from 1 to 604800) or
+.B false
+(no background fetches);
 a
 .B [tcp]
 table with

@@ -96,10 +96,10 @@ cd ../fungal && git realm admin join letemcook       # "Detected import: s3-perm
 git realm check                                      # the import's range is satisfied
 git realm status                                     # domains, roles, versions, ranges, news
 
-# aperture on two forges, one key each.
+# aperture on two forges, one key each (quoted: the committed config keeps ~ as written).
 cd ../aperture
-git hforge init --ssh github=~/.ssh/alice_github --ssh codeberg=~/.ssh/alice_codeberg --dry-run   # the plan
-git hforge init --ssh github=~/.ssh/alice_github --ssh codeberg=~/.ssh/alice_codeberg
+git hforge init --ssh 'github=~/.ssh/alice_github' --ssh 'codeberg=~/.ssh/alice_codeberg' --dry-run   # the plan
+git hforge init --ssh 'github=~/.ssh/alice_github' --ssh 'codeberg=~/.ssh/alice_codeberg'
 git remote -v                 # github git@github.com:alice/aperture.git, codeberg git@codeberg.org:alice/aperture.git
 git hforge config             # every effective value and the file:line it came from
 git add .hyperforge && git commit -q -m "hyperforge config"

@@ -29,11 +29,11 @@ public enum JSONHelp {
         {"flag"} or {"default": why}.
         """)
     public static let realmStatus = shape("""
-        {"realm", "url", "repo", "commit", "registered", "domains": [{"name", "role", "members": \
+        {"realm", "url", "repo", "commit", "fetched_at" (null when no fetch was recorded), "registered", "domains": [{"name", "role", "members": \
         [{"name", "registered"}], "contracts": [{"name", "version", "owner"}], "imports": \
         [{"contract", "requirement", "version", "satisfied", "resolved_version", "stale"}]}], \
         "stale_bindings": [{"domain", "repo", "contract", "resolved_version", "current_version", \
-        "satisfied"}], "changes" (null without an earlier look), "sessions", "notifications", \
+        "satisfied"}], "changes" (null without an earlier look), "sessions": [{"id", "repo", "active_rfc", "client_id", "pid"}], "notifications", \
         "approvals" (null when the coordinator could not be asked)}.
         """)
     public static let realmCheck = """
@@ -49,7 +49,10 @@ public enum JSONHelp {
     public static let coordinatorStatus = shape("""
         {"running": false, "socket"} when none runs; else {"running": true, "status", "pid", \
         "version", "started_at", "sessions", "idle_timeout", "socket", ...} as the coordinator's \
-        /health answers.
+        /health answers, and "background_fetch": {"background_fetch_age" (null when off), \
+        "check_interval", "passes", "members": [{"realm", "path", "fetched_at", \
+        "last_attempt_at", "last_outcome", "last_error", "failures", "next_attempt_at", \
+        "fetching"}]} as its /members does.
         """)
     public static let sessionList = shape("""
         [{"id", "repo", "realm", "client_id", "started_at", "last_activity", "active_rfc", \

@@ -18,6 +18,7 @@ public enum CoordinatorMain {
             """)
             return 0
         }
+        if arguments.first == BackgroundFetcher.backgroundFetchFlag { return await BackgroundFetcher.child(arguments) }
         if arguments.contains("--version") {
             print(HyperforgeVersion.current)
             return 0

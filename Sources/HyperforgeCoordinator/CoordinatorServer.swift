@@ -61,14 +61,15 @@ public enum Coordinator {
             state.requestStop()
         }
         let connections = HTTPConnections(limit: limits.connections)
-        let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log)
+        let fetcher = BackgroundFetcher(maxAge: config.backgroundFetchAge, store: store, log: log, environment: environment)
+        let router = Router(store: store, state: state, paths: paths, environment: environment, token: nil, log: log, fetcher: fetcher)
         // TCP first (when configured), then the socket: a client that reached
         // the socket can count on the TCP listener being there too.
         var tcpServer: HTTPServer?
         if let port = config.tcpPort {
             do {
                 let token = try tcpToken(paths)
-                let tcpRouter = Router(store: store, state: state, paths: paths, environment: environment, token: token, log: log)
+                let tcpRouter = Router(store: store, state: state, paths: paths, environment: environment, token: token, log: log, fetcher: fetcher)
                 let tcp = HTTPServer(address: .loopback(port: port), limits: limits, connections: connections, handler: tcpRouter, log: log)
                 try tcp.start()
                 tcpServer = tcp
@@ -90,6 +91,8 @@ public enum Coordinator {
         try? AtomicFile.write(Array("\(getpid())\n".utf8), to: paths.pidFile, mode: 0o600)
         log.write("started (pid \(getpid()), idle timeout \(NumberRange.format(config.idleTimeout)) s\(config.tcpPort.map { ", tcp 127.0.0.1:\($0)" } ?? ""))")
 
+        // Members' realms kept fresh meanwhile; not activity (see BackgroundFetcher).
+        let background = Task { await fetcher.run() }
         // Idle exit and dead-session pruning.
         var lastPrune = Date()
         while !state.stopRequested {
@@ -108,12 +111,19 @@ public enum Coordinator {
         // Drain: new requests are refused (503) while those in flight finish
         // (for at most 60 s), then the listeners close.
         state.startDraining()
+        // No background fetch starts from here on.
+        fetcher.stop()
         let drainDeadline = Date().addingTimeInterval(60)
         while state.inFlight > 0 && Date() < drainDeadline { try? await Task.sleep(nanoseconds: 20_000_000) }
         server.stop()
         tcpServer?.stop()
         unlink(paths.socket)
         unlink(paths.pidFile)
+        // The one fetching (bounded by its timeout) may go on for a while: the
+        // next tool can start a coordinator meanwhile, so nobody waits for it.
+        close(lockFD)
+        if fetcher.isFetching { log.write("stopped listening; waiting for the background fetch in progress") }
+        await background.value
         log.write("stopped")
         return ExitStatus.success.rawValue
     }
@@ -156,8 +166,10 @@ final class CoordinatorState: @unchecked Sendable {
 
     init(idleTimeout: Double) { self.idleTimeout = idleTimeout }
 
-    func begin() { lock.lock(); active += 1; last = Date(); lock.unlock() }
-    func end() { lock.lock(); active -= 1; last = Date(); lock.unlock() }
+    /// `activity`: false for the background fetch's own requests, which
+    /// must not keep the coordinator running.
+    func begin(activity: Bool = true) { lock.lock(); active += 1; if activity { last = Date() }; lock.unlock() }
+    func end(activity: Bool = true) { lock.lock(); active -= 1; if activity { last = Date() }; lock.unlock() }
     var inFlight: Int { lock.lock(); defer { lock.unlock() }; return active }
     var idleFor: Double { lock.lock(); defer { lock.unlock() }; return Date().timeIntervalSince(last) }
     func requestStop() { lock.lock(); stop = true; lock.unlock() }

@@ -18,7 +18,7 @@ final class CoordinatorStore: @unchecked Sendable {
     }
 
     /// The tables, version by version (`PRAGMA user_version`); version 0 is a
-    /// database from before versions were recorded, with these same tables.
+    /// database from before versions were recorded, with version 1's tables.
     /// Sessions and notifications can be rebuilt (sessions re-register, a
     /// fetch re-announces changes): a damaged file is moved aside
     /// (`coordinator.db.corrupt-<time>`) and a new one started.
@@ -58,6 +58,20 @@ final class CoordinatorStore: @unchecked Sendable {
                 version TEXT
             );
             CREATE UNIQUE INDEX IF NOT EXISTS notifications_once ON notifications(realm, domain, contract, version);
+            """,
+        // 2: every member repository of each realm on this machine, for the
+        // background fetch (`realms` keeps one path per realm: the last one
+        // that registered). Registered by `PUT /realms/{name}` (a join, a
+        // fetch that moved) and by every session that names its repository's
+        // path; the paths `realms` already knew are taken over.
+        """
+            CREATE TABLE IF NOT EXISTS members (
+                realm TEXT NOT NULL,
+                path TEXT NOT NULL,                 -- the member's working directory
+                registered_at TEXT,
+                PRIMARY KEY (realm, path)
+            );
+            INSERT OR IGNORE INTO members (realm, path, registered_at) SELECT name, local_path, NULL FROM realms;
             """,
     ], whenDamaged: .moveAside, freshStart: "sessions and notifications start empty; members' sessions register again")
 
@@ -175,6 +189,35 @@ final class CoordinatorStore: @unchecked Sendable {
 
     func realm(_ name: String) throws -> JSONValue? {
         try locked { try db.query("SELECT name, forgejo_url, local_path, last_sync, status FROM realms WHERE name = ?", [.text(name)]).first.map(Self.realm) }
+    }
+
+    /// Members registered while this process runs: every command's session
+    /// names its path, and only a new one costs a write.
+    private var knownMembers = Set<String>()
+
+    func addMember(realm: String, path: String) throws {
+        let key = realm + "\u{0}" + path
+        try locked {
+            guard !knownMembers.contains(key) else { return }
+            _ = try db.query("INSERT OR IGNORE INTO members (realm, path, registered_at) VALUES (?, ?, ?)", [.text(realm), .text(path), .text(Self.now())])
+            knownMembers.insert(key)
+        }
+    }
+
+    func members() throws -> [(realm: String, path: String)] {
+        try locked {
+            try db.query("SELECT realm, path FROM members ORDER BY realm, path").compactMap { row in
+                guard let realm = row[0].text, let path = row[1].text else { return nil }
+                return (realm, path)
+            }
+        }
+    }
+
+    func removeMember(realm: String, path: String) throws {
+        try locked {
+            _ = try db.query("DELETE FROM members WHERE realm = ? AND path = ?", [.text(realm), .text(path)])
+            knownMembers.remove(realm + "\u{0}" + path)
+        }
     }
 
     func markSynced(_ name: String) throws {

@@ -11,6 +11,7 @@ import HyperforgeSecrets
 ///     GET    /realms                      PUT /realms/{name}  (register: url, local_path)
 ///     GET    /realms/{name}               POST /realms/{name}/sync
 ///     GET    /sessions[?realm=&repo=]     POST /sessions      DELETE /sessions/{id}
+///     GET    /members                     (member repositories and their background fetches)
 ///     GET    /notifications[?realm=&repo=&all=1]
 ///     POST   /notifications               POST /notifications/{id}/ack  (repo)
 ///
@@ -25,6 +26,7 @@ struct Router: HTTPHandler {
     /// Required on TCP (`Authorization: Bearer TOKEN`); nil on the Unix socket.
     let token: String?
     let log: CoordinatorLog
+    let fetcher: BackgroundFetcher
 
     struct Failure: Error { let status: Int; let message: String }
 
@@ -51,8 +53,10 @@ struct Router: HTTPHandler {
 
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         if state.isDraining { return Router.draining }
-        state.begin()
-        defer { state.end() }
+        // The background fetch's own requests are not activity (BackgroundFetcher).
+        let activity = request.header(CoordinatorClient.backgroundHeader.lowercased()) != "1"
+        state.begin(activity: activity)
+        defer { state.end(activity: activity) }
         do {
             return try await route(request)
         } catch let f as Failure {
@@ -113,7 +117,9 @@ struct Router: HTTPHandler {
             try allow("GET", "PUT")
             if method == "PUT" {
                 let b = try body(request)
-                try store.upsertRealm(name: parts[1], url: try string(b, "url")!, localPath: try string(b, "local_path")!)
+                let localPath = try string(b, "local_path")!
+                try store.upsertRealm(name: parts[1], url: try string(b, "url")!, localPath: localPath)
+                try store.addMember(realm: parts[1], path: localPath)
             }
             guard let realm = try store.realm(parts[1]) else { throw Failure(status: 404, message: "no realm \(parts[1]) is known here") }
             return .json(200, try details(realm, name: parts[1]))
@@ -129,6 +135,10 @@ struct Router: HTTPHandler {
             try store.markSynced(parts[1])
             return .json(200, .object(["realm": .string(parts[1]), "result": .string(result.stdout.trimmedLines())]))
 
+        case 1 where parts[0] == "members":
+            try allow("GET")
+            return .json(200, fetcher.report())
+
         case 1 where parts[0] == "sessions":
             try allow("GET", "POST")
             if method == "GET" {
@@ -143,9 +153,12 @@ struct Router: HTTPHandler {
             }
             var domains: [String] = []
             if case .array(let a)? = b["active_domains"] { domains = a.compactMap { if case .string(let s) = $0 { return s }; return nil } }
-            let session = try store.addSession(repo: try string(b, "repo")!, realm: try string(b, "realm")!, clientID: try string(b, "client_id", required: false),
-                                               pid: pid, path: try string(b, "path", required: false), topic: try string(b, "active_rfc", required: false),
+            let realm = try string(b, "realm")!, path = try string(b, "path", required: false)
+            let session = try store.addSession(repo: try string(b, "repo")!, realm: realm, clientID: try string(b, "client_id", required: false),
+                                               pid: pid, path: path, topic: try string(b, "active_rfc", required: false),
                                                domains: domains)
+            // A member repository on this machine: its realm is kept fresh (BackgroundFetcher).
+            if let path, path.hasPrefix("/") { try store.addMember(realm: realm, path: path) }
             return .json(201, session)
         case 2 where parts[0] == "sessions":
             try allow("DELETE", "GET")

@@ -65,7 +65,7 @@ public enum HforgeError: HyperforgeError, Equatable {
             var s = "push to \(forge) (remote '\(remote)', \(url)) failed: git exited with \(code)"
             let trimmed = output.trimmedLines()
             if !trimmed.isEmpty {
-                s += "\n" + trimmed.split(separator: "\n", omittingEmptySubsequences: false).map { "  git: \($0)" }.joined(separator: "\n")
+                s += "\n" + trimmed.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map { "  git: \($0)" }.joined(separator: "\n")
             }
             if !notAttempted.isEmpty { s += "\nnot contacted: " + notAttempted.joined(separator: ", ") }
             return s
@@ -84,7 +84,8 @@ public enum HforgeError: HyperforgeError, Equatable {
         case .notInitialised: return "run 'git hforge init --forges github --org NAME' (or --import-from-git) first"
         case .remoteConflict(let remote, _, _):
             return "rename it ('git remote rename \(remote) NEW'), or rerun with --force to point it at the new URL"
-        case .unreadableKey(let forge, _, _): return "fix the path in [ssh] \(forge) = ..., or pass --ssh \(forge)=PATH"
+        case .unreadableKey(let forge, let path, _):
+            return "create it (ssh-keygen -f \(path)), or fix the path in [ssh] \(forge) = ... in .hyperforge/config.toml ('git hforge init --force --ssh \(forge)=PATH' rewrites it)"
         case .extraRemotes: return "rerun with --force to remove them, or add their forges to forges = [...]"
         case .noBranch: return "check out a branch ('git switch NAME') and commit first"
         case .remoteNotReady: return "run 'git hforge sync' to bring the remotes in line with the config"

@@ -221,23 +221,35 @@ enum Reconciler {
 
     /// Every configured ssh key must be a readable file.
     static func checkKeys(_ config: HforgeConfig, context: Context) throws {
-        guard config.gitProtocol.value == .ssh else { return }
+        if let problem = keyProblems(config, context: context).first { throw problem }
+    }
+
+    /// The configured ssh keys that are not readable files (status warns of
+    /// them; init, sync and push refuse).
+    static func keyProblems(_ config: HforgeConfig, context: Context, reading: (String) -> Void = { _ in }) -> [HforgeError] {
+        guard config.gitProtocol.value == .ssh else { return [] }
+        var problems: [HforgeError] = []
         for located in config.forges {
             guard let key = config.ssh[located.value.name] else { continue }
             let path = context.resolve(key.value)
+            reading(path)
             switch FilePaths.kind(path) {
             case .missing:
-                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "no such file (\(key.origin))")
+                problems.append(.unreadableKey(forge: located.value.name, path: key.value, reason: "no such file (\(key.origin))"))
+                continue
             case .directory:
-                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "is a directory (\(key.origin))")
+                problems.append(.unreadableKey(forge: located.value.name, path: key.value, reason: "is a directory (\(key.origin))"))
+                continue
             case .file, .other:
                 break
             }
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
             guard fd >= 0 else {
-                throw HforgeError.unreadableKey(forge: located.value.name, path: key.value, reason: "\(FileRead.reason(errno)) (\(key.origin))")
+                problems.append(.unreadableKey(forge: located.value.name, path: key.value, reason: "\(FileRead.reason(errno)) (\(key.origin))"))
+                continue
             }
             close(fd)
         }
+        return problems
     }
 }

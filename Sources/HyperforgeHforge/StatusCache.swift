@@ -44,9 +44,11 @@ struct StatusCache {
     /// The cached report, when every input is unchanged.
     static func lookup(path: String?, context: Context) -> Hforge.StatusReport? {
         guard let (_, gitDir) = locate(start: context.resolve(path ?? "."), context: context),
-              let data = FileManager.default.contents(atPath: cachePath(gitDir: gitDir)),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              entry.version == version, entry.key == key(context), InputRecorder.allUnchanged(entry.inputs) else { return nil }
+              // Ours and writable only by us: a report others could write could say "in sync".
+              let data = try? FileTrust.read(cachePath(gitDir: gitDir)),
+              let entry = try? JSONDecoder().decode(Entry.self, from: Data(data)),
+              entry.version == version, entry.key == key(context), !entry.inputs.isEmpty,
+              InputRecorder.allUnchanged(entry.inputs) else { return nil }
         return entry.report
     }
 
@@ -69,6 +71,6 @@ struct StatusCache {
         let path = StatusCache.cachePath(gitDir: gitDir)
         let dir = FilePaths.parent(path)!
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try? AtomicFile.write([UInt8](data), to: path)
+        try? AtomicFile.write([UInt8](data), to: path, mode: 0o600)
     }
 }

@@ -10,6 +10,8 @@ import HyperforgeGit
 /// repository last took. Only then does `refs/realm/<realm>/fetched` move. A
 /// malformed tip, or one whose history does not contain the fetched commit
 /// (a force-push or a roll-back), leaves `fetched` at the last good commit.
+/// The coordinator's background fetch (`Realm.backgroundFetch`) is this same
+/// fetch with `Party.background`.
 enum RealmIntake {
     struct Taken {
         /// `fetched` before, nil when the realm was never fetched here.
@@ -21,11 +23,42 @@ enum RealmIntake {
         var lost: [String]
     }
 
+    /// Who is fetching: decides the `FetchLock` and whether the fetch is
+    /// recorded (`FetchRecord`).
+    enum Party: Sendable {
+        /// A command in a member repository: the lock held shared for the whole fetch.
+        case command(realm: String)
+        /// The coordinator's background fetch: the same fetch and checks, but
+        /// it skips (`Busy`) rather than wait for a command or move the ref under one.
+        case background(realm: String)
+        /// A private scratch repository (dry runs, writes that start a realm): no lock, no record.
+        case scratch
+    }
+
+    /// A background fetch stood aside for a command (it is retried later).
+    struct Busy: HyperforgeError {
+        let repository: String
+        let reason: String
+        var exitStatus: ExitStatus { .failure }
+        var description: String { "skipped the background fetch into \(repository): \(reason)" }
+    }
+
     /// Fetches `branch` of `url`, checks it and moves `ref` to it.
     /// `acceptRewrite`: take a tip that does not descend from `ref`, naming the lost commits.
     /// `outcome`: what a malformed tip's error says happened (default: `ref` stays at the last good commit).
     static func fetch(url: String, branch: String, into ref: String, repository: Repository, acceptRewrite: Bool = false,
-                      outcome: String? = nil, context: Context) async throws -> Taken? {
+                      outcome: String? = nil, party: Party = .scratch, context: Context) async throws -> Taken? {
+        let place = repository.workingDirectory ?? repository.gitDirectory
+        var held: FetchLock?
+        switch party {
+        case .command: held = FetchLock.command(repository)
+        case .background:
+            // A command fetching or writing now: leave it alone.
+            guard let probe = FetchLock.background(repository) else { throw Busy(repository: place, reason: "a git realm command is fetching or writing the realm there") }
+            probe.release()
+        case .scratch: break
+        }
+        defer { held?.release() }
         let before = try repository.resolve(ref)
         let incoming = incomingRef(repository)
         defer { incoming.remove() }
@@ -35,7 +68,10 @@ enum RealmIntake {
         case .fetched(let c): commit = c
         }
         FaultPoint.reach("realm-intake.fetched")
-        if commit == before { return Taken(before: before, after: commit, state: nil, lost: []) }
+        if commit == before {
+            try take(commit, before: before, into: ref, message: "", repository: repository, party: party, context: context)
+            return Taken(before: before, after: commit, state: nil, lost: [])
+        }
         let kept = outcome ?? before.map { "\(ref) stays at the last good commit \($0.prefix(12))" } ?? "\(ref) was not created: this repository has no good realm yet"
         let state = try await read(commit, url: url, repository: repository, outcome: kept, context: context)
         var lost: [String] = []
@@ -45,8 +81,34 @@ enum RealmIntake {
                 throw RealmError.historyRewritten(url: RemoteURL.redacted(url), branch: branch, fetched: before, tip: commit, lost: lost)
             }
         }
-        try repository.setReference(ref, to: commit, message: lost.isEmpty ? "git realm: fetched" : "git realm: fetched a rewritten history")
+        try take(commit, before: before, into: ref, message: lost.isEmpty ? "git realm: fetched" : "git realm: fetched a rewritten history",
+                 repository: repository, party: party, context: context)
         return Taken(before: before, after: commit, state: state, lost: lost)
+    }
+
+    /// The last step: `ref` moves to `commit` (checked) and the fetch is recorded.
+    /// A background fetch does it only under the exclusive lock and only when
+    /// `ref` is still where it started (no command took a fetch meanwhile).
+    private static func take(_ commit: String, before: String?, into ref: String, message: String, repository: Repository,
+                             party: Party, context: Context) throws {
+        switch party {
+        case .scratch:
+            if commit != before { try repository.setReference(ref, to: commit, message: message) }
+        case .command(let realm):
+            if commit != before { try repository.setReference(ref, to: commit, message: message) }
+            FetchRecord.write(repository, realm: realm, at: context.now())
+        case .background(let realm):
+            let place = repository.workingDirectory ?? repository.gitDirectory
+            guard let lock = FetchLock.background(repository) else {
+                throw Busy(repository: place, reason: "a git realm command started fetching or writing the realm there")
+            }
+            defer { lock.release() }
+            guard try repository.resolve(ref) == before else {
+                throw Busy(repository: place, reason: "\(ref) moved meanwhile (a command fetched the realm)")
+            }
+            if commit != before { try repository.setReference(ref, to: commit, message: message + " (in the background)") }
+            FetchRecord.write(repository, realm: realm, at: context.now())
+        }
     }
 
     /// A temporary ref for a fetched tip not yet checked:

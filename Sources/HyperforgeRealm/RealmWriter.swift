@@ -87,16 +87,20 @@ struct RealmWriter {
             let scratch = try Scratch(context: context)
             defer { scratch.remove() }
             let repo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
-            return try await loop(repo: repo, gitDir: scratch.path, trackingRef: "refs/realm-scratch/fetched", isMember: false,
+            return try await loop(repo: repo, gitDir: scratch.path, trackingRef: "refs/realm-scratch/fetched",
                                   dryRun: dryRun, allowMissingBranch: allowMissingBranch,
                                   context: scratch.context(context), plan)
         }
         guard case .member(let repo, let membership) = workspace else { preconditionFailure() }
-        return try await loop(repo: repo, gitDir: repo.commonDirectory, trackingRef: membership.fetchedRef, isMember: true,
+        // A background fetch stands aside while we write (FetchLock).
+        let lock = FetchLock.command(repo)
+        defer { lock.release() }
+        return try await loop(repo: repo, gitDir: repo.commonDirectory, trackingRef: membership.fetchedRef, member: membership.realm,
                               dryRun: false, allowMissingBranch: allowMissingBranch, context: context, plan)
     }
 
-    private func loop(repo: Repository, gitDir: String, trackingRef: String, isMember: Bool, dryRun: Bool, allowMissingBranch: Bool,
+    /// `member`: the realm's name when `repo` is a member repository (nil: a scratch repository).
+    private func loop(repo: Repository, gitDir: String, trackingRef: String, member: String? = nil, dryRun: Bool, allowMissingBranch: Bool,
                       context: Context, _ plan: (RealmState) throws -> PlannedChange?) async throws -> RealmWriteOutcome {
         var retries = 0
         while true {
@@ -104,10 +108,11 @@ struct RealmWriter {
             // A change is never built on a malformed realm; nothing is changed, here or in the realm.
             let refusal = "nothing was changed: a change is never built on a malformed realm"
             let tip: String?
-            if isMember {
+            if let member {
                 // The member's own fetched ref moves only to a tip that reads and descends from it (RealmIntake).
                 tip = try await RealmIntake.fetch(url: url, branch: branch, into: trackingRef, repository: repo,
-                                                  outcome: "\(refusal) (\(trackingRef) stays at the last good commit)", context: context)?.after
+                                                  outcome: "\(refusal) (\(trackingRef) stays at the last good commit)",
+                                                  party: .command(realm: member), context: context)?.after
             } else {
                 switch try await RealmGit.fetch(url: url, branch: branch, into: trackingRef, repository: repo, context: context) {
                 case .noBranch: tip = nil
@@ -147,6 +152,8 @@ struct RealmWriter {
             case .pushed:
                 FaultPoint.reach("realm-write.pushed")
                 try repo.setReference(trackingRef, to: commit, message: "git realm: \(change.message.split(separator: "\n").first ?? "")")
+                // The push proves the realm's tip is this commit now: as good as a fetch.
+                if let member { FetchRecord.write(repo, realm: member, at: context.now()) }
                 FaultPoint.reach("realm-write.recorded")
                 return RealmWriteOutcome(base: state, commit: commit, changes: changes, message: change.message, retries: retries, dryRun: false)
             case .stale:
@@ -194,6 +201,12 @@ struct Scratch {
 
     init(context: Context) throws {
         let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        // Whoever may write TMPDIR may rename the scratch repository away and
+        // put their own (with core.hooksPath) in its place before git runs in
+        // it: only a directory (and parents) others cannot write, or sticky ones like /tmp.
+        do { try FileTrust.checkAbove(base + "/" + Scratch.prefix) } catch {
+            throw RealmError.noScratch(directory: base, reason: "others may replace what is made there: \(error.description)")
+        }
         Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
         var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {

@@ -57,6 +57,9 @@ public final class SecretBroker: @unchecked Sendable {
         case .approve:
             let store = try grants()
             if try store.grant(key) != nil { return }
+            // The coordinator's background fetch asks nobody: no request appears
+            // in 'git scope pending' that no command of the user's made.
+            if context.environment[CoordinatorClient.backgroundVariable] == "1" { throw SecretError.notAskedInBackground(scope: key) }
             let request = try store.request(key, requester: requester, at: context.now())
             let timeout = auth.approvalTimeout
             waitingMessage(request, timeout)
@@ -104,10 +107,12 @@ public enum SecretError: HyperforgeError, Equatable {
     /// A server refused the scope's token (git's `erase`); it is kept but not handed out.
     case rejected(scope: String, host: String, at: String)
     case notRejected(scope: String)
+    /// A scope that needs an approval, asked for by the coordinator's background fetch.
+    case notAskedInBackground(scope: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .denied, .requestDenied, .approvalTimedOut, .rejected: return .refused
+        case .denied, .requestDenied, .approvalTimedOut, .rejected, .notAskedInBackground: return .refused
         case .notFound, .noSuchRequest, .notRejected: return .failure
         case .unknownProvider, .emptySecret, .unsafeSecret: return .usage
         }
@@ -129,6 +134,8 @@ public enum SecretError: HyperforgeError, Equatable {
         case .rejected(let scope, let host, let at):
             return "scope \(scope) is marked rejected: \(host) refused its token at \(at) (git asked to erase it); the token is kept in its provider but not handed out"
         case .notRejected(let scope): return "scope \(scope) is not marked rejected"
+        case .notAskedInBackground(let scope):
+            return "scope \(scope) needs approval, and a background fetch of the coordinator asks for none"
         }
     }
 
@@ -141,6 +148,7 @@ public enum SecretError: HyperforgeError, Equatable {
         case .rejected(let scope, _, _):
             return "store a new token with 'git scope set \(scope)', or keep using the stored one with 'git scope approve \(scope)'"
         case .notRejected: return "'git scope list' shows the marks"
+        case .notAskedInBackground: return "run 'git realm fetch' in the repository (it asks for the approval), or approve the scope once with 'git scope approve'"
         case .unsafeSecret(let scope, _):
             return "give the token on one line (one trailing newline is dropped), e.g. printf '%s' \"$TOKEN\" | git scope set \(scope)"
         default: return nil

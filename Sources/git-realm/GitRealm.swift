@@ -48,7 +48,7 @@ public struct GitRealm: AsyncParsableCommand {
         without --force, the realm or domain already exists, already in another realm); \
         3 a realm file is malformed (the message names the file and line); 4 environment \
         error (not a repository, not a member, realm not found); 64 usage error. \
-        'git realm check' has its own: 0 clean, 1 errors, 2 warnings only (1 with --strict).
+        'git realm check' has its own: 0 clean, 1 errors, 2 warnings only (1 with --strict); 3, 4 and 64 as above.
         """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
         subcommands: [Status.self, Fetch.self, Check.self, Hooks.self, Session.self, Ack.self, Coordinator.self, Admin.self]

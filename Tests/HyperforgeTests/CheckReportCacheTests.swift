@@ -66,6 +66,19 @@ import Testing
         try FileManager.default.removeItem(atPath: fungal + "/scripts")
         try FileManager.default.moveItem(atPath: fungal + "/real-scripts", toPath: fungal + "/scripts")
 
+        // A commit on the branch HEAD names (the script's mode in HEAD decides whether it runs).
+        try await check(w, "fungal")
+        try w.env.gitOK("update-index", "--chmod=-x", "scripts/validate-iam-policy.sh", in: fungal)
+        try w.env.gitOK("commit", "-q", "-m", "not executable", in: fungal)
+        #expect(!kept(w, "fungal"))
+        try w.env.gitOK("update-index", "--chmod=+x", "scripts/validate-iam-policy.sh", in: fungal)
+        try w.env.gitOK("commit", "-q", "-m", "executable", in: fungal)
+
+        // A kept report others may write is not used.
+        try await check(w, "fungal")
+        chmod(fungal + "/.git/realm/check-report.json", 0o666)
+        #expect(!kept(w, "fungal"))
+
         // The realm moving under a fetch.
         try await check(w, "fungal")
         try RealmCheckTests.setResolved(w, "1.0.0")
@@ -121,5 +134,21 @@ import Testing
         let text = try w.run("fungal", "check")
         #expect(text.code == 0 && text.stdout.contains("Result: clean"), "\(text)")
         #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    /// A scratch repository is made only where others cannot swap it for theirs.
+    @Test func noScratchRepositoryInATMPDIROthersMayWrite() throws {
+        let w = try RealmCheckTests.world("scratch-tmpdir")
+        let open = w.env.root + "/open-tmp"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
+        chmod(open, 0o777)
+        let r = try w.env.run("git", ["realm", "admin", "domain", "create", "dd1", "--repos", "aperture,fungal", "--dry-run"],
+                              in: w.members["aperture"]!, extraEnvironment: ["TMPDIR": open])
+        #expect(r.code == 4 && r.stderr.contains("others may replace what is made there"), "\(r)")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: open)).isEmpty)
+        chmod(open, 0o1777)
+        let sticky = try w.env.run("git", ["realm", "admin", "domain", "create", "dd1", "--repos", "aperture,fungal", "--dry-run"],
+                                   in: w.members["aperture"]!, extraEnvironment: ["TMPDIR": open])
+        #expect(sticky.code == 0, "\(sticky)")
     }
 }

@@ -25,6 +25,9 @@ import Testing
         #expect(status.code == 0, "\(status)")
         let doc = try #require(try document(status) as? [String: Any])
         #expect(doc["in_sync"] as? Bool == true && (doc["config_files"] as? [String])?.count == 1)
+        // The same keys every time: what is not known is null, not missing.
+        let forge = try #require((doc["forges"] as? [[String: Any]])?.first)
+        for key in ["ahead", "behind", "tracking_ref", "push_url"] { #expect(forge[key] is NSNull, "\(key) in \(forge)") }
         #expect(try env.git("hforge", "config", "--json", in: repo).code == 0)
 
         // Drift is status --exit-code's outcome (5): the report, not an error.
@@ -55,8 +58,13 @@ import Testing
             let r = try w.env.run("git", ["realm"] + args, in: w.members["fungal"]!)
             #expect(r.code == 0, "git realm \(args.joined(separator: " ")): \(r)")
         }
+        let stats = try #require(try document(try w.env.run("git", ["realm", "admin", "cache", "stats", "--json"], in: w.members["aperture"]!)) as? [String: Any])
+        #expect(stats.keys.contains("hit_rate"), "\(stats)")
         let check = try #require(try document(try w.env.run("git", ["realm", "check", "--json"], in: w.members["fungal"]!)) as? [String: Any])
         #expect(check["contracts_checked"] is Int && check["findings"] is [Any])
+        // A --contract the realm does not have is a usage error, not a clean check (a typo in CI must not pass).
+        let typo = try w.env.run("git", ["realm", "check", "--contract", "s3-permisions", "--json"], in: w.members["fungal"]!)
+        #expect(try typo.code == 64 && ((error(typo))["message"] as? String ?? "").contains("it must be a contract of realm letemcook: s3-access/s3-permissions"), "\(typo)")
         let both = try w.env.run("git", ["realm", "check", "--json", "--format", "junit"], in: w.members["fungal"]!)
         #expect(both.code == 64, "\(both)")
 

@@ -62,7 +62,8 @@ import Testing
                 try FileManager.default.createSymbolicLink(atPath: config, withDestinationPath: "c2")
                 try FileManager.default.createSymbolicLink(atPath: repo + "/.hyperforge/c2", withDestinationPath: "config.toml")
             }, "too many levels of symbolic links"),
-            ("/dev/zero", { try FileManager.default.createSymbolicLink(atPath: config, withDestinationPath: "/dev/zero") }, "it is not a regular file"),
+            // A committed config.toml linked outside the repository is refused before its type is looked at.
+            ("/dev/zero", { try FileManager.default.createSymbolicLink(atPath: config, withDestinationPath: "/dev/zero") }, "it is a link to /dev/zero, outside the repository"),
             ("5 MiB", { try env.write("# " + String(repeating: "x", count: 5 << 20) + "\n", to: config) }, "it is larger than 4 MiB ("),
         ]
         for (what, make, reason) in cases {

@@ -91,11 +91,12 @@ import Testing
         }
         let coordinator = env.root + "/coordinator.db"
         _ = try CoordinatorStore(path: coordinator, warn: { _ in })
-        try Self.setVersion(coordinator, 2)
+        let newer = Int(CoordinatorStore.schema.version) + 1
+        try Self.setVersion(coordinator, newer)
         #expect {
             _ = try CoordinatorStore(path: coordinator, warn: { _ in })
         } throws: { error in
-            (error as? SQLiteDatabase.NewerSchema)?.description.contains("\(coordinator) (the coordinator's database) has schema version 2") ?? false
+            (error as? SQLiteDatabase.NewerSchema)?.description.contains("\(coordinator) (the coordinator's database) has schema version \(newer)") ?? false
         }
     }
 
@@ -154,15 +155,16 @@ import Testing
         _ = try CoordinatorStore(path: coordinator, warn: { warnings.append($0) }).addSession(
             repo: "r", realm: "x", clientID: nil, pid: nil, path: nil, topic: nil, domains: [])
         #expect(warnings.count == 2, "\(warnings)")
-        let cases = [(cache, "the realm check cache", CheckCache.schema.freshStart), (coordinator, "the coordinator's database", CoordinatorStore.schema.freshStart)]
-        for (((path, name, fresh), warning), before) in zip(zip(cases, warnings), damaged) {
+        let cases = [(cache, "the realm check cache", CheckCache.schema), (coordinator, "the coordinator's database", CoordinatorStore.schema)]
+        for (((path, name, schema), warning), before) in zip(zip(cases, warnings), damaged) {
+            let fresh = schema.freshStart
             let dir = FilePaths.parent(path)!, base = FilePaths.lastComponent(path)
             let aside = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(base + ".corrupt-") }.sorted()
             #expect(aside.count >= 1 && aside.dropFirst().allSatisfy { $0 == aside[0] + "-wal" || $0 == aside[0] + "-shm" }, "\(aside)")
             guard let kept = aside.first else { continue }
             #expect(warning == "\(path) (\(name)) was damaged (\(reason)): moved it to \(dir)/\(kept) and started a new one (\(fresh))", "\(warning)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + kept)) == before, "the damaged file was not kept as it was")
-            #expect(try Self.userVersion(path) == 1)
+            #expect(try Self.userVersion(path) == Int64(schema.version))
             if let wal = FileManager.default.contents(atPath: path + "-wal") { #expect(wal != Data("not a journal either".utf8)) }
         }
         #expect(try CheckCache(gitDirectory: gitDir, warn: { _ in }).contract(domain: "d", name: "c", version: "1.0.0", realmCommit: "abc") == "{}")

@@ -214,7 +214,7 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_op
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm ack" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm coordinator" version' -l 'version' -d 'Show the version.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm coordinator" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm coordinator" -eq 1' -fa 'status' -d 'Whether it runs: pid, start time, sessions, socket.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm coordinator" -eq 1' -fa 'status' -d 'Whether it runs: pid, start time, sessions, socket, background fetches.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm coordinator" -eq 1' -fa 'stop' -d 'Stop it (in-flight requests finish first).'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm coordinator" -eq 1' -fa 'logs' -d 'Print the end of its log.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm coordinator status" start' -l 'start' -d 'Start it if it is not running.'

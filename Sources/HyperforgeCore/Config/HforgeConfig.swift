@@ -220,7 +220,15 @@ public enum ConfigLoader {
             }
             chain.layers.append(l)
         }
-        if includeRepoConfig, let source = try TOMLSource.load(configPath(repoRoot: repoRoot)) {
+        // A committed config.toml that is a link to a file outside the
+        // repository is whoever committed it reaching for one of yours (a key,
+        // a secrets file): its parse errors would quote it. Refused unread.
+        let repoConfig = configPath(repoRoot: repoRoot)
+        if includeRepoConfig, FilePaths.kind(repoConfig) != .missing, let real = FilePaths.real(repoConfig),
+           let realRoot = FilePaths.real(repoRoot), !real.hasPrefix(realRoot + "/") {
+            throw ConfigError.unreadable(path: repoConfig, reason: "it is a link to \(real), outside the repository; a committed config.toml must be a file in it")
+        }
+        if includeRepoConfig, let source = try TOMLSource.load(repoConfig) {
             chain.layers.append(try layer(from: source))
         }
         return chain

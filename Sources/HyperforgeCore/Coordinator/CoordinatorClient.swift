@@ -15,6 +15,15 @@ public struct CoordinatorClient: Sendable {
         paths = CoordinatorPaths(environment: environment)
     }
 
+    /// Set in the environment of the coordinator's own background fetches: their
+    /// requests carry `backgroundHeader` (they are not activity that keeps it
+    /// running), and they never start a coordinator (the one that started
+    /// them may be stopping).
+    public static let backgroundVariable = "HFORGE_COORDINATOR_BACKGROUND"
+    public static let backgroundHeader = "X-Hyperforge-Background"
+
+    var isBackground: Bool { environment[CoordinatorClient.backgroundVariable] == "1" }
+
     /// `HFORGE_COORDINATOR=off`, or `enabled = false` in coordinator.toml.
     public var isDisabled: Bool {
         if let v = environment["HFORGE_COORDINATOR"]?.lowercased(), ["off", "0", "false", "no"].contains(v) { return true }
@@ -31,7 +40,8 @@ public struct CoordinatorClient: Sendable {
     /// One request, without starting anything.
     public func call(_ method: String, _ path: String, _ body: JSONValue? = nil, timeout: Double = 5) throws(CoordinatorError) -> HTTPExchange {
         do {
-            return try UnixHTTPClient.send(.unix(paths.socket), method: method, path: path, body: body.map { Array($0.jsonText.utf8) } ?? [], timeout: timeout)
+            return try UnixHTTPClient.send(.unix(paths.socket), method: method, path: path, body: body.map { Array($0.jsonText.utf8) } ?? [],
+                                           headers: isBackground ? [CoordinatorClient.backgroundHeader: "1"] : [:], timeout: timeout)
         } catch {
             switch error {
             case .connect(let e) where e == ENOENT || e == ECONNREFUSED: throw .notRunning(socket: paths.socket)
@@ -78,6 +88,7 @@ public struct CoordinatorClient: Sendable {
             throw .noAnswer(socket: paths.socket, reason: "the coordinator there serves another state directory (\(state)); set XDG_RUNTIME_DIR to keep them apart")
         case .none: break
         }
+        if isBackground { throw .notRunning(socket: paths.socket) }
         // The configuration it would start with, checked here: a malformed
         // coordinator.toml is then reported to whoever ran the command, with
         // its file and line, instead of as a coordinator that never answers.

@@ -111,6 +111,13 @@ public enum ChildProcess {
             lock.unlock()
         }
 
+        /// A child in our own process group.
+        func set(process pid: pid_t) {
+            lock.lock()
+            token = Interruption.register(.process(pid))
+            lock.unlock()
+        }
+
         func end(timedOut: Bool) {
             lock.lock()
             if let token { Interruption.unregister(token) }
@@ -131,8 +138,13 @@ public enum ChildProcess {
         let options = ownGroup ? groupOptions() : PlatformOptions()
         let registration = GroupRegistration()
         // Registered while it runs: interrupted, we stop its group too (it is
-        // not in ours, so the terminal's Ctrl-C does not reach it).
-        @Sendable func started(_ pid: pid_t) { if ownGroup { registration.set(pid, foreground: true) } }
+        // not in ours, so the terminal's Ctrl-C does not reach it); a child in
+        // our group (git) is stopped with what it started, as a signal sent to
+        // our pid alone does not reach it.
+        Interruption.prepare()
+        @Sendable func started(_ pid: pid_t) {
+            if ownGroup { registration.set(pid, foreground: true) } else { registration.set(process: pid) }
+        }
         do {
             let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
             defer { registration.end(timedOut: Task.isCancelled) }
@@ -203,6 +215,7 @@ extension ChildProcess {
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
         let registration = GroupRegistration()
+        Interruption.prepare()
         // The same time limit and group teardown as `run` (the watchdog task
         // that used to kill the group by hand is gone).
         let outcome: TerminationStatus?

@@ -39,9 +39,13 @@ extension ChildProcess {
             : (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(arguments[0])" }
                 .first(where: { access($0, X_OK) == 0 }) ?? arguments[0]
         var pid = pid_t()
+        Interruption.prepare()
         let r = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         close(out[1])
         guard r == 0 else { close(out[0]); return nil }
+        // Stopped with us when a signal ends this process.
+        let token = Interruption.register(.process(pid))
+        defer { Interruption.unregister(token) }
         let stdout = FileRead.all(fd: out[0], limit: limit)
         close(out[0])
         var status: Int32 = 0

@@ -116,7 +116,7 @@ public enum CachedRepository {
     public static func headBranchRef(gitDir: String) -> String? {
         guard let bytes = try? FileRead.bytes(FilePaths.join(gitDir, "HEAD"), limit: 4096),
               let text = String(validating: bytes, as: UTF8.self), text.hasPrefix("ref: ") else { return nil }
-        let ref = String(text.dropFirst(5)).trimmed()
+        let ref = String(text.dropFirst(5).filter { $0 != "\n" && $0 != "\r" }).trimmed()
         return ref.hasPrefix("refs/") && !ref.contains("..") ? ref : nil
     }
 }

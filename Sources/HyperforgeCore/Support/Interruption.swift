@@ -2,13 +2,17 @@ import Glibc
 
 /// What a run leaves behind only while it works — temporary files,
 /// scratch repositories, temporary refs, children in process groups of
-/// their own — removed when SIGINT, SIGTERM or SIGHUP ends it mid-way.
+/// their own, children it is running — removed or stopped when SIGINT,
+/// SIGTERM or SIGHUP ends it mid-way.
 ///
 /// A write registers what it is about to create and unregisters it when
-/// done. The first registration installs handlers for the three signals
-/// (only where the disposition is still the default: a signal the parent
-/// ignored, as `nohup` does, stays ignored; the coordinator's own handling
-/// stays its own) and starts one thread. The handler only writes the
+/// done; every child (`ChildProcess`) is registered while it runs. The
+/// first registration installs handlers for the three signals (where the
+/// disposition is the default; an ignored SIGHUP, as `nohup` leaves it,
+/// stays ignored; an inherited ignored SIGINT or SIGTERM, as a shell leaves
+/// SIGINT for a background job, is handled too, except a SIGINT from the
+/// terminal; the coordinator's own handling stays its own) and starts one
+/// thread. The handler only writes the
 /// signal's number to a pipe (all a signal handler may safely do); the
 /// thread wakes up, and from then on:
 ///
@@ -17,7 +21,9 @@ import Glibc
 /// 2. standard output and error go to /dev/null: what the interrupted
 ///    work prints after this point would describe files pulled from under
 ///    it, not what happened;
-/// 3. process groups are sent the signal, and SIGKILL after a second;
+/// 3. process groups, and every running child with all that descends from
+///    it (whatever its group: git push and the ssh it started), are sent the
+///    signal, and SIGKILL when still running two seconds later;
 ///    files are unlinked; directories removed (symbolic links are removed,
 ///    never followed); temporary refs deleted (their loose files: they are
 ///    only ever written by our own fetch or libgit2, never packed);
@@ -39,6 +45,9 @@ public enum Interruption {
         case reference(String, gitDirectory: String)
         /// A child's process group (`kill(-group, ...)`).
         case processGroup(pid_t)
+        /// A child in whatever process group (ours, usually: git): it and
+        /// everything it started that still descends from it are signalled.
+        case process(pid_t)
     }
 
     public struct Token: Sendable, Hashable {
@@ -56,6 +65,12 @@ public enum Interruption {
 
     public static func unregister(_ token: Token) {
         Registry.shared.remove(token)
+    }
+
+    /// Installs the handlers now (before a child is spawned, so a signal
+    /// that comes before its pid is registered is still ours to handle).
+    public static func prepare() {
+        Registry.shared.prepare()
     }
 
     /// Runs `body` with `item` registered for its duration.
@@ -89,6 +104,12 @@ private final class Registry: @unchecked Sendable {
         lock.lock()
         if terminating {
             lock.unlock()
+            // A child spawned just as the signal came: it does not outlive us.
+            switch item {
+            case .process(let pid): Registry.signalTree(pid, SIGKILL)
+            case .processGroup(let group): kill(-group, SIGKILL)
+            default: break
+            }
             // The process is about to end: start nothing new.
             while true { pause() }
         }
@@ -98,6 +119,12 @@ private final class Registry: @unchecked Sendable {
         let token = Interruption.Token(id: next)
         lock.unlock()
         return token
+    }
+
+    func prepare() {
+        lock.lock()
+        if !installed && !terminating { installed = install() }
+        lock.unlock()
     }
 
     var isTerminating: Bool {
@@ -141,19 +168,82 @@ private final class Registry: @unchecked Sendable {
         }
         for signal in Interruption.signals {
             var current = sigaction()
-            guard sigaction(signal, nil, &current) == 0 else { continue }
-            // Only a signal still at its default: an ignored one stays ignored, another handler stays.
-            guard current.sa_flags & SA_SIGINFO == 0, unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == 0 else { continue }
+            guard sigaction(signal, nil, &current) == 0, current.sa_flags & SA_SIGINFO == 0 else { continue }
+            let handler = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+            // A signal at its default gets the handler; another handler (the
+            // coordinator's) stays. An ignored SIGHUP stays ignored (`nohup`).
+            // An ignored SIGINT or SIGTERM was inherited, mostly from a shell
+            // that started us as a background job (`cmd &` ignores SIGINT):
+            // a `kill -INT` sent to us alone (a CI runner, a parent process)
+            // must still stop us, so it gets the handler too; only a SIGINT
+            // from the terminal's Ctrl-C (sent by the kernel to the whole
+            // foreground group, which is what that ignoring was for) stays
+            // ignored.
+            let ignored = handler == 1
+            guard handler == 0 || (ignored && signal != SIGHUP) else { continue }
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { signal in
-                var byte = UInt8(truncatingIfNeeded: signal)
-                _ = write(wakeFD, &byte, 1)
+            if ignored {
+                action.__sigaction_handler.sa_sigaction = { signal, info, _ in
+                    if let info, info.pointee.si_code == 0x80 /* SI_KERNEL: from the terminal */ { return }
+                    var byte = UInt8(truncatingIfNeeded: signal)
+                    _ = write(wakeFD, &byte, 1)
+                }
+                action.sa_flags = SA_RESTART | SA_SIGINFO
+            } else {
+                action.__sigaction_handler.sa_handler = { signal in
+                    var byte = UInt8(truncatingIfNeeded: signal)
+                    _ = write(wakeFD, &byte, 1)
+                }
+                action.sa_flags = SA_RESTART
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = SA_RESTART
             sigaction(signal, &action, nil)
         }
         return true
+    }
+
+    /// `pid` and every process descending from it now (from /proc's
+    /// parent links), children first found before their parents are signalled.
+    static func descendants(of pid: pid_t) -> Set<pid_t> {
+        var parents: [pid_t: [pid_t]] = [:]
+        if let dir = opendir("/proc") {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                guard let child = pid_t(name), let parent = parentAndState(of: child)?.parent else { continue }
+                parents[parent, default: []].append(child)
+            }
+            closedir(dir)
+        }
+        var found: Set<pid_t> = [pid], queue = [pid]
+        while let next = queue.popLast() {
+            for child in parents[next] ?? [] where found.insert(child).inserted { queue.append(child) }
+        }
+        return found
+    }
+
+    /// Alive and not a zombie (our own child, dead but not yet reaped, counts as gone).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let state = parentAndState(of: pid)?.state else { return false }
+        return state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
+    }
+
+    /// Sends `signal` to `pid` and its descendants.
+    static func signalTree(_ pid: pid_t, _ signal: Int32) {
+        for p in descendants(of: pid) { kill(p, signal) }
+    }
+
+    /// From /proc/PID/stat: "pid (comm) state ppid ..." (comm may hold spaces and parentheses: split after the last ')').
+    private static func parentAndState(of pid: pid_t) -> (parent: pid_t, state: UInt8)? {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 1024) }
+        guard n > 0, let paren = buffer[0..<n].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = buffer[(paren + 1)..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count >= 2, let state = fields[0].first, let parent = pid_t(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return (parent, state)
     }
 
     private final class ReadEnd {
@@ -179,15 +269,22 @@ private final class Registry: @unchecked Sendable {
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         if null >= 0 { dup2(null, 1); dup2(null, 2); close(null) }
 
+        // Every child we are running, and what it started (git push's ssh):
+        // the signal, up to two seconds to end, then SIGKILL.
         let groups = pending.compactMap { if case .processGroup(let g) = $0 { return g }; return nil }
+        let processes = pending.compactMap { if case .process(let p) = $0 { return p }; return nil }
+        var tree = Set<pid_t>()
+        for pid in processes { tree.formUnion(Registry.descendants(of: pid)) }
         for group in groups { kill(-group, signal) }
-        if !groups.isEmpty {
+        for pid in tree { kill(pid, signal) }
+        if !groups.isEmpty || !tree.isEmpty {
             var waited = 0
-            while waited < 100, groups.contains(where: { kill(-$0, 0) == 0 }) {
+            while waited < 200, groups.contains(where: { kill(-$0, 0) == 0 }) || tree.contains(where: Registry.isRunning) {
                 usleep(10_000)
                 waited += 1
             }
             for group in groups { kill(-group, SIGKILL) }
+            for pid in tree where Registry.isRunning(pid) { kill(pid, SIGKILL) }
         }
         for item in pending {
             switch item {
@@ -199,7 +296,7 @@ private final class Registry: @unchecked Sendable {
                 // Empty directories under refs/ the ref needed go too (git's own ones never are empty of refs we did not make).
                 var dir = FilePaths.parent(loose)
                 while let d = dir, d.count > gitDirectory.count + 5, rmdir(d) == 0 { dir = FilePaths.parent(d) }
-            case .processGroup: break
+            case .processGroup, .process: break
             }
         }
 

@@ -60,6 +60,8 @@ public struct NumberRange: Sendable, Equatable, CustomStringConvertible {
     public static let approvalTimeout = NumberRange(0, 86_400, "a number of seconds")
     /// coordinator.toml `idle_timeout` (and `HFORGE_COORDINATOR_IDLE_TIMEOUT`).
     public static let idleTimeout = NumberRange(1, 86_400, "a number of seconds")
+    /// coordinator.toml `background_fetch_age`: how old a member's last fetch may be (or `false`: off).
+    public static let backgroundFetchAge = NumberRange(1, 604_800, "a number of seconds")
     /// `HFORGE_COORDINATOR_READ_TIMEOUT`: the coordinator's per-request deadline.
     public static let readTimeout = NumberRange(0.001, 3_600, "a number of seconds")
     /// `git realm coordinator logs --lines`.

@@ -93,6 +93,10 @@ extension Hforge {
         let local = branch.flatMap { try? repo.resolve("refs/heads/\($0)") }
 
         var warnings: [String] = config.warnings
+        // A key file that is gone or unreadable: push would fail (the file is an input of the cached report).
+        for problem in Reconciler.keyProblems(config, context: context, reading: { cache.record($0) }) {
+            warnings.append(problem.description + (problem.hint.map { "; " + $0 } ?? ""))
+        }
         let sshCommand = try gitConfig.string("core.sshCommand")
         for variable in ["GIT_SSH_COMMAND", "GIT_SSH"] where !(context.environment[variable] ?? "").isEmpty {
             warnings.append("\(variable) is set and overrides core.sshCommand: per-forge keys are not used")

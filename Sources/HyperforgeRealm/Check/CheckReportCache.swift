@@ -55,9 +55,10 @@ struct CheckReportCache {
     static func lookup(_ options: Realm.CheckOptions, context: Context) -> Entry? {
         guard covers(options), !options.noCache,
               let (root, gitDir) = CachedRepository.locate(start: context.resolve("."), environment: context.environment),
-              let bytes = try? FileRead.bytes(path(gitDir: gitDir)),
+              // Ours and writable only by us: a report others could write could say "clean".
+              let bytes = try? FileTrust.read(path(gitDir: gitDir)),
               let json = try? JSONParser.parse(bytes), let entry = Entry(json: json),
-              entry.root == root, entry.key == key(options, environment: context.environment),
+              entry.root == root, !entry.inputs.isEmpty, entry.key == key(options, environment: context.environment),
               InputRecorder.allUnchanged(entry.inputs) else { return nil }
         return entry
     }

@@ -45,7 +45,12 @@ struct ContractChecks {
         for (d, domain) in snapshot.domains {
             for (c, contract) in domain.contracts {
                 registry.register(contract.schema, uri: "realm:\(d)/\(c)")
-                if case .string(let id)? = contract.schema["$id"], id.contains(":") { registry.register(contract.schema, uri: id) }
+                // A contract's own $id names it too, but never one of the
+                // embedded metaschemas (json-schema.org): another member's contract
+                // could otherwise redefine what a valid schema is for everyone.
+                if case .string(let id)? = contract.schema["$id"], id.contains(":"), !id.lowercased().contains("json-schema.org") {
+                    registry.register(contract.schema, uri: id)
+                }
             }
         }
         return registry

@@ -72,7 +72,10 @@ extension Realm {
             out.line("dry run: nothing was changed")
             return .success
         }
+        let lock = FetchLock.command(repository) // no background fetch puts `fetched` back meanwhile
+        defer { lock.release() }
         for ref in try repository.references(under: "refs/realm/\(membership.realm)/") { try repository.deleteReference(ref) }
+        FetchRecord.remove(repository, realm: membership.realm)
         try Membership.remove(from: repository)
         out.line("\(out.styled("✓", .green)) \(me) left realm \(membership.realm)")
         return .success

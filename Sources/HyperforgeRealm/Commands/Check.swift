@@ -183,6 +183,16 @@ struct CheckSession {
             recorder = nil
         }
         let items = items()
+        // A --contract the realm does not have is a mistake (a typo in CI must not pass).
+        if let filter = options.contract, items.isEmpty {
+            let known = index.domains.flatMap { d in d.value.contracts.keys.flatMap { [$0, "\(d.key)/\($0)"] } }
+            if !known.contains(filter) {
+                let names = Set(index.domains.flatMap { d in d.value.contracts.keys.map { "\(d.key)/\($0)" } }).sorted()
+                throw RealmError.invalidOption(flag: "--contract", value: filter,
+                                               expected: names.isEmpty ? "a contract of realm \(index.name) (it has none yet)"
+                                                   : "a contract of realm \(index.name): " + names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", ..." : ""))
+            }
+        }
         var findings: [Finding] = []
         for item in items {
             let cacheable = cache != nil && !(item.mode == .compatibility && (options.from != nil || options.to != nil || options.transitive))
@@ -222,7 +232,10 @@ struct CheckSession {
         let domain = index.domains[item.domain]
         let contract = domain?.contracts[item.contract]
         let binding = domain?.bindings[membership.repo]
-        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", item.mode.rawValue, item.domain, item.contract,
+        // The realm commit too: a schema may $ref other contracts ("realm:DOMAIN/NAME"),
+        // whose changes the contract's own hash does not show; a fetch that moves
+        // the realm checks afresh.
+        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", tip, item.mode.rawValue, item.domain, item.contract,
                      contract?.hash ?? "-", binding?.hash ?? "-", membership.repo, isCI ? "ci" : "local", "\(options.scriptTimeout)"]
         let working = Realm.workingContractPath(domain: item.domain, name: item.contract)
         record(working)

@@ -87,10 +87,14 @@ extension Realm {
     /// Fetches the realm into `refs/realm/<realm>/fetched` and checks what arrived.
     /// A malformed tip (`RealmError.malformedRealm`) or a rewritten history
     /// (`.historyRewritten`, unless `acceptRewrite`) leaves `fetched` where it was.
-    static func fetchRealm(_ repository: Repository, _ membership: Membership, acceptRewrite: Bool = false,
+    /// `background`: the coordinator's fetch (`backgroundFetch`), which stands
+    /// aside for commands (`RealmIntake.Busy`) and is otherwise this same fetch.
+    static func fetchRealm(_ repository: Repository, _ membership: Membership, acceptRewrite: Bool = false, background: Bool = false,
                            context: Context) async throws -> RealmIntake.Taken {
         guard let taken = try await RealmIntake.fetch(url: membership.url, branch: membership.branch, into: membership.fetchedRef,
-                                                      repository: repository, acceptRewrite: acceptRewrite, context: context) else {
+                                                      repository: repository, acceptRewrite: acceptRewrite,
+                                                      party: background ? .background(realm: membership.realm) : .command(realm: membership.realm),
+                                                      context: context) else {
             throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
         }
         let before = taken.before, commit = taken.after

@@ -39,9 +39,12 @@ extension GitRealm {
             the stat fingerprints of every file it read (git config, HEAD, the fetched realm ref, \
             working contracts, source files, scripts and the directories on their paths); the next \
             plain check answers from it while none of them changes, without opening cache.db. \
-            'git realm admin cache clear' removes it. Exit status: 0 clean, 1 errors, 2 warnings \
-            only (1 with --strict); 3, 4 as for the other commands; 64 usage error (a bad option, \
-            --script-timeout out of its range).
+            'git realm admin cache clear' removes it.
+
+            Exit status: 0 clean; 1 errors (warnings too with --strict); 2 warnings only; 3 a realm \
+            file is malformed (the message names the file and line); 4 environment error (not a \
+            repository, not a member, the realm never fetched); 64 usage error (a bad option, \
+            --script-timeout out of its range, a --contract the realm does not have).
 
             LIMITS: --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
             larger numbers are usage errors). A working contract file is read as a realm file is \

@@ -15,6 +15,16 @@ extension GitRealm {
             resolved_version lags the contract, and what changed in the realm (contract versions, \
             members, domains) since this repository last looked; that point \
             (refs/realm/REALM/seen) then moves to the current realm commit.
+
+            The first line says how old that realm is: "as of 3 min ago" (seconds, minutes, \
+            hours or days since the last successful fetch here: git realm fetch, --fetch, \
+            check --fetch, a write of ours that landed, or the coordinator's background \
+            fetch; a refused fetch does not count). Each is recorded in \
+            .git/realm/fetched-at/REALM; --json gives it as "fetched_at", an RFC 3339 UTC \
+            time, or null when no fetch was recorded. While the coordinator runs, it fetches \
+            in the background a realm last fetched more than background_fetch_age seconds \
+            ago (default 300; see git realm coordinator), so the status is fresh without \
+            waiting for a fetch.
             """ + "\n\n" + JSONHelp.realmStatus
         )
         @OptionGroup var repository: RepositoryOptions
