@@ -35,9 +35,8 @@ struct CheckReportCache {
     static func path(gitDir: String) -> String { gitDir + "/realm/check-report.json" }
 
     static func key(_ options: Realm.CheckOptions, environment: [String: String]) -> [String] {
-        let ci = environment["CI"] ?? ""
-        return CachedRepository.environmentKey(environment) + [
-            "ci=\(!ci.isEmpty && ci != "0" && ci.lowercased() != "false")",
+        CachedRepository.environmentKey(environment) + [
+            "ci=\(CheckSession.isCI(environment))",
             "nested=\(!(environment[Scripts.nestedMarker] ?? "").isEmpty)",
             "TMPDIR=\(environment["TMPDIR"] ?? "")",
             "timeout=\(options.scriptTimeout)",

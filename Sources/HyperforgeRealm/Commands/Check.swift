@@ -50,8 +50,9 @@ extension Realm {
         }
         let (repository, membership) = try openMember(options.target, context: context)
         guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
-        let includes = try repository.config.entries(matching: #"^include\.|^includeif\."#)
-        if located?.gitDir != repository.gitDirectory || located?.root != root || !includes.isEmpty {
+        // Asked only for a check whose report would be kept.
+        if recorder != nil, try located?.gitDir != repository.gitDirectory || located?.root != root
+            || !repository.config.entries(matching: #"^include\.|^includeif\."#).isEmpty {
             recorder = nil // included files are not fingerprinted, nor is a repository found some other way
         }
         if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }
@@ -137,8 +138,11 @@ struct CheckSession {
 
     struct Item { var domain: String; var contract: String; var mode: Finding.Mode }
 
-    var isCI: Bool {
-        let ci = context.environment["CI"] ?? ""
+    var isCI: Bool { CheckSession.isCI(context.environment) }
+
+    /// CI set to anything but empty, 0 or false (ci_only scripts run; part of every cache key).
+    static func isCI(_ environment: [String: String]) -> Bool {
+        let ci = environment["CI"] ?? ""
         return !ci.isEmpty && ci != "0" && ci.lowercased() != "false"
     }
 
