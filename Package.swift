@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // The MCP server only (hyperforge-mcp); pre-1.0, so minor versions may break.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", .upToNextMinor(from: "0.12.1")),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -189,6 +191,31 @@ let package = Package(
                 // parsing (TOMLKit read no float: "'0.5' could not be
                 // interpreted as a value"). install.sh and the benchmarks build
                 // with -c release --static-swift-stdlib, where there is one copy.
+                .unsafeFlags(["-L", staticLink], .when(platforms: [.linux], configuration: .release)),
+            ]
+        ),
+
+        // `git realm mcp`: the realm as Model Context Protocol tools, over stdio.
+        // Its own executable, which `git realm mcp` execs in its place: the
+        // SDK imports Foundation proper (its networking and ICU: tens of MB
+        // and a libcurl load), which the multi-call executable must not link.
+        .target(
+            name: "HyperforgeMCP",
+            dependencies: [
+                "HyperforgeCore", "HyperforgeRealm",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "hyperforge-mcp",
+            dependencies: ["HyperforgeCore", "HyperforgeMCP"],
+            path: "Sources/hyperforge-mcp",
+            swiftSettings: strict,
+            // As the multi-call executable's (it loads libgit2 the same way).
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--no-export-dynamic"]),
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"], .when(platforms: [.linux])),
                 .unsafeFlags(["-L", staticLink], .when(platforms: [.linux], configuration: .release)),
             ]
         ),

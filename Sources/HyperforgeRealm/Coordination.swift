@@ -127,3 +127,26 @@ extension Realm {
         return try await body()
     }
 }
+
+/// A coordinator session held for as long as its holder decides (git realm
+/// mcp holds one while its client is connected), not one command's run.
+public struct HeldSession: Sendable {
+    let coordination: RealmCoordination
+    public let id: String
+    public let repo: String
+
+    /// Ends the session (a session already gone, as after a coordinator restart, is no error).
+    public func end() { coordination.endSession(id) }
+}
+
+extension Realm {
+    /// Registers a session for `target`'s repository, owned by this process
+    /// (the coordinator drops it when the process is gone, however it ended);
+    /// nil when the repository is not a member or the coordinator cannot be reached.
+    public static func holdSession(_ target: Target, command: String, context: Context) -> HeldSession? {
+        guard let repo = try? openRepository(target, context: context), let membership = try? Membership.read(repo) else { return nil }
+        let coordination = RealmCoordination(context: context)
+        guard let id = coordination.beginSession(repo: membership.repo, realm: membership.realm, path: repo.workingDirectory, command: command) else { return nil }
+        return HeldSession(coordination: coordination, id: id, repo: membership.repo)
+    }
+}

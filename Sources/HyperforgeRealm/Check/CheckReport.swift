@@ -106,7 +106,7 @@ public struct CheckReport: Codable, Sendable {
         try c.encode(warnings, forKey: .warnings)
     }
 
-    func text(_ out: Output.Stream) -> String {
+    public func text(_ out: Output.Stream) -> String {
         var lines: [String] = []
         for f in findings {
             let mark: String

@@ -32,6 +32,12 @@ extension Realm {
     /// (RFC "blue realm check"). Exit status 0 clean, 1 errors, 2 warnings only
     /// (1 with --strict).
     public static func check(_ options: CheckOptions, context: Context) async throws -> ExitStatus {
+        show(try await checkReport(options, context: context), options, context: context)
+    }
+
+    /// What `git realm check` finds (the report it prints), kept for the next
+    /// plain check as the command keeps it. `git realm mcp`'s realm_check.
+    public static func checkReport(_ options: CheckOptions, context: Context) async throws -> CheckReport {
         // Checked here too (the command line checks it first): hooks run the
         // core without the argument parser, and a time limit of inf or nan
         // cannot be turned into a deadline.
@@ -76,7 +82,12 @@ extension Realm {
                 CheckReportCache.remove(gitDir: repository.gitDirectory)
             }
         }
-        return show(report, options, context: context)
+        return report
+    }
+
+    /// The kept report of a plain check (CheckReportCache) while it is valid, else nil.
+    public static func keptCheckReport(_ options: CheckOptions, context: Context) -> CheckReport? {
+        CheckReportCache.lookup(options, context: context)?.report
     }
 
     /// A plain `git realm check` answered from CheckReportCache, inside a
@@ -288,6 +299,12 @@ struct CheckSession {
     /// with a commit that has each. Kept in contract_cache for this realm
     /// commit: a fetch that moves the realm invalidates it.
     func history(_ domain: String, _ name: String) async throws -> [(SemanticVersion, String, Contract)] {
+        try await CheckSession.history(domain, name, tip: tip, repository: repository, cache: cache, context: context)
+    }
+
+    /// `history` for any reader of the realm at `tip` (git realm mcp's contract_get too).
+    static func history(_ domain: String, _ name: String, tip: String, repository: Repository, cache: CheckCache?,
+                        context: Context) async throws -> [(SemanticVersion, String, Contract)] {
         let path = "domains/\(domain)/contracts/\(name).yaml"
         if let cache, let listed = try? cache.contract(domain: domain, name: name, version: "", realmCommit: tip),
            case .array(let entries)? = try? JSONParser.parse(listed) {

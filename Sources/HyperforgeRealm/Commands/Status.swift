@@ -105,31 +105,50 @@ extension Realm {
     /// then marks as seen).
     public static func status(_ options: StatusOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
-        let (repository, membership) = try openMember(options.target, context: context)
-        if options.fetch { try await fetchOrKeepLastGood(repository, membership, context: context) }
-        guard let tip = try repository.resolve(membership.fetchedRef) else {
-            throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "\(membership.fetchedRef) does not exist: the realm was never fetched here (run 'git realm fetch')")
-        }
-        let seen = try repository.resolve(membership.seenRef)
-        var keep: Set<String> = [tip]
-        if let seen { keep.insert(seen) }
-        let index = try RealmIndex.load(commit: tip, repo: repository, useCache: !options.noCache, keep: keep)
-        var previous: RealmIndex?
-        if let seen, seen != tip {
-            previous = try? RealmIndex.load(commit: seen, repo: repository, useCache: !options.noCache, keep: keep)
-        }
-        var report = statusReport(index, previous: previous, seen: seen, membership: membership)
-        let fetchedAt = FetchRecord.read(commonDirectory: repository.commonDirectory, realm: membership.realm)
-        if seen != tip { try repository.setReference(membership.seenRef, to: tip, message: "git realm status: seen") }
-        coordinatorPart(&report, membership: membership, context: context)
-
+        let (report, fetchedAt) = try await statusReport(options, markSeen: true, context: context)
         if options.json {
-            report.fetchedAt = NullableText(fetchedAt.map { Timestamp.utc($0) })
             out.line(try JSONOutput.encode(report))
         } else {
             printStatus(report, fetchedAt: fetchedAt, now: context.now(), out: out)
         }
         return .success
+    }
+
+    /// What `git realm status` reports (with `fetched_at` filled in), and when
+    /// the realm was last fetched. `markSeen`: move this repository's "last
+    /// seen" point (refs/realm/REALM/seen) to the reported commit, as the
+    /// command does; `git realm mcp` reads without moving it. `pointOfView`:
+    /// the report for another member of the realm, from this repository's
+    /// fetched realm (its `changes` are null: when that member last looked is
+    /// not known here).
+    public static func statusReport(_ options: StatusOptions, pointOfView: String? = nil, markSeen: Bool,
+                                    context: Context) async throws -> (StatusReport, fetchedAt: Date?) {
+        let (repository, own) = try openMember(options.target, context: context)
+        if options.fetch { try await fetchOrKeepLastGood(repository, own, context: context) }
+        guard let tip = try repository.resolve(own.fetchedRef) else {
+            throw RealmError.fetchFailed(url: RemoteURL.redacted(own.url), gitOutput: "\(own.fetchedRef) does not exist: the realm was never fetched here (run 'git realm fetch')")
+        }
+        let seen = try repository.resolve(own.seenRef)
+        var keep: Set<String> = [tip]
+        if let seen { keep.insert(seen) }
+        let index = try RealmIndex.load(commit: tip, repo: repository, useCache: !options.noCache, keep: keep)
+        var membership = own
+        if let other = pointOfView, other != own.repo {
+            guard index.repos[other] != nil || index.domains.values.contains(where: { $0.members.contains(other) || $0.bindings[other] != nil }) else {
+                throw QueryError.notAMemberOfRealm(repo: other, realm: index.name, members: index.repos.keys.sorted())
+            }
+            membership.repo = other
+        }
+        var previous: RealmIndex?
+        if membership.repo == own.repo, let seen, seen != tip {
+            previous = try? RealmIndex.load(commit: seen, repo: repository, useCache: !options.noCache, keep: keep)
+        }
+        var report = statusReport(index, previous: previous, seen: membership.repo == own.repo ? seen : nil, membership: membership)
+        let fetchedAt = FetchRecord.read(commonDirectory: repository.commonDirectory, realm: own.realm)
+        if markSeen, seen != tip { try repository.setReference(own.seenRef, to: tip, message: "git realm status: seen") }
+        coordinatorPart(&report, membership: membership, context: context)
+        report.fetchedAt = NullableText(fetchedAt.map { Timestamp.utc($0) })
+        return (report, fetchedAt)
     }
 
     static func statusReport(_ index: RealmIndex, previous: RealmIndex?, seen: String?, membership: Membership) -> StatusReport {
@@ -217,7 +236,7 @@ extension Realm {
         return r.matches(v)
     }
 
-    static func printStatus(_ r: StatusReport, fetchedAt: Date?, now: Date, out: Output.Stream) {
+    public static func printStatus(_ r: StatusReport, fetchedAt: Date?, now: Date, out: Output.Stream) {
         let ok = out.styled("✓", .green), bad = out.styled("✗", .red), warn = out.styled("!", .yellow)
         let age = fetchedAt.map { "as of \(FetchRecord.age(of: $0, now: now))" } ?? "fetched at a time not recorded (run 'git realm fetch')"
         out.line("\(out.styled(r.repo, .bold)) in realm \(out.styled(r.realm, .bold)) (\(r.url)) at \(r.commit.prefix(12)), \(age)")
