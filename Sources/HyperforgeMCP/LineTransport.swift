@@ -71,11 +71,12 @@ public actor LineTransport: Transport {
         var partial: [UInt8] = []
         var discarding = false
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var gate = JSONRPCGate()
         func deliver(_ line: ArraySlice<UInt8>) {
             var line = line
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return }
-            switch JSONRPCGate.inspect(Array(line)) {
+            switch gate.inspect(Array(line)) {
             case .pass(let request, let cancelled):
                 if let request { requests.add(request) }
                 if let cancelled { requests.remove(cancelled) }

@@ -52,8 +52,8 @@ public enum RealmMCPServer {
             contract, ask realm_status and contract_get who depends on it and in which range; run realm_check \
             after a change, as the pre-commit hook will.
             """,
-            capabilities: .init(tools: .init(listChanged: false)),
-            configuration: .strict
+            capabilities: .init(tools: .init(listChanged: false))
+            // Not the SDK's strict mode: JSONRPCGate refuses requests before initialize.
         )
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map { $0.definition })

@@ -70,6 +70,29 @@ enum Spawn {
         return try spawn(argv, environment: environment, actions: &actions)
     }
 
+    /// Starts `argv` in `directory` with pipes for stdin and stdout (the
+    /// caller's ends returned, close-on-exec) and stderr appended to `logFile`:
+    /// a long-lived child that a test talks to (an MCP server).
+    static func startPiped(_ argv: [String], environment: [String: String], directory: String, logFile: String) throws -> (pid: pid_t, stdin: Int32, stdout: Int32) {
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        spawnLock.lock()
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else {
+            spawnLock.unlock()
+            throw SpawnError.failed("pipe", errno)
+        }
+        for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        spawnLock.unlock()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        let pid = try spawn(["/usr/bin/env", "-C", directory] + argv, environment: environment, actions: &actions)
+        close(inPipe[0]); close(outPipe[1])
+        return (pid, inPipe[1], outPipe[0])
+    }
+
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
