@@ -3,7 +3,8 @@
 # run as root; else it prints the exact apt-get line), a release build, and
 # under PREFIX (default ~/.local) one stripped executable, `hyperforge`, with
 # git-hforge, git-realm, git-scope, git-credential-hforge and
-# hyperforge-coordinator as links to it, man pages and shell completions.
+# hyperforge-coordinator as links to it, the MCP server `hyperforge-mcp`
+# beside it (what `git realm mcp` runs), man pages and shell completions.
 #
 #   ./install.sh [--prefix DIR]
 set -euo pipefail
@@ -13,7 +14,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix="${2:?--prefix needs a directory}"; shift 2 ;;
         --prefix=*) prefix="${1#--prefix=}"; shift ;;
-        -h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "install.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
 done
@@ -37,10 +38,15 @@ swift build -c release --static-swift-stdlib 2>&1 | grep -vE "warning: the use o
 bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 
 [ -x "$bin/hyperforge" ] || { echo "install.sh: build did not produce hyperforge" >&2; exit 1; }
+[ -x "$bin/hyperforge-mcp" ] || { echo "install.sh: build did not produce hyperforge-mcp" >&2; exit 1; }
 scripts/install-files.sh "$prefix" "$bin/hyperforge"
 
 size=$(du -b "$prefix/bin/hyperforge" | cut -f1)
 echo "installed hyperforge (as git-hforge, git-realm, git-scope, git-credential-hforge and hyperforge-coordinator) into $prefix/bin ($((size / 1000000)) MB)"
+if [ -x "$prefix/bin/hyperforge-mcp" ]; then
+    mcp_size=$(du -b "$prefix/bin/hyperforge-mcp" | cut -f1)
+    echo "installed hyperforge-mcp, the MCP server 'git realm mcp' runs, beside it ($((mcp_size / 1000000)) MB)"
+fi
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) echo "add it to your PATH:  export PATH=\"$prefix/bin:\$PATH\"" ;;

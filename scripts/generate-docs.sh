@@ -373,6 +373,14 @@ or the same with a
 prefix) and the rest are its arguments.
 .B hyperforge-coordinator
 (the coordinator the tools start on demand) is one more link to it.
+.PP
+.B hyperforge-mcp
+is a second executable, installed beside it: the MCP server that
+.B git realm mcp
+runs in its place (see
+.BR git-realm.mcp (1)).
+It is separate because the MCP SDK links Foundation's networking and ICU,
+which hyperforge does not.
 .SH INTERRUPTIONS AND STATE
 Every write leaves the old state or the new one, never half: files
 (config.toml, the secrets file, hooks, caches) are written beside the target as

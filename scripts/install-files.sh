@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lays out an installation under PREFIX from a built `hyperforge` executable:
-# the executable, the tools' links to it, man pages and shell completions,
+# the executable, the tools' links to it, the MCP server beside it
+# (hyperforge-mcp, from the same build directory), man pages and shell completions,
 # each where its shell looks. install.sh runs it after the release build;
 # the tests run it with --link on the debug build, to complete in real shells
 # from the files as installed.
@@ -28,6 +29,19 @@ if $link; then
 else
     # Stripped: the symbol table is most of a static Swift binary's size.
     install -s -m 0755 "$executable" "$prefix/bin/hyperforge"
+fi
+# The MCP server `git realm mcp` execs in its place: its own executable,
+# beside hyperforge (it links the MCP SDK and Foundation, which hyperforge
+# does not), outside hyperforge's size budget. Built with it by `swift build`.
+mcp="$(dirname "$executable")/hyperforge-mcp"
+if [ -x "$mcp" ]; then
+    if $link; then
+        ln -sfn "$(cd "$(dirname "$mcp")" && pwd)/hyperforge-mcp" "$prefix/bin/hyperforge-mcp"
+    else
+        install -s -m 0755 "$mcp" "$prefix/bin/hyperforge-mcp"
+    fi
+else
+    echo "install-files.sh: no hyperforge-mcp beside $executable: 'git realm mcp' will say it is not installed" >&2
 fi
 # The coordinator the tools start on demand is one more name of it.
 ln -sfn hyperforge "$prefix/bin/hyperforge-coordinator"

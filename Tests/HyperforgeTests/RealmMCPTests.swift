@@ -247,6 +247,47 @@ import Testing
         #expect(client.waitForExit() == 0, "\(client.log())")
     }
 
+    /// As install.sh lays files out: `git realm mcp` runs the hyperforge-mcp
+    /// beside hyperforge; without one there (nor on PATH) it says so, exit 4.
+    /// The multi-call executable does not link the SDK.
+    @Test func installedLayoutFindsTheServerBesideHyperforge() throws {
+        let w = try RealmEndToEndTests.world("mcp-install", members: ["aperture"])
+        try w.ok("aperture", "admin", "join", w.realm)
+        let prefix = w.env.root + "/prefix"
+        let install = try w.env.run(ShellCompletionTests.repositoryRoot + "/scripts/install-files.sh",
+                                    ["--link", prefix, TestEnvironment.buildDirectory + "/hyperforge"])
+        #expect(install.code == 0, "\(install)")
+        #expect(FileManager.default.isExecutableFile(atPath: prefix + "/bin/hyperforge-mcp"), "\(install)")
+        let installed = try MCPClient([prefix + "/bin/git-realm", "mcp"], env: w.env, in: w.members["aperture"]!)
+        let info = try installed.initialize()
+        #expect((info["result"] as? [String: Any])?["serverInfo"] != nil, "\(info)")
+        installed.closeInput()
+        #expect(installed.waitForExit() == 0, "\(installed.log())")
+
+        // A copy of hyperforge alone, with no hyperforge-mcp beside it or on PATH.
+        let lone = w.env.root + "/lone"
+        try FileManager.default.createDirectory(atPath: lone, withIntermediateDirectories: true)
+        // Under the spawn lock: a child spawned meanwhile would inherit the open
+        // file and make exec'ing it fail (ETXTBSY), as TestEnvironment.write says.
+        Spawn.spawnLock.lock()
+        let copied = Result { try FileManager.default.copyItem(atPath: TestEnvironment.buildDirectory + "/hyperforge", toPath: lone + "/hyperforge") }
+        Spawn.spawnLock.unlock()
+        try copied.get()
+        var path = w.env.environment
+        path["PATH"] = "/usr/bin:/bin"
+        let missing = try Spawn.run([lone + "/hyperforge", "realm", "mcp"], environment: path, directory: w.members["aperture"]!, input: nil)
+        let stderr = String(decoding: missing.stderr, as: UTF8.self)
+        #expect(missing.code == 4 && stderr.contains("the MCP server hyperforge-mcp is not installed: not beside this program nor on PATH (looked in \(lone), /usr/bin, /bin)")
+                && stderr.contains("hint: install it with ./install.sh"), "\(missing.code) \(stderr)")
+
+        // The multi-call executable has none of the SDK in it (its Server class, mangled), the server has.
+        let sdkClass = Data("3MCP6ServerC".utf8)
+        let tools = try Data(contentsOf: URL(fileURLWithPath: TestEnvironment.buildDirectory + "/hyperforge"))
+        let server = try Data(contentsOf: URL(fileURLWithPath: TestEnvironment.buildDirectory + "/hyperforge-mcp"))
+        #expect(tools.range(of: sdkClass) == nil, "hyperforge links the MCP SDK")
+        #expect(server.range(of: sdkClass) != nil, "the test looks for the right thing")
+    }
+
     /// `tree` with the blob at `path` replaced, as `git mktree` input (one level deep at a time).
     static func replaced(_ w: World, _ repo: String, tree: String, path: String, blob: String) throws -> String {
         let parts = path.split(separator: "/").map(String.init)

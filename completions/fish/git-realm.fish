@@ -48,6 +48,8 @@ function __git-realm_parse_tokens -S
             end
         case 'ack'
             __git-realm_parse_subcommand 1 'path=' 'version' 'h/help'
+        case 'mcp'
+            __git-realm_parse_subcommand 0 'path=' 'version' 'h/help'
         case 'coordinator'
             __git-realm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -151,6 +153,7 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional 
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'hooks' -d 'Install or remove pre-commit and pre-push hooks that run \'git realm check\'.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'session' -d 'Long-lived sessions: tell the others in the realm what this repository is working on.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'ack' -d 'Acknowledge a notification (shown by \'git realm status\') for this repository.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'mcp' -d 'Serve the realm to coding assistants as Model Context Protocol tools, over stdio.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'coordinator' -d 'The per-user coordinator that holds sessions and notifications.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'admin' -d 'Create realms, join and leave them, create domains, publish contracts.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm" -eq 1' -fa 'help' -d 'Show subcommand help information.'
@@ -212,6 +215,9 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_op
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm ack" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-realm_complete_directories)'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm ack" version' -l 'version' -d 'Show the version.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm ack" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm mcp" path' -l 'path' -d 'The repository to work on (default: the current directory).' -rfa '(__git-realm_complete_directories)'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm mcp" version' -l 'version' -d 'Show the version.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm mcp" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm coordinator" version' -l 'version' -d 'Show the version.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm coordinator" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_positional "git-realm coordinator" -eq 1' -fa 'status' -d 'Whether it runs: pid, start time, sessions, socket, background fetches.'
