@@ -25,6 +25,9 @@ struct JSONRPCGate {
         /// `cancelled`: the request a cancellation notification names.
         case pass(request: JSONValue? = nil, cancelled: JSONValue? = nil)
         case answer(String)
+        /// A well-formed tools/call, served by the server's own handler
+        /// (LineTransport.CallHandler), not through the SDK.
+        case call(id: JSONValue, name: String, arguments: [String: JSONValue])
     }
 
     mutating func inspect(_ line: [UInt8]) -> Verdict {
@@ -68,14 +71,17 @@ struct JSONRPCGate {
         }
         switch method {
         case "tools/call":
-            guard case .string? = params?["name"] else {
+            guard case .string(let name)? = params?["name"] else {
                 return .answer(Self.error(id: id, code: -32602, "Invalid params: tools/call needs \"name\", the tool's name as a string" + (params?["name"].map { ", not \($0.typeName)" } ?? "")))
             }
+            var given: [String: JSONValue] = [:]
             if let arguments = params?["arguments"], arguments != .null {
-                guard case .object = arguments else {
+                guard case .object(let a) = arguments else {
                     return .answer(Self.error(id: id, code: -32602, "Invalid params: the arguments of tools/call must be an object, not \(arguments.typeName)"))
                 }
+                given = a
             }
+            return .call(id: id, name: name, arguments: given)
         case "initialize":
             guard case .object(let p)? = params else {
                 return .answer(Self.error(id: id, code: -32602, "Invalid params: initialize needs params with protocolVersion, capabilities and clientInfo"))

@@ -31,8 +31,25 @@ public actor LineTransport: Transport {
     /// with a parse error and dropped without being kept whole.
     public static let lineLimit = 8 << 20
 
-    public init(input: Int32, output: Int32) {
+    /// What answers a tools/call: the result object, or a JSON-RPC error
+    /// (code, message). Calls are served here rather than through the SDK,
+    /// whose request handling encodes every result to JSON, decodes it into
+    /// its `Value` (matching a regular expression against every string, for
+    /// data URLs) and encodes it again: 120 ms for a realm_status of a
+    /// 200-contract realm, against 2 ms of work.
+    public typealias CallHandler = @Sendable (_ name: String, _ arguments: [String: JSONValue]) async -> Result<JSONValue, CallError>
+
+    public struct CallError: Error, Sendable {
+        public var code: Int64
+        public var message: String
+        public init(code: Int64, message: String) { self.code = code; self.message = message }
+    }
+
+    private let handler: CallHandler
+
+    public init(input: Int32, output: Int32, calls handler: @escaping CallHandler) {
         self.input = input
+        self.handler = handler
         writer = LineWriter(fd: output)
         (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: (any Swift.Error).self)
     }
@@ -40,9 +57,9 @@ public actor LineTransport: Transport {
     public func connect() async throws {
         guard !started else { return }
         started = true
-        let fd = input, writer = writer, continuation = continuation, pending = pending
+        let fd = input, writer = writer, continuation = continuation, pending = pending, handler = handler
         let thread = DispatchQueue(label: "hyperforge.mcp.stdin")
-        thread.async { LineTransport.readLoop(fd: fd, writer: writer, requests: pending, continuation: continuation) }
+        thread.async { LineTransport.readLoop(fd: fd, writer: writer, requests: pending, handler: handler, continuation: continuation) }
     }
 
     public func disconnect() async {
@@ -66,7 +83,7 @@ public actor LineTransport: Transport {
 
     /// Reads lines until end of file (the client closed its end or went
     /// away), handing each well-formed message on.
-    private static func readLoop(fd: Int32, writer: LineWriter, requests: PendingRequests,
+    private static func readLoop(fd: Int32, writer: LineWriter, requests: PendingRequests, handler: @escaping CallHandler,
                                  continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation) {
         var partial: [UInt8] = []
         var discarding = false
@@ -82,6 +99,17 @@ public actor LineTransport: Transport {
                 if let cancelled { requests.remove(cancelled) }
                 continuation.yield(Data(line))
             case .answer(let reply): _ = writer.write(Array(reply.utf8))
+            case .call(let id, let name, let arguments):
+                requests.add(id)
+                Task {
+                    let response: JSONValue
+                    switch await handler(name, arguments) {
+                    case .success(let result): response = .object(["jsonrpc": .string("2.0"), "id": id, "result": result])
+                    case .failure(let e): response = .object(["jsonrpc": .string("2.0"), "id": id, "error": .object(["code": .integer(e.code), "message": .string(e.message)])])
+                    }
+                    // A request the client cancelled meanwhile gets no answer.
+                    if requests.remove(id) { _ = writer.write(Array(response.jsonText.utf8)) }
+                }
             }
         }
         while true {
@@ -140,7 +168,9 @@ public final class PendingRequests: @unchecked Sendable {
     public var count: Int { lock.withLock { ids.count } }
 
     func add(_ id: JSONValue) { lock.withLock { _ = ids.insert(id) } }
-    func remove(_ id: JSONValue) { lock.withLock { _ = ids.remove(id) } }
+    /// Whether it was still waiting.
+    @discardableResult
+    func remove(_ id: JSONValue) -> Bool { lock.withLock { ids.remove(id) != nil } }
 
     /// Marks the request a response answers as answered. The SDK writes
     /// keys sorted, so a result starts with its id (read without parsing

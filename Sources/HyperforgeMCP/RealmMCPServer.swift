@@ -58,28 +58,22 @@ public enum RealmMCPServer {
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map { $0.definition })
         }
-        await server.withMethodHandler(CallTool.self) { params in
-            guard let tool = tools.first(where: { $0.name == params.name }) else {
-                throw MCPError.invalidParams("Unknown tool: \(params.name) (tools: \(tools.map { $0.name }.joined(separator: ", ")))")
+        // tools/call is answered by `call` (LineTransport.CallHandler says why not through the SDK).
+        let transport = LineTransport(input: 0, output: protocolOut) { name, arguments in
+            guard let tool = tools.first(where: { $0.name == name }) else {
+                return .failure(.init(code: -32602, message: "Unknown tool: \(name) (tools: \(tools.map { $0.name }.joined(separator: ", ")))"))
             }
             calls.begin()
             defer { calls.end() }
-            var callContext = base
-            callContext.output = .capturing()
+            var context = base
+            context.output = .capturing()
             do {
-                var result = try await tool.call(ToolArguments(tool: tool.name, params.arguments), context: callContext).result
-                let warnings = callContext.output.stderr.text.trimmedLines()
-                if !warnings.isEmpty {
-                    result = ToolOutput.result(result.content + [.text(text: warnings, annotations: nil, _meta: nil)],
-                                               result.structuredContent, isError: result.isError ?? false)
-                }
-                return result
+                let output = try await tool.call(ToolArguments(tool: tool.name, arguments), context: context)
+                return .success(output.result(warnings: context.output.stderr.text.trimmedLines()))
             } catch {
-                return failure(error, tool: tool.name, output: callContext.output)
+                return .success(failure(error, output: context.output))
             }
         }
-
-        let transport = LineTransport(input: 0, output: protocolOut)
         do {
             try await server.start(transport: transport)
         } catch {
@@ -110,13 +104,13 @@ public enum RealmMCPServer {
 
     /// A call that failed: the tool's error result (isError), with the
     /// message and hint as `git realm` prints them.
-    static func failure(_ error: any Error, tool: String, output: Output) -> CallTool.Result {
+    static func failure(_ error: any Error, output: Output) -> JSONValue {
         let captured = Output.capturing()
         captured.report(error, program: "git realm mcp")
         var text = captured.stderr.text.trimmedLines()
         let warnings = output.stderr.text.trimmedLines()
         if !warnings.isEmpty { text = warnings + "\n" + text }
-        return ToolOutput.result([.text(text: text, annotations: nil, _meta: nil)], nil, isError: true)
+        return ToolOutput.error(text)
     }
 }
 

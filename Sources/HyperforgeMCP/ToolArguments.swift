@@ -1,14 +1,13 @@
 import HyperforgeCore
-import MCP
 
 /// A tool call's arguments, checked against the tool's input schema: each
 /// getter refuses a value of the wrong type, and `check` an argument the
 /// tool does not take, naming the tool, the argument and what it must be.
 struct ToolArguments {
     let tool: String
-    let values: [String: Value]
+    let values: [String: JSONValue]
 
-    init(tool: String, _ values: [String: Value]?) {
+    init(tool: String, _ values: [String: JSONValue]?) {
         self.tool = tool
         self.values = values ?? [:]
     }
@@ -21,31 +20,31 @@ struct ToolArguments {
     }
 
     func string(_ name: String) throws(ToolError) -> String? {
-        guard let v = values[name], !v.isNull else { return nil }
-        guard case .string(let s) = v else { throw .wrongType(tool: tool, argument: name, expected: "a string", got: v.typeName) }
+        guard let v = values[name], v != .null else { return nil }
+        guard case .string(let s) = v else { throw .wrongType(tool: tool, argument: name, expected: "a string", got: v.article) }
         return s
     }
 
     func bool(_ name: String) throws(ToolError) -> Bool {
-        guard let v = values[name], !v.isNull else { return false }
-        guard case .bool(let b) = v else { throw .wrongType(tool: tool, argument: name, expected: "true or false", got: v.typeName) }
+        guard let v = values[name], v != .null else { return false }
+        guard case .bool(let b) = v else { throw .wrongType(tool: tool, argument: name, expected: "true or false", got: v.article) }
         return b
     }
 
     /// A string or an array of strings, each one of `choices`.
     func choices(_ name: String, _ choices: [String]) throws(ToolError) -> [String] {
-        guard let v = values[name], !v.isNull else { return [] }
+        guard let v = values[name], v != .null else { return [] }
         let given: [String]
         switch v {
         case .string(let s): given = [s]
         case .array(let items):
-            given = try items.map { (item: Value) throws(ToolError) -> String in
+            given = try items.map { (item: JSONValue) throws(ToolError) -> String in
                 guard case .string(let s) = item else {
-                    throw .wrongType(tool: tool, argument: name, expected: "an array of strings", got: "an array holding \(item.typeName)")
+                    throw .wrongType(tool: tool, argument: name, expected: "an array of strings", got: "an array holding \(item.article)")
                 }
                 return s
             }
-        default: throw .wrongType(tool: tool, argument: name, expected: "one of \(choices.joined(separator: ", ")) or an array of them", got: v.typeName)
+        default: throw .wrongType(tool: tool, argument: name, expected: "one of \(choices.joined(separator: ", ")) or an array of them", got: v.article)
         }
         for g in given where !choices.contains(g) {
             throw .invalidValue(tool: tool, argument: name, value: g, expected: "one of \(choices.joined(separator: ", "))")
@@ -54,15 +53,15 @@ struct ToolArguments {
     }
 }
 
-extension Value {
-    /// The JSON type's name, as the error messages say it.
-    var typeName: String {
+extension JSONValue {
+    /// The JSON type's name, as the error messages say it ("an integer").
+    var article: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .int: return "an integer"
-        case .double: return "a number"
-        case .string, .data: return "a string"
+        case .integer: return "an integer"
+        case .number: return "a number"
+        case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"
         }

@@ -1,43 +1,28 @@
 import HyperforgeCore
 import MCP
 
-extension Value {
-    /// Our JSON value as the SDK's (integers stay integers).
-    init(json: JSONValue) {
-        switch json {
-        case .null: self = .null
-        case .bool(let b): self = .bool(b)
-        case .integer(let i): self = .int(Int(i))
-        case .number(let d): self = .double(d)
-        case .string(let s): self = .string(s)
-        case .array(let a): self = .array(a.map { Value(json: $0) })
-        case .object(let o): self = .object(o.mapValues { Value(json: $0) })
-        }
-    }
-}
-
 /// A tool's answer: the structured result (what the matching `git realm`
 /// command's JSON reports) and its text rendering.
 struct ToolOutput {
     var structured: JSONValue
     var text: String
 
-    /// The result as MCP sends it: the rendering, the JSON text of the
-    /// structured result (for clients that read only text, as the
-    /// specification asks), and the structured result itself.
-    var result: CallTool.Result {
-        let content: [Tool.Content] = [.text(text: text, annotations: nil, _meta: nil),
-                                       .text(text: JSONOutput.render(structured), annotations: nil, _meta: nil)]
-        return ToolOutput.result(content, Value(json: structured), isError: false)
+    /// The result as MCP sends it (CallToolResult): the rendering, the JSON
+    /// text of the structured result (for clients that read only text, as
+    /// the specification asks), the structured result itself; `warnings`
+    /// (what the core said on stderr meanwhile) as one more text.
+    func result(warnings: String) -> JSONValue {
+        var content = [ToolOutput.text(text), ToolOutput.text(JSONOutput.render(structured))]
+        if !warnings.isEmpty { content.append(ToolOutput.text(warnings)) }
+        return .object(["content": .array(content), "structuredContent": structured, "isError": .bool(false)])
     }
 
-    /// A tool result through the SDK's non-generic initializer (its generic
-    /// one, which overload resolution picks for a `Value?`, would encode the
-    /// value to JSON text and decode it again).
-    static func result(_ content: [Tool.Content], _ structured: Value?, isError: Bool) -> CallTool.Result {
-        let make: ([Tool.Content], Value?, Bool?, Metadata?) -> CallTool.Result = CallTool.Result.init(content:structuredContent:isError:_meta:)
-        return make(content, structured, isError, nil)
+    /// An error result: the message, no structured content.
+    static func error(_ text: String) -> JSONValue {
+        .object(["content": .array([ToolOutput.text(text)]), "isError": .bool(true)])
     }
+
+    static func text(_ s: String) -> JSONValue { .object(["type": .string("text"), "text": .string(s)]) }
 }
 
 /// JSON Schema fragments for the tools' input and output schemas.
