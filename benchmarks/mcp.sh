@@ -37,7 +37,8 @@ python3 - "$runs" "$work/status.json" <<'PY'
 import json, statistics, subprocess, sys, time
 runs = int(sys.argv[1])
 cli = json.load(open(sys.argv[2]))["results"][0]
-server = subprocess.Popen(["git", "realm", "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+# Buffered: an unbuffered pipe's readline reads a byte per system call.
+server = subprocess.Popen(["git", "realm", "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16)
 next_id = 0
 def call(method, params=None):
     global next_id
@@ -46,6 +47,7 @@ def call(method, params=None):
     if params is not None:
         message["params"] = params
     server.stdin.write((json.dumps(message) + "\n").encode())
+    server.stdin.flush()
     while True:
         line = server.stdout.readline()
         if not line:
@@ -57,6 +59,7 @@ def call(method, params=None):
             return answer
 call("initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}})
 server.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+server.stdin.flush()
 def timed(tool, arguments, n):
     for _ in range(10):
         call("tools/call", {"name": tool, "arguments": arguments})
