@@ -177,8 +177,12 @@ import Testing
         let refs = try w.env.gitOK("for-each-ref", "--format=%(refname) %(objectname)", in: fungal)
         #expect(refs.contains("refs/realm/letemcook/fetched"), "\(refs)")
 
-        // Closing its input ends the server cleanly, and its session with it.
+        // Closing its input ends the server cleanly, and its session with it;
+        // a call sent just before is still answered (the client still reads).
+        try client.send(["id": 500, "method": "tools/call", "params": ["name": "realm_check", "arguments": ["no_cache": true]]])
         client.closeInput()
+        let last = try #require(try client.receive())
+        #expect(last["id"] as? Int == 500 && (last["result"] as? [String: Any])?["structuredContent"] != nil, "\(last)")
         #expect(client.waitForExit() == 0, "\(client.log())")
         try eventually("the server's session gone") { try !Self.mcpSession(w, from: "aperture", of: "fungal") }
         #expect(!client.log().contains("Fatal error"), "\(client.log())")
