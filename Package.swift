@@ -202,7 +202,7 @@ let package = Package(
         .target(
             name: "HyperforgeMCP",
             dependencies: [
-                "HyperforgeCore", "HyperforgeRealm",
+                "HyperforgeCore", "HyperforgeGit", "HyperforgeRealm",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: strict

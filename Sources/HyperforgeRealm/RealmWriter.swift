@@ -248,8 +248,8 @@ struct Scratch {
 }
 
 /// Reads a realm's files from a commit with libgit2 and checks them.
-enum RealmReader {
-    static func state(of repo: Repository, commit: String) throws -> RealmState {
+package enum RealmReader {
+    package static func state(of repo: Repository, commit: String) throws -> RealmState {
         let files = try repo.files(atCommit: commit)
         return RealmState(commit: commit, files: files, snapshot: try RealmSnapshot.load(commit: commit, files: files))
     }

@@ -16,7 +16,7 @@ import HyperforgeCore
 ///   keyed by a hash of everything the check read (the binding, the working
 ///   contract file, source files, scripts, the CI flag): any change to those
 ///   is a different key.
-final class CheckCache {
+package final class CheckCache {
     let database: SQLiteDatabase
     let path: String
 
@@ -25,7 +25,7 @@ final class CheckCache {
     let rehash: Bool
 
     /// `warn`: told when a damaged cache was moved aside and a new one started.
-    init(gitDirectory: String, rehash: Bool = false, warn: (String) -> Void) throws {
+    package init(gitDirectory: String, rehash: Bool = false, warn: (String) -> Void) throws {
         self.rehash = rehash
         let dir = gitDirectory + "/realm"
         try FilePaths.makeDirectories(dir)

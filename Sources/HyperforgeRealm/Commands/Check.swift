@@ -118,7 +118,7 @@ extension Realm {
 
 /// One run of `git realm check`: which contracts and modes apply, what the
 /// cache already knows, the realm read in full only when something is not cached.
-struct CheckSession {
+package struct CheckSession {
     let options: Realm.CheckOptions
     let context: Context
     let repository: Repository
@@ -303,8 +303,8 @@ struct CheckSession {
     }
 
     /// `history` for any reader of the realm at `tip` (git realm mcp's contract_get too).
-    static func history(_ domain: String, _ name: String, tip: String, repository: Repository, cache: CheckCache?,
-                        context: Context) async throws -> [(SemanticVersion, String, Contract)] {
+    package static func history(_ domain: String, _ name: String, tip: String, repository: Repository, cache: CheckCache?,
+                                context: Context) async throws -> [(SemanticVersion, String, Contract)] {
         let path = "domains/\(domain)/contracts/\(name).yaml"
         if let cache, let listed = try? cache.contract(domain: domain, name: name, version: "", realmCommit: tip),
            case .array(let entries)? = try? JSONParser.parse(listed) {

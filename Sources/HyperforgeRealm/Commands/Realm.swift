@@ -17,7 +17,7 @@ public enum Realm {
     }
 
     /// This repository and its membership; an error when it has none.
-    static func openMember(_ target: Target, context: Context) throws -> (Repository, Membership) {
+    package static func openMember(_ target: Target, context: Context) throws -> (Repository, Membership) {
         let repo = try openRepository(target, context: context)
         guard let membership = try Membership.read(repo) else {
             throw RealmError.notAMember(repository: repo.workingDirectory ?? repo.gitDirectory)
