@@ -16,8 +16,9 @@ extension Realm {
     /// earlier versions), with every binding that exports or imports it:
     /// `git realm mcp`'s contract_get. Reads only: no ref moves; the check
     /// cache's contract history may be filled. Here rather than in
-    /// HyperforgeRealm, which the multi-call executable links whole (43 kB
-    /// of code no command of it runs), through the realm's package-level reads.
+    /// HyperforgeRealm, which the multi-call executable links whole (it was
+    /// 33 kB of its stripped size, code no command of it runs), through the
+    /// realm's package-level reads.
     public static func contractDetails(_ query: ContractQuery, context: Context) async throws -> JSONValue {
         let (repository, membership) = try openMember(query.target, context: context)
         guard let tip = try repository.resolve(membership.fetchedRef) else {
