@@ -81,6 +81,7 @@ extension Hforge {
         }
 
         // Applied in path order; a repository that fails does not stop the others.
+        var applied = 0
         for (i, (_, plan)) in planned.enumerated() {
             guard let plan else { continue }
             let blocked = !force && !entries[i].extraRemotes.isEmpty
@@ -90,6 +91,7 @@ extension Hforge {
                 do {
                     try plan.apply(to: try Repository.open(at: entries[i].path, environment: context.environment))
                     entries[i].outcome = "changed"
+                    applied += 1
                 } catch {
                     entries[i].outcome = "failed"
                     entries[i].error = RepositoryError(error)
@@ -102,7 +104,7 @@ extension Hforge {
             }
         }
         let exit = workspaceExit(entries.map { $0.error?.exitStatus ?? 0 })
-        let changed = entries.filter { $0.outcome == "changed" }.count
+        let changed = applied
         let failed = entries.filter { $0.outcome == "failed" }.count
         let refused = entries.filter { $0.outcome == "refused" }.count
         if options.workspace.json {
