@@ -46,14 +46,14 @@ extension Hforge {
     /// One repository's status: `git hforge status`'s report (its cached one
     /// while its inputs are unchanged) and the work tree's changes, read with
     /// libgit2; nothing is fetched, nothing written but the status cache.
-    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context) -> WorkspaceRepositoryStatus {
+    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String]) -> WorkspaceRepositoryStatus {
         var entry = WorkspaceRepositoryStatus(path: member.path, relativePath: member.relativePath, kind: member.kind.rawValue,
                                               forges: [], extraRemotes: [], warnings: [])
         do {
             var options = StatusOptions()
             options.path = member.path
             options.allowDefaultsOnly = !member.hasOwnConfig
-            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context) : nil)
+            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey) : nil)
                 ?? statusReport(options, context: context)
             entry.branch = report.branch
             entry.head = report.head
@@ -75,8 +75,9 @@ extension Hforge {
     public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
         let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
+        let cacheKey = StatusCache.key(context)
         let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
-            repositoryStatus(member, context: context)
+            repositoryStatus(member, context: context, cacheKey: cacheKey)
         }
         var summary = WorkspaceStatusSummary(total: entries.count, skipped: found.skipped.count)
         for e in entries {

@@ -49,7 +49,7 @@ enum WorkspaceHelp {
         "worktree", "reason", "own_config"}], "skipped": [{"path", "relative_path", "reason"}], "warnings": [text]}.
         """)
     static let status = JSONHelp.shape("""
-        {"root", "repositories": [{"path", "relative_path", "kind", "branch" (null when detached; \
+        {"root", "repositories": [{"path", "relative_path", "kind", "branch" (null when detached or with no commits; \
         "head" says what HEAD is), "changes": {"staged", "unstaged", "untracked", "conflicted"}, \
         "clean", "forges" (as 'git hforge status --json' gives them), "extra_remotes", "warnings", \
         "in_sync", "error"}], "summary": {"total", "clean", "dirty", "in_sync", "drifted", "ahead", \
