@@ -45,13 +45,14 @@ struct WorkspacePushTests {
         func hasMain(_ bare: String) throws -> Bool { try env.git("rev-parse", "--verify", "-q", "refs/heads/main", in: bare).code == 0 }
 
         // Dry runs contact nothing and change nothing.
-        let untouched = try snapshots(), quiet = logSize()
+        let untouched = try snapshots(), quiet = logSize(), local = try TestEnvironment.snapshot(ws)
         let dry = try env.git("hforge", "workspace", "push", "--dry-run", in: ws)
         #expect(dry.code == 0 && dry.stdout.contains("main -> forgea (ssh://"), "\(dry)")
         #expect(dry.stdout.contains("dry run: nothing was pushed (5 repositories would be)"), "\(dry)")
         let dryFetch = try env.git("hforge", "workspace", "fetch", "--dry-run", in: ws)
         #expect(dryFetch.code == 0 && dryFetch.stdout.contains("dry run: 5 repositories, nothing was fetched"), "\(dryFetch)")
         #expect(try snapshots() == untouched)
+        #expect(try TestEnvironment.snapshot(ws) == local, "a dry run changed a repository")
         #expect(logSize() == quiet, "a dry run connected to the forges")
 
         // The third fails: the first two are pushed, the fourth and fifth not contacted.
