@@ -70,6 +70,8 @@ extension GitRealm {
         var transitive = false
         @Flag(help: "Warnings fail too.")
         var strict = false
+        @Flag(help: "Text output: say which rule or inclusion step decided each compatible verdict.")
+        var explain = false
         @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
         var format = Realm.CheckOptions().format
         @Flag(help: "The same as --format json.")
@@ -101,6 +103,7 @@ extension GitRealm {
             o.to = to
             o.transitive = transitive
             o.strict = strict
+            o.explain = explain
             o.format = json ? .json : format
             o.noCache = noCache
             o.fetch = fetch
