@@ -128,10 +128,11 @@ public enum SchemaCompatibility {
     /// A value of `a` that `b` rejects, checked with the validator.
     static func counterexample(_ a: CompiledSchema, _ b: CompiledSchema, left: Normalizer, right: Normalizer) -> Inclusion? {
         let generator = ValueGenerator(source: left, guide: right)
+        func separates(_ v: JSONValue) -> Bool { (try? a.isValid(v)) == true && (try? b.isValid(v)) == false }
+        generator.stop = { v in right.accepts(Sub(nodes: [b.root]), v) == false && separates(v) }
         let candidates = generator.values(Sub(nodes: [a.root]), steer: Sub(nodes: [b.root]), depth: 0)
-        for v in candidates.breaking + candidates.fitting {
-            guard (try? a.isValid(v)) == true, (try? b.isValid(v)) == false,
-                  let violations = try? b.validate(v) else { continue }
+        for v in [generator.stopped].compactMap({ $0 }) + candidates.breaking + candidates.fitting {
+            guard separates(v), let violations = try? b.validate(v) else { continue }
             let first = violations.first
             return Inclusion(answer: .fails, counterexample: v, pointer: first?.instanceLocation ?? "", message: first?.message ?? "not valid")
         }

@@ -133,7 +133,8 @@ final class InclusionProver {
 
     /// Same JSON, with no reference whose meaning could differ between the two documents.
     static func sameSchema(_ a: SchemaNode, _ b: SchemaNode) -> Bool {
-        a === b || (a.json.jsonEquals(b.json) && (a.base == b.base || !mentionsReference(a.json)))
+        a === b || (a.draft == b.draft && a.validationVocabulary == b.validationVocabulary && a.json.jsonEquals(b.json)
+                    && (a.base == b.base || !mentionsReference(a.json)))
     }
 
     static func mentionsReference(_ v: JSONValue) -> Bool {
@@ -257,6 +258,7 @@ final class InclusionProver {
     }
 
     func conjConj(_ a: Conj, _ b: Conj, _ path: String, depth: Int) -> Bool {
+        guard depth < 48 else { return fail(path, "nested more than 48 levels deep") }
         var why: [String] = []
         if b.isFull {
             if depth <= 1 { explain(path, "every \(a.kind.name) is allowed by the second schema") }
@@ -270,7 +272,7 @@ final class InclusionProver {
         switch a.kind {
         case .number:
             if let bi = b.integer {
-                let ok = bi ? (a.integer == true || a.multiples.contains { $0.rounded() == $0 }) : a.integer == false
+                let ok = a.integer == bi
                 guard ok else { return fail(path, bi ? "non-integer numbers are not allowed by the second schema" : "integers are not allowed by the second schema") }
                 why.append(bi ? "integers only in both" : "non-integers only in both")
             }
@@ -288,14 +290,17 @@ final class InclusionProver {
                 guard ok else { return fail(path, "numbers above \(Evaluation.number(bh.value)) are allowed by the first schema only") }
                 why.append("upper bound \(a.hi.map { Evaluation.number($0.value) } ?? "-") within \(Evaluation.number(bh.value))")
             }
+            // multipleOf is checked with a tolerance for fractions, so one
+            // multiple within another is proved only over integers (or for the same divisor).
             for m in b.multiples {
-                let ok = a.multiples.contains { Evaluation.isMultiple(.number($0), of: m) } || (a.integer == true && Evaluation.isMultiple(.integer(1), of: m))
+                let integral = a.integer == true && m.rounded() == m
+                let ok = a.multiples.contains { $0 == m || (integral && $0.rounded() == $0 && Evaluation.isMultiple(.number($0), of: m)) }
+                    || (integral && m == 1)
                 guard ok else { return fail(path, "the second schema needs multiples of \(Evaluation.number(m))") }
                 why.append("multiples of \(Evaluation.number(m)) in both")
             }
             for m in b.notMultiples {
-                let ok = a.notMultiples.contains { Evaluation.isMultiple(.number(m), of: $0) } || (a.integer == false && m.rounded() == m)
-                guard ok else { return fail(path, "the second schema excludes multiples of \(Evaluation.number(m))") }
+                guard a.notMultiples.contains(m) else { return fail(path, "the second schema excludes multiples of \(Evaluation.number(m))") }
             }
         case .string:
             guard a.minLength >= b.minLength else { return fail(path, "strings shorter than \(b.minLength) are allowed by the first schema only") }

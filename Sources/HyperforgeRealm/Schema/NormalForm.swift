@@ -297,7 +297,8 @@ final class Normalizer {
         var out: [Conj] = []
         for x in a.conjs {
             for y in b.conjs where x.kind == y.kind {
-                let m = x.merged(y)
+                var m = x.merged(y)
+                if m.finite != nil { m = filterFinite(m, p) }
                 if !m.isCertainlyEmpty { out.append(m) }
             }
         }
@@ -315,7 +316,7 @@ final class Normalizer {
         if let b = node.alwaysValid { return b ? .everything : .nothing }
         if node.dynamicRef != nil { return approx(p, "$dynamicRef at \(place(node))") }
         if !node.validationVocabulary { return approx(p, "a metaschema without the validation vocabulary at \(place(node))") }
-        var result = local(node)
+        var result = local(node, p)
         // In-place applicators, each intersected.
         if let target = resolve(node) {
             result = intersect(result, nf(Sub(nodes: [target]), p), p)
@@ -350,7 +351,7 @@ final class Normalizer {
     }
 
     /// The constraints a node puts on each kind by its own keywords.
-    func local(_ node: SchemaNode) -> NormalForm {
+    func local(_ node: SchemaNode, _ p: Polarity) -> NormalForm {
         var kinds: Set<JSONKind> = Set(JSONKind.allCases)
         var integerOnly = false
         if let types = node.types {
@@ -421,17 +422,21 @@ final class Normalizer {
                 c.dependentSchemas = node.dependentSchemas.map { ($0.0, Sub(nodes: [$0.1])) }
                 if let pn = node.propertyNames { c.propertyNames = [Sub(nodes: [pn])] }
             }
-            if c.finite != nil { c = filterFinite(c) }
+            if c.finite != nil { c = filterFinite(c, p) }
             if !c.isCertainlyEmpty { out.append(c) }
         }
         return NormalForm(conjs: out)
     }
 
-    /// A finite set keeps only the values its other constraints allow.
-    func filterFinite(_ c: Conj) -> Conj {
+    /// A finite set keeps only the values its other constraints allow (a
+    /// value the validator cannot judge stays when widening, goes when narrowing).
+    func filterFinite(_ c: Conj, _ p: Polarity) -> Conj {
         guard let f = c.finite else { return c }
         var out = c
-        out.finite = f.filter { accepts(c, $0, ignoringFinite: true) != false }
+        out.finite = f.filter { v in
+            let r = accepts(c, v, ignoringFinite: true)
+            return p == .over ? r != false : r == true
+        }
         return out
     }
 

@@ -9,6 +9,9 @@ final class ValueGenerator {
     let guide: Normalizer?
     private var produced = 0
     static let budget = 4_000
+    /// Called with each value of the outermost schema as it is made; true stops the search.
+    var stop: ((JSONValue) -> Bool)?
+    private(set) var stopped: JSONValue?
 
     init(source: Normalizer, guide: Normalizer?) {
         self.source = source
@@ -17,7 +20,7 @@ final class ValueGenerator {
 
     /// Values of `a` (checked with the validator), those outside `b` first.
     func values(_ a: Sub, steer b: Sub?, depth: Int) -> (breaking: [JSONValue], fitting: [JSONValue]) {
-        guard depth < 5, produced < ValueGenerator.budget, !a.isNothing else { return ([], []) }
+        guard depth < 5, produced < ValueGenerator.budget, stopped == nil, !a.isNothing else { return ([], []) }
         var breaking: [JSONValue] = [], fitting: [JSONValue] = []
         func sort(_ v: JSONValue) {
             if let b, let g = guide, g.accepts(b, v) == false { breaking.append(v) } else { fitting.append(v) }
@@ -43,10 +46,18 @@ final class ValueGenerator {
                 guard source.accepts(a, v) == true else { continue }
                 sort(v)
                 kept += 1
+                if depth == 0, let stop, stop(v) { stopped = v; return (breaking, fitting) }
                 if kept >= 24 || produced >= ValueGenerator.budget { break }
             }
         }
         return (breaking, fitting)
+    }
+
+    /// At the outermost level, each composed value is offered to `stop` at once.
+    func offer(_ v: JSONValue, _ out: inout [JSONValue], depth: Int) -> Bool {
+        out.append(v)
+        if depth == 0, stopped == nil, let stop, stop(v) { stopped = v; return true }
+        return stopped != nil
     }
 
     func filler(_ a: Sub, depth: Int) -> JSONValue? {
@@ -143,7 +154,7 @@ final class ValueGenerator {
             guard depth < 3 else { continue }
             for i in 0..<min(l, c.prefixLength + 2) {
                 let options = values(c.itemSchema(i), steer: steerItem(i), depth: depth + 1)
-                for v in options.breaking.prefix(3) + options.fitting.prefix(2) { var x = base; x[i] = v; out.append(.array(x)) }
+                for v in options.breaking.prefix(3) + options.fitting.prefix(2) { var x = base; x[i] = v; if offer(.array(x), &out, depth: depth) { return out } }
             }
             for r in steer.flatMap(\.contains) {
                 let options = values(c.itemSchema(0), steer: r.sub, depth: depth + 1)
@@ -182,7 +193,7 @@ final class ValueGenerator {
                 var o = base
                 o[n] = v
                 for d in c.dependentRequired[n] ?? [] where o[d] == nil { o[d] = filler(c.propertySchema(d), depth: depth + 1) }
-                out.append(.object(o))
+                if offer(.object(o), &out, depth: depth) { return out }
             }
         }
         if base.count < c.minProperties {
