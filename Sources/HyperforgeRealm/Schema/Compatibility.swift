@@ -117,7 +117,7 @@ public enum SchemaCompatibility {
         if prover.sub(Sub(nodes: [a.root]), Sub(nodes: [b.root]), "", depth: 0) {
             return Inclusion(answer: .holds, explanation: prover.explanation.isEmpty ? ["every constraint of the second schema holds for the first"] : prover.explanation)
         }
-        if witness, let found = counterexample(a, b, left: left, right: right) { return found }
+        if witness, let found = counterexample(a, b, left: left, right: right, focus: prover.failurePath) { return found }
         var reason = prover.failure ?? "no proof found"
         let notes = left.notes + right.notes.filter { !left.notes.contains($0) }
         if !notes.isEmpty { reason += " (approximated: " + notes.prefix(3).joined(separator: "; ") + ")" }
@@ -126,8 +126,18 @@ public enum SchemaCompatibility {
     }
 
     /// A value of `a` that `b` rejects, checked with the validator.
-    static func counterexample(_ a: CompiledSchema, _ b: CompiledSchema, left: Normalizer, right: Normalizer) -> Inclusion? {
+    static func counterexample(_ a: CompiledSchema, _ b: CompiledSchema, left: Normalizer, right: Normalizer, focus: String?) -> Inclusion? {
+        // First along the place where the proof failed, then anywhere.
+        if let focus, !focus.isEmpty, !focus.contains("("),
+           let found = counterexample(a, b, left: left, right: right, tokens: focus.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)) {
+            return found
+        }
+        return counterexample(a, b, left: left, right: right, tokens: [])
+    }
+
+    static func counterexample(_ a: CompiledSchema, _ b: CompiledSchema, left: Normalizer, right: Normalizer, tokens: [String]) -> Inclusion? {
         let generator = ValueGenerator(source: left, guide: right)
+        generator.focus = tokens
         func separates(_ v: JSONValue) -> Bool { (try? a.isValid(v)) == true && (try? b.isValid(v)) == false }
         generator.stop = { v in right.accepts(Sub(nodes: [b.root]), v) == false && separates(v) }
         let candidates = generator.values(Sub(nodes: [a.root]), steer: Sub(nodes: [b.root]), depth: 0)

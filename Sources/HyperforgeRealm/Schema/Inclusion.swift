@@ -126,8 +126,11 @@ final class InclusionProver {
         if explanation.count < 40 { explanation.append("\(path.isEmpty ? "(root)" : path): \(text)") }
     }
 
+    /// Where the proof failed, as a JSON pointer (for the witness search to look there first).
+    var failurePath: String?
+
     func fail(_ path: String, _ text: String) -> Bool {
-        if failure == nil { failure = "\(path.isEmpty ? "(root)" : path): \(text)" }
+        if failure == nil { failure = "\(path.isEmpty ? "(root)" : path): \(text)"; failurePath = path }
         return false
     }
 
@@ -191,19 +194,19 @@ final class InclusionProver {
             return true
         }
         if bs.isEmpty { return fail(path, "the second schema allows no \(a.kind.name) here") }
-        let saved = failure
+        let saved = (failure, failurePath)
         for b in bs {
-            failure = saved
-            if conjConj(a, b, path, depth: depth) { failure = saved; return true }
+            (failure, failurePath) = saved
+            if conjConj(a, b, path, depth: depth) { (failure, failurePath) = saved; return true }
         }
         // A number set that one integer and one non-integer alternative cover together.
         if a.kind == .number, a.integer == nil, bs.count > 1 {
             var i = a, n = a
             i.integer = true
             n.integer = false
-            let kept = failure
+            let kept = (failure, failurePath)
             if conjIn(i, bs, path, depth: depth) && conjIn(n, bs, path, depth: depth) { return true }
-            failure = kept
+            (failure, failurePath) = kept
         }
         // An object whose required property takes one of a few values (or
         // kinds), each alternative covered by another branch: case by case.
@@ -212,7 +215,7 @@ final class InclusionProver {
                 guard let alternatives = alternatives(left.nf(a.propertySchema(n), .over)) else { continue }
                 splits += 1
                 defer { splits -= 1 }
-                let kept = failure
+                let kept = (failure, failurePath)
                 let covered = alternatives.allSatisfy { alt in
                     var x = a
                     x.propClauses.append(PropClause(props: [n: alt]))
@@ -222,7 +225,7 @@ final class InclusionProver {
                     if depth <= 1 { explain(path, "case by case on '\(n)' (\(alternatives.count) alternatives), each within a branch of the second schema") }
                     return true
                 }
-                failure = kept
+                (failure, failurePath) = kept
             }
         }
         return false

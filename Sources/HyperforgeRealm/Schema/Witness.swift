@@ -9,6 +9,9 @@ final class ValueGenerator {
     let guide: Normalizer?
     private var produced = 0
     static let budget = 4_000
+    /// The place to vary first (the JSON pointer where a proof failed), one token per level.
+    var focus: [String] = []
+    func focused(_ depth: Int) -> String? { depth < focus.count ? focus[depth] : nil }
     /// Called with each value of the outermost schema as it is made; true stops the search.
     var stop: ((JSONValue) -> Bool)?
     private(set) var stopped: JSONValue?
@@ -18,8 +21,19 @@ final class ValueGenerator {
         self.guide = guide
     }
 
+    private struct MemoKey: Hashable { var a: [ObjectIdentifier]; var b: [ObjectIdentifier]? }
+    private var memo: [MemoKey: (breaking: [JSONValue], fitting: [JSONValue])] = [:]
+
     /// Values of `a` (checked with the validator), those outside `b` first.
     func values(_ a: Sub, steer b: Sub?, depth: Int) -> (breaking: [JSONValue], fitting: [JSONValue]) {
+        let key = MemoKey(a: a.key, b: b?.key)
+        if depth > 0, let m = memo[key] { return m }
+        let result = compute(a, steer: b, depth: depth)
+        if depth > 0 { memo[key] = result }
+        return result
+    }
+
+    private func compute(_ a: Sub, steer b: Sub?, depth: Int) -> (breaking: [JSONValue], fitting: [JSONValue]) {
         guard depth < 5, produced < ValueGenerator.budget, stopped == nil, !a.isNothing else { return ([], []) }
         var breaking: [JSONValue] = [], fitting: [JSONValue] = []
         func sort(_ v: JSONValue) {
@@ -58,6 +72,13 @@ final class ValueGenerator {
         out.append(v)
         if depth == 0, stopped == nil, let stop, stop(v) { stopped = v; return true }
         return stopped != nil
+    }
+
+    /// Whether both sides have the same schema at a place (no value can break there).
+    static func same(_ a: Sub, _ b: Sub?) -> Bool {
+        guard let b else { return false }
+        if a.isAny && b.isAny { return true }
+        return a.nodes.count == b.nodes.count && zip(a.nodes, b.nodes).allSatisfy { InclusionProver.sameSchema($0, $1) }
     }
 
     func filler(_ a: Sub, depth: Int) -> JSONValue? {
@@ -152,7 +173,8 @@ final class ValueGenerator {
             out.append(.array(base))
             if l >= 2 && !c.unique { var d = base; d[1] = d[0]; out.append(.array(d)) }
             guard depth < 3 else { continue }
-            for i in 0..<min(l, c.prefixLength + 2) {
+            let only = focused(depth).flatMap { $0 == "*" ? max(c.prefixLength, steer.first?.prefixLength ?? 0) : Int($0) }
+            for i in 0..<min(l, c.prefixLength + 2) where !ValueGenerator.same(c.itemSchema(i), steerItem(i)) && (only == nil || i == min(only!, l - 1)) {
                 let options = values(c.itemSchema(i), steer: steerItem(i), depth: depth + 1)
                 for v in options.breaking.prefix(3) + options.fitting.prefix(2) { var x = base; x[i] = v; if offer(.array(x), &out, depth: depth) { return out } }
             }
@@ -187,7 +209,14 @@ final class ValueGenerator {
         var out: [JSONValue] = [.object(base)]
         guard depth < 4 else { return out }
         let steerProp: (String) -> Sub? = { n in steer.first.map { $0.propertySchema(n) } }
-        for n in names.sorted().prefix(24) {
+        let only = focused(depth).map { JSONPointer.unescape(Substring($0)) }
+        let order = only.map { o in names.contains(o) ? [o] : names.sorted() } ?? names.sorted()
+        for n in order.prefix(24) where !(required.contains(n) && ValueGenerator.same(c.propertySchema(n), steerProp(n))) {
+            if ValueGenerator.same(c.propertySchema(n), steerProp(n)) {
+                // Nothing to break here; present or absent may still matter (required elsewhere).
+                if let v = filler(c.propertySchema(n), depth: depth + 1) { var o = base; o[n] = v; if offer(.object(o), &out, depth: depth) { return out } }
+                continue
+            }
             let options = values(c.propertySchema(n), steer: steerProp(n), depth: depth + 1)
             for v in options.breaking.prefix(3) + options.fitting.prefix(required.contains(n) ? 1 : 2) {
                 var o = base
