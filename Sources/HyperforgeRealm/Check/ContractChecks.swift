@@ -103,8 +103,9 @@ struct ContractChecks {
         let steps = history.sorted { $0.0 < $1.0 }
         if steps.count > 1 {
             for (p, n) in zip(steps, steps.dropFirst()) {
+                // Errors only: what cannot be decided was said when it was published, and history cannot be edited.
                 out += bumpFindings(from: p.2, to: n.2, toLabel: "\(n.0) (realm commit \(n.1.prefix(12)))", file: realmFile, registry: registry, compareUnchanged: false)
-                    .filter { $0.severity != .ok }
+                    .filter { $0.severity == .error }
             }
         }
         // Evolution against itself and the realm's history.
@@ -172,7 +173,7 @@ struct ContractChecks {
         let witness = report.witness(old: old.version.description, new: new.version.description)
         let why = witness.map { "; " + $0.sentence } ?? ""
         var out: [Finding] = []
-        let changedAtAll = report.schemaChanged || new.value != old.value || new.validation != old.validation
+        let changedAtAll = report.mayHaveChanged || new.value != old.value || new.validation != old.validation
         if done == .none {
             if compareUnchanged && changedAtAll {
                 out.append(finding(.error, .contract, file: file, pointer: "/version",
@@ -189,8 +190,11 @@ struct ContractChecks {
         } else if verdict == .unknown && done < (old.version.major == 0 ? .minor : .major) {
             out.append(finding(.warning, .contract, file: file, pointer: "/version",
                                "\(header): cannot tell whether the change keeps the contract's promise (\(report.unknownReason ?? "undecided")); a breaking change would need a \(Bump.required(from: old.version, breaking: true, schemaChanged: true).word) bump"))
+        } else if !report.schemaChanged && report.mayHaveChanged && done < Bump.required(from: old.version, breaking: false, schemaChanged: true) {
+            out.append(finding(.warning, .contract, file: file, pointer: "/version",
+                               "\(header): cannot tell whether the set of valid values changed (a change of it would need a \(Bump.required(from: old.version, breaking: false, schemaChanged: true).word) bump)"))
         } else {
-            out.append(finding(.ok, .contract, file: file, "version \(header): \(done.word) bump, \(verdict == .incompatible ? "breaking" : (report.schemaChanged ? "compatible" : "no schema")) changes",
+            out.append(finding(.ok, .contract, file: file, "version \(header): \(done.word) bump, \(verdict == .incompatible ? "breaking" : (report.mayHaveChanged ? "compatible" : "no schema")) changes",
                                explanation: verdict == .compatible ? report.explanation : []))
         }
         return out

@@ -60,8 +60,10 @@ public struct CompatibilityReport: Sendable {
 
     public var isCompatible: Bool { verdict == .compatible }
 
-    /// Whether the set of valid values may have changed (false only when shown equal).
-    public var schemaChanged: Bool { !(identical || (newInOld.answer == .holds && oldInNew.answer == .holds)) }
+    /// Whether the set of valid values changed, shown by a value one version accepts and the other rejects.
+    public var schemaChanged: Bool { newInOld.answer == .fails || oldInNew.answer == .fails }
+    /// Whether it may have changed (false only when the two are shown to allow the same values).
+    public var mayHaveChanged: Bool { !(identical || (newInOld.answer == .holds && oldInNew.answer == .holds)) }
 
     /// The value that breaks a promise, with whom it breaks.
     public func witness(old: String, new: String) -> Witness? {
@@ -104,8 +106,10 @@ public enum SchemaCompatibility {
             let same = Inclusion(answer: .holds, explanation: ["the same schema"])
             return CompatibilityReport(backwards: backwards, forwards: forwards, identical: true, newInOld: same, oldInNew: same)
         }
-        let newInOld = includes(new, in: old, witness: backwards)
-        let oldInNew = includes(old, in: new, witness: forwards)
+        // Both ways, each with a witness when it fails: a promise needs it, and
+        // so does the version bump (a change of the valid values needs a minor one).
+        let newInOld = includes(new, in: old)
+        let oldInNew = includes(old, in: new)
         return CompatibilityReport(backwards: backwards, forwards: forwards, identical: false, newInOld: newInOld, oldInNew: oldInNew)
     }
 
