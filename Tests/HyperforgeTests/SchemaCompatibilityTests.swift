@@ -184,7 +184,13 @@ import Testing
                       #"{"not":{"type":"integer"}}"#, #"{"not":{"type":"string"}}"#, #"{"type":["string","integer"]}"#]
         if depth >= 2 || r.int(3) == 0 { return r.pick(leaves) }
         let a = schema(&r, depth: depth + 1), b = schema(&r, depth: depth + 1)
-        switch r.int(10) {
+        switch r.int(16) {
+        case 10: return #"{"type":"object","propertyNames":{"maxLength":1},"minProperties":1,"additionalProperties":\#(a)}"#
+        case 11: return #"{"if":\#(a),"then":\#(b)\#(r.int(2) == 0 ? #","else":{"type":"string"}"# : "")}"#
+        case 12: return #"{"type":"object","dependentSchemas":{"p":{"required":["q"]}},"properties":{"p":\#(a)},"unevaluatedProperties":\#(r.pick(["false", b]))}"#
+        case 13: return #"{"type":"array","uniqueItems":true,"items":\#(a),"maxItems":3}"#
+        case 14: return #"{"type":"object","anyOf":[{"properties":{"p":\#(a)},"required":["p"]},{"properties":{"q":\#(b)}}],"unevaluatedProperties":false}"#
+        case 15 where depth == 0: return ##"{"$defs":{"t":{"anyOf":[\##(a),{"type":"array","items":{"$ref":"#/$defs/t"},"maxItems":2}]}},"$ref":"#/$defs/t"}"##
         case 0: return #"{"anyOf":[\#(a),\#(b)]}"#
         case 1: return #"{"oneOf":[\#(a),\#(b)]}"#
         case 2: return #"{"allOf":[\#(a),\#(b)]}"#
@@ -200,6 +206,19 @@ import Testing
         }
     }
 
+    /// One small edit of a schema, as a new version might make.
+    static func edit(_ x: String, _ r: inout Random) -> String {
+        let edits: [(String, String)] = [(#""minimum":0"#, #""minimum":1"#), (#""type":"string""#, #""type":"integer""#), (#""type":"integer""#, #""type":"number""#),
+                                         ("false", "true"), ("true", "false"), ("anyOf", "oneOf"), ("oneOf", "anyOf"), ("allOf", "anyOf"), (#""maxLength":3"#, #""maxLength":2"#),
+                                         (#","required":["p"]"#, ""), (#""minItems":1"#, #""minItems":0"#), (#""enum":["a","b"]"#, #""enum":["a"]"#), ("unevaluated", "additional"),
+                                         (#""multipleOf":2"#, #""multipleOf":4"#), (#""^x-""#, #""^x""#), (#""maxItems":2"#, #""maxItems":3"#)]
+        for _ in 0..<8 {
+            let (from, to) = r.pick(edits)
+            if let range = x.range(of: from) { return x.replacingCharacters(in: range, with: to) }
+        }
+        return x
+    }
+
     /// Thousands of generated pairs (an edit of one schema, or two unrelated
     /// ones): every counterexample is valid under the first and invalid under the
     /// second; every proof holds for every value generated from the first.
@@ -208,7 +227,7 @@ import Testing
         var counts: [Inclusion.Answer: Int] = [:]
         for i in 0..<2_000 {
             let x = Self.schema(&r, depth: 0)
-            let y = r.int(2) == 0 ? Self.schema(&r, depth: 0) : Self.schema(&r, depth: 1)
+            let y = r.int(2) == 0 ? Self.edit(x, &r) : (r.int(2) == 0 ? Self.schema(&r, depth: 0) : Self.schema(&r, depth: 1))
             let a = try Self.compile(x), b = try Self.compile(y)
             let result = SchemaCompatibility.includes(a, in: b)
             counts[result.answer, default: 0] += 1
