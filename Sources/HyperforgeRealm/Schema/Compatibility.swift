@@ -78,10 +78,18 @@ public struct CompatibilityReport: Sendable {
         return nil
     }
 
+    /// The prover's words for its two sides, as versions.
+    static func named(_ text: String, first: String, second: String) -> String {
+        text.replacing("the first schema", with: first).replacing("the second schema", with: second)
+    }
+
     /// Why a promise could not be decided.
     public var unknownReason: String? {
-        let promised = (backwards ? [("backwards", newInOld)] : []) + (forwards ? [("forwards", oldInNew)] : [])
-        let reasons = promised.filter { $0.1.answer == .unknown }.map { "\($0.0): \($0.1.reason ?? "undecided")" }
+        let promised = (backwards ? [("backwards", newInOld, "the new version", "the old version")] : [])
+            + (forwards ? [("forwards", oldInNew, "the old version", "the new version")] : [])
+        let reasons = promised.filter { $0.1.answer == .unknown }.map {
+            "\($0.0): " + CompatibilityReport.named($0.1.reason ?? "undecided", first: $0.2, second: $0.3)
+        }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
@@ -89,8 +97,14 @@ public struct CompatibilityReport: Sendable {
     public var explanation: [String] {
         if identical { return ["the two versions have the same schema"] }
         var out: [String] = []
-        if backwards { out += ["backwards (every value of the new version is valid under the old one):"] + newInOld.explanation.map { "  " + $0 } }
-        if forwards { out += ["forwards (every value of the old version is valid under the new one):"] + oldInNew.explanation.map { "  " + $0 } }
+        if backwards {
+            out += ["backwards (every value of the new version is valid under the old one):"]
+                + newInOld.explanation.map { "  " + CompatibilityReport.named($0, first: "the new version", second: "the old version") }
+        }
+        if forwards {
+            out += ["forwards (every value of the old version is valid under the new one):"]
+                + oldInNew.explanation.map { "  " + CompatibilityReport.named($0, first: "the old version", second: "the new version") }
+        }
         if !backwards && !forwards { out.append("the contract promises neither backwards nor forwards compatibility") }
         return out
     }
