@@ -208,6 +208,28 @@ final class InclusionProver {
             if conjIn(i, bs, path, depth: depth) && conjIn(n, bs, path, depth: depth) { return true }
             (failure, failurePath) = kept
         }
+        // A number range that several alternatives cover together: split it at
+        // a bound of one of them, and each part must be covered.
+        if a.kind == .number, bs.count > 1, splits < 6 {
+            let cuts = bs.flatMap { [$0.lo, $0.hi].compactMap { $0 } }.map(\.value).filter { c in
+                (a.lo.map { $0.value < c } ?? true) && (a.hi.map { $0.value > c } ?? true)
+            }
+            if let c = cuts.min() {
+                splits += 1
+                defer { splits -= 1 }
+                var below = a, at = a, above = a
+                below.hi = Bound(value: c, exclusive: true)
+                at.lo = Bound(value: c, exclusive: false)
+                at.hi = Bound(value: c, exclusive: false)
+                above.lo = Bound(value: c, exclusive: true)
+                let kept = (failure, failurePath)
+                if [below, at, above].allSatisfy({ $0.isCertainlyEmpty || conjIn($0, bs, path, depth: depth) }) {
+                    if depth <= 1 { explain(path, "numbers below, at and above \(Evaluation.number(c)), each within an alternative of the second schema") }
+                    return true
+                }
+                (failure, failurePath) = kept
+            }
+        }
         // An object whose required property takes one of a few values (or
         // kinds), each alternative covered by another branch: case by case.
         if a.kind == .object, bs.count > 1, splits < 3 {

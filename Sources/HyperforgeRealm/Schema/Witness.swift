@@ -143,6 +143,7 @@ final class ValueGenerator {
     func arrays(_ c: Conj, _ steer: [Conj], _ depth: Int) -> [JSONValue] {
         let maxLen = min(c.effectiveMaxItems ?? 64, 64)
         var lengths: Set<Int> = [c.minItems, c.minItems + 1, c.prefixLength, c.prefixLength + 1]
+        for r in c.contains { lengths.formUnion([r.min, r.min + 1]) }
         for k in steer {
             lengths.formUnion([k.prefixLength, k.prefixLength + 1, max(0, k.minItems - 1)])
             if k.unique { lengths.insert(2) }
