@@ -61,13 +61,19 @@ extension Finding {
         if case .string(let f)? = json["file"] { file = f }
         if case .string(let p)? = json["pointer"] { pointer = p }
         var witness: Witness?
-        if let w = json["witness"] {
+        var explanation: [String] = []
+        // Most findings have neither (the kept report is read on every warm check).
+        guard case .object(let o) = json, o.count > 6 + (file == nil ? 0 : 1) + (pointer == nil ? 0 : 1) else {
+            self.init(severity, mode, domain: domain, contract: contract, file: file, pointer: pointer, message: message,
+                      details: details.compactMap { if case .string(let d) = $0 { return d }; return nil })
+            return
+        }
+        if let w = o["witness"] {
             guard case .string(let value)? = w["value"], case .string(let valid)? = w["valid_under"], case .string(let invalid)? = w["invalid_under"],
                   case .string(let at)? = w["pointer"], case .string(let reason)? = w["reason"], case .string(let breaks)? = w["breaks"] else { return nil }
             witness = Witness(value: value, validUnder: valid, invalidUnder: invalid, pointer: at, reason: reason, breaks: breaks)
         }
-        var explanation: [String] = []
-        if case .array(let lines)? = json["explanation"] { explanation = lines.compactMap(\.stringValue) }
+        if case .array(let lines)? = o["explanation"] { explanation = lines.compactMap(\.stringValue) }
         self.init(severity, mode, domain: domain, contract: contract, file: file, pointer: pointer, message: message,
                   details: details.compactMap { if case .string(let d) = $0 { return d }; return nil }, witness: witness, explanation: explanation)
     }

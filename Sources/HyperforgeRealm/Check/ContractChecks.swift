@@ -215,7 +215,7 @@ struct ContractChecks {
         let promises = [new.backwards ? "backwards (new values readable by old importers)" : nil,
                         new.forwards ? "forwards (old values valid under the new schema)" : nil].compactMap { $0 }
         if report.identical {
-            return [finding(.ok, .compatibility, file: file, "\(header): no schema changes", explanation: report.explanation)]
+            return [finding(.ok, .compatibility, file: file, "\(header): no schema changes")]
         }
         let needed = Bump.required(from: old.version, breaking: report.verdict == .incompatible, schemaChanged: report.schemaChanged)
         switch report.verdict {
