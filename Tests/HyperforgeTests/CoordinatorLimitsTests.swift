@@ -189,7 +189,7 @@ import Testing
     }
 
     @Test func overTCPAHugePathWithoutTheTokenIsRefusedUnread() throws {
-        let port = UInt16(20000 + Int.random(in: 0..<30000))
+        let port = TestEnvironment.freeTCPPort()
         let (env, client) = try Self.started("coord-tcp-limits", tcpPort: port)
         defer { withExtendedLifetime(env) {} }
         let raw = try #require(Raw(tcpPort: port))

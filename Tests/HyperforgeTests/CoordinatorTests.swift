@@ -214,7 +214,7 @@ import Testing
 
     @Test func tcpModeRefusesRequestsWithoutTheToken() throws {
         let env = try TestEnvironment("coord-tcp")
-        let port = UInt16(20000 + Int.random(in: 0..<30000))
+        let port = TestEnvironment.freeTCPPort()
         try env.write("idle_timeout = 30\n[tcp]\nport = \(port)\n", to: env.home + "/.config/hyperforge/coordinator.toml")
         let client = Self.client(env)
         try client.ensureRunning()

@@ -90,8 +90,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         let hookPid = w.env.root + "/hook.pid"
         let hook = w.realmGitDir + "/hooks/pre-receive"
-        try "#!/bin/sh\necho $$ > \(hookPid)\nexec sleep 1000\n".write(toFile: hook, atomically: true, encoding: .utf8)
-        chmod(hook, 0o755)
+        try TestEnvironment.writeExecutable("#!/bin/sh\necho $$ > \(hookPid)\nexec sleep 1000\n", to: hook)
         let env = w.env
         env.environment["TMPDIR"] = tmp
         let aperture = w.members["aperture"]!
@@ -110,8 +109,8 @@ import Testing
         let refs = try w.env.gitOK("for-each-ref", "--format=%(refname)", "refs/realm-incoming/", in: aperture)
         #expect(refs.isEmpty, "left in refs: \(refs)")
         // No git of the run is left either.
-        let stray = try w.env.run("pgrep", ["-f", "--", w.realmGitDir], in: w.env.root)
-        #expect(stray.stdout.isEmpty, "still running: \(stray.stdout)")
+        let stray = try Self.strays(w.realmGitDir, env: w.env)
+        #expect(stray.isEmpty, "still running: \(stray)")
     }
 
     /// `git hforge push` whose ssh program (`hforge.sshProgram`) hangs.
@@ -123,8 +122,7 @@ import Testing
         let initialised = try env.run("git", ["hforge", "init", "--forges", "github", "--org", "alice", "--ssh", "github=\(env.home)/.ssh/alice_github"], in: repo)
         #expect(initialised.code == 0, "\(initialised)")
         let sshPid = env.root + "/ssh.pid", ssh = env.root + "/slow-ssh"
-        try "#!/bin/sh\necho $$ > \(sshPid)\nexec sleep 1000\n".write(toFile: ssh, atomically: true, encoding: .utf8)
-        chmod(ssh, 0o755)
+        try TestEnvironment.writeExecutable("#!/bin/sh\necho $$ > \(sshPid)\nexec sleep 1000\n", to: ssh)
         try env.gitOK("config", "hforge.sshProgram", ssh, in: repo)
         let started = try Self.start(["git-hforge", "push"], in: repo, env: env, how: how, tag: "push")
         guard let sleeper = Self.waitForPid(sshPid, of: started) else { return }
@@ -133,7 +131,19 @@ import Testing
         let gone = ChildProcessTests.waitUntilGone(sleeper)
         #expect(gone, "the ssh program (pid \(sleeper)) outlived the tool")
         if !gone { kill(sleeper, SIGKILL) }
-        let stray = try env.run("pgrep", ["-f", "--", ssh], in: env.root)
-        #expect(stray.stdout.isEmpty, "still running: \(stray.stdout)")
+        let stray = try Self.strays(ssh, env: env)
+        #expect(stray.isEmpty, "still running: \(stray)")
+    }
+
+    /// Processes whose command line names `pattern`, once those still
+    /// exiting have gone (polled: a process killed a moment ago may still be
+    /// in its exit on a busy machine); empty when none is left.
+    static func strays(_ pattern: String, env: TestEnvironment) throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let found = try env.run("pgrep", ["-f", "--", pattern], in: env.root).stdout
+            if found.isEmpty || Date() >= deadline { return found }
+            usleep(50_000)
+        }
     }
 }

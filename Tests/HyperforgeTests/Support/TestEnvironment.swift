@@ -154,14 +154,28 @@ final class TestEnvironment: @unchecked Sendable {
         return path
     }
 
-    /// Writes a file. No child is spawned meanwhile: a child that inherited
-    /// the open descriptor would make exec'ing the file fail (ETXTBSY).
+    /// Writes a file (through a new file renamed into place). No child is
+    /// spawned through Spawn meanwhile, and the descriptor is close-on-exec
+    /// for children others start (the core's, in-process): a child that
+    /// inherited it would make exec'ing the file fail (ETXTBSY).
     func write(_ text: String, to relativePath: String) throws {
         let path = relativePath.hasPrefix("/") ? relativePath : root + "/" + relativePath
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         Spawn.spawnLock.lock()
         defer { Spawn.spawnLock.unlock() }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let staged = path + ".writing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(staged, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: staged]) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { close(fd); unlink(staged); throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            written += n
+        }
+        close(fd)
+        guard rename(staged, path) == 0 else { unlink(staged); throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 
     /// A context for running core operations in-process.
@@ -183,5 +197,38 @@ final class TestEnvironment: @unchecked Sendable {
             }
         }
         return result
+    }
+}
+
+extension TestEnvironment {
+    /// A TCP port on 127.0.0.1 that nothing listens on now, chosen by the
+    /// kernel (bind to port 0), for a server a test starts: a port picked at
+    /// random can be one another test's server or an outgoing connection holds.
+    static func freeTCPPort() -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        precondition(bound, "no free TCP port on 127.0.0.1")
+        return UInt16(bigEndian: addr.sin_port)
+    }
+
+    /// Writes an executable script so that no file descriptor open for
+    /// writing on it is ever in this process: `install` (a child of its own)
+    /// writes the file. Otherwise a child another test forks at that moment
+    /// inherits the descriptor until it execs, and running the script then
+    /// fails with "Text file busy" (ETXTBSY).
+    static func writeExecutable(_ text: String, to path: String) throws {
+        let staged = path + ".staged-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try text.write(toFile: staged, atomically: false, encoding: .utf8)
+        defer { unlink(staged) }
+        let installed = try Spawn.run(["/usr/bin/install", "-m", "755", staged, path], environment: ["PATH": "/usr/bin:/bin"], directory: "/", input: nil)
+        precondition(installed.code == 0, "install -m 755 \(staged) \(path) failed: \(String(decoding: installed.stderr, as: UTF8.self))")
     }
 }
