@@ -68,7 +68,6 @@ extension Hforge {
 
     /// `git hforge remote <forge> pull`.
     public static func remotePull(_ options: RemotePullOptions, context: Context) async throws -> ExitStatus {
-        let out = context.output.stdout
         let directory = context.resolve(options.path ?? ".")
         guard FilePaths.kind(directory) == .directory else {
             throw HforgeError.badArgument(flag: "--path", value: options.path ?? directory, reason: "is not a directory")
@@ -86,6 +85,13 @@ extension Hforge {
         }
 
         let listed = try await listForPull(options, named: named, owner: owner, context: context)
+        return try await pullSources(listed, options, named: named, owner: owner.name, directory: directory, context: context)
+    }
+
+    /// Pulls what the forge listed into `directory`: the local half of `remote pull`.
+    static func pullSources(_ listed: [PullSource], _ options: RemotePullOptions, named: NamedForge, owner ownerName: String,
+                            directory: String, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
         // What a killed run left in the directory.
         if !options.dryRun { Leftovers.sweepDirectories(prefix: pullTemporaryPrefix, in: directory) }
 
@@ -95,7 +101,7 @@ extension Hforge {
             if options.names == nil, source.archived, !options.includeArchived { outcomes.append((source.name, .skipped("archived"))); continue }
             if options.names == nil, source.fork, !options.includeForks { outcomes.append((source.name, .skipped("a fork"))); continue }
             if source.missing {
-                outcomes.append((source.name, .failed("\(named.forge.name) lists no repository \(source.name) of \(owner.name) (or the token cannot see it)")))
+                outcomes.append((source.name, .failed("\(named.forge.name) lists no repository \(source.name) of \(ownerName) (or the token cannot see it)")))
                 continue
             }
             if let problem = Names.problem(with: source.name, as: .repository) {
@@ -106,7 +112,7 @@ extension Hforge {
         }
         for (name, outcome) in outcomes { report(name, outcome, to: context) }
 
-        let shared = PullShared(directory: directory, forge: named.forge, owner: owner.name, layers: named.layers,
+        let shared = PullShared(directory: directory, forge: named.forge, owner: ownerName, layers: named.layers,
                                 helper: CredentialHelperPath.preferred(context: context),
                                 authPath: ConfigLoader.authPath(context.paths), context: context, dryRun: options.dryRun)
         let progress = PullProgress(total: work.count, stream: context.output.stderr)
@@ -139,7 +145,7 @@ extension Hforge {
             }
         }
         let verbs = options.dryRun ? ("would clone", "would update", "would skip", "would fail") : ("cloned", "updated", "skipped", "failed")
-        out.line("\(options.dryRun ? "Dry run" : "Pulled") \(outcomes.count) repositor\(outcomes.count == 1 ? "y" : "ies") of \(owner.name) from \(named.forge.name) into \(directory): "
+        out.line("\(options.dryRun ? "Dry run" : "Pulled") \(outcomes.count) repositor\(outcomes.count == 1 ? "y" : "ies") of \(ownerName) from \(named.forge.name) into \(directory): "
             + "\(counts.cloned) \(verbs.0), \(counts.updated) \(verbs.1), \(counts.skipped) \(verbs.2), \(counts.failed) \(verbs.3)")
         if options.dryRun { out.line("dry run: nothing was changed") }
         if counts.failed > 0 {
@@ -171,9 +177,10 @@ extension Hforge {
         return picked
     }
 
-    /// Whether a `defaults.toml` applies to repositories in `directory`.
+    /// Whether a `defaults.toml` above the directory already says the
+    /// workspace's org or forges (one that says neither does not count).
     static func defaultsApply(_ layers: [ConfigLayer], authPath: String) -> Bool {
-        layers.contains { $0.name != authPath && FilePaths.lastComponent($0.name) == ConfigLoader.defaultsFile }
+        layers.contains { $0.name != authPath && ($0.org != nil || $0.forges != nil) }
     }
 
     /// Asks (or is told by `--yes` / `--no-defaults`) whether to write

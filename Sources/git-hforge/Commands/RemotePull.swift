@@ -21,7 +21,7 @@ extension GitHforge {
             it has is kept; a remote that points elsewhere fails that repository, as init \
             would refuse). A directory there that is no repository fails that name.
 
-            When no defaults.toml applies to DIR, pull asks on a terminal 'No workspace \
+            When no defaults.toml above DIR (or in it) says org or forges, pull asks on a terminal 'No workspace \
             defaults found. Create .hyperforge/defaults.toml? [Y/n]' and writes org and \
             forges = ["FORGE"] there; --yes writes it without asking, --no-defaults never \
             does (then each config.toml holds forges and org). Without a terminal and \
