@@ -67,14 +67,15 @@ struct RemotePullLocalTests {
         }
     }
 
-    func source(_ name: String, visibility: Visibility = .private, archived: Bool = false, fork: Bool = false) -> Hforge.PullSource {
-        Hforge.PullSource(name: name, visibility: visibility, archived: archived, fork: fork)
+    func source(_ name: String, visibility: Visibility = .private, archived: Bool = false, fork: Bool = false,
+                description: String? = nil) -> Hforge.PullSource {
+        Hforge.PullSource(name: name, visibility: visibility, archived: archived, fork: fork, description: description)
     }
 
     @Test func clonesEachWithItsConfigAndRemotesAsInitSetsThem() async throws {
         let w = try world("pull-clone", repositories: ["aperture", "fungal", "old"],
                           defaults: "org = \"alice\"\nforges = [\"local\", \"codeberg\"]\n")
-        let r = try await pull(w, [source("aperture"), source("fungal", visibility: .public), source("old", archived: true)])
+        let r = try await pull(w, [source("aperture"), source("fungal", visibility: .public, description: "Spores \"and\" such"), source("old", archived: true)])
         #expect(r.status == .success && r.error == nil, "\(r)")
         #expect(r.stdout.contains("2 cloned, 0 updated, 1 skipped, 0 failed"), "\(r.stdout)")
         #expect(r.stdout.contains("skipped  old (archived)"))
@@ -91,6 +92,9 @@ struct RemotePullLocalTests {
         #expect(!apertureConfig.contains("forges =") && !apertureConfig.contains("org =") && !apertureConfig.contains("visibility"), "\(apertureConfig)")
         let fungalConfig = try String(contentsOfFile: w.workspace + "/fungal/.hyperforge/config.toml", encoding: .utf8)
         #expect(fungalConfig.contains("visibility = \"public\"") && !fungalConfig.contains("forges ="), "\(fungalConfig)")
+        #expect(fungalConfig.contains("description = \"Spores \\\"and\\\" such\""), "\(fungalConfig)")
+        let shown = try w.env.gitOK("hforge", "config", in: w.workspace + "/fungal")
+        #expect(shown.contains("description = \"Spores \\\"and\\\" such\""), "\(shown)")
         #expect(!FileManager.default.fileExists(atPath: w.workspace + "/old"))
         // git hforge sees each as init would have left it.
         let status = try w.env.git("hforge", "status", "--exit-code", in: aperture)

@@ -38,6 +38,7 @@ extension Hforge {
         var visibility: Visibility?
         var archived: Bool
         var fork: Bool
+        var description: String? = nil
         /// Named on the command line but not listed by the forge.
         var missing = false
     }
@@ -79,12 +80,11 @@ extension Hforge {
             throw HforgeError.badArgument(flag: "<name>", value: name, reason: "a repository name \(Names.problem(with: name, as: .repository)!)")
         }
 
-        // Defaults for the workspace: asked before anything is listed or cloned.
+        let listed = try await listForPull(options, named: named, owner: owner, context: context)
+        // Defaults for the workspace: asked once the owner's repositories are known, before any clone.
         if try decideDefaults(options, named: named, owner: owner.name, directory: directory, context: context) {
             named = try namedForge(options.forge, directory: directory, context: context)
         }
-
-        let listed = try await listForPull(options, named: named, owner: owner, context: context)
         return try await pullSources(listed, options, named: named, owner: owner.name, directory: directory, context: context)
     }
 
@@ -164,14 +164,14 @@ extension Hforge {
                                                                   onRequest: options.dryRun ? requestPrinter(context) : nil))
         let listed = try await client.listRepositories(owner, filter: .all)
             .sorted { $0.name.lowercased() < $1.name.lowercased() }
-        let sources = listed.map { PullSource(name: $0.name, visibility: $0.visibility, archived: $0.archived, fork: $0.fork) }
+        let sources = listed.map { PullSource(name: $0.name, visibility: $0.visibility, archived: $0.archived, fork: $0.fork, description: $0.description) }
         guard let names = options.names else { return sources }
         var picked: [PullSource] = []
         for name in names {
             if let found = sources.first(where: { $0.name == name }) {
                 picked.append(found)
             } else {
-                picked.append(PullSource(name: name, visibility: nil, archived: false, fork: false, missing: true))
+                picked.append(PullSource(name: name, visibility: nil, archived: false, fork: false, description: nil, missing: true))
             }
         }
         return picked
@@ -298,6 +298,7 @@ extension Hforge {
         }
         if org != shared.owner { layer.org = Located(shared.owner, origin) }
         if let v = source.visibility, v != visibility { layer.visibility = Located(v, origin) }
+        if let d = source.description, !d.isEmpty, d.unicodeScalars.count <= 2000 { layer.description = Located(d, origin) }
         return layer
     }
 

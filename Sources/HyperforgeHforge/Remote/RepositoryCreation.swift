@@ -30,7 +30,7 @@ extension Hforge {
             return .exists(existing, differences: differences(existing, config: config, branch: branch))
         }
         let owner = await ownerKind(config.org.value, client: client)
-        let new = NewRepository(owner: owner, name: config.repoName.value, description: nil,
+        let new = NewRepository(owner: owner, name: config.repoName.value, description: config.description?.value,
                                 visibility: config.visibility.value, defaultBranch: branch)
         switch try await client.createRepository(new) {
         case .done(let created): return .created(created)

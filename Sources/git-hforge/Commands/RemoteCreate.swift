@@ -10,7 +10,7 @@ extension GitHforge {
             usage: "git hforge remote <forge> create [--path <dir>] [--dry-run]",
             discussion: """
             Creates org/repo_name (or the user's repo_name when org is the token's own user) \
-            with the config's visibility and description. Idempotent: the repository is \
+            with the config's visibility and description (the description key). Idempotent: the repository is \
             looked up first, and one that exists is reported with any difference from the \
             config (visibility, default branch) and never created again or changed. The \
             token is the repository's scope, git/FORGE/ORG/repo/NAME/token.
