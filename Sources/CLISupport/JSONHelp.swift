@@ -21,8 +21,8 @@ public enum JSONHelp {
         "actual_url", "push_url", "wanted_key", "actual_key", "ahead", "behind", "tracking_ref", "remote"}], \
         "extra_remotes": [{"remote", "url"}], "warnings": [text], "in_sync": bool}; ahead, behind \
         and tracking_ref are null when the forge's branch was never fetched; remote is null without \
-        --remote, else {"exists", "visibility", "visibility_matches", "default_branch", "error"} \
-        (exists null and error set when the forge could not be asked). With --exit-code, \
+        --remote, else {"exists", "visibility", "visibility_matches", "default_branch", "problem"} \
+        (exists null and problem set when the forge could not be asked). With --exit-code, \
         drift (5) still prints this document.
         """)
     public static let hforgeConfig = shape("""

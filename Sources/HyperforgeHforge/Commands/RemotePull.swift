@@ -111,6 +111,7 @@ extension Hforge {
             work.append(source)
         }
         for (name, outcome) in outcomes { report(name, outcome, to: context) }
+        for note in untrustedNotes(named.layers) { context.output.stdout.line("  \(context.output.stdout.styled("!", .yellow)) \(note)") }
 
         let shared = PullShared(directory: directory, forge: named.forge, owner: ownerName, layers: named.layers,
                                 helper: CredentialHelperPath.preferred(context: context),
@@ -153,6 +154,17 @@ extension Hforge {
                                          done: counts.cloned + counts.updated + counts.skipped)
         }
         return .success
+    }
+
+    /// The forges the workspace's chain names that only committed config
+    /// declares: their remotes are set, but no credential helper and no API request.
+    static func untrustedNotes(_ layers: [ConfigLayer]) -> [String] {
+        let custom = ConfigLoader.mergedCustomForges(layers)
+        let named = layers.last(where: { $0.forges != nil })?.forges?.value.map(\.value) ?? []
+        return named.compactMap { name in
+            guard let table = custom[name], table.trust == .repository else { return nil }
+            return "\(name) is declared only by a repository's committed config (\(table.origin)): its remotes are set, but no credential helper and no request to its API"
+        }
     }
 
     /// The owner's repositories (every page, archived ones and forks

@@ -23,7 +23,7 @@ extension Hforge {
         public var visibilityMatches: Bool?
         public var defaultBranch: String?
         /// Why it could not be asked (the forge's error, or an untrusted forge).
-        public var error: String?
+        public var problem: String?
     }
 
     /// The state of one forge's remote against the config.
@@ -200,7 +200,7 @@ extension Hforge {
             guard let forge = config.forge(named: report.forges[index].forge) else { continue }
             var state = RemoteState()
             if !config.isUserForge(forge) {
-                state.error = "not asked: \(forge.name) is declared only by a repository's committed config, so no request (and no token) goes to its API"
+                state.problem = "not asked: \(forge.name) is declared only by a repository's committed config, so no request (and no token) goes to its API"
             } else {
                 do {
                     let client = try ForgeAPIAccess.client(for: forge, trusted: true, context: context, options: .standard(context))
@@ -213,7 +213,7 @@ extension Hforge {
                         state.exists = false
                     }
                 } catch let e as any HyperforgeError {
-                    state.error = e.description
+                    state.problem = e.description
                 }
             }
             report.forges[index].remote = state
@@ -263,10 +263,10 @@ extension Hforge {
             }
             if let remote = f.remote {
                 let text: String
-                switch (remote.exists, remote.error) {
+                switch (remote.exists, remote.problem) {
                 case (true?, _): text = "on the forge: exists, \(remote.visibility ?? "?")" + (remote.visibilityMatches == false ? " (the config says otherwise)" : "")
                 case (false?, _): text = "on the forge: missing ('git hforge remote \(f.forge) create' creates it)"
-                default: text = "on the forge: unknown: \(remote.error ?? "not asked")"
+                default: text = "on the forge: unknown: \(remote.problem ?? "not asked")"
                 }
                 out.line("  \(pad("", width))  \(out.styled(text, remote.exists == true && remote.visibilityMatches == true ? .green : .yellow))")
             }
