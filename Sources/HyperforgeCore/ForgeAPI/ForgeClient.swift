@@ -5,7 +5,7 @@ import FoundationEssentials
 /// user's repositories, and the pull-request flow of the realm's proposals.
 /// Three implementations (GitHubClient, GiteaClient for Gitea and Forgejo,
 /// GitLabClient); every request is one that the forge's published API
-/// description (Tests/HyperforgeTests/Resources/forge-apis/) describes.
+/// description (copies in Tests/Fixtures/forge-apis/) describes.
 ///
 /// How commands use it:
 ///

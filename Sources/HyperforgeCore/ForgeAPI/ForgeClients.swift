@@ -20,6 +20,8 @@ public struct ForgeClientOptions: Sendable {
     /// The longest single wait for a rate limit; a longer one is an error
     /// that says until when.
     public var longestWait: Double
+    /// Seconds before the first retry (doubling each time, with jitter, at most 30).
+    public var backoff: Double
     /// The environment whose proxy variables and CURL_CA_BUNDLE apply
     /// (`http_proxy`, `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY`,
     /// `no_proxy`, `NO_PROXY`, as curl reads them).
@@ -27,7 +29,8 @@ public struct ForgeClientOptions: Sendable {
 
     public init(dryRun: Bool = false, onRequest: (@Sendable (ForgeRequestRecord) -> Void)? = nil,
                 notice: @escaping @Sendable (String) -> Void = { _ in }, cacheDirectory: String? = nil,
-                timeout: Int = 30, attempts: Int = 4, longestWait: Double = 300, environment: [String: String] = [:]) {
+                timeout: Int = 30, attempts: Int = 4, longestWait: Double = 300, backoff: Double = 1,
+                environment: [String: String] = [:]) {
         self.dryRun = dryRun
         self.onRequest = onRequest
         self.notice = notice
@@ -35,6 +38,7 @@ public struct ForgeClientOptions: Sendable {
         self.timeout = timeout
         self.attempts = attempts
         self.longestWait = longestWait
+        self.backoff = backoff
         self.environment = environment
     }
 
