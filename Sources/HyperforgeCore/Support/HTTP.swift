@@ -133,9 +133,9 @@ public enum HTTP {
         var fields: [(name: String, value: String)] = []
         if let raw = response.headers {
             let text = String(decoding: UnsafeRawBufferPointer(start: raw, count: response.headers_length), as: UTF8.self)
-            for line in text.split(separator: "\n") {
-                var l = Substring(line)
-                if l.hasSuffix("\r") { l = l.dropLast() }
+            // By scalars: "\r\n" is one Character, which a split on "\n" would not cut.
+            for line in text.unicodeScalars.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+                let l = Substring(line)
                 guard let colon = l.firstIndex(of: ":"), !l.hasPrefix("HTTP/") else { continue }
                 let name = String(l[..<colon])
                 let value = String(l[l.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" }))
