@@ -414,6 +414,24 @@ struct ForgeAPITests {
         #expect(standIn.requests.count == before)
     }
 
+    // MARK: proxies
+
+    @Test func proxyVariablesAreHonouredAsCurlReadsThem() async throws {
+        let env = try TestEnvironment("forge-proxy")
+        let standIn = try ForgeStandIn(.gitea, in: env, tokens: [alice], orgs: ["acme"], repos: seededRepos())
+        // A second stand-in as the proxy: it records the request meant for the first.
+        let proxy = try ForgeStandIn(.gitea, in: env, tokens: [], repos: [])
+        let log = ClientLog()
+        let viaProxy = client(standIn, tokens(), log, environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)"])
+        await #expect(throws: ForgeAPIError.self) { _ = try await viaProxy.repository(RepositoryRef(owner: "acme", name: "api")) }
+        #expect(proxy.requests.count == 1 && proxy.requests[0].path == "/api/v1/repos/acme/api", "\(proxy.requests)")
+        #expect(standIn.requests.isEmpty)
+        // no_proxy names the host: straight to the forge.
+        let direct = client(standIn, tokens(), log, environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": "127.0.0.1"])
+        #expect(try await direct.repository(RepositoryRef(owner: "acme", name: "api"))?.name == "api")
+        #expect(proxy.requests.count == 1 && standIn.requests.count == 1)
+    }
+
     // MARK: through the secret broker
 
     @Test func tokensComeFromScopesThroughTheBroker() async throws {
