@@ -58,9 +58,9 @@ struct ETagCache: Sendable {
 
     func store(forge: String, scope: String, url: String, etag: String, response: HTTP.Response) {
         guard response.body.count <= ETagCache.largestBody,
-              !(etag + url).contains(where: { $0 == "\n" || $0 == "\r" }) else { return }
+              !(etag + url).unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) else { return }
         do { try FileTrust.prepareDirectory(directory) } catch { return }
-        let headers = response.headers.filter { ETagCache.kept.contains($0.name.lowercased()) && !$0.value.contains("\n") }
+        let headers = response.headers.filter { ETagCache.kept.contains($0.name.lowercased()) && !$0.value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) }
         var text = "\(ETagCache.magic)\n\(forge)\n\(scope)\n\(url)\n\(etag)\n\(headers.count)\n"
         for h in headers { text += "\(h.name):\(h.value)\n" }
         // A cache that cannot be written only costs the next request its 304.

@@ -43,7 +43,8 @@ final class ForgeTransport: Sendable {
 
     /// The headers for `token` (never logged, never in a URL or argv).
     func authHeaders(_ token: String) throws(ForgeAPIError) -> [String] {
-        if token.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+        // By scalars: "\r\n" is a single Character, unequal to "\r" and to "\n".
+        if token.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
             throw ForgeAPIError(.scopeRefused, forge: forge.name, detail: "the token contains a line break or NUL, which no HTTP header can carry; nothing was sent",
                                 hint: "store the token again on one line with 'git scope set'")
         }
