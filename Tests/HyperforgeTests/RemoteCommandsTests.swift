@@ -175,7 +175,7 @@ struct RemoteCommandsTests {
     /// SIGINT in the middle of a pull: what was cloned is in place, nothing
     /// half-made is left, and the same pull again finishes the rest.
     @Test func anInterruptedPullIsFinishedByTheNextOne() throws {
-        let names = (1...40).map { String(format: "r%02d", $0) }
+        let names = (1...16).map { String(format: "r%02d", $0) }
         let w = try Self.world("remote-interrupt", .github, repos: names.map { .init(owner: "alice", name: $0) }, gitRepos: names)
         let env = w.env
         let logFile = env.root + "/pull.log"
