@@ -16,8 +16,9 @@ public enum Hforge {
 
     /// Loads the effective config, insisting that the repository has one,
     /// and prints what the loader skipped or ignored.
-    static func loadConfig(root: String, context: Context, printWarnings: Bool = true) throws -> HforgeConfig {
-        guard ConfigLoader.hasConfig(repoRoot: root) else { throw HforgeError.notInitialised(repoRoot: root) }
+    /// `requireOwnConfig: false` (`workspace --all-repos`) takes the defaults chain alone.
+    static func loadConfig(root: String, context: Context, printWarnings: Bool = true, requireOwnConfig: Bool = true) throws -> HforgeConfig {
+        guard !requireOwnConfig || ConfigLoader.hasConfig(repoRoot: root) else { throw HforgeError.notInitialised(repoRoot: root) }
         let config = try ConfigLoader.load(repoRoot: root, environment: context.environment)
         if printWarnings { for w in config.warnings { context.output.warning(w) } }
         return config

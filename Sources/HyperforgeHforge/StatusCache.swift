@@ -42,12 +42,14 @@ struct StatusCache {
     static func cachePath(gitDir: String) -> String { FilePaths.join(gitDir, "hforge/status-cache.json") }
 
     /// The cached report, when every input is unchanged.
-    static func lookup(path: String?, context: Context) -> Hforge.StatusReport? {
+    /// `key`: `key(context)`, computed once by a caller that looks up many
+    /// repositories in one context (it searches PATH for the helper).
+    static func lookup(path: String?, context: Context, key precomputed: [String]? = nil) -> Hforge.StatusReport? {
         guard let (_, gitDir) = locate(start: context.resolve(path ?? "."), context: context),
               // Ours and writable only by us: a report others could write could say "in sync".
               let data = try? FileTrust.read(cachePath(gitDir: gitDir)),
               let entry = try? JSONDecoder().decode(Entry.self, from: Data(data)),
-              entry.version == version, entry.key == key(context), !entry.inputs.isEmpty,
+              entry.version == version, entry.key == (precomputed ?? key(context)), !entry.inputs.isEmpty,
               InputRecorder.allUnchanged(entry.inputs) else { return nil }
         return entry.report
     }

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Glibc
 import HyperforgeCore
 
@@ -9,7 +10,9 @@ import HyperforgeCore
 /// error) returns nil, and the full helper decides and explains, exactly as
 /// it would have: this path only ever gives the answer the full one gives.
 public enum CredentialFastPath {
-    public static func get(input: [UInt8], context: Context) -> String? {
+    /// `now`: seconds since 1970, for the memo's racy rule (tests pin it).
+    public static func get(input: [UInt8], context: Context, now: Double? = nil) -> String? {
+        let before = CredentialMemo.snapshot(context.paths)
         guard let request = try? CredentialRequest.parse(input), request.host != nil, request.protocolName != nil,
               !(request.username ?? "").utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }),
               let helper = try? CredentialHelper(context: context),
@@ -22,7 +25,16 @@ public enum CredentialFastPath {
                   let provider = try helper.broker.provider(for: key) as? FileProvider,
                   let secret = try provider.read()[key], !secret.isEmpty,
                   !secret.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else { return nil }
-            return "username=\(request.username ?? CredentialHelper.defaultUsername(forge.kind))\npassword=\(secret)\n"
+            let username = CredentialHelper.defaultUsername(forge.kind)
+            // Kept for the next identical request when nothing but auth.toml,
+            // the grants and the secrets file decided it (CredentialMemo).
+            if let proto = request.protocolName, let host = request.host, let path = request.path,
+               helper.broker.auth.forges.contains(where: { $0.name == forge.name && $0 == forge }),
+               (try? provider.resolvedPath()) == provider.path {
+                CredentialMemo.record(.init(protocolName: proto, host: host, path: path, scope: key, username: username, secretsFile: provider.path),
+                                      paths: context.paths, before: before, now: now ?? context.now().timeIntervalSince1970)
+            }
+            return "username=\(request.username ?? username)\npassword=\(secret)\n"
         } catch {
             return nil
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import HyperforgeCore
 import HyperforgeSecrets
 
@@ -8,7 +9,12 @@ public enum CredentialHelperMain {
     /// else starts), or nil with the input it read, for the full helper.
     public static func fastGet(_ arguments: [String]) -> (answer: String?, input: [UInt8])? {
         guard arguments == ["get"] else { return nil }
-        let input = FileRead.all(fd: 0, limit: CredentialRequest.Limits.bytes + 1)
+        // git's requests are a few short lines: read in small pieces.
+        let input = FileRead.all(fd: 0, limit: CredentialRequest.Limits.bytes + 1, chunk: 4096)
+        // The memo first: nothing but getenv, a few stat calls and two small files.
+        if let answer = CredentialMemo.answer(input: input, environment: { name in getenv(name).map { String(cString: $0) } }) {
+            return (answer, input)
+        }
         return (CredentialFastPath.get(input: input, context: Context.process()), input)
     }
 

@@ -109,7 +109,11 @@ import Testing
         let ok = try w.run("aperture", "check", "--mode", "contract", "--mode", "compatibility")
         #expect(ok.code == 0, "\(ok)")
         #expect(ok.stdout.contains("1.4.0 → 1.5.0 (working): COMPATIBLE"), "\(ok)")
-        #expect(ok.stdout.contains("/properties/delete: property-added: 'delete' added (optional, default=[])"), "\(ok)")
+        #expect(!ok.stdout.contains("because"), "\(ok)")
+        // --explain: which inclusion step decided it (every new value is valid under 1.4.0).
+        let explained = try w.run("aperture", "check", "--mode", "compatibility", "--explain")
+        #expect(explained.code == 0 && explained.stdout.contains("because backwards (every value of the new version is valid under the old one)"), "\(explained)")
+        #expect(explained.stdout.contains("because   /delete: the old version allows any value here"), "\(explained)")
 
         // Breaking for backwards: `read` no longer required (old importers may get values without it), still 1.x.
         let broken = v15.replacingOccurrences(of: "  required: [read]\n", with: "")
@@ -118,13 +122,18 @@ import Testing
         try Self.writeWorking(w, broken)
         let bad = try w.run("aperture", "check", "--mode", "contract", "--mode", "compatibility")
         #expect(bad.code == 1, "\(bad)")
-        #expect(bad.stdout.contains("1.4.0 → 1.6.0 is a minor bump, but the changes need a major one (1 breaking change)"), "\(bad)")
-        #expect(bad.stdout.contains("/required: required-removed: 'read' is no longer required — breaks readers of new values"), "\(bad)")
-        #expect(bad.stdout.contains("INCOMPATIBLE with the contract's promise of backwards"), "\(bad)")
+        #expect(bad.stdout.contains("1.4.0 → 1.6.0 (working) is a minor bump, but the change needs a major one (it breaks the contract's promise); "
+                                    + "1.6.0 accepts {}, which importers on 1.4.0 reject at (root): the required property 'read' is missing"), "\(bad)")
+        #expect(bad.stdout.contains("INCOMPATIBLE with the contract's promise of backwards (new values readable by old importers): 1.6.0 (working) accepts {}"), "\(bad)")
         let j = try Self.json(try w.run("aperture", "check", "--mode", "compatibility", "--format", "json"))
         let finding = try #require((j["findings"] as? [[String: Any]])?.first)
-        #expect(finding["severity"] as? String == "error" && finding["pointer"] as? String == "/schema/required", "\(finding)")
+        #expect(finding["severity"] as? String == "error", "\(finding)")
         #expect(finding["file"] as? String == ".hyperforge/contracts/s3-access/s3-permissions.yaml")
+        let witness = try #require(finding["witness"] as? [String: Any], "\(finding)")
+        #expect(witness["value"] as? String == "{}" && witness["pointer"] as? String == "" && witness["invalid_under"] as? String == "1.4.0", "\(witness)")
+        #expect(witness["valid_under"] as? String == "1.6.0 (working)" && (witness["reason"] as? String)?.contains("'read'") == true, "\(witness)")
+        let junit = try w.run("aperture", "check", "--mode", "compatibility", "--format", "junit")
+        #expect(junit.code == 1 && junit.stdout.contains("1.6.0 (working) accepts {}, which importers on 1.4.0 reject at (root)"), "\(junit)")
 
         // A value that does not fit the schema names the value's pointer and the schema keyword.
         try Self.writeWorking(w, v15.replacingOccurrences(of: "read: [\"jobs/*/masks/*\", \"training-runs/*\"]", with: "read: [\"jobs/*\", 7]"))
@@ -284,6 +293,65 @@ import Testing
         #expect(ci.stdout.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "\(ci)")
         #expect(ci.stdout.contains("<testcase classname=\"realm.exporter\" name=\"s3-access/s3-permissions\"><failure message=\"ci_only script failed (exit 1)\">"), "\(ci)")
         #expect(ci.stdout.contains("failures=\"1\""))
+    }
+
+    /// Rewrites the realm's copy of s3-permissions with plain git: a change
+    /// pushed around the tool.
+    static func pushRealmContract(_ w: World, _ text: String, message: String) throws {
+        let edit = w.env.root + "/edit-\(UUID().uuidString.prefix(6))"
+        try w.env.gitOK("clone", "-q", w.realmGitDir, edit, in: w.env.root)
+        try w.env.write(text, to: edit + "/domains/s3-access/contracts/s3-permissions.yaml")
+        try w.env.gitOK("commit", "-q", "-am", message, in: edit)
+        try w.env.gitOK("push", "-q", "origin", "main", in: edit)
+    }
+
+    /// --mode=contract checks every step of the realm's history: a breaking
+    /// change published as a minor version is an error even when it was
+    /// pushed with plain git, with the value that breaks.
+    @Test func aBreakingChangePublishedAsMinorInTheHistoryIsAnError() throws {
+        let w = try Self.world("check-history")
+        #expect(try w.run("aperture", "check", "--fetch", "--mode", "contract").code == 0)
+        try FileManager.default.removeItem(atPath: w.members["aperture"]! + "/.hyperforge/contracts/s3-access/s3-permissions.yaml")
+        // 1.5.0: items of read become integers (breaks importers on 1.4.0), pushed as a minor bump.
+        let v15 = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
+            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: [string, integer] }")
+            + "  - version: \"1.5.0\"\n    changes: [\"read may hold numbers\"]\n    compatible: true\n"
+        try Self.pushRealmContract(w, v15, message: "1.5.0 by hand")
+        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stdout.contains("domains/s3-access/contracts/s3-permissions.yaml /version: 1.4.0 → 1.5.0 (realm commit "), "\(r)")
+        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); 1.5.0 accepts {\"read\":[0]}, which importers on 1.4.0 reject at /read/0: "), "\(r)")
+        // A 2.0.0 after it is a major step: that step is fine, the earlier one is still reported.
+        let v2 = v15.replacingOccurrences(of: "version: \"1.5.0\"\nowner", with: "version: \"2.0.0\"\nowner")
+            + "  - version: \"2.0.0\"\n    changes: [\"same\"]\n    compatible: false\n"
+        try Self.pushRealmContract(w, v2, message: "2.0.0")
+        let again = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(again.code == 1 && again.stdout.contains("1.4.0 → 1.5.0 (realm commit ") && !again.stdout.contains("→ 2.0.0 (realm commit"), "\(again)")
+    }
+
+    /// --mode=compatibility refuses a schema that is not a schema (naming the
+    /// pointer), and an undecided comparison is a warning (exit 2), an error with --strict.
+    @Test func compatibilityRefusesInvalidSchemasAndWarnsWhenUndecided() throws {
+        let w = try Self.world("check-compat-unknown")
+        #expect(try w.run("aperture", "check", "--fetch", "--mode", "compatibility").code == 0)
+        let invalid = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
+            .replacingOccurrences(of: "  required: [read]\n", with: "  required: read\n")
+        try Self.writeWorking(w, invalid)
+        let refused = try w.run("aperture", "check", "--mode", "compatibility")
+        #expect(refused.code == 1 && refused.stdout.contains("/schema/required: 1.5.0 (working): is not a valid schema"), "\(refused)")
+        #expect(!refused.stdout.contains("COMPATIBLE"), "\(refused)")
+        // A pattern against another pattern: neither proved nor broken.
+        let patterned = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
+            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^(jobs)\" }")
+        try Self.writeWorking(w, patterned.replacingOccurrences(of: "\"jobs/*/masks/*\", \"training-runs/*\"", with: "\"jobs/*/masks/*\""))
+        let base = Self.contractV1.replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^jobs\" }")
+            .replacingOccurrences(of: "\"jobs/*/masks/*\", \"training-runs/*\"", with: "\"jobs/*/masks/*\"")
+        try Self.pushRealmContract(w, base, message: "1.4.0 with a pattern")
+        _ = try w.run("aperture", "check", "--fetch", "--mode", "importer")
+        let unknown = try w.run("aperture", "check", "--mode", "compatibility")
+        #expect(unknown.code == 2 && unknown.stdout.contains("UNKNOWN whether the promise of backwards (new values readable by old importers) holds"), "\(unknown)")
+        #expect(unknown.stdout.contains("pattern"), "\(unknown)")
+        #expect(try w.run("aperture", "check", "--mode", "compatibility", "--strict").code == 1)
     }
 
     @Test func hooksChainTheExistingHookAndUninstallRestoresIt() throws {

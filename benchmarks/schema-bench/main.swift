@@ -4,6 +4,10 @@
 //
 //   schema-bench --suite DIR --repeat N            the suite's required tests
 //   schema-bench --schema FILE --document FILE --repeat N
+//   schema-bench --pairs FILE --repeat N           compatibility of each pair
+//       (benchmarks/compat.sh): [{"name", "old", "new", "backwards", "forwards"}];
+//       one JSON line per pair with the verdict and the median milliseconds of
+//       one comparison (compiling both schemas and comparing them both ways).
 import Foundation
 import HyperforgeCore
 import HyperforgeRealm
@@ -65,7 +69,27 @@ if let suite = option("--suite") {
         return repeatCount
     }
     print("{\"validations\": \(n), \"seconds\": \(t), \"valid\": \(valid)}")
+} else if let pairsPath = option("--pairs") {
+    guard case .array(let pairs) = load(pairsPath) else { exit(2) }
+    let registry = SchemaRegistry()
+    for p in pairs {
+        guard case .string(let name)? = p["name"], let old = p["old"], let new = p["new"] else { continue }
+        let backwards = p["backwards"] == .bool(true), forwards = p["forwards"] == .bool(true)
+        var times: [Double] = []
+        var report: CompatibilityReport?
+        for _ in 0..<repeatCount {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let a = try registry.compile(old), b = try registry.compile(new)
+            report = try SchemaCompatibility.compare(old: a, new: b, backwards: backwards, forwards: forwards)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        let witness = report?.witness(old: "old", new: "new")?.sentence ?? ""
+        let line: JSONValue = .object(["name": .string(name), "verdict": .string(report?.verdict.rawValue ?? "-"),
+                                       "median_ms": .number(times[times.count / 2]), "witness": .string(witness)])
+        print(line.jsonText)
+    }
 } else {
-    FileHandle.standardError.write(Data("usage: schema-bench --suite DIR [--repeat N] | --schema FILE --document FILE [--repeat N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: schema-bench --suite DIR [--repeat N] | --schema FILE --document FILE [--repeat N] | --pairs FILE [--repeat N]\n".utf8))
     exit(64)
 }

@@ -27,7 +27,7 @@ function __git-realm_parse_tokens -S
         case 'fetch'
             __git-realm_parse_subcommand 0 'path=' 'dry-run' 'accept-rewrite' 'version' 'h/help'
         case 'check'
-            __git-realm_parse_subcommand 0 'path=' 'mode=+' 'contract=' 'from=' 'to=' 'transitive' 'strict' 'format=' 'json' 'no-cache' 'fetch' 'script-timeout=' 'version' 'h/help'
+            __git-realm_parse_subcommand 0 'path=' 'mode=+' 'contract=' 'from=' 'to=' 'transitive' 'strict' 'explain' 'format=' 'json' 'no-cache' 'fetch' 'script-timeout=' 'version' 'h/help'
         case 'hooks'
             __git-realm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -172,6 +172,7 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_op
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" to' -l 'to' -d 'compatibility: the version to compare to, or \'working\' (the default).' -rfka ''
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" transitive' -l 'transitive' -d 'compatibility: compare against every earlier version in the realm\'s history.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" strict' -l 'strict' -d 'Warnings fail too.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" explain' -l 'explain' -d 'Text output: say which rule or inclusion step decided each compatible verdict.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" format' -l 'format' -d 'text, json or junit.' -rfka 'text json junit'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" json' -l 'json' -d 'The same as --format json.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm check" no-cache' -l 'no-cache' -d 'Check afresh without reading cache.db; what is found is stored for the next run.'

@@ -77,6 +77,11 @@
     X(git_tree_entry_free) \
     X(git_tree_entry_filemode) \
     X(git_graph_descendant_of) \
+    X(git_status_options_init) \
+    X(git_status_list_new) \
+    X(git_status_list_entrycount) \
+    X(git_status_byindex) \
+    X(git_status_list_free) \
 
 struct hf_git2_api {
 #define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;

@@ -79,16 +79,27 @@ public struct Paths: Sendable, Equatable {
     public let runtimeDir: String?
 
     public init(environment env: [String: String]) {
-        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Context.passwordDatabaseHome()
+        self.init(home: env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Context.passwordDatabaseHome(), lookup: { env[$0] })
+    }
+
+    /// The directories from a variable lookup (getenv, say), without the
+    /// whole environment; nil when HOME is not set (the full path then
+    /// asks the password database).
+    public init?(lookup: (String) -> String?) {
+        guard let home = lookup("HOME"), !home.isEmpty else { return nil }
+        self.init(home: home, lookup: lookup)
+    }
+
+    private init(home: String, lookup: (String) -> String?) {
         self.home = home
         func xdg(_ key: String, _ fallback: String) -> String {
-            if let v = env[key], v.hasPrefix("/") { return v }
+            if let v = lookup(key), v.hasPrefix("/") { return v }
             return home + "/" + fallback
         }
         configHome = xdg("XDG_CONFIG_HOME", ".config")
         dataHome = xdg("XDG_DATA_HOME", ".local/share")
         stateHome = xdg("XDG_STATE_HOME", ".local/state")
-        runtimeDir = env["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        runtimeDir = lookup("XDG_RUNTIME_DIR").flatMap { $0.hasPrefix("/") ? $0 : nil }
     }
 
     /// `~` and `~/x` expand to this HOME; anything else is returned unchanged.

@@ -64,9 +64,9 @@ public enum FileRead {
     /// What is readable from `fd` until end of file, keeping at most `limit`
     /// bytes: the rest is read and dropped, so that a writer on the other end
     /// of a pipe (git, feeding a credential request) is never cut off.
-    public static func all(fd: Int32, limit: Int = 4 << 20) -> [UInt8] {
+    public static func all(fd: Int32, limit: Int = 4 << 20, chunk: Int = 65536) -> [UInt8] {
         var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }

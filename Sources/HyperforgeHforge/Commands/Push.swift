@@ -6,6 +6,8 @@ extension Hforge {
         public var path: String?
         public var tags = false
         public var dryRun = false
+        /// Take the defaults chain when the repository has no config.toml (`workspace --all-repos`).
+        public var allowDefaultsOnly = false
         public init() {}
     }
 
@@ -17,7 +19,7 @@ extension Hforge {
         let out = context.output.stdout
         let err = context.output.stderr
         let (repo, root) = try openRepository(path: options.path, context: context)
-        let config = try loadConfig(root: root, context: context)
+        let config = try loadConfig(root: root, context: context, requireOwnConfig: !options.allowDefaultsOnly)
 
         let branch: String
         switch try repo.head() {

@@ -12,6 +12,9 @@ extension Hforge {
         public var exitCode = false
         /// Also ask each forge whether the repository exists and its visibility matches.
         public var remote = false
+        /// Take the defaults chain when the repository has no config.toml
+        /// (`workspace --all-repos`); such a report is never cached.
+        public var allowDefaultsOnly = false
         public init() {}
     }
 
@@ -91,7 +94,9 @@ extension Hforge {
         }
         let (repo, root) = try openRepository(path: options.path, context: context)
         if located?.root != root || located?.gitDir != repo.gitDirectory { cache.cacheable = false }
-        let config = try loadConfig(root: root, context: context, printWarnings: false)
+        let config = try loadConfig(root: root, context: context, printWarnings: false, requireOwnConfig: !options.allowDefaultsOnly)
+        // `git hforge status` there says it has no config: no report of the chain alone may answer it.
+        if !ConfigLoader.hasConfig(repoRoot: root) { cache.cacheable = false }
         let remotes = try repo.remotes()
         let gitConfig = repo.config
         // Included files are not fingerprinted: such repositories are never cached.

@@ -15,11 +15,15 @@ public struct Finding: Codable, Sendable, Equatable {
     /// A JSON pointer: into the value or schema (`/value/read/0`, `/schema/properties/read`).
     public var pointer: String?
     public var message: String
-    /// Longer text: a change list, a script's output.
+    /// Longer text: a script's output, a hint.
     public var details: [String]
+    /// For a breaking change: the value that shows it (checked with the validator).
+    public var witness: Witness?
+    /// For a compatible verdict: which rule or inclusion step decided it (printed with --explain).
+    public var explanation: [String]
 
     public init(_ severity: Severity, _ mode: Mode, domain: String, contract: String, file: String? = nil, pointer: String? = nil,
-                message: String, details: [String] = []) {
+                message: String, details: [String] = [], witness: Witness? = nil, explanation: [String] = []) {
         self.severity = severity
         self.mode = mode
         self.domain = domain
@@ -28,6 +32,8 @@ public struct Finding: Codable, Sendable, Equatable {
         self.pointer = pointer
         self.message = message
         self.details = details
+        self.witness = witness
+        self.explanation = explanation
     }
 }
 
@@ -38,6 +44,11 @@ extension Finding {
                                       "contract": .string(contract), "message": .string(message), "details": .array(details.map(JSONValue.string))]
         if let file { o["file"] = .string(file) }
         if let pointer { o["pointer"] = .string(pointer) }
+        if !explanation.isEmpty { o["explanation"] = .array(explanation.map(JSONValue.string)) }
+        if let w = witness {
+            o["witness"] = .object(["value": .string(w.value), "valid_under": .string(w.validUnder), "invalid_under": .string(w.invalidUnder),
+                                    "pointer": .string(w.pointer), "reason": .string(w.reason), "breaks": .string(w.breaks)])
+        }
         return .object(o)
     }
 
@@ -49,8 +60,22 @@ extension Finding {
         var file: String?, pointer: String?
         if case .string(let f)? = json["file"] { file = f }
         if case .string(let p)? = json["pointer"] { pointer = p }
+        var witness: Witness?
+        var explanation: [String] = []
+        // Most findings have neither (the kept report is read on every warm check).
+        guard case .object(let o) = json, o.count > 6 + (file == nil ? 0 : 1) + (pointer == nil ? 0 : 1) else {
+            self.init(severity, mode, domain: domain, contract: contract, file: file, pointer: pointer, message: message,
+                      details: details.compactMap { if case .string(let d) = $0 { return d }; return nil })
+            return
+        }
+        if let w = o["witness"] {
+            guard case .string(let value)? = w["value"], case .string(let valid)? = w["valid_under"], case .string(let invalid)? = w["invalid_under"],
+                  case .string(let at)? = w["pointer"], case .string(let reason)? = w["reason"], case .string(let breaks)? = w["breaks"] else { return nil }
+            witness = Witness(value: value, validUnder: valid, invalidUnder: invalid, pointer: at, reason: reason, breaks: breaks)
+        }
+        if case .array(let lines)? = o["explanation"] { explanation = lines.compactMap(\.stringValue) }
         self.init(severity, mode, domain: domain, contract: contract, file: file, pointer: pointer, message: message,
-                  details: details.compactMap { if case .string(let d) = $0 { return d }; return nil })
+                  details: details.compactMap { if case .string(let d) = $0 { return d }; return nil }, witness: witness, explanation: explanation)
     }
 }
 
@@ -106,7 +131,7 @@ public struct CheckReport: Codable, Sendable {
         try c.encode(warnings, forKey: .warnings)
     }
 
-    func text(_ out: Output.Stream) -> String {
+    func text(_ out: Output.Stream, explain: Bool = false) -> String {
         var lines: [String] = []
         for f in findings {
             let mark: String
@@ -120,6 +145,7 @@ public struct CheckReport: Codable, Sendable {
             if let pointer = f.pointer { place += (place.isEmpty ? "" : " ") + (pointer.isEmpty ? "(root)" : pointer) }
             lines.append("\(mark) \(f.contract) (\(f.domain), \(f.mode.rawValue)): \(place.isEmpty ? "" : place + ": ")\(f.message)")
             for d in f.details { lines.append("    " + d) }
+            if explain { for e in f.explanation { lines.append("    because " + e) } }
         }
         let summary = errors == 0 && warnings == 0 ? "clean" : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         lines.append("Result: \(summary) (\(contractsChecked) contract check\(contractsChecked == 1 ? "" : "s") in realm \(realm) at \(commit.prefix(12)))")

@@ -21,7 +21,8 @@ import HyperforgeGit
 /// check nested in a check, TMPDIR, HOME and the git config variables) are
 /// part of the key. Nothing secret is stored.
 struct CheckReportCache {
-    static let version = 1
+    /// 2: findings carry a witness and an explanation (the semantic compatibility engine).
+    static let version = 2
 
     struct Entry {
         var key: [String]

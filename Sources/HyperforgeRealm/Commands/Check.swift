@@ -13,6 +13,8 @@ extension Realm {
         /// `NAME` or `DOMAIN/NAME`.
         public var contract: String?
         public var strict = false
+        /// Text output: for each compatible verdict, the rules that decided it.
+        public var explain = false
         public var format = CheckFormat.text
         public var noCache = false
         public var fetch = false
@@ -93,7 +95,7 @@ extension Realm {
     static func show(_ report: CheckReport, _ options: CheckOptions, context: Context) -> ExitStatus {
         let out = context.output.stdout
         switch options.format {
-        case .text: out.line(report.text(out))
+        case .text: out.line(report.text(out, explain: options.explain))
         case .json: out.line((try? JSONOutput.encode(report)) ?? "{}")
         case .junit: out.line(report.junit(strict: options.strict))
         }
@@ -239,7 +241,7 @@ struct CheckSession {
         // The realm commit too: a schema may $ref other contracts ("realm:DOMAIN/NAME"),
         // whose changes the contract's own hash does not show; a fetch that moves
         // the realm checks afresh.
-        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", tip, item.mode.rawValue, item.domain, item.contract,
+        var parts = [HyperforgeVersion.current, "\(RealmIndex.formatVersion)", SchemaCompatibility.engineVersion, tip, item.mode.rawValue, item.domain, item.contract,
                      contract?.hash ?? "-", binding?.hash ?? "-", membership.repo, isCI ? "ci" : "local", "\(options.scriptTimeout)"]
         let working = Realm.workingContractPath(domain: item.domain, name: item.contract)
         record(working)
@@ -359,7 +361,7 @@ struct CheckSession {
                 return [checks.finding(.error, .contract, "no such contract in domain \(item.domain)")]
             }
             let file = working != nil ? Realm.workingContractPath(domain: item.domain, name: item.contract) : checks.realmFile
-            let history = try await history(item.domain, item.contract).map { ($0.0, $0.1) }
+            let history = try await history(item.domain, item.contract)
             return checks.contractMode(working: subject, file: file, released: working == nil ? nil : released, history: history, registry: registry)
 
         case .compatibility:

@@ -9,10 +9,11 @@ extension GitRealm {
             abstract: "Validate the contracts this repository owns, exports and imports (for CI and git hooks).",
             discussion: """
             Modes (default: every one that applies): contract (the schema is a valid JSON Schema, \
-            the value validates against it, the version moved at least as far as the changes \
-            require, evolution agrees with the realm's history); compatibility (the list of \
-            schema changes from the released version, or --from, to the working version, or \
-            --to, and the verdict under the contract's backwards/forwards promises); exporter \
+            the value validates against it, the version moved at least as far as the change \
+            requires, and so did every step of the realm's history, evolution agrees with that \
+            history); compatibility (from the released version, or --from, to the working \
+            version, or --to: the verdict under the contract's backwards/forwards promises, \
+            after both schemas pass their metaschema); exporter \
             (source files exist, the exporter script passes, warns when sources changed since \
             the contract was synced); importer (each import's range is satisfied; a stale \
             resolved_version warns; the importer script passes).
@@ -32,6 +33,19 @@ extension GitRealm {
             or draft 7 when $schema says so; $ref may name another contract as \
             realm:DOMAIN/NAME; nothing is fetched from the network.
 
+            Compatibility is decided by meaning: backwards: true promises that every value \
+            valid under the new schema is valid under the old one (new values readable by old \
+            importers), forwards: true that every value valid under the old schema is valid \
+            under the new one. Both schemas are brought to a normal form (split by type, allOf \
+            intersected, anyOf/oneOf as unions with oneOf's exclusivity, not as a complement, \
+            enum/const as finite sets, ranges with multipleOf, the object and array keywords, \
+            $ref and recursion) and one is checked to lie inside the other. A compatible \
+            verdict can say which rule decided each part (--explain). An incompatible one always \
+            comes with a value that the validator accepts under one version and rejects under \
+            the other, the pointer where it fails and whom it breaks. When neither a proof nor \
+            such a value is found (a pattern against a different pattern, say) the verdict is \
+            unknown, with the reason: a warning (exit status 2), an error with --strict.
+
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
             without reading the cache and stores what it found. A plain check (no options but \
@@ -46,7 +60,12 @@ extension GitRealm {
             repository, not a member, the realm never fetched); 64 usage error (a bad option, \
             --script-timeout out of its range, a --contract the realm does not have).
 
-            LIMITS: --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
+            LIMITS: a comparison considers at most 64 alternatives after combining \
+            allOf/anyOf/oneOf, 6 patternProperties patterns at one place, 48 levels of nesting \
+            and 20,000 steps, and tries at most 4,000 values in search of one that breaks; \
+            beyond these it stops or approximates on the safe side, so the verdict may be \
+            unknown (a warning), never wrongly compatible. \
+            --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
             larger numbers are usage errors). A working contract file is read as a realm file is \
             (a regular file, at most 32 MiB: a directory or a link to a device there is an error \
             naming it). Validating a value may take at most 100,000 subschema evaluations plus 100 \
@@ -70,6 +89,8 @@ extension GitRealm {
         var transitive = false
         @Flag(help: "Warnings fail too.")
         var strict = false
+        @Flag(help: "Text output: say which rule or inclusion step decided each compatible verdict.")
+        var explain = false
         @Option(help: ArgumentHelp("text, json or junit.", valueName: "format"))
         var format = Realm.CheckOptions().format
         @Flag(help: "The same as --format json.")
@@ -101,6 +122,7 @@ extension GitRealm {
             o.to = to
             o.transitive = transitive
             o.strict = strict
+            o.explain = explain
             o.format = json ? .json : format
             o.noCache = noCache
             o.fetch = fetch

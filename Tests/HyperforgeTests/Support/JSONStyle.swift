@@ -34,6 +34,8 @@ enum JSONStyle {
         let words = arguments.first == "realm" || arguments.first == "hforge" ? Array(arguments.dropFirst()) : arguments
         if words.first == "check" { return code == 1 || code == 2 }
         if words.first == "status" && words.contains("--exit-code") { return code == 5 }
+        // A workspace command's report holds each repository's failure, and its status says one failed.
+        if words.first == "workspace" { return code == 1 || code == 2 }
         return false
     }
 

@@ -1,0 +1,158 @@
+import HyperforgeCore
+import HyperforgeGit
+
+extension Hforge {
+    public struct WorkspaceStatusOptions: Sendable {
+        public var workspace = WorkspaceOptions()
+        /// Only the repositories with something to say.
+        public var changed = false
+        public init() {}
+    }
+
+    /// One repository's line of `git hforge workspace status`.
+    public struct WorkspaceRepositoryStatus: Codable, Sendable {
+        public var path: String
+        public var relativePath: String
+        public var kind: String
+        /// nil when detached, or when the repository could not be read.
+        public var branch: String?
+        public var head: String?
+        /// What `git status` would list; nil when the repository could not be read.
+        public var changes: WorkTreeChanges?
+        public var clean: Bool?
+        public var forges: [ForgeStatus]
+        public var extraRemotes: [ExtraRemote]
+        public var warnings: [String]
+        public var inSync: Bool?
+        public var error: RepositoryError?
+
+        /// Dirty, drifted, ahead or behind a forge, on no branch, warned of or failed.
+        var hasNews: Bool {
+            error != nil || clean == false || inSync == false || branch == nil || !warnings.isEmpty
+                || forges.contains { ($0.ahead ?? 0) > 0 || ($0.behind ?? 0) > 0 }
+        }
+    }
+
+    public struct WorkspaceStatusSummary: Codable, Sendable {
+        public var total = 0, clean = 0, dirty = 0, inSync = 0, drifted = 0, ahead = 0, behind = 0, noBranch = 0, failed = 0, skipped = 0
+    }
+
+    public struct WorkspaceStatusReport: Codable, Sendable {
+        public var root: String
+        public var repositories: [WorkspaceRepositoryStatus]
+        public var summary: WorkspaceStatusSummary
+    }
+
+    /// One repository's status: `git hforge status`'s report (its cached one
+    /// while its inputs are unchanged) and the work tree's changes, read with
+    /// libgit2; nothing is fetched, nothing written but the status cache.
+    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String]) -> WorkspaceRepositoryStatus {
+        var entry = WorkspaceRepositoryStatus(path: member.path, relativePath: member.relativePath, kind: member.kind.rawValue,
+                                              forges: [], extraRemotes: [], warnings: [])
+        do {
+            var options = StatusOptions()
+            options.path = member.path
+            options.allowDefaultsOnly = !member.hasOwnConfig
+            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey) : nil)
+                ?? statusReport(options, context: context)
+            entry.branch = report.branch
+            entry.head = report.head
+            entry.forges = report.forges
+            entry.extraRemotes = report.extraRemotes
+            entry.warnings = report.warnings
+            entry.inSync = report.inSync
+            let repo = try Repository.open(at: member.path, environment: context.environment)
+            let changes = try repo.workTreeChanges()
+            entry.changes = changes
+            entry.clean = changes.isClean
+        } catch {
+            entry.error = RepositoryError(error)
+        }
+        return entry
+    }
+
+    /// `git hforge workspace status`.
+    public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
+        let found = try discoverWorkspace(options.workspace, context: context)
+        let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
+        let cacheKey = StatusCache.key(context)
+        let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
+            repositoryStatus(member, context: context, cacheKey: cacheKey)
+        }
+        var summary = WorkspaceStatusSummary(total: entries.count, skipped: found.skipped.count)
+        for e in entries {
+            if e.error != nil { summary.failed += 1; continue }
+            if e.clean == true { summary.clean += 1 } else { summary.dirty += 1 }
+            if e.inSync == true { summary.inSync += 1 } else { summary.drifted += 1 }
+            if e.forges.contains(where: { ($0.ahead ?? 0) > 0 }) { summary.ahead += 1 }
+            if e.forges.contains(where: { ($0.behind ?? 0) > 0 }) { summary.behind += 1 }
+            if e.branch == nil { summary.noBranch += 1 }
+        }
+        let shown = options.changed ? entries.filter(\.hasNews) : entries
+        let exit = workspaceExit(entries.map { $0.error?.exitStatus ?? 0 })
+        let out = context.output.stdout
+        if options.workspace.json {
+            out.line(try JSONOutput.encode(WorkspaceStatusReport(root: found.root, repositories: shown, summary: summary)))
+            return exit
+        }
+        let width = min(50, shown.map(\.relativePath.count).max() ?? 0)
+        let branchWidth = min(30, shown.map { ($0.branch ?? $0.head ?? "").count }.max() ?? 0)
+        let treeWidth = shown.map { treeText($0).count }.max() ?? 5
+        for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, to: out) }
+        var parts = ["\(summary.clean) clean", "\(summary.dirty) dirty"]
+        parts.append("\(summary.inSync) in sync with their config")
+        if summary.drifted > 0 { parts.append(out.styled("\(summary.drifted) drifted", .yellow)) }
+        if summary.ahead > 0 { parts.append("\(summary.ahead) ahead of a forge") }
+        if summary.behind > 0 { parts.append("\(summary.behind) behind a forge") }
+        if summary.noBranch > 0 { parts.append("\(summary.noBranch) on no branch") }
+        if summary.failed > 0 { parts.append(out.styled("\(summary.failed) failed", .red)) }
+        var line = "\(plural(summary.total, "repository", "repositories")): " + parts.joined(separator: ", ")
+        if summary.skipped > 0 { line += " (\(summary.skipped) skipped: 'git hforge workspace list' says why)" }
+        out.line(line)
+        if summary.drifted > 0 { out.line("run 'git hforge workspace sync' to bring git in line with the configs") }
+        return exit
+    }
+
+    /// "clean", or "dirty (" and what git status would count ")".
+    static func treeText(_ e: WorkspaceRepositoryStatus) -> String {
+        guard let c = e.changes, !c.isClean else { return "clean" }
+        var bits: [String] = []
+        if c.staged > 0 { bits.append("\(c.staged) staged") }
+        if c.unstaged > 0 { bits.append("\(c.unstaged) modified") }
+        if c.untracked > 0 { bits.append("\(c.untracked) untracked") }
+        if c.conflicted > 0 { bits.append("\(c.conflicted) conflicted") }
+        return "dirty (" + bits.joined(separator: ", ") + ")"
+    }
+
+    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, treeWidth: Int, to out: Output.Stream) {
+        let name = out.styled(pad(e.relativePath, width), .bold)
+        if let error = e.error {
+            out.line("\(name)  \(out.styled("failed", .red))")
+            for l in error.lines(indent: "  ", out) { out.line(l) }
+            return
+        }
+        let where_ = e.branch ?? (e.head ?? "")
+        let tree = treeText(e)
+        var forges: [String] = []
+        for f in e.forges {
+            var text: String
+            if f.states == [.inSync] {
+                if let a = f.ahead, let b = f.behind {
+                    text = a == 0 && b == 0 ? "up to date" : [a > 0 ? "ahead \(a)" : nil, b > 0 ? "behind \(b)" : nil].compactMap { $0 }.joined(separator: ", ")
+                } else {
+                    text = e.branch == nil ? "in sync" : "not fetched"
+                }
+                text = out.styled(text, a(f) ? .yellow : .green)
+            } else {
+                text = out.styled(f.states.map(\.rawValue).joined(separator: ", "), f.states == [.missing] ? .red : .yellow)
+            }
+            forges.append("\(f.forge) \(text)")
+        }
+        for x in e.extraRemotes { forges.append("\(x.remote) \(out.styled("extra", .red))") }
+        let shownTree = out.styled(pad(tree, treeWidth), e.clean == true ? .green : .yellow)
+        out.line("\(name)  \(pad(where_, branchWidth))  \(shownTree)  \(forges.joined(separator: "; "))")
+        for w in e.warnings { out.line("  \(out.styled("warning:", .yellow)) \(w)") }
+    }
+
+    private static func a(_ f: ForgeStatus) -> Bool { (f.ahead ?? 0) > 0 || (f.behind ?? 0) > 0 }
+}

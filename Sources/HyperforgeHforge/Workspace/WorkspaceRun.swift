@@ -1,0 +1,169 @@
+import FoundationEssentials
+import Glibc
+import HyperforgeCore
+
+extension Hforge {
+    /// What every `git hforge workspace` command takes.
+    public struct WorkspaceOptions: Sendable {
+        /// The workspace directory (default: the current directory).
+        public var path: String?
+        /// Also every repository without its own config.toml under a defaults.toml inside the directory.
+        public var allRepos = false
+        public var json = false
+        /// How many repositories at once (nil: the command's default).
+        public var jobs: Int?
+        public init() {}
+    }
+
+    /// A repository's failure, inside its entry of a workspace report.
+    public struct RepositoryError: Codable, Sendable, Equatable {
+        public var message: String
+        public var hint: String?
+        public var exitStatus: Int32
+
+        public init(_ error: any Error) {
+            if let e = error as? any HyperforgeError {
+                message = e.description
+                hint = e.hint
+                exitStatus = e.exitStatus.rawValue
+            } else {
+                message = "unexpected failure: \(String(describing: type(of: error)))"
+                hint = nil
+                exitStatus = ExitStatus.failure.rawValue
+            }
+        }
+
+        public init(message: String, hint: String?, exitStatus: ExitStatus) {
+            self.message = message
+            self.hint = hint
+            self.exitStatus = exitStatus.rawValue
+        }
+
+        /// The message and hint as `error:`/`hint:` lines under a repository's line.
+        func lines(indent: String, _ out: Output.Stream) -> [String] {
+            var lines = message.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+                $0.offset == 0 ? "\(indent)\(out.styled("error:", .red)) \($0.element)" : "\(indent)  \($0.element)"
+            }
+            for h in (hint ?? "").split(separator: "\n") { lines.append("\(indent)\(out.styled("hint:", .yellow)) \(h)") }
+            return lines
+        }
+    }
+
+    /// Finds the workspace's members, printing what discovery warns of.
+    static func discoverWorkspace(_ options: WorkspaceOptions, context: Context) throws -> WorkspaceDiscovery.Result {
+        let found = try WorkspaceDiscovery.discover(root: context.resolve(options.path ?? "."), allRepos: options.allRepos)
+        for w in found.warnings { context.output.warning(w) }
+        return found
+    }
+
+    /// The exit status of a workspace command from its repositories' own:
+    /// 1 when any failed, else 2 when any was refused, else 0.
+    static func workspaceExit(_ statuses: [Int32]) -> ExitStatus {
+        if statuses.contains(where: { $0 != 0 && $0 != ExitStatus.refused.rawValue }) { return .failure }
+        if statuses.contains(ExitStatus.refused.rawValue) { return .refused }
+        return .success
+    }
+
+    static func defaultJobs() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    static func plural(_ n: Int, _ word: String, _ many: String? = nil) -> String {
+        "\(n) \(n == 1 ? word : (many ?? word + "s"))"
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+
+    /// Runs `body` for every member, at most `jobs` at once, showing progress
+    /// on a terminal; the results come back in the members' order.
+    static func forEachMember<T: Sendable>(_ members: [WorkspaceDiscovery.Member], jobs: Int, progress: WorkspaceProgress,
+                                           _ body: @escaping @Sendable (WorkspaceDiscovery.Member) async -> T) async -> [T] {
+        var results = [T?](repeating: nil, count: members.count)
+        await withTaskGroup(of: (Int, T).self) { group in
+            var next = 0
+            func start(_ group: inout TaskGroup<(Int, T)>) {
+                let index = next, member = members[index]
+                next += 1
+                group.addTask {
+                    progress.started(member.relativePath)
+                    let result = await body(member)
+                    progress.finished(member.relativePath)
+                    return (index, result)
+                }
+            }
+            while next < min(max(1, jobs), members.count) { start(&group) }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < members.count { start(&group) }
+            }
+        }
+        progress.end()
+        return results.map { $0! }
+    }
+}
+
+/// Progress on a terminal (standard error): how many repositories are done of
+/// how many, and which are in flight, on one line redrawn at most every
+/// 50 ms and erased at the end. Nothing when standard error is no terminal.
+final class WorkspaceProgress: @unchecked Sendable {
+    private let stream: Output.Stream
+    private let verb: String
+    private let total: Int
+    private let enabled: Bool
+    private let lock = Lock()
+    private var done = 0
+    private var inFlight: [String] = []
+    private var lastDraw: UInt64 = 0
+    private var drawn = false
+
+    init(_ context: Context, verb: String, total: Int) {
+        stream = context.output.stderr
+        self.verb = verb
+        self.total = total
+        enabled = context.output.stderr.isTerminal && total > 0
+    }
+
+    func started(_ name: String) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        inFlight.append(name)
+        draw(force: false)
+    }
+
+    func finished(_ name: String) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        done += 1
+        if let i = inFlight.firstIndex(of: name) { inFlight.remove(at: i) }
+        draw(force: false)
+    }
+
+    /// Forces a line out now (before a step that prints, such as a push).
+    func show() {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        draw(force: true)
+    }
+
+    /// Erases the progress line (before other output is printed).
+    func clear() {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        if drawn { stream.control(.carriageReturn); stream.control(.eraseLine); drawn = false }
+    }
+
+    func end() { clear() }
+
+    private func draw(force: Bool) {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let now = UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+        guard force || now - lastDraw >= 50_000_000 else { return }
+        lastDraw = now
+        var text = "\(verb) \(done)/\(total)"
+        if !inFlight.isEmpty { text += ": " + inFlight.prefix(3).joined(separator: ", ") + (inFlight.count > 3 ? " +\(inFlight.count - 3)" : "") }
+        if text.count > 79 { text = String(text.prefix(78)) + "…" }
+        stream.control(.carriageReturn)
+        stream.control(.eraseLine)
+        stream.write(text)
+        drawn = true
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import CLISupport
+import HyperforgeHforge
+
+extension GitHforge {
+    struct WorkspaceSync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sync",
+            abstract: "Make git match the config in every repository: one plan for all, then applied.",
+            discussion: """
+            'git hforge sync' for each member: the plans of all of them are printed first \
+            (repositories with nothing to change are counted, not listed), then applied in path \
+            order. Remotes a config does not name are removed only with --force (without it: \
+            listed, kept, and that repository's status is 2). A repository that cannot be \
+            planned or changed (a malformed config, an unreadable key) is reported and the \
+            others go on. --dry-run prints the plan and changes nothing in any repository.
+
+            Exit status: 0 every repository matches its config; 1 any could not be planned or \
+            changed; 2 remotes not in a config were kept (needs --force); 4 the directory does \
+            not exist; 64 usage error.
+            """ + "\n\n" + WorkspaceHelp.sync
+        )
+        @OptionGroup var workspace: WorkspaceArguments
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+        @Flag(help: "Print the plan and change nothing.")
+        var dryRun = false
+        @Flag(help: "Also remove remotes that are not in the configs.")
+        var force = false
+
+        func run() async throws {
+            var options = Hforge.WorkspaceSyncOptions()
+            options.workspace = workspace.options(json: json)
+            options.dryRun = dryRun
+            options.force = force
+            try await execute(.hforge, json: json) { try await Hforge.workspaceSync(options, context: $0) }
+        }
+    }
+}
