@@ -11,7 +11,9 @@ public struct GitScope: AsyncParsableCommand {
         discussion: """
         A scope names the token of exactly one repository or package:
         git/FORGE/ORG/repo/NAME/token, cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token, \
-        pypi/USER/PACKAGE/token. $XDG_CONFIG_HOME/hyperforge/auth.toml (default \
+        pypi/USER/PACKAGE/token; git/FORGE/ORG/token is an org's (group's) or user's token for \
+        the forge API calls that concern no one repository (listing an org or a user, who-am-I). \
+        No ORG segment may be named 'repo' (it would read as a repository scope). $XDG_CONFIG_HOME/hyperforge/auth.toml (default \
         ~/.config/hyperforge/auth.toml) routes scopes to providers \
         (file, env, keychain, command) by glob, the most specific pattern winning, and sets \
         a grant policy per pattern (auto, approve, deny). Without auth.toml every scope lives \

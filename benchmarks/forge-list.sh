@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Listing an org of 5,000 repositories on the GitHub kind (50 pages of 100)
+# from the stand-in forge of the tests (Tests/Fixtures/forge-standin, GitHub
+# personality at /api/v3, every request checked against GitHub's description,
+# repositories shaped like the recorded api.github.com answer, ~6 KB each):
+# `git-hforge remote bench list --org big --include-archived --include-forks --json`
+# run directly (no git in front), its own CPU time (user + system, from
+# /usr/bin/time: the stand-in is another process and is not counted), beside
+# curl fetching the same 50 pages (the transfer alone), in one run; medians.
+#
+#   benchmarks/forge-list.sh [--rounds N] [--count N]
+# Target (issue 14): under 1 s of our own CPU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=5 count=5000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds="$2"; shift 2 ;;
+        --count) count="$2"; shift 2 ;;
+        *) echo "usage: benchmarks/forge-list.sh [--rounds N] [--count N]" >&2; exit 64 ;;
+    esac
+done
+
+. benchmarks/common.sh
+isolated_home
+trap 'kill "${server:-0}" 2>/dev/null || true; git-realm coordinator stop >/dev/null 2>&1 || true; rm -rf "$work" "$bench_prefix"' EXIT
+
+token="bench-token-$$"
+cat > "$work/standin.json" <<JSON
+{"personality": "github", "base_path": "/api/v3", "port_file": "$work/port", "log": "$work/requests.log",
+ "specs": "$repo_root/Tests/Fixtures/forge-apis",
+ "tokens": {"$token": {"label": "bench", "user": "bench", "owners": ["big"]}},
+ "orgs": ["big"], "generate": {"owner": "big", "count": $count}}
+JSON
+python3 Tests/Fixtures/forge-standin/forge_standin.py "$work/standin.json" 2>"$work/standin.err" &
+server=$!
+for _ in $(seq 400); do [ -s "$work/port" ] && break; sleep 0.05; done
+[ -s "$work/port" ] || { cat "$work/standin.err" >&2; exit 1; }
+base="http://127.0.0.1:$(cat "$work/port")"
+mkdir -p "$XDG_CONFIG_HOME/hyperforge"
+cat > "$XDG_CONFIG_HOME/hyperforge/auth.toml" <<TOML
+[custom_forges.bench]
+kind = "github"
+host = "127.0.0.1"
+web_url = "$base"
+api_url = "$base/api/v3"
+TOML
+printf '%s' "$token" | git-scope set git/bench/big/token
+cd "$work"
+
+list() { git-hforge remote bench list --org big --include-archived --include-forks --json; }
+pages() {
+    url="$base/api/v3/orgs/big/repos?type=all&per_page=100"
+    while [ -n "$url" ]; do
+        url="$(curl -s -D "$work/h" -o /dev/null -H "Authorization: Bearer $token" -H "X-GitHub-Api-Version: 2022-11-28" "$url" \
+            && tr -d '\r' < "$work/h" | sed -n 's/^[Ll]ink:.*<\([^>]*\)>; rel="next".*/\1/p')"
+    done
+}
+
+# Once for correctness: every repository listed, every request described.
+n="$(list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || true)"
+[ "$n" = "$count" ] || { echo "listed ${n:-nothing} of $count repositories" >&2; list | head -c 400 >&2; exit 1; }
+violations="$(grep -c '"violation": "' "$work/requests.log" || true)"
+requests="$(wc -l < "$work/requests.log")"
+echo "listed $n repositories in $requests requests; requests not described by GitHub's API description: $violations"
+
+ours=() oursWall=() curls=()
+for _ in $(seq "$rounds"); do
+    /usr/bin/time -f '%U %S %e %M' -o "$work/t" bash -c "$(declare -f list); list > /dev/null"
+    read -r u s e m < "$work/t"; ours+=("$(awk "BEGIN {print $u + $s}")"); oursWall+=("$e"); rss="$m"
+    /usr/bin/time -f '%U %S' -o "$work/t" bash -c "$(declare -f pages); base=$base token=$token work=$work pages"
+    read -r u s < "$work/t"; curls+=("$(awk "BEGIN {print $u + $s}")")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "git-hforge remote bench list ($count repositories, $((count / 100)) pages): CPU $(median "${ours[@]}") s (user+sys, median of $rounds; all: ${ours[*]}), wall $(median "${oursWall[@]}") s, peak RSS ${rss} KB"
+echo "curl over the same pages (transfer only, no parsing):               CPU $(median "${curls[@]}") s"
+echo "target: under 1 s of our own CPU time"
