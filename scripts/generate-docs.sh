@@ -108,6 +108,51 @@ FISH
     ' completions/zsh/_"$tool" > "$links/zsh" && mv "$links/zsh" completions/zsh/_"$tool"
 }
 
+# `git hforge remote FORGE VERB ...`: the tool reads it as `remote VERB FORGE ...`
+# (ArgumentParser wants a subcommand right after its parent; GitHforge.arguments);
+# each shell's script is taught the same swap, so both orders complete.
+remote_forge_first() {
+    local verbs="list|pull|create"
+    awk -v verbs="$verbs" '
+        { print }
+        /^_git-hforge_remote\(\) \{$/ { inside = 1 }
+        inside && /^    __git-hforge_offer_flags_options 0$/ {
+            print "    # `remote FORGE VERB ...` completes as `remote VERB FORGE ...`, as the tool reads it."
+            print "    if [[ ${#unparsed_words[@]} -ge 2 && \"${unparsed_words[1]}\" =~ ^(" verbs ")$ && ! \"${unparsed_words[0]}\" =~ ^(" verbs "|-.*)$ ]]; then"
+            print "        unparsed_words=(\"${unparsed_words[1]}\" \"${unparsed_words[0]}\" \"${unparsed_words[@]:2}\")"
+            print "    fi"
+            inside = 0; done = 1
+        }
+        END { if (!done) { print "generate-docs.sh: no _git-hforge_remote in the bash script" > "/dev/stderr"; exit 1 } }
+    ' completions/bash/git-hforge > "$links/bash" && mv "$links/bash" completions/bash/git-hforge
+    awk -v verbs="$verbs" '
+        /^_git-hforge_remote\(\) \{$/ { inside = 1 }
+        inside && /^        case "\$\{words\[1\]\}" in$/ {
+            print "        # `remote FORGE VERB ...` completes as `remote VERB FORGE ...`, as the tool reads it."
+            print "        if [[ \"${words[2]}\" == (" verbs ") && \"${words[1]}\" != (" verbs "|-*) ]]; then"
+            print "            words[1,2]=(\"${words[2]}\" \"${words[1]}\")"
+            print "        fi"
+            inside = 0; done = 1
+        }
+        { print }
+        END { if (!done) { print "generate-docs.sh: no _git-hforge_remote in the zsh script" > "/dev/stderr"; exit 1 } }
+    ' completions/zsh/_git-hforge > "$links/zsh" && mv "$links/zsh" completions/zsh/_git-hforge
+    awk -v verbs="$verbs" '
+        { print }
+        /^        case .remote.$/ { inside = 1 }
+        inside && /^            __git-hforge_parse_subcommand 0 / {
+            n = split(verbs, v, "|"); words = ""
+            for (i = 1; i <= n; i++) words = words " " v[i]
+            print "            # `remote FORGE VERB ...` completes as `remote VERB FORGE ...`, as the tool reads it."
+            print "            if contains -- \"$unparsed_tokens[2]\"" words "; and not contains -- \"$unparsed_tokens[1]\"" words "; and not string match -q -- \"-*\" \"$unparsed_tokens[1]\""
+            print "                set unparsed_tokens $unparsed_tokens[2] $unparsed_tokens[1] $unparsed_tokens[3..-1]"
+            print "            end"
+            inside = 0; done = 1
+        }
+        END { if (!done) { print "generate-docs.sh: no remote case in the fish script" > "/dev/stderr"; exit 1 } }
+    ' completions/fish/git-hforge.fish > "$links/fish" && mv "$links/fish" completions/fish/git-hforge.fish
+}
+
 # swift-argument-parser's generate-manual, run on each tool through a link to
 # the multi-call executable (named as installed, so each page is the tool's).
 swift build --configuration debug --product hyperforge >/dev/null
@@ -129,6 +174,7 @@ for tool in "${tools[@]}"; do
     "$links/$tool" --generate-completion-script fish > completions/fish/"$tool".fish
     through_git "$tool"
 done
+remote_forge_first
 # fish: read at start-up from vendor_conf.d (see through_git above).
 mkdir -p completions/fish/vendor_conf.d
 cat > completions/fish/vendor_conf.d/hyperforge.fish <<'FISH'

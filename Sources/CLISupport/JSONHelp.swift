@@ -18,9 +18,11 @@ public enum JSONHelp {
     public static let hforgeStatus = shape("""
         {"repository", "branch" (null when detached), "head", "config_files": [path], "forges": \
         [{"forge", "kind", "states": ["in-sync" | "missing" | "wrong-url" | "wrong-key"], "wanted_url", \
-        "actual_url", "push_url", "wanted_key", "actual_key", "ahead", "behind", "tracking_ref"}], \
+        "actual_url", "push_url", "wanted_key", "actual_key", "ahead", "behind", "tracking_ref", "remote"}], \
         "extra_remotes": [{"remote", "url"}], "warnings": [text], "in_sync": bool}; ahead, behind \
-        and tracking_ref are null when the forge's branch was never fetched. With --exit-code, \
+        and tracking_ref are null when the forge's branch was never fetched; remote is null without \
+        --remote, else {"exists", "visibility", "visibility_matches", "default_branch", "problem"} \
+        (exists null and problem set when the forge could not be asked). With --exit-code, \
         drift (5) still prints this document.
         """)
     public static let hforgeConfig = shape("""

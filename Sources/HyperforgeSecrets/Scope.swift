@@ -5,11 +5,15 @@ import HyperforgeCore
 /// revoked for exactly what needs it.
 ///
 ///     git/{forge}/{org}/repo/{repo_name}/token     org may hold '/' (GitLab subgroups)
+///     git/{forge}/{org}/token                      an org's or user's forge API token (listings, who-am-I)
 ///     cargo/{user}/{package}/token
 ///     npm/@{org}/{package}/token
 ///     pypi/{user}/{package}/token
 public enum Scope: Hashable, Sendable, CustomStringConvertible {
     case git(forge: String, org: String, repo: String)
+    /// An org's (group's) or user's own token, for the forge API calls that
+    /// concern no one repository (DESIGN §11): listings and who-am-I.
+    case gitOwner(forge: String, owner: String)
     case cargo(user: String, package: String)
     case npm(org: String, package: String)
     case pypi(user: String, package: String)
@@ -17,6 +21,7 @@ public enum Scope: Hashable, Sendable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .git(let forge, let org, let repo): return "git/\(forge)/\(org)/repo/\(repo)/token"
+        case .gitOwner(let forge, let owner): return "git/\(forge)/\(owner)/token"
         case .cargo(let user, let package): return "cargo/\(user)/\(package)/token"
         case .npm(let org, let package): return "npm/@\(org)/\(package)/token"
         case .pypi(let user, let package): return "pypi/\(user)/\(package)/token"
@@ -30,7 +35,7 @@ public enum Scope: Hashable, Sendable, CustomStringConvertible {
         if text.utf8.count > 512 { throw .invalid(text: String(text.prefix(64)) + "...", reason: "is longer than 512 characters") }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 4, parts.last == "token" else {
-            throw .invalid(text: text, reason: "must look like git/FORGE/ORG/repo/NAME/token, cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token or pypi/USER/PACKAGE/token")
+            throw .invalid(text: text, reason: "must look like git/FORGE/ORG/repo/NAME/token, git/FORGE/ORG/token, cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token or pypi/USER/PACKAGE/token")
         }
         func check(_ value: String, _ kind: Names.Kind, _ what: String, nested: Bool = false) throws(ScopeError) {
             if let problem = Names.problem(with: value, as: kind, nestedOwners: nested) {
@@ -39,17 +44,28 @@ public enum Scope: Hashable, Sendable, CustomStringConvertible {
         }
         switch parts[0] {
         case "git":
-            // git / forge / org... / repo / name / token
-            guard parts.count >= 6, parts[parts.count - 3] == "repo" else {
-                throw .invalid(text: text, reason: "a git scope is git/FORGE/ORG/repo/NAME/token")
-            }
+            // git / forge / org... / repo / name / token, or git / forge / org... / token.
+            // No org segment may be named "repo": git/F/a/repo/b/token would
+            // read as a's repository b and as the group a/repo/b alike.
             let forge = parts[1]
-            let org = parts[2..<(parts.count - 3)].joined(separator: "/")
-            let repo = parts[parts.count - 2]
             try check(forge, .forge, "forge")
-            try check(org, .owner, "org", nested: true)
-            try check(repo, .repository, "repository")
-            self = .git(forge: forge, org: org, repo: repo)
+            if parts.count >= 6, parts[parts.count - 3] == "repo" {
+                let org = parts[2..<(parts.count - 3)].joined(separator: "/")
+                let repo = parts[parts.count - 2]
+                try check(org, .owner, "org", nested: true)
+                if parts[2..<(parts.count - 3)].contains("repo") {
+                    throw .invalid(text: text, reason: "the org path '\(org)' has a segment named 'repo', which scopes refuse (it would read as a repository scope)")
+                }
+                try check(repo, .repository, "repository")
+                self = .git(forge: forge, org: org, repo: repo)
+            } else {
+                let owner = parts[2..<(parts.count - 1)].joined(separator: "/")
+                try check(owner, .owner, "org", nested: true)
+                if parts[2..<(parts.count - 1)].contains("repo") {
+                    throw .invalid(text: text, reason: "a git scope is git/FORGE/ORG/repo/NAME/token or git/FORGE/ORG/token, and no org segment may be named 'repo'")
+                }
+                self = .gitOwner(forge: forge, owner: owner)
+            }
         case "cargo", "pypi":
             guard parts.count == 4 else { throw .invalid(text: text, reason: "a \(parts[0]) scope is \(parts[0])/USER/PACKAGE/token") }
             try check(parts[1], .owner, "user")
@@ -73,7 +89,8 @@ public enum Scope: Hashable, Sendable, CustomStringConvertible {
         guard url.scheme != .file, let forge = forges.first(where: { $0.matches(url) }),
               let (org, name) = url.ownerAndName,
               Names.problem(with: org, as: .owner, nestedOwners: forge.kind.allowsNestedOwners) == nil,
-              Names.problem(with: name, as: .repository) == nil else { return nil }
+              Names.problem(with: name, as: .repository) == nil,
+              !org.split(separator: "/").contains("repo") else { return nil }
         return .git(forge: forge.name, org: org, repo: name)
     }
 

@@ -20,3 +20,12 @@ extension CompletionKind {
         }
     }
 }
+
+extension CompletionKind {
+    /// One forge name (`git hforge remote <forge> ...`).
+    static var forgeName: CompletionKind {
+        .custom { words, _, _ in
+            Completions.offer(Hforge.Completion.forgeNames(path: Completions.path(in: words), context: Completions.context()))
+        }
+    }
+}

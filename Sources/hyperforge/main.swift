@@ -38,7 +38,7 @@ enum Tool: String, CaseIterable {
     func run(_ arguments: [String]) async {
         switch self {
         case .credentialHelper: await CredentialHelperMain.main(arguments)
-        case .hforge: await Program.hforge.main(GitHforge.self, arguments)
+        case .hforge: await Program.hforge.main(GitHforge.self, GitHforge.arguments(arguments))
         case .realm: await Program.realm.main(GitRealm.self, arguments)
         case .scope: await Program.scope.main(GitScope.self, arguments)
         case .coordinator: exit(await CoordinatorMain.main(arguments))

@@ -55,7 +55,7 @@ import Testing
         let error = #expect(throws: ConfigError.self) {
             try layer("org = \"a\"\n\n# comment\nforgez = [\"github\"]\n", "/x/config.toml")
         }
-        #expect(error == .unknownKey(SourceLocation(file: "/x/config.toml", line: 4), key: "forgez", known: ["forges", "org", "repo_name", "visibility", "protocol", "ssh", "custom_forges"]))
+        #expect(error == .unknownKey(SourceLocation(file: "/x/config.toml", line: 4), key: "forgez", known: ["forges", "org", "repo_name", "visibility", "protocol", "ssh", "custom_forges", "description"]))
         let nested = #expect(throws: ConfigError.self) {
             try layer("[custom_forges.w]\nkind = \"gitlab\"\nhots = \"x\"\n", "/x/d.toml")
         }

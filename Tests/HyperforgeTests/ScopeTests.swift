@@ -8,6 +8,8 @@ import Testing
         "git/github/alice/repo/my-tool/token",
         "git/codeberg/acme-corp/repo/web-app/token",
         "git/gitlab/group/sub/team/repo/lib-core/token",
+        "git/github/alice/token",
+        "git/gitlab/group/sub/token",
         "cargo/bob/serde-thing/token",
         "npm/@acme/widgets/token",
         "pypi/alice/my_pkg/token",
@@ -18,12 +20,16 @@ import Testing
 
     @Test func gitLabSubgroupsAreOrgs() throws {
         #expect(try Scope(parsing: "git/gitlab/group/sub/repo/x/token") == .git(forge: "gitlab", org: "group/sub", repo: "x"))
-        // An org may itself be called "repo": the literal is the one before the name.
-        #expect(try Scope(parsing: "git/gitlab/repo/repo/x/token") == .git(forge: "gitlab", org: "repo", repo: "x"))
+        // No org segment may be called "repo": git/F/a/repo/b/token would read
+        // both as a's repository b and as the token of group a/repo/b.
+        #expect(throws: ScopeError.self) { try Scope(parsing: "git/gitlab/repo/repo/x/token") }
+        #expect(throws: ScopeError.self) { try Scope(parsing: "git/gitlab/a/repo/repo/x/token") }
+        #expect(try Scope(parsing: "git/gitlab/group/sub/token") == .gitOwner(forge: "gitlab", owner: "group/sub"))
+        #expect(try Scope(parsing: "git/github/alice/token") == .gitOwner(forge: "github", owner: "alice"))
     }
 
     @Test(arguments: [
-        "", "git/github/alice/my-tool/token", "git/github/alice/repo/my-tool", "git/github/../repo/x/token",
+        "", "git/github/token", "git/github/repo/token", "git/gitlab/a/repo/token", "git/github/alice/repo/my-tool", "git/github/../repo/x/token",
         "git/github/alice/repo/../token", "git/GitHub/alice/repo/x/token", "git/github//repo/x/token",
         "npm/acme/widgets/token", "cargo/a/b/c/token", "svn/a/b/token", "git/github/a b/repo/x/token",
         "git/github/alice/repo/x\u{0}/token",

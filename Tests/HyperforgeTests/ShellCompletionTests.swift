@@ -94,6 +94,11 @@ import Testing
              expected: ["github,codeberg", "github,gitlab", "github,work"]),
         Case(line: "git hforge init --ssh gi", direct: "git-hforge init --ssh gi",
              expected: ["github=~/.ssh/alice_github", "gitlab=~/.ssh/alice_github"]),
+        // `remote FORGE VERB`: both orders complete (the tool reads FORGE VERB as VERB FORGE).
+        Case(line: "git hforge remote ", direct: "git-hforge remote ", expected: ["list", "pull", "create"], subset: true),
+        Case(line: "git hforge remote list ", direct: "git-hforge remote list ", expected: ["github", "codeberg", "gitlab", "work"]),
+        Case(line: "git hforge remote work pull --no-d", direct: "git-hforge remote pull work --no-d", expected: ["--no-defaults"]),
+        Case(line: "git hforge remote github list --include-f", direct: "git-hforge remote github list --include-f", expected: ["--include-forks"]),
         Case(line: "git realm admin join ", direct: "git-realm admin join ", expected: ["letemcook"]),
         Case(line: "git realm check --contract ", direct: "git-realm check --contract ", expected: ["s3-permissions", "s3-access/s3-permissions"]),
         Case(line: "git realm admin contract publish c.yaml --domain ", direct: "git-realm admin contract publish c.yaml --domain ",

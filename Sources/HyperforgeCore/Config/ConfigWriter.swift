@@ -11,6 +11,7 @@ public enum ConfigWriter {
         if let v = layer.repoName { out += "repo_name = \(quote(v.value))\n" }
         if let v = layer.visibility { out += "visibility = \(quote(v.value.rawValue))\n" }
         if let v = layer.gitProtocol { out += "protocol = \(quote(v.value.rawValue))\n" }
+        if let v = layer.description { out += "description = \(quote(v.value))\n" }
         if !layer.ssh.isEmpty {
             out += "\n[ssh]\n"
             for (forge, key) in layer.ssh.sorted(by: { $0.key < $1.key }) {

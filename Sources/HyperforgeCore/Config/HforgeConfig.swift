@@ -57,12 +57,14 @@ public struct ConfigLayer: Sendable {
     public var gitProtocol: Located<GitProtocol>?
     public var ssh: [String: Located<String>] = [:]
     public var customForges: [String: CustomForgeLayer] = [:]
+    /// The repository's description on the forges (used when creating it there).
+    public var description: Located<String>?
 
     public init(name: String) { self.name = name }
 
     public var isEmpty: Bool {
         forges == nil && org == nil && repoName == nil && visibility == nil && gitProtocol == nil
-            && ssh.isEmpty && customForges.isEmpty
+            && ssh.isEmpty && customForges.isEmpty && description == nil
     }
 }
 
@@ -119,6 +121,8 @@ public struct HforgeConfig: Sendable {
     /// What the loader skipped or ignored, and why (files others control,
     /// overrides of the user's forges by committed config).
     public var warnings: [String] = []
+    /// The repository's description on the forges (`description`), when set.
+    public var description: Located<String>? = nil
 
     /// Whether tokens may be sent to `forge`: built in, or declared by the user's own files.
     public func isUserForge(_ forge: Forge) -> Bool {
@@ -367,7 +371,7 @@ public enum ConfigLoader {
 
     // MARK: - Parsing one file
 
-    static let topLevelKeys = ["forges", "org", "repo_name", "visibility", "protocol", "ssh", "custom_forges"]
+    static let topLevelKeys = ["forges", "org", "repo_name", "visibility", "protocol", "ssh", "custom_forges", "description"]
     static let forgeKeys = ["kind", "host", "ssh_port", "ssh_user", "web_url", "api_url"]
 
     /// Parses TOML text as one layer (exposed for tests and `init`).
@@ -437,6 +441,12 @@ public enum ConfigLoader {
                 layer.visibility = try enumValue(value, path, Visibility.self)
             case "protocol":
                 layer.gitProtocol = try enumValue(value, path, GitProtocol.self)
+            case "description":
+                let d = try string(value, path)
+                guard d.value.unicodeScalars.count <= 2000 else {
+                    throw .invalidValue(source.location(path), key: key, value: String(d.value.prefix(40)) + "...", reason: "is longer than 2000 characters")
+                }
+                layer.description = d
             case "ssh":
                 guard let table = value.table else {
                     throw .wrongType(source.location(path), key: key, expected: "a table of forge = key path", found: typeName(value))
@@ -603,6 +613,7 @@ public enum ConfigLoader {
         var visibility: Located<Visibility>?
         var proto: Located<GitProtocol>?
         var ssh: [String: Located<String>] = [:]
+        var description: Located<String>?
         var files: [String] = []
 
         for layer in layers {
@@ -612,6 +623,7 @@ public enum ConfigLoader {
             if let v = layer.repoName { repoName = v }
             if let v = layer.visibility { visibility = v }
             if let v = layer.gitProtocol { proto = v }
+            if let v = layer.description { description = v }
             for (k, v) in layer.ssh { ssh[k] = v }
         }
         let (custom, warnings) = mergeCustomForges(layers)
@@ -673,7 +685,8 @@ public enum ConfigLoader {
             customForgeTables: custom.filter { customForges[$0.key] != nil },
             userForges: Set(custom.filter { $0.value.trust == .user && customForges[$0.key] != nil }.map(\.key)),
             files: searched,
-            warnings: warnings
+            warnings: warnings,
+            description: description
         )
     }
 }

@@ -31,6 +31,7 @@ extension Hforge {
         text("repo_name", config.repoName.value, config.repoName.origin)
         text("visibility", config.visibility.value.rawValue, config.visibility.origin)
         text("protocol", config.gitProtocol.value.rawValue, config.gitProtocol.origin)
+        if let d = config.description { text("description", d.value, d.origin) }
         for (forge, key) in config.ssh.sorted(by: { $0.key < $1.key }) { text("ssh.\(forge)", key.value, key.origin) }
         for (name, f) in config.customForges.sorted(by: { $0.key < $1.key }) {
             let forge = f.value

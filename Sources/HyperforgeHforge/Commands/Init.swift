@@ -12,6 +12,8 @@ extension Hforge {
         /// `forge=path` pairs.
         public var ssh: [String: String] = [:]
         public var importFromGit = false
+        /// Create the repository on each forge where it is missing, before the remotes are set.
+        public var create = false
         public var dryRun = false
         public var force = false
 
@@ -66,6 +68,7 @@ extension Hforge {
         if !plan.extraRemotes.isEmpty {
             context.output.warning("remotes not in the config: \(plan.extraRemotes.map(\.name).joined(separator: ", ")) (left alone; 'git hforge sync --force' removes them)")
         }
+        if options.create { try await createOnForges(config, repo: repo, context: context, dryRun: options.dryRun) }
         if options.dryRun {
             out.line("dry run: nothing was changed")
             return .success

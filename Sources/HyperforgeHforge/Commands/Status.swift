@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import HyperforgeCore
 import HyperforgeGit
+import HyperforgeSecrets
 
 extension Hforge {
     public struct StatusOptions: Sendable {
@@ -12,7 +13,20 @@ extension Hforge {
         /// Take the defaults chain when the repository has no config.toml
         /// (`workspace --all-repos`); such a report is never cached.
         public var allowDefaultsOnly = false
+        /// Also ask each forge whether the repository exists and its visibility matches.
+        public var remote = false
         public init() {}
+    }
+
+    /// What a forge said of the repository (`status --remote`).
+    public struct RemoteState: Codable, Sendable, Equatable {
+        /// Whether the forge has it; nil when it could not be asked.
+        public var exists: Bool?
+        public var visibility: String?
+        public var visibilityMatches: Bool?
+        public var defaultBranch: String?
+        /// Why it could not be asked (the forge's error, or an untrusted forge).
+        public var problem: String?
     }
 
     /// The state of one forge's remote against the config.
@@ -36,6 +50,8 @@ extension Hforge {
         public var ahead: Int?
         public var behind: Int?
         public var trackingRef: String?
+        /// With `--remote`: what the forge said; nil without it.
+        public var remote: RemoteState? = nil
     }
 
     public struct ExtraRemote: Codable, Sendable, Equatable {
@@ -171,6 +187,45 @@ extension Hforge {
         return try show(report, options, context: context)
     }
 
+    /// `git hforge status --remote`: the report, and what each forge says.
+    public static func statusAskingForges(_ options: StatusOptions, context: Context) async throws -> ExitStatus {
+        var report = try StatusCache.lookup(path: options.path, context: context) ?? statusReport(options, context: context)
+        try await askForges(&report, options, context: context)
+        return try show(report, options, context: context)
+    }
+
+    /// `status --remote`: one conditional GET per forge (a 304 answers from
+    /// the ETag cache), whether the repository exists and its visibility
+    /// matches the config. A forge only committed config declares is not asked.
+    static func askForges(_ report: inout StatusReport, _ options: StatusOptions, context: Context) async throws {
+        let (_, root) = try openRepository(path: options.path, context: context)
+        let config = try loadConfig(root: root, context: context, printWarnings: false)
+        let ref = RepositoryRef(owner: config.org.value, name: config.repoName.value)
+        for index in report.forges.indices {
+            guard let forge = config.forge(named: report.forges[index].forge) else { continue }
+            var state = RemoteState()
+            if !config.isUserForge(forge) {
+                state.problem = "not asked: \(forge.name) is declared only by a repository's committed config, so no request (and no token) goes to its API"
+            } else {
+                do {
+                    let client = try ForgeAPIAccess.client(for: forge, trusted: true, context: context, options: .standard(context))
+                    if let found = try await client.repository(ref) {
+                        state.exists = true
+                        state.visibility = found.visibility.rawValue
+                        state.visibilityMatches = found.visibility == config.visibility.value
+                        state.defaultBranch = found.defaultBranch
+                    } else {
+                        state.exists = false
+                    }
+                } catch let e as any HyperforgeError {
+                    state.problem = e.description
+                }
+            }
+            report.forges[index].remote = state
+            if state.exists != true || state.visibilityMatches != true { report.inSync = false }
+        }
+    }
+
     /// `git hforge status` answered from its cached report, or nil when there
     /// is none to use (the full command then runs). Called before the
     /// argument parser, which costs five times what the cached answer does.
@@ -210,6 +265,15 @@ extension Hforge {
             out.line(line)
             if f.states.contains(.wrongURL) {
                 out.line("  \(pad("", width))  want \(f.wantedURL)" + (f.pushURL.map { " (push URL is \($0))" } ?? ""))
+            }
+            if let remote = f.remote {
+                let text: String
+                switch (remote.exists, remote.problem) {
+                case (true?, _): text = "on the forge: exists, \(remote.visibility ?? "?")" + (remote.visibilityMatches == false ? " (the config says otherwise)" : "")
+                case (false?, _): text = "on the forge: missing ('git hforge remote \(f.forge) create' creates it)"
+                default: text = "on the forge: unknown: \(remote.problem ?? "not asked")"
+                }
+                out.line("  \(pad("", width))  \(out.styled(text, remote.exists == true && remote.visibilityMatches == true ? .green : .yellow))")
             }
             if f.states.contains(.wrongKey) {
                 out.line("  \(pad("", width))  want key \(f.wantedKey ?? "(none)"), git has \(f.actualKey ?? "(none)")")

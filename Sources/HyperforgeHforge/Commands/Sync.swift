@@ -4,6 +4,8 @@ import HyperforgeGit
 extension Hforge {
     public struct SyncOptions: Sendable {
         public var path: String?
+        /// Create the repository on each forge where it is missing, before the remotes are set.
+        public var create = false
         public var dryRun = false
         /// Also remove remotes the config does not name.
         public var force = false
@@ -41,5 +43,15 @@ extension Hforge {
         }
         if !blocked.isEmpty { throw HforgeError.extraRemotes(blocked) }
         return .success
+    }
+
+    /// `git hforge sync --create`: the repository is created on each forge
+    /// where it is missing (looked up first), then git is synced as without it.
+    public static func syncCreating(_ options: SyncOptions, context: Context) async throws -> ExitStatus {
+        let (repo, root) = try openRepository(path: options.path, context: context)
+        let config = try loadConfig(root: root, context: context, printWarnings: false)
+        try Reconciler.checkKeys(config, context: context)
+        try await createOnForges(config, repo: repo, context: context, dryRun: options.dryRun)
+        return try sync(options, context: context)
     }
 }

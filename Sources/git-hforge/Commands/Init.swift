@@ -32,6 +32,9 @@ extension GitHforge {
         @Flag(help: ArgumentHelp("Build the config from the remotes the repository already has.",
                                   discussion: "A token embedded in an https remote URL (https://user:TOKEN@host/...) is moved into the remote's scope through the routed provider and never printed; when it cannot be, that remote is not imported and keeps its URL."))
         var importFromGit = false
+        @Flag(help: ArgumentHelp("First create the repository on each forge where it is missing (through the forge's API).",
+                                  discussion: "Looked up first, created from the config (org or user, repo_name, visibility) only when missing; an existing one is reported with any difference, never changed. With --dry-run only the look-ups are made, and the request that would create it is printed. A forge only committed config declares gets no request."))
+        var create = false
         @Flag(help: "Print the plan and change nothing.")
         var dryRun = false
         @Flag(help: "Replace an existing config and repoint remotes that point elsewhere.")
@@ -52,6 +55,7 @@ extension GitHforge {
                 options.ssh[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
             }
             options.importFromGit = importFromGit
+            options.create = create
             options.dryRun = dryRun
             options.force = force
             try await execute(.hforge) { try await Hforge.initialise(options, context: $0) }

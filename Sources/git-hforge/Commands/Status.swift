@@ -39,13 +39,17 @@ extension GitHforge {
         var json = false
         @Flag(help: "Exit with status 5 when git differs from the config.")
         var exitCode = false
+        @Flag(help: ArgumentHelp("Also ask each forge whether the repository exists and its visibility matches the config.",
+                                  discussion: "One conditional GET per forge through its REST API (a 304 answers from the ETag cache under $XDG_STATE_HOME/hyperforge/forge-api), with the repository's scope git/FORGE/ORG/repo/NAME/token. A forge only committed config declares is not asked (and gets no token). A missing repository or a visibility that differs counts as a difference for --exit-code."))
+        var remote = false
 
         func run() async throws {
             var options = Hforge.StatusOptions()
             options.path = repository.path
             options.json = json
             options.exitCode = exitCode
-            try await execute(.hforge, json: options.json) { try Hforge.status(options, context: $0) }
+            options.remote = remote
+            try await execute(.hforge, json: options.json) { options.remote ? try await Hforge.statusAskingForges(options, context: $0) : try Hforge.status(options, context: $0) }
         }
     }
 }

@@ -14,6 +14,9 @@ extension GitHforge {
             """
         )
         @OptionGroup var repository: RepositoryOptions
+        @Flag(help: ArgumentHelp("First create the repository on each forge where it is missing (through the forge's API).",
+                                  discussion: "As for init --create: looked up first, created only when missing, never changed; --dry-run makes only the look-ups and prints the request that would create it."))
+        var create = false
         @Flag(help: "Print the plan and change nothing.")
         var dryRun = false
         @Flag(help: "Also remove remotes that are not in the config.")
@@ -22,9 +25,10 @@ extension GitHforge {
         func run() async throws {
             var options = Hforge.SyncOptions()
             options.path = repository.path
+            options.create = create
             options.dryRun = dryRun
             options.force = force
-            try await execute(.hforge) { try Hforge.sync(options, context: $0) }
+            try await execute(.hforge) { options.create ? try await Hforge.syncCreating(options, context: $0) : try Hforge.sync(options, context: $0) }
         }
     }
 }
