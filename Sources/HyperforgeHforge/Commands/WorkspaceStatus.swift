@@ -97,7 +97,8 @@ extension Hforge {
         }
         let width = min(50, shown.map(\.relativePath.count).max() ?? 0)
         let branchWidth = min(30, shown.map { ($0.branch ?? $0.head ?? "").count }.max() ?? 0)
-        for e in shown { render(e, width: width, branchWidth: branchWidth, to: out) }
+        let treeWidth = shown.map { treeText($0).count }.max() ?? 5
+        for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, to: out) }
         var parts = ["\(summary.clean) clean", "\(summary.dirty) dirty"]
         parts.append("\(summary.inSync) in sync with their config")
         if summary.drifted > 0 { parts.append(out.styled("\(summary.drifted) drifted", .yellow)) }
@@ -112,7 +113,18 @@ extension Hforge {
         return exit
     }
 
-    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, to out: Output.Stream) {
+    /// "clean", or "dirty (" and what git status would count ")".
+    static func treeText(_ e: WorkspaceRepositoryStatus) -> String {
+        guard let c = e.changes, !c.isClean else { return "clean" }
+        var bits: [String] = []
+        if c.staged > 0 { bits.append("\(c.staged) staged") }
+        if c.unstaged > 0 { bits.append("\(c.unstaged) modified") }
+        if c.untracked > 0 { bits.append("\(c.untracked) untracked") }
+        if c.conflicted > 0 { bits.append("\(c.conflicted) conflicted") }
+        return "dirty (" + bits.joined(separator: ", ") + ")"
+    }
+
+    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, treeWidth: Int, to out: Output.Stream) {
         let name = out.styled(pad(e.relativePath, width), .bold)
         if let error = e.error {
             out.line("\(name)  \(out.styled("failed", .red))")
@@ -120,15 +132,7 @@ extension Hforge {
             return
         }
         let where_ = e.branch ?? (e.head ?? "")
-        var tree = "clean"
-        if let c = e.changes, !c.isClean {
-            var bits: [String] = []
-            if c.staged > 0 { bits.append("\(c.staged) staged") }
-            if c.unstaged > 0 { bits.append("\(c.unstaged) modified") }
-            if c.untracked > 0 { bits.append("\(c.untracked) untracked") }
-            if c.conflicted > 0 { bits.append("\(c.conflicted) conflicted") }
-            tree = "dirty (" + bits.joined(separator: ", ") + ")"
-        }
+        let tree = treeText(e)
         var forges: [String] = []
         for f in e.forges {
             var text: String
@@ -145,8 +149,8 @@ extension Hforge {
             forges.append("\(f.forge) \(text)")
         }
         for x in e.extraRemotes { forges.append("\(x.remote) \(out.styled("extra", .red))") }
-        let treeText = out.styled(pad(tree, 5), e.clean == true ? .green : .yellow)
-        out.line("\(name)  \(pad(where_, branchWidth))  \(treeText)  \(forges.joined(separator: "; "))")
+        let shownTree = out.styled(pad(tree, treeWidth), e.clean == true ? .green : .yellow)
+        out.line("\(name)  \(pad(where_, branchWidth))  \(shownTree)  \(forges.joined(separator: "; "))")
         for w in e.warnings { out.line("  \(out.styled("warning:", .yellow)) \(w)") }
     }
 
