@@ -42,7 +42,7 @@ function __git-hforge_parse_tokens -S
             case 'fetch'
                 __git-hforge_parse_subcommand 0 'path=' 'all-repos' 'json' 'jobs=' 'dry-run' 'version' 'h/help'
             case 'sync'
-                __git-hforge_parse_subcommand 0 'path=' 'all-repos' 'json' 'dry-run' 'force' 'version' 'h/help'
+                __git-hforge_parse_subcommand 0 'path=' 'all-repos' 'json' 'dry-run' 'force' 'create' 'version' 'h/help'
             case 'push'
                 __git-hforge_parse_subcommand 0 'path=' 'all-repos' 'json' 'tags' 'dry-run' 'keep-going' 'version' 'h/help'
             end
@@ -190,6 +190,7 @@ complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace sync" json' -l 'json' -d 'Print the report as JSON.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace sync" dry-run' -l 'dry-run' -d 'Print the plan and change nothing.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace sync" force' -l 'force' -d 'Also remove remotes that are not in the configs.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace sync" create' -l 'create' -d 'First create each repository on every forge where it is missing (as \'git hforge sync --create\').'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace sync" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace sync" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge workspace push" path' -l 'path' -d 'The workspace directory (default: the current directory).' -rfa '(__git-hforge_complete_directories)'

@@ -7,6 +7,8 @@ extension Hforge {
         public var dryRun = false
         /// Also remove remotes the configs do not name.
         public var force = false
+        /// First create each repository on every forge where it is missing (`git hforge sync --create`).
+        public var create = false
         public init() {}
     }
 
@@ -17,6 +19,8 @@ extension Hforge {
         public var actions: [String]
         public var extraRemotes: [ExtraRemote]
         public var notes: [String]
+        /// With --create: what each forge said or did (the look-up, the creation, or the request a dry run would send).
+        public var onForges: [String]
         /// "unchanged", "changed", "would-change", "refused" (remotes not in the config kept: needs --force) or "failed".
         public var outcome: String
         public var error: RepositoryError?
@@ -30,11 +34,12 @@ extension Hforge {
         let progress = WorkspaceProgress(context, verb: "planning", total: found.members.count)
         let helper = CredentialHelperPath.preferred(context: context)
         let authPath = ConfigLoader.authPath(context.paths)
-        let force = options.force
+        let force = options.force, create = options.create
 
         // The plans, read in parallel (nothing is changed yet).
-        let planned: [(WorkspaceRepositorySync, Plan?)] = await forEachMember(found.members, jobs: defaultJobs(), progress: progress) { member in
-            var entry = WorkspaceRepositorySync(path: member.path, relativePath: member.relativePath, actions: [], extraRemotes: [], notes: [], outcome: "unchanged")
+        // With --create, each forge is asked whether the repository is there (read-only: `sync --create --dry-run`).
+        let planned: [(WorkspaceRepositorySync, Plan?, HforgeConfig?)] = await forEachMember(found.members, jobs: create ? 4 : defaultJobs(), progress: progress) { member in
+            var entry = WorkspaceRepositorySync(path: member.path, relativePath: member.relativePath, actions: [], extraRemotes: [], notes: [], onForges: [], outcome: "unchanged")
             do {
                 let repo = try Repository.open(at: member.path, environment: context.environment)
                 let config = try loadConfig(root: member.path, context: context, printWarnings: false, requireOwnConfig: member.hasOwnConfig)
@@ -45,11 +50,16 @@ extension Hforge {
                 entry.actions = plan.actions.map(\.summary)
                 entry.extraRemotes = plan.extraRemotes.map { ExtraRemote(remote: $0.name, url: $0.url.map(RemoteURL.redacted)) }
                 entry.notes += plan.notes
-                return (entry, plan)
+                if create {
+                    let (lines, error) = await onTheForges(config, repo: repo, context: context, dryRun: true)
+                    entry.onForges = lines
+                    if let error { throw error }
+                }
+                return (entry, plan, config)
             } catch {
                 entry.outcome = "failed"
                 entry.error = RepositoryError(error)
-                return (entry, nil)
+                return (entry, nil, nil)
             }
         }
 
@@ -57,15 +67,20 @@ extension Hforge {
         if !options.workspace.json {
             out.line(options.dryRun ? "Would change (dry run):" : "Plan for \(found.root):")
             var unchanged = 0
-            for (entry, plan) in planned {
+            for (entry, plan, _) in planned {
                 let blocked = !force && !entry.extraRemotes.isEmpty
                 guard let plan else {
                     out.line("  \(out.styled(entry.relativePath, .bold)): \(out.styled("cannot be planned", .red))")
+                    for line in entry.onForges { out.line("    \(line)") }
                     for l in entry.error!.lines(indent: "    ", out) { out.line(l) }
                     continue
                 }
-                if plan.actions.isEmpty && plan.notes.isEmpty && !blocked && entry.notes.isEmpty { unchanged += 1; continue }
+                if plan.actions.isEmpty && plan.notes.isEmpty && !blocked && entry.notes.isEmpty && entry.onForges.isEmpty { unchanged += 1; continue }
                 out.line("  \(out.styled(entry.relativePath, .bold)):" + (plan.actions.isEmpty ? " nothing to change" : ""))
+                if !entry.onForges.isEmpty {
+                    out.line("    on the forges\(options.dryRun ? " (dry run)" : ", before the remotes"):")
+                    for line in entry.onForges { out.line("    \(line)") }
+                }
                 for a in plan.actions {
                     let style: Output.Style = a.symbol == "-" ? .red : (a.symbol == "~" ? .yellow : .green)
                     out.line("    \(out.styled(a.symbol, style)) \(a.summary)")
@@ -82,14 +97,26 @@ extension Hforge {
 
         // Applied in path order; a repository that fails does not stop the others.
         var applied = 0
-        for (i, (_, plan)) in planned.enumerated() {
-            guard let plan else { continue }
+        for (i, (_, plan, config)) in planned.enumerated() {
+            guard let plan, let config else { continue }
             let blocked = !force && !entries[i].extraRemotes.isEmpty
             if options.dryRun {
                 entries[i].outcome = plan.isEmpty ? "unchanged" : "would-change"
-            } else if !plan.isEmpty {
+            } else if create || !plan.isEmpty {
                 do {
-                    try plan.apply(to: try Repository.open(at: entries[i].path, environment: context.environment))
+                    let repo = try Repository.open(at: entries[i].path, environment: context.environment)
+                    if create {
+                        // Created where missing first; a forge that fails stops this repository's sync, as `sync --create` does.
+                        let (lines, error) = await onTheForges(config, repo: repo, context: context, dryRun: false)
+                        entries[i].onForges = lines
+                        if !lines.isEmpty && !options.workspace.json {
+                            out.line("\(out.styled(entries[i].relativePath, .bold)) on the forges:")
+                            for line in lines { out.line(line) }
+                        }
+                        if let error { throw error }
+                    }
+                    guard !plan.isEmpty else { continue }
+                    try plan.apply(to: repo)
                     entries[i].outcome = "changed"
                     applied += 1
                 } catch {
@@ -117,7 +144,7 @@ extension Hforge {
             ])))
             return exit
         }
-        for e in entries where e.outcome == "failed" && !e.actions.isEmpty {
+        for e in entries where e.outcome == "failed" && (!e.actions.isEmpty || create) && planned.contains(where: { $0.0.path == e.path && $0.1 != nil }) {
             out.line("\(out.styled(e.relativePath, .bold)): \(out.styled("failed", .red))")
             for l in e.error!.lines(indent: "  ", out) { out.line(l) }
         }
@@ -131,5 +158,23 @@ extension Hforge {
         if failed > 0 { parts.append(out.styled("\(failed) failed", .red)) }
         if !parts.isEmpty { out.line("Done: " + parts.joined(separator: ", ")) }
         return exit
+    }
+}
+
+extension Hforge {
+    /// `createOnForges` (what `git hforge sync --create` does first) with its
+    /// report captured: its lines, and the error that stops this repository.
+    static func onTheForges(_ config: HforgeConfig, repo: Repository, context: Context, dryRun: Bool) async -> ([String], (any Error)?) {
+        var sub = context
+        sub.output = .capturing()
+        var failure: (any Error)?
+        do {
+            try await createOnForges(config, repo: repo, context: sub, dryRun: dryRun)
+        } catch {
+            failure = error
+        }
+        let lines = (sub.output.stdout.text + sub.output.stderr.text).split(separator: "\n").map(String.init)
+            .filter { !$0.hasPrefix("On the forges") }
+        return (lines, failure)
     }
 }

@@ -64,7 +64,8 @@ enum WorkspaceHelp {
         """)
     static let sync = JSONHelp.shape("""
         {"root", "dry_run", "repositories": [{"path", "relative_path", "actions": [text], \
-        "extra_remotes": [{"remote", "url"}], "notes": [text], "outcome": "unchanged" | "changed" | \
+        "extra_remotes": [{"remote", "url"}], "notes": [text], "on_forges": [text] (what \
+        each forge said or did, with --create), "outcome": "unchanged" | "changed" | \
         "would-change" | "refused" | "failed", "error"}], "summary": {"total", "changed", \
         "would_change", "refused", "failed"}}; \(error).
         """)

@@ -27,12 +27,16 @@ extension GitHforge {
         var dryRun = false
         @Flag(help: "Also remove remotes that are not in the configs.")
         var force = false
+        @Flag(help: ArgumentHelp("First create each repository on every forge where it is missing (as 'git hforge sync --create').",
+                                  discussion: "Looked up first (in the plan, read-only), created only when missing, never changed; --dry-run makes only the look-ups and prints the request that would create it. A repository whose creation fails on a forge is not synced; the others go on."))
+        var create = false
 
         func run() async throws {
             var options = Hforge.WorkspaceSyncOptions()
             options.workspace = workspace.options(json: json)
             options.dryRun = dryRun
             options.force = force
+            options.create = create
             try await execute(.hforge, json: json) { try await Hforge.workspaceSync(options, context: $0) }
         }
     }
