@@ -26,6 +26,8 @@ public enum RealmError: HyperforgeError, Equatable {
     case notOwner(contract: String, domain: String, owner: String, repo: String)
     case contractOwnedElsewhere(contract: String, domain: String, owner: String, repo: String)
     case versionNotIncreased(contract: String, current: String, new: String)
+    /// The version goes up, but by less than the change needs (the compatibility engine's verdict).
+    case versionStepTooSmall(contract: String, message: String)
     case stillImported(repo: String, imports: [String])
     case invalidResult(String)
     case cannotReadFile(path: String, reason: String)
@@ -43,7 +45,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm: return .configuration
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
-             .contractOwnedElsewhere, .versionNotIncreased, .stillImported: return .refused
+             .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported: return .refused
         }
     }
 
@@ -72,6 +74,8 @@ public enum RealmError: HyperforgeError, Equatable {
             return "contract \(c) in domain \(d) is owned by \(owner); \(repo) may not change it (domains/\(d)/contracts/\(c).yaml)"
         case .contractOwnedElsewhere(let c, let d, let owner, let repo):
             return "contract \(c) in domain \(d) would be owned by \(owner), but it is being published from \(repo)"
+        case .versionStepTooSmall(let c, let message):
+            return "refusing to publish \(c): \(message)"
         case .versionNotIncreased(let c, let cur, let new):
             return "contract \(c) is at version \(cur) in the realm; the new version \(new) must be higher"
         case .stillImported(let repo, let imports):
@@ -106,6 +110,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .cycle: return "merge the domains into one coordination context, reverse the dependency (the owner, or the first of --repos, provides), or use a hub-and-spoke layout"
         case .notOwner: return "only the owner repository may change a contract; ask its maintainers"
         case .versionNotIncreased: return "raise 'version' in the contract file (breaking changes need a new major version)"
+        case .versionStepTooSmall: return "raise 'version' in the contract file as far as the change needs ('git realm check --mode=compatibility' shows why), or keep the contract's promise"
         case .stillImported: return "ask them to drop the imports first, or pass --force to remove the contracts and those imports too"
         case .malformedRealm: return "the member who pushed that commit must fix the realm (a clone of it, a commit, a push); meanwhile 'git realm status' and 'git realm check' go on from the last good realm"
         case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"

@@ -169,6 +169,18 @@ import Testing
         try w.env.write(lower, to: "s3.yaml")
         let down = try w.run("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
         #expect(down.code == 2 && down.stderr.contains("must be higher"), "\(down)")
+
+        // Higher, but by less than the change needs: a break of the promise
+        // (backwards: objects only, now strings) published as a minor is refused.
+        #expect(changed.contains("type: object"), "\(changed)")
+        let breaking = changed.replacingOccurrences(of: "\"2.0.0\"", with: "\"2.1.0\"").replacingOccurrences(of: "type: object", with: "type: string")
+        try w.env.write(breaking, to: "s3.yaml")
+        let tip = try w.tip()
+        let minor = try w.run("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
+        #expect(minor.code == 2 && minor.stderr.contains("is a minor bump, but the change needs a major one"), "\(minor)")
+        #expect(try w.tip() == tip)
+        try w.env.write(breaking.replacingOccurrences(of: "\"2.1.0\"", with: "\"3.0.0\""), to: "s3.yaml")
+        try w.ok("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
     }
 
     @Test func concurrentJoinsAndDomainsAllLand() throws {

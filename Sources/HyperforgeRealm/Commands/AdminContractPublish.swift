@@ -14,7 +14,8 @@ extension Realm {
     /// `git realm admin contract publish FILE --domain D`: puts a new version
     /// of a contract (or a new contract) into the realm, byte for byte as the
     /// file is written. Only the contract's owner repository may do so (RFC
-    /// "Contract Ownership"), and the version must go up.
+    /// "Contract Ownership"), and the version must go up at least as far as
+    /// the change needs (a breaking change needs a new major version).
     public static func adminContractPublish(_ options: ContractPublishOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         let (repository, membership) = try openMember(options.target, context: context)
@@ -46,6 +47,14 @@ extension Realm {
                 if state.files[target] == data { return nil }
                 guard contract.version > current.version else {
                     throw RealmError.versionNotIncreased(contract: contract.name, current: current.version.description, new: contract.version.description)
+                }
+                // At least the step the change needs, by the same engine as
+                // 'git realm check --mode=contract' (a breaking change as a minor is refused).
+                let checks = ContractChecks(domain: options.domain, name: contract.name, repo: membership.repo)
+                let findings = checks.bumpFindings(from: current, to: contract, toLabel: contract.version.description, file: options.file,
+                                                   registry: ContractChecks.registry(snapshot), compareUnchanged: false)
+                if let refused = findings.first(where: { $0.severity == .error }) {
+                    throw RealmError.versionStepTooSmall(contract: contract.name, message: refused.message)
                 }
             }
             guard domain.record.members.contains(contract.owner) else {

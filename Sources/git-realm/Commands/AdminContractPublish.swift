@@ -9,7 +9,13 @@ extension GitRealm.Admin.Contract {
             discussion: """
             The file is committed byte for byte as domains/DOMAIN/contracts/NAME.yaml. Only \
             the contract's owner repository may publish it, and a new version must be \
-            higher than the realm's.
+            higher than the realm's by at least the step its change needs, decided as \
+            'git realm check --mode=contract' decides it: a change that breaks the contract's \
+            promise needs a new major version (a new minor before 1.0.0), a compatible change \
+            of the valid values a new minor; a change the engine cannot decide is not refused.
+
+            Exit status: 2 when refused (not the owner, the version not higher, or by less \
+            than the change needs); nothing is committed then.
             """
         )
         @OptionGroup var repository: RepositoryOptions
