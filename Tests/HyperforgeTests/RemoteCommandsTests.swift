@@ -160,7 +160,7 @@ struct RemoteCommandsTests {
         let differs = try env.git("hforge", "remote", "lab", "create", in: repo)
         #expect(differs.code == 0 && differs.stderr.contains("visibility is private on the forge, public in the config"), "\(differs)")
         let status = try env.git("hforge", "status", "--remote", "--exit-code", in: repo)
-        #expect(status.code == 5 && status.stdout.contains("on the forge: exists, private (the config says otherwise)"), "\(status)")
+        #expect(status.code == 5 && status.stdout.contains("on the forge: exists, private (the config says otherwise: change it in the forge's settings"), "\(status)")
         #expect(w.mutating.count == 1, "\(w.standIn.requests)")
 
         // The forge's git has it now (the stand-in does not serve git): push really pushes.

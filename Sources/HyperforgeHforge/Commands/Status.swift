@@ -269,7 +269,7 @@ extension Hforge {
             if let remote = f.remote {
                 let text: String
                 switch (remote.exists, remote.problem) {
-                case (true?, _): text = "on the forge: exists, \(remote.visibility ?? "?")" + (remote.visibilityMatches == false ? " (the config says otherwise)" : "")
+                case (true?, _): text = "on the forge: exists, \(remote.visibility ?? "?")" + (remote.visibilityMatches == false ? " (the config says otherwise: change it in the forge's settings, or visibility in .hyperforge/config.toml; sync does not change a forge)" : "")
                 case (false?, _): text = "on the forge: missing ('git hforge remote \(f.forge) create' creates it)"
                 default: text = "on the forge: unknown: \(remote.problem ?? "not asked")"
                 }

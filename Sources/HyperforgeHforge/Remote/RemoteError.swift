@@ -37,7 +37,7 @@ public enum RemoteError: HyperforgeError, Equatable {
 
     public var hint: String? {
         switch self {
-        case .pullFailed: return "run the same pull again: what is in place is fetched, the rest is cloned"
+        case .pullFailed: return "fix what the lines above say, then run the same pull again: what is in place is fetched, the rest is cloned (a name the forge does not list stays failed)"
         case .untrustedForge(let forge, _, let authPath):
             return "declare [custom_forges.\(forge)] in your \(authPath) (or a defaults.toml of yours that no repository tracks) to use its API"
         case .forgeNotInConfig: return "add it to forges in .hyperforge/config.toml, or name one of the listed forges"
