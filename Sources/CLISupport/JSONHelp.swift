@@ -42,7 +42,7 @@ public enum JSONHelp {
         JSON (--format json, or --json): {"realm", "repo", "commit", "contracts_checked", "cache_hits", \
         "errors", "warnings", "findings": [{"severity": "error" | "warning" | "ok", "mode", "domain", \
         "contract", "file", "pointer", "message", "details": [text], "explanation": [text] (the rules \
-        behind a compatible verdict), "witness": null or {"value" (JSON text), "valid_under", \
+        behind a compatible verdict), "witness": null or {"value" (the value itself), "valid_under", \
         "invalid_under", "pointer", "reason", "breaks"} (the value that shows a change breaks)}]}; errors (1) and warnings \
         only (2) are outcomes and print this document; a failure of the command as a whole \
         prints {"error": ...}.

@@ -46,7 +46,7 @@ extension Finding {
         if let pointer { o["pointer"] = .string(pointer) }
         if !explanation.isEmpty { o["explanation"] = .array(explanation.map(JSONValue.string)) }
         if let w = witness {
-            o["witness"] = .object(["value": .string(w.value), "valid_under": .string(w.validUnder), "invalid_under": .string(w.invalidUnder),
+            o["witness"] = .object(["value": w.value, "valid_under": .string(w.validUnder), "invalid_under": .string(w.invalidUnder),
                                     "pointer": .string(w.pointer), "reason": .string(w.reason), "breaks": .string(w.breaks)])
         }
         return .object(o)
@@ -69,7 +69,7 @@ extension Finding {
             return
         }
         if let w = o["witness"] {
-            guard case .string(let value)? = w["value"], case .string(let valid)? = w["valid_under"], case .string(let invalid)? = w["invalid_under"],
+            guard let value = w["value"], case .string(let valid)? = w["valid_under"], case .string(let invalid)? = w["invalid_under"],
                   case .string(let at)? = w["pointer"], case .string(let reason)? = w["reason"], case .string(let breaks)? = w["breaks"] else { return nil }
             witness = Witness(value: value, validUnder: valid, invalidUnder: invalid, pointer: at, reason: reason, breaks: breaks)
         }

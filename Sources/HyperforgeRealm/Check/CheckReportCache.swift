@@ -22,7 +22,7 @@ import HyperforgeGit
 /// part of the key. Nothing secret is stored.
 struct CheckReportCache {
     /// 2: findings carry a witness and an explanation (the semantic compatibility engine).
-    static let version = 2
+    static let version = 3
 
     struct Entry {
         var key: [String]

@@ -4,8 +4,8 @@ import HyperforgeCore
 /// invalid under the other (both checked with the validator before it is
 /// reported), with where and why the second rejects it.
 public struct Witness: Sendable, Equatable, Codable {
-    /// The value, as JSON text.
-    public var value: String
+    /// The value (in `--format json`, the value itself, not its text).
+    public var value: JSONValue
     /// The version that accepts it, and the one that rejects it.
     public var validUnder: String
     public var invalidUnder: String
@@ -16,7 +16,7 @@ public struct Witness: Sendable, Equatable, Codable {
     public var breaks: String
 
     public var sentence: String {
-        "\(validUnder) accepts \(value), which \(breaks) reject at \(pointer.isEmpty ? "(root)" : pointer): \(reason)"
+        "\(validUnder) accepts \(value.jsonText), which \(breaks) reject at \(pointer.isEmpty ? "(root)" : pointer): \(reason)"
     }
 }
 
@@ -68,11 +68,11 @@ public struct CompatibilityReport: Sendable {
     /// The value that breaks a promise, with whom it breaks.
     public func witness(old: String, new: String) -> Witness? {
         if backwards, newInOld.answer == .fails, let v = newInOld.counterexample {
-            return Witness(value: v.jsonText, validUnder: new, invalidUnder: old, pointer: newInOld.pointer, reason: newInOld.message,
+            return Witness(value: v, validUnder: new, invalidUnder: old, pointer: newInOld.pointer, reason: newInOld.message,
                            breaks: "importers on \(old)")
         }
         if forwards, oldInNew.answer == .fails, let v = oldInNew.counterexample {
-            return Witness(value: v.jsonText, validUnder: old, invalidUnder: new, pointer: oldInNew.pointer, reason: oldInNew.message,
+            return Witness(value: v, validUnder: old, invalidUnder: new, pointer: oldInNew.pointer, reason: oldInNew.message,
                            breaks: "readers on \(new) of values written under \(old)")
         }
         return nil
