@@ -65,6 +65,13 @@ final class ForgeTransport: Sendable {
     /// the only place its tokens go.
     func isOnAPI(_ url: String) -> Bool {
         guard let a = URLParts(url), let b = URLParts(base) else { return false }
+        // curl resolves dot segments (`/api/v3/../../x` is `/x`), percent-encoded
+        // ones too: a path with any is not on the API, whatever its prefix says.
+        let segments = a.path.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.contains(where: { s in
+            let lowered = s.lowercased()
+            return [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].contains(lowered)
+        }) || a.path.contains("\\") { return false }
         return a.scheme == b.scheme && a.host == b.host && a.port == b.port
             && (a.path == b.path || a.path.hasPrefix(b.path.hasSuffix("/") ? b.path : b.path + "/"))
     }
@@ -182,17 +189,23 @@ final class ForgeTransport: Sendable {
         let status = r.status
         guard status == 429 || status == 403 else { return nil }
         let remaining = r.header("x-ratelimit-remaining")
-        let retryAfter = r.header("Retry-After").flatMap { Double($0.trimmed()) }
+        // A forge's (or anyone's on the way) numbers: finite and within a day,
+        // or not a wait at all (a wait longer than the longest allowed is refused later).
+        func seconds(_ text: String?) -> Double? {
+            guard let text, let d = Double(text.trimmed()), d.isFinite else { return nil }
+            return min(max(d, -1e12), 1e12)
+        }
+        let retryAfter = seconds(r.header("Retry-After")).map { min(max($0, 0), 86_400 * 365) }
         let secondary = status == 403 && (ForgeErrorBody.message(r, kind: forge.kind)?.lowercased().contains("secondary rate limit") ?? false)
         guard status == 429 || remaining == "0" || secondary || retryAfter != nil else { return nil }
         let jitter = Double.random(in: 0..<0.1)
-        if let retryAfter { return Wait(seconds: max(retryAfter, 0) * (1 + jitter) + 0.05, why: "\(status), Retry-After \(Int(retryAfter))") }
+        if let retryAfter { return Wait(seconds: retryAfter * (1 + jitter) + 0.05, why: "\(status), Retry-After \(Int(retryAfter))") }
         let now = Date().timeIntervalSince1970
-        if remaining == "0", let reset = r.header("x-ratelimit-reset").flatMap({ Double($0.trimmed()) }) {
-            return Wait(seconds: max(reset - now, 0) + 1 + jitter, why: "\(status), x-ratelimit-remaining 0")
+        if remaining == "0", let reset = seconds(r.header("x-ratelimit-reset")) {
+            return Wait(seconds: min(max(reset - now, 0), 86_400 * 365) + 1 + jitter, why: "\(status), x-ratelimit-remaining 0")
         }
-        if let reset = r.header("RateLimit-Reset").flatMap({ Double($0.trimmed()) }) {
-            return Wait(seconds: max(reset - now, 0) + 1 + jitter, why: "\(status), RateLimit-Reset")
+        if let reset = seconds(r.header("RateLimit-Reset")) {
+            return Wait(seconds: min(max(reset - now, 0), 86_400 * 365) + 1 + jitter, why: "\(status), RateLimit-Reset")
         }
         // GitHub's secondary limits without a Retry-After: "wait at least one minute".
         return Wait(seconds: 60 * (1 + jitter), why: secondary ? "\(status), secondary rate limit" : "\(status)")

@@ -228,11 +228,25 @@ public enum WorkspaceDiscovery {
 
         mutating func consider(_ dir: String, git: Entry, defaults: String?, hasHyperforge: Bool) {
             var kind = Kind.repository
+            if git.type == UInt8(DT_LNK) {
+                // Git would follow it to wherever it points: out of the workspace, perhaps.
+                skipped.append(Skipped(path: dir, relativePath: relative(dir), reason: "its .git is a symbolic link: links are not followed"))
+                return
+            }
             if git.type != UInt8(DT_DIR) {
                 // `gitdir: PATH`: into a superproject's modules (a submodule) or a repository's worktrees.
                 let text = (try? FileRead.text(FilePaths.join(dir, ".git"), limit: 4096)).flatMap { $0 } ?? ""
+                // The git directory it names must be inside the workspace too.
+                if text.hasPrefix("gitdir:") {
+                    let named = String(text.dropFirst("gitdir:".count)).trimmed()
+                    let absolute = named.hasPrefix("/") ? named : FilePaths.join(dir, named)
+                    let real = FilePaths.real(absolute) ?? FilePaths.normalize(absolute)
+                    guard real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+                        skipped.append(Skipped(path: dir, relativePath: relative(dir), reason: "its .git file names a git directory outside the workspace (\(named))"))
+                        return
+                    }
+                }
                 if text.contains("/modules/") { kind = .submodule } else if text.contains("/worktrees/") { kind = .worktree }
-                else if git.type == UInt8(DT_LNK) { kind = .repository }
                 else if !text.hasPrefix("gitdir:") {
                     skipped.append(Skipped(path: dir, relativePath: relative(dir), reason: "its .git is a file that names no git directory"))
                     return
