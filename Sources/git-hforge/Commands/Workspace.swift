@@ -18,7 +18,9 @@ extension GitHforge {
             skipped). It goes on below a work tree: a repository nested in another's work tree \
             is a member of its own (the outer one's status lists it as untracked unless it \
             ignores it), and so is a submodule or a linked worktree (a .git file) with its own \
-            config.toml. .hyperforge/ignore files (gitignore syntax: *, ?, [a-z], **, a \
+            config.toml, when the git directory it names is inside DIR (a .git that is a link, \
+            or a .git file naming a git directory outside DIR, is skipped: git would follow it \
+            there). .hyperforge/ignore files (gitignore syntax: *, ?, [a-z], **, a \
             trailing / for directories, a leading or inner / anchoring the pattern to the \
             directory holding .hyperforge, ! to re-include) in DIR, its directories outside work \
             trees and the directories above DIR name directories to pass over; an ignored \
