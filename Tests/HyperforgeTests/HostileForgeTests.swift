@@ -47,3 +47,11 @@ import Testing
         #expect(try String(contentsOfFile: outside + "/.git/config", encoding: .utf8) == before)
     }
 }
+
+@Suite struct InlineTextTests {
+    @Test func lineBreaksAndBidiControlsFromOthersAreShown() {
+        #expect(TerminalText.inline("ok\nInjected: 1") == "ok\\x0aInjected: 1")
+        #expect(TerminalText.inline("\u{202E}evil") == "\\u{202e}evil")
+        #expect(TerminalText.inline("plain name-1.2") == "plain name-1.2")
+    }
+}

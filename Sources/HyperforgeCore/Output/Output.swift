@@ -141,6 +141,23 @@ public enum TerminalText {
         (c.value < 0x20 && c != "\n") || (0x7F...0x9F).contains(c.value)
     }
 
+    /// A value others chose (a forge's repository name or description, a
+    /// directory's name) shown inside one line of ours: also its line breaks
+    /// and the bidirectional controls that reorder what follows them
+    /// (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) made visible, so it
+    /// cannot forge a line or hide text. `escaped` still applies when printed.
+    public static func inline(_ text: String) -> String {
+        func isBidi(_ v: UInt32) -> Bool { v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) }
+        guard text.unicodeScalars.contains(where: { $0 == "\n" || isBidi($0.value) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for c in text.unicodeScalars {
+            if c == "\n" { out.append(contentsOf: "\\x0a".unicodeScalars) }
+            else if isBidi(c.value) { out.append(contentsOf: "\\u{\(String(c.value, radix: 16))}".unicodeScalars) }
+            else { out.append(c) }
+        }
+        return String(out)
+    }
+
     public static func escaped(_ text: String) -> String {
         // Byte scan first (every line of every report comes through here): only
         // a control byte, DEL or a C1 lead byte (0xC2) can need escaping.

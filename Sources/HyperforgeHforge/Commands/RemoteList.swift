@@ -63,7 +63,7 @@ extension Hforge {
             if r.archived { flags.append("archived") }
             if r.fork { flags.append("fork") }
             let pad = String(repeating: " ", count: max(0, width - r.name.count))
-            out.line("\(r.name)\(pad)  \(flags.joined(separator: ", "))" + (r.description.map { $0.isEmpty ? "" : "  \($0)" } ?? ""))
+            out.line("\(TerminalText.inline(r.name))\(pad)  \(flags.joined(separator: ", "))" + (r.description.map { $0.isEmpty ? "" : "  \(TerminalText.inline($0))" } ?? ""))
         }
         let left = [options.includeArchived ? nil : "archived", options.includeForks ? nil : "forks"].compactMap { $0 }
         context.output.stderr.line("\(repositories.count) repositor\(repositories.count == 1 ? "y" : "ies") of \(owner.name) on \(named.forge.name)"

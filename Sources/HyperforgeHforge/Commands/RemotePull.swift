@@ -245,12 +245,12 @@ extension Hforge {
     static func report(_ name: String, _ outcome: PullOutcome, to context: Context) {
         let out = context.output.stdout
         switch outcome {
-        case .cloned: out.line("  \(out.styled("cloned", .green))   \(name)")
-        case .updated: out.line("  \(out.styled("updated", .green))  \(name)")
-        case .skipped(let why): out.line("  \(out.styled("skipped", .yellow))  \(name) (\(why))")
-        case .failed(let why): out.line("  \(out.styled("failed", .red))   \(name): \(why)")
-        case .wouldClone(let url): out.line("  would clone  \(name) from \(url)")
-        case .wouldUpdate: out.line("  would update \(name) (fetch, reconcile remotes)")
+        case .cloned: out.line("  \(out.styled("cloned", .green))   \(TerminalText.inline(name))")
+        case .updated: out.line("  \(out.styled("updated", .green))  \(TerminalText.inline(name))")
+        case .skipped(let why): out.line("  \(out.styled("skipped", .yellow))  \(TerminalText.inline(name)) (\(why))")
+        case .failed(let why): out.line("  \(out.styled("failed", .red))   \(TerminalText.inline(name)): \(TerminalText.inline(why))")
+        case .wouldClone(let url): out.line("  would clone  \(TerminalText.inline(name)) from \(url)")
+        case .wouldUpdate: out.line("  would update \(TerminalText.inline(name)) (fetch, reconcile remotes)")
         }
     }
 

@@ -21,8 +21,8 @@ extension Hforge {
             return .success
         }
         let width = min(60, (found.members.map(\.relativePath.count) + found.skipped.map(\.relativePath.count)).max() ?? 0)
-        for m in found.members { out.line("\(pad(m.relativePath, width))  \(m.reason)") }
-        for s in found.skipped { out.line(out.styled("\(pad(s.relativePath, width))  skipped: \(s.reason)", .dim)) }
+        for m in found.members { out.line("\(pad(TerminalText.inline(m.relativePath), width))  \(TerminalText.inline(m.reason))") }
+        for s in found.skipped { out.line(out.styled("\(pad(TerminalText.inline(s.relativePath), width))  skipped: \(TerminalText.inline(s.reason))", .dim)) }
         out.line("\(found.root): \(plural(found.members.count, "repository", "repositories"))"
                  + (found.skipped.isEmpty ? "" : ", \(found.skipped.count) skipped"))
         return .success
