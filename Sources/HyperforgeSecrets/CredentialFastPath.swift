@@ -29,7 +29,7 @@ public enum CredentialFastPath {
             // Kept for the next identical request when nothing but auth.toml,
             // the grants and the secrets file decided it (CredentialMemo).
             if let proto = request.protocolName, let host = request.host, let path = request.path,
-               helper.broker.auth.forges.contains(where: { $0.name == forge.name && $0 == forge }),
+               helper.broker.auth.forges.contains(forge),
                (try? provider.resolvedPath()) == provider.path {
                 CredentialMemo.record(.init(protocolName: proto, host: host, path: path, scope: key, username: username, secretsFile: provider.path),
                                       paths: context.paths, before: before, now: now ?? context.now().timeIntervalSince1970)

@@ -101,9 +101,8 @@ public enum CredentialMemo {
     /// saw, unchanged since, and settled (git's racy rule): otherwise the
     /// answer could rest on a change that stat cannot tell apart.
     static func record(_ entry: Entry, paths: Paths, before: [InputFingerprint], now: Double) {
-        guard before.map(\.path) == inputs(paths), before == before.map({ fingerprint($0.path) }) else { return }
-        let newest = before.filter(\.exists).map { Double(max($0.mtime, $0.ctime)) / 1e9 }.max() ?? 0
-        guard now - newest > InputRecorder.racyWindow else { return }
+        guard before.map(\.path) == inputs(paths), before == before.map({ fingerprint($0.path) }),
+              InputRecorder.settled(before, now: now) else { return }
         let file = path(paths)
         guard (try? FileTrust.prepareDirectory(FilePaths.parent(file) ?? "/")) != nil else { return }
         var entries = [entry]

@@ -74,9 +74,13 @@ public struct InputRecorder: Sendable {
 
     /// Whether the answer may be stored `now` (seconds since 1970).
     public func settled(now: Double) -> Bool {
-        guard cacheable else { return false }
+        cacheable && InputRecorder.settled(inputs, now: now)
+    }
+
+    /// Whether none of `inputs` changed within the racy window before `now`.
+    public static func settled(_ inputs: [InputFingerprint], now: Double) -> Bool {
         let newest = inputs.filter(\.exists).map { Double(max($0.mtime, $0.ctime)) / 1e9 }.max() ?? 0
-        return now - newest > InputRecorder.racyWindow
+        return now - newest > racyWindow
     }
 
     public static func allUnchanged(_ inputs: [InputFingerprint]) -> Bool { inputs.allSatisfy(\.isUnchanged) }
