@@ -205,6 +205,11 @@ private final class Registry: @unchecked Sendable {
     /// `pid` and every process descending from it now (from /proc's
     /// parent links), children first found before their parents are signalled.
     static func descendants(of pid: pid_t) -> Set<pid_t> {
+        descendants(of: [pid])
+    }
+
+    /// `roots` and every process descending from one of them now.
+    static func descendants(of roots: Set<pid_t>) -> Set<pid_t> {
         var parents: [pid_t: [pid_t]] = [:]
         if let dir = opendir("/proc") {
             while let entry = readdir(dir) {
@@ -214,7 +219,7 @@ private final class Registry: @unchecked Sendable {
             }
             closedir(dir)
         }
-        var found: Set<pid_t> = [pid], queue = [pid]
+        var found = roots, queue = Array(roots)
         while let next = queue.popLast() {
             for child in parents[next] ?? [] where found.insert(child).inserted { queue.append(child) }
         }
@@ -230,7 +235,28 @@ private final class Registry: @unchecked Sendable {
 
     /// Sends `signal` to `pid` and its descendants.
     static func signalTree(_ pid: pid_t, _ signal: Int32) {
-        for p in descendants(of: pid) { kill(p, signal) }
+        for p in frozenTree(of: [pid]) { kill(p, signal); kill(p, SIGCONT) }
+    }
+
+    /// `roots` and all that descends from them, every one of them stopped
+    /// (SIGSTOP), so none can start another before it is signalled: a
+    /// snapshot alone misses what a child starts between the snapshot and
+    /// its signal (git push whose ssh probe was just killed starts the real
+    /// ssh, which, once git push is gone, nothing would stop). A stopped
+    /// process cannot fork, so the tree is complete once a scan finds
+    /// nothing new. The caller signals them and then sends SIGCONT (a
+    /// pending signal is handled before a continued process runs on).
+    static func frozenTree(of roots: Set<pid_t>) -> Set<pid_t> {
+        var tree = Set<pid_t>()
+        var scans = 0
+        while scans < 100 {
+            scans += 1
+            let fresh = descendants(of: roots.union(tree)).subtracting(tree)
+            if fresh.isEmpty { break }
+            for pid in fresh { kill(pid, SIGSTOP) }
+            tree.formUnion(fresh)
+        }
+        return tree
     }
 
     /// From /proc/PID/stat: "pid (comm) state ppid ..." (comm may hold spaces and parentheses: split after the last ')').
@@ -270,13 +296,14 @@ private final class Registry: @unchecked Sendable {
         if null >= 0 { dup2(null, 1); dup2(null, 2); close(null) }
 
         // Every child we are running, and what it started (git push's ssh):
-        // the signal, up to two seconds to end, then SIGKILL.
+        // stopped together first (see `frozenTree`), then the signal, up to
+        // two seconds to end, then SIGKILL.
         let groups = pending.compactMap { if case .processGroup(let g) = $0 { return g }; return nil }
         let processes = pending.compactMap { if case .process(let p) = $0 { return p }; return nil }
-        var tree = Set<pid_t>()
-        for pid in processes { tree.formUnion(Registry.descendants(of: pid)) }
+        let tree = Registry.frozenTree(of: Set(processes))
         for group in groups { kill(-group, signal) }
         for pid in tree { kill(pid, signal) }
+        for pid in tree { kill(pid, SIGCONT) }
         if !groups.isEmpty || !tree.isEmpty {
             var waited = 0
             while waited < 200, groups.contains(where: { kill(-$0, 0) == 0 }) || tree.contains(where: Registry.isRunning) {
