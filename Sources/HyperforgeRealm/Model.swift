@@ -77,13 +77,60 @@ public struct RepoRecord: Sendable, Equatable {
     public var foreignPath: String?
     public var maintainers: [String]
     public var joinedAt: String?
+    /// `signing_keys`: the ssh signing keys of the maintainers, checked by
+    /// `git realm check --realm` when `trust.require_signed_commits` is set.
+    public var signingKeys: [SigningKey] = []
 
     public static func parse(_ text: String, file: String) throws(RealmFileError) -> RepoRecord {
         let f = try YAMLFields(YAMLFields.document(text, file: file), file: file,
-                               known: ["name", "org", "path", "url", "maintainers", "joined_at"])
-        return RepoRecord(name: try f.name("name")!, org: try f.string("org"), url: try f.string("url"),
-                          foreignPath: try f.string("path"), maintainers: try f.strings("maintainers") ?? [],
-                          joinedAt: try f.string("joined_at"))
+                               known: ["name", "org", "path", "url", "maintainers", "joined_at", "signing_keys"])
+        var record = RepoRecord(name: try f.name("name")!, org: try f.string("org"), url: try f.string("url"),
+                                foreignPath: try f.string("path"), maintainers: try f.strings("maintainers") ?? [],
+                                joinedAt: try f.string("joined_at"))
+        for item in try f.list("signing_keys") ?? [] {
+            let k = try YAMLFields(item, file: file, field: "signing_keys", known: ["maintainer", "key"])
+            let key = SigningKey(maintainer: try k.required("maintainer"), key: try k.required("key"))
+            guard record.maintainers.contains(key.maintainer) else {
+                throw .invalid(k.location("maintainer"), field: "maintainer", reason: "\"\(key.maintainer)\" is not one of this repository's maintainers")
+            }
+            if let problem = key.problem { throw .invalid(k.location("key"), field: "key", reason: problem) }
+            record.signingKeys.append(key)
+        }
+        return record
+    }
+}
+
+/// A maintainer's ssh signing key, as `repos/{repo}.yaml` lists it:
+/// `{maintainer: alice@example.com, key: "ssh-ed25519 AAAA... comment"}`.
+/// It becomes one line of git's `gpg.ssh.allowedSignersFile`, so the
+/// maintainer is a plain address (no pattern, list or option) and the key a
+/// key type and its base64, nothing that could add options to that line.
+public struct SigningKey: Sendable, Equatable {
+    public var maintainer: String
+    public var key: String
+
+    static let types: Set<String> = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+                                     "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"]
+
+    /// Why it cannot be used, nil when it can.
+    var problem: String? {
+        let principalBad = maintainer.isEmpty || maintainer.unicodeScalars.contains {
+            $0.value <= 0x20 || $0.value == 0x7f || "*?,!\"'#\\".unicodeScalars.contains($0)
+        }
+        if principalBad { return "belongs to \"\(maintainer)\", which is not a plain address (no spaces, quotes, *, ?, ! or commas)" }
+        let parts = key.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count >= 2, SigningKey.types.contains(String(parts[0])) else {
+            return "must be an ssh public key: a key type (" + SigningKey.types.sorted().joined(separator: ", ") + ") and its base64, as in a .pub file"
+        }
+        let base64 = parts[1].unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || "+/=".unicodeScalars.contains($0) }
+        if !base64 || key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return "is not an ssh public key (the part after the key type must be base64, on one line)" }
+        return nil
+    }
+
+    /// Its line in an allowed-signers file (the comment left out).
+    var allowedSignersLine: String {
+        let parts = key.split(separator: " ", omittingEmptySubsequences: true)
+        return "\(maintainer) namespaces=\"git\" \(parts[0]) \(parts[1])"
     }
 }
 

@@ -37,15 +37,30 @@ public enum RealmError: HyperforgeError, Equatable {
     /// The realm's tip does not read: `commit` is "abc1234 subject (author, date)".
     case malformedRealm(url: String, commit: String, problem: String, outcome: String)
     case historyRewritten(url: String, branch: String, fetched: String, tip: String, lost: [String])
+    /// `git realm check --realm` could not read the realm's history.
+    case checkRealmFailed(what: String, reason: String)
+    /// `admin guard install` cannot (or may not) put its hook or workflow in place.
+    case guardInPlace(path: String, what: String)
+    /// No coordinated change of that name here (nil: none, or several to choose from, listed).
+    case noCoordinatedChange(name: String?)
+    /// `worktree remove`: worktrees with uncommitted changes.
+    case worktreesDirty([String])
+    /// `worktree`: git could not make or remove a worktree.
+    case worktreeFailed(repo: String, path: String, gitOutput: String)
+    /// `pr`: a repository of the change cannot take part (no forge, no branch, not on this machine).
+    case cannotOpenRequest(repo: String, problem: String)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .noScratch, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
+        case .checkRealmFailed, .noCoordinatedChange, .cannotOpenRequest: return .environment
+        case .worktreeFailed: return .failure
+        case .worktreesDirty: return .refused
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm: return .configuration
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
-             .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported: return .refused
+             .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported, .guardInPlace: return .refused
         }
     }
 
@@ -91,6 +106,14 @@ public enum RealmError: HyperforgeError, Equatable {
                 + shown.joined(separator: "\n")
         case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
         case .invalidOption(let flag, let value, let expected): return "\(flag) \(value): it must be \(expected)"
+        case .checkRealmFailed(let what, let reason): return "cannot check the realm's history: \(what) failed" + Self.tail(reason)
+        case .guardInPlace(_, let what): return "cannot install the realm's guard: \(what)"
+        case .noCoordinatedChange(let name):
+            guard let name else { return "no coordinated change (git realm worktree --rfc NAME) is recorded in this repository" }
+            return name.contains(",") ? "several coordinated changes are recorded here (\(name)); say which with --rfc" : "no coordinated change \(name) is recorded in this repository"
+        case .worktreesDirty(let list): return "worktrees have uncommitted changes:\n" + list.map { "  " + $0 }.joined(separator: "\n")
+        case .worktreeFailed(let repo, let path, let out): return "\(repo): git worktree failed for \(path)" + Self.tail(out)
+        case .cannotOpenRequest(let repo, let problem): return "\(repo): \(problem)"
         }
     }
 
@@ -116,6 +139,12 @@ public enum RealmError: HyperforgeError, Equatable {
         case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"
         case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
         case .invalidOption(let flag, _, let expected): return "pass \(flag) with \(expected)"
+        case .noCoordinatedChange: return "start one with 'git realm worktree --rfc NAME'; 'git realm worktree list' shows those recorded here"
+        case .worktreesDirty: return "commit or stash the changes, or pass --force to remove the worktrees and lose them; nothing was removed"
+        case .worktreeFailed: return "see 'git worktree list' in that repository; fix what git says and run the command again"
+        case .cannotOpenRequest: return "fix what is named (git hforge init / git hforge status in that repository), then run the command again; requests already opened are found again, not opened twice"
+        case .guardInPlace(let path, _): return "move \(path) away (or chain it by hand: run it, then 'git realm check --realm --pre-receive'), fix what is named, then run 'git realm admin guard install' again; nothing was changed"
+        case .checkRealmFailed: return "run 'git realm check --realm' in the realm repository or a clone of it (with its whole history: not a shallow clone), with --range A..B naming commits it has"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

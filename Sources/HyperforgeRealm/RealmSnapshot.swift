@@ -66,7 +66,7 @@ public struct RealmSnapshot: Sendable {
                 try matches(b.repo, try stem(parts[3]), "repo")
                 bindings[parts[1], default: [:]][b.repo] = b
             default:
-                if parts.first == "README.md" || parts.first == ".gitattributes" || parts.first == "CODEOWNERS" || parts.first == ".forgejo" || parts.first == ".github" { continue }
+                if parts.first == "README.md" || parts.first == ".gitattributes" || parts.first == "CODEOWNERS" || parts.first == ".forgejo" || parts.first == ".github" || path == ".gitlab-ci.yml" { continue }
                 throw .invalid(SourceLocation(file: path), field: "file", reason: "is not a file of a realm (realm.yaml, repos/REPO.yaml, domains/DOMAIN/{domain.yaml,contracts/NAME.yaml,bindings/REPO.yaml})")
             }
         }

@@ -4,7 +4,7 @@ extension GitRealm {
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create realms, join and leave them, create domains, publish contracts.",
-            subcommands: [Init.self, Join.self, Domain.self, Contract.self, Leave.self, Cache.self]
+            subcommands: [Init.self, Join.self, Domain.self, Contract.self, Leave.self, Cache.self, Guard.self]
         )
     }
 }

@@ -55,6 +55,29 @@ extension GitRealm {
             plain check answers from it while none of them changes, without opening cache.db. \
             'git realm admin cache clear' removes it.
 
+            --realm checks the realm itself, in the realm repository or a clone of it (bare or \
+            not; the whole history, not a shallow clone): every commit of HEAD (or --range A..B, \
+            or REV) against its first parent. Every file well formed; no dependency cycle between \
+            the domains; each contract's version step at least what the change needs (the same \
+            engine as --mode contract: a breaking change published as a minor version is an error \
+            even when it was pushed with plain git); each commit changing one repository's files \
+            only (repos/R.yaml and domains/D/bindings/R.yaml are R's, a contract its owner's, a \
+            new domain's files the owner's of its contracts, realm.yaml the realm's \
+            administration; merge commits are checked for the first three only, the commits \
+            they merge one by one). When realm.yaml sets trust.require_signed_commits: true, each \
+            commit after the first must be signed with an ssh key of a maintainer of the \
+            repository whose files it changes, listed in repos/R.yaml as signing_keys: \
+            [{maintainer: EMAIL, key: "ssh-ed25519 AAAA..."}] (the maintainer one of its \
+            maintainers; realm.yaml changes: a key of an approver in governance.approvers); git \
+            checks it with gpg.ssh.allowedSignersFile built from the realm into a private \
+            temporary file. Without signatures plain git cannot say who pushed a commit: a \
+            member with write access to the realm can change another's files, and only the \
+            one-repository rule and a review show it. Validation scripts never run here. \
+            --pre-receive is how the hook of 'git realm admin guard install' runs it: the \
+            updates of refs/heads/BRANCH on standard input, each new commit checked; deleting \
+            the branch or rewriting its history is refused too. --realm exit status: 0 clean; 1 \
+            errors (a hook refuses the push); 4 the history cannot be read; 64 usage error.
+
             Exit status: 0 clean; 1 errors (warnings too with --strict); 2 warnings only; 3 a realm \
             file is malformed (the message names the file and line); 4 environment error (not a \
             repository, not a member, the realm never fetched); 64 usage error (a bad option, \
@@ -101,6 +124,14 @@ extension GitRealm {
         var fetch = false
         @Option(help: ArgumentHelp("Seconds a validation script may run (0.001 to 86400).", valueName: "seconds"))
         var scriptTimeout = Realm.CheckOptions().scriptTimeout
+        @Flag(help: "Check the realm's history instead (run in the realm repository or a clone of it).")
+        var realm = false
+        @Option(help: ArgumentHelp("--realm: the commits to check, A..B or REV (default: HEAD's whole history).", valueName: "range"))
+        var range: String?
+        @Flag(help: "--realm: run as a pre-receive hook (reads OLD NEW REF lines on standard input).")
+        var preReceive = false
+        @Option(help: ArgumentHelp("--realm --pre-receive: the realm's branch (default main).", valueName: "branch"))
+        var branch = Membership.defaultBranch
 
         func validate() throws {
             // inf, nan and numbers too large for a deadline are refused here,
@@ -111,9 +142,34 @@ extension GitRealm {
             if json && format != .json && format != Realm.CheckOptions().format {
                 throw ValidationError("--json and --format \(format.rawValue) ask for different formats")
             }
+            if realm {
+                if !modes.isEmpty || contract != nil || from != nil || to != nil || transitive || strict || explain || noCache || fetch || format == .junit {
+                    throw ValidationError("--realm takes only --path, --range, --pre-receive, --branch and --json (or --format json)")
+                }
+                if preReceive && range != nil { throw ValidationError("--pre-receive reads its range from standard input; --range is for a run by hand") }
+            } else if range != nil || preReceive || branch != Membership.defaultBranch {
+                throw ValidationError("--range, --pre-receive and --branch go with --realm")
+            }
         }
 
         func run() async throws {
+            if realm {
+                var r = Realm.CheckRealmOptions()
+                r.path = repository.path
+                r.range = range
+                r.branch = branch
+                r.json = json || format == .json
+                if preReceive {
+                    var updates: [Realm.RefUpdate] = []
+                    while let line = readLine(strippingNewline: true) {
+                        if let u = Realm.RefUpdate.parse(line) { updates.append(u) }
+                    }
+                    r.updates = updates
+                }
+                let options = r
+                try await execute(.realm, json: options.json) { try await Realm.checkRealm(options, context: $0) }
+                return
+            }
             var o = Realm.CheckOptions()
             o.target = repository.target
             o.modes = modes

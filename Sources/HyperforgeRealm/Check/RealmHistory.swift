@@ -1,0 +1,339 @@
+import FoundationEssentials
+import Glibc
+import HyperforgeCore
+
+/// One thing `git realm check --realm` found in a commit of the realm.
+public struct RealmHistoryFinding: Sendable, Codable, Equatable {
+    public enum Rule: String, Sendable, Codable {
+        case wellFormed = "well-formed", versionStep = "version-step", cycle, oneRepository = "one-repository", signature
+    }
+    public var rule: Rule
+    public var commit: String
+    /// `abc123456789 subject (author)`.
+    public var summary: String
+    public var file: String?
+    public var message: String
+    public var hint: String
+}
+
+/// What `git realm check --realm` found over a range of the realm's history.
+public struct RealmHistoryReport: Sendable, Codable, Equatable {
+    public var realm: String?
+    public var tip: String
+    /// The commits checked, oldest first.
+    public var commits: [String]
+    public var signedCommitsRequired: Bool
+    public var findings: [RealmHistoryFinding]
+
+    public var exitStatus: ExitStatus { findings.isEmpty ? .success : .failure }
+
+    public func text(_ out: Output.Stream) -> String {
+        var lines: [String] = []
+        let name = realm.map { "realm \($0)" } ?? "the realm"
+        lines.append("\(name): checked \(commits.count) commit\(commits.count == 1 ? "" : "s") up to \(tip.prefix(12))")
+        for f in findings {
+            lines.append("\(out.styled("error", .red)) [\(f.rule.rawValue)] commit \(f.summary)")
+            lines.append("  " + (f.file.map { "\($0): " } ?? "") + f.message.replacing("\n", with: "\n  "))
+            lines.append("  hint: \(f.hint)")
+        }
+        if !signedCommitsRequired {
+            lines.append("note: realm.yaml does not set trust.require_signed_commits: plain git cannot say who pushed a commit, "
+                         + "so each commit is checked by the files it changes, not by who made it")
+        }
+        lines.append(findings.isEmpty ? "\(out.styled("✓", .green)) the realm's history keeps its rules"
+                                      : "\(findings.count) error\(findings.count == 1 ? "" : "s")")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Reads the realm's history with the `git` executable (so that a
+/// pre-receive hook sees the pushed objects in git's quarantine) and checks
+/// each commit against its first parent: every file well formed, no
+/// dependency cycle, each contract's version step at least what the change
+/// needs (ContractChecks.bumpFindings: the engine of `--mode contract`'s
+/// history check), each commit changing one repository's files, and, when
+/// realm.yaml asks for it, each commit signed by a maintainer of that repository.
+struct RealmHistoryChecker {
+    let gitDir: String
+    let environment: [String: String]
+    let context: Context
+
+    private var blobs: [String: [UInt8]] = [:]
+    private var states: [String: CommitState] = [:]
+
+    struct CommitState {
+        var files: [String: [UInt8]]
+        var snapshot: RealmSnapshot?
+        var problem: String?
+        var hasCycle: Bool
+    }
+
+    init(gitDir: String, environment: [String: String], context: Context) {
+        self.gitDir = gitDir
+        self.environment = environment
+        self.context = context
+    }
+
+    func git(_ arguments: [String], limit: Int = 4 << 20) async throws -> ChildProcess.Result {
+        do {
+            return try await ChildProcess.run(["git", "--git-dir=\(gitDir)"] + arguments, environment: environment, directory: gitDir, limit: limit)
+        } catch let e as ChildProcess.LaunchError {
+            throw RealmError.checkRealmFailed(what: "running git", reason: e.reason)
+        }
+    }
+
+    func gitOK(_ arguments: [String], limit: Int = 4 << 20) async throws -> String {
+        let r = try await git(arguments, limit: limit)
+        guard r.exitCode == 0 else {
+            throw RealmError.checkRealmFailed(what: "git " + arguments.prefix(2).joined(separator: " "), reason: (r.stderr + r.stdout).trimmed())
+        }
+        return r.stdout
+    }
+
+    /// Checks `commits` (oldest first; each with its parents).
+    mutating func check(_ commits: [(commit: String, parents: [String])], tip: String) async throws -> RealmHistoryReport {
+        var findings: [RealmHistoryFinding] = []
+        var signedRequired = false
+        for (commit, parents) in commits {
+            let state = try await self.state(commit)
+            var parent: CommitState?
+            if let first = parents.first { parent = try await self.state(first) }
+            let summary = try await describe(commit)
+            func add(_ rule: RealmHistoryFinding.Rule, _ file: String?, _ message: String, _ hint: String) {
+                findings.append(RealmHistoryFinding(rule: rule, commit: commit, summary: summary, file: file, message: message, hint: hint))
+            }
+            if let problem = state.problem {
+                add(.wellFormed, nil, problem, "fix the file in a new commit (a clone of the realm, a commit, a push); 'git realm fetch' refuses a realm tip like this")
+                continue
+            }
+            guard let snapshot = state.snapshot else { continue }
+            if state.hasCycle && !(parent?.hasCycle ?? false), let cycle = Self.cycle(in: snapshot) {
+                add(.cycle, nil, "the realm's domains form a dependency cycle:\n\(cycle)",
+                    "merge the domains into one coordination context or reverse one dependency")
+            }
+            let required = snapshot.manifest.trust.requireSignedCommits || (parent?.snapshot?.manifest.trust.requireSignedCommits ?? false)
+            signedRequired = signedRequired || required
+            guard let parent, let before = parent.snapshot else { continue } // the realm's first commit (or after a malformed one)
+            let changed = Self.changedPaths(parent.files, state.files)
+            for f in versionFindings(changed: changed, before: before, after: snapshot) {
+                add(.versionStep, f.file, f.message,
+                    "publish a version that goes up as far as the change needs ('git realm check --mode=compatibility' shows why); history cannot be edited, so the next version must say so")
+            }
+            guard parents.count == 1 else { continue } // a merge: its commits are checked one by one
+            let attribution = Self.attribute(changed: changed, before: before, after: snapshot)
+            if attribution.count > 1 {
+                let parts = attribution.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.sorted().prefix(3).joined(separator: ", ")))" }
+                add(.oneRepository, nil, "changes the files of more than one repository: " + parts.joined(separator: "; "),
+                    "each repository changes only its own files, one commit each; the realm's tools write commits that way")
+            }
+            if required, attribution.count == 1, let who = attribution.keys.first {
+                if let problem = try await signatureProblem(commit, by: who, before: before, after: snapshot) {
+                    add(.signature, attribution[who]!.sorted().first, problem.message, problem.hint)
+                }
+            }
+        }
+        let realm = try await state(tip).snapshot?.manifest.name
+        return RealmHistoryReport(realm: realm, tip: tip, commits: commits.map(\.commit), signedCommitsRequired: signedRequired, findings: findings)
+    }
+
+    // MARK: - Reading commits
+
+    mutating func state(_ commit: String) async throws -> CommitState {
+        if let s = states[commit] { return s }
+        let listing = try await gitOK(["ls-tree", "-r", "-z", "--full-tree", commit], limit: 64 << 20)
+        var files: [String: [UInt8]] = [:]
+        for entry in listing.split(separator: "\u{0}") {
+            // "<mode> <type> <id>\t<path>"
+            guard let tab = entry.firstIndex(of: "\t") else { continue }
+            let meta = entry[..<tab].split(separator: " ")
+            let path = String(entry[entry.index(after: tab)...])
+            guard meta.count == 3, meta[1] == "blob" else {
+                files[path] = nil
+                continue
+            }
+            let id = String(meta[2])
+            if blobs[id] == nil { blobs[id] = Array(try await gitOK(["cat-file", "blob", id], limit: YAMLReader.Limits.realm.bytes + 1).utf8) }
+            files[path] = blobs[id]
+        }
+        var state = CommitState(files: files, snapshot: nil, problem: nil, hasCycle: false)
+        do {
+            let snapshot = try RealmSnapshot.load(commit: commit, files: files)
+            state.snapshot = snapshot
+            state.hasCycle = Self.cycle(in: snapshot) != nil
+        } catch {
+            state.problem = error.description
+        }
+        states[commit] = state
+        return state
+    }
+
+    func describe(_ commit: String) async throws -> String {
+        let line = try await gitOK(["log", "-1", "--format=%s%x00%an <%ae>", commit]).trimmedLines()
+        let parts = line.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+        return "\(commit.prefix(12)) \"\(parts.first ?? "")\" (\(parts.count > 1 ? parts[1] : "?"))"
+    }
+
+    static func changedPaths(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> Set<String> {
+        Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }
+    }
+
+    // MARK: - Rules
+
+    /// A dependency cycle of the realm's domains, written the RFC's way; nil when there is none.
+    static func cycle(in snapshot: RealmSnapshot) -> String? {
+        let graph = DependencyGraph(snapshot)
+        for from in graph.edges.keys.sorted() {
+            for edge in graph.edges[from]!.sorted(by: { ($0.to, $0.domain) < ($1.to, $1.domain) }) {
+                if graph.path(from: edge.to, to: from) != nil {
+                    return graph.cycle(adding: from, edge.to, through: edge.domain)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Every changed contract's version step against the change it made.
+    func versionFindings(changed: Set<String>, before: RealmSnapshot, after: RealmSnapshot) -> [(file: String, message: String)] {
+        var out: [(String, String)] = []
+        let registry = ContractChecks.registry(after)
+        for path in changed.sorted() {
+            let parts = path.split(separator: "/").map(String.init)
+            guard parts.count == 4, parts[0] == "domains", parts[2] == "contracts", path.hasSuffix(".yaml") else { continue }
+            let domain = parts[1], name = String(parts[3].dropLast(5))
+            guard let old = before.domains[domain]?.contracts[name], let new = after.domains[domain]?.contracts[name] else { continue }
+            if new.version < old.version {
+                out.append((path, "version \(new.version) is lower than the \(old.version) before it"))
+                continue
+            }
+            let checks = ContractChecks(domain: domain, name: name, repo: new.owner)
+            for f in checks.bumpFindings(from: old, to: new, toLabel: "\(new.version)", file: path, registry: registry, compareUnchanged: true)
+            where f.severity == .error {
+                out.append((path, f.message))
+            }
+        }
+        return out
+    }
+
+    /// The repositories whose files a commit changes (each with those files).
+    /// `repos/R.yaml` and `domains/D/bindings/R.yaml` are R's; a contract is
+    /// its owner's (the owner before the change, for a change or removal);
+    /// a new domain's files are its creator's (the owner of its contracts);
+    /// a domain's members change for the repositories added or removed;
+    /// imports dropped because the contract they name is removed in the same
+    /// commit are that contract owner's; realm.yaml and anything else belong
+    /// to the realm's administration (`realm`).
+    static func attribute(changed: Set<String>, before: RealmSnapshot, after: RealmSnapshot) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        func creator(_ d: String) -> [String] {
+            let owners = Set((after.domains[d]?.contracts.values.map(\.owner) ?? []) + (before.domains[d]?.contracts.values.map(\.owner) ?? []))
+            if !owners.isEmpty { return owners.sorted() }
+            return Array((after.domains[d]?.record.members ?? before.domains[d]?.record.members ?? []).prefix(1))
+        }
+        for path in changed {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var who: [String]
+            switch parts.count {
+            case 2 where parts[0] == "repos" && path.hasSuffix(".yaml"):
+                who = [String(parts[1].dropLast(5))]
+            case 3 where parts[0] == "domains" && parts[2] == "domain.yaml":
+                let d = parts[1]
+                if before.domains[d] == nil { who = creator(d) } else if after.domains[d] == nil {
+                    let leaving = (before.domains[d]?.record.members ?? []).filter { before.repos[$0] != nil && after.repos[$0] == nil }
+                    who = leaving.isEmpty ? creator(d) : leaving
+                } else {
+                    let a = Set(before.domains[d]!.record.members), b = Set(after.domains[d]!.record.members)
+                    let moved = a.symmetricDifference(b)
+                    who = moved.isEmpty ? creator(d) : moved.sorted()
+                }
+            case 4 where parts[0] == "domains" && parts[2] == "contracts":
+                let d = parts[1], c = String(parts[3].dropLast(5))
+                if let old = before.domains[d]?.contracts[c] { who = [old.owner] }
+                else if before.domains[d] == nil { who = creator(d) }
+                else { who = [after.domains[d]?.contracts[c]?.owner ?? "realm"] }
+            case 4 where parts[0] == "domains" && parts[2] == "bindings":
+                let d = parts[1], r = String(parts[3].dropLast(5))
+                if before.domains[d] == nil { who = creator(d); break }
+                if after.domains[d] == nil {
+                    let leaving = (before.domains[d]?.record.members ?? []).filter { before.repos[$0] != nil && after.repos[$0] == nil }
+                    who = leaving.isEmpty ? [r] : leaving
+                    break
+                }
+                who = [r]
+                // Only imports dropped of contracts removed in this commit: their owner's doing.
+                if let old = before.domains[d]?.bindings[r], let new = after.domains[d]?.bindings[r],
+                   old.exports == new.exports, old.role == new.role {
+                    let removed = Set(old.imports.map(\.contract)).subtracting(new.imports.map(\.contract))
+                    let kept = old.imports.filter { !removed.contains($0.contract) }
+                    if !removed.isEmpty, kept == new.imports, removed.allSatisfy({ after.domains[d]?.contracts[$0] == nil }) {
+                        who = removed.compactMap { before.domains[d]?.contracts[$0]?.owner }.sorted()
+                    }
+                }
+            default:
+                who = ["realm"]
+            }
+            for w in who { out[w, default: []].insert(path) }
+        }
+        return out
+    }
+
+    /// Whether `commit` is signed by an ssh key of a maintainer of `repo`
+    /// (as the realm lists them before the commit; for a repository the
+    /// commit registers, as it lists them) or, for the realm's own files, of
+    /// an approver in governance.approvers; nil when it is.
+    func signatureProblem(_ commit: String, by repo: String, before: RealmSnapshot, after: RealmSnapshot) async throws -> (message: String, hint: String)? {
+        var keys: [SigningKey]
+        let whose: String
+        if repo == "realm" {
+            let approvers = Set(before.manifest.governance.approvers)
+            keys = before.repos.values.flatMap(\.signingKeys).filter { approvers.contains($0.maintainer) }
+            whose = "an approver of the realm (governance.approvers in realm.yaml)"
+        } else {
+            keys = (before.repos[repo] ?? after.repos[repo])?.signingKeys ?? []
+            whose = "a maintainer of \(repo) (signing_keys in repos/\(repo).yaml)"
+        }
+        keys.sort { ($0.maintainer, $0.key) < ($1.maintainer, $1.key) }
+        let fixHint = "sign commits with an ssh key listed in repos/\(repo == "realm" ? "REPO" : repo).yaml (git config gpg.format ssh, user.signingkey, commit.gpgsign true)"
+        if keys.isEmpty {
+            return ("the realm requires signed commits, but it lists no ssh signing key of \(whose)", fixHint)
+        }
+        let dir = try TemporaryDirectory(context: context)
+        defer { dir.remove() }
+        let file = dir.path + "/allowed_signers"
+        do { try AtomicFile.write(Array((keys.map(\.allowedSignersLine).joined(separator: "\n") + "\n").utf8), to: file, mode: 0o600) } catch {
+            throw RealmError.checkRealmFailed(what: "writing \(file)", reason: error.reason)
+        }
+        let r = try await git(["-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=\(file)", "log", "-1", "--format=%G?%x00%GS", commit])
+        guard r.exitCode == 0 else { throw RealmError.checkRealmFailed(what: "git log --format=%G?", reason: r.stderr.trimmed()) }
+        let fields = r.stdout.trimmedLines().split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+        switch fields.first ?? "" {
+        case "G": return nil
+        case "N": return ("is not signed; the realm requires every commit to be signed by \(whose)", fixHint)
+        case "B": return ("has a bad signature (the commit was changed after it was signed)", fixHint)
+        default:
+            let signer = fields.count > 1 && !fields[1].isEmpty ? " (\(fields[1]))" : ""
+            return ("is signed\(signer), but not by a key of \(whose)", fixHint)
+        }
+    }
+}
+
+/// A private directory under TMPDIR (0700), removed when done and on SIGINT/SIGTERM.
+struct TemporaryDirectory {
+    let path: String
+    private let token: Interruption.Token
+
+    init(context: Context) throws {
+        let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        do { try FileTrust.checkAbove(base + "/" + Scratch.prefix) } catch {
+            throw RealmError.noScratch(directory: base, reason: "others may replace what is made there: \(error.description)")
+        }
+        var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw RealmError.noScratch(directory: base, reason: FileRead.reason(errno)) }
+        path = String(cString: made)
+        token = Interruption.register(.directory(path))
+    }
+
+    func remove() {
+        Leftovers.removeTree(path)
+        Interruption.unregister(token)
+    }
+}
