@@ -29,7 +29,9 @@ public final class Repository {
         self.pointer = pointer
         gitDirectory = Repository.trimSlash(String(cString: G.git_repository_path(pointer)!))
         workingDirectory = G.git_repository_workdir(pointer).map { Repository.trimSlash(String(cString: $0)) }
-        config = try GitConfig.forRepository(pointer, gitDirectory: gitDirectory, environment: environment)
+        // A linked worktree's configuration is its main repository's (git's $GIT_COMMON_DIR/config).
+        let common = G.git_repository_commondir(pointer).map { Repository.trimSlash(String(cString: $0)) } ?? gitDirectory
+        config = try GitConfig.forRepository(pointer, gitDirectory: common, environment: environment)
         try check(G.git_repository_set_config(pointer, config.pointer), "using the configuration of \(gitDirectory)")
     }
 

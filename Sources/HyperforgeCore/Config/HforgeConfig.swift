@@ -141,6 +141,18 @@ public struct HforgeConfig: Sendable {
 
 /// Reads and merges `.hyperforge/defaults.toml` and `.hyperforge/config.toml`.
 public enum ConfigLoader {
+    /// The main work tree of the repository whose (linked) work tree is
+    /// `root`: a linked worktree's `.git` file says `gitdir: MAIN/.git/worktrees/NAME`,
+    /// and the repository's name is its main work tree's; `root` itself otherwise.
+    public static func mainWorkTree(of root: String) -> String {
+        guard let bytes = try? FileRead.bytes(root + "/.git", limit: 4096), let text = String(validating: bytes, as: UTF8.self),
+              text.hasPrefix("gitdir: ") else { return root }
+        let gitdir = String(text.dropFirst(8)).trimmed()
+        let parts = gitdir.split(separator: "/", omittingEmptySubsequences: false)
+        guard gitdir.hasPrefix("/"), parts.count >= 4, parts[parts.count - 2] == "worktrees", parts[parts.count - 3] == ".git" else { return root }
+        return parts.dropLast(3).joined(separator: "/")
+    }
+
     public static let directoryName = ".hyperforge"
     public static let configFile = "config.toml"
     public static let defaultsFile = "defaults.toml"
@@ -668,7 +680,7 @@ public enum ConfigLoader {
             if case .file(let l) = key.origin { loc = l }
             throw .unknownForge(loc, name: forgeName, known: known)
         }
-        let dirName = FilePaths.lastComponent(repoRoot)
+        let dirName = FilePaths.lastComponent(ConfigLoader.mainWorkTree(of: repoRoot))
         let resolvedRepoName = repoName ?? Located(dirName, .builtIn("the repository's directory name"))
         if repoName == nil, let problem = Names.problem(with: dirName, as: .repository) {
             throw .invalidValue(SourceLocation(file: repoRoot), key: "repo_name", value: dirName,

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CLISupport
+import HyperforgeCore
+import HyperforgeRealm
+
+extension GitRealm {
+    struct Pr: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pull/merge requests of a coordinated change, one per repository, opened and merged in merge order.",
+            subcommands: [Create.self, Status.self, Merge.self],
+            defaultSubcommand: Create.self
+        )
+    }
+}
+
+extension GitRealm.Pr {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open one pull/merge request per repository of a coordinated change, in merge order.",
+            discussion: """
+            For the change started with 'git realm worktree --rfc NAME' (--rfc, else the one \
+            the current branch feat/NAME names, else the only one recorded here): pushes each \
+            participant's feat/NAME to every forge of its .hyperforge/config.toml, as 'git \
+            hforge push' does (the real git, your ssh and credential helpers), then opens one \
+            pull request (GitLab: merge request) per repository on the first forge of its \
+            config, from feat/NAME to the branch the worktree was made from, with the token of \
+            that repository's scope git/FORGE/ORG/repo/NAME/token. Merge order: a repository \
+            before every one that depends on it through the realm's domains (exporters before \
+            importers, across domains by the realm's dependency graph), otherwise by name. \
+            Each body lists the others in order and says what blocks it ("Blocked by: \
+            aperture#45"); once all are open, each new request gets a comment with the whole \
+            order and numbers. A request already open from the branch is kept, not opened \
+            twice, so a failed run can be run again. --dry-run pushes nothing, sends no \
+            request that changes anything (it lists the open requests, which is read only) \
+            and prints the requests it would send.
+
+            Exit status: 0 opened (or already open); 1 a push or a forge request failed (the \
+            forge's message is shown; later repositories are not pushed or opened); 4 not a \
+            member, no such change here, a repository with no forge in its config or a \
+            worktree gone; 64 usage error.
+            """
+        )
+        @OptionGroup var repository: RepositoryOptions
+        @Option(help: ArgumentHelp("The coordinated change (default: the current branch's, or the only one).", valueName: "name"))
+        var rfc: String?
+        @Option(help: ArgumentHelp("The requests' title.", valueName: "title"))
+        var title: String
+        @Option(help: ArgumentHelp("Text before the realm's part of each body.", valueName: "body"))
+        var body: String?
+        @Flag(help: "Open them as drafts.")
+        var draft = false
+        @Flag(help: "Print what would be pushed and opened; change nothing anywhere.")
+        var dryRun = false
+
+        func validate() throws {
+            if title.trimmed().isEmpty { throw ValidationError("--title may not be empty") }
+        }
+
+        func run() async throws {
+            var o = Realm.PrOptions()
+            o.target = repository.target
+            o.rfc = rfc
+            o.title = title
+            o.body = body
+            o.draft = draft
+            o.dryRun = dryRun
+            try await executeInSession(o.target, command: "pr") { try await Realm.pr(o, context: $0) }
+        }
+    }
+}
