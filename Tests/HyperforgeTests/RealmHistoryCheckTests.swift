@@ -77,6 +77,12 @@ import Testing
         // Text names the commit, the file and what to do.
         let shown = try w.env.run("git", ["realm", "check", "--realm"], in: w.realmGitDir)
         #expect(shown.stdout.contains(String(wrongBump.prefix(12))) && shown.stdout.contains("hint:") && shown.stdout.contains("2 errors"), "\(shown)")
+        // A member repository is no realm; its fetched realm is.
+        let member = try w.env.run("git", ["realm", "check", "--realm"], in: w.members["aperture"]!)
+        #expect(member.code == 4 && member.stderr.contains("it is not a realm repository"), "\(member)")
+        _ = try w.ok("aperture", "fetch")
+        let (fetched, fetchedDoc) = try Self.checkRealm(w, in: w.members["aperture"]!, "--range", "refs/realm/letemcook/fetched")
+        #expect(fetched.code == 1 && Self.findings(fetchedDoc).count == 2, "\(fetched)")
         // Not a commit.
         let typo = try w.env.run("git", ["realm", "check", "--realm", "--range", "nosuch..HEAD"], in: clone)
         #expect(typo.code == 64 && typo.stderr.contains("--range nosuch"), "\(typo)")

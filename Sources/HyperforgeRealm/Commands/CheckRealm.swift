@@ -96,6 +96,9 @@ extension Realm {
                 }
             }
             let tip = try await checker.gitOK(["rev-parse", "--verify", "--end-of-options", include + "^{commit}"]).trimmedLines()
+            if options.updates == nil, try await checker.state(tip).files["realm.yaml"] == nil {
+                throw RealmError.checkRealmFailed(what: "reading \(include)", reason: "\(gitDir) has no realm.yaml at \(tip.prefix(12)): it is not a realm repository (in a member repository, --range refs/realm/REALM/fetched checks the realm as fetched)")
+            }
             let listing = try await checker.gitOK(["rev-list", "--reverse", "--topo-order", "--parents", tip] + (exclude.map { ["^" + $0] } ?? []),
                                                   limit: 64 << 20)
             let commits = listing.split(separator: "\n").map { line -> (commit: String, parents: [String]) in

@@ -75,7 +75,12 @@ extension GitRealm {
             one-repository rule and a review show it. Validation scripts never run here. \
             --pre-receive is how the hook of 'git realm admin guard install' runs it: the \
             updates of refs/heads/BRANCH on standard input, each new commit checked; deleting \
-            the branch or rewriting its history is refused too. --realm exit status: 0 clean; 1 \
+            the branch or rewriting its history is refused too. In a member repository, --range \
+            refs/realm/REALM/fetched checks the realm as fetched. JSON (--realm): {"realm", "tip", \
+            "commits" (oldest first), "signed_commits_required", "findings": [{"rule" \
+            (well-formed, cycle, version-step, one-repository, signature), "commit", "summary", \
+            "file", "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \
+            findings. --realm exit status: 0 clean; 1 \
             errors (a hook refuses the push); 4 the history cannot be read; 64 usage error.
 
             Exit status: 0 clean; 1 errors (warnings too with --strict); 2 warnings only; 3 a realm \
