@@ -197,24 +197,12 @@ struct RealmWriter {
 struct Scratch {
     static let prefix = "git-realm-"
     let path: String
-    private let token: Interruption.Token
+    private let directory: TemporaryDirectory
 
     init(context: Context) throws {
-        let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        // Whoever may write TMPDIR may rename the scratch repository away and
-        // put their own (with core.hooksPath) in its place before git runs in
-        // it: only a directory (and parents) others cannot write, or sticky ones like /tmp.
-        do { try FileTrust.checkAbove(base + "/" + Scratch.prefix) } catch {
-            throw RealmError.noScratch(directory: base, reason: "others may replace what is made there: \(error.description)")
-        }
-        Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
-        var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw RealmError.noScratch(directory: base, reason: FileRead.reason(errno))
-        }
-        path = String(cString: made)
-        // (A signal before this line leaves the directory to the next run's sweep.)
-        token = Interruption.register(.directory(path))
+        directory = try TemporaryDirectory(context: context)
+        path = directory.path
+        let base = FilePaths.parent(path) ?? "/tmp"
         // POSIX calls, so that a failure reads in our words (and names the file).
         for dir in ["objects", "objects/info", "objects/pack", "refs", "refs/heads", "refs/tags"] where mkdir(path + "/" + dir, 0o700) != 0 {
             let why = FileRead.reason(errno)
@@ -239,6 +227,33 @@ struct Scratch {
         var c = context
         c.environment = environment(context)
         return c
+    }
+
+    func remove() { directory.remove() }
+}
+
+/// A private directory under TMPDIR (0700), `$TMPDIR/git-realm-<pid>-XXXXXX`:
+/// removed when done and on SIGINT/SIGTERM (`Interruption`); one that a
+/// killed run left is removed by the next one (`Leftovers`: its process is
+/// gone, it is ours, a directory and not a link).
+struct TemporaryDirectory {
+    let path: String
+    private let token: Interruption.Token
+
+    init(context: Context) throws {
+        let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        // Whoever may write TMPDIR may rename what is made there away and put
+        // their own in its place (a repository with core.hooksPath, a signers
+        // file): only a directory (and parents) others cannot write, or sticky ones like /tmp.
+        do { try FileTrust.checkAbove(base + "/" + Scratch.prefix) } catch {
+            throw RealmError.noScratch(directory: base, reason: "others may replace what is made there: \(error.description)")
+        }
+        Leftovers.sweepDirectories(prefix: Scratch.prefix, in: base)
+        var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw RealmError.noScratch(directory: base, reason: FileRead.reason(errno)) }
+        path = String(cString: made)
+        // (A signal before this line leaves the directory to the next run's sweep.)
+        token = Interruption.register(.directory(path))
     }
 
     func remove() {

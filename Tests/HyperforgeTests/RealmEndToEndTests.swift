@@ -357,8 +357,9 @@ final class ResultBox: @unchecked Sendable {
 /// A realm served over ssh by a real sshd on loopback (a forge's repository).
 @Suite(.enabled(if: SSHServer.isAvailable, "needs openssh-server (sshd)"))
 struct RealmOverSSHTests {
-    @Test func threeMembersShareARealmOverSSH() throws {
-        let env = try TestEnvironment("realm-ssh")
+    /// A realm made with `admin init --url` on the sshd's first forge, the RFC's three members in two domains.
+    static func world(_ name: String) throws -> (RealmEndToEndTests.World, SSHServer, url: String) {
+        let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let bare = try server.createRepository("realms/letemcook.git", on: server.forgeA, env: env)
         env.environment["GIT_SSH_COMMAND"] = "ssh -F \(server.clientConfig) -i \(server.forgeA.privateKey) -o IdentitiesOnly=yes"
@@ -369,6 +370,12 @@ struct RealmOverSSHTests {
         var w = RealmEndToEndTests.World(env: env, realm: url, realmGitDir: bare)
         for m in ["aperture", "fungal", "ml-infra"] { w.members[m] = try env.makeRepository(m) }
         try RealmEndToEndTests.twoDomains(w)
+        return (w, server, url)
+    }
+
+    @Test func threeMembersShareARealmOverSSH() throws {
+        let (w, server, url) = try Self.world("realm-ssh")
+        let env = w.env
         let tip = try w.tip()
         for m in ["aperture", "fungal", "ml-infra"] {
             let s = try w.status(m)

@@ -92,16 +92,8 @@ import Testing
 @Suite(.enabled(if: SSHServer.isAvailable, "needs openssh-server (sshd)"))
 struct RealmGuardOverSSHTests {
     @Test func hookOverSSHAndAWorkflowForAForgeHostedRealm() throws {
-        let env = try TestEnvironment("realm-guard-ssh")
-        let server = try SSHServer(in: env)
-        let bare = try server.createRepository("realms/letemcook.git", on: server.forgeA, env: env)
-        env.environment["GIT_SSH_COMMAND"] = "ssh -F \(server.clientConfig) -i \(server.forgeA.privateKey) -o IdentitiesOnly=yes"
-        let url = "ssh://\(server.user)@127.0.0.2:\(server.port)/realms/letemcook.git"
-        let made = try env.run("git", ["realm", "admin", "init", "--name", "letemcook", "--url", url], in: env.root)
-        #expect(made.code == 0, "\(made)")
-        var w = RealmEndToEndTests.World(env: env, realm: url, realmGitDir: bare)
-        for m in ["aperture", "fungal", "ml-infra"] { w.members[m] = try env.makeRepository(m) }
-        try RealmEndToEndTests.twoDomains(w)
+        let (w, server, url) = try RealmOverSSHTests.world("realm-guard-ssh")
+        let env = w.env, bare = w.realmGitDir
 
         // The realm's host is a forge this machine knows (auth.toml): a Forgejo Actions workflow.
         try env.write(server.customForgesTOML, to: "home/.config/hyperforge/auth.toml")

@@ -315,25 +315,3 @@ struct RealmHistoryChecker {
         }
     }
 }
-
-/// A private directory under TMPDIR (0700), removed when done and on SIGINT/SIGTERM.
-struct TemporaryDirectory {
-    let path: String
-    private let token: Interruption.Token
-
-    init(context: Context) throws {
-        let base = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        do { try FileTrust.checkAbove(base + "/" + Scratch.prefix) } catch {
-            throw RealmError.noScratch(directory: base, reason: "others may replace what is made there: \(error.description)")
-        }
-        var template = Array((base + "/\(Scratch.prefix)\(getpid())-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw RealmError.noScratch(directory: base, reason: FileRead.reason(errno)) }
-        path = String(cString: made)
-        token = Interruption.register(.directory(path))
-    }
-
-    func remove() {
-        Leftovers.removeTree(path)
-        Interruption.unregister(token)
-    }
-}

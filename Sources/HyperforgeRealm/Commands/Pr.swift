@@ -21,9 +21,7 @@ extension Realm {
     /// already open from the branch is kept, not opened twice.
     public static func pr(_ options: PrOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
-        let (repository, membership) = try openMember(options.target, context: context)
-        let change = try coordinatedChange(options.rfc, repository: repository)
-        let snapshot = try fetchedSnapshot(repository, membership)
+        let (change, snapshot) = try openChange(options.target, rfc: options.rfc, context: context)
         let sites = try requestSites(change, snapshot: snapshot, dryRun: options.dryRun, context: context)
         for site in sites where !FilePaths.isDirectory(site.participant.worktree(change.name)) {
             throw RealmError.cannotOpenRequest(repo: site.label, problem: "its worktree \(site.participant.worktree(change.name)) is gone")

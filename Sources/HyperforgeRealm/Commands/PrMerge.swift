@@ -14,9 +14,7 @@ extension Realm {
     /// first that cannot merge (exit 1), leaving the rest open.
     public static func prMerge(_ options: PrMergeOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
-        let (repository, membership) = try openMember(options.target, context: context)
-        let change = try coordinatedChange(options.rfc, repository: repository)
-        let snapshot = try fetchedSnapshot(repository, membership)
+        let (change, snapshot) = try openChange(options.target, rfc: options.rfc, context: context)
         var found = try await findRequests(try requestSites(change, snapshot: snapshot, dryRun: options.dryRun, context: context),
                                            branch: change.branch, reviews: true)
         func stop(_ i: Int, _ why: String) -> ExitStatus {

@@ -13,9 +13,7 @@ extension Realm {
     /// order, its state and reviews, and which may merge now (read only).
     public static func prStatus(_ options: PrStatusOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
-        let (repository, membership) = try openMember(options.target, context: context)
-        let change = try coordinatedChange(options.rfc, repository: repository)
-        let snapshot = try fetchedSnapshot(repository, membership)
+        let (change, snapshot) = try openChange(options.target, rfc: options.rfc, context: context)
         let found = try await findRequests(try requestSites(change, snapshot: snapshot, dryRun: true, context: context), branch: change.branch, reviews: true)
         var docs: [JSONValue] = []
         var lines = ["\(change.branch): merge order " + found.map(\.shortName).joined(separator: " → ")]

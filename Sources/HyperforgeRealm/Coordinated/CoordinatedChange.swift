@@ -111,6 +111,13 @@ extension Realm {
         return out
     }
 
+    /// The coordinated change that a command run in `target` is about, with
+    /// the realm as this member last fetched it (for the merge order).
+    static func openChange(_ target: Target, rfc: String?, context: Context) throws -> (CoordinatedChange, RealmSnapshot) {
+        let (repository, membership) = try openMember(target, context: context)
+        return (try coordinatedChange(rfc, repository: repository), try fetchedSnapshot(repository, membership))
+    }
+
     /// The coordinated change `name` (or, without one, the one this
     /// repository's branch `feat/NAME` or its only recorded change names).
     static func coordinatedChange(_ name: String?, repository: Repository) throws -> CoordinatedChange {
