@@ -148,6 +148,10 @@ extension Realm {
               !exe.contains("'"), !exe.contains("\n") else {
             throw RealmError.guardInPlace(path: "/proc/self/exe", what: "the path of this executable cannot be written into a hook")
         }
+        // The branch goes into the hook's shell line, single-quoted.
+        if let problem = RealmNames.branchProblem(branch) ?? (branch.contains("'") ? "may not contain a quote" : nil) {
+            throw RealmError.invalidName(kind: "realm.branch: branch", name: branch, problem: problem)
+        }
         let path = hooksDir + "/pre-receive"
         let text = guardHook(executable: exe, branch: branch)
         let existing = try existingHook(path)

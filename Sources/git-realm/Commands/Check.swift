@@ -68,7 +68,9 @@ extension GitRealm {
             commit after the first must be signed with an ssh key of a maintainer of the \
             repository whose files it changes, listed in repos/R.yaml as signing_keys: \
             [{maintainer: EMAIL, key: "ssh-ed25519 AAAA..."}] (the maintainer one of its \
-            maintainers; realm.yaml changes: a key of an approver in governance.approvers); git \
+            maintainers; as the realm lists them before the commit, so a new key is added with \
+            an old one; a repository the commit registers: the keys it lists; realm.yaml \
+            changes: a key of an approver in governance.approvers); git \
             checks it with gpg.ssh.allowedSignersFile built from the realm into a private \
             temporary file. Without signatures plain git cannot say who pushed a commit: a \
             member with write access to the realm can change another's files, and only the \

@@ -7,6 +7,7 @@ extension GitRealm {
     struct Pr: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pull/merge requests of a coordinated change, one per repository, opened and merged in merge order.",
+            discussion: "\"git realm pr --title T\" is \"git realm pr create --title T\" (the default subcommand). Exit statuses: see each subcommand's help.",
             subcommands: [Create.self, Status.self, Merge.self],
             defaultSubcommand: Create.self
         )

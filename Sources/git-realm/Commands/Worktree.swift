@@ -6,6 +6,7 @@ extension GitRealm {
     struct Worktree: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Coordinated changes across repositories: worktrees on branch feat/NAME in each member of this repository's domains.",
+            discussion: "\"git realm worktree --rfc NAME\" is \"git realm worktree create --rfc NAME\" (the default subcommand). Exit statuses: see each subcommand's help.",
             subcommands: [Create.self, List.self, Remove.self],
             defaultSubcommand: Create.self
         )
