@@ -176,6 +176,10 @@ import Testing
         #expect(merged.code == 0 && merged.stdout.contains("All 3 requests of feat/metrics are merged"), "\(merged)")
         merges = standIn.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("/merge") }.map(\.path)
         #expect(merges == ["aperture", "fungal", "fungal", "ml-infra"].map { "/api/v3/repos/alice/\($0)/pulls/1/merge" }, "\(merges)")
+        // Run again after the merges: nothing is opened anew.
+        let after = try realm("pr", "--title", "feat: training metrics v2")
+        #expect(after.code == 0 && after.stdout.contains("✓ ml-infra PR #1 (merge third - imports), already merged"), "\(after)")
+        #expect(standIn.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.count == 3)
         let final = try Self.json(try realm("pr", "status", "--json").stdout)
         #expect((final["requests"] as? [[String: Any]] ?? []).allSatisfy { $0["state"] as? String == "merged" }, "\(final)")
         standIn.expectDescribedRequestsOnly()

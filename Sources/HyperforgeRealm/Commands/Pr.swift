@@ -18,7 +18,8 @@ extension Realm {
     /// every forge of its config (as `git hforge push` does) and opens one
     /// pull/merge request per repository on its first forge, in merge order;
     /// each body lists the others and what it is blocked by. A request
-    /// already open from the branch is kept, not opened twice.
+    /// already open (or merged) from the branch is kept, not opened twice;
+    /// one closed without merging is opened anew.
     public static func pr(_ options: PrOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
         let (change, snapshot) = try openChange(options.target, rfc: options.rfc, context: context)
@@ -44,8 +45,8 @@ extension Realm {
             let role = role(of: site.label, among: names.filter { $0 != site.label }, snapshot: snapshot)
             let blockedBy = opened.map(\.shortName)
             let note = "(merge \(ordinal(i))\(role == "independent" ? "" : " - \(role)"))"
-            if let pr = f.request, pr.state == .open {
-                out.line("\(out.styled("✓", .green)) \(site.label) PR #\(pr.number) \(note), already open" + (pr.webURL.map { ": \($0)" } ?? ""))
+            if let pr = f.request, pr.state != .closed {
+                out.line("\(out.styled("✓", .green)) \(site.label) PR #\(pr.number) \(note), already \(pr.state == .open ? "open" : "merged")" + (pr.webURL.map { ": \($0)" } ?? ""))
                 opened.append(f)
             } else {
                 let body = requestBody(options.body, change: change, sites: sites, position: i, opened: opened)

@@ -30,8 +30,9 @@ extension GitRealm.Pr {
             importers, across domains by the realm's dependency graph), otherwise by name. \
             Each body lists the others in order and says what blocks it ("Blocked by: \
             aperture#45"); once all are open, each new request gets a comment with the whole \
-            order and numbers. A request already open from the branch is kept, not opened \
-            twice, so a failed run can be run again. --dry-run pushes nothing, sends no \
+            order and numbers. A request already open (or merged) from the branch is kept, \
+            not opened twice, so a failed run can be run again; one closed without merging is \
+            opened anew. --dry-run pushes nothing, sends no \
             request that changes anything (it lists the open requests, which is read only) \
             and prints the requests it would send.
 
