@@ -91,14 +91,16 @@ struct RealmHistoryChecker {
     }
 
     /// Checks `commits` (oldest first; each with its parents).
-    mutating func check(_ commits: [(commit: String, parents: [String])], tip: String) async throws -> RealmHistoryReport {
+    mutating func check(tip: String, exclude: String?) async throws -> RealmHistoryReport {
         var findings: [RealmHistoryFinding] = []
         var signedRequired = false
-        for (commit, parents) in commits {
-            let state = try await self.state(commit)
+        let commits = try await log(tip: tip, exclude: exclude)
+        try await readBlobs(commits.flatMap { $0.changes.compactMap(\.blob) })
+        for logged in commits {
+            let commit = logged.commit, parents = logged.parents, summary = logged.summary
+            let state = try await self.state(logged)
             var parent: CommitState?
             if let first = parents.first { parent = try await self.state(first) }
-            let summary = try await describe(commit)
             func add(_ rule: RealmHistoryFinding.Rule, _ file: String?, _ message: String, _ hint: String) {
                 findings.append(RealmHistoryFinding(rule: rule, commit: commit, summary: summary, file: file, message: message, hint: hint))
             }
@@ -138,23 +140,107 @@ struct RealmHistoryChecker {
 
     // MARK: - Reading commits
 
+    /// One commit as `git log --raw` shows it: parents, who and what, and the
+    /// blobs of the paths it changes against its first parent (nil: removed).
+    struct LoggedCommit {
+        var commit: String
+        var parents: [String]
+        var summary: String
+        var changes: [(path: String, blob: String?)]
+    }
+
+    /// The commits of `tip` not in `exclude`, oldest first, from one `git log`.
+    func log(tip: String, exclude: String?) async throws -> [LoggedCommit] {
+        let text = try await gitOK(["log", "--reverse", "--topo-order", "-m", "--first-parent", "--raw", "-z", "--no-abbrev", "--no-renames",
+                                    "--format=%x01%H%x00%P%x00%s%x00%an <%ae>%x00", tip] + (exclude.map { ["^" + $0] } ?? []) + ["--"],
+                                   limit: 256 << 20)
+        // Read field by field (a subject may hold anything but NUL).
+        let tokens = text.split(separator: "\u{0}", omittingEmptySubsequences: false).map { $0.drop(while: { $0 == "\n" }) }
+        var out: [LoggedCommit] = []
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            if t.isEmpty { i += 1; continue }
+            if t.first == "\u{1}", i + 3 < tokens.count {
+                let commit = String(t.dropFirst())
+                let subject = String(tokens[i + 2]), author = String(tokens[i + 3])
+                out.append(LoggedCommit(commit: commit, parents: tokens[i + 1].split(separator: " ").map(String.init),
+                                        summary: "\(commit.prefix(12)) \"\(subject)\" (\(author))", changes: []))
+                i += 4
+                continue
+            }
+            // ":OLDMODE NEWMODE OLDID NEWID STATUS" then the path.
+            guard t.first == ":", i + 1 < tokens.count, !out.isEmpty else {
+                throw RealmError.checkRealmFailed(what: "git log --raw", reason: "unexpected output near \"\(t.prefix(40))\"")
+            }
+            let meta = t.dropFirst().split(separator: " ")
+            let path = String(tokens[i + 1])
+            let removed = meta.count < 5 || meta[4].hasPrefix("D") || meta[1] == "160000" || meta[1] == "040000"
+            out[out.count - 1].changes.append((path, removed ? nil : String(meta[3])))
+            i += 2
+        }
+        return out
+    }
+
+    /// Reads the blobs not read yet with one `git cat-file --batch`.
+    mutating func readBlobs(_ ids: [String]) async throws {
+        var wanted: [String] = []
+        var seen = Set<String>()
+        for id in ids where blobs[id] == nil && seen.insert(id).inserted { wanted.append(id) }
+        guard !wanted.isEmpty else { return }
+        let r: ChildProcess.Result
+        do {
+            r = try await ChildProcess.run(["git", "--git-dir=\(gitDir)", "cat-file", "--batch"], environment: environment, directory: gitDir,
+                                           input: wanted.joined(separator: "\n") + "\n", limit: 512 << 20)
+        } catch let e as ChildProcess.LaunchError {
+            throw RealmError.checkRealmFailed(what: "running git", reason: e.reason)
+        }
+        guard r.exitCode == 0 else { throw RealmError.checkRealmFailed(what: "git cat-file --batch", reason: r.stderr.trimmed()) }
+        // "<id> blob <size>\n<bytes>\n" each; a blob that is not UTF-8 does not
+        // survive as text, so from there on each is read on its own.
+        let bytes = Array(r.stdout.utf8)
+        var at = 0
+        for id in wanted {
+            guard let nl = bytes[at...].firstIndex(of: 0x0A) else { break }
+            let header = String(decoding: bytes[at..<nl], as: UTF8.self).split(separator: " ")
+            guard header.count == 3, header[0] == id, header[1] == "blob", let size = Int(header[2]), nl + 1 + size < bytes.count,
+                  bytes[nl + 1 + size] == 0x0A else { break }
+            blobs[id] = Array(bytes[(nl + 1)..<(nl + 1 + size)])
+            at = nl + 2 + size
+        }
+        for id in wanted where blobs[id] == nil {
+            blobs[id] = Array(try await gitOK(["cat-file", "blob", id], limit: YAMLReader.Limits.realm.bytes + 1).utf8)
+        }
+    }
+
+    /// The state of a commit outside the log (a range's base, the tip): its whole tree.
     mutating func state(_ commit: String) async throws -> CommitState {
         if let s = states[commit] { return s }
         let listing = try await gitOK(["ls-tree", "-r", "-z", "--full-tree", commit], limit: 64 << 20)
-        var files: [String: [UInt8]] = [:]
+        var entries: [(path: String, blob: String)] = []
         for entry in listing.split(separator: "\u{0}") {
             // "<mode> <type> <id>\t<path>"
             guard let tab = entry.firstIndex(of: "\t") else { continue }
             let meta = entry[..<tab].split(separator: " ")
-            let path = String(entry[entry.index(after: tab)...])
-            guard meta.count == 3, meta[1] == "blob" else {
-                files[path] = nil
-                continue
-            }
-            let id = String(meta[2])
-            if blobs[id] == nil { blobs[id] = Array(try await gitOK(["cat-file", "blob", id], limit: YAMLReader.Limits.realm.bytes + 1).utf8) }
-            files[path] = blobs[id]
+            guard meta.count == 3, meta[1] == "blob" else { continue }
+            entries.append((String(entry[entry.index(after: tab)...]), String(meta[2])))
         }
+        try await readBlobs(entries.map(\.blob))
+        var files: [String: [UInt8]] = [:]
+        for e in entries { files[e.path] = blobs[e.blob] }
+        return remember(commit, files)
+    }
+
+    /// A logged commit's state: its first parent's with its changes applied.
+    mutating func state(_ logged: LoggedCommit) async throws -> CommitState {
+        if let s = states[logged.commit] { return s }
+        var files: [String: [UInt8]] = [:]
+        if let first = logged.parents.first { files = try await state(first).files }
+        for (path, blob) in logged.changes { files[path] = blob.flatMap { blobs[$0] } }
+        return remember(logged.commit, files)
+    }
+
+    mutating func remember(_ commit: String, _ files: [String: [UInt8]]) -> CommitState {
         var state = CommitState(files: files, snapshot: nil, problem: nil, hasCycle: false)
         do {
             let snapshot = try RealmSnapshot.load(commit: commit, files: files)
@@ -165,12 +251,6 @@ struct RealmHistoryChecker {
         }
         states[commit] = state
         return state
-    }
-
-    func describe(_ commit: String) async throws -> String {
-        let line = try await gitOK(["log", "-1", "--format=%s%x00%an <%ae>", commit]).trimmedLines()
-        let parts = line.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-        return "\(commit.prefix(12)) \"\(parts.first ?? "")\" (\(parts.count > 1 ? parts[1] : "?"))"
     }
 
     static func changedPaths(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> Set<String> {

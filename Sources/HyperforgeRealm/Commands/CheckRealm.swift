@@ -99,13 +99,7 @@ extension Realm {
             if options.updates == nil, try await checker.state(tip).files["realm.yaml"] == nil {
                 throw RealmError.checkRealmFailed(what: "reading \(include)", reason: "\(gitDir) has no realm.yaml at \(tip.prefix(12)): it is not a realm repository (in a member repository, --range refs/realm/REALM/fetched checks the realm as fetched)")
             }
-            let listing = try await checker.gitOK(["rev-list", "--reverse", "--topo-order", "--parents", tip] + (exclude.map { ["^" + $0] } ?? []),
-                                                  limit: 64 << 20)
-            let commits = listing.split(separator: "\n").map { line -> (commit: String, parents: [String]) in
-                let ids = line.split(separator: " ").map(String.init)
-                return (ids[0], Array(ids.dropFirst()))
-            }
-            let part = try await checker.check(commits, tip: tip)
+            let part = try await checker.check(tip: tip, exclude: exclude)
             report.realm = part.realm
             report.tip = part.tip
             report.commits += part.commits
