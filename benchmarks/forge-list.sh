@@ -26,26 +26,7 @@ isolated_home
 trap 'kill "${server:-0}" 2>/dev/null || true; git-realm coordinator stop >/dev/null 2>&1 || true; rm -rf "$work" "$bench_prefix"' EXIT
 
 token="bench-token-$$"
-cat > "$work/standin.json" <<JSON
-{"personality": "github", "base_path": "/api/v3", "port_file": "$work/port", "log": "$work/requests.log",
- "specs": "$repo_root/Tests/Fixtures/forge-apis",
- "tokens": {"$token": {"label": "bench", "user": "bench", "owners": ["big"]}},
- "orgs": ["big"], "generate": {"owner": "big", "count": $count}}
-JSON
-python3 Tests/Fixtures/forge-standin/forge_standin.py "$work/standin.json" 2>"$work/standin.err" &
-server=$!
-for _ in $(seq 400); do [ -s "$work/port" ] && break; sleep 0.05; done
-[ -s "$work/port" ] || { cat "$work/standin.err" >&2; exit 1; }
-base="http://127.0.0.1:$(cat "$work/port")"
-mkdir -p "$XDG_CONFIG_HOME/hyperforge"
-cat > "$XDG_CONFIG_HOME/hyperforge/auth.toml" <<TOML
-[custom_forges.bench]
-kind = "github"
-host = "127.0.0.1"
-web_url = "$base"
-api_url = "$base/api/v3"
-TOML
-printf '%s' "$token" | git-scope set git/bench/big/token
+start_forge_standin github "$token" big '"generate": {"owner": "big", "count": '"$count"'}'
 cd "$work"
 
 list() { git-hforge remote bench list --org big --include-archived --include-forks --json; }
