@@ -239,7 +239,7 @@ enum Reconciler {
     static func staleCredentialHelpers(repo: Repository, config: HforgeConfig) throws -> [Action] {
         let wanted = Set(config.forges.filter { config.isUserForge($0.value) }.map { $0.value.credentialURL })
         let local = try repo.config.level(.local)
-        let entries = try local.entries(matching: "^credential\\..+\\.helper$")
+        let entries = try local.entries(where: { $0.hasPrefix("credential.") && $0.hasSuffix(".helper") && $0.count > "credential..helper".count })
         var actions: [Action] = []
         for entry in entries {
             let url = String(entry.name.dropFirst("credential.".count).dropLast(".helper".count))
