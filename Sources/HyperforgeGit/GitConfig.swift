@@ -107,19 +107,7 @@ public final class GitConfig {
     public func entries(where wanted: (String) -> Bool) throws(GitError) -> [Entry] {
         var iterator: OpaquePointer?
         try check(G.git_config_iterator_new(&iterator, pointer), "listing configuration")
-        defer { G.git_config_iterator_free(iterator) }
-        var result: [Entry] = []
-        var entry: UnsafeMutablePointer<git_config_entry>?
-        while true {
-            let code = G.git_config_next(&entry, iterator)
-            if code == GIT_ITEROVER.rawValue { break }
-            try check(code, "listing configuration")
-            guard let e = entry?.pointee else { continue }
-            let name = String(cString: e.name)
-            guard wanted(name) else { continue }
-            result.append(Entry(name: name, value: e.value.map { String(cString: $0) } ?? "", level: Int32(e.level.rawValue)))
-        }
-        return result
+        return try GitConfig.drain(iterator, "listing configuration", wanted)
     }
 
     /// Every entry whose normalised name matches `regex` (POSIX ERE), by
@@ -128,16 +116,22 @@ public final class GitConfig {
     public func entries(matching regex: String) throws(GitError) -> [Entry] {
         var iterator: OpaquePointer?
         try check(G.git_config_iterator_glob_new(&iterator, pointer, regex), "listing configuration \(regex)")
+        return try GitConfig.drain(iterator, "listing configuration \(regex)") { _ in true }
+    }
+
+    /// The entries `iterator` yields that `wanted` accepts; frees it.
+    private static func drain(_ iterator: OpaquePointer?, _ what: String, _ wanted: (String) -> Bool) throws(GitError) -> [Entry] {
         defer { G.git_config_iterator_free(iterator) }
         var result: [Entry] = []
         var entry: UnsafeMutablePointer<git_config_entry>?
         while true {
             let code = G.git_config_next(&entry, iterator)
             if code == GIT_ITEROVER.rawValue { break }
-            try check(code, "listing configuration \(regex)")
+            try check(code, what)
             guard let e = entry?.pointee else { continue }
-            result.append(Entry(name: String(cString: e.name), value: e.value.map { String(cString: $0) } ?? "",
-                                level: Int32(e.level.rawValue)))
+            let name = String(cString: e.name)
+            guard wanted(name) else { continue }
+            result.append(Entry(name: name, value: e.value.map { String(cString: $0) } ?? "", level: Int32(e.level.rawValue)))
         }
         return result
     }
