@@ -145,7 +145,10 @@ public struct CheckReport: Codable, Sendable {
             if let pointer = f.pointer { place += (place.isEmpty ? "" : " ") + (pointer.isEmpty ? "(root)" : pointer) }
             lines.append("\(mark) \(f.contract) (\(f.domain), \(f.mode.rawValue)): \(place.isEmpty ? "" : place + ": ")\(f.message)")
             for d in f.details { lines.append("    " + d) }
-            if explain { for e in f.explanation { lines.append("    because " + e) } }
+            if explain && !f.explanation.isEmpty {
+                lines.append("    why:")
+                for e in f.explanation { lines.append("      " + e) }
+            }
         }
         let summary = errors == 0 && warnings == 0 ? "clean" : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         lines.append("Result: \(summary) (\(contractsChecked) contract check\(contractsChecked == 1 ? "" : "s") in realm \(realm) at \(commit.prefix(12)))")

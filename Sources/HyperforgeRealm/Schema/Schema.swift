@@ -162,7 +162,7 @@ public final class SchemaRegistry: @unchecked Sendable {
             regexes[source] = r
             return r
         } catch {
-            throw SchemaError(keywordLocation: location, reason: "\"\(source)\" is not a valid regular expression")
+            throw SchemaError(keywordLocation: location, reason: error.reason)
         }
     }
 
