@@ -112,8 +112,14 @@ import Testing
         #expect(!ok.stdout.contains("because"), "\(ok)")
         // --explain: which inclusion step decided it (every new value is valid under 1.4.0).
         let explained = try w.run("aperture", "check", "--mode", "compatibility", "--explain")
-        #expect(explained.code == 0 && explained.stdout.contains("because backwards (every value of the new version is valid under the old one)"), "\(explained)")
-        #expect(explained.stdout.contains("because   /delete: the old version allows any value here"), "\(explained)")
+        #expect(explained.code == 0 && explained.stdout.contains("\n    why:\n      backwards (every value of the new version is valid under the old one):\n"), "\(explained)")
+        #expect(explained.stdout.contains("\n        /delete: the old version allows any value here"), "\(explained)")
+        #expect(!explained.stdout.contains("because"), "\(explained)")
+        // A property the new version requires (fewer values, all valid under the old one) is named.
+        try Self.writeWorking(w, v15.replacingOccurrences(of: "  required: [read]\n", with: "  required: [read, write]\n"))
+        let required = try w.run("aperture", "check", "--mode", "compatibility", "--explain")
+        #expect(required.code == 0 && required.stdout.contains("COMPATIBLE"), "\(required)")
+        #expect(required.stdout.contains("(root): object: 'read' required by both; 'write' required by the new version only"), "\(required)")
 
         // Breaking for backwards: `read` no longer required (old importers may get values without it), still 1.x.
         let broken = v15.replacingOccurrences(of: "  required: [read]\n", with: "")
@@ -329,6 +335,55 @@ import Testing
         #expect(again.code == 1 && again.stdout.contains("1.4.0 → 1.5.0 (realm commit ") && !again.stdout.contains("→ 2.0.0 (realm commit"), "\(again)")
     }
 
+    /// A mode that finds nothing to check in this repository says what is
+    /// true of it: fungal only imports, so --mode contract (the owner's
+    /// checks) has nothing here, and the mode that applies is named.
+    @Test func aModeWithNothingToCheckSaysWhatTheRepositoryDoes() throws {
+        let w = try Self.world("check-nothing")
+        let r = try w.run("fungal", "check", "--fetch", "--mode", "contract")
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("nothing to check with --mode contract: fungal owns no contract, exports none and imports 1 (s3-access/s3-permissions)."), "\(r)")
+        #expect(r.stdout.contains("here: --mode importer") && !r.stdout.contains("imports no contracts"), "\(r)")
+        let exporter = try w.run("aperture", "check", "--mode", "importer")
+        #expect(exporter.stdout.contains("aperture owns 1 (s3-access/s3-permissions), exports 1 (s3-access/s3-permissions) and imports none.")
+                && exporter.stdout.contains("here: --mode contract, --mode compatibility, --mode exporter"), "\(exporter)")
+    }
+
+    /// A history step from a recursive schema (a `$ref` cycle through a
+    /// property) is checked like any other: a breaking change deep in the
+    /// recursion, published as a minor bump, is an error with the value that breaks.
+    @Test func aHistoryStepFromARecursiveSchemaIsChecked() throws {
+        let w = try Self.world("check-history-cycle")
+        try FileManager.default.removeItem(atPath: w.members["aperture"]! + "/.hyperforge/contracts/s3-access/s3-permissions.yaml")
+        let tree = """
+          $id: "https://example.com/s3-permissions"
+          $defs:
+            node:
+              type: object
+              properties:
+                name: { type: string }
+                children: { type: array, items: { $ref: "#/$defs/node" } }
+          $ref: "#/$defs/node"
+
+        """
+        let recursive = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
+            .replacingOccurrences(of: #"schema:\n(  .*\n)+value:"#, with: "schema:\n" + tree + "value:", options: .regularExpression)
+            + "  - version: \"1.5.0\"\n    changes: [\"a tree\"]\n    compatible: false\n"
+        try Self.pushRealmContract(w, recursive.replacingOccurrences(of: "\"1.5.0\"", with: "\"2.0.0\""), message: "2.0.0: a tree")
+        let clean = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(!clean.stdout.contains("→ 2.0.0 (realm commit"), "\(clean)")
+        // 2.1.0: names become integers, at every level of the tree (breaks importers on 2.0.0).
+        let broken = recursive.replacingOccurrences(of: "\"1.5.0\"", with: "\"2.0.0\"")
+            .replacingOccurrences(of: "name: { type: string }", with: "name: { type: integer }")
+            .replacingOccurrences(of: "version: \"2.0.0\"\nowner", with: "version: \"2.1.0\"\nowner")
+            + "  - version: \"2.1.0\"\n    changes: [\"numbered\"]\n    compatible: true\n"
+        try Self.pushRealmContract(w, broken, message: "2.1.0 by hand")
+        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stdout.contains("/version: 2.0.0 → 2.1.0 (realm commit "), "\(r)")
+        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); 2.1.0 accepts {\"name\":0}, which importers on 2.0.0 reject at /name"), "\(r)")
+    }
+
     /// --mode=compatibility refuses a schema that is not a schema (naming the
     /// pointer), and an undecided comparison is a warning (exit 2), an error with --strict.
     @Test func compatibilityRefusesInvalidSchemasAndWarnsWhenUndecided() throws {
@@ -340,11 +395,12 @@ import Testing
         let refused = try w.run("aperture", "check", "--mode", "compatibility")
         #expect(refused.code == 1 && refused.stdout.contains("/schema/required: 1.5.0 (working): is not a valid schema"), "\(refused)")
         #expect(!refused.stdout.contains("COMPATIBLE"), "\(refused)")
-        // A pattern against another pattern: neither proved nor broken.
+        // A pattern against another pattern (every string of the new one is one of
+        // the old, but that is not decided): neither proved nor broken.
         let patterned = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
-            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^(jobs)\" }")
+            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^[a-z/*]*[*]$\" }")
         try Self.writeWorking(w, patterned.replacingOccurrences(of: "\"jobs/*/masks/*\", \"training-runs/*\"", with: "\"jobs/*/masks/*\""))
-        let base = Self.contractV1.replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^jobs\" }")
+        let base = Self.contractV1.replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^[a-z/*]+$\" }")
             .replacingOccurrences(of: "\"jobs/*/masks/*\", \"training-runs/*\"", with: "\"jobs/*/masks/*\"")
         try Self.pushRealmContract(w, base, message: "1.4.0 with a pattern")
         _ = try w.run("aperture", "check", "--fetch", "--mode", "importer")

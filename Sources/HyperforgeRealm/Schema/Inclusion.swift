@@ -148,6 +148,10 @@ final class InclusionProver {
             : (literal.text.isEmpty || prefix.unicodeScalars.firstRange(of: literal.text.unicodeScalars) != nil)
     }
 
+    static func quoted(_ names: Set<String>) -> String {
+        names.sorted().map { "'\($0)'" }.joined(separator: ", ")
+    }
+
     static func mentionsReference(_ v: JSONValue) -> Bool {
         switch v {
         case .object(let o): return o["$ref"] != nil || o["$dynamicRef"] != nil || o.values.contains(where: mentionsReference)
@@ -346,7 +350,7 @@ final class InclusionProver {
                 if a.maxLength == 0 && p.regex.matches(in: "") { why.append("only the empty string, which pattern \(p.source) matches"); continue }
                 if p.regex.matchesEveryString { why.append("pattern \(p.source) matches every string"); continue }
                 if let x = a.patterns.first(where: { InclusionProver.implies($0.regex, p.regex) }) {
-                    why.append("every string matching \(x.source) starts with \(JSONValue.string(x.regex.anchoredLiteralPrefix ?? "").jsonText), so matches \(p.source)")
+                    why.append("every string matching pattern \(x.source) starts with \(JSONValue.string(x.regex.anchoredLiteralPrefix ?? "").jsonText), so matches pattern \(p.source)")
                     continue
                 }
                 // Beyond these, whether one regular expression's language is inside another's is not decided
@@ -395,7 +399,11 @@ final class InclusionProver {
             for r in b.required.sorted() where !a.required.contains(r) {
                 return fail(path, "'\(r)' is required by the second schema only")
             }
-            if !b.required.isEmpty { why.append("required \(b.required.sorted().joined(separator: ", ")) in both") }
+            if !b.required.isEmpty { why.append("\(InclusionProver.quoted(b.required)) required by both") }
+            let narrower = a.required.subtracting(b.required)
+            if !narrower.isEmpty {
+                why.append("\(InclusionProver.quoted(narrower)) required by the first schema only (which only narrows it)")
+            }
             for (n, deps) in b.dependentRequired.sorted(by: { $0.key < $1.key }) {
                 var have = a.required.union(a.dependentRequired[n] ?? [])
                 for d in a.dependentRequired[n] ?? [] { have.formUnion(a.dependentRequired[d] ?? []) }
