@@ -311,6 +311,16 @@ import Testing
         try w.env.gitOK("push", "-q", "origin", "main", in: edit)
     }
 
+    /// Pushes `text` (version `to`) with plain git and expects --mode contract
+    /// to report the step from `from` as a minor bump that needed a major one, with the witness.
+    static func expectBreakingMinor(_ w: World, _ text: String, from: String, to: String, witness: String) throws {
+        try pushRealmContract(w, text, message: "\(to) by hand")
+        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stdout.contains("domains/s3-access/contracts/s3-permissions.yaml /version: \(from) → \(to) (realm commit "), "\(r)")
+        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); " + witness), "\(r)")
+    }
+
     /// --mode=contract checks every step of the realm's history: a breaking
     /// change published as a minor version is an error even when it was
     /// pushed with plain git, with the value that breaks.
@@ -322,11 +332,7 @@ import Testing
         let v15 = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
             .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: [string, integer] }")
             + "  - version: \"1.5.0\"\n    changes: [\"read may hold numbers\"]\n    compatible: true\n"
-        try Self.pushRealmContract(w, v15, message: "1.5.0 by hand")
-        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
-        #expect(r.code == 1, "\(r)")
-        #expect(r.stdout.contains("domains/s3-access/contracts/s3-permissions.yaml /version: 1.4.0 → 1.5.0 (realm commit "), "\(r)")
-        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); 1.5.0 accepts {\"read\":[0]}, which importers on 1.4.0 reject at /read/0: "), "\(r)")
+        try Self.expectBreakingMinor(w, v15, from: "1.4.0", to: "1.5.0", witness: "1.5.0 accepts {\"read\":[0]}, which importers on 1.4.0 reject at /read/0: ")
         // A 2.0.0 after it is a major step: that step is fine, the earlier one is still reported.
         let v2 = v15.replacingOccurrences(of: "version: \"1.5.0\"\nowner", with: "version: \"2.0.0\"\nowner")
             + "  - version: \"2.0.0\"\n    changes: [\"same\"]\n    compatible: false\n"
@@ -377,11 +383,7 @@ import Testing
             .replacingOccurrences(of: "name: { type: string }", with: "name: { type: integer }")
             .replacingOccurrences(of: "version: \"2.0.0\"\nowner", with: "version: \"2.1.0\"\nowner")
             + "  - version: \"2.1.0\"\n    changes: [\"numbered\"]\n    compatible: true\n"
-        try Self.pushRealmContract(w, broken, message: "2.1.0 by hand")
-        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
-        #expect(r.code == 1, "\(r)")
-        #expect(r.stdout.contains("/version: 2.0.0 → 2.1.0 (realm commit "), "\(r)")
-        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); 2.1.0 accepts {\"name\":0}, which importers on 2.0.0 reject at /name"), "\(r)")
+        try Self.expectBreakingMinor(w, broken, from: "2.0.0", to: "2.1.0", witness: "2.1.0 accepts {\"name\":0}, which importers on 2.0.0 reject at /name")
     }
 
     /// --mode=compatibility refuses a schema that is not a schema (naming the

@@ -273,13 +273,10 @@ struct PatternParser {
         return v
     }
 
+    /// An ASCII hexadecimal digit's value.
     static func hexDigit(_ c: UInt32) -> UInt32? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
-        default: return nil
-        }
+        guard c < 0x80, let s = Unicode.Scalar(c) else { return nil }
+        return Character(s).hexDigitValue.map(UInt32.init)
     }
 
     /// After a backslash.
