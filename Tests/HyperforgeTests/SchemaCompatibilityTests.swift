@@ -155,6 +155,10 @@ import Testing
                 if r.answer == .unknown { #expect(r.reason?.contains("pattern") == true, "\(String(describing: r.reason))") }
             }
         }
+        // propertyNames patterns too: a name one allows and the other does not breaks.
+        let names = SchemaCompatibility.includes(try Self.compile(#"{"propertyNames":{"pattern":"^(.*){1,40}!$"}}"#),
+                                                 in: try Self.compile(#"{"propertyNames":{"pattern":"^(a|aa)+$"}}"#))
+        #expect(names.answer == .fails, "\(names)")
         print("hostile pattern pairs: \(answers[.fails] ?? 0) broken (checked), \(answers[.unknown] ?? 0) unknown, \(answers[.holds] ?? 0) proved")
     }
 

@@ -201,6 +201,8 @@ final class ValueGenerator {
                 names.formUnion(clause.props.keys)
                 for (p, _) in clause.patterns { names.formUnion(RegexSample.samples(p.source)) }
             }
+            // Names that propertyNames patterns allow (a name only one version allows breaks).
+            for pn in k.propertyNames { for n in pn.nodes { if let p = n.patternSource { names.formUnion(RegexSample.samples(p)) } } }
             names.formUnion(k.required)
             names.formUnion(k.dependentRequired.keys)
             names.formUnion(k.dependentSchemas.map(\.0))
