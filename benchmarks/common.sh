@@ -29,3 +29,35 @@ isolated_home() {
     git config --global user.name bench && git config --global user.email bench@example.com
     git config --global init.defaultBranch main
 }
+
+# start_forge_standin PERSONALITY TOKEN OWNERS [JSON-FIELDS]: the tests' stand-in
+# forge (Tests/Fixtures/forge-standin/forge_standin.py, every request checked
+# against the forge's API description, logged to $work/requests.log) on
+# loopback, TOKEN accepted for the comma-separated OWNERS, with JSON-FIELDS
+# (e.g. '"git_root": "/srv"') added to its configuration; then the custom
+# forge "bench" of that kind in the isolated auth.toml, pointing at it, and
+# TOKEN stored for each owner's scope. Sets $server (its pid) and $base.
+start_forge_standin() {
+    local personality="$1" token="$2" owners="$3" extra="${4:-}" api owner list=""
+    case "$personality" in github) api=/api/v3 ;; gitlab) api=/api/v4 ;; *) api=/api/v1 ;; esac
+    for owner in ${owners//,/ }; do list="$list${list:+, }\"$owner\""; done
+    cat > "$work/standin.json" <<JSON
+{"personality": "$personality", "base_path": "$api", "port_file": "$work/port", "log": "$work/requests.log",
+ "specs": "$repo_root/Tests/Fixtures/forge-apis", "orgs": [$list],
+ "tokens": {"$token": {"label": "bench", "user": "bench", "owners": [$list]}}${extra:+, $extra}}
+JSON
+    python3 "$repo_root/Tests/Fixtures/forge-standin/forge_standin.py" "$work/standin.json" 2>"$work/standin.err" &
+    server=$!
+    for _ in $(seq 400); do [ -s "$work/port" ] && break; sleep 0.05; done
+    [ -s "$work/port" ] || { cat "$work/standin.err" >&2; exit 1; }
+    base="http://127.0.0.1:$(cat "$work/port")"
+    mkdir -p "$XDG_CONFIG_HOME/hyperforge"
+    cat > "$XDG_CONFIG_HOME/hyperforge/auth.toml" <<TOML
+[custom_forges.bench]
+kind = "$personality"
+host = "127.0.0.1"
+web_url = "$base"
+api_url = "$base$api"
+TOML
+    for owner in ${owners//,/ }; do printf '%s' "$token" | "$bin/git-scope" set "git/bench/$owner/token"; done
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `git hforge remote bench pull --org bench --all` of 200 repositories from a
-# GitHub-kind stand-in (benchmarks/forge_standin.py: the org's listing, 100 a
-# page, and git's smart HTTP for the repositories) beside a shell loop of
+# GitHub-kind stand-in (the tests' Tests/Fixtures/forge-standin/forge_standin.py
+# with git_root: the org's listing, 100 a page, every request checked against
+# GitHub's description, and git's smart HTTP for the repositories) beside a shell loop of
 # `git clone` over the same 200 URLs from the same server, alternating, in one
 # run; prints the medians of wall time and the ratio, and pull's own peak
 # resident memory (VmHWM of the hforge process, sampled until it exits) at 50
@@ -38,21 +39,7 @@ for i in $(seq -w 1 200); do
     [ "$i" -le 50 ] && cp -r "$work/srv/bench/repo-$i.git" "$work/srv/half/"
 done
 
-python3 benchmarks/forge_standin.py "$work/srv" "$work/port" 2>"$work/standin.log" &
-server=$!
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
-port="$(cat "$work/port")"
-base="http://127.0.0.1:$port"
-mkdir -p "$XDG_CONFIG_HOME/hyperforge"
-cat > "$XDG_CONFIG_HOME/hyperforge/auth.toml" <<TOML
-[custom_forges.bench]
-kind = "github"
-host = "127.0.0.1"
-web_url = "$base"
-api_url = "$base/api/v3"
-TOML
-printf 'bench-token' | git scope set git/bench/bench/token
-printf 'bench-token' | git scope set git/bench/half/token
+start_forge_standin github bench-token bench,half '"git_root": "'"$work/srv"'"'
 # Clones over https (git's smart HTTP of the stand-in), as the loop's.
 mkdir -p "$work/ws/.hyperforge"
 printf 'protocol = "https"\n' > "$work/ws/.hyperforge/defaults.toml"

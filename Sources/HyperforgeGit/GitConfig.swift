@@ -79,7 +79,15 @@ public final class GitConfig {
 
     /// Every value of a multi-valued key, lowest level first.
     public func all(_ name: String) throws(GitError) -> [String] {
-        try entries(matching: "^" + GitConfig.escapeRegex(name.lowercased()) + "$").map(\.value)
+        let normalised = GitConfig.normalised(name)
+        return try entries(where: { $0 == normalised }).map(\.value)
+    }
+
+    /// `name` as libgit2 names entries: section and key lowercased, a
+    /// subsection (`credential.<URL>.helper`, `remote.<name>.url`) as written.
+    static func normalised(_ name: String) -> String {
+        guard let first = name.firstIndex(of: "."), let last = name.lastIndex(of: "."), first != last else { return name.lowercased() }
+        return name[..<first].lowercased() + name[first...last] + name[name.index(after: last)...].lowercased()
     }
 
     public struct Entry: Sendable, Equatable {
@@ -89,20 +97,41 @@ public final class GitConfig {
         public let level: Int32
     }
 
-    /// Every entry whose normalised name matches `regex` (POSIX ERE).
+    /// Every entry whose normalised name `wanted` accepts, lowest level first.
+    /// Names are matched here, not by libgit2: libgit2 1.5's regex matching
+    /// (`git_config_iterator_glob_new`, and `git_remote_list` over it) leaks
+    /// the PCRE2 match data, with its 20 KB frame vector, of every entry that
+    /// does not match (measured with heaptrack on `remote pull` of 50
+    /// repositories: 1,100 such leaks, 21.5 MB, about 120 KB of resident
+    /// memory per repository; the reason pull's peak grew with the count).
+    public func entries(where wanted: (String) -> Bool) throws(GitError) -> [Entry] {
+        var iterator: OpaquePointer?
+        try check(G.git_config_iterator_new(&iterator, pointer), "listing configuration")
+        return try GitConfig.drain(iterator, "listing configuration", wanted)
+    }
+
+    /// Every entry whose normalised name matches `regex` (POSIX ERE), by
+    /// libgit2 (which leaks per entry that does not match: see `entries(where:)`,
+    /// for anything called once per repository).
     public func entries(matching regex: String) throws(GitError) -> [Entry] {
         var iterator: OpaquePointer?
         try check(G.git_config_iterator_glob_new(&iterator, pointer, regex), "listing configuration \(regex)")
+        return try GitConfig.drain(iterator, "listing configuration \(regex)") { _ in true }
+    }
+
+    /// The entries `iterator` yields that `wanted` accepts; frees it.
+    private static func drain(_ iterator: OpaquePointer?, _ what: String, _ wanted: (String) -> Bool) throws(GitError) -> [Entry] {
         defer { G.git_config_iterator_free(iterator) }
         var result: [Entry] = []
         var entry: UnsafeMutablePointer<git_config_entry>?
         while true {
             let code = G.git_config_next(&entry, iterator)
             if code == GIT_ITEROVER.rawValue { break }
-            try check(code, "listing configuration \(regex)")
+            try check(code, what)
             guard let e = entry?.pointee else { continue }
-            result.append(Entry(name: String(cString: e.name), value: e.value.map { String(cString: $0) } ?? "",
-                                level: Int32(e.level.rawValue)))
+            let name = String(cString: e.name)
+            guard wanted(name) else { continue }
+            result.append(Entry(name: name, value: e.value.map { String(cString: $0) } ?? "", level: Int32(e.level.rawValue)))
         }
         return result
     }

@@ -24,15 +24,19 @@ extension Remote {
 }
 
 extension Repository {
-    /// The remotes configured here, in the order git lists them.
+    /// The remotes configured here, in the order `git_remote_list` gives
+    /// them (by name, byte order): every `remote.NAME.url` or `.pushurl`.
+    /// Found by `GitConfig.entries(where:)`, not `git_remote_list`, whose
+    /// regex leaks per configuration entry in libgit2 1.5.
     public func remotes() throws(GitError) -> [Remote] {
-        var list = git_strarray()
-        try check(G.git_remote_list(&list, pointer), "listing remotes")
-        defer { G.git_strarray_dispose(&list) }
+        var names = Set<String>()
+        for entry in try config.entries(where: { $0.hasPrefix("remote.") && ($0.hasSuffix(".url") || $0.hasSuffix(".pushurl")) }) {
+            var name = entry.name.dropFirst("remote.".count)
+            name = name.hasSuffix(".pushurl") ? name.dropLast(".pushurl".count) : name.dropLast(".url".count)
+            if !name.isEmpty { names.insert(String(name)) }
+        }
         var result: [Remote] = []
-        for i in 0..<list.count {
-            guard let cname = list.strings[i] else { continue }
-            let name = String(cString: cname)
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             result.append(Remote(name: name,
                                  url: try config.string("remote.\(name).url"),
                                  pushURL: try config.string("remote.\(name).pushurl")))

@@ -28,6 +28,9 @@ public enum Action: Sendable, Equatable {
     /// A helper of ours configured by name or at a path that is gone.
     case replaceCredentialHelper(url: String, from: String, to: String)
     case setUseHttpPath(url: String)
+    /// A helper of ours for a URL no forge of the config uses any more (a
+    /// changed web_url, a forge removed), with the useHttpPath set beside it.
+    case removeCredentialHelper(url: String, helper: String, useHttpPath: Bool)
     case removeRemote(name: String, url: String)
 
     /// Whether this loses something the user had (needs `--force`).
@@ -51,13 +54,15 @@ public enum Action: Sendable, Equatable {
         case .addCredentialHelper(let url, let helper): return "use credential helper \(helper) for \(url)"
         case .replaceCredentialHelper(let url, let from, let to): return "use credential helper \(to) for \(url) (was \(from))"
         case .setUseHttpPath(let url): return "set credential.\(url).useHttpPath = true"
+        case .removeCredentialHelper(let url, let helper, _):
+            return "stop using credential helper \(helper) for \(url) (no forge of the config uses it)"
         case .removeRemote(let name, let url): return "remove remote \(name) (\(RemoteURL.redacted(url)))"
         }
     }
 
     var symbol: String {
         switch self {
-        case .removeRemote, .removeIdentity, .removePushURL: return "-"
+        case .removeRemote, .removeIdentity, .removePushURL, .removeCredentialHelper: return "-"
         case .setIdentity(_, let from, _): return from == nil ? "+" : "~"
         case .setSSHCommand(let from, _): return from == nil ? "+" : "~"
         case .setURL, .renameRemote, .replaceCredentialHelper: return "~"
@@ -119,6 +124,9 @@ public struct Plan: Sendable {
                 try local.add(GitKeys.credentialHelperKey(url), to)
             case .setUseHttpPath(let url):
                 try local.set(GitKeys.useHttpPathKey(url), "true")
+            case .removeCredentialHelper(let url, let helper, let useHttpPath):
+                try local.remove(GitKeys.credentialHelperKey(url), value: helper)
+                if useHttpPath { try local.remove(GitKeys.useHttpPathKey(url)) }
             case .removeRemote(let name, _):
                 try repo.removeRemote(name)
             }
@@ -214,9 +222,33 @@ enum Reconciler {
             }
         }
 
+        if case .sync = mode { plan.actions += try staleCredentialHelpers(repo: repo, config: config) }
+
         let names = Set(config.forges.map { $0.value.name })
         plan.extraRemotes = remotes.filter { !names.contains($0.name) }
         return plan
+    }
+
+    /// The credential helpers of ours in the repository's own git config
+    /// (`credential.URL.helper` naming git-credential-hforge, as init and
+    /// sync write them) for a URL that no forge of the config has its
+    /// credentials at: after a `web_url` changed or a forge was dropped, git
+    /// would still hand that host to the helper. Other helpers, and ours in
+    /// the global config, are the user's and are left alone. The URL's
+    /// `useHttpPath` goes with it when no other helper is left for that URL.
+    static func staleCredentialHelpers(repo: Repository, config: HforgeConfig) throws -> [Action] {
+        let wanted = Set(config.forges.filter { config.isUserForge($0.value) }.map { $0.value.credentialURL })
+        let local = try repo.config.level(.local)
+        let entries = try local.entries(where: { $0.hasPrefix("credential.") && $0.hasSuffix(".helper") && $0.count > "credential..helper".count })
+        var actions: [Action] = []
+        for entry in entries {
+            let url = String(entry.name.dropFirst("credential.".count).dropLast(".helper".count))
+            guard !url.isEmpty, !wanted.contains(url), CredentialHelperPath.isOurs(entry.value) else { continue }
+            let others = entries.filter { $0.name == entry.name && !CredentialHelperPath.isOurs($0.value) }
+            let httpPath = try local.string(GitKeys.useHttpPathKey(url))?.lowercased() == "true"
+            actions.append(.removeCredentialHelper(url: url, helper: entry.value, useHttpPath: httpPath && others.isEmpty))
+        }
+        return actions
     }
 
     /// Every configured ssh key must be a readable file.

@@ -128,7 +128,34 @@ struct ForgeAPITests {
         #expect(listed.map(\.name) == repos.map(\.name))
         let gets = standIn.requests.filter { $0.path.hasSuffix("/repos") || $0.path.hasSuffix("/projects") }
         #expect(gets.count == 6, "\(gets)")
+        if p == .gitea || p == .forgejo {
+            // The page size is the instance's own (GET /settings/api, once), not assumed.
+            #expect(standIn.requests.filter { $0.path.hasSuffix("/settings/api") }.count == 1, "\(standIn.requests)")
+            #expect(gets.allSatisfy { $0.query.contains("limit=2") }, "\(gets)")
+        }
         standIn.expectDescribedRequestsOnly()
+    }
+
+    @Test(arguments: [ForgeStandIn.Personality.gitea, .forgejo])
+    func giteaPageSizeComesFromTheInstance(_ p: ForgeStandIn.Personality) async throws {
+        let env = try TestEnvironment("forge-pagesize")
+        let repos = (0..<6).map { ForgeStandIn.Repo(owner: "acme", name: String(format: "r%02d", $0)) } + [ForgeStandIn.Repo(owner: "acme", name: "api")]
+        let standIn = try ForgeStandIn(p, in: env, tokens: [alice], orgs: ["acme"], repos: repos, maxPageSize: 3)
+        let c = client(standIn, tokens(), ClientLog())
+        // One client (one run): the settings are asked once, whatever it lists.
+        #expect(try await c.listRepositories(.org("acme"), filter: RepositoryFilter()).count == 7)
+        #expect(try await c.pullRequests(RepositoryRef(owner: "acme", name: "api"), state: .open, head: nil).isEmpty)
+        #expect(standIn.requests.filter { $0.path.hasSuffix("/settings/api") }.count == 1, "\(standIn.requests)")
+        let listings = standIn.requests.filter { $0.path.hasSuffix("/repos") || $0.path.hasSuffix("/pulls") }
+        #expect(listings.count == 4 && listings.allSatisfy { $0.query.contains("limit=3") }, "\(listings)")
+
+        // An instance that does not answer /settings/api: 50 is asked for, and every page still followed.
+        let older = try ForgeStandIn(p, in: env, tokens: [alice], orgs: ["acme"], repos: repos, maxPageSize: 3, settingsAPI: false)
+        #expect(try await client(older, tokens(), ClientLog()).listRepositories(.org("acme"), filter: RepositoryFilter()).count == 7)
+        let pages = older.requests.filter { $0.path.hasSuffix("/repos") }
+        #expect(pages.count == 3 && pages[0].query.contains("limit=50"), "\(older.requests)")
+        standIn.expectDescribedRequestsOnly()
+        older.expectDescribedRequestsOnly()
     }
 
     // MARK: rate limits and faults
@@ -149,6 +176,47 @@ struct ForgeAPITests {
         // At least the second it was told to wait.
         let times = try requestTimes(standIn)
         #expect(times.count == 2 && times[1] - times[0] >= 1.0)
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsWaitedFor() async throws {
+        let env = try TestEnvironment("forge-429-date")
+        let standIn = try ForgeStandIn(.gitea, in: env, tokens: [alice], orgs: ["acme"], repos: seededRepos())
+        // Two seconds ahead, in IMF-fixdate: at least one whole second to wait.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let date = formatter.string(from: Date().addingTimeInterval(2))
+        try standIn.setFaults([.init(match: "GET /repos/", status: 429, headers: ["Retry-After": date], body: ["message": "slow down"])])
+        let log = ClientLog()
+        #expect(try await client(standIn, tokens(), log).repository(RepositoryRef(owner: "acme", name: "api"))?.name == "api")
+        #expect(standIn.requests.map(\.status) == ["429", "200"], "\(standIn.requests)")
+        let notice = try #require(log.notices.first)
+        #expect(notice.contains("rate limited") && notice.contains("Retry-After"), "\(notice)")
+        let times = try requestTimes(standIn)
+        #expect(times.count == 2 && times[1] - times[0] >= 1.0, "\(times)")
+    }
+
+    @Test func httpDatesInAllThreeFormsAndNothingElse() throws {
+        // RFC 9110 §5.6.7's example, in each form a recipient must accept.
+        #expect(HTTPDate.epochSeconds("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(HTTPDate.epochSeconds("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777)
+        #expect(HTTPDate.epochSeconds("Sun Nov  6 08:49:37 1994") == 784_111_777)
+        #expect(HTTPDate.epochSeconds("Thu, 29 Feb 2024 00:00:00 GMT") == 1_709_164_800)
+        for bad in ["", "120", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Nov 1994 08:49:37 PST", "Fri, 30 Feb 2024 00:00:00 GMT",
+                    "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:00:00 GMT", "Sun, 6 Nov 1994 08:49:37 GMT",
+                    "Sun, 06 Nov 99999 08:49:37 GMT", "nan", "Sun, ０６ Nov 1994 08:49:37 GMT"] {
+            #expect(HTTPDate.epochSeconds(bad) == nil, "\(bad)")
+        }
+        // Bounded as the seconds form is: a date in the past is no wait, one years ahead is refused (longer than the longest wait).
+        let transport = ForgeTransport(forge: Forge(name: "f", kind: .github, host: "127.0.0.1", webURL: "http://127.0.0.1:9", apiURL: "http://127.0.0.1:9/api/v3"),
+                                       tokens: tokens(), options: ForgeClientOptions())
+        func wait(_ retryAfter: String) -> Double? {
+            transport.rateLimitWait(HTTP.Response(status: 429, body: Data(), headers: [("Retry-After", retryAfter)]), method: "GET")?.seconds
+        }
+        #expect(try #require(wait("Sun, 06 Nov 1994 08:49:37 GMT")) < 1)
+        #expect(try #require(wait("Fri, 31 Dec 9999 23:59:59 GMT")) > 86_400 * 364)
+        #expect(try #require(wait("Fri, 31 Dec 9999 23:59:59 GMT")) <= 86_400 * 365 * 1.2)
     }
 
     @Test func githubPrimaryLimitWaitsForReset() async throws {
@@ -246,7 +314,9 @@ struct ForgeAPITests {
         for r in standIn.requests {
             if r.path.contains("bobco") { #expect(r.token == "bob", "\(r)") } else { #expect(r.token == "alice", "\(r)") }
         }
-        #expect(t.scopesAsked == ["git/standin/acme/token", "git/standin/bobco/token"])
+        // (Gitea and Forgejo: the settings read, once, with the first owner's token.)
+        let settings = p == .gitea || p == .forgejo ? ["git/standin/acme/token"] : []
+        #expect(t.scopesAsked == settings + ["git/standin/acme/token", "git/standin/bobco/token"])
     }
 
     @Test func aNextPageOnAnotherHostGetsNoToken() async throws {
@@ -351,6 +421,36 @@ struct ForgeAPITests {
         chmod(cache + "/" + files[0], 0o622)
         _ = try await c.repository(RepositoryRef(owner: "acme", name: "api"))
         #expect(standIn.requests.last?.status == "200")
+    }
+
+    @Test func listingPagesAreConditionalEachOnItsOwnETag() async throws {
+        let env = try TestEnvironment("forge-etag-pages")
+        let repos = (0..<5).map { ForgeStandIn.Repo(owner: "acme", name: String(format: "r%02d", $0)) }
+        let standIn = try ForgeStandIn(.github, in: env, tokens: [alice], orgs: ["acme"], repos: repos, maxPageSize: 2)
+        let cache = env.home + "/.local/state/hyperforge/forge-api"
+        let c = client(standIn, tokens(), ClientLog(), cache: cache)
+        let first = try await c.listRepositories(.org("acme"), filter: RepositoryFilter())
+        #expect(first.map(\.name) == repos.map(\.name))
+        let pages = { standIn.requests.filter { $0.method == "GET" && $0.path.hasSuffix("/orgs/acme/repos") } }
+        #expect(pages().map(\.status) == ["200", "200", "200"] && pages().allSatisfy { !$0.conditional })
+        // Each page's answer is kept, 0600 in the 0700 cache directory.
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache)
+        #expect(files.count == 3)
+        for f in files {
+            #expect(try FileManager.default.attributesOfItem(atPath: cache + "/" + f)[.posixPermissions] as? Int == 0o600)
+        }
+
+        // Unchanged: every page answered 304 from its cached copy (Link included), the same list.
+        let second = try await c.listRepositories(.org("acme"), filter: RepositoryFilter())
+        #expect(second == first)
+        #expect(pages().dropFirst(3).map(\.status) == ["304", "304", "304"] && pages().dropFirst(3).allSatisfy(\.conditional), "\(standIn.requests)")
+
+        // A new repository changes the last page only: it alone is sent again.
+        _ = try await c.createRepository(NewRepository(owner: .org("acme"), name: "x", visibility: .public))
+        let third = try await c.listRepositories(.org("acme"), filter: RepositoryFilter())
+        #expect(third.map(\.name) == repos.map(\.name) + ["x"])
+        #expect(pages().dropFirst(6).map(\.status) == ["304", "304", "200"], "\(standIn.requests)")
+        standIn.expectDescribedRequestsOnly()
     }
 
     // MARK: dry run

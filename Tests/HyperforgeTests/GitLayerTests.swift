@@ -27,6 +27,28 @@ import Testing
         #expect(try env.gitOK("config", "--get-all", "hforge.multi", in: repo) == "b\n")
     }
 
+    /// Names are matched without libgit2's regex (which leaks per entry it
+    /// does not match): the same remotes, in git_remote_list's order, and
+    /// subsections kept as written.
+    @Test func remotesAndMultiValuesWithoutLibgit2sRegex() throws {
+        let env = try TestEnvironment("git-names")
+        let repo = try env.makeRepository("r")
+        try env.gitOK("remote", "add", "zeta", "https://example.org/z.git", in: repo)
+        try env.gitOK("remote", "add", "a.b", "https://example.org/ab.git", in: repo)
+        try env.gitOK("config", "remote.Alpha.pushurl", "https://example.org/push.git", in: repo)
+        try env.gitOK("config", "--add", "credential.https://Git.Example.org.helper", "store", in: repo)
+        try env.gitOK("config", "--add", "credential.https://Git.Example.org.helper", "cache", in: repo)
+        try env.gitOK("config", "--add", "credential.https://git.example.org.helper", "other", in: repo)
+        let opened = try Repository.discover(from: repo, environment: env.environment)
+        let remotes = try opened.remotes()
+        #expect(remotes.map(\.name) == ["Alpha", "a.b", "zeta"])
+        #expect(remotes[0].url == nil && remotes[0].pushURL == "https://example.org/push.git")
+        #expect(remotes[1].url == "https://example.org/ab.git")
+        #expect(try opened.config.all("credential.https://Git.Example.org.helper") == ["store", "cache"])
+        #expect(try opened.config.all("CREDENTIAL.https://git.example.org.HELPER") == ["other"])
+        #expect(try opened.config.entries(where: { $0.hasPrefix("remote.zeta.") }).map(\.name).sorted() == ["remote.zeta.fetch", "remote.zeta.url"])
+    }
+
     @Test func honoursGitDirAndCeilings() throws {
         let env = try TestEnvironment("git-env")
         let repo = try env.makeRepository("r")

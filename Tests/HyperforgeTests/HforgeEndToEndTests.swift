@@ -248,6 +248,51 @@ import Testing
 /// directly instead of starting a second git), and older or broken set-ups
 /// are reported by status and repaired by sync.
 @Suite struct CredentialHelperPathTests {
+    @Test func syncRemovesOurHelperForAHostNoForgeUsesAnyMore() throws {
+        let env = try TestEnvironment("helper-stale")
+        func declare(_ webURL: String) throws {
+            try env.write("""
+            org = "alice"
+            forges = ["corp"]
+            protocol = "https"
+
+            [custom_forges.corp]
+            kind = "gitea"
+            host = "git.corp.example"
+            web_url = "\(webURL)"
+            """, to: "work/.hyperforge/defaults.toml")
+        }
+        try declare("https://git.corp.example")
+        let repo = try env.makeRepository("work/svc")
+        #expect(try env.git("hforge", "init", in: repo).code == 0)
+        let helper = TestEnvironment.productsDirectory + "/git-credential-hforge"
+        let old = "credential.https://git.corp.example", new = "credential.https://code.corp.example"
+        #expect(try env.gitOK("config", "--get-all", old + ".helper", in: repo) == helper + "\n")
+        // Someone else's helper for another old host stays, with its useHttpPath; so does ours in the global config.
+        try env.gitOK("config", "--add", "credential.https://legacy.example.helper", "store", in: repo)
+        try env.gitOK("config", "credential.https://legacy.example.useHttpPath", "true", in: repo)
+        try env.gitOK("config", "--global", "credential.https://elsewhere.example.helper", helper, in: repo)
+
+        try declare("https://code.corp.example")
+        let before = try TestEnvironment.snapshot(repo + "/.git")
+        let dry = try env.git("hforge", "sync", "--dry-run", in: repo)
+        #expect(dry.code == 0 && dry.stdout.contains("- stop using credential helper \(helper) for https://git.corp.example (no forge of the config uses it)"), "\(dry)")
+        #expect(try TestEnvironment.snapshot(repo + "/.git") == before)
+
+        let sync = try env.git("hforge", "sync", in: repo)
+        #expect(sync.code == 0, "\(sync)")
+        #expect(try env.git("config", "--get-all", old + ".helper", in: repo).stdout.isEmpty)
+        #expect(try env.git("config", old + ".useHttpPath", in: repo).stdout.isEmpty)
+        #expect(try env.gitOK("config", "--get-all", new + ".helper", in: repo) == helper + "\n")
+        #expect(try env.gitOK("config", new + ".useHttpPath", in: repo) == "true\n")
+        #expect(try env.gitOK("config", "--get-all", "credential.https://legacy.example.helper", in: repo) == "store\n")
+        #expect(try env.gitOK("config", "credential.https://legacy.example.useHttpPath", in: repo) == "true\n")
+        #expect(try env.gitOK("config", "--global", "credential.https://elsewhere.example.helper", in: repo) == helper + "\n")
+        // Nothing left to do.
+        let again = try env.git("hforge", "sync", "--dry-run", in: repo)
+        #expect(again.code == 0 && !again.stdout.contains("credential helper"), "\(again)")
+    }
+
     @Test func initUsesTheAbsolutePathAndSyncRepairsOlderSetUps() throws {
         let env = try TestEnvironment("helper-path")
         let repo = try env.makeRepository("tool")

@@ -112,8 +112,14 @@ import Testing
         #expect(!ok.stdout.contains("because"), "\(ok)")
         // --explain: which inclusion step decided it (every new value is valid under 1.4.0).
         let explained = try w.run("aperture", "check", "--mode", "compatibility", "--explain")
-        #expect(explained.code == 0 && explained.stdout.contains("because backwards (every value of the new version is valid under the old one)"), "\(explained)")
-        #expect(explained.stdout.contains("because   /delete: the old version allows any value here"), "\(explained)")
+        #expect(explained.code == 0 && explained.stdout.contains("\n    why:\n      backwards (every value of the new version is valid under the old one):\n"), "\(explained)")
+        #expect(explained.stdout.contains("\n        /delete: the old version allows any value here"), "\(explained)")
+        #expect(!explained.stdout.contains("because"), "\(explained)")
+        // A property the new version requires (fewer values, all valid under the old one) is named.
+        try Self.writeWorking(w, v15.replacingOccurrences(of: "  required: [read]\n", with: "  required: [read, write]\n"))
+        let required = try w.run("aperture", "check", "--mode", "compatibility", "--explain")
+        #expect(required.code == 0 && required.stdout.contains("COMPATIBLE"), "\(required)")
+        #expect(required.stdout.contains("(root): object: 'read' required by both; 'write' required by the new version only"), "\(required)")
 
         // Breaking for backwards: `read` no longer required (old importers may get values without it), still 1.x.
         let broken = v15.replacingOccurrences(of: "  required: [read]\n", with: "")
@@ -305,6 +311,16 @@ import Testing
         try w.env.gitOK("push", "-q", "origin", "main", in: edit)
     }
 
+    /// Pushes `text` (version `to`) with plain git and expects --mode contract
+    /// to report the step from `from` as a minor bump that needed a major one, with the witness.
+    static func expectBreakingMinor(_ w: World, _ text: String, from: String, to: String, witness: String) throws {
+        try pushRealmContract(w, text, message: "\(to) by hand")
+        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stdout.contains("domains/s3-access/contracts/s3-permissions.yaml /version: \(from) → \(to) (realm commit "), "\(r)")
+        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); " + witness), "\(r)")
+    }
+
     /// --mode=contract checks every step of the realm's history: a breaking
     /// change published as a minor version is an error even when it was
     /// pushed with plain git, with the value that breaks.
@@ -316,17 +332,58 @@ import Testing
         let v15 = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
             .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: [string, integer] }")
             + "  - version: \"1.5.0\"\n    changes: [\"read may hold numbers\"]\n    compatible: true\n"
-        try Self.pushRealmContract(w, v15, message: "1.5.0 by hand")
-        let r = try w.run("aperture", "check", "--fetch", "--mode", "contract")
-        #expect(r.code == 1, "\(r)")
-        #expect(r.stdout.contains("domains/s3-access/contracts/s3-permissions.yaml /version: 1.4.0 → 1.5.0 (realm commit "), "\(r)")
-        #expect(r.stdout.contains("is a minor bump, but the change needs a major one (it breaks the contract's promise); 1.5.0 accepts {\"read\":[0]}, which importers on 1.4.0 reject at /read/0: "), "\(r)")
+        try Self.expectBreakingMinor(w, v15, from: "1.4.0", to: "1.5.0", witness: "1.5.0 accepts {\"read\":[0]}, which importers on 1.4.0 reject at /read/0: ")
         // A 2.0.0 after it is a major step: that step is fine, the earlier one is still reported.
         let v2 = v15.replacingOccurrences(of: "version: \"1.5.0\"\nowner", with: "version: \"2.0.0\"\nowner")
             + "  - version: \"2.0.0\"\n    changes: [\"same\"]\n    compatible: false\n"
         try Self.pushRealmContract(w, v2, message: "2.0.0")
         let again = try w.run("aperture", "check", "--fetch", "--mode", "contract")
         #expect(again.code == 1 && again.stdout.contains("1.4.0 → 1.5.0 (realm commit ") && !again.stdout.contains("→ 2.0.0 (realm commit"), "\(again)")
+    }
+
+    /// A mode that finds nothing to check in this repository says what is
+    /// true of it: fungal only imports, so --mode contract (the owner's
+    /// checks) has nothing here, and the mode that applies is named.
+    @Test func aModeWithNothingToCheckSaysWhatTheRepositoryDoes() throws {
+        let w = try Self.world("check-nothing")
+        let r = try w.run("fungal", "check", "--fetch", "--mode", "contract")
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("nothing to check with --mode contract: fungal owns no contract, exports none and imports 1 (s3-access/s3-permissions)."), "\(r)")
+        #expect(r.stdout.contains("here: --mode importer") && !r.stdout.contains("imports no contracts"), "\(r)")
+        let exporter = try w.run("aperture", "check", "--mode", "importer")
+        #expect(exporter.stdout.contains("aperture owns 1 (s3-access/s3-permissions), exports 1 (s3-access/s3-permissions) and imports none.")
+                && exporter.stdout.contains("here: --mode contract, --mode compatibility, --mode exporter"), "\(exporter)")
+    }
+
+    /// A history step from a recursive schema (a `$ref` cycle through a
+    /// property) is checked like any other: a breaking change deep in the
+    /// recursion, published as a minor bump, is an error with the value that breaks.
+    @Test func aHistoryStepFromARecursiveSchemaIsChecked() throws {
+        let w = try Self.world("check-history-cycle")
+        try FileManager.default.removeItem(atPath: w.members["aperture"]! + "/.hyperforge/contracts/s3-access/s3-permissions.yaml")
+        let tree = """
+          $id: "https://example.com/s3-permissions"
+          $defs:
+            node:
+              type: object
+              properties:
+                name: { type: string }
+                children: { type: array, items: { $ref: "#/$defs/node" } }
+          $ref: "#/$defs/node"
+
+        """
+        let recursive = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
+            .replacingOccurrences(of: #"schema:\n(  .*\n)+value:"#, with: "schema:\n" + tree + "value:", options: .regularExpression)
+            + "  - version: \"1.5.0\"\n    changes: [\"a tree\"]\n    compatible: false\n"
+        try Self.pushRealmContract(w, recursive.replacingOccurrences(of: "\"1.5.0\"", with: "\"2.0.0\""), message: "2.0.0: a tree")
+        let clean = try w.run("aperture", "check", "--fetch", "--mode", "contract")
+        #expect(!clean.stdout.contains("→ 2.0.0 (realm commit"), "\(clean)")
+        // 2.1.0: names become integers, at every level of the tree (breaks importers on 2.0.0).
+        let broken = recursive.replacingOccurrences(of: "\"1.5.0\"", with: "\"2.0.0\"")
+            .replacingOccurrences(of: "name: { type: string }", with: "name: { type: integer }")
+            .replacingOccurrences(of: "version: \"2.0.0\"\nowner", with: "version: \"2.1.0\"\nowner")
+            + "  - version: \"2.1.0\"\n    changes: [\"numbered\"]\n    compatible: true\n"
+        try Self.expectBreakingMinor(w, broken, from: "2.0.0", to: "2.1.0", witness: "2.1.0 accepts {\"name\":0}, which importers on 2.0.0 reject at /name")
     }
 
     /// --mode=compatibility refuses a schema that is not a schema (naming the
@@ -340,11 +397,12 @@ import Testing
         let refused = try w.run("aperture", "check", "--mode", "compatibility")
         #expect(refused.code == 1 && refused.stdout.contains("/schema/required: 1.5.0 (working): is not a valid schema"), "\(refused)")
         #expect(!refused.stdout.contains("COMPATIBLE"), "\(refused)")
-        // A pattern against another pattern: neither proved nor broken.
+        // A pattern against another pattern (every string of the new one is one of
+        // the old, but that is not decided): neither proved nor broken.
         let patterned = Self.contractV1.replacingOccurrences(of: "version: \"1.4.0\"\nowner", with: "version: \"1.5.0\"\nowner")
-            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^(jobs)\" }")
+            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^[a-z/*]*[*]$\" }")
         try Self.writeWorking(w, patterned.replacingOccurrences(of: "\"jobs/*/masks/*\", \"training-runs/*\"", with: "\"jobs/*/masks/*\""))
-        let base = Self.contractV1.replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^jobs\" }")
+        let base = Self.contractV1.replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: string, pattern: \"^[a-z/*]+$\" }")
             .replacingOccurrences(of: "\"jobs/*/masks/*\", \"training-runs/*\"", with: "\"jobs/*/masks/*\"")
         try Self.pushRealmContract(w, base, message: "1.4.0 with a pattern")
         _ = try w.run("aperture", "check", "--fetch", "--mode", "importer")

@@ -115,8 +115,14 @@ struct RemoteCommandsTests {
 
         // Again: what is there is fetched, nothing is overwritten.
         try env.write("local change\n", to: aperture + "/README")
-        let again = try env.git("hforge", "remote", "lab", "pull", "--org", "alice", "--all", "--path", w.workspace, in: env.root)
-        #expect(again.code == 0 && again.stdout.contains("0 cloned, 2 updated, 2 skipped, 0 failed"), "\(again)")
+        // (--json: one document, each repository's outcome, the summary.)
+        let again = try env.git("hforge", "remote", "lab", "pull", "--org", "alice", "--all", "--path", w.workspace, "--json", in: env.root)
+        #expect(again.code == 0, "\(again)")
+        let pulled = try #require(try Self.json(again) as? [String: Any], "\(again.stdout)")
+        #expect(pulled["summary"] as? [String: Int] == ["total": 4, "cloned": 0, "updated": 2, "skipped": 2, "failed": 0], "\(again.stdout)")
+        let outcomes = (pulled["repositories"] as? [[String: Any]] ?? []).map { "\($0["name"]!) \($0["outcome"]!) \($0["reason"] as? String ?? "-")" }
+        #expect(Set(outcomes) == ["aperture updated -", "fungal updated -", "old skipped archived", "borrowed skipped a fork"], "\(outcomes)")
+        #expect(pulled["forge"] as? String == "lab" && pulled["owner"] as? String == "alice" && pulled["dry_run"] as? Bool == false)
         #expect(try String(contentsOfFile: aperture + "/README", encoding: .utf8) == "local change\n")
 
         #expect(w.mutating.isEmpty, "pull and list sent \(w.mutating)")
@@ -141,6 +147,22 @@ struct RemoteCommandsTests {
         #expect(dryInit.stdout.contains("(not sent: dry run)"), "\(dryInit)")
         #expect(try TestEnvironment.snapshot(repo) == before)
         #expect(w.mutating.isEmpty, "init --create --dry-run sent \(w.mutating)")
+
+        // No token in a repository's scope: a dry run still plans the rest, the forge's step unknown.
+        let untokened = try env.makeRepository("work/notoken")
+        let scope = "git/lab/alice/repo/notoken/token"
+        for args in [["init", "--create", "--dry-run"], ["sync", "--create", "--dry-run"]] {
+            // (sync needs the repository's own config.toml: an empty one, the defaults say the rest.)
+            if args[0] == "sync" { try env.write("", to: untokened + "/.hyperforge/config.toml") }
+            let unknown = try env.run("git", ["hforge"] + args, in: untokened)
+            #expect(unknown.code == 0, "\(args): \(unknown)")
+            #expect(unknown.stdout.contains("alice/notoken on lab: unknown (no token for \(scope): run 'git scope set \(scope)')"), "\(args): \(unknown)")
+            #expect(unknown.stdout.contains("add remote lab \(w.git.baseURL)/alice/notoken.git") && unknown.stdout.contains("dry run: nothing was changed"), "\(args): \(unknown)")
+        }
+        // Without --dry-run it needs the token, and says how to store it.
+        let refused = try env.git("hforge", "sync", "--create", in: untokened)
+        #expect(refused.code == 1 && refused.stderr.contains("git scope set \(scope)"), "\(refused)")
+        #expect(try env.git("remote", in: untokened).stdout.isEmpty)
 
         let created = try env.git("hforge", "init", "--create", in: repo)
         #expect(created.code == 0, "\(created)")

@@ -44,8 +44,9 @@ struct RemotePullLocalTests {
         return World(env: env, server: server, workspace: workspace)
     }
 
+    /// `json`: stdout is the document only (`--json`).
     func pull(_ w: World, _ sources: [Hforge.PullSource], defaults: Hforge.RemotePullOptions.Defaults = .ask, dryRun: Bool = false,
-              interactive: Bool? = nil) async throws -> (status: HyperforgeCore.ExitStatus?, error: (any Error)?, stdout: String, stderr: String) {
+              interactive: Bool? = nil, json: Bool = false) async throws -> (status: HyperforgeCore.ExitStatus?, error: (any Error)?, stdout: String, stderr: String) {
         var options = Hforge.RemotePullOptions(forge: "local")
         options.org = "alice"
         options.path = w.workspace
@@ -53,17 +54,21 @@ struct RemotePullLocalTests {
         options.defaults = defaults
         options.dryRun = dryRun
         options.interactive = interactive
-        let context = w.env.context(in: w.workspace)
+        options.json = json
+        var context = w.env.context(in: w.workspace)
+        let document = context.output.stdout
+        if json { context.output = Output(stdout: context.output.stderr, stderr: context.output.stderr) }
         var named = try Hforge.namedForge("local", directory: w.workspace, context: context)
         do {
             // As remotePull does between resolving the forge and listing.
             if try Hforge.decideDefaults(options, named: named, owner: "alice", directory: w.workspace, context: context) {
                 named = try Hforge.namedForge("local", directory: w.workspace, context: context)
             }
-            let status = try await Hforge.pullSources(sources, options, named: named, owner: "alice", directory: w.workspace, context: context)
-            return (status, nil, context.output.stdout.text, context.output.stderr.text)
+            let status = try await Hforge.pullSources(sources, options, named: named, owner: "alice", directory: w.workspace, context: context,
+                                                      document: json ? document : nil)
+            return (status, nil, json ? document.text : context.output.stdout.text, context.output.stderr.text)
         } catch {
-            return (nil, error, context.output.stdout.text, context.output.stderr.text)
+            return (nil, error, json ? document.text : context.output.stdout.text, context.output.stderr.text)
         }
     }
 
@@ -156,6 +161,39 @@ struct RemotePullLocalTests {
         let again = try await pull(w, ["a", "b", "c", "d"].map { source($0) }, defaults: .never)
         #expect(again.status == .success, "\(again)")
         #expect(again.stdout.contains("2 cloned, 2 updated, 0 skipped, 0 failed"), "\(again.stdout)")
+    }
+
+    @Test func jsonIsOneDocumentWithEachOutcomeAndItsError() async throws {
+        let w = try world("pull-json", repositories: ["a", "c"])
+        try w.env.write("x\n", to: "work/b/keep")
+        let dry = try await pull(w, [source("a"), source("b"), source("c", archived: true)], defaults: .never, dryRun: true, json: true)
+        #expect(dry.status == .failure, "\(dry)") // b is in the way, dry run or not
+        let planned = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any], "\(dry.stdout)")
+        let plannedEntries = try #require(planned["repositories"] as? [[String: Any]])
+        #expect(planned["dry_run"] as? Bool == true)
+        #expect(plannedEntries.first { $0["name"] as? String == "a" }?["outcome"] as? String == "would-clone")
+        #expect(plannedEntries.first { $0["name"] as? String == "a" }?["url"] as? String == "\(w.server.baseURL)/alice/a.git")
+        #expect(plannedEntries.first { $0["name"] as? String == "b" }?["outcome"] as? String == "failed")
+        #expect(!FileManager.default.fileExists(atPath: w.workspace + "/a"))
+
+        let r = try await pull(w, [source("a"), source("b"), source("c", archived: true)], defaults: .never, json: true)
+        // A failure is in the document, and the exit status says so; nothing is thrown past it.
+        #expect(r.status == .failure && r.error == nil, "\(r)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+        #expect(doc["summary"] as? [String: Int] == ["total": 3, "cloned": 1, "updated": 0, "skipped": 1, "failed": 1], "\(r.stdout)")
+        #expect(doc["directory"] as? String == w.workspace && doc["owner"] as? String == "alice" && doc["forge"] as? String == "local")
+        let entries = try #require(doc["repositories"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: entries.map { ($0["name"] as! String, $0) })
+        #expect(byName["a"]?["outcome"] as? String == "cloned" && byName["a"]?["error"] is NSNull)
+        #expect(byName["a"]?["path"] as? String == w.workspace + "/a")
+        #expect(byName["c"]?["outcome"] as? String == "skipped" && byName["c"]?["reason"] as? String == "archived")
+        let error = try #require(byName["b"]?["error"] as? [String: Any], "\(entries)")
+        #expect(byName["b"]?["outcome"] as? String == "failed")
+        #expect(error["message"] as? String == "\(w.workspace)/b exists and is not a git repository; nothing there was changed", "\(error)")
+        #expect(error["exit_status"] as? Int == 1)
+        // stdout is the document alone; the failure is said on stderr too.
+        #expect(r.stdout.hasPrefix("{") && r.stdout.hasSuffix("}\n"))
+        #expect(r.stderr.contains("1 repository failed (b)"), "\(r.stderr)")
     }
 
     @Test func aRemotePointingElsewhereFailsThatRepositoryAsInitWouldRefuse() async throws {

@@ -56,7 +56,7 @@ function __git-hforge_parse_tokens -S
             case 'list'
                 __git-hforge_parse_subcommand 1 'org=' 'user=' 'include-archived' 'include-forks' 'json' 'path=' 'version' 'h/help'
             case 'pull'
-                __git-hforge_parse_subcommand -r 2 'org=' 'user=' 'all' 'path=' 'include-archived' 'include-forks' 'jobs=' 'dry-run' 'yes' 'no-defaults' 'version' 'h/help'
+                __git-hforge_parse_subcommand -r 2 'org=' 'user=' 'all' 'path=' 'include-archived' 'include-forks' 'jobs=' 'dry-run' 'yes' 'no-defaults' 'json' 'version' 'h/help'
             case 'create'
                 __git-hforge_parse_subcommand 1 'path=' 'dry-run' 'version' 'h/help'
             end
@@ -226,6 +226,7 @@ complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge remote pull" dry-run' -l 'dry-run' -d 'Print what would be done and change nothing.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge remote pull" yes' -l 'yes' -d 'Write DIR/.hyperforge/defaults.toml without asking when none applies.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge remote pull" no-defaults' -l 'no-defaults' -d 'Never write a defaults.toml.'
+complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge remote pull" json' -l 'json' -d 'Print the outcome as JSON.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge remote pull" version' -l 'version' -d 'Show the version.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_flags_or_options "git-hforge remote pull" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'git-hforge' -n '__git-hforge_should_offer_completions_for_positional "git-hforge remote create" -eq 1' -fka '(__git-hforge_custom_completion ---completion remote create -- positional@0 (count (__git-hforge_tokens -pc)) (__git-hforge_cursor_index_in_current_token))'

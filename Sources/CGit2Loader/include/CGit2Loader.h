@@ -15,6 +15,7 @@
     X(git_config_get_string_buf) \
     X(git_config_iterator_free) \
     X(git_config_iterator_glob_new) \
+    X(git_config_iterator_new) \
     X(git_config_new) \
     X(git_config_next) \
     X(git_config_open_level) \

@@ -195,12 +195,15 @@ final class ForgeTransport: Sendable {
             guard let text, let d = Double(text.trimmed()), d.isFinite else { return nil }
             return min(max(d, -1e12), 1e12)
         }
-        let retryAfter = seconds(r.header("Retry-After")).map { min(max($0, 0), 86_400 * 365) }
+        let now = Date().timeIntervalSince1970
+        // Retry-After is delay-seconds or an HTTP date (RFC 9110 §10.2.3); both bounded alike.
+        let retryAfter = (seconds(r.header("Retry-After"))
+            ?? r.header("Retry-After").flatMap { HTTPDate.epochSeconds($0.trimmed()) }.map { Double($0) - now })
+            .map { min(max($0, 0), 86_400 * 365) }
         let secondary = status == 403 && (ForgeErrorBody.message(r, kind: forge.kind)?.lowercased().contains("secondary rate limit") ?? false)
         guard status == 429 || remaining == "0" || secondary || retryAfter != nil else { return nil }
         let jitter = Double.random(in: 0..<0.1)
-        if let retryAfter { return Wait(seconds: retryAfter * (1 + jitter) + 0.05, why: "\(status), Retry-After \(Int(retryAfter))") }
-        let now = Date().timeIntervalSince1970
+        if let retryAfter { return Wait(seconds: retryAfter * (1 + jitter) + 0.05, why: "\(status), Retry-After \(Int(retryAfter.rounded(.up)))") }
         if remaining == "0", let reset = seconds(r.header("x-ratelimit-reset")) {
             return Wait(seconds: min(max(reset - now, 0), 86_400 * 365) + 1 + jitter, why: "\(status), x-ratelimit-remaining 0")
         }

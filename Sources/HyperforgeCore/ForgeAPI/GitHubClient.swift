@@ -63,28 +63,15 @@ struct GitHubClient: ForgeClient {
         return Comment(id: id, body: j["body"]?.text ?? "", author: j["user"]?["login"]?.text)
     }
 
-    func bad(_ method: String, _ path: String, _ what: String) -> ForgeAPIError {
-        ForgeAPIError(.badResponse, forge: forge.name, method: method, path: path, detail: "\(what): the answer lacks the fields GitHub's description gives it")
-    }
-
     // MARK: operations
 
     func currentUser(tokenOf user: String) async throws -> ForgeUser {
         let scope = try ownerScope(user)
-        let r = try await transport.send("GET", "/user", scope: scope, conditional: true)
-        guard r.status == 200 else { throw transport.failure(r, "GET", "/user", scope: scope, what: "asking who the token of \(scope.path) is") }
-        guard let u = r.json().flatMap(GitHubClient.user) else { throw bad("GET", "/user", "who am I") }
-        return u
+        return try await transport.readExisting("/user", scope: scope, what: "asking who the token of \(scope.path) is", GitHubClient.user)
     }
 
     func repository(_ ref: RepositoryRef) async throws -> RemoteRepository? {
-        let scope = try repoScope(ref)
-        let path = "/repos/\(URLText.path(ref.owner, ref.name))"
-        let r = try await transport.send("GET", path, scope: scope, conditional: true)
-        if r.status == 404 { return nil }
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading repository \(ref)") }
-        guard let repo = r.json().flatMap(GitHubClient.repository) else { throw bad("GET", path, "repository \(ref)") }
-        return repo
+        try await transport.read("/repos/\(URLText.path(ref.owner, ref.name))", scope: try repoScope(ref), what: "reading repository \(ref)", GitHubClient.repository)
     }
 
     func createRepository(_ new: NewRepository) async throws -> ForgeMutation<RemoteRepository> {
@@ -111,21 +98,9 @@ struct GitHubClient: ForgeClient {
             }
             body["private"] = .bool(new.visibility == .private)
         }
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r: ForgeTransport.Reply
-        do {
-            r = try await transport.send("POST", path, body: .object(body), scope: scope)
-        } catch let e as ForgeAPIError where e.kind == .outcomeUnknown {
-            // Never sent twice: look first.
-            if let existing = try await repository(new.ref) { return .done(existing) }
-            throw e
-        }
-        guard r.status == 201 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "creating repository \(new.ref)",
-                                    hint: r.status == 422 ? "a repository \(new.ref) may exist already: 'git hforge status --remote' shows it" : nil)
-        }
-        guard let repo = r.json().flatMap(GitHubClient.repository) else { throw bad("POST", path, "created repository \(new.ref)") }
-        return .done(repo)
+        return try await transport.change("POST", path, body: .object(body), scope: scope, expect: [201], what: "creating repository \(new.ref)",
+                                          hint: { $0 == 422 ? "a repository \(new.ref) may exist already: 'git hforge status --remote' shows it" : nil },
+                                          lookFirst: { try await repository(new.ref) }) { $0.flatMap(GitHubClient.repository) }
     }
 
     func listRepositories(_ owner: RepositoryOwner, filter: RepositoryFilter) async throws -> [RemoteRepository] {
@@ -144,49 +119,28 @@ struct GitHubClient: ForgeClient {
                 : "/users/\(URLText.encode(user))/repos?type=owner&per_page=100"
             hint = "no GitHub user \(user) visible to the token of \(scope.path)"
         }
-        var out: [RemoteRepository] = []
-        try await transport.eachPage(path, scope: scope, what: "listing the repositories of \(owner.name)", hint: hint) { items in
-            for item in items {
-                guard let repo = GitHubClient.repository(item) else { throw bad("GET", path, "a listed repository") }
-                if filter.keeps(repo) { out.append(repo) }
-            }
-        }
-        return out
+        return try await transport.list(path, scope: scope, what: "listing the repositories of \(owner.name)", hint: hint,
+                                        GitHubClient.repository, keep: filter.keeps)
     }
 
     func pullsPath(_ ref: RepositoryRef) -> String { "/repos/\(URLText.path(ref.owner, ref.name))/pulls" }
 
     func createPullRequest(_ ref: RepositoryRef, _ new: NewPullRequest) async throws -> ForgeMutation<PullRequest> {
-        let scope = try repoScope(ref)
-        let path = pullsPath(ref)
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
         var body: [String: JSONValue] = ["title": .string(new.title), "head": .string(new.head), "base": .string(new.base)]
         if let b = new.body { body["body"] = .string(b) }
         if new.draft { body["draft"] = .bool(true) }
-        let r: ForgeTransport.Reply
-        do {
-            r = try await transport.send("POST", path, body: .object(body), scope: scope)
-        } catch let e as ForgeAPIError where e.kind == .outcomeUnknown {
-            if let existing = try await pullRequests(ref, state: .open, head: new.head).first(where: { $0.base == new.base }) { return .done(existing) }
-            throw e
+        return try await transport.change("POST", pullsPath(ref), body: .object(body), scope: try repoScope(ref), expect: [201],
+                                          what: "opening a pull request from \(new.head) into \(new.base) of \(ref)",
+                                          lookFirst: { try await pullRequests(ref, state: .open, head: new.head).first(where: { $0.base == new.base }) }) {
+            $0.flatMap(GitHubClient.pullRequest)
         }
-        guard r.status == 201 else { throw transport.failure(r, "POST", path, scope: scope, what: "opening a pull request from \(new.head) into \(new.base) of \(ref)") }
-        guard let pr = r.json().flatMap(GitHubClient.pullRequest) else { throw bad("POST", path, "the new pull request") }
-        return .done(pr)
     }
 
     func pullRequest(_ ref: RepositoryRef, number: Int) async throws -> PullRequest? {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)"
-        let r = try await transport.send("GET", path, scope: scope, conditional: true)
-        if r.status == 404 { return nil }
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading pull request #\(number) of \(ref)") }
-        guard let pr = r.json().flatMap(GitHubClient.pullRequest) else { throw bad("GET", path, "pull request #\(number)") }
-        return pr
+        try await transport.read("\(pullsPath(ref))/\(number)", scope: try repoScope(ref), what: "reading pull request #\(number) of \(ref)", GitHubClient.pullRequest)
     }
 
     func pullRequests(_ ref: RepositoryRef, state: PullRequestStateFilter, head: String?) async throws -> [PullRequest] {
-        let scope = try repoScope(ref)
         var path = pullsPath(ref) + "?state=" + (state == .open ? "open" : state == .all ? "all" : "closed")
         if let head {
             // GitHub's filter is user:ref; a plain branch is this repository's owner's.
@@ -194,88 +148,51 @@ struct GitHubClient: ForgeClient {
             path += "&head=" + URLText.encode(qualified)
         }
         path += "&per_page=100"
-        var out: [PullRequest] = []
-        try await transport.eachPage(path, scope: scope, what: "listing pull requests of \(ref)") { items in
-            for item in items {
-                guard let pr = GitHubClient.pullRequest(item) else { throw bad("GET", path, "a listed pull request") }
-                switch state {
-                case .merged where pr.state != .merged: continue
-                case .closed where pr.state != .closed: continue
-                default: out.append(pr)
-                }
+        return try await transport.list(path, scope: try repoScope(ref), what: "listing pull requests of \(ref)", GitHubClient.pullRequest) { pr in
+            switch state {
+            case .merged: return pr.state == .merged
+            case .closed: return pr.state == .closed
+            default: return true
             }
         }
-        return out
     }
 
     func requestReviewers(_ ref: RepositoryRef, number: Int, reviewers: [String]) async throws -> ForgeMutation<Void> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/requested_reviewers"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r = try await transport.send("POST", path, body: .object(["reviewers": .array(reviewers.map { .string($0) })]), scope: scope, idempotent: true)
-        guard r.status == 201 || r.status == 200 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "asking \(reviewers.joined(separator: ", ")) to review #\(number) of \(ref)")
-        }
-        return .done(())
+        try await transport.change("POST", "\(pullsPath(ref))/\(number)/requested_reviewers", body: .object(["reviewers": .array(reviewers.map { .string($0) })]),
+                                   scope: try repoScope(ref), expect: [200, 201],
+                                   what: "asking \(reviewers.joined(separator: ", ")) to review #\(number) of \(ref)", idempotent: true) { _ in () }
     }
 
     func reviews(_ ref: RepositoryRef, number: Int) async throws -> [Review] {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/reviews?per_page=100"
-        var out: [Review] = []
-        try await transport.eachPage(path, scope: scope, what: "listing reviews of #\(number) of \(ref)") { items in
-            for item in items {
-                guard let review = GitHubClient.review(item) else { throw bad("GET", path, "a listed review") }
-                out.append(review)
-            }
-        }
-        return out
+        try await transport.list("\(pullsPath(ref))/\(number)/reviews?per_page=100", scope: try repoScope(ref),
+                                 what: "listing reviews of #\(number) of \(ref)", GitHubClient.review)
     }
 
     func approve(_ ref: RepositoryRef, number: Int, body: String?) async throws -> ForgeMutation<Void> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/reviews"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
         var fields: [String: JSONValue] = ["event": .string("APPROVE")]
         if let body { fields["body"] = .string(body) }
-        let r = try await transport.send("POST", path, body: .object(fields), scope: scope)
-        guard r.status == 200 else { throw transport.failure(r, "POST", path, scope: scope, what: "approving #\(number) of \(ref)") }
-        return .done(())
+        return try await transport.change("POST", "\(pullsPath(ref))/\(number)/reviews", body: .object(fields), scope: try repoScope(ref),
+                                          expect: [200], what: "approving #\(number) of \(ref)") { _ in () }
     }
 
     func comment(_ ref: RepositoryRef, number: Int, body: String) async throws -> ForgeMutation<Comment> {
-        let scope = try repoScope(ref)
         // Pull requests are issues: their comments go through the Issues API.
-        let path = "/repos/\(URLText.path(ref.owner, ref.name))/issues/\(number)/comments"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r = try await transport.send("POST", path, body: .object(["body": .string(body)]), scope: scope)
-        guard r.status == 201 else { throw transport.failure(r, "POST", path, scope: scope, what: "commenting on #\(number) of \(ref)") }
-        guard let c = r.json().flatMap(GitHubClient.comment) else { throw bad("POST", path, "the new comment") }
-        return .done(c)
+        try await transport.change("POST", "/repos/\(URLText.path(ref.owner, ref.name))/issues/\(number)/comments", body: .object(["body": .string(body)]),
+                                   scope: try repoScope(ref), expect: [201], what: "commenting on #\(number) of \(ref)") { $0.flatMap(GitHubClient.comment) }
     }
 
     func merge(_ ref: RepositoryRef, number: Int, method: MergeMethod, sha: String?) async throws -> ForgeMutation<MergeResult> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/merge"
-        if let plan = transport.plan("PUT", path) { return .planned(plan) }
         var fields: [String: JSONValue] = ["merge_method": .string(method.rawValue)]
         if let sha { fields["sha"] = .string(sha) }
-        let r = try await transport.send("PUT", path, body: .object(fields), scope: scope)
-        guard r.status == 200 else {
-            throw transport.failure(r, "PUT", path, scope: scope, what: "merging #\(number) of \(ref)",
-                                    hint: r.status == 409 ? "the head changed since \(sha ?? "it was read"): look at the pull request again" : nil)
+        return try await transport.change("PUT", "\(pullsPath(ref))/\(number)/merge", body: .object(fields), scope: try repoScope(ref), expect: [200],
+                                          what: "merging #\(number) of \(ref)",
+                                          hint: { $0 == 409 ? "the head changed since \(sha ?? "it was read"): look at the pull request again" : nil }) { j in
+            MergeResult(merged: j?["merged"]?.bool ?? true, sha: j?["sha"]?.text, message: j?["message"]?.text)
         }
-        let j = r.json()
-        return .done(MergeResult(merged: j?["merged"]?.bool ?? true, sha: j?["sha"]?.text, message: j?["message"]?.text))
     }
 
     func close(_ ref: RepositoryRef, number: Int) async throws -> ForgeMutation<PullRequest> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)"
-        if let plan = transport.plan("PATCH", path) { return .planned(plan) }
-        let r = try await transport.send("PATCH", path, body: .object(["state": .string("closed")]), scope: scope)
-        guard r.status == 200 else { throw transport.failure(r, "PATCH", path, scope: scope, what: "closing #\(number) of \(ref)") }
-        guard let pr = r.json().flatMap(GitHubClient.pullRequest) else { throw bad("PATCH", path, "the closed pull request") }
-        return .done(pr)
+        try await transport.change("PATCH", "\(pullsPath(ref))/\(number)", body: .object(["state": .string("closed")]), scope: try repoScope(ref),
+                                   expect: [200], what: "closing #\(number) of \(ref)") { $0.flatMap(GitHubClient.pullRequest) }
     }
 }

@@ -71,28 +71,15 @@ struct GitLabClient: ForgeClient {
         return Comment(id: id, body: j["body"]?.text ?? "", author: j["author"]?["username"]?.text)
     }
 
-    func bad(_ method: String, _ path: String, _ what: String) -> ForgeAPIError {
-        ForgeAPIError(.badResponse, forge: forge.name, method: method, path: path, detail: "\(what): the answer lacks the fields GitLab's documentation gives it")
-    }
-
     // MARK: operations
 
     func currentUser(tokenOf user: String) async throws -> ForgeUser {
         let scope = try ownerScope(user)
-        let r = try await transport.send("GET", "/user", scope: scope, conditional: true)
-        guard r.status == 200 else { throw transport.failure(r, "GET", "/user", scope: scope, what: "asking who the token of \(scope.path) is") }
-        guard let u = r.json().flatMap(GitLabClient.user) else { throw bad("GET", "/user", "who am I") }
-        return u
+        return try await transport.readExisting("/user", scope: scope, what: "asking who the token of \(scope.path) is", GitLabClient.user)
     }
 
     func repository(_ ref: RepositoryRef) async throws -> RemoteRepository? {
-        let scope = try repoScope(ref)
-        let path = projectPath(ref)
-        let r = try await transport.send("GET", path, scope: scope, conditional: true)
-        if r.status == 404 { return nil }
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading project \(ref)") }
-        guard let repo = r.json().flatMap(GitLabClient.repository) else { throw bad("GET", path, "project \(ref)") }
-        return repo
+        try await transport.read(projectPath(ref), scope: try repoScope(ref), what: "reading project \(ref)", GitLabClient.repository)
     }
 
     func createRepository(_ new: NewRepository) async throws -> ForgeMutation<RemoteRepository> {
@@ -102,30 +89,15 @@ struct GitLabClient: ForgeClient {
         if let b = new.defaultBranch { body["default_branch"] = .string(b) }
         if case .org(let group) = new.owner {
             // The group's id: GET /groups/:id with its URL-encoded full path (read-only, so made in a dry run too).
-            let groupPath = "/groups/" + URLText.encode(group)
-            let g = try await transport.send("GET", groupPath, scope: scope, conditional: true)
-            guard g.status == 200 else {
-                throw transport.failure(g, "GET", groupPath, scope: scope, what: "looking up group \(group) to create \(new.ref) in it",
-                                        hint: g.status == 404 ? "no group \(group) visible to the token of \(scope.path) (GitLab answers 404 also without access)" : nil)
+            let id = try await transport.readExisting("/groups/" + URLText.encode(group), scope: scope, what: "looking up group \(group) to create \(new.ref) in it",
+                                                      hint: { $0 == 404 ? "no group \(group) visible to the token of \(scope.path) (GitLab answers 404 also without access)" : nil }) {
+                $0["id"]?.int
             }
-            guard let id = g.json()?["id"]?.int else { throw bad("GET", groupPath, "group \(group)") }
             body["namespace_id"] = .integer(id)
         }
-        let path = "/projects"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r: ForgeTransport.Reply
-        do {
-            r = try await transport.send("POST", path, body: .object(body), scope: scope)
-        } catch let e as ForgeAPIError where e.kind == .outcomeUnknown {
-            if let existing = try await repository(new.ref) { return .done(existing) }
-            throw e
-        }
-        guard r.status == 201 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "creating project \(new.ref)",
-                                    hint: r.status == 400 || r.status == 409 ? "a project \(new.ref) may exist already: 'git hforge status --remote' shows it" : nil)
-        }
-        guard let repo = r.json().flatMap(GitLabClient.repository) else { throw bad("POST", path, "created project \(new.ref)") }
-        return .done(repo)
+        return try await transport.change("POST", "/projects", body: .object(body), scope: scope, expect: [201], what: "creating project \(new.ref)",
+                                          hint: { $0 == 400 || $0 == 409 ? "a project \(new.ref) may exist already: 'git hforge status --remote' shows it" : nil },
+                                          lookFirst: { try await repository(new.ref) }) { $0.flatMap(GitLabClient.repository) }
     }
 
     func listRepositories(_ owner: RepositoryOwner, filter: RepositoryFilter) async throws -> [RemoteRepository] {
@@ -137,54 +109,31 @@ struct GitLabClient: ForgeClient {
         }
         if !filter.includeArchived { path += "archived=false&" }
         path += "order_by=id&sort=asc&page=1&per_page=\(GitLabClient.pageSize)"
-        var out: [RemoteRepository] = []
-        try await transport.eachPage(path, scope: scope, what: "listing the projects of \(owner.name)",
-                                     hint: "no GitLab group or user \(owner.name) visible to the token of \(scope.path) (GitLab answers 404 also without access)") { items in
-            for item in items {
-                guard let repo = GitLabClient.repository(item) else { throw bad("GET", path, "a listed project") }
-                // A group's listing holds its own projects only (include_subgroups is off).
-                if filter.keeps(repo) { out.append(repo) }
-            }
-        }
-        return out
+        // A group's listing holds its own projects only (include_subgroups is off).
+        return try await transport.list(path, scope: scope, what: "listing the projects of \(owner.name)",
+                                        hint: "no GitLab group or user \(owner.name) visible to the token of \(scope.path) (GitLab answers 404 also without access)",
+                                        GitLabClient.repository, keep: filter.keeps)
     }
 
     func mrPath(_ ref: RepositoryRef) -> String { projectPath(ref) + "/merge_requests" }
 
     func createPullRequest(_ ref: RepositoryRef, _ new: NewPullRequest) async throws -> ForgeMutation<PullRequest> {
-        let scope = try repoScope(ref)
-        let path = mrPath(ref)
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
         var body: [String: JSONValue] = ["title": .string(new.draft ? "Draft: " + new.title : new.title),
                                          "source_branch": .string(new.head), "target_branch": .string(new.base)]
         if let b = new.body { body["description"] = .string(b) }
-        let r: ForgeTransport.Reply
-        do {
-            r = try await transport.send("POST", path, body: .object(body), scope: scope)
-        } catch let e as ForgeAPIError where e.kind == .outcomeUnknown {
-            if let existing = try await pullRequests(ref, state: .open, head: new.head).first(where: { $0.base == new.base }) { return .done(existing) }
-            throw e
+        return try await transport.change("POST", mrPath(ref), body: .object(body), scope: try repoScope(ref), expect: [201],
+                                          what: "opening a merge request from \(new.head) into \(new.base) of \(ref)",
+                                          hint: { $0 == 409 ? "a merge request from \(new.head) into \(new.base) is open already" : nil },
+                                          lookFirst: { try await pullRequests(ref, state: .open, head: new.head).first(where: { $0.base == new.base }) }) {
+            $0.flatMap(GitLabClient.pullRequest)
         }
-        guard r.status == 201 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "opening a merge request from \(new.head) into \(new.base) of \(ref)",
-                                    hint: r.status == 409 ? "a merge request from \(new.head) into \(new.base) is open already" : nil)
-        }
-        guard let pr = r.json().flatMap(GitLabClient.pullRequest) else { throw bad("POST", path, "the new merge request") }
-        return .done(pr)
     }
 
     func pullRequest(_ ref: RepositoryRef, number: Int) async throws -> PullRequest? {
-        let scope = try repoScope(ref)
-        let path = "\(mrPath(ref))/\(number)"
-        let r = try await transport.send("GET", path, scope: scope, conditional: true)
-        if r.status == 404 { return nil }
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading merge request !\(number) of \(ref)") }
-        guard let pr = r.json().flatMap(GitLabClient.pullRequest) else { throw bad("GET", path, "merge request !\(number)") }
-        return pr
+        try await transport.read("\(mrPath(ref))/\(number)", scope: try repoScope(ref), what: "reading merge request !\(number) of \(ref)", GitLabClient.pullRequest)
     }
 
     func pullRequests(_ ref: RepositoryRef, state: PullRequestStateFilter, head: String?) async throws -> [PullRequest] {
-        let scope = try repoScope(ref)
         let s: String
         switch state {
         case .open: s = "opened"
@@ -195,14 +144,7 @@ struct GitLabClient: ForgeClient {
         var path = mrPath(ref) + "?state=\(s)"
         if let head { path += "&source_branch=" + URLText.encode(head.split(separator: ":").last.map(String.init) ?? head) }
         path += "&page=1&per_page=\(GitLabClient.pageSize)"
-        var out: [PullRequest] = []
-        try await transport.eachPage(path, scope: scope, what: "listing merge requests of \(ref)") { items in
-            for item in items {
-                guard let pr = GitLabClient.pullRequest(item) else { throw bad("GET", path, "a listed merge request") }
-                out.append(pr)
-            }
-        }
-        return out
+        return try await transport.list(path, scope: try repoScope(ref), what: "listing merge requests of \(ref)", GitLabClient.pullRequest)
     }
 
     func requestReviewers(_ ref: RepositoryRef, number: Int, reviewers: [String]) async throws -> ForgeMutation<Void> {
@@ -212,86 +154,60 @@ struct GitLabClient: ForgeClient {
         var ids: [Int64] = []
         for name in reviewers {
             let lookup = "/users?username=" + URLText.encode(name)
-            let r = try await transport.send("GET", lookup, scope: scope)
-            guard r.status == 200 else { throw transport.failure(r, "GET", lookup, scope: scope, what: "looking up user \(name)") }
-            guard case .array(let users)? = r.json(), let id = users.first?["id"]?.int else {
+            let users = try await transport.readExisting(lookup, scope: scope, what: "looking up user \(name)", conditional: false) { j -> [JSONValue]? in
+                if case .array(let a) = j { return a } else { return nil }
+            }
+            guard let id = users.first?["id"]?.int else {
                 throw ForgeAPIError(.notFound, forge: forge.name, method: "GET", path: lookup, status: 200,
                                     detail: "GitLab has no user named \(name)", hint: "check the reviewer's GitLab user name")
             }
             ids.append(id)
         }
-        let current = try await transport.send("GET", path, scope: scope)
-        guard current.status == 200, let j = current.json() else {
-            throw transport.failure(current, "GET", path, scope: scope, what: "reading merge request !\(number) of \(ref)")
-        }
-        if case .array(let existing)? = j["reviewers"] {
+        let current = try await transport.readExisting(path, scope: scope, what: "reading merge request !\(number) of \(ref)", conditional: false) { $0 }
+        if case .array(let existing)? = current["reviewers"] {
             for e in existing { if let id = e["id"]?.int, !ids.contains(id) { ids.insert(id, at: 0) } }
         }
-        if let plan = transport.plan("PUT", path) { return .planned(plan) }
-        let r = try await transport.send("PUT", path, body: .object(["reviewer_ids": .array(ids.map { .integer($0) })]), scope: scope)
-        guard r.status == 200 else {
-            throw transport.failure(r, "PUT", path, scope: scope, what: "asking \(reviewers.joined(separator: ", ")) to review !\(number) of \(ref)")
-        }
-        return .done(())
+        return try await transport.change("PUT", path, body: .object(["reviewer_ids": .array(ids.map { .integer($0) })]), scope: scope, expect: [200],
+                                          what: "asking \(reviewers.joined(separator: ", ")) to review !\(number) of \(ref)") { _ in () }
     }
 
     func reviews(_ ref: RepositoryRef, number: Int) async throws -> [Review] {
-        let scope = try repoScope(ref)
-        let path = "\(mrPath(ref))/\(number)/approvals"
-        let r = try await transport.send("GET", path, scope: scope)
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading the approvals of !\(number) of \(ref)") }
-        guard let list = r.json().flatMap(GitLabClient.approvals) else { throw bad("GET", path, "approvals of !\(number)") }
-        return list
+        try await transport.readExisting("\(mrPath(ref))/\(number)/approvals", scope: try repoScope(ref),
+                                         what: "reading the approvals of !\(number) of \(ref)", conditional: false, GitLabClient.approvals)
     }
 
     func approve(_ ref: RepositoryRef, number: Int, body: String?) async throws -> ForgeMutation<Void> {
-        let scope = try repoScope(ref)
-        let path = "\(mrPath(ref))/\(number)/approve"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r = try await transport.send("POST", path, body: .object([:]), scope: scope, idempotent: true)
-        guard r.status == 201 || r.status == 200 else { throw transport.failure(r, "POST", path, scope: scope, what: "approving !\(number) of \(ref)") }
+        let approved = try await transport.change("POST", "\(mrPath(ref))/\(number)/approve", body: .object([:]), scope: try repoScope(ref),
+                                                  expect: [200, 201], what: "approving !\(number) of \(ref)", idempotent: true) { _ in () }
+        guard case .done = approved else { return approved }
         if let body, !body.isEmpty { _ = try await comment(ref, number: number, body: body) }
         return .done(())
     }
 
     func comment(_ ref: RepositoryRef, number: Int, body: String) async throws -> ForgeMutation<Comment> {
-        let scope = try repoScope(ref)
-        let path = "\(mrPath(ref))/\(number)/notes"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r = try await transport.send("POST", path, body: .object(["body": .string(body)]), scope: scope)
-        guard r.status == 201 else { throw transport.failure(r, "POST", path, scope: scope, what: "commenting on !\(number) of \(ref)") }
-        guard let c = r.json().flatMap(GitLabClient.comment) else { throw bad("POST", path, "the new note") }
-        return .done(c)
+        try await transport.change("POST", "\(mrPath(ref))/\(number)/notes", body: .object(["body": .string(body)]), scope: try repoScope(ref),
+                                   expect: [201], what: "commenting on !\(number) of \(ref)") { $0.flatMap(GitLabClient.comment) }
     }
 
     func merge(_ ref: RepositoryRef, number: Int, method: MergeMethod, sha: String?) async throws -> ForgeMutation<MergeResult> {
-        let scope = try repoScope(ref)
         let path = "\(mrPath(ref))/\(number)/merge"
         guard method != .rebase else {
             throw ForgeAPIError(.unsupported, forge: forge.name, method: "PUT", path: path,
                                 detail: "GitLab's merge takes squash or not; rebasing is the project's merge method setting, not a merge parameter",
                                 hint: "merge with method merge or squash, or set the project's merge method to fast-forward on GitLab")
         }
-        if let plan = transport.plan("PUT", path) { return .planned(plan) }
         var fields: [String: JSONValue] = ["squash": .bool(method == .squash)]
         if let sha { fields["sha"] = .string(sha) }
-        let r = try await transport.send("PUT", path, body: .object(fields), scope: scope)
-        guard r.status == 200 else {
-            throw transport.failure(r, "PUT", path, scope: scope, what: "merging !\(number) of \(ref)",
-                                    hint: r.status == 409 ? "the source branch moved past \(sha ?? "the sha given"): look at the merge request again"
-                                        : r.status == 406 ? "the branches conflict: rebase or merge the target into the source first" : nil)
+        return try await transport.change("PUT", path, body: .object(fields), scope: try repoScope(ref), expect: [200], what: "merging !\(number) of \(ref)",
+                                          hint: { $0 == 409 ? "the source branch moved past \(sha ?? "the sha given"): look at the merge request again"
+                                                      : $0 == 406 ? "the branches conflict: rebase or merge the target into the source first" : nil }) { j in
+            let pr = j.flatMap(GitLabClient.pullRequest)
+            return MergeResult(merged: pr?.state == .merged, sha: pr?.mergeCommitSHA, message: nil)
         }
-        let pr = r.json().flatMap(GitLabClient.pullRequest)
-        return .done(MergeResult(merged: pr?.state == .merged, sha: pr?.mergeCommitSHA, message: nil))
     }
 
     func close(_ ref: RepositoryRef, number: Int) async throws -> ForgeMutation<PullRequest> {
-        let scope = try repoScope(ref)
-        let path = "\(mrPath(ref))/\(number)"
-        if let plan = transport.plan("PUT", path) { return .planned(plan) }
-        let r = try await transport.send("PUT", path, body: .object(["state_event": .string("close")]), scope: scope)
-        guard r.status == 200 else { throw transport.failure(r, "PUT", path, scope: scope, what: "closing !\(number) of \(ref)") }
-        guard let pr = r.json().flatMap(GitLabClient.pullRequest) else { throw bad("PUT", path, "the closed merge request") }
-        return .done(pr)
+        try await transport.change("PUT", "\(mrPath(ref))/\(number)", body: .object(["state_event": .string("close")]), scope: try repoScope(ref),
+                                   expect: [200], what: "closing !\(number) of \(ref)") { $0.flatMap(GitLabClient.pullRequest) }
     }
 }

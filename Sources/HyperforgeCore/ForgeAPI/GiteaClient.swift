@@ -7,9 +7,12 @@
 struct GiteaClient: ForgeClient {
     let transport: ForgeTransport
     var forge: Forge { transport.forge }
-    /// Gitea's and Forgejo's default largest page (MAX_RESPONSE_ITEMS); a smaller
-    /// server setting is followed through Link / X-Total-Count.
-    static let pageSize = 50
+    /// Gitea's and Forgejo's default largest page (MAX_RESPONSE_ITEMS), used
+    /// when the instance does not say its own.
+    static let defaultPageSize = 50
+
+    /// The instance's page size, once read (`pageSize(scope:)`).
+    let pageSizeMemo = PageSize()
 
     init(forge: Forge, tokens: any ForgeTokenSource, options: ForgeClientOptions) {
         transport = ForgeTransport(forge: forge, tokens: tokens, options: options)
@@ -73,34 +76,20 @@ struct GiteaClient: ForgeClient {
         return Comment(id: id, body: j["body"]?.text ?? "", author: j["user"]?["login"]?.text)
     }
 
-    func bad(_ method: String, _ path: String, _ what: String) -> ForgeAPIError {
-        ForgeAPIError(.badResponse, forge: forge.name, method: method, path: path, detail: "\(what): the answer lacks the fields \(kindName)'s description gives it")
-    }
-
     // MARK: operations
 
     func currentUser(tokenOf user: String) async throws -> ForgeUser {
         let scope = try ownerScope(user)
-        let r = try await transport.send("GET", "/user", scope: scope, conditional: true)
-        guard r.status == 200 else { throw transport.failure(r, "GET", "/user", scope: scope, what: "asking who the token of \(scope.path) is") }
-        guard let u = r.json().flatMap(GiteaClient.user) else { throw bad("GET", "/user", "who am I") }
-        return u
+        return try await transport.readExisting("/user", scope: scope, what: "asking who the token of \(scope.path) is", GiteaClient.user)
     }
 
     func repoPath(_ ref: RepositoryRef) -> String { "/repos/\(URLText.path(ref.owner, ref.name))" }
 
     func repository(_ ref: RepositoryRef) async throws -> RemoteRepository? {
-        let scope = try repoScope(ref)
-        let path = repoPath(ref)
-        let r = try await transport.send("GET", path, scope: scope, conditional: true)
-        if r.status == 404 { return nil }
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading repository \(ref)") }
-        guard let repo = r.json().flatMap(GiteaClient.repository) else { throw bad("GET", path, "repository \(ref)") }
-        return repo
+        try await transport.read(repoPath(ref), scope: try repoScope(ref), what: "reading repository \(ref)", GiteaClient.repository)
     }
 
     func createRepository(_ new: NewRepository) async throws -> ForgeMutation<RemoteRepository> {
-        let scope = try repoScope(new.ref)
         let path: String
         switch new.owner {
         case .org(let org): path = "/orgs/\(URLText.encode(org))/repos"
@@ -114,172 +103,139 @@ struct GiteaClient: ForgeClient {
         var body: [String: JSONValue] = ["name": .string(new.name), "private": .bool(new.visibility == .private)]
         if let d = new.description { body["description"] = .string(d) }
         if let b = new.defaultBranch { body["default_branch"] = .string(b) }
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r: ForgeTransport.Reply
-        do {
-            r = try await transport.send("POST", path, body: .object(body), scope: scope)
-        } catch let e as ForgeAPIError where e.kind == .outcomeUnknown {
-            if let existing = try await repository(new.ref) { return .done(existing) }
-            throw e
-        }
-        guard r.status == 201 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "creating repository \(new.ref)",
-                                    hint: r.status == 409 ? "repository \(new.ref) exists already: 'git hforge status --remote' shows it" : nil)
-        }
-        guard let repo = r.json().flatMap(GiteaClient.repository) else { throw bad("POST", path, "created repository \(new.ref)") }
-        return .done(repo)
+        return try await transport.change("POST", path, body: .object(body), scope: try repoScope(new.ref), expect: [201], what: "creating repository \(new.ref)",
+                                          hint: { $0 == 409 ? "repository \(new.ref) exists already: 'git hforge status --remote' shows it" : nil },
+                                          lookFirst: { try await repository(new.ref) }) { $0.flatMap(GiteaClient.repository) }
     }
 
     func listRepositories(_ owner: RepositoryOwner, filter: RepositoryFilter) async throws -> [RemoteRepository] {
         let scope = try ownerScope(owner.name)
+        let size = try await pageSize(scope: scope)
         let path: String
         var onlyOwner: String?
         switch owner {
         case .org(let org):
-            path = "/orgs/\(URLText.encode(org))/repos?page=1&limit=\(GiteaClient.pageSize)"
+            path = "/orgs/\(URLText.encode(org))/repos?page=1&limit=\(size)"
         case .user(let user):
             // Private repositories of the token's own user come only from /user/repos
             // (which lists the ones it may access: kept are those it owns).
             let me = try await currentUser(tokenOf: user)
             if me.login.lowercased() == user.lowercased() {
-                path = "/user/repos?page=1&limit=\(GiteaClient.pageSize)"
+                path = "/user/repos?page=1&limit=\(size)"
                 onlyOwner = me.login.lowercased()
             } else {
-                path = "/users/\(URLText.encode(user))/repos?page=1&limit=\(GiteaClient.pageSize)"
+                path = "/users/\(URLText.encode(user))/repos?page=1&limit=\(size)"
             }
         }
-        var out: [RemoteRepository] = []
-        try await transport.eachPage(path, scope: scope, what: "listing the repositories of \(owner.name)",
-                                     hint: "no \(kindName) org or user \(owner.name) visible to the token of \(scope.path)") { items in
-            for item in items {
-                guard let repo = GiteaClient.repository(item) else { throw bad("GET", path, "a listed repository") }
-                if let onlyOwner, repo.owner.lowercased() != onlyOwner { continue }
-                if filter.keeps(repo) { out.append(repo) }
-            }
+        return try await transport.list(path, scope: scope, what: "listing the repositories of \(owner.name)",
+                                        hint: "no \(kindName) org or user \(owner.name) visible to the token of \(scope.path)", GiteaClient.repository) { repo in
+            if let onlyOwner, repo.owner.lowercased() != onlyOwner { return false }
+            return filter.keeps(repo)
         }
-        return out
     }
 
     func pullsPath(_ ref: RepositoryRef) -> String { repoPath(ref) + "/pulls" }
 
     func createPullRequest(_ ref: RepositoryRef, _ new: NewPullRequest) async throws -> ForgeMutation<PullRequest> {
-        let scope = try repoScope(ref)
-        let path = pullsPath(ref)
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
         var body: [String: JSONValue] = ["title": .string(new.title), "head": .string(new.head), "base": .string(new.base)]
         if let b = new.body { body["body"] = .string(b) }
-        let r: ForgeTransport.Reply
-        do {
-            r = try await transport.send("POST", path, body: .object(body), scope: scope)
-        } catch let e as ForgeAPIError where e.kind == .outcomeUnknown {
-            if let existing = try await pullRequests(ref, state: .open, head: new.head).first(where: { $0.base == new.base }) { return .done(existing) }
-            throw e
+        return try await transport.change("POST", pullsPath(ref), body: .object(body), scope: try repoScope(ref), expect: [201],
+                                          what: "opening a pull request from \(new.head) into \(new.base) of \(ref)",
+                                          hint: { $0 == 409 ? "a pull request from \(new.head) into \(new.base) is open already" : nil },
+                                          lookFirst: { try await pullRequests(ref, state: .open, head: new.head).first(where: { $0.base == new.base }) }) {
+            $0.flatMap(GiteaClient.pullRequest)
         }
-        guard r.status == 201 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "opening a pull request from \(new.head) into \(new.base) of \(ref)",
-                                    hint: r.status == 409 ? "a pull request from \(new.head) into \(new.base) is open already" : nil)
-        }
-        guard let pr = r.json().flatMap(GiteaClient.pullRequest) else { throw bad("POST", path, "the new pull request") }
-        return .done(pr)
     }
 
     func pullRequest(_ ref: RepositoryRef, number: Int) async throws -> PullRequest? {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)"
-        let r = try await transport.send("GET", path, scope: scope, conditional: true)
-        if r.status == 404 { return nil }
-        guard r.status == 200 else { throw transport.failure(r, "GET", path, scope: scope, what: "reading pull request #\(number) of \(ref)") }
-        guard let pr = r.json().flatMap(GiteaClient.pullRequest) else { throw bad("GET", path, "pull request #\(number)") }
-        return pr
+        try await transport.read("\(pullsPath(ref))/\(number)", scope: try repoScope(ref), what: "reading pull request #\(number) of \(ref)", GiteaClient.pullRequest)
     }
 
     func pullRequests(_ ref: RepositoryRef, state: PullRequestStateFilter, head: String?) async throws -> [PullRequest] {
         let scope = try repoScope(ref)
         let s = state == .open ? "open" : state == .all ? "all" : "closed"
-        let path = pullsPath(ref) + "?state=\(s)&page=1&limit=\(GiteaClient.pageSize)"
+        let size = try await pageSize(scope: scope)
+        let path = pullsPath(ref) + "?state=\(s)&page=1&limit=\(size)"
         let branch = head.map { $0.split(separator: ":").last.map(String.init) ?? $0 }
-        var out: [PullRequest] = []
-        try await transport.eachPage(path, scope: scope, what: "listing pull requests of \(ref)") { items in
-            for item in items {
-                guard let pr = GiteaClient.pullRequest(item) else { throw bad("GET", path, "a listed pull request") }
-                if let branch, pr.head != branch { continue }
-                switch state {
-                case .merged where pr.state != .merged: continue
-                case .closed where pr.state != .closed: continue
-                default: out.append(pr)
-                }
+        return try await transport.list(path, scope: scope, what: "listing pull requests of \(ref)", GiteaClient.pullRequest) { pr in
+            if let branch, pr.head != branch { return false }
+            switch state {
+            case .merged: return pr.state == .merged
+            case .closed: return pr.state == .closed
+            default: return true
             }
         }
-        return out
     }
 
     func requestReviewers(_ ref: RepositoryRef, number: Int, reviewers: [String]) async throws -> ForgeMutation<Void> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/requested_reviewers"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r = try await transport.send("POST", path, body: .object(["reviewers": .array(reviewers.map { .string($0) })]), scope: scope, idempotent: true)
-        guard r.status == 201 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "asking \(reviewers.joined(separator: ", ")) to review #\(number) of \(ref)")
-        }
-        return .done(())
+        try await transport.change("POST", "\(pullsPath(ref))/\(number)/requested_reviewers", body: .object(["reviewers": .array(reviewers.map { .string($0) })]),
+                                   scope: try repoScope(ref), expect: [201],
+                                   what: "asking \(reviewers.joined(separator: ", ")) to review #\(number) of \(ref)", idempotent: true) { _ in () }
     }
 
     func reviews(_ ref: RepositoryRef, number: Int) async throws -> [Review] {
         let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/reviews?page=1&limit=\(GiteaClient.pageSize)"
-        var out: [Review] = []
-        try await transport.eachPage(path, scope: scope, what: "listing reviews of #\(number) of \(ref)") { items in
-            for item in items {
-                guard let review = GiteaClient.review(item) else { throw bad("GET", path, "a listed review") }
-                out.append(review)
-            }
-        }
-        return out
+        let size = try await pageSize(scope: scope)
+        return try await transport.list("\(pullsPath(ref))/\(number)/reviews?page=1&limit=\(size)", scope: scope,
+                                        what: "listing reviews of #\(number) of \(ref)", GiteaClient.review)
     }
 
     func approve(_ ref: RepositoryRef, number: Int, body: String?) async throws -> ForgeMutation<Void> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/reviews"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
         var fields: [String: JSONValue] = ["event": .string("APPROVED")]
         if let body { fields["body"] = .string(body) }
-        let r = try await transport.send("POST", path, body: .object(fields), scope: scope)
-        guard r.status == 200 else { throw transport.failure(r, "POST", path, scope: scope, what: "approving #\(number) of \(ref)") }
-        return .done(())
+        return try await transport.change("POST", "\(pullsPath(ref))/\(number)/reviews", body: .object(fields), scope: try repoScope(ref),
+                                          expect: [200], what: "approving #\(number) of \(ref)") { _ in () }
     }
 
     func comment(_ ref: RepositoryRef, number: Int, body: String) async throws -> ForgeMutation<Comment> {
-        let scope = try repoScope(ref)
-        let path = "\(repoPath(ref))/issues/\(number)/comments"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
-        let r = try await transport.send("POST", path, body: .object(["body": .string(body)]), scope: scope)
-        guard r.status == 201 else { throw transport.failure(r, "POST", path, scope: scope, what: "commenting on #\(number) of \(ref)") }
-        guard let c = r.json().flatMap(GiteaClient.comment) else { throw bad("POST", path, "the new comment") }
-        return .done(c)
+        try await transport.change("POST", "\(repoPath(ref))/issues/\(number)/comments", body: .object(["body": .string(body)]),
+                                   scope: try repoScope(ref), expect: [201], what: "commenting on #\(number) of \(ref)") { $0.flatMap(GiteaClient.comment) }
     }
 
     func merge(_ ref: RepositoryRef, number: Int, method: MergeMethod, sha: String?) async throws -> ForgeMutation<MergeResult> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)/merge"
-        if let plan = transport.plan("POST", path) { return .planned(plan) }
         // Forgejo's MergePullRequestOption spells it "Do", Gitea's "do".
         var fields: [String: JSONValue] = [forge.kind == .forgejo ? "Do" : "do": .string(method.rawValue)]
         if let sha { fields["head_commit_id"] = .string(sha) }
-        let r = try await transport.send("POST", path, body: .object(fields), scope: scope, idempotent: true)
-        guard r.status == 200 else {
-            throw transport.failure(r, "POST", path, scope: scope, what: "merging #\(number) of \(ref)",
-                                    hint: r.status == 409 ? "the head changed or the pull request cannot be merged now: look at it again" : nil)
+        return try await transport.change("POST", "\(pullsPath(ref))/\(number)/merge", body: .object(fields), scope: try repoScope(ref), expect: [200],
+                                          what: "merging #\(number) of \(ref)", idempotent: true,
+                                          hint: { $0 == 409 ? "the head changed or the pull request cannot be merged now: look at it again" : nil }) { _ in
+            MergeResult(merged: true, sha: nil, message: nil)
         }
-        return .done(MergeResult(merged: true, sha: nil, message: nil))
     }
 
     func close(_ ref: RepositoryRef, number: Int) async throws -> ForgeMutation<PullRequest> {
-        let scope = try repoScope(ref)
-        let path = "\(pullsPath(ref))/\(number)"
-        if let plan = transport.plan("PATCH", path) { return .planned(plan) }
-        let r = try await transport.send("PATCH", path, body: .object(["state": .string("closed")]), scope: scope)
-        guard r.status == 201 || r.status == 200 else { throw transport.failure(r, "PATCH", path, scope: scope, what: "closing #\(number) of \(ref)") }
-        guard let pr = r.json().flatMap(GiteaClient.pullRequest) else { throw bad("PATCH", path, "the closed pull request") }
-        return .done(pr)
+        try await transport.change("PATCH", "\(pullsPath(ref))/\(number)", body: .object(["state": .string("closed")]), scope: try repoScope(ref),
+                                   expect: [200, 201], what: "closing #\(number) of \(ref)") { $0.flatMap(GiteaClient.pullRequest) }
+    }
+}
+
+/// The page size of one Gitea/Forgejo instance: `GET /settings/api`'s
+/// `max_response_items` (its `[api] MAX_RESPONSE_ITEMS`, the most a page
+/// holds), else its `default_paging_num`, asked once per client (a command
+/// makes one client per forge, so once per run). When the instance does not
+/// answer it (an old version, a proxy that refuses it), 50 is asked for: a
+/// smaller page is still followed to the end through Link / X-Total-Count.
+extension GiteaClient {
+    final class PageSize: @unchecked Sendable {
+        private let lock = Lock()
+        private var known: Int?
+        var value: Int? { lock.withLock { known } }
+        func set(_ size: Int) { lock.withLock { known = size } }
+    }
+
+    /// Throws what would stop the listing too (no token, no connection, a rate limit past waiting).
+    func pageSize(scope: ForgeTokenScope) async throws -> Int {
+        if let known = pageSizeMemo.value { return known }
+        var size = GiteaClient.defaultPageSize
+        do {
+            let settings = try await transport.readExisting("/settings/api", scope: scope, what: "reading the instance's API settings") { $0 }
+            for key in ["max_response_items", "default_paging_num"] {
+                if let n = settings[key]?.int, n >= 1 { size = Int(min(n, 1000)); break }
+            }
+        } catch let e as ForgeAPIError where [.http, .notFound, .forbidden, .unauthorized, .badResponse, .conflict].contains(e.kind) {
+            // An answer, but not the settings: the default, and the listing says what is wrong.
+        }
+        pageSizeMemo.set(size)
+        return size
     }
 }

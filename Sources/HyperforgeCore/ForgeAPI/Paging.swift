@@ -15,7 +15,9 @@ extension ForgeTransport {
         var seen = 0
         for _ in 0..<ForgeTransport.pageLimit {
             let shown = String(url.dropFirst(base.count))
-            let reply = try await send("GET", shown, url: url, scope: scope)
+            // Each page is conditional on its own URL's ETag: a page the forge
+            // says is unchanged (304) is the cached one (and costs GitHub no rate limit).
+            let reply = try await send("GET", shown, url: url, scope: scope, conditional: true)
             guard reply.status == 200 else { throw failure(reply, "GET", shown, scope: scope, what: what, hint: hint) }
             guard case .array(let items)? = reply.json() else {
                 throw ForgeAPIError(.badResponse, forge: forge.name, method: "GET", path: shown, status: 200,

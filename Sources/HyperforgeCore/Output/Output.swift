@@ -158,10 +158,17 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// A byte scan over the string's contiguous UTF-8 (String.UTF8View's
+    /// iterator costs about 30 instructions a byte; a buffer, a few).
+    @inline(__always)
+    static func anyByte(_ text: String, _ test: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? text.utf8.contains(where: test)
+    }
+
     public static func escaped(_ text: String) -> String {
         // Byte scan first (every line of every report comes through here): only
         // a control byte, DEL or a C1 lead byte (0xC2) can need escaping.
-        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
+        guard TerminalText.anyByte(text, { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
         guard text.unicodeScalars.contains(where: needsEscaping) else { return text }
         var out = String.UnicodeScalarView()
         for c in text.unicodeScalars {
@@ -186,7 +193,7 @@ enum StyleMark {
     static func apply(_ text: String, colour: Bool) -> String {
         // No mark without U+E000, whose UTF-8 starts with 0xEE: a byte scan, not
         // a string search (which cost more than the rest of printing a report).
-        guard text.utf8.contains(0xEE) else { return text }
+        guard TerminalText.anyByte(text, { $0 == 0xEE }) else { return text }
         let prefix = "\(open)\(key)"
         guard text.contains(prefix) else { return text }
         var out = ""

@@ -25,6 +25,8 @@ extension Hforge {
         public var includeForks = false
         public var jobs = 8
         public var dryRun = false
+        /// One JSON document on stdout (`RemotePullReport`) instead of lines.
+        public var json = false
         public var defaults: Defaults = .ask
         /// Whether the defaults question may be asked: nil asks the
         /// terminal (stdin and stderr both one).
@@ -48,10 +50,51 @@ extension Hforge {
         case cloned
         case updated
         case skipped(String)
-        case failed(String)
+        case failed(String, hint: String? = nil, exitStatus: ExitStatus = .failure)
         /// Dry run: what would be done.
         case wouldClone(url: String)
         case wouldUpdate
+
+        /// Its name in `--json` ("would-clone", "would-update" in a dry run).
+        var name: String {
+            switch self {
+            case .cloned: return "cloned"
+            case .updated: return "updated"
+            case .skipped: return "skipped"
+            case .failed: return "failed"
+            case .wouldClone: return "would-clone"
+            case .wouldUpdate: return "would-update"
+            }
+        }
+    }
+
+    /// `git hforge remote <forge> pull --json`: one document, as the
+    /// workspace commands' (each repository with its outcome and error, then the summary).
+    public struct RemotePullReport: Codable, Sendable {
+        public struct Entry: Codable, Sendable {
+            public var name: String
+            public var path: String
+            /// cloned, updated, skipped, failed; in a dry run would-clone, would-update.
+            public var outcome: String
+            /// Why it was skipped.
+            public var reason: String?
+            /// The URL a dry run would clone from.
+            public var url: String?
+            public var error: RepositoryError?
+        }
+        public struct Summary: Codable, Sendable {
+            public var total: Int
+            public var cloned: Int
+            public var updated: Int
+            public var skipped: Int
+            public var failed: Int
+        }
+        public var forge: String
+        public var owner: String
+        public var directory: String
+        public var dryRun: Bool
+        public var repositories: [Entry]
+        public var summary: Summary
     }
 
     /// What every repository's pull shares.
@@ -68,7 +111,11 @@ extension Hforge {
     }
 
     /// `git hforge remote <forge> pull`.
-    public static func remotePull(_ options: RemotePullOptions, context: Context) async throws -> ExitStatus {
+    public static func remotePull(_ options: RemotePullOptions, context full: Context) async throws -> ExitStatus {
+        // With --json stdout holds the document only: every other line (a dry
+        // run's requests, "wrote defaults.toml") goes to stderr.
+        var context = full
+        if options.json { context.output = Output(stdout: full.output.stderr, stderr: full.output.stderr) }
         let directory = context.resolve(options.path ?? ".")
         guard FilePaths.kind(directory) == .directory else {
             throw HforgeError.badArgument(flag: "--path", value: options.path ?? directory, reason: "is not a directory")
@@ -85,13 +132,16 @@ extension Hforge {
         if try decideDefaults(options, named: named, owner: owner.name, directory: directory, context: context) {
             named = try namedForge(options.forge, directory: directory, context: context)
         }
-        return try await pullSources(listed, options, named: named, owner: owner.name, directory: directory, context: context)
+        return try await pullSources(listed, options, named: named, owner: owner.name, directory: directory, context: context,
+                                     document: options.json ? full.output.stdout : nil)
     }
 
     /// Pulls what the forge listed into `directory`: the local half of `remote pull`.
+    /// `document`: where `--json`'s document goes (nil: lines on `context`'s stdout).
     static func pullSources(_ listed: [PullSource], _ options: RemotePullOptions, named: NamedForge, owner ownerName: String,
-                            directory: String, context: Context) async throws -> ExitStatus {
+                            directory: String, context: Context, document: Output.Stream? = nil) async throws -> ExitStatus {
         let out = context.output.stdout
+        let lines = document == nil
         // What a killed run left in the directory.
         if !options.dryRun { Leftovers.sweepDirectories(prefix: pullTemporaryPrefix, in: directory) }
 
@@ -110,7 +160,7 @@ extension Hforge {
             }
             work.append(source)
         }
-        for (name, outcome) in outcomes { report(name, outcome, to: context) }
+        if lines { for (name, outcome) in outcomes { report(name, outcome, to: context) } }
         for note in untrustedNotes(named.layers) { context.output.stdout.line("  \(context.output.stdout.styled("!", .yellow)) \(note)") }
 
         let shared = PullShared(directory: directory, forge: named.forge, owner: ownerName, layers: named.layers,
@@ -127,7 +177,7 @@ extension Hforge {
             }
             for _ in 0..<min(max(1, options.jobs), work.count) { startNext() }
             while let (name, outcome) = await group.next() {
-                progress.finished(name) { report(name, outcome, to: context) }
+                progress.finished(name) { if lines { report(name, outcome, to: context) } }
                 collected.append((name, outcome))
                 startNext()
             }
@@ -145,13 +195,36 @@ extension Hforge {
             case .failed: counts.failed += 1
             }
         }
+        let failed = outcomes.compactMap { if case .failed = $0.1 { return $0.0 } else { return nil } }
+        if let document {
+            let entries = outcomes.map { name, outcome -> RemotePullReport.Entry in
+                var e = RemotePullReport.Entry(name: name, path: FilePaths.join(directory, name), outcome: outcome.name)
+                switch outcome {
+                case .skipped(let why): e.reason = why
+                case .wouldClone(let url): e.url = url
+                case .failed(let why, let hint, let status): e.error = RepositoryError(message: why, hint: hint, exitStatus: status)
+                default: break
+                }
+                return e
+            }
+            let report = RemotePullReport(forge: named.forge.name, owner: ownerName, directory: directory, dryRun: options.dryRun,
+                                          repositories: entries,
+                                          summary: .init(total: outcomes.count, cloned: counts.cloned, updated: counts.updated,
+                                                         skipped: counts.skipped, failed: counts.failed))
+            document.line(try JSONOutput.encode(report))
+            guard failed.isEmpty else {
+                // The document says which and why; stderr says it too, as a failed pull does.
+                context.output.report(RemoteError.pullFailed(failed: failed, done: counts.cloned + counts.updated + counts.skipped), program: "git hforge")
+                return .failure
+            }
+            return .success
+        }
         let verbs = options.dryRun ? ("would clone", "would update", "would skip", "would fail") : ("cloned", "updated", "skipped", "failed")
         out.line("\(options.dryRun ? "Dry run" : "Pulled") \(outcomes.count) repositor\(outcomes.count == 1 ? "y" : "ies") of \(ownerName) from \(named.forge.name) into \(directory): "
             + "\(counts.cloned) \(verbs.0), \(counts.updated) \(verbs.1), \(counts.skipped) \(verbs.2), \(counts.failed) \(verbs.3)")
         if options.dryRun { out.line("dry run: nothing was changed") }
-        if counts.failed > 0 {
-            throw RemoteError.pullFailed(failed: outcomes.compactMap { if case .failed = $0.1 { return $0.0 } else { return nil } },
-                                         done: counts.cloned + counts.updated + counts.skipped)
+        if !failed.isEmpty {
+            throw RemoteError.pullFailed(failed: failed, done: counts.cloned + counts.updated + counts.skipped)
         }
         return .success
     }
@@ -248,7 +321,8 @@ extension Hforge {
         case .cloned: out.line("  \(out.styled("cloned", .green))   \(TerminalText.inline(name))")
         case .updated: out.line("  \(out.styled("updated", .green))  \(TerminalText.inline(name))")
         case .skipped(let why): out.line("  \(out.styled("skipped", .yellow))  \(TerminalText.inline(name)) (\(why))")
-        case .failed(let why): out.line("  \(out.styled("failed", .red))   \(TerminalText.inline(name)): \(TerminalText.inline(why))")
+        case .failed(let why, let hint, _):
+            out.line("  \(out.styled("failed", .red))   \(TerminalText.inline(name)): \(TerminalText.inline(why))" + (hint.map { " (\(TerminalText.inline($0)))" } ?? ""))
         case .wouldClone(let url): out.line("  would clone  \(TerminalText.inline(name)) from \(url)")
         case .wouldUpdate: out.line("  would update \(TerminalText.inline(name)) (fetch, reconcile remotes)")
         }
@@ -274,9 +348,10 @@ extension Hforge {
                 return .failed("\(target) exists and is not a directory; nothing there was changed")
             }
         } catch let e as any HyperforgeError {
-            return .failed(e.description + (e.hint.map { " (\($0))" } ?? ""))
+            return .failed(e.description, hint: e.hint, exitStatus: e.exitStatus)
         } catch {
-            return .failed("\(error)")
+            let e = RepositoryError(error)
+            return .failed(e.message, hint: e.hint)
         }
     }
 

@@ -100,7 +100,7 @@ extension Hforge {
         let remotes = try repo.remotes()
         let gitConfig = repo.config
         // Included files are not fingerprinted: such repositories are never cached.
-        if !(try gitConfig.entries(matching: #"^include\.|^includeif\."#)).isEmpty { cache.cacheable = false }
+        if !(try gitConfig.entries(where: { $0.hasPrefix("include.") || $0.hasPrefix("includeif.") })).isEmpty { cache.cacheable = false }
 
         let head = try repo.head()
         var branch: String?

@@ -80,6 +80,9 @@ extension Hforge {
     /// `init --create` and `sync --create`: every forge of the config, in
     /// order, before any remote is set. A failure on one forge is reported
     /// and the others are still asked; then the command stops, changing nothing.
+    /// A dry run for a forge whose scope holds no token plans the rest: that
+    /// forge's step is shown as unknown, with the command that stores one
+    /// (as `status --remote` shows what it could not ask), and is no failure.
     static func createOnForges(_ config: HforgeConfig, repo: Repository, context: Context, dryRun: Bool) async throws {
         let branch = currentBranch(repo)
         let ref = "\(config.org.value)/\(config.repoName.value)"
@@ -91,6 +94,10 @@ extension Hforge {
                 printCreate(try await ensureRepository(on: forge, config: config, branch: branch, context: context, dryRun: dryRun),
                             forge: forge, ref: ref, context: context)
             } catch {
+                if dryRun, let missing = error as? SecretError, case .notFound(let scope, _) = missing {
+                    context.output.stdout.line("  \(context.output.stdout.styled("?", .yellow)) \(ref) on \(forge.name): unknown (no token for \(scope): run 'git scope set \(scope)'); a run without --dry-run needs it to look the repository up")
+                    continue
+                }
                 context.output.report(error, program: "git hforge")
                 failed.append(forge.name)
             }

@@ -88,13 +88,21 @@ public struct CheckReport: Codable, Sendable {
     public var contractsChecked: Int
     public var cacheHits: Int
 
-    public var errors: Int { findings.filter { $0.severity == .error }.count }
-    public var warnings: Int { findings.filter { $0.severity == .warning }.count }
+    public var errors: Int { count(.error) }
+    public var warnings: Int { count(.warning) }
+
+    /// Counted in place: a filter copied every finding (witness and explanation
+    /// included), four times per printed report.
+    func count(_ severity: Finding.Severity) -> Int {
+        var n = 0
+        for i in findings.indices where findings[i].severity == severity { n += 1 }
+        return n
+    }
 
     /// 0 clean, 1 errors, 2 warnings only (errors with `strict`).
     public func exitCode(strict: Bool) -> Int32 {
-        if errors > 0 { return 1 }
-        if warnings > 0 { return strict ? 1 : 2 }
+        if count(.error) > 0 { return 1 }
+        if count(.warning) > 0 { return strict ? 1 : 2 }
         return 0
     }
 
@@ -145,8 +153,12 @@ public struct CheckReport: Codable, Sendable {
             if let pointer = f.pointer { place += (place.isEmpty ? "" : " ") + (pointer.isEmpty ? "(root)" : pointer) }
             lines.append("\(mark) \(f.contract) (\(f.domain), \(f.mode.rawValue)): \(place.isEmpty ? "" : place + ": ")\(f.message)")
             for d in f.details { lines.append("    " + d) }
-            if explain { for e in f.explanation { lines.append("    because " + e) } }
+            if explain && !f.explanation.isEmpty {
+                lines.append("    why:")
+                for e in f.explanation { lines.append("      " + e) }
+            }
         }
+        let errors = self.errors, warnings = self.warnings
         let summary = errors == 0 && warnings == 0 ? "clean" : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         lines.append("Result: \(summary) (\(contractsChecked) contract check\(contractsChecked == 1 ? "" : "s") in realm \(realm) at \(commit.prefix(12)))")
         return lines.joined(separator: "\n")

@@ -57,10 +57,17 @@ struct ContractChecks {
         return registry
     }
 
+    /// Compiles one version of a contract in a registry of its own (the
+    /// realm's documents, this version's schema under its `$id`), so that its
+    /// `$ref`s reach its own definitions, not another version's with the same `$id`.
     static func compile(_ contract: Contract, domain: String, registry: SchemaRegistry, label: String) throws(SchemaError) -> CompiledSchema {
         let draft: SchemaDraft
         if case .string(let meta)? = contract.schema["$schema"], let d = SchemaDraft.from(metaschema: meta) { draft = d } else { draft = .draft2020_12 }
-        return try registry.compile(contract.schema, uri: label, draft: draft)
+        let own = registry.fork()
+        if case .string(let id)? = contract.schema["$id"], id.contains(":"), !id.lowercased().contains("json-schema.org") {
+            own.register(contract.schema, uri: id)
+        }
+        return try own.compile(contract.schema, uri: label, draft: draft)
     }
 
     /// `--mode=contract`: the schema is a schema, the value fits it, the

@@ -231,10 +231,38 @@ package struct CheckSession {
         }
         if let cache { try? cache.count(hits: hits, misses: misses) }
         if items.isEmpty {
-            findings.append(Finding(.ok, .contract, domain: "-", contract: "-", message: "nothing to check: \(membership.repo) owns, exports and imports no contracts"
-                                    + (options.contract.map { " named \($0)" } ?? "")))
+            findings.append(Finding(.ok, .contract, domain: "-", contract: "-", message: nothingToCheck()))
         }
         return CheckReport(realm: index.name, repo: membership.repo, commit: tip, findings: findings, contractsChecked: items.count, cacheHits: hits)
+    }
+
+    /// Why no check applies, in what is true of this repository: what it
+    /// owns, exports and imports, and which modes would check those.
+    func nothingToCheck() -> String {
+        let me = membership.repo
+        var owned: [String] = [], exported: [String] = [], imported: [String] = []
+        for (d, domain) in index.domains.sorted(by: { $0.key < $1.key }) {
+            owned += domain.contracts.filter { $0.value.owner == me && wanted(d, $0.key) }.keys.sorted().map { "\(d)/\($0)" }
+            let binding = domain.bindings[me]
+            exported += (binding?.exports ?? []).sorted().filter { wanted(d, $0) }.map { "\(d)/\($0)" }
+            imported += (binding?.imports ?? []).map(\.contract).filter { wanted(d, $0) }.map { "\(d)/\($0)" }
+        }
+        let named = options.contract.map { " named \($0)" } ?? ""
+        if owned.isEmpty && exported.isEmpty && imported.isEmpty { return "nothing to check: \(me) owns, exports and imports no contracts" + named }
+        func list(_ verb: String, _ names: [String], none: String) -> String {
+            names.isEmpty ? none : "\(verb) \(names.count) (\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", ..." : ""))"
+        }
+        let facts = "\(list("owns", owned, none: "owns no contract")), \(list("exports", exported, none: "exports none")) and \(list("imports", imported, none: "imports none"))"
+        var applicable: [String] = []
+        if !owned.isEmpty { applicable += ["contract", "compatibility"] }
+        if !exported.isEmpty { applicable.append("exporter") }
+        if !imported.isEmpty { applicable.append("importer") }
+        let asked = options.modes.map(\.rawValue).joined(separator: ", ")
+        // contract and compatibility are the owner's checks (the schema, the value,
+        // each version step of the realm's history); an importer's are its range and scripts.
+        return "nothing to check with --mode \(asked)\(named): \(me) \(facts). The contract and compatibility modes check "
+            + "the contracts a repository owns (schema, value and the realm's version history, in the owner's repository), "
+            + "exporter its exports, importer its imports; here: " + applicable.map { "--mode \($0)" }.joined(separator: ", ")
     }
 
     // MARK: - Cache keys

@@ -112,7 +112,7 @@ public struct CompatibilityReport: Sendable {
 
 public enum SchemaCompatibility {
     /// Part of every cache key over compatibility verdicts: bumped whenever verdicts or their text change.
-    public static let engineVersion = "semantic-2"
+    public static let engineVersion = "semantic-3"
 
     /// Compares `old` and `new` (each compiled in a registry that can resolve their `$ref`s).
     public static func compare(old: CompiledSchema, new: CompiledSchema, backwards: Bool, forwards: Bool) throws(SchemaError) -> CompatibilityReport {

@@ -140,6 +140,18 @@ final class InclusionProver {
                     && (a.base == b.base || !mentionsReference(a.json)))
     }
 
+    /// Whether every string `x` matches is matched by `y`, decided cheaply:
+    /// `y` is a literal (anchored or not) that `x`'s anchored literal prefix starts with or contains.
+    static func implies(_ x: ECMAPattern, _ y: ECMAPattern) -> Bool {
+        guard let prefix = x.anchoredLiteralPrefix, let literal = y.literalOnly else { return false }
+        return literal.anchored ? prefix.unicodeScalars.starts(with: literal.text.unicodeScalars)
+            : (literal.text.isEmpty || prefix.unicodeScalars.firstRange(of: literal.text.unicodeScalars) != nil)
+    }
+
+    static func quoted(_ names: Set<String>) -> String {
+        names.sorted().map { "'\($0)'" }.joined(separator: ", ")
+    }
+
     static func mentionsReference(_ v: JSONValue) -> Bool {
         switch v {
         case .object(let o): return o["$ref"] != nil || o["$dynamicRef"] != nil || o.values.contains(where: mentionsReference)
@@ -334,9 +346,16 @@ final class InclusionProver {
             }
             if b.minLength > 0 || b.maxLength != nil { why.append("lengths \(a.minLength)...\(a.maxLength.map(String.init) ?? "") within \(b.minLength)...\(b.maxLength.map(String.init) ?? "")") }
             for p in b.patterns {
-                let ok = a.patterns.contains { $0.source == p.source } || (a.maxLength == 0 && p.regex.matches(in: ""))
-                guard ok else { return fail(path, "pattern \(p.source) of the second schema against \(a.patterns.isEmpty ? "no pattern" : "pattern " + a.patterns.map(\.source).joined(separator: ", ")) (one regular expression's language inside another's is not decided)") }
-                why.append("the same pattern \(p.source)")
+                if a.patterns.contains(where: { $0.source == p.source }) { why.append("the same pattern \(p.source)"); continue }
+                if a.maxLength == 0 && p.regex.matches(in: "") { why.append("only the empty string, which pattern \(p.source) matches"); continue }
+                if p.regex.matchesEveryString { why.append("pattern \(p.source) matches every string"); continue }
+                if let x = a.patterns.first(where: { InclusionProver.implies($0.regex, p.regex) }) {
+                    why.append("every string matching pattern \(x.source) starts with \(JSONValue.string(x.regex.anchoredLiteralPrefix ?? "").jsonText), so matches pattern \(p.source)")
+                    continue
+                }
+                // Beyond these, whether one regular expression's language is inside another's is not decided
+                // here (it can take exponential time); the witness search tries strings of both.
+                return fail(path, "pattern \(p.source) of the second schema against \(a.patterns.isEmpty ? "no pattern" : "pattern " + a.patterns.map(\.source).joined(separator: ", ")) (one regular expression's language inside another's is decided only for the same pattern, a pattern every string matches, and anchored literal prefixes)")
             }
             for p in b.notPatterns {
                 guard a.notPatterns.contains(where: { $0.source == p.source }) else { return fail(path, "the second schema excludes strings matching \(p.source)") }
@@ -380,7 +399,11 @@ final class InclusionProver {
             for r in b.required.sorted() where !a.required.contains(r) {
                 return fail(path, "'\(r)' is required by the second schema only")
             }
-            if !b.required.isEmpty { why.append("required \(b.required.sorted().joined(separator: ", ")) in both") }
+            if !b.required.isEmpty { why.append("\(InclusionProver.quoted(b.required)) required by both") }
+            let narrower = a.required.subtracting(b.required)
+            if !narrower.isEmpty {
+                why.append("\(InclusionProver.quoted(narrower)) required by the first schema only (which only narrows it)")
+            }
             for (n, deps) in b.dependentRequired.sorted(by: { $0.key < $1.key }) {
                 var have = a.required.union(a.dependentRequired[n] ?? [])
                 for d in a.dependentRequired[n] ?? [] { have.formUnion(a.dependentRequired[d] ?? []) }

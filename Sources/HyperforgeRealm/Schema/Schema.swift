@@ -105,11 +105,14 @@ public final class SchemaRegistry: @unchecked Sendable {
         for node in compiled { node.refTarget = nil }
     }
 
+    /// Every document registered (compiled or not), for `fork`.
+    private var registered: [String: JSONValue] = [:]
+
     public init(includeMetaschemas: Bool = true) {
         if includeMetaschemas {
             for (uri, text) in Metaschemas.all {
                 // The embedded metaschemas are constants checked by the tests.
-                if let json = try? JSONParser.parse(text, file: uri) { pending[uri] = json }
+                if let json = try? JSONParser.parse(text, file: uri) { pending[uri] = json; registered[uri] = json }
             }
         }
     }
@@ -117,7 +120,19 @@ public final class SchemaRegistry: @unchecked Sendable {
     /// Makes `document` available under `uri` (and under its own `$id`), to
     /// be compiled when something refers to it.
     public func register(_ document: JSONValue, uri: String) {
-        pending[URIReference(uri).withoutFragment] = document
+        let key = URIReference(uri).withoutFragment
+        pending[key] = document
+        registered[key] = document
+    }
+
+    /// A new registry with the same documents, none compiled yet: where one
+    /// version of a schema is compiled apart from another with the same `$id`
+    /// (in one registry, the first compiled would answer both's `$ref`s).
+    func fork() -> SchemaRegistry {
+        let r = SchemaRegistry(includeMetaschemas: false)
+        r.pending = registered
+        r.registered = registered
+        return r
     }
 
     /// Compiles `schema` as a root. Without `uri` it gets a unique internal one.
@@ -162,7 +177,7 @@ public final class SchemaRegistry: @unchecked Sendable {
             regexes[source] = r
             return r
         } catch {
-            throw SchemaError(keywordLocation: location, reason: "\"\(source)\" is not a valid regular expression")
+            throw SchemaError(keywordLocation: location, reason: error.reason)
         }
     }
 

@@ -201,6 +201,8 @@ final class ValueGenerator {
                 names.formUnion(clause.props.keys)
                 for (p, _) in clause.patterns { names.formUnion(RegexSample.samples(p.source)) }
             }
+            // Names that propertyNames patterns allow (a name only one version allows breaks).
+            for pn in k.propertyNames { for n in pn.nodes { if let p = n.patternSource { names.formUnion(RegexSample.samples(p)) } } }
             names.formUnion(k.required)
             names.formUnion(k.dependentRequired.keys)
             names.formUnion(k.dependentSchemas.map(\.0))
@@ -239,6 +241,8 @@ final class ValueGenerator {
 /// ECMA-262 (literals, escapes, classes, groups, alternation, quantifiers);
 /// nothing for what it does not know. The caller checks each with the pattern.
 enum RegexSample {
+    static let maxLength = 512
+
     static func samples(_ source: String) -> [String] {
         var out: [String] = []
         for variant in 0..<3 {
@@ -252,6 +256,7 @@ enum RegexSample {
         let chars: [Unicode.Scalar]
         let variant: Int
         var i = 0
+        var depth = 0
 
         init(chars: [Unicode.Scalar], variant: Int) { self.chars = chars; self.variant = variant }
 
@@ -275,7 +280,10 @@ enum RegexSample {
                 guard let atom = atom() else { return nil }
                 guard let (lo, hi) = quantifier() else { return nil }
                 let count = variant == 0 ? lo : min(max(lo, 1) + (variant == 2 ? 1 : 0), hi ?? Int.max)
-                out += String(repeating: atom, count: min(count, 40))
+                // Samples stay short (nested repetitions would multiply): the caller checks each anyway.
+                let room = (RegexSample.maxLength - out.unicodeScalars.count) / max(1, atom.unicodeScalars.count)
+                guard room >= 0 else { return nil }
+                out += String(repeating: atom, count: min(count, 40, room))
             }
             return out
         }
@@ -307,6 +315,9 @@ enum RegexSample {
             case "^", "$": return ""
             case ".": return "a"
             case "(":
+                depth += 1
+                defer { depth -= 1 }
+                guard depth <= 32 else { return nil }
                 if peek == "?" {
                     guard i + 1 < chars.count, chars[i + 1] == ":" else { return nil }
                     i += 2

@@ -33,7 +33,7 @@ extension GitHforge {
                                   discussion: "A token embedded in an https remote URL (https://user:TOKEN@host/...) is moved into the remote's scope through the routed provider and never printed; when it cannot be, that remote is not imported and keeps its URL."))
         var importFromGit = false
         @Flag(help: ArgumentHelp("First create the repository on each forge where it is missing (through the forge's API).",
-                                  discussion: "Looked up first, created from the config (org or user, repo_name, visibility) only when missing; an existing one is reported with any difference, never changed. With --dry-run only the look-ups are made, and the request that would create it is printed. A forge only committed config declares gets no request."))
+                                  discussion: "Looked up first, created from the config (org or user, repo_name, visibility) only when missing; an existing one is reported with any difference, never changed. With --dry-run only the look-ups are made, and the request that would create it is printed; a forge whose scope holds no token is shown as unknown with the 'git scope set' that stores one, and the rest is still planned (exit status 0). A forge only committed config declares gets no request. Creating failed on a forge: exit status 1, and no remote is set."))
         var create = false
         @Flag(help: "Print the plan and change nothing.")
         var dryRun = false

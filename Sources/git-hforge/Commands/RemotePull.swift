@@ -7,7 +7,7 @@ extension GitHforge {
         static let configuration = CommandConfiguration(
             commandName: "pull",
             abstract: "Clone an org's or a user's repositories, each set up for all its forges.",
-            usage: "git hforge remote <forge> pull (--org <org> | --user <user>) (--all | <name> ...) [--path <dir>] [--include-archived] [--include-forks] [--jobs <n>] [--dry-run] [--yes | --no-defaults]",
+            usage: "git hforge remote <forge> pull (--org <org> | --user <user>) (--all | <name> ...) [--path <dir>] [--include-archived] [--include-forks] [--jobs <n>] [--dry-run] [--yes | --no-defaults] [--json]",
             discussion: """
             Each repository is cloned into DIR/NAME with the real git (your ssh, credential \
             helpers and insteadOf apply; for a forge of yours the hforge credential helper and \
@@ -41,7 +41,16 @@ extension GitHforge {
             failed (each is named with its error), or the listing failed; 2 the forge is \
             declared only by a repository's committed config; 3 configuration error; \
             4 environment error (DIR unusable); 64 usage error.
-            """
+            """ + "\n\n" + JSONHelp.shape("""
+            {"forge", "owner", "directory", "dry_run", "repositories": [{"name", "path", \
+            "outcome": "cloned" | "updated" | "skipped" | "failed" (a dry run: "would-clone" | \
+            "would-update" | "skipped" | "failed"), "reason" (why it was skipped, else null), \
+            "url" (what a dry run would clone, else null), "error": {"message", "hint", \
+            "exit_status"} or null}], "summary": {"total", "cloned", "updated", "skipped", \
+            "failed"}}; with --json every other line (a dry run's requests, the defaults \
+            written) goes to stderr. A failed repository is in the document with its error, \
+            and the exit status is 1.
+            """)
         )
         @Argument(help: "The forge (github, codeberg, gitlab or a custom forge).", completion: .forgeName)
         var forge: String
@@ -64,6 +73,8 @@ extension GitHforge {
         var yes = false
         @Flag(help: "Never write a defaults.toml.")
         var noDefaults = false
+        @Flag(help: "Print the outcome as JSON.")
+        var json = false
 
         func validate() throws {
             if all && !names.isEmpty { throw ValidationError("give --all or names, not both") }
@@ -83,7 +94,8 @@ extension GitHforge {
             options.jobs = jobs
             options.dryRun = dryRun
             options.defaults = yes ? .write : (noDefaults ? .never : .ask)
-            try await execute(.hforge) { try await Hforge.remotePull(options, context: $0) }
+            options.json = json
+            try await execute(.hforge, json: json) { try await Hforge.remotePull(options, context: $0) }
         }
     }
 }

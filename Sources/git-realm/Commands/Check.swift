@@ -44,7 +44,15 @@ extension GitRealm {
             comes with a value that the validator accepts under one version and rejects under \
             the other, the pointer where it fails and whom it breaks. When neither a proof nor \
             such a value is found (a pattern against a different pattern, say) the verdict is \
-            unknown, with the reason: a warning (exit status 2), an error with --strict.
+            unknown, with the reason: a warning (exit status 2), an error with --strict. A \
+            pattern is proved inside another only when it is the same pattern, when the other \
+            matches every string (a*), or by anchored literal prefixes (^foo- inside ^foo); \
+            otherwise strings made from both are tried and the verdict is broken or unknown, at \
+            once. Each version of a contract (each step of the history too) is compiled apart, \
+            so versions that share an $id keep their own $refs. A mode with nothing to check \
+            here says what this repository owns, exports and imports and which modes apply \
+            (contract and compatibility are the owner's checks: in a repository that only \
+            imports, --mode importer).
 
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
@@ -95,6 +103,13 @@ extension GitRealm {
             and 20,000 steps, and tries at most 4,000 values in search of one that breaks; \
             beyond these it stops or approximates on the safe side, so the verdict may be \
             unknown (a warning), never wrongly compatible. \
+            A pattern is matched in time linear in the string (a Pike VM over Unicode scalars, \
+            ECMA-262 meanings: ASCII \\d and \\w, code points): ^(a+)+$ against "aaa...b" is one \
+            pass. Patterns with backreferences, lookaround or \\p{...} (or longer than 20,000 \
+            instructions with counted repetitions written out) run on Swift's Regex, except one \
+            that repeats a group that itself repeats or alternates (exponential time when \
+            backtracking): that is a schema error naming the pattern, as are groups nested more \
+            than 200 deep. \
             --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
             larger numbers are usage errors). A working contract file is read as a realm file is \
             (a regular file, at most 32 MiB: a directory or a link to a device there is an error \

@@ -18,6 +18,10 @@ CONFIG: {"personality", "base_path", "port_file", "log", "faults", "specs",
          "repos": [{"owner", "name", "private", "archived", "fork", "description",
                     "default_branch", "clone_url", "ssh_url"}],
          "generate": {"owner", "count"}   (repositories r00000... for benchmarks),
+         "git_root": DIR  (git's smart HTTP, without authentication, for every
+                           bare repository DIR/OWNER/NAME.git; each is also a
+                           repository of the API, OWNER an org: benchmarks),
+         "settings_api": false  (Gitea/Forgejo: GET /settings/api answers 404),
          "max_page_size", "tls_cert", "tls_key", "clone_url_template"}
 
 The log is one JSON object per line: method, path, query, token label,
@@ -26,7 +30,7 @@ list of {"match": "METHOD PATH-PREFIX", "times": N, "status", "headers",
 "body", "delay", "reset_in", "drop"}; "drop": do the request, then close
 the connection without answering (an outcome the client cannot know).
 """
-import hashlib, json, os, re, socket, ssl, sys, threading, time
+import hashlib, json, os, re, socket, ssl, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qsl, unquote, quote
 
@@ -297,6 +301,15 @@ def add_repo(r):
 
 for r in config.get("repos", []):
     add_repo(r)
+GIT_ROOT = config.get("git_root")
+if GIT_ROOT:
+    for owner in sorted(os.listdir(GIT_ROOT)):
+        if not os.path.isdir(os.path.join(GIT_ROOT, owner)):
+            continue
+        state["groups"].setdefault(owner.lower(), {"name": owner, "id": 500 + len(state["groups"])})
+        for entry in sorted(os.listdir(os.path.join(GIT_ROOT, owner))):
+            if entry.endswith(".git"):
+                add_repo({"owner": owner, "name": entry[:-4]})
 gen = config.get("generate")
 if gen:
     for n in range(gen["count"]):
@@ -449,11 +462,49 @@ class Handler(BaseHTTPRequestHandler):
             body = {"message": message, "url": "%s%s/swagger" % (origin(self), BASE)}
         self.send(status, body)
 
-    def handle_any(self):
+    def read_body(self):
         length = int(self.headers.get("Content-Length", "0") or 0)
         raw = self.rfile.read(length) if length else b""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            while True:
+                size = int(self.rfile.readline().strip(), 16)
+                if size == 0:
+                    self.rfile.readline()
+                    break
+                raw += self.rfile.read(size)
+                self.rfile.readline()
+        return raw
+
+    def serve_git(self, raw):
+        """git http-backend as CGI for GIT_ROOT (not logged: the API's requests are)."""
+        path, _, query = self.path.partition("?")
+        env = dict(os.environ, GIT_PROJECT_ROOT=GIT_ROOT, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path, QUERY_STRING=query,
+                   REQUEST_METHOD=self.command, REMOTE_ADDR="127.0.0.1",
+                   CONTENT_TYPE=self.headers.get("Content-Type", ""), CONTENT_LENGTH=str(len(raw)),
+                   GIT_PROTOCOL=self.headers.get("Git-Protocol", ""),
+                   HTTP_CONTENT_ENCODING=self.headers.get("Content-Encoding", ""))
+        out = subprocess.run(["git", "http-backend"], input=raw, env=env, capture_output=True).stdout
+        head, _, payload = out.partition(b"\r\n\r\n")
+        status, headers = 200, []
+        for line in head.decode().split("\r\n"):
+            key, _, value = line.partition(":")
+            if key.lower() == "status":
+                status = int(value.strip().split()[0])
+            elif key:
+                headers.append((key, value.strip()))
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def handle_any(self):
+        raw = self.read_body()
         split = urlsplit(self.path)
         path, query = split.path, parse_qsl(split.query, keep_blank_values=True)
+        if GIT_ROOT and path.endswith((".git/info/refs", ".git/git-upload-pack", ".git/git-receive-pack")):
+            return self.serve_git(raw)
         entry = {"method": self.command, "path": path, "query": split.query, "token": None, "status": None,
                  "violation": None, "body": None, "time": time.time(),
                  "conditional": self.headers.get("If-None-Match") is not None}
@@ -587,9 +638,15 @@ class Handler(BaseHTTPRequestHandler):
             links.append('<%s>; rel="first"' % url(1))
             links.append('<%s>; rel="prev"' % url(page - 1))
         headers = {}
+        data = [render(x) for x in chunk]
         if P == "github":
             if links:
                 headers["Link"] = ", ".join(links)
+            # GitHub sends an ETag on every page; If-None-Match with it is answered 304 (no rate limit used).
+            etag = 'W/"%s"' % hashlib.sha1((json.dumps(data, sort_keys=True) + headers.get("Link", "")).encode()).hexdigest()
+            headers["ETag"] = etag
+            if self.headers.get("If-None-Match") == etag:
+                return self.send(304, headers={"ETag": etag})
         elif P in ("gitea", "forgejo"):
             if links and not self.path.split("?")[0].endswith(("/reviews", "/comments")):
                 headers["Link"] = ",".join(links)   # Gitea joins with "," and no space
@@ -599,7 +656,7 @@ class Handler(BaseHTTPRequestHandler):
                 headers["Link"] = ", ".join(links)
             headers.update({"X-Page": str(page), "X-Per-Page": str(size), "X-Total": str(total), "X-Total-Pages": str(pages),
                             "X-Next-Page": str(page + 1) if page < pages else "", "X-Prev-Page": str(page - 1) if page > 1 else ""})
-        self.send(200, [render(x) for x in chunk], headers)
+        self.send(200, data, headers)
 
     def repo_for(self, ident, owner, name):
         repo = state["repos"].get((owner.lower(), name.lower()))
@@ -619,6 +676,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, data, {"ETag": etag} if P == "github" else {})
         if t == "/version":
             return self.send(200, {"version": "17.4.0-pre"})
+        if t == "/settings/api":
+            # GeneralAPISettings; "settings_api": false answers 404 as an instance without it would.
+            if config.get("settings_api", True) is False:
+                return self.error(404, "not found")
+            return self.send(200, {"max_response_items": MAX_PAGE, "default_paging_num": 30,
+                                   "default_git_trees_per_page": 1000, "default_max_blob_size": 10485760,
+                                   "default_max_response_size": 104857600})
         if P == "gitlab":
             return self.serve_gitlab(t, m, params, query, body, ident, me)
         owner = params.get("owner") or params.get("org") or params.get("username")
@@ -859,7 +923,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 64
+    request_queue_size = 256
 
 
 server = Server(("127.0.0.1", 0), Handler)
