@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HyperforgeCore
+import HyperforgeSecrets
 
 extension Hforge {
     /// What every `git hforge workspace` command takes.
@@ -165,5 +166,55 @@ final class WorkspaceProgress: @unchecked Sendable {
         stream.control(.eraseLine)
         stream.write(text)
         drawn = true
+    }
+}
+
+/// The forges of a workspace run that the user's config puts on plain http,
+/// said once per host for the whole run rather than once per repository
+/// (the plan's note, the credential helper's line in git's output).
+struct PlainHTTPForges: Sendable {
+    /// Every such forge seen (by name and web URL), in the order seen.
+    private(set) var forges: [Forge] = []
+
+    /// `scheme://host[:port]` of the forge's web URL.
+    static func origin(_ forge: Forge) -> String {
+        let url = forge.webURL.lowercased()
+        let scheme = url.hasPrefix("https://") ? "https://" : (url.hasPrefix("http://") ? "http://" : "")
+        return scheme + String(url.dropFirst(scheme.count).prefix { $0 != "/" })
+    }
+
+    mutating func add(_ config: HforgeConfig) {
+        for located in config.forges where located.value.isPlainHTTP && config.isUserForge(located.value) { add(located.value) }
+    }
+
+    mutating func add(_ forge: Forge) {
+        guard forge.isPlainHTTP, !forges.contains(where: { $0.name == forge.name && $0.webURL == forge.webURL }) else { return }
+        forges.append(forge)
+    }
+
+    mutating func add(_ other: PlainHTTPForges) { for f in other.forges { add(f) } }
+
+    /// One warning per host, on standard error.
+    func warn(_ context: Context, repositories: Int) {
+        var said = Set<String>()
+        for f in forges where said.insert(Self.origin(f)).inserted {
+            context.output.warning("forge '\(f.name)' is plain http (web_url = \(f.webURL) in your config): "
+                + "its tokens go to \(Self.origin(f)) unencrypted (said once for the \(Hforge.plural(repositories, "repository", "repositories")) of this run)")
+        }
+    }
+
+    /// A plan's notes without the plain-http one of these forges.
+    func filterNotes(_ notes: [String]) -> [String] {
+        let known = Set(forges.map(Reconciler.plainHTTPNote))
+        return notes.filter { !known.contains($0) }
+    }
+
+    /// git's output without the credential helper's plain-http lines (said once instead).
+    func filterOutput(_ text: String) -> String {
+        let prefixes = forges.map(CredentialHelper.plainHTTPWarningPrefix)
+        guard !prefixes.isEmpty else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !prefixes.contains { line.hasPrefix($0) } }
+            .joined(separator: "\n")
     }
 }
