@@ -20,7 +20,7 @@ extension Hforge {
         /// "branch", "detached" or "no-commits"; nil when the repository could not be read.
         public var headState: HeadState?
         /// The commit a detached HEAD is at (its first 12 hex digits); nil otherwise.
-        public var detachedAt: String?
+        public var detachedCommit: String?
         /// What `git status` would list; nil when the repository could not be read.
         public var changes: WorkTreeChanges?
         public var clean: Bool?
@@ -92,20 +92,21 @@ extension Hforge {
     /// One repository's status: `git hforge status`'s report (its cached one
     /// while its inputs are unchanged) and the work tree's changes, read with
     /// libgit2; nothing is fetched, nothing written but the status cache.
-    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String]) -> WorkspaceRepositoryStatus {
+    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String],
+                                 shared: StatusCache.SharedInputs) -> WorkspaceRepositoryStatus {
         var entry = WorkspaceRepositoryStatus(path: member.path, relativePath: member.relativePath, kind: member.kind.rawValue,
                                               forges: [], extraRemotes: [], warnings: [])
         do {
             var options = StatusOptions()
             options.path = member.path
             options.allowDefaultsOnly = !member.hasOwnConfig
-            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey) : nil)
+            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey, shared: shared) : nil)
                 ?? statusReport(options, context: context)
             entry.branch = report.branch
             entry.head = report.head
             let head = headState(report)
             entry.headState = head
-            if head == .detached { entry.detachedAt = String(report.head.dropFirst(detachedPrefix.count)) }
+            if head == .detached { entry.detachedCommit = String(report.head.dropFirst(detachedPrefix.count)) }
             entry.forges = report.forges.map { WorkspaceForgeStatus($0, head: head) }
             entry.extraRemotes = report.extraRemotes
             entry.warnings = report.warnings
@@ -134,8 +135,9 @@ extension Hforge {
         let found = try discoverWorkspace(options.workspace, context: context)
         let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
         let cacheKey = StatusCache.key(context)
+        let shared = StatusCache.SharedInputs()
         let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
-            repositoryStatus(member, context: context, cacheKey: cacheKey)
+            repositoryStatus(member, context: context, cacheKey: cacheKey, shared: shared)
         }
         var summary = WorkspaceStatusSummary(total: entries.count, skipped: found.skipped.count)
         for e in entries {
