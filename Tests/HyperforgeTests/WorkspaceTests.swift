@@ -225,6 +225,44 @@ import Testing
         #expect(entry(after, "org2/r002")?["changes"] as? [String: Int] == ["staged": 1, "unstaged": 0, "untracked": 0, "conflicted": 0])
     }
 
+    /// Fetches that prompt (here: an ssh asking for a passphrase, as ssh does
+    /// with SSH_ASKPASS_REQUIRE=force) take turns: the user's own askpass
+    /// program runs for one of them at a time, though four fetch at once.
+    @Test func promptsOfParallelFetchesTakeTurns() throws {
+        let env = try TestEnvironment("ws-prompt")
+        let ws = env.root + "/ws"
+        let log = env.root + "/prompts.log"
+        // The user's askpass: notes when it starts and ends (a moment apart, so that two at once would overlap).
+        try env.write("#!/bin/sh\necho \"begin $$\" >> '\(log)'\nsleep 0.2\necho \"end $$\" >> '\(log)'\necho \"answer for $1\"\n", to: "bin/my-askpass")
+        // An ssh that asks for a passphrase through SSH_ASKPASS, then is refused (git's `-G` probe answered as OpenSSH does).
+        try env.write("#!/bin/sh\n[ \"$1\" = -G ] && exit 0\nanswer=$(\"$SSH_ASKPASS\" \"Enter passphrase for key '/k/$$': \") || exit 255\necho \"got $answer\" >> '\(log)'\necho 'git@github.com: Permission denied (publickey).' >&2\nexit 255\n", to: "bin/fake-ssh")
+        for script in ["my-askpass", "fake-ssh"] { chmod(env.root + "/bin/" + script, 0o755) }
+        for i in 0..<4 {
+            let repo = try member(env, "r\(i)", config: "forges = [\"github\"]\norg = \"alice\"\n")
+            try env.gitOK("remote", "add", "github", "git@github.com:alice/r\(i).git", in: repo)
+            try env.gitOK("config", "core.sshCommand", env.root + "/bin/fake-ssh", in: repo)
+        }
+        let saved = env.environment
+        env.environment["SSH_ASKPASS"] = env.root + "/bin/my-askpass"
+        env.environment["SSH_ASKPASS_REQUIRE"] = "force"
+        defer { env.environment = saved }
+        let r = try env.git("hforge", "workspace", "fetch", "--jobs", "4", in: ws)
+        #expect(r.code == 1, "every fetch is refused: \(r)")
+        #expect(r.stdout.contains("Permission denied (publickey)"), "\(r)")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        let prompts = lines.filter { $0.hasPrefix("begin ") || $0.hasPrefix("end ") }
+        #expect(prompts.count == 8, "\(lines)")
+        for k in stride(from: 0, to: prompts.count - 1, by: 2) {
+            let pid = prompts[k].dropFirst("begin ".count)
+            #expect(prompts[k].hasPrefix("begin ") && prompts[k + 1] == "end \(pid)", "one prompt at a time: \(prompts)")
+        }
+        // Each ssh got its own prompt's answer, through our askpass.
+        #expect(lines.filter { $0.hasPrefix("got answer for Enter passphrase for key '/k/") }.count == 4, "\(lines)")
+        // The private directory with the lock and the links is gone.
+        let runtime = env.environment["XDG_RUNTIME_DIR"] ?? "/tmp"
+        #expect(!((try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? []).contains { $0.hasPrefix("hforge-prompt-") })
+    }
+
     @Test func syncPrintsOnePlanThenAppliesItAndDryRunChangesNothing() throws {
         let env = try TestEnvironment("ws-sync")
         let ws = env.root + "/ws"

@@ -70,10 +70,15 @@ extension Hforge {
     /// `git hforge workspace fetch`.
     public static func workspaceFetch(_ options: WorkspaceFetchOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
-        let progress = WorkspaceProgress(context, verb: options.dryRun ? "fetch (dry run)" : "fetching", total: found.members.count)
         let dryRun = options.dryRun
-        let results = await forEachMember(found.members, jobs: options.workspace.jobs ?? 4, progress: progress) { member in
-            await repositoryFetch(member, dryRun: dryRun, context: context)
+        // Prompts (passwords, passphrases, host keys) one at a time: see PromptGate.
+        let gate = dryRun ? nil : PromptGate.make(environment: context.environment)
+        defer { gate?.close() }
+        var children = context
+        if let gate { children.environment = gate.childEnvironment(context.environment) }
+        let progress = WorkspaceProgress(context, verb: options.dryRun ? "fetch (dry run)" : "fetching", total: found.members.count, gate: gate)
+        let results = await forEachMember(found.members, jobs: options.workspace.jobs ?? 4, progress: progress) { [children] member in
+            await repositoryFetch(member, dryRun: dryRun, context: children)
         }
         let entries = results.map(\.0)
         var plain = PlainHTTPForges()

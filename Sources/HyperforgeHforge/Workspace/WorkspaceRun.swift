@@ -114,8 +114,11 @@ final class WorkspaceProgress: @unchecked Sendable {
     private var inFlight: [String] = []
     private var lastDraw: UInt64 = 0
     private var drawn = false
+    /// While a child prompts (holding the gate's lock), nothing is drawn.
+    private let gate: PromptGate?
 
-    init(_ context: Context, verb: String, total: Int) {
+    init(_ context: Context, verb: String, total: Int, gate: PromptGate? = nil) {
+        self.gate = gate
         stream = context.output.stderr
         self.verb = verb
         self.total = total
@@ -158,13 +161,21 @@ final class WorkspaceProgress: @unchecked Sendable {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         let now = UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
         guard force || now - lastDraw >= 50_000_000 else { return }
-        lastDraw = now
         var text = "\(verb) \(done)/\(total)"
         if !inFlight.isEmpty { text += ": " + inFlight.prefix(3).joined(separator: ", ") + (inFlight.count > 3 ? " +\(inFlight.count - 3)" : "") }
         if text.count > 79 { text = String(text.prefix(78)) + "…" }
-        stream.control(.carriageReturn)
-        stream.control(.eraseLine)
-        stream.write(text)
+        let write = {
+            self.stream.control(.carriageReturn)
+            self.stream.control(.eraseLine)
+            self.stream.write(text)
+        }
+        if let gate {
+            // A prompt is on the terminal: the line waits for the next change.
+            guard gate.ifNobodyPrompts(write) else { return }
+        } else {
+            write()
+        }
+        lastDraw = now
         drawn = true
     }
 }
