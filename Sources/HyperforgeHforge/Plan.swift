@@ -136,6 +136,11 @@ public struct Plan: Sendable {
 
 /// Compares the git state of `repo` with what `config` asks for.
 enum Reconciler {
+    /// The plan's note for a forge the user's config puts on plain http.
+    static func plainHTTPNote(_ forge: Forge) -> String {
+        "\(forge.name) uses plain http (web_url = \(forge.webURL) in your config): its token is sent unencrypted"
+    }
+
     /// How existing remotes whose URL differs are treated: `sync` fixes them,
     /// `init` refuses unless forced.
     enum Mode { case initialise(force: Bool), sync }
@@ -207,7 +212,7 @@ enum Reconciler {
                 continue
             }
             if forge.isPlainHTTP {
-                plan.notes.append("\(forge.name) uses plain http (web_url = \(forge.webURL) in your config): its token is sent unencrypted")
+                plan.notes.append(plainHTTPNote(forge))
             }
             let ours = try gitConfig.all(GitKeys.credentialHelperKey(url)).filter(CredentialHelperPath.isOurs)
             if !ours.contains(helper) {

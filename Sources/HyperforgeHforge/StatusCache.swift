@@ -16,13 +16,58 @@ import HyperforgeCore
 /// how git finds its repository or configuration always take the full path.
 /// Nothing secret is stored: the cache holds the report and file metadata.
 struct StatusCache {
-    static let version = 2
+    /// 3: the envelope and the fingerprints read with the core's JSON parser
+    /// (JSONDecoder spent most of a warm `workspace status` on them), the
+    /// report decoded only once they all match.
+    static let version = 3
 
-    struct Entry: Codable {
-        var version: Int
+    struct Entry {
         var key: [String]
         var inputs: [InputFingerprint]
-        var report: Hforge.StatusReport
+        /// The report as JSONEncoder wrote it.
+        var report: String
+
+        var json: JSONValue {
+            .object(["version": .integer(Int64(StatusCache.version)), "key": .array(key.map(JSONValue.string)),
+                     "inputs": .array(inputs.map(\.json)), "report": .string(report)])
+        }
+
+        init(key: [String], inputs: [InputFingerprint], report: String) {
+            self.key = key
+            self.inputs = inputs
+            self.report = report
+        }
+
+        init?(json: JSONValue) {
+            guard case .integer(Int64(StatusCache.version))? = json["version"], case .array(let k)? = json["key"],
+                  case .array(let i)? = json["inputs"], case .string(let r)? = json["report"] else { return nil }
+            var key: [String] = []
+            for v in k { guard case .string(let s) = v else { return nil }; key.append(s) }
+            var inputs: [InputFingerprint] = []
+            for v in i { guard let f = InputFingerprint(json: v) else { return nil }; inputs.append(f) }
+            self.init(key: key, inputs: inputs, report: r)
+        }
+    }
+
+    /// Fingerprints taken once per run for the inputs many repositories
+    /// share (auth.toml, the defaults.toml files above them, the global git
+    /// config): `workspace status` checks each of them once, not once per
+    /// repository. A run is one moment: a file that changes during it may be
+    /// seen before or after the change, as with any reader.
+    final class SharedInputs: @unchecked Sendable {
+        private let lock = Lock()
+        private var seen: [String: InputFingerprint] = [:]
+
+        init() {}
+
+        func unchanged(_ recorded: InputFingerprint, repository root: String) -> Bool {
+            // Inside the repository: each is read by one repository only.
+            if recorded.path.hasPrefix(root + "/") { return recorded.isUnchanged }
+            if let now = lock.withLock({ seen[recorded.path] }) { return now == recorded }
+            let now = InputFingerprint.of(recorded.path)
+            lock.withLock { seen[recorded.path] = now }
+            return now == recorded
+        }
     }
 
     /// The values the report depends on besides files (see CachedRepository.environmentKey).
@@ -44,14 +89,19 @@ struct StatusCache {
     /// The cached report, when every input is unchanged.
     /// `key`: `key(context)`, computed once by a caller that looks up many
     /// repositories in one context (it searches PATH for the helper).
-    static func lookup(path: String?, context: Context, key precomputed: [String]? = nil) -> Hforge.StatusReport? {
-        guard let (_, gitDir) = locate(start: context.resolve(path ?? "."), context: context),
+    /// `shared`: the run's fingerprints of inputs outside the repository (see SharedInputs).
+    static func lookup(path: String?, context: Context, key precomputed: [String]? = nil, shared: SharedInputs? = nil) -> Hforge.StatusReport? {
+        guard let (root, gitDir) = locate(start: context.resolve(path ?? "."), context: context),
               // Ours and writable only by us: a report others could write could say "in sync".
               let data = try? FileTrust.read(cachePath(gitDir: gitDir)),
-              let entry = try? JSONDecoder().decode(Entry.self, from: Data(data)),
-              entry.version == version, entry.key == (precomputed ?? key(context)), !entry.inputs.isEmpty,
-              InputRecorder.allUnchanged(entry.inputs) else { return nil }
-        return entry.report
+              let json = try? JSONParser.parse(data), let entry = Entry(json: json),
+              entry.key == (precomputed ?? key(context)), !entry.inputs.isEmpty else { return nil }
+        if let shared {
+            guard entry.inputs.allSatisfy({ shared.unchanged($0, repository: root) }) else { return nil }
+        } else {
+            guard InputRecorder.allUnchanged(entry.inputs) else { return nil }
+        }
+        return try? JSONDecoder().decode(Hforge.StatusReport.self, from: Data(entry.report.utf8))
     }
 
     // MARK: Recording, on the full path
@@ -68,11 +118,12 @@ struct StatusCache {
     /// Stores `report` unless something made it uncacheable or an input is too new.
     func store(_ report: Hforge.StatusReport, gitDir: String, context: Context) {
         guard recorder.settled(now: context.now().timeIntervalSince1970) else { return }
-        let entry = Entry(version: StatusCache.version, key: StatusCache.key(context), inputs: recorder.inputs, report: report)
-        guard let data = try? JSONEncoder().encode(entry) else { return }
+        guard let encoded = try? JSONEncoder().encode(report) else { return }
+        let entry = Entry(key: StatusCache.key(context), inputs: recorder.inputs, report: String(decoding: encoded, as: UTF8.self))
+        let data = Array(entry.json.jsonText.utf8)
         let path = StatusCache.cachePath(gitDir: gitDir)
         let dir = FilePaths.parent(path)!
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try? AtomicFile.write([UInt8](data), to: path, mode: 0o600)
+        try? AtomicFile.write(data, to: path, mode: 0o600)
     }
 }

@@ -189,6 +189,12 @@ public struct CredentialHelper {
         "\(r.protocolName ?? "")://\(r.host ?? "")"
     }
 
+    /// How the warning that a token goes over plain http begins (`workspace`
+    /// commands say it once per host and drop it from git's output).
+    public static func plainHTTPWarningPrefix(_ forge: Forge) -> String {
+        "git-credential-hforge: warning: forge '\(forge.name)' is plain http ("
+    }
+
     static func defaultUsername(_ kind: ForgeKind) -> String {
         kind == .gitlab ? "oauth2" : "x-access-token"
     }
@@ -197,7 +203,7 @@ public struct CredentialHelper {
         switch try target(r) {
         case .scope(let scope, let forge):
             if forge.isPlainHTTP {
-                context.output.stderr.line("git-credential-hforge: warning: forge '\(forge.name)' is plain http (\(forge.webURL), as your config says): the token of \(scope.path) is sent unencrypted")
+                context.output.stderr.line(CredentialHelper.plainHTTPWarningPrefix(forge) + "\(forge.webURL), as your config says): the token of \(scope.path) is sent unencrypted")
             }
             let secret = try await broker.secret(for: scope, requester: "git credential (pid \(getppid()))") { request, seconds in
                 context.output.stderr.line("git-credential-hforge: \(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")

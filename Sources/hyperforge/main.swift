@@ -53,6 +53,8 @@ enum Main {
     /// else runs on the main actor, driven by the main dispatch queue.
     static func main() {
         let arguments = CommandLine.arguments
+        // git's or ssh's askpass during a workspace fetch (one prompt at a time).
+        if PromptGate.isAskpass(arguments.first ?? "") { exit(PromptGate.askpassMain(arguments)) }
         var tool = Tool(name: arguments.first ?? "")
         var rest = Array(arguments.dropFirst())
         if tool == nil, let named = rest.first.flatMap(Tool.init(name:)) {

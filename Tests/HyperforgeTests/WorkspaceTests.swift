@@ -129,12 +129,15 @@ import Testing
         #expect(line("dirty").contains("dirty (1 staged, 1 modified, 1 untracked)"), "\(r)")
         #expect(line("dirty").contains("github not fetched"), "\(r)")
         #expect(line("ahead").contains("github ahead 1; codeberg not fetched"), "\(r)")
-        #expect(line("detached").contains("detached at "), "\(r)")
-        #expect(line("unborn").contains("branch main (no commits yet)"), "\(r)")
+        let commit = String(try env.gitOK("rev-parse", "HEAD", in: detached).prefix(12))
+        #expect(line("detached").contains("detached at \(commit)") && line("detached").contains("github n/a (detached); codeberg n/a (detached)"),
+                "a detached HEAD has no branch to compare: \(r)")
+        #expect(!line("detached").contains("in sync") && !line("detached").contains("not fetched"), "\(r)")
+        #expect(line("unborn").contains("branch main (no commits yet)") && line("unborn").contains("github n/a (no commits)"), "\(r)")
         #expect(line("drift").contains("github wrong-url; codeberg missing; origin extra"), "\(r)")
         #expect(line("broken").contains("failed"), "\(r)")
         #expect(r.stdout.contains(ws + "/broken/.hyperforge/config.toml:1"), "the error names the file and line: \(r)")
-        #expect(r.stdout.contains("7 repositories: 4 clean, 2 dirty, 5 in sync with their config, 1 drifted, 1 ahead of a forge, 2 on no branch, 1 failed"), "\(r)")
+        #expect(r.stdout.contains("7 repositories: 4 clean, 2 dirty, 5 in sync with their config, 1 drifted, 1 ahead of a forge, 1 detached, 1 with no commits, 1 failed"), "\(r)")
 
         let changed = try env.git("hforge", "workspace", "status", "--changed", in: ws)
         #expect(!changed.stdout.split(separator: "\n").contains { $0.hasPrefix("clean ") }, "\(changed)")
@@ -152,10 +155,23 @@ import Testing
         let d = try #require(entry(doc, "dirty")?["changes"] as? [String: Int])
         #expect(d == ["staged": 1, "unstaged": 1, "untracked": 1, "conflicted": 0])
         #expect(entry(doc, "detached")?["branch"] is NSNull)
+        #expect(entry(doc, "detached")?["head_state"] as? String == "detached")
+        #expect(entry(doc, "detached")?["detached_commit"] as? String == commit)
+        #expect(entry(doc, "unborn")?["head_state"] as? String == "no-commits" && entry(doc, "unborn")?["detached_commit"] is NSNull)
+        #expect(entry(doc, "clean")?["head_state"] as? String == "branch")
+        func aheadBehind(_ rel: String) -> [String?] {
+            (entry(doc, rel)?["forges"] as? [[String: Any]] ?? []).map { $0["ahead_behind"] as? String }
+        }
+        #expect(aheadBehind("detached") == ["not-applicable", "not-applicable"])
+        #expect(aheadBehind("unborn") == ["not-applicable", "not-applicable"])
+        #expect(aheadBehind("clean") == ["compared", "compared"])
+        #expect(aheadBehind("ahead") == ["compared", "not-fetched"])
+        #expect((entry(doc, "detached")?["forges"] as? [[String: Any]])?.allSatisfy { $0["ahead"] is NSNull && $0["behind"] is NSNull } == true)
         #expect(entry(doc, "clean")?["in_sync"] as? Bool == true)
         #expect(entry(doc, "drift")?["in_sync"] as? Bool == false)
         let summary = try #require(doc["summary"] as? [String: Int])
         #expect(summary["total"] == 7 && summary["failed"] == 1 && summary["dirty"] == 2 && summary["drifted"] == 1)
+        #expect(summary["detached"] == 1 && summary["no_commits"] == 1 && summary["no_branch"] == 2)
 
         // Nothing was fetched or changed: the refs and indexes are as they were.
         for repo in [clean, dirty, ahead, detached] {
@@ -197,6 +213,54 @@ import Testing
         }
         let changed = try env.git("hforge", "workspace", "status", "--changed", in: ws)
         #expect(changed.stdout.split(separator: "\n").count == expectedDirty.count + 1, "\(changed)")
+
+        // No cache hides a change: a tracked file edited to the same size, and
+        // a file staged, show on the next (warm) run.
+        let edited = ws + "/org1/r001", staged = ws + "/org2/r002"
+        try env.write("hellO\n", to: "ws/org1/r001/README")
+        try env.write("new\n", to: "ws/org2/r002/added.txt")
+        try env.gitOK("add", "added.txt", in: staged)
+        let after = try json(try env.git("hforge", "workspace", "status", "--json", in: ws))
+        #expect(entry(after, "org1/r001")?["changes"] as? [String: Int] == ["staged": 0, "unstaged": 1, "untracked": 0, "conflicted": 0], "\(edited)")
+        #expect(entry(after, "org2/r002")?["changes"] as? [String: Int] == ["staged": 1, "unstaged": 0, "untracked": 0, "conflicted": 0])
+    }
+
+    /// Fetches that prompt (here: an ssh asking for a passphrase, as ssh does
+    /// with SSH_ASKPASS_REQUIRE=force) take turns: the user's own askpass
+    /// program runs for one of them at a time, though four fetch at once.
+    @Test func promptsOfParallelFetchesTakeTurns() throws {
+        let env = try TestEnvironment("ws-prompt")
+        let ws = env.root + "/ws"
+        let log = env.root + "/prompts.log"
+        // The user's askpass: notes when it starts and ends (a moment apart, so that two at once would overlap).
+        try env.write("#!/bin/sh\necho \"begin $$\" >> '\(log)'\nsleep 0.2\necho \"end $$\" >> '\(log)'\necho \"answer for $1\"\n", to: "bin/my-askpass")
+        // An ssh that asks for a passphrase through SSH_ASKPASS, then is refused (git's `-G` probe answered as OpenSSH does).
+        try env.write("#!/bin/sh\n[ \"$1\" = -G ] && exit 0\nanswer=$(\"$SSH_ASKPASS\" \"Enter passphrase for key '/k/$$': \") || exit 255\necho \"got $answer\" >> '\(log)'\necho 'git@github.com: Permission denied (publickey).' >&2\nexit 255\n", to: "bin/fake-ssh")
+        for script in ["my-askpass", "fake-ssh"] { chmod(env.root + "/bin/" + script, 0o755) }
+        for i in 0..<4 {
+            let repo = try member(env, "r\(i)", config: "forges = [\"github\"]\norg = \"alice\"\n")
+            try env.gitOK("remote", "add", "github", "git@github.com:alice/r\(i).git", in: repo)
+            try env.gitOK("config", "core.sshCommand", env.root + "/bin/fake-ssh", in: repo)
+        }
+        let saved = env.environment
+        env.environment["SSH_ASKPASS"] = env.root + "/bin/my-askpass"
+        env.environment["SSH_ASKPASS_REQUIRE"] = "force"
+        defer { env.environment = saved }
+        let r = try env.git("hforge", "workspace", "fetch", "--jobs", "4", in: ws)
+        #expect(r.code == 1, "every fetch is refused: \(r)")
+        #expect(r.stdout.contains("Permission denied (publickey)"), "\(r)")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        let prompts = lines.filter { $0.hasPrefix("begin ") || $0.hasPrefix("end ") }
+        #expect(prompts.count == 8, "\(lines)")
+        for k in stride(from: 0, to: prompts.count - 1, by: 2) {
+            let pid = prompts[k].dropFirst("begin ".count)
+            #expect(prompts[k].hasPrefix("begin ") && prompts[k + 1] == "end \(pid)", "one prompt at a time: \(prompts)")
+        }
+        // Each ssh got its own prompt's answer, through our askpass.
+        #expect(lines.filter { $0.hasPrefix("got answer for Enter passphrase for key '/k/") }.count == 4, "\(lines)")
+        // The private directory with the lock and the links is gone.
+        let runtime = env.environment["XDG_RUNTIME_DIR"] ?? "/tmp"
+        #expect(!((try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? []).contains { $0.hasPrefix("hforge-prompt-") })
     }
 
     @Test func syncPrintsOnePlanThenAppliesItAndDryRunChangesNothing() throws {

@@ -165,45 +165,99 @@ public enum FileTrust {
         // its -wal and -shm, the secrets file, auth.toml): walk them once per process.
         guard let parent = FilePaths.parent(path) else { return }
         if verifiedLock.withLock({ verifiedDirectories.contains(parent) }) { return }
-        try walkAbove(path)
-        verifiedLock.withLock { _ = verifiedDirectories.insert(parent) }
+        // Below a directory verified already (the files of many repositories
+        // under one workspace): only the plain directories in between are checked.
+        if let between = try plainDirectoriesBelowVerified(parent, for: path) {
+            verifiedLock.withLock { for d in between { verifiedDirectories.insert(d) } }
+            return
+        }
+        let plain = try walkAbove(path)
+        verifiedLock.withLock {
+            verifiedDirectories.insert(parent)
+            // With no link on the way, each directory above is its own real
+            // path, and everything above it was checked too.
+            if plain { for d in ancestors(parent) { verifiedDirectories.insert(d) } }
+        }
+    }
+
+    /// `dir` and the directories above it, up to `/`.
+    private static func ancestors(_ dir: String) -> [String] {
+        var list: [String] = []
+        var d: String? = dir
+        while let current = d { list.append(current); d = FilePaths.parent(current) }
+        return list
+    }
+
+    /// When `dir` is below a verified directory with only plain directories
+    /// (no links) in between, checks those and returns them; nil when it is
+    /// not (then the whole walk is needed).
+    private static func plainDirectoriesBelowVerified(_ dir: String, for path: String) throws(TrustError) -> [String]? {
+        guard isPlainAbsolute(dir) else { return nil }
+        var between: [(String, stat)] = []
+        var d: String? = dir
+        while let current = d, !verifiedLock.withLock({ verifiedDirectories.contains(current) }) {
+            var st = stat()
+            guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { return nil }
+            between.append((current, st))
+            d = FilePaths.parent(current)
+        }
+        guard d != nil else { return nil }
+        for (current, st) in between { try checkDirectory(current, st, above: path) }
+        return between.map(\.0)
+    }
+
+    /// An absolute path with no `.` or `..` component and no doubled slash.
+    private static func isPlainAbsolute(_ path: String) -> Bool {
+        path.hasPrefix("/") && !path.contains("//") && !path.split(separator: "/").contains { $0 == "." || $0 == ".." }
     }
 
     private static let verifiedLock = Lock()
     nonisolated(unsafe) private static var verifiedDirectories: Set<String> = []
 
-    private static func walkAbove(_ path: String) throws(TrustError) {
-        let me = geteuid()
+    /// Returns whether every directory above `path` exists and is a plain
+    /// directory (no link), so that the path is its own real path.
+    @discardableResult
+    private static func walkAbove(_ path: String) throws(TrustError) -> Bool {
         var dir = FilePaths.parent(path)
         var real: String?
+        var plain = isPlainAbsolute(path)
         while let d = dir {
             var st = stat()
             if lstat(d, &st) == 0 {
-                if st.st_mode & S_IFMT == S_IFLNK { try checkLinkStatus(d, st) }
+                if st.st_mode & S_IFMT == S_IFLNK { try checkLinkStatus(d, st); plain = false }
                 if real == nil { real = FilePaths.real(d) }
+            } else {
+                plain = false
             }
             dir = FilePaths.parent(d)
         }
+        if real != FilePaths.parent(path) { plain = false }
         var current: String? = real
         while let d = current {
             var st = stat()
-            if stat(d, &st) == 0 {
-                // Its owner may rename what is below it, whatever the mode says.
-                if st.st_uid != 0 && st.st_uid != me {
-                    throw TrustError.untrusted(path: d, isDirectory: true, owner: userName(st.st_uid), mode: "0" + String(st.st_mode & 0o7777, radix: 8),
-                                               reasons: ["it belongs to \(userName(st.st_uid)), not to you (\(userName(me))) or root, who could replace or move away \(path) below it"],
-                                               fix: "keep hyperforge's files in directories of yours (point XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR there)")
-                }
-                let mode = st.st_mode & 0o7777
-                let sticky = mode & mode_t(S_ISVTX) != 0 && (st.st_uid == 0 || st.st_uid == me)
-                if mode & 0o022 != 0 && !sticky {
-                    let who = mode & 0o020 != 0 && mode & 0o002 != 0 ? "group and others may write it" : mode & 0o020 != 0 ? "its group may write it" : "others may write it"
-                    throw TrustError.untrusted(path: d, isDirectory: true, owner: userName(st.st_uid), mode: "0" + String(mode, radix: 8),
-                                               reasons: ["\(who), so another user could replace or move away \(path) below it (a directory above our files must be writable only by its owner, or sticky and root's, like /tmp)"],
-                                               fix: "chmod go-w \(shellQuoted(d))")
-                }
-            }
+            if stat(d, &st) == 0 { try checkDirectory(d, st, above: path) }
             current = d == "/" ? nil : FilePaths.parent(d)
+        }
+        return plain
+    }
+
+    /// A directory above `path`, as `stat` found it: ours or root's, and
+    /// writable only by its owner unless sticky and root's or ours.
+    private static func checkDirectory(_ d: String, _ st: stat, above path: String) throws(TrustError) {
+        let me = geteuid()
+        // Its owner may rename what is below it, whatever the mode says.
+        if st.st_uid != 0 && st.st_uid != me {
+            throw TrustError.untrusted(path: d, isDirectory: true, owner: userName(st.st_uid), mode: "0" + String(st.st_mode & 0o7777, radix: 8),
+                                       reasons: ["it belongs to \(userName(st.st_uid)), not to you (\(userName(me))) or root, who could replace or move away \(path) below it"],
+                                       fix: "keep hyperforge's files in directories of yours (point XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME, XDG_RUNTIME_DIR there)")
+        }
+        let mode = st.st_mode & 0o7777
+        let sticky = mode & mode_t(S_ISVTX) != 0 && (st.st_uid == 0 || st.st_uid == me)
+        if mode & 0o022 != 0 && !sticky {
+            let who = mode & 0o020 != 0 && mode & 0o002 != 0 ? "group and others may write it" : mode & 0o020 != 0 ? "its group may write it" : "others may write it"
+            throw TrustError.untrusted(path: d, isDirectory: true, owner: userName(st.st_uid), mode: "0" + String(mode, radix: 8),
+                                       reasons: ["\(who), so another user could replace or move away \(path) below it (a directory above our files must be writable only by its owner, or sticky and root's, like /tmp)"],
+                                       fix: "chmod go-w \(shellQuoted(d))")
         }
     }
 

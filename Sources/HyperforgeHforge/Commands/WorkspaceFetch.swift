@@ -26,10 +26,14 @@ extension Hforge {
 
     /// Fetches every forge of one repository with the real git, in config
     /// order; a forge that fails does not stop the others.
-    static func repositoryFetch(_ member: WorkspaceDiscovery.Member, dryRun: Bool, context: Context) async -> WorkspaceRepositoryFetch {
+    /// Also returns its forges on plain http (said once for the run, and
+    /// dropped from git's output here).
+    static func repositoryFetch(_ member: WorkspaceDiscovery.Member, dryRun: Bool, context: Context) async -> (WorkspaceRepositoryFetch, PlainHTTPForges) {
         var entry = WorkspaceRepositoryFetch(path: member.path, relativePath: member.relativePath, forges: [])
+        var plain = PlainHTTPForges()
         do {
             let config = try loadConfig(root: member.path, context: context, printWarnings: false, requireOwnConfig: member.hasOwnConfig)
+            plain.add(config)
             let remotes = try Repository.open(at: member.path, environment: context.environment).remotes()
             for located in config.forges {
                 let forge = located.value
@@ -45,7 +49,7 @@ extension Hforge {
                 if result.exitCode == 0 {
                     entry.forges.append(ForgeFetch(forge: forge.name, url: url, outcome: "fetched"))
                 } else {
-                    let output = (result.stderr + result.stdout).trimmedLines()
+                    let output = plain.filterOutput(result.stderr + result.stdout).trimmedLines()
                     var message = "fetch from \(forge.name) (remote '\(forge.name)', \(url)) failed: git exited with \(result.exitCode)"
                     for line in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) { message += "\n  git: \(line)" }
                     entry.forges.append(ForgeFetch(forge: forge.name, url: url, outcome: "failed", error: RepositoryError(
@@ -60,17 +64,26 @@ extension Hforge {
         } catch {
             entry.error = RepositoryError(error)
         }
-        return entry
+        return (entry, plain)
     }
 
     /// `git hforge workspace fetch`.
     public static func workspaceFetch(_ options: WorkspaceFetchOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
-        let progress = WorkspaceProgress(context, verb: options.dryRun ? "fetch (dry run)" : "fetching", total: found.members.count)
         let dryRun = options.dryRun
-        let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? 4, progress: progress) { member in
-            await repositoryFetch(member, dryRun: dryRun, context: context)
+        // Prompts (passwords, passphrases, host keys) one at a time: see PromptGate.
+        let gate = dryRun ? nil : PromptGate.make(environment: context.environment)
+        defer { gate?.close() }
+        var children = context
+        if let gate { children.environment = gate.childEnvironment(context.environment) }
+        let progress = WorkspaceProgress(context, verb: options.dryRun ? "fetch (dry run)" : "fetching", total: found.members.count, gate: gate)
+        let results = await forEachMember(found.members, jobs: options.workspace.jobs ?? 4, progress: progress) { [children] member in
+            await repositoryFetch(member, dryRun: dryRun, context: children)
         }
+        let entries = results.map(\.0)
+        var plain = PlainHTTPForges()
+        for (_, p) in results { plain.add(p) }
+        plain.warn(context, repositories: entries.count)
         let exit = workspaceExit(entries.map { $0.error?.exitStatus ?? 0 })
         let failed = entries.filter { $0.error != nil }.count
         let out = context.output.stdout

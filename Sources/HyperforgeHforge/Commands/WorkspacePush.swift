@@ -30,6 +30,7 @@ extension Hforge {
         let json = options.workspace.json
         if !json && options.dryRun { out.line("Would push (dry run):") }
         var stopped = false
+        var plain = PlainHTTPForges()
         for (i, member) in found.members.enumerated() {
             if stopped { break }
             progress.started(member.relativePath)
@@ -49,12 +50,20 @@ extension Hforge {
                 entries[i].error = RepositoryError(error)
                 if !options.keepGoing { stopped = true }
             }
-            entries[i].output = (sub.output.stdout.text + sub.output.stderr.text).split(separator: "\n").map(String.init)
+            // Plain http is said once per host for the run, not in each repository's output.
+            var forges = PlainHTTPForges()
+            if let config = try? loadConfig(root: member.path, context: sub, printWarnings: false, requireOwnConfig: member.hasOwnConfig) {
+                forges.add(config)
+                plain.add(forges)
+            }
+            entries[i].output = forges.filterOutput(sub.output.stdout.text + sub.output.stderr.text).split(separator: "\n").map(String.init)
+            if let message = entries[i].error?.message { entries[i].error?.message = forges.filterOutput(message) }
             progress.finished(member.relativePath)
             progress.clear()
             if !json { show(entries[i], to: out) }
         }
         progress.end()
+        plain.warn(context, repositories: entries.count)
         let exit = workspaceExit(entries.map { $0.error?.exitStatus ?? 0 })
         func names(_ outcome: String) -> [String] { entries.filter { $0.outcome == outcome }.map(\.relativePath) }
         let pushed = names(options.dryRun ? "would-push" : "pushed"), failed = names("failed"), notAttempted = names("not-attempted")

@@ -17,10 +17,14 @@ extension Hforge {
         /// nil when detached, or when the repository could not be read.
         public var branch: String?
         public var head: String?
+        /// "branch", "detached" or "no-commits"; nil when the repository could not be read.
+        public var headState: HeadState?
+        /// The commit a detached HEAD is at (its first 12 hex digits); nil otherwise.
+        public var detachedCommit: String?
         /// What `git status` would list; nil when the repository could not be read.
         public var changes: WorkTreeChanges?
         public var clean: Bool?
-        public var forges: [ForgeStatus]
+        public var forges: [WorkspaceForgeStatus]
         public var extraRemotes: [ExtraRemote]
         public var warnings: [String]
         public var inSync: Bool?
@@ -29,12 +33,54 @@ extension Hforge {
         /// Dirty, drifted, ahead or behind a forge, on no branch, warned of or failed.
         var hasNews: Bool {
             error != nil || clean == false || inSync == false || branch == nil || !warnings.isEmpty
-                || forges.contains { ($0.ahead ?? 0) > 0 || ($0.behind ?? 0) > 0 }
+                || forges.contains { ($0.status.ahead ?? 0) > 0 || ($0.status.behind ?? 0) > 0 }
+        }
+    }
+
+    public enum HeadState: String, Codable, Sendable {
+        case branch, detached
+        case noCommits = "no-commits"
+    }
+
+    /// A forge's entry: `git hforge status --json`'s, and whether ahead/behind
+    /// could be counted ("ahead_behind").
+    public struct WorkspaceForgeStatus: Codable, Sendable {
+        public enum AheadBehind: String, Codable, Sendable {
+            /// Counted against the forge's last-fetched branch (`tracking_ref`).
+            case compared
+            /// On a branch the forge's copy of which was never fetched.
+            case notFetched = "not-fetched"
+            /// HEAD is detached or has no commits: there is no branch to compare.
+            case notApplicable = "not-applicable"
+        }
+        public var status: ForgeStatus
+        public var aheadBehind: AheadBehind
+
+        init(_ status: ForgeStatus, head: HeadState) {
+            self.status = status
+            aheadBehind = head != .branch ? .notApplicable : (status.ahead == nil ? .notFetched : .compared)
+        }
+
+        enum CodingKeys: String, CodingKey { case aheadBehind }
+
+        public init(from decoder: any Decoder) throws {
+            status = try ForgeStatus(from: decoder)
+            aheadBehind = try decoder.container(keyedBy: CodingKeys.self).decode(AheadBehind.self, forKey: .aheadBehind)
+        }
+
+        /// Flat: the forge's fields and "ahead_behind" in one object.
+        public func encode(to encoder: any Encoder) throws {
+            try status.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(aheadBehind, forKey: .aheadBehind)
         }
     }
 
     public struct WorkspaceStatusSummary: Codable, Sendable {
-        public var total = 0, clean = 0, dirty = 0, inSync = 0, drifted = 0, ahead = 0, behind = 0, noBranch = 0, failed = 0, skipped = 0
+        public var total = 0, clean = 0, dirty = 0, inSync = 0, drifted = 0, ahead = 0, behind = 0
+        /// Detached or with no commits (the two counts below).
+        public var noBranch = 0, detached = 0, noCommits = 0
+        public var failed = 0, skipped = 0
     }
 
     public struct WorkspaceStatusReport: Codable, Sendable {
@@ -46,18 +92,22 @@ extension Hforge {
     /// One repository's status: `git hforge status`'s report (its cached one
     /// while its inputs are unchanged) and the work tree's changes, read with
     /// libgit2; nothing is fetched, nothing written but the status cache.
-    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String]) -> WorkspaceRepositoryStatus {
+    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String],
+                                 shared: StatusCache.SharedInputs) -> WorkspaceRepositoryStatus {
         var entry = WorkspaceRepositoryStatus(path: member.path, relativePath: member.relativePath, kind: member.kind.rawValue,
                                               forges: [], extraRemotes: [], warnings: [])
         do {
             var options = StatusOptions()
             options.path = member.path
             options.allowDefaultsOnly = !member.hasOwnConfig
-            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey) : nil)
+            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey, shared: shared) : nil)
                 ?? statusReport(options, context: context)
             entry.branch = report.branch
             entry.head = report.head
-            entry.forges = report.forges
+            let head = headState(report)
+            entry.headState = head
+            if head == .detached { entry.detachedCommit = String(report.head.dropFirst(detachedPrefix.count)) }
+            entry.forges = report.forges.map { WorkspaceForgeStatus($0, head: head) }
             entry.extraRemotes = report.extraRemotes
             entry.warnings = report.warnings
             entry.inSync = report.inSync
@@ -71,21 +121,33 @@ extension Hforge {
         return entry
     }
 
+    static let detachedPrefix = "detached at "
+
+    /// What HEAD is, from the status report (its `head` text is "branch B",
+    /// "branch B (no commits yet)" or "detached at COMMIT").
+    static func headState(_ report: StatusReport) -> HeadState {
+        if report.branch != nil { return .branch }
+        return report.head.hasPrefix(detachedPrefix) ? .detached : .noCommits
+    }
+
     /// `git hforge workspace status`.
     public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
         let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
         let cacheKey = StatusCache.key(context)
+        let shared = StatusCache.SharedInputs()
         let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
-            repositoryStatus(member, context: context, cacheKey: cacheKey)
+            repositoryStatus(member, context: context, cacheKey: cacheKey, shared: shared)
         }
         var summary = WorkspaceStatusSummary(total: entries.count, skipped: found.skipped.count)
         for e in entries {
             if e.error != nil { summary.failed += 1; continue }
             if e.clean == true { summary.clean += 1 } else { summary.dirty += 1 }
             if e.inSync == true { summary.inSync += 1 } else { summary.drifted += 1 }
-            if e.forges.contains(where: { ($0.ahead ?? 0) > 0 }) { summary.ahead += 1 }
-            if e.forges.contains(where: { ($0.behind ?? 0) > 0 }) { summary.behind += 1 }
+            if e.forges.contains(where: { ($0.status.ahead ?? 0) > 0 }) { summary.ahead += 1 }
+            if e.forges.contains(where: { ($0.status.behind ?? 0) > 0 }) { summary.behind += 1 }
+            if e.headState == .detached { summary.detached += 1 }
+            if e.headState == .noCommits { summary.noCommits += 1 }
             if e.branch == nil { summary.noBranch += 1 }
         }
         let shown = options.changed ? entries.filter(\.hasNews) : entries
@@ -96,7 +158,7 @@ extension Hforge {
             return exit
         }
         let width = min(50, shown.map(\.relativePath.count).max() ?? 0)
-        let branchWidth = min(30, shown.map { ($0.branch ?? $0.head ?? "").count }.max() ?? 0)
+        let branchWidth = min(30, shown.map { headText($0).count }.max() ?? 0)
         let treeWidth = shown.map { treeText($0).count }.max() ?? 5
         for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, to: out) }
         var parts = ["\(summary.clean) clean", "\(summary.dirty) dirty"]
@@ -104,13 +166,19 @@ extension Hforge {
         if summary.drifted > 0 { parts.append(out.styled("\(summary.drifted) drifted", .yellow)) }
         if summary.ahead > 0 { parts.append("\(summary.ahead) ahead of a forge") }
         if summary.behind > 0 { parts.append("\(summary.behind) behind a forge") }
-        if summary.noBranch > 0 { parts.append("\(summary.noBranch) on no branch") }
+        if summary.detached > 0 { parts.append("\(summary.detached) detached") }
+        if summary.noCommits > 0 { parts.append("\(summary.noCommits) with no commits") }
         if summary.failed > 0 { parts.append(out.styled("\(summary.failed) failed", .red)) }
         var line = "\(plural(summary.total, "repository", "repositories")): " + parts.joined(separator: ", ")
         if summary.skipped > 0 { line += " (\(summary.skipped) skipped: 'git hforge workspace list' says why)" }
         out.line(line)
         if summary.drifted > 0 { out.line("run 'git hforge workspace sync' to bring git in line with the configs") }
         return exit
+    }
+
+    /// The branch column: the branch, "detached at COMMIT" or "branch B (no commits yet)".
+    static func headText(_ e: WorkspaceRepositoryStatus) -> String {
+        e.branch ?? e.head ?? ""
     }
 
     /// "clean", or "dirty (" and what git status would count ")".
@@ -131,18 +199,21 @@ extension Hforge {
             for l in error.lines(indent: "  ", out) { out.line(l) }
             return
         }
-        let where_ = e.branch ?? (e.head ?? "")
+        let where_ = headText(e)
         let tree = treeText(e)
         var forges: [String] = []
-        for f in e.forges {
+        for w in e.forges {
+            let f = w.status
             var text: String
             if f.states == [.inSync] {
-                if let a = f.ahead, let b = f.behind {
+                switch w.aheadBehind {
+                case .compared:
+                    let a = f.ahead ?? 0, b = f.behind ?? 0
                     text = a == 0 && b == 0 ? "up to date" : [a > 0 ? "ahead \(a)" : nil, b > 0 ? "behind \(b)" : nil].compactMap { $0 }.joined(separator: ", ")
-                } else {
-                    text = e.branch == nil ? "in sync" : "not fetched"
+                case .notFetched: text = "not fetched"
+                case .notApplicable: text = "n/a (\(e.headState == .detached ? "detached" : "no commits"))"
                 }
-                text = out.styled(text, a(f) ? .yellow : .green)
+                text = out.styled(text, a(f) || w.aheadBehind == .notApplicable ? .yellow : .green)
             } else {
                 text = out.styled(f.states.map(\.rawValue).joined(separator: ", "), f.states == [.missing] ? .red : .yellow)
             }

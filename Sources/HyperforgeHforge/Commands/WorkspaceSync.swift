@@ -46,6 +46,10 @@ extension Hforge {
                 entry.notes = config.warnings
                 try Reconciler.checkKeys(config, context: context)
                 var plan = try Reconciler.plan(repo: repo, config: config, mode: .sync, helper: helper, authPath: authPath)
+                // Plain http is said once per host for the run, not in each repository's plan.
+                var plain = PlainHTTPForges()
+                plain.add(config)
+                plan.notes = plain.filterNotes(plan.notes)
                 if force { for extra in plan.extraRemotes { plan.actions.append(.removeRemote(name: extra.name, url: extra.url ?? "no URL")) } }
                 entry.actions = plan.actions.map(\.summary)
                 entry.extraRemotes = plan.extraRemotes.map { ExtraRemote(remote: $0.name, url: $0.url.map(RemoteURL.redacted)) }
@@ -64,6 +68,9 @@ extension Hforge {
         }
 
         var entries = planned.map(\.0)
+        var plain = PlainHTTPForges()
+        for case (_, _, let config?) in planned { plain.add(config) }
+        plain.warn(context, repositories: entries.count)
         if !options.workspace.json {
             out.line(options.dryRun ? "Would change (dry run):" : "Plan for \(found.root):")
             var unchanged = 0

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import HyperforgeCore
+import HyperforgeSecrets
 
 extension Hforge {
     /// What every `git hforge workspace` command takes.
@@ -113,8 +114,11 @@ final class WorkspaceProgress: @unchecked Sendable {
     private var inFlight: [String] = []
     private var lastDraw: UInt64 = 0
     private var drawn = false
+    /// While a child prompts (holding the gate's lock), nothing is drawn.
+    private let gate: PromptGate?
 
-    init(_ context: Context, verb: String, total: Int) {
+    init(_ context: Context, verb: String, total: Int, gate: PromptGate? = nil) {
+        self.gate = gate
         stream = context.output.stderr
         self.verb = verb
         self.total = total
@@ -157,13 +161,71 @@ final class WorkspaceProgress: @unchecked Sendable {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         let now = UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
         guard force || now - lastDraw >= 50_000_000 else { return }
-        lastDraw = now
         var text = "\(verb) \(done)/\(total)"
         if !inFlight.isEmpty { text += ": " + inFlight.prefix(3).joined(separator: ", ") + (inFlight.count > 3 ? " +\(inFlight.count - 3)" : "") }
         if text.count > 79 { text = String(text.prefix(78)) + "…" }
-        stream.control(.carriageReturn)
-        stream.control(.eraseLine)
-        stream.write(text)
+        let write = {
+            self.stream.control(.carriageReturn)
+            self.stream.control(.eraseLine)
+            self.stream.write(text)
+        }
+        if let gate {
+            // A prompt is on the terminal: the line waits for the next change.
+            guard gate.ifNobodyPrompts(write) else { return }
+        } else {
+            write()
+        }
+        lastDraw = now
         drawn = true
+    }
+}
+
+/// The forges of a workspace run that the user's config puts on plain http,
+/// said once per host for the whole run rather than once per repository
+/// (the plan's note, the credential helper's line in git's output).
+struct PlainHTTPForges: Sendable {
+    /// Every such forge seen (by name and web URL), in the order seen.
+    private(set) var forges: [Forge] = []
+
+    /// `scheme://host[:port]` of the forge's web URL.
+    static func origin(_ forge: Forge) -> String {
+        let url = forge.webURL.lowercased()
+        let scheme = url.hasPrefix("https://") ? "https://" : (url.hasPrefix("http://") ? "http://" : "")
+        return scheme + String(url.dropFirst(scheme.count).prefix { $0 != "/" })
+    }
+
+    mutating func add(_ config: HforgeConfig) {
+        for located in config.forges where located.value.isPlainHTTP && config.isUserForge(located.value) { add(located.value) }
+    }
+
+    mutating func add(_ forge: Forge) {
+        guard forge.isPlainHTTP, !forges.contains(where: { $0.name == forge.name && $0.webURL == forge.webURL }) else { return }
+        forges.append(forge)
+    }
+
+    mutating func add(_ other: PlainHTTPForges) { for f in other.forges { add(f) } }
+
+    /// One warning per host, on standard error.
+    func warn(_ context: Context, repositories: Int) {
+        var said = Set<String>()
+        for f in forges where said.insert(Self.origin(f)).inserted {
+            context.output.warning("forge '\(f.name)' is plain http (web_url = \(f.webURL) in your config): "
+                + "its tokens go to \(Self.origin(f)) unencrypted (said once for the \(Hforge.plural(repositories, "repository", "repositories")) of this run)")
+        }
+    }
+
+    /// A plan's notes without the plain-http one of these forges.
+    func filterNotes(_ notes: [String]) -> [String] {
+        let known = Set(forges.map(Reconciler.plainHTTPNote))
+        return notes.filter { !known.contains($0) }
+    }
+
+    /// git's output without the credential helper's plain-http lines (said once instead).
+    func filterOutput(_ text: String) -> String {
+        let prefixes = forges.map(CredentialHelper.plainHTTPWarningPrefix)
+        guard !prefixes.isEmpty else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !prefixes.contains { line.hasPrefix($0) } }
+            .joined(separator: "\n")
     }
 }

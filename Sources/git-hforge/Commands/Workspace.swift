@@ -28,7 +28,9 @@ extension GitHforge {
             why. Members are taken in path order (component by component).
 
             Progress (done of total, the repositories in flight) is shown on standard error \
-            when it is a terminal; colour only on a terminal, never with NO_COLOR.
+            when it is a terminal; colour only on a terminal, never with NO_COLOR. A forge your \
+            config puts on plain http (web_url = "http://...") is warned of once per host for the \
+            run, on standard error, not in each repository's plan or git output.
             """,
             subcommands: [WorkspaceList.self, WorkspaceStatus.self, WorkspaceFetch.self, WorkspaceSync.self, WorkspacePush.self]
         )

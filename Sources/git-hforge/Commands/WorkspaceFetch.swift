@@ -13,6 +13,16 @@ extension GitHforge {
             A forge that fails (or whose remote is missing) is reported and the others go on. \
             --dry-run says what would be fetched from where and contacts nothing.
 
+            Prompts take turns: git's GIT_ASKPASS and ssh's SSH_ASKPASS (with \
+            SSH_ASKPASS_REQUIRE=force) are our own executable, through links in a private \
+            directory made for the run and removed after it. Asked by git or ssh, it waits for the \
+            run's lock, then runs your own askpass program (GIT_ASKPASS, core.askPass, or \
+            SSH_ASKPASS where ssh would have used it) or asks on /dev/tty (without echo, except for \
+            a user name or a yes/no question), so that one password, passphrase or host-key question \
+            is on the terminal at a time; the progress line is not drawn meanwhile. With no \
+            terminal and no askpass program of yours, a fetch that needs an answer fails, as git \
+            alone would. SSH_ASKPASS_REQUIRE=never keeps ssh's own terminal prompt (not serialised).
+
             Exit status: 0 every forge of every repository was fetched; 1 any fetch failed or a \
             repository could not be read; 2 only missing remotes ('git hforge workspace sync' \
             adds them); 4 the directory does not exist; 64 usage error.

@@ -50,11 +50,14 @@ enum WorkspaceHelp {
         """)
     static let status = JSONHelp.shape("""
         {"root", "repositories": [{"path", "relative_path", "kind", "branch" (null when detached or with no commits; \
-        "head" says what HEAD is), "changes": {"staged", "unstaged", "untracked", "conflicted"}, \
-        "clean", "forges" (as 'git hforge status --json' gives them), "extra_remotes", "warnings", \
-        "in_sync", "error"}], "summary": {"total", "clean", "dirty", "in_sync", "drifted", "ahead", \
-        "behind", "no_branch", "failed", "skipped"}}; with --changed, "repositories" holds only \
-        those with something to say and "summary" still counts all. \(error); head, changes, \
+        "head" says what HEAD is), "head_state": "branch" | "detached" | "no-commits", "detached_commit" \
+        (the first 12 hex digits of a detached HEAD's commit, else null), "changes": {"staged", "unstaged", \
+        "untracked", "conflicted"}, "clean", "forges" (as 'git hforge status --json' gives them, each with \
+        "ahead_behind": "compared" | "not-fetched" | "not-applicable" (detached or no commits: "ahead" and \
+        "behind" are null)), "extra_remotes", "warnings", "in_sync", "error"}], "summary": {"total", "clean", \
+        "dirty", "in_sync", "drifted", "ahead", "behind", "no_branch" (detached + no_commits), "detached", \
+        "no_commits", "failed", "skipped"}}; with --changed, "repositories" holds only \
+        those with something to say and "summary" still counts all. \(error); head, head_state, changes, \
         clean and in_sync are null in a repository that failed.
         """)
     static let fetch = JSONHelp.shape("""

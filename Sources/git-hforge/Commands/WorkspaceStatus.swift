@@ -8,14 +8,16 @@ extension GitHforge {
             commandName: "status",
             abstract: "One line per repository: branch, clean or dirty, each forge's state.",
             discussion: """
-            For each member: its branch (or detached/no commits), whether its work tree is clean \
+            For each member: its branch (or 'detached at COMMIT', or 'branch B (no commits yet)': \
+            then each forge reads n/a, as there is no branch to count ahead/behind from), whether its work tree is clean \
             (else how many paths are staged, modified, untracked, conflicted, as git status \
-            counts them), and for each forge what 'git hforge status' says: in sync and how far \
-            the branch is ahead of or behind the forge's last-fetched branch (not fetched when \
-            never), or missing, wrong-url, wrong-key; remotes not in the config are extra. A \
+            counts them), and for each forge what 'git hforge status' says: up to date, or \
+            ahead N / behind N of the forge's last-fetched branch (not fetched when it never was), \
+            or missing, wrong-url, wrong-key; remotes not in the config are extra. A \
             summary counts them at the end. Read in-process with libgit2, --jobs repositories \
             at once (default: one per CPU); nothing is fetched and nothing in any repository \
-            changes ('git hforge status's cache in .git/hforge is used and refreshed). A \
+            changes ('git hforge status's cache in .git/hforge is used and refreshed; the work \
+            tree itself is read every time, so an edit always shows). A \
             repository that cannot be read (a malformed config, a broken repository) is \
             reported with its error; the others go on.
 
