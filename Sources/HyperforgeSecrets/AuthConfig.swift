@@ -186,7 +186,7 @@ public struct AuthConfig: Sendable {
                 }
             case "custom_forges":
                 // Read with the same rules as in .hyperforge/*.toml.
-                let layer = try ConfigLoader.layer(from: source, otherKeys: ["auth"])
+                let layer = try ConfigLoader.layer(from: source, otherKeys: ["auth", "registries"])
                 for (name, f) in layer.customForges.sorted(by: { $0.key < $1.key }) {
                     guard let forge = f.forge(named: name) else {
                         throw .incompleteForge(loc([key, name]), name: name, missing: f.kind == nil ? "kind" : "host")

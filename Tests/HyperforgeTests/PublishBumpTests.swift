@@ -1,5 +1,7 @@
 import Foundation
 @testable import HyperforgeHforge
+import HyperforgeCore
+import HyperforgeSecrets
 import Testing
 
 /// The version bump edits exactly the bytes of the version string: every
@@ -113,6 +115,30 @@ import Testing
         } catch let e as PublishError {
             #expect(e.description.contains("has no package.version string"))
         }
+    }
+
+    /// auth.toml's registry accounts, beside its custom forges; bad ones named with file:line.
+    @Test func registryAccountsInAuthTOML() throws {
+        let auth = try AuthConfig.parse("""
+        [custom_forges.work]
+        kind = "gitea"
+        host = "git.example.com"
+
+        [registries.cargo.local]
+        user = "alice"
+        index = "sparse+http://127.0.0.1:1/index/"
+
+        [registries.cargo.crates-io]
+        user = "alice"
+
+        """, path: "/auth.toml")
+        #expect(auth.registry(.cargo, named: "local")?.user == "alice")
+        #expect(auth.registry(.cargo, named: "local")?.url == "sparse+http://127.0.0.1:1/index/")
+        #expect(auth.registry(.cargo, named: "crates-io")?.url == nil)
+        #expect(auth.customForges.map(\.name) == ["work"])
+        #expect(throws: ConfigError.self) { try AuthConfig.parse("[registries.cargo.local]\nuser = \"a/b\"\n", path: "/auth.toml") }
+        #expect(throws: ConfigError.self) { try AuthConfig.parse("[registries.maven.local]\nuser = \"a\"\n", path: "/auth.toml") }
+        #expect(throws: ConfigError.self) { try AuthConfig.parse("[registries.cargo.local]\ntoken = \"x\"\n", path: "/auth.toml") }
     }
 
     @Test func versionsBumpAndCompareAsSemVerSays() {

@@ -237,6 +237,31 @@ struct PublishCargoTests {
         #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
     }
 
+    @Test func abortAfterPublishingSaysWhatStays() throws {
+        let w = try world("publish-abort-late", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: "publish.ran:publish")
+        _ = paused.stop(with: SIGKILL)
+        let r = try w.env.git("hforge", "publish", "--abort", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("Not rolled back: tool 0.1.1 stays published on local"), "\(r)")
+        #expect(w.registry.versions(of: "tool") == ["0.1.1"])
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
+    }
+
+    /// A committed [publish] names a registry; it cannot give one's URL, nor use one your files do not declare.
+    @Test func aCommittedConfigCannotChooseWhereTheTokenGoes() throws {
+        let w = try world("publish-trust", publishTable: "registry = \"https://evil.example/index\"")
+        let url = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(url.code == 3 && url.stderr.contains("publish.registry must be a registry's name"), "\(url)")
+        let config = try String(contentsOfFile: w.repo + "/.hyperforge/config.toml", encoding: .utf8)
+        try config.replacingOccurrences(of: "registry = \"https://evil.example/index\"", with: "registry = \"evil\"")
+            .write(toFile: w.repo + "/.hyperforge/config.toml", atomically: true, encoding: .utf8)
+        try w.env.gitOK("commit", "-q", "-am", "another registry", in: w.repo)
+        let named = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(named.code == 3 && named.stderr.contains("registry 'evil' (publish.registry at"), "\(named)")
+        #expect(w.registry.requests.isEmpty)
+    }
+
     @Test func abortBeforePublishingRollsBack() throws {
         let w = try world("publish-abort", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
         let before = try TestEnvironment.snapshot(w.repo)
