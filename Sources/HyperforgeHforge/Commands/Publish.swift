@@ -50,6 +50,8 @@ struct PublishRun {
     var broker: SecretBroker?
     var token: String?
     var timings: [(step: String, seconds: Double, note: String)] = []
+    /// This run's checks found the version absent from the registry (a fresh run, not a resumed one).
+    var checkedAbsentJustNow = false
 
     init(repo: Repository, root: String, journalPath: String, options: Hforge.PublishOptions, context: Context) {
         self.repo = repo
@@ -155,7 +157,9 @@ struct PublishRun {
         }
         switch try registry.hasVersion(new.description, of: package.name, context: context) {
         case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
-        case false?: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.index)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
+        case false?:
+            checkedAbsentJustNow = true
+            checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.index)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
         case nil: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.index))): not a sparse index, not checked before publishing"))
         }
 
@@ -173,9 +177,7 @@ struct PublishRun {
             }
             checks.append(("token", "\(scope.path): \(how)"))
         } else {
-            token = try await b.secret(for: scope, requester: "git hforge publish (pid \(getpid()))") { [err] request, seconds in
-                err.line("\(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
-            }
+            token = try await askToken(scope, broker: b)
             checks.append(("token", "\(scope.path): available"))
         }
 
@@ -200,6 +202,14 @@ struct PublishRun {
         return try await carryOn(journal, registry: registry, config: config, forges: forges)
     }
 
+    /// The registry token, through its scope (policy, approvals and provider
+    /// as for the credential helper); a pending approval waits and says so.
+    func askToken(_ scope: Scope, broker: SecretBroker) async throws -> String {
+        try await broker.secret(for: scope, requester: "git hforge publish (pid \(getpid()))") { [err] request, seconds in
+            err.line("\(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
+        }
+    }
+
     // MARK: - Resume and abort
 
     mutating func resume(_ stored: PublishJournal) async throws -> ExitStatus {
@@ -218,9 +228,7 @@ struct PublishRun {
         }
         if !stored.isDone("publish") {
             let scope = registry.scope(package: stored.package)
-            token = try await b2.secret(for: scope, requester: "git hforge publish (pid \(getpid()))") { [err] request, seconds in
-                err.line("\(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
-            }
+            token = try await askToken(scope, broker: b2)
         }
         say("Resuming the release of \(stored.package) \(stored.version) at step '\(stored.current ?? "done")'")
         return try await carryOn(stored, registry: registry, config: config, forges: forges)
@@ -374,7 +382,8 @@ struct PublishRun {
             return (step == "build" ? journal.build : journal.test).map { $0.joined(separator: " ") }.joined(separator: "; ")
 
         case "publish":
-            if try registry.hasVersion(journal.version, of: journal.package, context: context) == true {
+            // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
+            if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: journal.package, context: context) == true {
                 journal.alreadyOnRegistry = true
                 return "\(journal.package) \(journal.version) is on \(registry.name) already"
             }

@@ -65,7 +65,10 @@ struct PublishJournal: Codable, Sendable, Equatable {
         let data: Data
         do { data = try encoder.encode(self) } catch { throw PublishError.unreadable(path: path, reason: "the journal could not be encoded") }
         if let dir = FilePaths.parent(path) { try FilePaths.makeDirectories(dir, mode: 0o700) }
-        try AtomicFile.write(Array(data), to: path, mode: 0o600)
+        // Not fsynced: every step looks at the world before it is redone (the
+        // registry, HEAD, the tag, the forges), so a journal a power cut
+        // rolled back costs re-checks, never a second publish; kill -9 keeps it.
+        try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: false)
     }
 
     func isDone(_ step: String) -> Bool { state[step] == "done" }
