@@ -7,6 +7,10 @@ import TOMLKit
 ///     user = "alice"                    # the account: cargo/alice/PACKAGE/token
 ///     index = "sparse+https://crates.example.com/index/"   # cargo: the index, when ~/.cargo/config.toml does not declare it
 ///
+///     [registries.pypi.internal]        # pypi: url = the upload URL (twine's --repository-url);
+///     user = "alice"                    #   index = the simple index (default: the upload URL's simple/)
+///     url = "https://pypi.example.com/"
+///
 /// `[registries.cargo.crates-io]` (cargo's default registry) needs only `user`.
 /// A registry named here is one the user chose: a repository's committed
 /// `[publish]` may name it, never declare one (so no clone can send a
@@ -18,9 +22,11 @@ public struct RegistryAccount: Sendable, Equatable {
     public var user: String?
     /// cargo: the index URL (`sparse+https://…` or a git URL); npm/pypi: the registry's URL.
     public var url: String?
+    /// pypi: the PEP 503 simple index, when it is not the upload URL's `simple/`.
+    public var index: String? = nil
     public var origin: SourceLocation
 
-    static let keys: [Kind: [String]] = [.cargo: ["user", "index"], .npm: ["user", "url"], .pypi: ["user", "url"]]
+    static let keys: [Kind: [String]] = [.cargo: ["user", "index"], .npm: ["user", "url"], .pypi: ["user", "url", "index"]]
 
     static func read(_ value: any TOMLValueConvertible, at path: [String], _ source: TOMLSource) throws(ConfigError) -> [RegistryAccount] {
         guard let kinds = value.table else { throw .wrongType(source.location(path), key: path.joined(separator: "."), expected: "a table", found: "\(value.type)") }
@@ -51,6 +57,8 @@ public struct RegistryAccount: Sendable, Equatable {
                             throw .invalidValue(source.location(fp), key: fp.joined(separator: "."), value: s, reason: "an account name \(problem)")
                         }
                         account.user = s
+                    } else if kind == .pypi && field == "index" {
+                        account.index = s
                     } else {
                         account.url = s
                     }

@@ -67,9 +67,9 @@ struct PublishRun {
     func say(_ text: String) { if !options.json { out.line(text) } }
 
     struct Plan {
-        var package: CargoPackage
+        var package: any ReleasePackage
         var journal: PublishJournal
-        var registry: CargoRegistry
+        var registry: any ReleaseRegistry
         var forges: [Forge]
         var config: HforgeConfig?
         var checks: [(String, String)]
@@ -86,7 +86,7 @@ struct PublishRun {
         let settings = try PublishSettings.load(repoRoot: root)
 
         let crateDirectory = FilePaths.normalize(context.resolve(options.path ?? root))
-        let package = try CargoPackage.load(directory: crateDirectory)
+        let package = try PackageKind.load(directory: crateDirectory)
         if package.publishDisabled { throw PublishError.publishDisabled(manifest: package.manifest) }
 
         // The working tree is clean.
@@ -151,24 +151,21 @@ struct PublishRun {
         else { (registryName, from) = (nil, "default") }
         let b = try SecretBroker.load(context)
         broker = b
-        let registry = try CargoRegistry.resolve(registryName, from: from, auth: b.auth, context: context)
+        let registry = try PackageKind.registry(kind: package.kind, registryName, from: from, auth: b.auth, context: context)
         if let allowed = package.allowedRegistries, !allowed.contains(registry.name) {
             throw PublishError.registryNotAllowed(name: registry.name, allowed: allowed, manifest: package.manifest)
         }
-        switch try registry.hasVersion(new.description, of: package.name, context: context) {
-        case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
-        case false?:
-            checkedAbsentJustNow = true
-            checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.index)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
-        case nil: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.index))): not a sparse index, not checked before publishing"))
-        }
+        var onRegistry = try registry.hasVersion(new.description, of: package.name, token: nil, context: context)
 
         // The token, asked for now (a dry run only looks).
         let scope = registry.scope(package: package.name)
         if options.dryRun {
             let (policy, _) = b.auth.policy(scope.path)
             let provider = try b.provider(for: scope.path)
-            let present = try await provider.get(scope.path) != nil
+            let stored = try await provider.get(scope.path)
+            let present = stored != nil
+            // An index that wants authentication is read with the token when policy lets it be read without asking.
+            if onRegistry == nil, policy == .auto, let stored { onRegistry = try registry.hasVersion(new.description, of: package.name, token: stored, context: context) }
             let how: String
             switch policy {
             case .deny: how = "refused by policy"
@@ -179,22 +176,32 @@ struct PublishRun {
         } else {
             token = try await askToken(scope, broker: b)
             checks.append(("token", "\(scope.path): available"))
+            if onRegistry == nil { onRegistry = try registry.hasVersion(new.description, of: package.name, token: token, context: context) }
+        }
+        switch onRegistry {
+        case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
+        case false?:
+            checkedAbsentJustNow = true
+            checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
+        case nil: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location))): its index cannot be read here, not checked before publishing"))
         }
 
         // The files the bump changes, and what it changes them to.
         let edits = try package.bumpEdits(to: new)
         var files = edits.map { PublishJournal.File(path: Hforge.relative($0.path, to: root), before: PublishJournal.encode($0.before), after: PublishJournal.encode($0.after)) }
-        if !edits.contains(where: { $0.path == package.lockFile }), FilePaths.kind(package.lockFile) == .missing {
+        for created in package.createdByBuild where !edits.contains(where: { $0.path == created }) {
             // cargo build writes a Cargo.lock when there is none: removed again on a roll-back.
-            files.append(PublishJournal.File(path: Hforge.relative(package.lockFile, to: root), before: nil, after: nil))
+            files.append(PublishJournal.File(path: Hforge.relative(created, to: root), before: nil, after: nil))
         }
+        let testCommands: [[String]]
+        if let t = settings.test { testCommands = t } else { testCommands = await package.defaultTest(context: context) }
         let journal = PublishJournal(
-            package: package.name, previousVersion: package.version.description, version: new.description,
+            kind: package.kind, package: package.name, previousVersion: package.version.description, version: new.description,
             directory: crateDirectory == root ? "." : Hforge.relative(crateDirectory, to: root),
             registry: registry.name, branch: branch, startCommit: startCommit, tag: tag,
             message: PublishSettings.expand(settings.commitMessage, name: package.name, version: new.description),
             push: !options.noPush, forges: forges.map(\.name),
-            build: settings.build ?? [["cargo", "build"]], test: settings.test ?? [["cargo", "test"]], files: files)
+            build: settings.build ?? package.defaultBuild(context: context), test: testCommands, files: files)
         let plan = Plan(package: package, journal: journal, registry: registry, forges: forges, config: config, checks: checks)
 
         if options.dryRun { return printDryRun(plan) }
@@ -219,7 +226,7 @@ struct PublishRun {
         let config: HforgeConfig? = ConfigLoader.hasConfig(repoRoot: root) ? try Hforge.loadConfig(root: root, context: context, printWarnings: !options.json) : nil
         let b2 = try SecretBroker.load(context)
         broker = b2
-        let registry = try CargoRegistry.resolve(stored.registry, from: "the journal", auth: b2.auth, context: context)
+        let registry = try PackageKind.registry(kind: stored.kind, stored.registry, from: "the journal", auth: b2.auth, context: context)
         let byName = Dictionary((config?.forges.map(\.value) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var forges: [Forge] = []
         for name in stored.forges {
@@ -240,8 +247,9 @@ struct PublishRun {
         if !published, journal.state["publish"] == "started" {
             // It may have reached the registry before we were stopped.
             let auth = try AuthConfig.load(context)
-            if let registry = try? CargoRegistry.resolve(journal.registry, from: "the journal", auth: auth, context: context),
-               let has = try registry.hasVersion(journal.version, of: journal.package, context: context) {
+            let b3 = try SecretBroker.load(context)
+            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, from: "the journal", auth: auth, context: context),
+               let has = try registry.hasVersion(journal.version, of: journal.package, token: try? await b3.provider(for: registry.scope(package: journal.package).path).get(registry.scope(package: journal.package).path), context: context) {
                 published = has
             } else {
                 published = true // cannot tell: nothing is undone that could record a published version
@@ -299,7 +307,7 @@ struct PublishRun {
 
     // MARK: - The steps
 
-    mutating func carryOn(_ start: PublishJournal, registry: CargoRegistry, config: HforgeConfig?, forges: [Forge]) async throws -> ExitStatus {
+    mutating func carryOn(_ start: PublishJournal, registry: any ReleaseRegistry, config: HforgeConfig?, forges: [Forge]) async throws -> ExitStatus {
         var journal = start
         let total = PublishJournal.steps.count
         let began = Date()
@@ -345,7 +353,7 @@ struct PublishRun {
 
     /// Runs one step; what it did, in a few words. Each step is safe to run
     /// again after an interruption (resume): it looks at what is there first.
-    mutating func perform(_ step: String, _ journal: inout PublishJournal, registry: CargoRegistry, config: HforgeConfig?, forges: [Forge]) async throws -> String {
+    mutating func perform(_ step: String, _ journal: inout PublishJournal, registry: any ReleaseRegistry, config: HforgeConfig?, forges: [Forge]) async throws -> String {
         let directory = journal.directory == "." ? root : FilePaths.join(root, journal.directory)
         switch step {
         case "bump":
@@ -379,34 +387,33 @@ struct PublishRun {
                     throw PublishError.stepFailed(step: step, command: command.joined(separator: " "), exitCode: result.exitCode, tail: result.tail, rolledBack: restored)
                 }
             }
-            return (step == "build" ? journal.build : journal.test).map { $0.joined(separator: " ") }.joined(separator: "; ")
+            let commands = step == "build" ? journal.build : journal.test
+            return commands.isEmpty ? "no \(step) command ([publish] \(step) = [...] sets one)" : commands.map { $0.joined(separator: " ") }.joined(separator: "; ")
 
         case "publish":
             // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
-            if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: journal.package, context: context) == true {
+            if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
                 journal.alreadyOnRegistry = true
                 return "\(journal.package) \(journal.version) is on \(registry.name) already"
             }
-            var argv = ["cargo", "publish", "--allow-dirty"]
-            if !registry.isDefault { argv += ["--registry", registry.name] }
+            let argv = registry.publishCommand(package: journal.package, version: journal.version, directory: directory)
             say("$ \(argv.joined(separator: " "))")
-            // The token through the environment (cargo's cargo:token provider), never argv.
-            var env = context.environment.merging(registry.indexEnvironment) { $1 }
-            if let token { env[registry.tokenVariable] = token }
+            // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
+            let env = registry.publishEnvironment(context.environment, token: token)
             let result: ChildProcess.StreamedResult
             do {
                 result = try await ChildProcess.runStreamed(argv, environment: env, directory: directory, echo: options.json ? err : out)
             } catch let e as ChildProcess.LaunchError {
-                throw HforgeError.cannotRun(program: "cargo", reason: e.reason)
+                throw HforgeError.cannotRun(program: argv[0], reason: e.reason)
             }
             if result.exitCode != 0 {
                 // A retry after a crash: the registry has exactly this version, which counts as done.
-                if try registry.hasVersion(journal.version, of: journal.package, context: context) == true {
+                if try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
                     journal.alreadyOnRegistry = true
                     return "\(journal.package) \(journal.version) is on \(registry.name) already"
                 }
                 let tail = token.map { result.tail.replacing($0, with: "[token]") } ?? result.tail
-                if try registry.hasVersion(journal.version, of: journal.package, context: context) == false {
+                if try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == false {
                     // The registry took nothing: the bump is rolled back as for a failed build.
                     let restored = try rollBack(journal)
                     removeJournal()
@@ -481,13 +488,12 @@ struct PublishRun {
     func printDryRun(_ plan: Plan) -> ExitStatus {
         let j = plan.journal
         let directory = j.directory == "." ? root : FilePaths.join(root, j.directory)
-        var publishArgv = ["cargo", "publish", "--allow-dirty"]
-        if !plan.registry.isDefault { publishArgv += ["--registry", plan.registry.name] }
+        let publishArgv = plan.registry.publishCommand(package: j.package, version: j.version, directory: directory)
         var steps: [(String, String)] = [
             ("bump", "\(j.previousVersion) -> \(j.version) in " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: ", ")),
             ("build", j.build.map { $0.joined(separator: " ") }.joined(separator: "; ") + " (in \(directory))"),
-            ("test", j.test.map { $0.joined(separator: " ") }.joined(separator: "; ")),
-            ("publish", publishArgv.joined(separator: " ") + " (registry \(plan.registry.name), \(RemoteURL.redacted(plan.registry.index)); token in \(plan.registry.tokenVariable))"),
+            ("test", j.test.isEmpty ? "no test command" : j.test.map { $0.joined(separator: " ") }.joined(separator: "; ")),
+            ("publish", publishArgv.joined(separator: " ") + " (registry \(plan.registry.name), \(RemoteURL.redacted(plan.registry.location)); token in \(plan.registry.tokenVariable))"),
             ("commit", "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
             ("tag", "git tag -a \(j.tag) -m '\(j.package) \(j.version)'"),
         ]
@@ -501,7 +507,7 @@ struct PublishRun {
             out.line(JSONOutput.render(.object([
                 "dry_run": .bool(true), "package": .string(j.package), "kind": .string(j.kind),
                 "previous_version": .string(j.previousVersion), "version": .string(j.version),
-                "registry": .object(["name": .string(plan.registry.name), "index": .string(RemoteURL.redacted(plan.registry.index)), "declared_in": .string(plan.registry.declaredIn)]),
+                "registry": .object(["name": .string(plan.registry.name), "index": .string(RemoteURL.redacted(plan.registry.location)), "declared_in": .string(plan.registry.declaredIn)]),
                 "tag": .string(j.tag), "forges": .array(plan.forges.map { .string($0.name) }),
                 "checks": .array(plan.checks.map { .object(["check": .string($0.0), "result": .string($0.1)]) }),
                 "steps": .array(steps.map { .object(["step": .string($0.0), "command": .string($0.1)]) }),

@@ -20,13 +20,15 @@ public enum PublishError: HyperforgeError, Equatable {
     case publishFailed(package: String, version: String, registry: String, exitCode: Int32, tail: String)
     case fileChanged(path: String)
     case badConfig(location: String, reason: String)
+    case dynamicVersion(path: String)
+    case tokenRejected(registry: String, url: String, status: Int, scope: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAPackage, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
+        case .notAPackage, .dynamicVersion, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
         case .unreadable: return .environment
         case .dirtyTree, .behindForge, .notNewer, .alreadyPublished, .tagExists, .journalInProgress, .noJournal, .journalMismatch, .fileChanged: return .refused
-        case .stepFailed, .publishFailed: return .failure
+        case .stepFailed, .publishFailed, .tokenRejected: return .failure
         }
     }
 
@@ -41,7 +43,7 @@ public enum PublishError: HyperforgeError, Equatable {
         case .alreadyPublished(let package, let version, let registry): return "\(package) \(version) is already on registry \(registry); nothing was changed"
         case .tagExists(let tag): return "tag \(tag) already exists; nothing was changed"
         case .unknownRegistry(let name, let from, let declared):
-            return "registry '\(name)' (\(from)) is declared in neither your auth.toml nor your cargo config"
+            return "registry '\(name)' (\(from)) is declared in neither your auth.toml nor your cargo config or ~/.pypirc"
                 + (declared.isEmpty ? "" : " (declared: \(declared.joined(separator: ", ")))")
         case .registryNotAllowed(let name, let allowed, let manifest):
             return "\(manifest) allows publishing only to \(allowed.joined(separator: ", ")) (package.publish), not to '\(name)'"
@@ -58,11 +60,15 @@ public enum PublishError: HyperforgeError, Equatable {
             if !rolledBack.isEmpty { s += "\nrolled back: \(rolledBack.joined(separator: ", ")) (byte for byte as before)" }
             return s
         case .publishFailed(let package, let version, let registry, let code, let tail):
-            var s = "publishing \(package) \(version) to \(registry) failed: cargo exited with \(code)"
+            var s = "publishing \(package) \(version) to \(registry) failed: the registry client exited with \(code)"
             if !tail.isEmpty { s += "\n" + tail.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n") }
             return s
         case .fileChanged(let path): return "\(path) was changed while the release was stopped; the journal cannot tell what to keep"
         case .badConfig(let location, let reason): return "\(location): \(reason)"
+        case .tokenRejected(let registry, let url, let status, let scope):
+            return "registry \(registry) (\(url)) rejected the token of \(scope) (HTTP \(status)) when its index was read; nothing was changed"
+        case .dynamicVersion(let path):
+            return "\(path) declares its version dynamic (project.dynamic lists \"version\"): a build back-end computes it (from a tag or a file), so there is no version string here that publish could bump"
         }
     }
 
@@ -74,17 +80,19 @@ public enum PublishError: HyperforgeError, Equatable {
         case .alreadyPublished: return "choose the next version with --bump or --version"
         case .tagExists(let tag): return "choose another version, or delete the tag if it is stale ('git tag -d \(tag)')"
         case .unknownRegistry(let name, _, _):
-            return "declare it in your own files: [registries.cargo.\(name)] with index = \"sparse+https://…\" and user = \"ACCOUNT\" in auth.toml, or [registries.\(name)] in ~/.cargo/config.toml"
+            return "declare it in your own files: in auth.toml [registries.cargo.\(name)] (index = \"sparse+https://…\", user = \"ACCOUNT\") or [registries.pypi.\(name)] (url = \"https://…\", user = \"ACCOUNT\"); or [registries.\(name)] in ~/.cargo/config.toml, [\(name)] with repository = URL in ~/.pypirc"
         case .registryNotAllowed: return "pass --registry with one of the allowed registries"
         case .publishDisabled: return "remove publish = false from the manifest to release this crate"
-        case .noAccount(let registry, _): return "add [registries.cargo.\(registry)] with user = \"ACCOUNT\" to auth.toml, and store the token: git scope set cargo/ACCOUNT/PACKAGE/token"
+        case .noAccount(let registry, _): return "add [registries.cargo.\(registry)] (or [registries.pypi.\(registry)]) with user = \"ACCOUNT\" to auth.toml, and store the token: git scope set cargo/ACCOUNT/PACKAGE/token (pypi/ACCOUNT/PACKAGE/token)"
         case .journalInProgress: return "run 'git hforge publish --resume' to carry on, or 'git hforge publish --abort' to roll back what can be"
         case .noJournal: return "start a release with 'git hforge publish --bump LEVEL'"
         case .journalMismatch, .fileChanged: return "inspect the repository; 'git hforge publish --abort' forgets the journal and says what stays"
         case .stepFailed: return "fix the failure, then run publish again"
         case .publishFailed: return "fix the cause (token, network, registry), then 'git hforge publish --resume'; nothing was committed or tagged yet"
-        case .notAPackage: return "publish releases a Cargo crate: run it in (or --path to) the crate's directory"
+        case .notAPackage: return "publish releases a Cargo crate or a Python project (pyproject.toml): run it in (or --path to) its directory"
         case .badConfig: return "fix the [publish] table of .hyperforge/config.toml"
+        case .tokenRejected(_, _, _, let scope): return "store the registry's current token: git scope set \(scope)"
+        case .dynamicVersion: return "write a static version = \"X.Y.Z\" under [project] and drop \"version\" from dynamic, or release with the tool that computes it"
         case .unreadable: return nil
         }
     }

@@ -18,6 +18,7 @@ struct PublishJournal: Codable, Sendable, Equatable {
     }
 
     var format = 1
+    /// The package kind: "cargo" or "pypi".
     var kind = "cargo"
     var package: String
     var previousVersion: String
