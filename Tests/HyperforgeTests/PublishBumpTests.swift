@@ -141,6 +141,84 @@ import Testing
         #expect(throws: ConfigError.self) { try AuthConfig.parse("[registries.cargo.local]\ntoken = \"x\"\n", path: "/auth.toml") }
     }
 
+    /// pyproject.toml: only [project] version's bytes change; a dynamic version is refused with what to do.
+    @Test func pyprojectVersionBumpsByteForByte() throws {
+        let manifest = """
+        # version = "9.9.9" in a comment
+        [build-system]
+        requires = ["setuptools"]   # version = "8.8.8"
+
+        [project]
+        name = "Odd.Name"
+        description = \"\"\"
+        version = "7.7.7"
+        \"\"\"
+        version=\t'1.4.2'   # literal, odd spacing
+        urls = { version = "6.6.6", Home = "https://example.invalid" }
+
+        [tool.other]
+        version = "5.5.5"
+
+        """
+        let dir = try crate(["pyproject.toml": manifest])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let package = try PythonPackage.load(directory: dir)
+        #expect(package.name == "Odd.Name" && package.version.description == "1.4.2" && package.versionLine == 10)
+        let edits = try package.bumpEdits(to: ReleaseVersion("1.5.0")!)
+        #expect(edits.count == 1)
+        #expect(String(decoding: edits[0].after, as: UTF8.self) == manifest.replacingOccurrences(of: "'1.4.2'", with: "'1.5.0'"))
+        #expect(throws: PublishError.self) { try package.bumpEdits(to: ReleaseVersion("1.5.0-alpha.1")!) }
+
+        let dynamic = try crate(["pyproject.toml": "[project]\nname = \"d\"\ndynamic = [\"readme\", \"version\"]\n"])
+        defer { try? FileManager.default.removeItem(atPath: dynamic) }
+        #expect(throws: PublishError.dynamicVersion(path: dynamic + "/pyproject.toml")) { try PythonPackage.load(directory: dynamic) }
+        #expect(PublishError.dynamicVersion(path: "p").description.contains("no version string here that publish could bump"))
+        let pre = try crate(["pyproject.toml": "[project]\nname = \"p\"\nversion = \"1.0.0a1\"\n"])
+        defer { try? FileManager.default.removeItem(atPath: pre) }
+        #expect(throws: PublishError.self) { try PythonPackage.load(directory: pre) }
+        // Cargo.toml first, pyproject.toml else.
+        #expect(try PackageKind.load(directory: dir).kind == "pypi")
+    }
+
+    @Test func distributionNamesAndNormalisation() {
+        #expect(PythonPackage.normalized("Odd.Name__x") == "odd-name-x")
+        #expect(PythonPackage.isDistribution("odd_name-1.4.2.tar.gz", of: "Odd.Name", version: "1.4.2"))
+        #expect(PythonPackage.isDistribution("Odd.Name-1.4.2.tar.gz", of: "odd-name", version: "1.4.2"))
+        #expect(PythonPackage.isDistribution("odd_name-1.4.2-py3-none-any.whl", of: "Odd.Name", version: "1.4.2"))
+        #expect(!PythonPackage.isDistribution("odd_name-1.4.20-py3-none-any.whl", of: "Odd.Name", version: "1.4.2"))
+        #expect(!PythonPackage.isDistribution("odd_name-1.4.2.1.tar.gz", of: "Odd.Name", version: "1.4.2"))
+        #expect(!PythonPackage.isDistribution("odd_name_extra-1.4.2.tar.gz", of: "Odd.Name", version: "1.4.2"))
+    }
+
+    /// A PyPI registry: auth.toml's url, or ~/.pypirc's repository (twine then gets --repository NAME); the account from auth.toml.
+    @Test func pypiRegistriesFromTheUsersFiles() throws {
+        let home = try crate([".pypirc": "[distutils]\nindex-servers = internal\n\n[internal]\nrepository: https://pypi.example.com/legacy/\nusername = someone\n"])
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let context = Context(environment: ["HOME": home], workingDirectory: home, output: .standard(environment: [:]))
+        let auth = try AuthConfig.parse("""
+        [registries.pypi.internal]
+        user = "alice"
+
+        [registries.pypi.mine]
+        user = "bob"
+        url = "http://127.0.0.1:1/"
+
+        """, path: "/auth.toml")
+        let fromRC = try PyPIRegistry.resolve("internal", from: "--registry", auth: auth, context: context)
+        #expect(fromRC.url == "https://pypi.example.com/legacy/" && fromRC.simpleIndex == "https://pypi.example.com/simple/")
+        #expect(fromRC.declaredIn == home + "/.pypirc:4" && fromRC.scope(package: "tool").path == "pypi/alice/tool/token")
+        #expect(fromRC.publishCommand(package: "tool", version: "1.0.0", directory: home).contains("--repository"))
+        let mine = try PyPIRegistry.resolve("mine", from: "--registry", auth: auth, context: context)
+        #expect(mine.simpleIndex == "http://127.0.0.1:1/simple/" && mine.publishCommand(package: "t", version: "1.0.0", directory: home).contains("--repository-url"))
+        let env = mine.publishEnvironment([:], token: "s3cret")
+        #expect(env["TWINE_USERNAME"] == "__token__" && env["TWINE_PASSWORD"] == "s3cret")
+        #expect(!mine.publishCommand(package: "t", version: "1.0.0", directory: home).contains("s3cret"))
+        #expect(throws: PublishError.self) { try PyPIRegistry.resolve("nowhere", from: "--registry", auth: auth, context: context) }
+        // Declared in ~/.pypirc, but no account in auth.toml: the scope cannot be named.
+        let noAccount = try AuthConfig.parse("", path: "/auth.toml")
+        #expect(throws: PublishError.noAccount(registry: "internal", authPath: "/auth.toml")) { try PyPIRegistry.resolve("internal", from: "--registry", auth: noAccount, context: context) }
+    }
+
     @Test func versionsBumpAndCompareAsSemVerSays() {
         func v(_ s: String) -> ReleaseVersion { ReleaseVersion(s)! }
         #expect(v("1.2.3").bumped(.patch).description == "1.2.4")
