@@ -26,8 +26,6 @@ struct PublishCargoTests {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let registry = try CargoRegistryStandIn(in: env, tokens: [PublishCargoTests.token])
-        let bareA = try server.createRepository("alice/tool.git", on: server.forgeA, env: env)
-        let bareB = try server.createRepository("alice/tool.git", on: server.forgeB, env: env)
         env.environment["CARGO_HOME"] = env.root + "/cargo-home"
         env.environment["CARGO_TARGET_DIR"] = env.root + "/target"
         env.environment["RUSTUP_HOME"] = ProcessInfo.processInfo.environment["RUSTUP_HOME"] ?? NSHomeDirectory() + "/.rustup"
@@ -35,11 +33,8 @@ struct PublishCargoTests {
         env.environment["CARGO_NET_OFFLINE"] = "false"
         try env.write("[registries.local]\nindex = \"\(registry.index)\"\n", to: "cargo-home/config.toml")
         try env.write("[registries.cargo.local]\nuser = \"alice\"\n", to: "home/.config/hyperforge/auth.toml")
-        try env.write("org = \"alice\"\n\n" + server.customForgesTOML, to: "projects/.hyperforge/defaults.toml")
-        try env.gitOK("config", "--file", env.environment["GIT_CONFIG_GLOBAL"]!, "hforge.sshProgram", "ssh -F \(server.clientConfig)", in: env.root)
-        let repo = try env.makeRepository("projects/tool")
-        let r = try env.git("hforge", "init", "--forges", "forgea,forgeb", "--ssh", "forgea=\(server.forgeA.privateKey)", "--ssh", "forgeb=\(server.forgeB.privateKey)", in: repo)
-        #expect(r.code == 0, "\(r)")
+        let published = try PublishRepository("tool", env: env, server: server)
+        let repo = published.repo
         try env.write("""
         # The crate under release.
         [package]
@@ -55,14 +50,9 @@ struct PublishCargoTests {
         """, to: "projects/tool/Cargo.toml")
         try env.write(libSource, to: "projects/tool/src/lib.rs")
         try env.write("/target\nCargo.lock\n", to: "projects/tool/.gitignore")
-        if let publishTable {
-            let config = try String(contentsOfFile: repo + "/.hyperforge/config.toml", encoding: .utf8)
-            try (config + "\n[publish]\n" + publishTable + "\n").write(toFile: repo + "/.hyperforge/config.toml", atomically: true, encoding: .utf8)
-        }
-        try env.gitOK("add", "-A", in: repo)
-        try env.gitOK("commit", "-q", "-m", "the crate", in: repo)
-        #expect(try env.run("git", ["scope", "set", "cargo/alice/tool/token"], input: token).code == 0)
-        return World(env: env, server: server, registry: registry, repo: repo, bareA: bareA, bareB: bareB)
+        if let publishTable { try published.addPublishTable(publishTable) }
+        try published.commit("the crate", storing: token, in: "cargo/alice/tool/token", env: env)
+        return World(env: env, server: server, registry: registry, repo: repo, bareA: published.bareA, bareB: published.bareB)
     }
 
     func tracked(_ w: World) throws -> [String: Data] {

@@ -26,15 +26,9 @@ struct PublishPyPITests {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let pypi = try PyPIServer(in: env, token: PublishPyPITests.token)
-        let bareA = try server.createRepository("alice/hftool.git", on: server.forgeA, env: env)
-        let bareB = try server.createRepository("alice/hftool.git", on: server.forgeB, env: env)
         env.environment["PYTHONDONTWRITEBYTECODE"] = "1"
         try env.write("[registries.pypi.local]\nuser = \"alice\"\nurl = \"\(pypi.url)\"\n", to: "home/.config/hyperforge/auth.toml")
-        try env.write("org = \"alice\"\n\n" + server.customForgesTOML, to: "projects/.hyperforge/defaults.toml")
-        try env.gitOK("config", "--file", env.environment["GIT_CONFIG_GLOBAL"]!, "hforge.sshProgram", "ssh -F \(server.clientConfig)", in: env.root)
-        let repo = try env.makeRepository("projects/hftool")
-        let r = try env.git("hforge", "init", "--forges", "forgea,forgeb", "--ssh", "forgea=\(server.forgeA.privateKey)", "--ssh", "forgeb=\(server.forgeB.privateKey)", in: repo)
-        #expect(r.code == 0, "\(r)")
+        let published = try PublishRepository("hftool", env: env, server: server)
         try env.write("""
         # The project under release.
         [build-system]
@@ -55,12 +49,9 @@ struct PublishPyPITests {
         try env.write("def answer():\n    return 42\n", to: "projects/hftool/hftool/__init__.py")
         try env.write(testSource, to: "projects/hftool/tests/test_answer.py")
         try env.write("/dist/\n/build/\n*.egg-info/\n__pycache__/\n.pytest_cache/\n.benchmarks/\n", to: "projects/hftool/.gitignore")
-        let config = try String(contentsOfFile: repo + "/.hyperforge/config.toml", encoding: .utf8)
-        try (config + "\n[publish]\nregistry = \"local\"\n" + publishTable + "\n").write(toFile: repo + "/.hyperforge/config.toml", atomically: true, encoding: .utf8)
-        try env.gitOK("add", "-A", in: repo)
-        try env.gitOK("commit", "-q", "-m", "the project", in: repo)
-        #expect(try env.run("git", ["scope", "set", "pypi/alice/hftool/token"], input: token).code == 0)
-        return World(env: env, server: server, pypi: pypi, repo: repo, bareA: bareA, bareB: bareB)
+        try published.addPublishTable("registry = \"local\"\n" + publishTable)
+        try published.commit("the project", storing: token, in: "pypi/alice/hftool/token", env: env)
+        return World(env: env, server: server, pypi: pypi, repo: published.repo, bareA: published.bareA, bareB: published.bareB)
     }
 
     /// The repository's files but what the build and pytest (and its plugins here: pytest-benchmark's .benchmarks/) write where the project's .gitignore ignores it.

@@ -106,9 +106,7 @@ struct PyPIRegistry: ReleaseRegistry, Equatable {
 
     /// `twine upload` of this version's sdist and wheel in dist/.
     func publishCommand(package: String, version: String, directory: String) -> [String] {
-        let dist = FilePaths.join(directory, "dist")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dist)) ?? [])
-            .filter { PythonPackage.isDistribution($0, of: package, version: version) }.sorted().map { "dist/" + $0 }
+        let names = PythonPackage.distributions(in: directory, of: package, version: version)
         let files = names.isEmpty ? ["dist/\(PythonPackage.normalized(package, separator: "_"))-\(version)*"] : names
         return ["twine", "upload", "--non-interactive", "--disable-progress-bar"]
             + (inPypirc ? ["--repository", name] : ["--repository-url", url]) + files

@@ -96,10 +96,9 @@ struct PythonPackage: ReleasePackage {
         return rest == "_tar_gz" || rest == "_zip" || (rest.hasPrefix("_") && file.hasSuffix(".whl"))
     }
 
-    /// This version's distributions in dist/, relative to the project's directory.
-    func distributions(version: String) -> [String] {
-        let dist = FilePaths.join(directory, "dist")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dist)) ?? []
-        return names.filter { PythonPackage.isDistribution($0, of: name, version: version) }.sorted().map { "dist/" + $0 }
+    /// `version`'s distributions in `directory`/dist/, as paths relative to `directory`.
+    static func distributions(in directory: String, of name: String, version: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: FilePaths.join(directory, "dist"))) ?? []
+        return names.filter { isDistribution($0, of: name, version: version) }.sorted().map { "dist/" + $0 }
     }
 }
