@@ -246,10 +246,17 @@ struct PublishRun {
         var published = journal.isDone("publish")
         if !published, journal.state["publish"] == "started" {
             // It may have reached the registry before we were stopped.
-            let auth = try AuthConfig.load(context)
             let b3 = try SecretBroker.load(context)
-            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, from: "the journal", auth: auth, context: context),
-               let has = try registry.hasVersion(journal.version, of: journal.package, token: try? await b3.provider(for: registry.scope(package: journal.package).path).get(registry.scope(package: journal.package).path), context: context) {
+            var has: Bool?
+            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, from: "the journal", auth: b3.auth, context: context) {
+                has = try registry.hasVersion(journal.version, of: journal.package, token: nil, context: context)
+                // An index that wants the token is read with it only when its scope's policy gives it without an approval.
+                let scope = registry.scope(package: journal.package)
+                if has == nil, b3.auth.policy(scope.path).0 == .auto, let stored = try? await b3.provider(for: scope.path).get(scope.path) {
+                    has = try registry.hasVersion(journal.version, of: journal.package, token: stored, context: context)
+                }
+            }
+            if let has {
                 published = has
             } else {
                 published = true // cannot tell: nothing is undone that could record a published version
