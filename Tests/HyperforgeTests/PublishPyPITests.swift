@@ -21,11 +21,11 @@ struct PublishPyPITests {
         let bareB: String
     }
 
-    func world(_ name: String, publishTable: String = PublishPyPITests.wheelOnly, token: String = PublishPyPITests.token,
+    func world(_ name: String, publishTable: String = PublishPyPITests.wheelOnly, token: String = PublishPyPITests.token, authenticate: String = "update,download,list",
                testSource: String = "from hftool import answer\n\ndef test_answer():\n    assert answer() == 42\n") throws -> World {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
-        let pypi = try PyPIServer(in: env, token: PublishPyPITests.token)
+        let pypi = try PyPIServer(in: env, token: PublishPyPITests.token, authenticate: authenticate)
         env.environment["PYTHONDONTWRITEBYTECODE"] = "1"
         try env.write("[registries.pypi.local]\nuser = \"alice\"\nurl = \"\(pypi.url)\"\n", to: "home/.config/hyperforge/auth.toml")
         let published = try PublishRepository("hftool", env: env, server: server)
@@ -118,6 +118,20 @@ struct PublishPyPITests {
         #expect(w.pypi.files.isEmpty)
         #expect(w.pypi.requests.contains { $0.method == "GET" && $0.status == 403 } && w.pypi.requests.allSatisfy { $0.method == "GET" })
         #expect(try files(w) == before)
+    }
+
+    /// An index anyone may read, uploads with the token: twine's upload is refused (403), nothing stays.
+    @Test func anUploadRefusedForItsTokenRollsBack() throws {
+        let w = try world("pypi-upload-refused", publishTable: PublishPyPITests.wheelOnly + "\ntest = [\"true\"]", token: "not-the-token", authenticate: "update")
+        let before = try files(w)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("publish failed: 'twine upload") && r.stderr.contains("403"), "twine's report is shown: \(r)")
+        #expect(r.stderr.contains("rolled back: pyproject.toml"), "\(r)")
+        #expect(!r.stdout.contains("not-the-token") && !r.stderr.contains("not-the-token"))
+        #expect(w.pypi.files.isEmpty && w.pypi.requests.contains { $0.method == "POST" && $0.status == 403 })
+        #expect(try files(w) == before)
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
     }
 
     @Test func aDryRunChangesNothingAndSendsNothingMutating() throws {

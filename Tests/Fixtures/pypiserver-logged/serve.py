@@ -4,7 +4,8 @@ publish`; every request is logged as one JSON line (method, path, status)
 to REQUESTS, so a test can tell what was sent (a dry run sends nothing
 that changes anything).
 
-usage: serve.py PACKAGES_DIR HTPASSWD PORT REQUESTS_LOG
+usage: serve.py PACKAGES_DIR HTPASSWD PORT REQUESTS_LOG [AUTHENTICATE]
+(AUTHENTICATE: the actions that need the password, default update,download,list)
 """
 import json
 import sys
@@ -13,7 +14,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pypiserver
 
 packages, htpasswd, port, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-app = pypiserver.app(roots=[packages], password_file=htpasswd, authenticate=["update", "download", "list"])
+authenticate = (sys.argv[5] if len(sys.argv) > 5 else "update,download,list").split(",")
+app = pypiserver.app(roots=[packages], password_file=htpasswd, authenticate=authenticate)
 
 
 def logged(environ, start_response):

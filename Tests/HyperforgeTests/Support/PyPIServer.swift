@@ -18,7 +18,8 @@ final class PyPIServer: @unchecked Sendable {
         return r?.code == 0
     }()
 
-    init(in env: TestEnvironment, token: String) throws {
+    /// `authenticate`: the actions that need the token (pypiserver's -a).
+    init(in env: TestEnvironment, token: String, authenticate: String = "update,download,list") throws {
         root = env.root + "/pypiserver-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: root + "/packages", withIntermediateDirectories: true)
         let python = Spawn.find("python3", path: env.environment["PATH"] ?? "") ?? "python3"
@@ -26,7 +27,7 @@ final class PyPIServer: @unchecked Sendable {
                                      environment: env.environment, directory: root, input: Data(token.utf8))
         guard htpasswd.code == 0 else { throw SSHServerError.setup("htpasswd: \(htpasswd)") }
         port = TestEnvironment.freeTCPPort()
-        pid = try Spawn.start([python, ForgeStandIn.fixtures + "/pypiserver-logged/serve.py", root + "/packages", root + "/htpasswd", String(port), root + "/requests.log"],
+        pid = try Spawn.start([python, ForgeStandIn.fixtures + "/pypiserver-logged/serve.py", root + "/packages", root + "/htpasswd", String(port), root + "/requests.log", authenticate],
                               environment: env.environment, logFile: root + "/log")
         // Ready once it says it listens (printed after the socket is bound).
         let deadline = Date().addingTimeInterval(90)
