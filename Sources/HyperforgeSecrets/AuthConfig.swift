@@ -51,6 +51,11 @@ public struct AuthConfig: Sendable {
     public var approvalTimeout: Double
     /// Self-hosted forges, for deriving scopes from URLs.
     public var customForges: [Forge]
+    /// `[registries.KIND.NAME]`: package registries the user declared, with
+    /// the account a release token's scope names (`git hforge publish`).
+    /// Not kept in the compiled copy (AuthConfigCache): the credential
+    /// helper, its only reader, never needs them.
+    public var registries: [RegistryAccount] = []
 
     /// A glob pattern and what it maps to.
     public struct Pattern: Sendable, Equatable {
@@ -181,15 +186,17 @@ public struct AuthConfig: Sendable {
                 }
             case "custom_forges":
                 // Read with the same rules as in .hyperforge/*.toml.
-                let layer = try ConfigLoader.layer(from: source, otherKeys: ["auth"])
+                let layer = try ConfigLoader.layer(from: source, otherKeys: ["auth", "registries"])
                 for (name, f) in layer.customForges.sorted(by: { $0.key < $1.key }) {
                     guard let forge = f.forge(named: name) else {
                         throw .incompleteForge(loc([key, name]), name: name, missing: f.kind == nil ? "kind" : "host")
                     }
                     customForges.append(forge)
                 }
+            case "registries":
+                registries = try RegistryAccount.read(value, at: [key], source)
             default:
-                throw .unknownKey(loc([key]), key: key, known: ["auth", "custom_forges"])
+                throw .unknownKey(loc([key]), key: key, known: ["auth", "custom_forges", "registries"])
             }
         }
         if let (name, p) = defaultName {

@@ -38,6 +38,6 @@ public struct GitHforge: AsyncParsableCommand {
         found differences; 64 usage error.
         """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
-        subcommands: [Init.self, Sync.self, Status.self, Push.self, Config.self, Workspace.self, Remote.self, SSH.self]
+        subcommands: [Init.self, Sync.self, Status.self, Push.self, Publish.self, Config.self, Workspace.self, Remote.self, SSH.self]
     )
 }

@@ -245,7 +245,8 @@ public enum ConfigLoader {
             throw ConfigError.unreadable(path: repoConfig, reason: "it is a link to \(real), outside the repository; a committed config.toml must be a file in it")
         }
         if includeRepoConfig, let source = try TOMLSource.load(repoConfig) {
-            chain.layers.append(try layer(from: source))
+            // [publish] is git hforge publish's own (PublishSettings reads it).
+            chain.layers.append(try layer(from: source, otherKeys: ["publish"]))
         }
         return chain
     }

@@ -21,7 +21,12 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
+    /// `durable: false` skips the fsync before the rename: the file is still
+    /// old or new for every reader and after kill -9 (the page cache outlives
+    /// the process), but a power cut may lose the change. For records that
+    /// are checked against the world before they are acted on (the publish
+    /// journal), where an fsync per write would cost more than it saves.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(Failure) {
         let directory = FilePaths.parent(path) ?? "/"
         let name = FilePaths.lastComponent(path)
         Leftovers.sweepTemporaryFiles(of: name, in: directory)
@@ -35,7 +40,7 @@ public enum AtomicFile {
         guard fd >= 0 else { throw Failure(path: path, reason: FileRead.reason(errno)) }
         FaultPoint.reach("atomic-write.created", name)
         var failure = writeAll(fd, bytes).map { FileRead.reason($0) }
-        if failure == nil && fsync(fd) != 0 { failure = FileRead.reason(errno) }
+        if failure == nil && durable && fsync(fd) != 0 { failure = FileRead.reason(errno) }
         // close reports a deferred write error on some file systems (NFS).
         if close(fd) != 0 && failure == nil { failure = FileRead.reason(errno) }
         if failure == nil { FaultPoint.reach("atomic-write.written", name) }

@@ -13,7 +13,9 @@ import Glibc
 /// The steps: `atomic-write.created`, `.written`, `.renamed` (detail: the
 /// file's name); `realm-intake.fetched` (the realm's tip in a temporary
 /// ref); `realm-write.committed`, `.pushed`, `.recorded` (the commit made,
-/// pushed, and the fetched ref moved to it); `realm-scratch.created`.
+/// pushed, and the fetched ref moved to it); `realm-scratch.created`;
+/// `publish.started`, `publish.ran` (detail: the release step, `bump` to
+/// `push`: its start recorded in the journal; it ran, its end not yet recorded).
 public enum FaultPoint {
     @inline(__always)
     public static func reach(_ step: StaticString, _ detail: String = "") {

@@ -17,7 +17,6 @@ extension Hforge {
     /// Stops at the first failure; later forges are not contacted.
     public static func push(_ options: PushOptions, context: Context) async throws -> ExitStatus {
         let out = context.output.stdout
-        let err = context.output.stderr
         let (repo, root) = try openRepository(path: options.path, context: context)
         let config = try loadConfig(root: root, context: context, requireOwnConfig: !options.allowDefaultsOnly)
 
@@ -28,7 +27,29 @@ extension Hforge {
         case .detached(let oid): throw HforgeError.noBranch(head: "detached at \(oid.prefix(12))")
         }
 
-        // Every remote must be in place before anything is pushed.
+        try checkRemotes(repo: repo, config: config)
+
+        let what = options.tags ? "\(branch) and tags" : branch
+        if options.dryRun {
+            out.line("Would push (dry run):")
+            for (i, located) in config.forges.enumerated() {
+                out.line("  \(i + 1). \(what) -> \(located.value.name) (\(config.remoteURL(for: located.value)))")
+            }
+            out.line("dry run: nothing was pushed")
+            return .success
+        }
+
+        var refspecs = ["refs/heads/\(branch):refs/heads/\(branch)"]
+        if options.tags { refspecs.insert("--tags", at: 0) }
+        try await pushToForges(config.forges.map(\.value), refspecs: refspecs, what: what, config: config, root: root, context: context)
+        let forgeNames = config.forges.map(\.value.name)
+        out.line("Pushed \(what) to \(forgeNames.count) forge\(forgeNames.count == 1 ? "" : "s")")
+        return .success
+    }
+
+    /// Every forge's remote must be in place (and point where the config
+    /// says) before anything is pushed anywhere.
+    static func checkRemotes(repo: Repository, config: HforgeConfig) throws {
         let remotes = try repo.remotes()
         for located in config.forges {
             let forge = located.value
@@ -44,37 +65,32 @@ extension Hforge {
                 throw HforgeError.remoteNotReady(forge: forge.name, remote: forge.name, problem: "pushes to \(RemoteURL.redacted(push)), not \(wanted)")
             }
         }
+    }
 
-        let what = options.tags ? "\(branch) and tags" : branch
-        if options.dryRun {
-            out.line("Would push (dry run):")
-            for (i, located) in config.forges.enumerated() {
-                out.line("  \(i + 1). \(what) -> \(located.value.name) (\(config.remoteURL(for: located.value)))")
-            }
-            out.line("dry run: nothing was pushed")
-            return .success
-        }
-
-        let forgeNames = config.forges.map(\.value.name)
-        for (index, located) in config.forges.enumerated() {
-            let forge = located.value
+    /// Pushes `refspecs` to `forges` in order with the real git, stopping at
+    /// the first failure (the forges after it are not contacted and named in
+    /// the error). `pushed` is told of each forge once it took the push.
+    static func pushToForges(_ forges: [Forge], refspecs: [String], what: String, config: HforgeConfig, root: String,
+                             context: Context, quiet: Bool = false, pushed: (String) throws -> Void = { _ in }) async throws {
+        let out = context.output.stdout
+        let err = context.output.stderr
+        let forgeNames = forges.map(\.name)
+        for (index, forge) in forges.enumerated() {
             let url = config.remoteURL(for: forge)
             if err.isTerminal { err.write("pushing \(what) to \(forge.name)..."); err.control(.carriageReturn) }
-            var arguments = ["push", "--porcelain"]
-            if options.tags { arguments.append("--tags") }
-            arguments += [forge.name, "refs/heads/\(branch):refs/heads/\(branch)"]
-            let result = try await Git.run(arguments, in: root, context: context)
+            let options = refspecs.filter { $0.hasPrefix("-") }
+            let refs = refspecs.filter { !$0.hasPrefix("-") }
+            let result = try await Git.run(["push", "--porcelain"] + options + [forge.name] + refs, in: root, context: context)
             if err.isTerminal { err.control(.eraseLine) }
             guard result.exitCode == 0 else {
                 throw HforgeError.pushFailed(forge: forge.name, remote: forge.name, url: url,
                                              gitOutput: result.stderr + result.stdout, exitCode: result.exitCode,
                                              notAttempted: Array(forgeNames[(index + 1)...]))
             }
+            try pushed(forge.name)
             let updates = PorcelainPush.summary(result.stdout)
-            out.line("\(out.styled("✓", .green)) \(forge.name): \(updates.isEmpty ? "pushed \(what)" : updates.joined(separator: "; "))")
+            if !quiet { out.line("\(out.styled("✓", .green)) \(forge.name): \(updates.isEmpty ? "pushed \(what)" : updates.joined(separator: "; "))") }
         }
-        out.line("Pushed \(what) to \(forgeNames.count) forge\(forgeNames.count == 1 ? "" : "s")")
-        return .success
     }
 }
 

@@ -1,0 +1,532 @@
+import FoundationEssentials
+import Glibc
+import HyperforgeCore
+import HyperforgeGit
+import HyperforgeSecrets
+
+extension Hforge {
+    public struct PublishOptions: Sendable {
+        public var path: String?
+        public var bump: ReleaseVersion.Bump?
+        public var version: String?
+        public var preID = "alpha"
+        public var dryRun = false
+        public var resume = false
+        public var abort = false
+        public var noPush = false
+        public var registry: String?
+        public var json = false
+        public init() {}
+    }
+
+    /// `git hforge publish`: releases the Cargo crate at `--path` (default:
+    /// the repository's root). Every check is made before anything changes;
+    /// then bump, build, test, publish, commit, tag and push run in that
+    /// order, each recorded in the journal (PublishJournal) before and after
+    /// it runs. A failing build or test rolls the bump back byte for byte.
+    public static func publish(_ options: PublishOptions, context: Context) async throws -> ExitStatus {
+        let (repo, root) = try openRepository(path: options.path, context: context)
+        let journalPath = PublishJournal.path(gitDirectory: repo.gitDirectory)
+        var run = PublishRun(repo: repo, root: root, journalPath: journalPath, options: options, context: context)
+        if options.abort { return try await run.abort() }
+        if options.resume {
+            guard let journal = try PublishJournal.load(journalPath) else { throw PublishError.noJournal(path: journalPath) }
+            return try await run.resume(journal)
+        }
+        if let journal = try PublishJournal.load(journalPath) {
+            throw PublishError.journalInProgress(path: journalPath, package: journal.package, version: journal.version, step: journal.current ?? "done")
+        }
+        return try await run.start()
+    }
+}
+
+/// One run of `git hforge publish`.
+struct PublishRun {
+    let repo: Repository
+    let root: String
+    let journalPath: String
+    let options: Hforge.PublishOptions
+    let context: Context
+    var broker: SecretBroker?
+    var token: String?
+    var timings: [(step: String, seconds: Double, note: String)] = []
+    /// This run's checks found the version absent from the registry (a fresh run, not a resumed one).
+    var checkedAbsentJustNow = false
+
+    init(repo: Repository, root: String, journalPath: String, options: Hforge.PublishOptions, context: Context) {
+        self.repo = repo
+        self.root = root
+        self.journalPath = journalPath
+        self.options = options
+        self.context = context
+    }
+
+    var out: Output.Stream { context.output.stdout }
+    var err: Output.Stream { context.output.stderr }
+    /// Our step lines go to stdout as text, nowhere with --json (the document is stdout's).
+    func say(_ text: String) { if !options.json { out.line(text) } }
+
+    struct Plan {
+        var package: any ReleasePackage
+        var journal: PublishJournal
+        var registry: any ReleaseRegistry
+        var forges: [Forge]
+        var config: HforgeConfig?
+        var checks: [(String, String)]
+    }
+
+    // MARK: - Start
+
+    mutating func start() async throws -> ExitStatus {
+        var checks: [(String, String)] = []
+        let config: HforgeConfig?
+        if ConfigLoader.hasConfig(repoRoot: root) { config = try Hforge.loadConfig(root: root, context: context, printWarnings: !options.json) }
+        else if options.noPush { config = nil }
+        else { throw HforgeError.notInitialised(repoRoot: root) }
+        let settings = try PublishSettings.load(repoRoot: root)
+
+        let crateDirectory = FilePaths.normalize(context.resolve(options.path ?? root))
+        let package = try PackageKind.load(directory: crateDirectory)
+        if package.publishDisabled { throw PublishError.publishDisabled(manifest: package.manifest) }
+
+        // The working tree is clean.
+        let changes = try repo.workTreeChanges()
+        guard changes.isClean else {
+            var parts: [String] = []
+            if changes.staged > 0 { parts.append("\(changes.staged) staged") }
+            if changes.unstaged > 0 { parts.append("\(changes.unstaged) unstaged") }
+            if changes.untracked > 0 { parts.append("\(changes.untracked) untracked") }
+            if changes.conflicted > 0 { parts.append("\(changes.conflicted) conflicted") }
+            throw PublishError.dirtyTree(root: root, changes: parts.joined(separator: ", "))
+        }
+        checks.append(("working tree", "clean"))
+
+        // HEAD is on a branch, not behind any forge's last-fetched branch.
+        let branch: String
+        switch try repo.head() {
+        case .branch(let b): branch = b
+        case .unborn(let b): throw HforgeError.noBranch(head: "branch \(b) with no commits")
+        case .detached(let oid): throw HforgeError.noBranch(head: "detached at \(oid.prefix(12))")
+        }
+        guard let startCommit = try repo.resolve("HEAD") else { throw HforgeError.noBranch(head: "unreadable") }
+        let forges = options.noPush ? [] : (config?.forges.map(\.value) ?? [])
+        if let config, !options.noPush { try Hforge.checkRemotes(repo: repo, config: config) }
+        for forge in config?.forges.map(\.value) ?? [] {
+            let tracking = "refs/remotes/\(forge.name)/\(branch)"
+            guard let theirs = try repo.resolve(tracking) else { continue }
+            let (_, behind) = try repo.aheadBehind(local: startCommit, upstream: theirs)
+            if behind > 0 { throw PublishError.behindForge(branch: branch, forge: forge.name, behind: behind) }
+        }
+        checks.append(("branch", "\(branch), not behind any forge's last-fetched \(branch)"))
+
+        // The new version.
+        let new: ReleaseVersion
+        if let text = options.version {
+            guard let v = ReleaseVersion(text) else {
+                throw HforgeError.badArgument(flag: "--version", value: text, reason: "is not a SemVer version (X.Y.Z or X.Y.Z-PRE)")
+            }
+            new = v
+        } else if let bump = options.bump {
+            new = package.version.bumped(bump, preID: options.preID)
+        } else {
+            throw HforgeError.badArgument(flag: "--bump", value: "", reason: "publish needs --bump major|minor|patch|pre or --version X.Y.Z")
+        }
+        guard new > package.version else {
+            throw PublishError.notNewer(new: new.description, current: package.version.description, file: "\(Hforge.relative(package.versionFile, to: root)):\(package.versionLine)")
+        }
+        checks.append(("version", "\(package.version) -> \(new)"))
+
+        // The tag.
+        let tagTemplate = settings.tag ?? (package.inWorkspace ? "{name}-v{version}" : "v{version}")
+        let tag = PublishSettings.expand(tagTemplate, name: package.name, version: new.description)
+        if try repo.resolve("refs/tags/\(tag)") != nil { throw PublishError.tagExists(tag: tag) }
+        checks.append(("tag", "\(tag) does not exist"))
+
+        // The registry: named by --registry, [publish] or package.publish, declared in the user's files.
+        let registryName: String?
+        let from: String
+        if let r = options.registry { (registryName, from) = (r, "--registry") }
+        else if let r = settings.registry { (registryName, from) = (r.name, "publish.registry at \(r.location)") }
+        else if let allowed = package.allowedRegistries, allowed.count == 1 { (registryName, from) = (allowed[0], "package.publish in \(Hforge.relative(package.manifest, to: root))") }
+        else { (registryName, from) = (nil, "default") }
+        let b = try SecretBroker.load(context)
+        broker = b
+        let registry = try PackageKind.registry(kind: package.kind, registryName, from: from, auth: b.auth, context: context)
+        if let allowed = package.allowedRegistries, !allowed.contains(registry.name) {
+            throw PublishError.registryNotAllowed(name: registry.name, allowed: allowed, manifest: package.manifest)
+        }
+        var onRegistry = try registry.hasVersion(new.description, of: package.name, token: nil, context: context)
+
+        // The token, asked for now (a dry run only looks).
+        let scope = registry.scope(package: package.name)
+        if options.dryRun {
+            let (policy, _) = b.auth.policy(scope.path)
+            let provider = try b.provider(for: scope.path)
+            let stored = try await provider.get(scope.path)
+            let present = stored != nil
+            // An index that wants authentication is read with the token when policy lets it be read without asking.
+            if onRegistry == nil, policy == .auto, let stored { onRegistry = try registry.hasVersion(new.description, of: package.name, token: stored, context: context) }
+            let how: String
+            switch policy {
+            case .deny: how = "refused by policy"
+            case .approve: how = present ? "in provider \(provider.config.name), needs approval ('git scope approve')" : "not in provider \(provider.config.name)"
+            case .auto: how = present ? "in provider \(provider.config.name)" : "not in provider \(provider.config.name)"
+            }
+            checks.append(("token", "\(scope.path): \(how)"))
+        } else {
+            token = try await askToken(scope, broker: b)
+            checks.append(("token", "\(scope.path): available"))
+            if onRegistry == nil { onRegistry = try registry.hasVersion(new.description, of: package.name, token: token, context: context) }
+        }
+        switch onRegistry {
+        case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
+        case false?:
+            checkedAbsentJustNow = true
+            checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
+        case nil: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location))): its index cannot be read here, not checked before publishing"))
+        }
+
+        // The files the bump changes, and what it changes them to.
+        let edits = try package.bumpEdits(to: new)
+        var files = edits.map { PublishJournal.File(path: Hforge.relative($0.path, to: root), before: PublishJournal.encode($0.before), after: PublishJournal.encode($0.after)) }
+        for created in package.createdByBuild where !edits.contains(where: { $0.path == created }) {
+            // cargo build writes a Cargo.lock when there is none: removed again on a roll-back.
+            files.append(PublishJournal.File(path: Hforge.relative(created, to: root), before: nil, after: nil))
+        }
+        let testCommands: [[String]]
+        if let t = settings.test { testCommands = t } else { testCommands = await package.defaultTest(context: context) }
+        let journal = PublishJournal(
+            kind: package.kind, package: package.name, previousVersion: package.version.description, version: new.description,
+            directory: crateDirectory == root ? "." : Hforge.relative(crateDirectory, to: root),
+            registry: registry.name, branch: branch, startCommit: startCommit, tag: tag,
+            message: PublishSettings.expand(settings.commitMessage, name: package.name, version: new.description),
+            push: !options.noPush, forges: forges.map(\.name),
+            build: settings.build ?? package.defaultBuild(context: context), test: testCommands, files: files)
+        let plan = Plan(package: package, journal: journal, registry: registry, forges: forges, config: config, checks: checks)
+
+        if options.dryRun { return printDryRun(plan) }
+        try journal.save(journalPath)
+        return try await carryOn(journal, registry: registry, config: config, forges: forges)
+    }
+
+    /// The registry token, through its scope (policy, approvals and provider
+    /// as for the credential helper); a pending approval waits and says so.
+    func askToken(_ scope: Scope, broker: SecretBroker) async throws -> String {
+        try await broker.secret(for: scope, requester: "git hforge publish (pid \(getpid()))") { [err] request, seconds in
+            err.line("\(request.scope) needs approval: waiting up to \(Int(seconds)) s for 'git scope approve \(request.id)'")
+        }
+    }
+
+    // MARK: - Resume and abort
+
+    mutating func resume(_ stored: PublishJournal) async throws -> ExitStatus {
+        guard case .branch(let b) = try repo.head(), b == stored.branch else {
+            throw PublishError.journalMismatch(path: journalPath, reason: "the release was started on branch \(stored.branch), and HEAD is not on it")
+        }
+        let config: HforgeConfig? = ConfigLoader.hasConfig(repoRoot: root) ? try Hforge.loadConfig(root: root, context: context, printWarnings: !options.json) : nil
+        let b2 = try SecretBroker.load(context)
+        broker = b2
+        let registry = try PackageKind.registry(kind: stored.kind, stored.registry, from: "the journal", auth: b2.auth, context: context)
+        let byName = Dictionary((config?.forges.map(\.value) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var forges: [Forge] = []
+        for name in stored.forges {
+            guard let f = byName[name] else { throw PublishError.journalMismatch(path: journalPath, reason: "forge \(name) is no longer in .hyperforge/config.toml") }
+            forges.append(f)
+        }
+        if !stored.isDone("publish") {
+            let scope = registry.scope(package: stored.package)
+            token = try await askToken(scope, broker: b2)
+        }
+        say("Resuming the release of \(stored.package) \(stored.version) at step '\(stored.current ?? "done")'")
+        return try await carryOn(stored, registry: registry, config: config, forges: forges)
+    }
+
+    mutating func abort() async throws -> ExitStatus {
+        guard let journal = try PublishJournal.load(journalPath) else { throw PublishError.noJournal(path: journalPath) }
+        var published = journal.isDone("publish")
+        if !published, journal.state["publish"] == "started" {
+            // It may have reached the registry before we were stopped.
+            let b3 = try SecretBroker.load(context)
+            var has: Bool?
+            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, from: "the journal", auth: b3.auth, context: context) {
+                has = try registry.hasVersion(journal.version, of: journal.package, token: nil, context: context)
+                // An index that wants the token is read with it only when its scope's policy gives it without an approval.
+                let scope = registry.scope(package: journal.package)
+                if has == nil, b3.auth.policy(scope.path).0 == .auto, let stored = try? await b3.provider(for: scope.path).get(scope.path) {
+                    has = try registry.hasVersion(journal.version, of: journal.package, token: stored, context: context)
+                }
+            }
+            if let has {
+                published = has
+            } else {
+                published = true // cannot tell: nothing is undone that could record a published version
+            }
+        }
+        if published {
+            removeJournal()
+            say("Aborted the release of \(journal.package) \(journal.version); the journal is removed.")
+            say("Not rolled back: \(journal.package) \(journal.version) stays published on \(journal.registry) (registries cannot unpublish); the bump"
+                + (journal.releaseCommit != nil ? ", its commit" : "") + (journal.isDone("tag") ? " and tag \(journal.tag)" : "")
+                + " stay, so the repository records what was published.")
+            if journal.push && journal.pushed.count < journal.forges.count {
+                say("Not pushed to: \(journal.forges.filter { !journal.pushed.contains($0) }.joined(separator: ", ")) ('git hforge push' and 'git push FORGE \(journal.tag)')")
+            }
+            if options.json { out.line(JSONOutput.render(.object(["aborted": .bool(true), "published": .bool(true), "rolled_back": .array([])]))) }
+            return .success
+        }
+        let restored = try rollBack(journal)
+        removeJournal()
+        say("Aborted the release of \(journal.package) \(journal.version): nothing was published.")
+        if !restored.isEmpty { say("Rolled back: \(restored.joined(separator: ", ")) (byte for byte as before)") }
+        if options.json { out.line(JSONOutput.render(.object(["aborted": .bool(true), "published": .bool(false), "rolled_back": .array(restored.map { .string($0) })]))) }
+        return .success
+    }
+
+    /// Restores every file of the bump to its bytes before it (a file that
+    /// did not exist is removed). Returns the files it changed.
+    func rollBack(_ journal: PublishJournal) throws -> [String] {
+        var restored: [String] = []
+        for file in journal.files {
+            let path = FilePaths.join(root, file.path)
+            let current = try? FileRead.bytes(path)
+            let before = PublishJournal.decode(file.before)
+            if current == before { continue }
+            if let before {
+                try AtomicFile.write(before, to: path, mode: PublishRun.mode(of: path))
+            } else {
+                unlink(path)
+            }
+            restored.append(file.path)
+        }
+        return restored
+    }
+
+    /// The journal, and its directory when nothing else is in it.
+    func removeJournal() {
+        unlink(journalPath)
+        if let dir = FilePaths.parent(journalPath) { rmdir(dir) }
+    }
+
+    static func mode(of path: String) -> mode_t {
+        var st = stat()
+        return stat(path, &st) == 0 ? st.st_mode & 0o7777 : 0o644
+    }
+
+    // MARK: - The steps
+
+    mutating func carryOn(_ start: PublishJournal, registry: any ReleaseRegistry, config: HforgeConfig?, forges: [Forge]) async throws -> ExitStatus {
+        var journal = start
+        let total = PublishJournal.steps.count
+        let began = Date()
+        for (index, step) in PublishJournal.steps.enumerated() where !journal.isDone(step) {
+            if step == "push" && !journal.push { journal.state[step] = "done"; continue }
+            journal.state[step] = "started"
+            try journal.save(journalPath)
+            FaultPoint.reach("publish.started", step)
+            if err.isTerminal && !options.json {
+                err.line(err.styled("[\(index + 1)/\(total)] \(step)", .bold) + " (\(PublishRun.seconds(Date().timeIntervalSince(began))) so far)")
+            }
+            let t0 = Date()
+            let note = try await perform(step, &journal, registry: registry, config: config, forges: forges)
+            FaultPoint.reach("publish.ran", step)
+            journal.state[step] = "done"
+            try journal.save(journalPath)
+            let took = Date().timeIntervalSince(t0)
+            timings.append((step, took, note))
+            say("\(out.styled("✓", .green)) \(step): \(note) (\(PublishRun.seconds(took)))")
+        }
+        removeJournal()
+        say("Released \(journal.package) \(journal.version) to \(journal.registry): commit \(journal.releaseCommit.map { String($0.prefix(12)) } ?? "?"), tag \(journal.tag)"
+            + (journal.push ? ", pushed to \(journal.pushed.isEmpty ? "no forge" : journal.pushed.joined(separator: ", "))" : ", not pushed (--no-push)")
+            + " in \(PublishRun.seconds(Date().timeIntervalSince(began)))")
+        if options.json { out.line(JSONOutput.render(resultJSON(journal))) }
+        return .success
+    }
+
+    static func seconds(_ s: Double) -> String {
+        let tenths = Int((s * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    func resultJSON(_ j: PublishJournal) -> JSONValue {
+        .object([
+            "package": .string(j.package), "kind": .string(j.kind), "previous_version": .string(j.previousVersion),
+            "version": .string(j.version), "registry": .string(j.registry), "already_on_registry": .bool(j.alreadyOnRegistry),
+            "commit": j.releaseCommit.map { .string($0) } ?? .null, "tag": .string(j.tag),
+            "pushed": .array(j.pushed.map { .string($0) }),
+            "steps": .array(timings.map { .object(["step": .string($0.step), "seconds": .number(($0.seconds * 1000).rounded() / 1000), "result": .string($0.note)]) }),
+        ])
+    }
+
+    /// Runs one step; what it did, in a few words. Each step is safe to run
+    /// again after an interruption (resume): it looks at what is there first.
+    mutating func perform(_ step: String, _ journal: inout PublishJournal, registry: any ReleaseRegistry, config: HforgeConfig?, forges: [Forge]) async throws -> String {
+        let directory = journal.directory == "." ? root : FilePaths.join(root, journal.directory)
+        switch step {
+        case "bump":
+            var changed: [String] = []
+            for file in journal.files {
+                guard let after = PublishJournal.decode(file.after) else { continue }
+                let path = FilePaths.join(root, file.path)
+                let current = try? FileRead.bytes(path)
+                if current == after { changed.append(file.path); continue }
+                guard current == PublishJournal.decode(file.before) else { throw PublishError.fileChanged(path: path) }
+                try AtomicFile.write(after, to: path, mode: PublishRun.mode(of: path))
+                changed.append(file.path)
+            }
+            return "\(journal.previousVersion) -> \(journal.version) in \(changed.joined(separator: ", "))"
+
+        case "build", "test":
+            for command in step == "build" ? journal.build : journal.test {
+                say("$ \(command.joined(separator: " "))")
+                let result: ChildProcess.StreamedResult
+                do {
+                    result = try await ChildProcess.runStreamed(command, environment: context.environment, directory: directory,
+                                                                echo: options.json ? err : out)
+                } catch let e as ChildProcess.LaunchError {
+                    let restored = try rollBack(journal)
+                    removeJournal()
+                    throw PublishError.stepFailed(step: step, command: command.joined(separator: " "), exitCode: 127, tail: e.reason, rolledBack: restored)
+                }
+                if result.exitCode != 0 {
+                    let restored = try rollBack(journal)
+                    removeJournal()
+                    throw PublishError.stepFailed(step: step, command: command.joined(separator: " "), exitCode: result.exitCode, tail: result.tail, rolledBack: restored)
+                }
+            }
+            let commands = step == "build" ? journal.build : journal.test
+            return commands.isEmpty ? "no \(step) command ([publish] \(step) = [...] sets one)" : commands.map { $0.joined(separator: " ") }.joined(separator: "; ")
+
+        case "publish":
+            // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
+            if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
+                journal.alreadyOnRegistry = true
+                return "\(journal.package) \(journal.version) is on \(registry.name) already"
+            }
+            let argv = registry.publishCommand(package: journal.package, version: journal.version, directory: directory)
+            say("$ \(argv.joined(separator: " "))")
+            // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
+            let env = registry.publishEnvironment(context.environment, token: token)
+            let result: ChildProcess.StreamedResult
+            do {
+                result = try await ChildProcess.runStreamed(argv, environment: env, directory: directory, echo: options.json ? err : out)
+            } catch let e as ChildProcess.LaunchError {
+                throw HforgeError.cannotRun(program: argv[0], reason: e.reason)
+            }
+            if result.exitCode != 0 {
+                // A retry after a crash: the registry has exactly this version, which counts as done.
+                if try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
+                    journal.alreadyOnRegistry = true
+                    return "\(journal.package) \(journal.version) is on \(registry.name) already"
+                }
+                let tail = token.map { result.tail.replacing($0, with: "[token]") } ?? result.tail
+                if try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == false {
+                    // The registry took nothing: the bump is rolled back as for a failed build.
+                    let restored = try rollBack(journal)
+                    removeJournal()
+                    throw PublishError.stepFailed(step: "publish", command: argv.joined(separator: " "), exitCode: result.exitCode, tail: tail, rolledBack: restored)
+                }
+                throw PublishError.publishFailed(package: journal.package, version: journal.version, registry: registry.name, exitCode: result.exitCode, tail: tail)
+            }
+            return "\(journal.package) \(journal.version) on \(registry.name)"
+
+        case "commit":
+            // Done already when HEAD is the release commit on top of where we started.
+            if let head = try repo.resolve("HEAD"), head != journal.startCommit {
+                let parent = try await Git.run(["rev-parse", "HEAD^"], in: root, context: context).stdout.trimmedLines()
+                let message = try await Git.run(["log", "-1", "--format=%B", "HEAD"], in: root, context: context).stdout.trimmedLines()
+                guard parent == journal.startCommit, message == journal.message.trimmedLines() else {
+                    throw PublishError.journalMismatch(path: journalPath, reason: "HEAD moved since the release started at \(journal.startCommit.prefix(12))")
+                }
+                journal.releaseCommit = head
+                return "\(head.prefix(12)) \(journal.message) (made before the interruption)"
+            }
+            let paths = journal.files.filter { $0.after != nil }.map(\.path)
+            let tracked = try await Git.run(["ls-files", "--"] + paths, in: root, context: context).stdout.split(separator: "\n").map(String.init)
+            let result = try await Git.run(["commit", "-q", "--only", "-m", journal.message, "--"] + tracked, in: root, context: context)
+            guard result.exitCode == 0 else {
+                throw PublishError.stepFailed(step: "commit", command: "git commit", exitCode: result.exitCode, tail: (result.stderr + result.stdout).trimmedLines(), rolledBack: [])
+            }
+            guard let head = try repo.resolve("HEAD") else { throw HforgeError.noBranch(head: "unreadable") }
+            journal.releaseCommit = head
+            return "\(head.prefix(12)) \(journal.message)"
+
+        case "tag":
+            guard let commit = journal.releaseCommit else { throw PublishError.journalMismatch(path: journalPath, reason: "no release commit recorded") }
+            let existing = try await Git.run(["rev-parse", "-q", "--verify", "refs/tags/\(journal.tag)^{commit}"], in: root, context: context)
+            if existing.exitCode == 0 {
+                guard existing.stdout.trimmedLines() == commit else { throw PublishError.tagExists(tag: journal.tag) }
+                return "\(journal.tag) (made before the interruption)"
+            }
+            let result = try await Git.run(["tag", "-a", journal.tag, "-m", "\(journal.package) \(journal.version)", commit], in: root, context: context)
+            guard result.exitCode == 0 else {
+                throw PublishError.stepFailed(step: "tag", command: "git tag -a \(journal.tag)", exitCode: result.exitCode, tail: (result.stderr + result.stdout).trimmedLines(), rolledBack: [])
+            }
+            return "\(journal.tag) (annotated) on \(commit.prefix(12))"
+
+        case "push":
+            guard let config else { return "no forges" }
+            let remaining = forges.filter { !journal.pushed.contains($0.name) }
+            var pushed = journal.pushed
+            let path = journalPath
+            let snapshot = journal
+            do {
+                try await Hforge.pushToForges(remaining, refspecs: ["refs/heads/\(journal.branch):refs/heads/\(journal.branch)", "refs/tags/\(journal.tag):refs/tags/\(journal.tag)"],
+                                              what: "\(journal.branch) and \(journal.tag)", config: config, root: root, context: context, quiet: options.json) { name in
+                    pushed.append(name)
+                    var j = snapshot
+                    j.pushed = pushed
+                    try j.save(path)
+                }
+            } catch {
+                journal.pushed = pushed
+                throw error
+            }
+            journal.pushed = pushed
+            return "\(journal.branch) and \(journal.tag) to \(remaining.map(\.name).joined(separator: ", "))"
+
+        default:
+            return ""
+        }
+    }
+
+    // MARK: - Dry run
+
+    func printDryRun(_ plan: Plan) -> ExitStatus {
+        let j = plan.journal
+        let directory = j.directory == "." ? root : FilePaths.join(root, j.directory)
+        let publishArgv = plan.registry.publishCommand(package: j.package, version: j.version, directory: directory)
+        var steps: [(String, String)] = [
+            ("bump", "\(j.previousVersion) -> \(j.version) in " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: ", ")),
+            ("build", j.build.map { $0.joined(separator: " ") }.joined(separator: "; ") + " (in \(directory))"),
+            ("test", j.test.isEmpty ? "no test command" : j.test.map { $0.joined(separator: " ") }.joined(separator: "; ")),
+            ("publish", publishArgv.joined(separator: " ") + " (registry \(plan.registry.name), \(RemoteURL.redacted(plan.registry.location)); token in \(plan.registry.tokenVariable))"),
+            ("commit", "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
+            ("tag", "git tag -a \(j.tag) -m '\(j.package) \(j.version)'"),
+        ]
+        if j.push {
+            steps.append(("push", plan.forges.isEmpty ? "no forges" : plan.forges.map { f in
+                "git push --porcelain \(f.name) refs/heads/\(j.branch):refs/heads/\(j.branch) refs/tags/\(j.tag):refs/tags/\(j.tag)"
+                    + (plan.config.map { " (\($0.remoteURL(for: f)))" } ?? "")
+            }.joined(separator: "; ")))
+        }
+        if options.json {
+            out.line(JSONOutput.render(.object([
+                "dry_run": .bool(true), "package": .string(j.package), "kind": .string(j.kind),
+                "previous_version": .string(j.previousVersion), "version": .string(j.version),
+                "registry": .object(["name": .string(plan.registry.name), "index": .string(RemoteURL.redacted(plan.registry.location)), "declared_in": .string(plan.registry.declaredIn)]),
+                "tag": .string(j.tag), "forges": .array(plan.forges.map { .string($0.name) }),
+                "checks": .array(plan.checks.map { .object(["check": .string($0.0), "result": .string($0.1)]) }),
+                "steps": .array(steps.map { .object(["step": .string($0.0), "command": .string($0.1)]) }),
+            ])))
+            return .success
+        }
+        out.line("Would release \(j.package) \(j.previousVersion) -> \(j.version) (dry run)")
+        out.line("Checks made (read-only):")
+        for (name, result) in plan.checks { out.line("  \(name): \(result)") }
+        out.line("Steps:")
+        for (i, (name, command)) in steps.enumerated() { out.line("  \(i + 1). \(name): \(command)") }
+        out.line("dry run: no file, ref or registry was changed")
+        return .success
+    }
+}

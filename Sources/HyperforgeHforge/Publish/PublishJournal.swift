@@ -1,0 +1,82 @@
+import FoundationEssentials
+import HyperforgeCore
+
+/// The record of one release in progress, `.git/hforge/publish.json`,
+/// rewritten atomically (0600) before and after each step, so that after an
+/// interruption at any point (kill -9 included) `publish --resume` knows
+/// what was done, what may have been half done, and never publishes twice.
+/// The files' bytes before the bump are kept in it, for the roll-back.
+struct PublishJournal: Codable, Sendable, Equatable {
+    static let steps = ["bump", "build", "test", "publish", "commit", "tag", "push"]
+
+    struct File: Codable, Sendable, Equatable {
+        /// Relative to the repository's root.
+        var path: String
+        /// Base64 of the bytes before and after the bump; nil: the file did not exist.
+        var before: String?
+        var after: String?
+    }
+
+    var format = 1
+    /// The package kind: "cargo" or "pypi".
+    var kind = "cargo"
+    var package: String
+    var previousVersion: String
+    var version: String
+    /// The crate's directory, relative to the repository's root ("." for the root).
+    var directory: String
+    var registry: String
+    var branch: String
+    var startCommit: String
+    var tag: String
+    var message: String
+    var push: Bool
+    var forges: [String]
+    var build: [[String]]
+    var test: [[String]]
+    var files: [File]
+    /// Step name -> "started" or "done".
+    var state: [String: String] = [:]
+    var pushed: [String] = []
+    var releaseCommit: String?
+    /// The publish step found the version on the registry already.
+    var alreadyOnRegistry = false
+
+    static func path(gitDirectory: String) -> String {
+        FilePaths.join(FilePaths.join(gitDirectory, "hforge"), "publish.json")
+    }
+
+    static func load(_ path: String) throws -> PublishJournal? {
+        let bytes: [UInt8]?
+        do { bytes = try FileRead.bytes(path, limit: 64 << 20) } catch { throw PublishError.unreadable(path: path, reason: error.reason) }
+        guard let bytes else { return nil }
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try decoder.decode(PublishJournal.self, from: Data(bytes))
+        } catch {
+            throw PublishError.journalMismatch(path: path, reason: "it is not a journal this version of git-hforge can read")
+        }
+    }
+
+    func save(_ path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw PublishError.unreadable(path: path, reason: "the journal could not be encoded") }
+        if let dir = FilePaths.parent(path) { try FilePaths.makeDirectories(dir, mode: 0o700) }
+        // Not fsynced: every step looks at the world before it is redone (the
+        // registry, HEAD, the tag, the forges), so a journal a power cut
+        // rolled back costs re-checks, never a second publish; kill -9 keeps it.
+        try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: false)
+    }
+
+    func isDone(_ step: String) -> Bool { state[step] == "done" }
+
+    /// The first step not done.
+    var current: String? { PublishJournal.steps.first { !isDone($0) } }
+
+    static func encode(_ bytes: [UInt8]?) -> String? { bytes.map { Data($0).base64EncodedString() } }
+    static func decode(_ text: String?) -> [UInt8]? { text.flatMap { Data(base64Encoded: $0) }.map { Array($0) } }
+}

@@ -1,0 +1,268 @@
+import Foundation
+import Testing
+
+/// `git hforge publish` of a Cargo crate, end to end: the real cargo builds,
+/// tests and publishes to the stand-in registry (sparse index and publish
+/// endpoint, token auth), the real git commits and tags, and pushes go to
+/// the two sshd forges, each with its own key.
+@Suite(.enabled(if: SSHServer.isAvailable && CargoRegistryStandIn.available, "needs sshd, python3 and cargo"))
+struct PublishCargoTests {
+    static let token = "cargo-token-7f3a"
+
+    struct World {
+        let env: TestEnvironment
+        let server: SSHServer
+        let registry: CargoRegistryStandIn
+        let repo: String
+        let bareA: String
+        let bareB: String
+    }
+
+    /// A crate `tool` 0.1.0 in a repository initialised for both forges, the
+    /// registry declared in the test's cargo config, the account in auth.toml
+    /// and the token in its scope. `publishTable`: a [publish] table for config.toml.
+    func world(_ name: String, publishTable: String? = nil, token: String = PublishCargoTests.token,
+               libSource: String = "pub fn answer() -> u32 { 42 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn answers() { assert_eq!(super::answer(), 42); }\n}\n") throws -> World {
+        let env = try TestEnvironment(name)
+        let server = try SSHServer(in: env)
+        let registry = try CargoRegistryStandIn(in: env, tokens: [PublishCargoTests.token])
+        env.environment["CARGO_HOME"] = env.root + "/cargo-home"
+        env.environment["CARGO_TARGET_DIR"] = env.root + "/target"
+        env.environment["RUSTUP_HOME"] = ProcessInfo.processInfo.environment["RUSTUP_HOME"] ?? NSHomeDirectory() + "/.rustup"
+        env.environment["CARGO_TERM_COLOR"] = "never"
+        env.environment["CARGO_NET_OFFLINE"] = "false"
+        try env.write("[registries.local]\nindex = \"\(registry.index)\"\n", to: "cargo-home/config.toml")
+        try env.write("[registries.cargo.local]\nuser = \"alice\"\n", to: "home/.config/hyperforge/auth.toml")
+        let published = try PublishRepository("tool", env: env, server: server)
+        let repo = published.repo
+        try env.write("""
+        # The crate under release.
+        [package]
+        name    =  "tool"   # spaced out on purpose
+        version = "0.1.0"
+        edition = "2021"
+        publish = ["local"]
+        description = "a tool"
+        license = "MIT"
+
+        [dependencies]
+
+        """, to: "projects/tool/Cargo.toml")
+        try env.write(libSource, to: "projects/tool/src/lib.rs")
+        try env.write("/target\nCargo.lock\n", to: "projects/tool/.gitignore")
+        if let publishTable { try published.addPublishTable(publishTable) }
+        try published.commit("the crate", storing: token, in: "cargo/alice/tool/token", env: env)
+        return World(env: env, server: server, registry: registry, repo: repo, bareA: published.bareA, bareB: published.bareB)
+    }
+
+    func tracked(_ w: World) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in ["Cargo.toml", "src/lib.rs", ".gitignore", ".hyperforge/config.toml"] {
+            files[name] = FileManager.default.contents(atPath: w.repo + "/" + name)
+        }
+        return files
+    }
+
+    @Test func releasesEndToEnd() throws {
+        let w = try world("publish-e2e")
+        let before = try String(contentsOfFile: w.repo + "/Cargo.toml", encoding: .utf8)
+        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", "--json", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(w.registry.versions(of: "tool") == ["0.1.1"])
+        #expect(w.registry.publishes.count == 1 && w.registry.publishes.allSatisfy(\.authorized))
+        // Only the version's bytes changed.
+        let after = try String(contentsOfFile: w.repo + "/Cargo.toml", encoding: .utf8)
+        #expect(after == before.replacingOccurrences(of: "version = \"0.1.0\"", with: "version = \"0.1.1\""))
+        // The commit, its parent, the annotated tag; pushed to both forges.
+        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.env.gitOK("rev-parse", "HEAD^", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines) == start)
+        #expect(try w.env.gitOK("log", "-1", "--format=%s", in: w.repo) == "release: tool 0.1.1\n")
+        #expect(try w.env.gitOK("cat-file", "-t", "v0.1.1", in: w.repo) == "tag\n")
+        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
+        for bare in [w.bareA, w.bareB] {
+            #expect(try w.env.gitOK("rev-parse", "refs/heads/main", in: bare).trimmingCharacters(in: .whitespacesAndNewlines) == head)
+            #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: bare).trimmingCharacters(in: .whitespacesAndNewlines) == head)
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(json?["version"] as? String == "0.1.1")
+        #expect(json?["pushed"] as? [String] == ["forgea", "forgeb"])
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
+        // The token never shows.
+        #expect(!r.stdout.contains(PublishCargoTests.token) && !r.stderr.contains(PublishCargoTests.token))
+        // The same version again: refused before anything changes (it is on the registry, its tag exists).
+        let again = try w.env.git("hforge", "publish", "--version", "0.1.1", in: w.repo)
+        #expect(again.code == 2 && again.stderr.contains("not greater"), "\(again)")
+    }
+
+    @Test func aFailingTestRollsTheBumpBackByteForByte() throws {
+        // The real cargo test, with a test that fails; cargo build writes a Cargo.lock, which goes too.
+        let w = try world("publish-test-fails", libSource: "pub fn answer() -> u32 { 41 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn answers() { assert_eq!(super::answer(), 42, \"wrong answer\"); }\n}\n")
+        let before = try TestEnvironment.snapshot(w.repo)
+        let r = try w.env.git("hforge", "publish", "--bump", "minor", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("test failed: 'cargo test' exited with 101"), "\(r)")
+        #expect(r.stderr.contains("wrong answer"), "the failing command's last lines are shown: \(r)")
+        #expect(r.stderr.contains("rolled back: Cargo.toml"), "\(r)")
+        #expect(try TestEnvironment.snapshot(w.repo) == before)
+        #expect(w.registry.publishes.isEmpty)
+    }
+
+    @Test func aFailingBuildRollsTheBumpBackByteForByte() throws {
+        let w = try world("publish-build-fails", publishTable: "build = [\"sh\", \"-c\", \"echo compiling; echo 'error: it broke' >&2; exit 3\"]")
+        let before = try TestEnvironment.snapshot(w.repo)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("exited with 3") && r.stderr.contains("error: it broke"), "\(r)")
+        #expect(try TestEnvironment.snapshot(w.repo) == before)
+        #expect(w.registry.requests.allSatisfy { $0.method == "GET" })
+    }
+
+    @Test func refusedBeforeAnythingChanges() throws {
+        let w = try world("publish-refused", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        func expectRefused(_ args: [String], _ words: String, code: Int32 = 2, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+            let before = try TestEnvironment.snapshot(w.repo)
+            let r = try w.env.run("git", ["hforge", "publish"] + args, in: w.repo)
+            #expect(r.code == code && r.stderr.contains(words), "\(r)", sourceLocation: sourceLocation)
+            #expect(try TestEnvironment.snapshot(w.repo) == before, sourceLocation: sourceLocation)
+        }
+        try expectRefused(["--version", "0.0.9"], "is not greater than the current 0.1.0 (Cargo.toml:4)")
+        try expectRefused(["--version", "1.0"], "is not a SemVer version", code: 64)
+        try expectRefused([], "needs --bump", code: 64)
+        try expectRefused(["--bump", "patch", "--registry", "elsewhere"], "registry 'elsewhere' (--registry) is declared in neither", code: 3)
+        try expectRefused(["--resume"], "no release is in progress")
+        // The tag exists already.
+        try w.env.gitOK("tag", "v0.1.1", in: w.repo)
+        try expectRefused(["--bump", "patch"], "tag v0.1.1 already exists")
+        try w.env.gitOK("tag", "-d", "v0.1.1", in: w.repo)
+        // Behind a forge's last-fetched branch.
+        try w.env.gitOK("commit", "-q", "--allow-empty", "-m", "on the forge", in: w.repo)
+        try w.env.gitOK("update-ref", "refs/remotes/forgea/main", "HEAD", in: w.repo)
+        try w.env.gitOK("reset", "-q", "--hard", "HEAD^", in: w.repo)
+        let behind = try w.env.run("git", ["hforge", "publish", "--bump", "patch"], in: w.repo)
+        #expect(behind.code == 2 && behind.stderr.contains("main is 1 commit behind forgea/main"), "\(behind)")
+        try w.env.gitOK("reset", "-q", "--hard", "refs/remotes/forgea/main", in: w.repo)
+        // A dirty tree.
+        try w.env.write("pub fn more() {}\n", to: "projects/tool/src/more.rs")
+        let dirty = try w.env.run("git", ["hforge", "publish", "--bump", "patch"], in: w.repo)
+        #expect(dirty.code == 2 && dirty.stderr.contains("uncommitted changes (1 untracked)"), "\(dirty)")
+        #expect(w.registry.requests.allSatisfy { $0.method == "GET" })
+    }
+
+    @Test func aDryRunChangesNothingAndSendsNothingMutating() throws {
+        let w = try world("publish-dry")
+        let before = try TestEnvironment.snapshot(w.repo)
+        let bareBefore = try TestEnvironment.snapshot(w.bareA)
+        let r = try w.env.git("hforge", "publish", "--bump", "major", "--dry-run", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("0.1.0 -> 1.0.0"))
+        #expect(r.stdout.contains("cargo publish --allow-dirty --registry local"))
+        #expect(r.stdout.contains("git push --porcelain forgea") && r.stdout.contains("forgeb"))
+        #expect(r.stdout.contains("cargo/alice/tool/token: in provider"), "\(r)")
+        #expect(r.stdout.contains("has no tool 1.0.0"), "the index was read: \(r)")
+        let json = try w.env.git("hforge", "publish", "--bump", "major", "--dry-run", "--json", in: w.repo)
+        #expect(json.code == 0, "\(json)")
+        let plan = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((plan?["steps"] as? [Any])?.count == 7)
+        #expect(try TestEnvironment.snapshot(w.repo) == before)
+        #expect(try TestEnvironment.snapshot(w.bareA) == bareBefore)
+        #expect(!w.registry.requests.isEmpty && w.registry.requests.allSatisfy { $0.method == "GET" })
+        #expect(!FileManager.default.fileExists(atPath: w.env.root + "/target"), "nothing was built")
+    }
+
+    @Test func aRegistryRejectingTheTokenPublishesNothingAndRollsBack() throws {
+        let w = try world("publish-bad-token", publishTable: "build = [\"true\"]\ntest = [\"true\"]", token: "not-the-token")
+        let before = try TestEnvironment.snapshot(w.repo)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("publish failed") && r.stderr.contains("not valid"), "cargo's report of the 403 is shown: \(r)")
+        #expect(!r.stdout.contains("not-the-token") && !r.stderr.contains("not-the-token"))
+        #expect(w.registry.publishes.isEmpty)
+        #expect(w.registry.requests.contains { $0.method == "PUT" && $0.status == 403 })
+        #expect(try TestEnvironment.snapshot(w.repo) == before)
+    }
+
+    @Test func aPushRejectedAfterPublishingIsResumed() throws {
+        let w = try world("publish-push", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        try w.env.write("#!/bin/sh\necho 'forge B: frozen' >&2\nexit 1\n", to: String(w.bareB.dropFirst(w.env.root.count + 1)) + "/hooks/pre-receive")
+        chmod(w.bareB + "/hooks/pre-receive", 0o755)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("push to forgeb") && r.stderr.contains("frozen"), "\(r)")
+        #expect(w.registry.versions(of: "tool") == ["0.1.1"])
+        #expect(try w.env.git("rev-parse", "-q", "--verify", "refs/tags/v0.1.1", in: w.bareA).code == 0)
+        #expect(try w.env.git("rev-parse", "-q", "--verify", "refs/tags/v0.1.1", in: w.bareB).code != 0)
+        // A plain publish refuses while the release is in progress.
+        let plain = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(plain.code == 2 && plain.stderr.contains("--resume"), "\(plain)")
+
+        unlink(w.bareB + "/hooks/pre-receive")
+        let resumed = try w.env.git("hforge", "publish", "--resume", in: w.repo)
+        #expect(resumed.code == 0, "\(resumed)")
+        #expect(w.registry.publishes.count == 1)
+        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo)
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == head)
+        #expect(!resumed.stdout.contains("✓ forgea"), "forgea, which took the push, is not pushed to again: \(resumed)")
+    }
+
+    /// Killed (-9) at each step, just after it ran and before the journal
+    /// says so, then resumed: one published version, the right commit and tag.
+    @Test(arguments: ["publish.ran:bump", "publish.ran:build", "publish.started:publish", "publish.ran:publish", "publish.ran:commit", "publish.ran:tag", "publish.ran:push"])
+    func killedAtEachStepThenResumed(point: String) throws {
+        let w = try world("publish-kill", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: point)
+        _ = paused.stop(with: SIGKILL)
+        #expect(FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
+        let r = try w.env.git("hforge", "publish", "--resume", in: w.repo)
+        #expect(r.code == 0, "\(point): \(r)\n\((try? String(contentsOfFile: paused.log, encoding: .utf8)) ?? "")")
+        #expect(w.registry.versions(of: "tool") == ["0.1.1"], "\(point)")
+        #expect(w.registry.publishes.count == 1, "\(point): published once")
+        #expect(try w.env.gitOK("rev-list", "--count", "\(start)..HEAD", in: w.repo) == "1\n", "\(point): one release commit")
+        #expect(try w.env.gitOK("log", "-1", "--format=%s", in: w.repo) == "release: tool 0.1.1\n")
+        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo)
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.repo) == head)
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == head, "\(point)")
+        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
+    }
+
+    @Test func abortAfterPublishingSaysWhatStays() throws {
+        let w = try world("publish-abort-late", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: "publish.ran:publish")
+        _ = paused.stop(with: SIGKILL)
+        let r = try w.env.git("hforge", "publish", "--abort", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("Not rolled back: tool 0.1.1 stays published on local"), "\(r)")
+        #expect(w.registry.versions(of: "tool") == ["0.1.1"])
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
+    }
+
+    /// A committed [publish] names a registry; it cannot give one's URL, nor use one your files do not declare.
+    @Test func aCommittedConfigCannotChooseWhereTheTokenGoes() throws {
+        let w = try world("publish-trust", publishTable: "registry = \"https://evil.example/index\"")
+        let url = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(url.code == 3 && url.stderr.contains("publish.registry must be a registry's name"), "\(url)")
+        let config = try String(contentsOfFile: w.repo + "/.hyperforge/config.toml", encoding: .utf8)
+        try config.replacingOccurrences(of: "registry = \"https://evil.example/index\"", with: "registry = \"evil\"")
+            .write(toFile: w.repo + "/.hyperforge/config.toml", atomically: true, encoding: .utf8)
+        try w.env.gitOK("commit", "-q", "-am", "another registry", in: w.repo)
+        let named = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(named.code == 3 && named.stderr.contains("registry 'evil' (publish.registry at"), "\(named)")
+        #expect(w.registry.requests.isEmpty)
+    }
+
+    @Test func abortBeforePublishingRollsBack() throws {
+        let w = try world("publish-abort", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        let before = try TestEnvironment.snapshot(w.repo)
+        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: "publish.ran:test")
+        _ = paused.stop(with: SIGKILL)
+        let r = try w.env.git("hforge", "publish", "--abort", in: w.repo)
+        #expect(r.code == 0 && r.stdout.contains("nothing was published"), "\(r)")
+        var now = try TestEnvironment.snapshot(w.repo)
+        // What the killed run's atomic writes leave behind is swept by the next write; the journal's directory stays.
+        now = now.filter { !$0.key.hasPrefix(".git/hforge") }
+        #expect(now == before.filter { !$0.key.hasPrefix(".git/hforge") })
+        #expect(w.registry.publishes.isEmpty)
+    }
+}
