@@ -119,7 +119,7 @@ import Testing
         env.environment["HFORGE_COORDINATOR_READ_TIMEOUT"] = String(readTimeout)
         if let tcpPort { try env.write("[tcp]\nport = \(tcpPort)\n", to: env.home + "/.config/hyperforge/coordinator.toml") }
         let client = CoordinatorClient(environment: env.environment)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         return (env, client)
     }
 

@@ -46,7 +46,7 @@ import Testing
     @Test func aHundredConcurrentClientsLoseNoSessionAndLeaveNoneBehind() throws {
         let env = try TestEnvironment("coord-100")
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let failures = ResultBox(count: 100)
         DispatchQueue.concurrentPerform(iterations: 100) { i in
             do {
@@ -89,7 +89,7 @@ import Testing
     @Test func killDashNineLosesNoAcknowledgedWrite() throws {
         let env = try TestEnvironment("coord-kill")
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let victim = try Self.pid(client)
         final class Log: @unchecked Sendable {
             let lock = NSLock()
@@ -133,7 +133,7 @@ import Testing
         log.lock.lock(); log.stop = true; log.lock.unlock()
         writerDone.wait()   // its last request has failed or been answered
 
-        try client.ensureRunning() // a new one, over the dead one's socket and lock
+        try client.ensureRunning(timeout: 120) // a new one, over the dead one's socket and lock
         #expect(try Self.pid(client) != victim)
         let all = try client.json("GET", "/notifications?realm=r&all=1")
         guard case .array(let list)? = all?["notifications"] else { Issue.record("no list"); return }
@@ -165,14 +165,14 @@ import Testing
         try "stale\n".write(toFile: client.paths.lock, atomically: false, encoding: .utf8)
         try "999999\n".write(toFile: client.paths.pidFile, atomically: false, encoding: .utf8)
         #expect(client.health() == nil)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         #expect(client.health() != nil)
     }
 
     @Test func onlyThisUserCanReachIt() throws {
         let env = try TestEnvironment("coord-perm")
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         var st = stat()
         #expect(stat(client.paths.runtimeDirectory, &st) == 0 && st.st_mode & 0o777 == 0o700 && st.st_uid == getuid())
         #expect(stat(client.paths.socket, &st) == 0 && st.st_mode & 0o077 == 0, "socket mode \(String(st.st_mode & 0o777, radix: 8))")
@@ -217,7 +217,7 @@ import Testing
         let port = TestEnvironment.freeTCPPort()
         try env.write("idle_timeout = 30\n[tcp]\nport = \(port)\n", to: env.home + "/.config/hyperforge/coordinator.toml")
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         // The TCP listener may open a moment after the socket the client waited for.
         var anonymous = try? UnixHTTPClient.send(.tcp(host: "127.0.0.1", port: port), method: "GET", path: "/sessions")
         let deadline = Date().addingTimeInterval(60)
@@ -266,7 +266,7 @@ import Testing
         let env = try TestEnvironment("coord-bad")
         env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "60"
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let pid = try Self.pid(client)
         let badJSON = try client.call("POST", "/sessions", nil)
         #expect(badJSON.status == 400) // no body: repo and realm missing
@@ -298,7 +298,7 @@ import Testing
         let env = try TestEnvironment("coord-idle")
         env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "1"
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let first = try Self.pid(client)
         #expect(Self.waitForExit(first, seconds: 10), "still running after its idle timeout")
         #expect(!FileManager.default.fileExists(atPath: client.paths.socket))
@@ -312,7 +312,7 @@ import Testing
     @Test func sigtermStopsItCleanly() throws {
         let env = try TestEnvironment("coord-term")
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let pid = try Self.pid(client)
         let r = try env.run("git", ["realm", "coordinator", "stop"], in: env.root)
         #expect(r.code == 0 && r.stdout.contains("stopped (pid \(pid))"), "\(r)")
@@ -325,7 +325,7 @@ import Testing
         let env = try TestEnvironment("coord-quickstop")
         let client = Self.client(env)
         for _ in 0..<10 {
-            try client.ensureRunning()
+            try client.ensureRunning(timeout: 120)
             let pid = try Self.pid(client)
             kill(pid, SIGTERM)
             #expect(Self.waitForExit(pid), "pid \(pid) ignored SIGTERM right after it started")
@@ -336,7 +336,7 @@ import Testing
         let env = try TestEnvironment("coord-dead")
         env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "60"
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         // A pid that is certainly gone: a child that already exited and was reaped.
         let r = try env.run("sh", ["-c", "echo $$"], in: env.root)
         let dead = Int64(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
@@ -355,7 +355,7 @@ import Testing
         let pid = try Self.pid(client)
         kill(pid, SIGKILL)
         #expect(Self.waitForExit(pid))
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let after = try client.json("GET", "/sessions?repo=ghost2")
         #expect(after?["sessions"] == .array([]), "\(after?.jsonText ?? "")")
     }
@@ -371,7 +371,7 @@ import Testing
         try env.gitOK("config", "realm.url", "ssh://git@example.invalid/slow.git", in: repo)
         try env.gitOK("config", "realm.repo", "member", in: repo)
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         try client.json("PUT", "/realms/slow", .object(["url": .string("ssh://git@example.invalid/slow.git"), "local_path": .string(repo)]))
         let pid = try Self.pid(client)
         let answer = ResultBox(count: 1)
@@ -395,7 +395,7 @@ import Testing
         let store = try GrantStore(path: GrantStore.path(Paths(environment: env.environment)))
         let request = try store.request("git/github/acme/repo/tool/token", requester: "git push", at: Date())
         let client = Self.client(env)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         let all = try client.json("GET", "/notifications")
         guard case .array(let approvals)? = all?["approvals"] else { Issue.record("no approvals"); return }
         #expect(approvals.first?["id"] == .integer(request.id) && approvals.first?["hint"] == .string("git scope approve \(request.id)"), "\(approvals)")

@@ -322,7 +322,7 @@ import Testing
         _ = try w.env.run("git", ["realm", "coordinator", "stop"], in: w.env.root)
         w.env.environment["HFORGE_COORDINATOR_IDLE_TIMEOUT"] = "3"
         let short = CoordinatorClient(environment: w.env.environment)
-        try short.ensureRunning()
+        try short.ensureRunning(timeout: 120)
         guard case .integer(let pid)? = short.health()?["pid"] else { Issue.record("not running"); return }
         // Fetching meanwhile (a member's last fetch is older than 1 s every second or two).
         #expect(Self.eventually {
@@ -357,7 +357,7 @@ import Testing
         kill(pid_t(old), SIGTERM)
         #expect(Self.eventually(60) { !FileManager.default.fileExists(atPath: client.paths.socket) }, "\(Self.log(w))")
         // It waits for its fetch; the next tool is not kept from a coordinator meanwhile.
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         guard case .integer(let new)? = client.health()?["pid"] else { Issue.record("no new coordinator"); return }
         #expect(new != old && CoordinatorTests.alive(pid_t(old)))
         #expect(Self.log(w).contains("[\(old)] stopped listening; waiting for the background fetch in progress"), "\(Self.log(w))")

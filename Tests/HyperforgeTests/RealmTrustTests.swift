@@ -272,7 +272,7 @@ import Testing
         #expect(!(try w.env.gitOK("for-each-ref", in: fungal)).contains("realm-incoming"), "the temporary ref is removed")
         // The coordinator's sync runs the same fetch: refused with the same words, nothing taken.
         let client = CoordinatorClient(environment: w.env.environment)
-        try client.ensureRunning()
+        try client.ensureRunning(timeout: 120)
         try client.json("PUT", "/realms/letemcook", .object(["url": .string(w.realmGitDir), "local_path": .string(fungal)]))
         let sync = try client.call("POST", "/realms/letemcook/sync", timeout: 60)
         let syncBody = String(decoding: sync.body, as: UTF8.self)

@@ -79,8 +79,12 @@ public struct CoordinatorClient: Sendable {
         return .ours(json)
     }
 
-    /// Makes sure a coordinator answers, starting one if needed; waits up to `timeout` seconds.
-    public func ensureRunning(timeout: Double = 3) throws(CoordinatorError) {
+    /// Makes sure a coordinator answers, starting one if needed; waits up to
+    /// `timeout` seconds. The wait ends as soon as it answers, or at once when
+    /// it exits, so the limit only matters for one that starts but never
+    /// answers: generous, since a busy machine (a CI runner, a build on every
+    /// core) can take seconds to start a process and open its database.
+    public func ensureRunning(timeout: Double = 15) throws(CoordinatorError) {
         if isDisabled { throw .disabled }
         switch probe() {
         case .ours: return
