@@ -37,13 +37,19 @@ public enum RealmError: HyperforgeError, Equatable {
     /// The realm's tip does not read: `commit` is "abc1234 subject (author, date)".
     case malformedRealm(url: String, commit: String, problem: String, outcome: String)
     case historyRewritten(url: String, branch: String, fetched: String, tip: String, lost: [String])
+    /// A proposal record (refs/realm/proposals/ID/...) that does not read.
+    case malformedProposal(ref: String, problem: String)
+    case unknownProposal(id: String, open: [String])
+    /// A working contract file of this repository's that it may not propose: `reason` says why.
+    case cannotPropose(file: String, reason: String)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .noScratch, .cannotReadFile: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
-        case .malformedRealm: return .configuration
+        case .malformedRealm, .malformedProposal, .cannotPropose: return .configuration
+        case .unknownProposal: return .usage
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
              .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported: return .refused
         }
@@ -91,6 +97,10 @@ public enum RealmError: HyperforgeError, Equatable {
                 + shown.joined(separator: "\n")
         case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
         case .invalidOption(let flag, let value, let expected): return "\(flag) \(value): it must be \(expected)"
+        case .malformedProposal(let ref, let problem): return "the proposal record \(ref) in the realm does not read: \(problem)"
+        case .unknownProposal(let id, let open):
+            return "there is no open proposal \(id) in the realm" + (open.isEmpty ? " (none is open)" : "; open: " + open.prefix(20).joined(separator: ", "))
+        case .cannotPropose(let file, let reason): return "cannot propose \(file): \(reason)"
         }
     }
 
@@ -116,6 +126,9 @@ public enum RealmError: HyperforgeError, Equatable {
         case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"
         case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
         case .invalidOption(let flag, _, let expected): return "pass \(flag) with \(expected)"
+        case .malformedProposal: return "the member who pushed it must fix or delete that ref in the realm ('git push REALM-URL :REF'); 'git realm proposals' lists the others"
+        case .unknownProposal: return "list them with 'git realm proposals --fetch'"
+        case .cannotPropose: return "fix the file and run 'git realm sync' again ('git realm check --mode=contract' says more); nothing was pushed"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

@@ -77,6 +77,12 @@ struct RealmWriter {
     var actingRepo: String?
     var context: Context
     var maxAttempts = 12
+    /// The new commit's author, when it is not whoever runs this (a merged proposal keeps its author's).
+    var author: Signature?
+    /// Refs pushed with the new commit, all or nothing (`git push --atomic`):
+    /// a merged proposal's record and its sync branch. Given the state the
+    /// change was built on and the new commit; may write objects into the repository.
+    var companions: ((RealmState, String) throws -> [RefUpdate])?
 
     /// Runs `plan` against the realm's current state and lands its result.
     /// `plan` returns nil when there is nothing to change.
@@ -143,12 +149,17 @@ struct RealmWriter {
                 return RealmWriteOutcome(base: state, commit: nil, changes: changes, message: change.message, retries: retries, dryRun: true)
             }
             let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
-                                              author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+                                              author: author ?? RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+            let extra = try companions?(state, commit) ?? []
             // Killed from here on, the realm is the old one or the new one (a
             // push moves its branch or does not), and the fetched ref follows
             // on the next fetch (the new tip descends from it).
             FaultPoint.reach("realm-write.committed")
-            switch try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context) {
+            let pushed = extra.isEmpty
+                ? try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context)
+                : try await RealmGit.push(url: url, updates: [RefUpdate(ref: "refs/heads/\(branch)", new: commit, expected: state.commit)] + extra,
+                                          gitDir: gitDir, context: context)
+            switch pushed {
             case .pushed:
                 FaultPoint.reach("realm-write.pushed")
                 try repo.setReference(trackingRef, to: commit, message: "git realm: \(change.message.split(separator: "\n").first ?? "")")

@@ -97,6 +97,14 @@ extension Realm {
                                                       context: context) else {
             throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
         }
+        // The realm's proposals come with it (git realm sync, git realm proposals); a
+        // command's fetch only: the background one must not race a command's refs.
+        if !background {
+            let lock = FetchLock.command(repository)
+            defer { lock.release() }
+            try await RealmGit.fetchProposals(url: membership.url, repository: repository, prefix: ProposalRefs.localPrefix(realm: membership.realm),
+                                              syncPrefix: ProposalRefs.localSyncPrefix(realm: membership.realm), context: context)
+        }
         let before = taken.before, commit = taken.after
         do {
             if commit != before {
