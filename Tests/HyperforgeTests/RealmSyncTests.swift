@@ -237,6 +237,32 @@ import Testing
         #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-list", "--merges", "main", in: w.env.root).isEmpty)
     }
 
+    @Test func mcpProposalsListAnswersAsTheCommandDoes() throws {
+        let w = try RealmEndToEndTests.world("sync-mcp")
+        try Self.rfcWorld(w)
+        try Self.editContract(w, Self.addS3Path)
+        try w.ok("aperture", "sync")
+        try w.ok("fungal", "fetch")
+        let fungal = w.members["fungal"]!
+        let refsBefore = try w.env.gitOK("for-each-ref", in: fungal)
+        let client = try MCPClient(["git", "realm", "mcp"], env: w.env, in: fungal)
+        _ = try client.initialize()
+        let result = try client.call("proposals_list")
+        #expect(result["isError"] as? Bool != true, "\(result)")
+        let structured = try #require(result["structuredContent"] as? [String: Any], "\(result)")
+        let cli = try Self.json(try w.ok("fungal", "proposals", "--json"))
+        for key in ["realm", "repo", "commit", "proposals"] {
+            #expect(RealmMCPTests.equal(cli[key], structured[key]), "proposals_list's \(key): \(structured[key] ?? "missing") but git realm proposals --json: \(cli[key] ?? "missing")")
+        }
+        let listed = structured["proposals"] as? [[String: Any]] ?? []
+        #expect(listed.count == 1 && listed.first?["waiting_for"] as? [String] == ["fungal"], "\(structured)")
+        #expect(RealmMCPTests.text(result).contains("aperture: s3-permissions 1.5.0"), "\(result)")
+        let wrong = try client.call("proposals_list", ["all": "yes"])
+        #expect(wrong["isError"] as? Bool == true && RealmMCPTests.text(wrong).contains("must be true or false"), "\(wrong)")
+        // Read-only: nothing fetched, no ref moved.
+        #expect(try w.env.gitOK("for-each-ref", in: fungal) == refsBefore)
+    }
+
     @Test func dryRunsChangeNothingAnywhere() throws {
         let w = try RealmEndToEndTests.world("sync-dry")
         try Self.rfcWorld(w)

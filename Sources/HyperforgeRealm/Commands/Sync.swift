@@ -6,7 +6,7 @@ extension Realm {
     public struct SyncOptions: Sendable {
         public var target = Target()
         public var dryRun = false
-        /// Detect changed exports afresh (no cached check results).
+        /// The RFC's flag: sync keeps no cache (it reads the realm's files and the work tree every time), so it changes nothing.
         public var noCache = false
         /// Said in the proposal, its commit and the contracts' evolution entries.
         public var message: String?

@@ -62,7 +62,7 @@ extension GitRealm {
         @OptionGroup var repository: RepositoryOptions
         @Flag(help: "Show what would be proposed, acknowledged and merged; change nothing.")
         var dryRun = false
-        @Flag(help: "Detect changes afresh, without cached results.")
+        @Flag(help: "Detect changes afresh (sync keeps no cache of its own: it always reads the realm's files and the work tree; the flag is the RFC's and is accepted).")
         var noCache = false
         @Option(name: .shortAndLong, help: "Why: said in the proposal, its commit and the evolution entries.")
         var message: String?
