@@ -237,6 +237,42 @@ import Testing
         #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-list", "--merges", "main", in: w.env.root).isEmpty)
     }
 
+    @Test func aNewerChangeSupersedesTheOpenProposalAndABadRecordIsLeftOut() throws {
+        let w = try RealmEndToEndTests.world("sync-supersede")
+        try Self.rfcWorld(w)
+        try Self.editContract(w, Self.addS3Path)
+        try w.ok("aperture", "sync")
+        let first = try #require(try Self.openProposals(w, "fungal").first)
+        let firstID = try #require(first["id"] as? String), firstBranch = try #require(first["branch"] as? String)
+
+        // A record pushed by hand that does not read: left out with a warning, nobody's sync stops.
+        try w.env.gitOK("init", "-q", "junk", in: w.env.root)
+        try w.env.write("not a proposal\n", to: "junk/proposal.json")
+        try w.env.gitOK("add", "proposal.json", in: w.env.root + "/junk")
+        try w.env.gitOK("commit", "-q", "-m", "junk", in: w.env.root + "/junk")
+        try w.env.gitOK("push", "-q", w.realmGitDir, "HEAD:refs/realm/proposals/bogus-1/record", in: w.env.root + "/junk")
+        let listed = try w.run("fungal", "proposals", "--fetch")
+        #expect(listed.code == 0 && listed.stderr.contains("the proposal record refs/realm/proposals/bogus-1/record in the realm does not read"), "\(listed)")
+        #expect(listed.stdout.contains(firstID), "\(listed)")
+
+        // aperture changes the contract again before anyone acknowledged: one open proposal, the newer one.
+        try Self.editContract(w) { Self.addS3Path($0).replacingOccurrences(of: "  delete: []", with: "  delete:\n    - \"tmp/*\"") }
+        let again = try w.ok("aperture", "sync")
+        #expect(again.contains("proposal \(firstID) is superseded by this one"), "\(again)")
+        let open = try Self.openProposals(w, "fungal")
+        #expect(open.count == 1 && open.first?["id"] as? String != firstID, "\(open)")
+        let old = try Self.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(firstID)/record:proposal.json", in: w.env.root))
+        #expect(old["state"] as? String == "superseded" && old["superseded_by"] as? String == open.first?["id"] as? String, "\(old)")
+        #expect(!(try Self.refs(w)).contains("refs/heads/\(firstBranch) "), "the superseded branch is gone")
+        let all = try w.env.run("git", ["realm", "proposals", "--json", "--all"], in: w.members["fungal"]!)
+        #expect((try Self.json(all.stdout)["proposals"] as? [[String: Any]])?.count == 2, "\(all)")
+
+        let ack = try w.ok("fungal", "sync")
+        #expect(ack.contains("✓ Merged proposal"), "\(ack)")
+        let merged = try w.show("domains/s3-access/contracts/s3-permissions.yaml")
+        #expect(merged.contains("tmp/*") && merged.contains("version: \"1.5.0\""), "\(merged)")
+    }
+
     @Test func mcpProposalsListAnswersAsTheCommandDoes() throws {
         let w = try RealmEndToEndTests.world("sync-mcp")
         try Self.rfcWorld(w)

@@ -61,7 +61,7 @@ extension Realm {
         }
         let state = try RealmReader.state(of: repository, commit: tip)
         let now = ProposalClock.now(context)
-        let loaded = try ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: membership.realm))
+        let loaded = try ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: membership.realm), warn: context.output.warning)
         let statuses = loaded.filter { options.all || $0.proposal.state == .open }
             .sorted { ($0.proposal.createdAt, $0.proposal.id) < ($1.proposal.createdAt, $1.proposal.id) }
             .map { ProposalStatus.of($0, manifest: state.snapshot!.manifest, now: now) }

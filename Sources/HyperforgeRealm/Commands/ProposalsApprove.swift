@@ -11,7 +11,7 @@ extension Realm {
         let (repository, membership) = try openMember(options.target, context: context)
         let place = try await SyncPlace.open(repository, membership, dryRun: options.dryRun, context: context)
         defer { place.close() }
-        let loaded = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix)
+        let loaded = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
         guard let p = loaded.first(where: { $0.proposal.id == options.id && $0.proposal.state == .open }) else {
             throw RealmError.unknownProposal(id: options.id, open: loaded.filter { $0.proposal.state == .open }.map(\.proposal.id))
         }

@@ -112,7 +112,7 @@ struct SyncRun {
 
     mutating func go() async throws {
         var state = try RealmReader.state(of: place.repository, commit: place.tip)
-        var proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix)
+        var proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
         // Everything this repository would propose is worked out, and refused, before anything is pushed.
         let drafted = try await draft(state)
         try await acknowledge(&proposals, state: state)
@@ -312,7 +312,7 @@ struct SyncRun {
                 // Another sync took the id, or changed a proposal of ours: look again.
                 try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
                                                   syncPrefix: place.syncPrefix, context: context)
-                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix)
+                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
                 for p in proposals where p.proposal.author == me && p.proposal.state == .open {
                     let h = try place.repository.files(atCommit: p.proposal.head)
                     if drafted.allSatisfy({ h[$0.change.file] == $0.bytes }) && Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)) {
@@ -382,7 +382,7 @@ struct SyncRun {
                 // Some were acknowledged meanwhile (a sync of ours running at the same time): take the realm's word.
                 try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
                                                   syncPrefix: place.syncPrefix, context: context)
-                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix)
+                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
                 return try await acknowledge(&proposals, state: state)
             }
         }

@@ -142,7 +142,9 @@ enum ProposalCodec {
     }
 
     /// Every proposal under `prefix` in `repository` (a member's fetched copy, or a scratch one).
-    static func load(_ repository: Repository, prefix: String) throws -> [LoadedProposal] {
+    /// A record or acknowledgement that does not read (another member pushed it by
+    /// hand) is left out and `warn`ed about: it must not stop every member's sync.
+    static func load(_ repository: Repository, prefix: String, warn: (String) -> Void) throws -> [LoadedProposal] {
         var records: [String: String] = [:]
         var acks: [String: [(String, ProposalAck.Kind, String)]] = [:]
         for name in try repository.references(under: prefix) {
@@ -156,22 +158,32 @@ enum ProposalCodec {
         var out: [LoadedProposal] = []
         for (id, commit) in records.sorted(by: { $0.key < $1.key }) {
             let ref = ProposalRefs.record(id)
-            guard let bytes = try repository.file(atCommit: commit, path: recordFile) else {
-                throw RealmError.malformedProposal(ref: ref, problem: "its commit \(commit.prefix(12)) has no \(recordFile)")
-            }
-            let p = try decode(Proposal.self, bytes, ref: ref)
-            guard p.id == id else { throw RealmError.malformedProposal(ref: ref, problem: "it names proposal \(p.id)") }
-            var loaded = LoadedProposal(proposal: p, recordCommit: commit, acks: [:], approvals: [:])
-            for (repo, kind, c) in acks[id] ?? [] {
-                let aref = ProposalRefs.ack(id, repo: repo, kind: kind)
-                guard let b = try repository.file(atCommit: c, path: ackFile) else { continue }
-                let a = try decode(ProposalAck.self, b, ref: aref)
-                guard a.repo == repo, a.proposal == id, a.kind == kind else {
-                    throw RealmError.malformedProposal(ref: aref, problem: "it is for \(a.repo) on \(a.proposal), not \(repo) on \(id)")
+            do {
+                guard let bytes = try repository.file(atCommit: commit, path: recordFile) else {
+                    throw RealmError.malformedProposal(ref: ref, problem: "its commit \(commit.prefix(12)) has no \(recordFile)")
                 }
-                if kind == .approval { loaded.approvals[repo] = a } else { loaded.acks[repo] = a }
+                let p = try decode(Proposal.self, bytes, ref: ref)
+                guard p.id == id else { throw RealmError.malformedProposal(ref: ref, problem: "it names proposal \(p.id)") }
+                var loaded = LoadedProposal(proposal: p, recordCommit: commit, acks: [:], approvals: [:])
+                for (repo, kind, c) in acks[id] ?? [] {
+                    let aref = ProposalRefs.ack(id, repo: repo, kind: kind)
+                    do {
+                        guard let b = try repository.file(atCommit: c, path: ackFile) else {
+                            throw RealmError.malformedProposal(ref: aref, problem: "its commit \(c.prefix(12)) has no \(ackFile)")
+                        }
+                        let a = try decode(ProposalAck.self, b, ref: aref)
+                        guard a.repo == repo, a.proposal == id, a.kind == kind else {
+                            throw RealmError.malformedProposal(ref: aref, problem: "it is for \(a.repo) on \(a.proposal), not \(repo) on \(id)")
+                        }
+                        if kind == .approval { loaded.approvals[repo] = a } else { loaded.acks[repo] = a }
+                    } catch let e as RealmError {
+                        warn(e.description + "; it is left out")
+                    }
+                }
+                out.append(loaded)
+            } catch let e as RealmError {
+                warn(e.description + "; the proposal is left out")
             }
-            out.append(loaded)
         }
         return out
     }

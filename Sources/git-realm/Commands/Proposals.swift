@@ -30,7 +30,8 @@ extension GitRealm.Proposals {
             state, created_at, breaking, changes, acknowledged, waiting_for, approved_by, \
             needs_approval, mergeable, mergeable_at, reason}]}; mergeable_at is the time the \
             grace period makes it mergeable, null when it is mergeable now or never by the \
-            clock. Exit status: 0; 3 a proposal record is malformed; 4 not a member of a realm.
+            clock. A record that does not read (pushed by hand) is left out with a warning. \
+            Exit status: 0; 4 not a member of a realm.
             """
         )
         @OptionGroup var repository: RepositoryOptions
