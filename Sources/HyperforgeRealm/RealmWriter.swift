@@ -77,8 +77,6 @@ struct RealmWriter {
     var actingRepo: String?
     var context: Context
     var maxAttempts = 12
-    /// The new commit's author, when it is not whoever runs this (a merged proposal keeps its author's).
-    var author: Signature?
     /// Refs pushed with the new commit, all or nothing (`git push --atomic`):
     /// a merged proposal's record and its sync branch. Given the state the
     /// change was built on and the new commit; may write objects into the repository.
@@ -149,7 +147,7 @@ struct RealmWriter {
                 return RealmWriteOutcome(base: state, commit: nil, changes: changes, message: change.message, retries: retries, dryRun: true)
             }
             let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
-                                              author: author ?? RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+                                              author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
             let extra = try companions?(state, commit) ?? []
             // Killed from here on, the realm is the old one or the new one (a
             // push moves its branch or does not), and the fetched ref follows

@@ -130,7 +130,10 @@ import Testing
         let w = try RealmEndToEndTests.world("sync-grace")
         try Self.rfcWorld(w)
         try Self.editContract(w, Self.addS3Path)
-        try w.ok("aperture", "sync")
+        let proposed = try w.ok("aperture", "sync", "--message", "Experiments write their metrics too")
+        #expect(proposed.contains("created for review"), "\(proposed)")
+        let working = try String(contentsOfFile: w.members["aperture"]! + "/" + Self.workingFile, encoding: .utf8)
+        #expect(working.contains("changes: [Experiments write their metrics too]"), "the evolution entry says --message:\n\(working)")
         let tip = try w.tip()
         func at(_ days: Double) -> [String: String] { ["HFORGE_TEST_NOW": Timestamp.utc(Date().addingTimeInterval(days * 86_400))] }
         // 13 days on: still waiting for fungal.
@@ -303,31 +306,25 @@ import Testing
         let w = try RealmEndToEndTests.world("sync-dry")
         try Self.rfcWorld(w)
         try Self.editContract(w, Self.addS3Path)
-        func everything() throws -> [String: Data] {
-            var all: [String: Data] = [:]
-            for (name, path) in w.members { for (k, v) in try TestEnvironment.snapshot(path) { all[name + "/" + k] = v } }
-            for (k, v) in try TestEnvironment.snapshot(w.env.home + "/.local/share") { all["data/" + k] = v }
-            return all
-        }
-        var before = try everything()
+        var before = try w.everything()
         let dry = try w.ok("aperture", "sync", "--dry-run")
         #expect(dry.contains("Creating branch: sync/aperture/") && dry.contains("Would record proposal aperture-"), "\(dry)")
         #expect(dry.contains("create refs/heads/sync/aperture/") && dry.contains("create refs/realm/proposals/aperture-"), "\(dry)")
         #expect(dry.contains("Contract update: s3-permissions 1.4.0 → 1.5.0") && dry.contains("dry run: nothing was committed"), "\(dry)")
-        var after = try everything()
+        var after = try w.everything()
         #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted()) \(Set(after.keys).symmetricDifference(before.keys).sorted())")
 
         // With an open proposal: fungal's dry run would acknowledge and merge it.
         try w.ok("aperture", "sync")
         let id = try #require(try Self.openProposals(w, "fungal").first?["id"] as? String)
         try w.ok("fungal", "fetch")
-        before = try everything()
+        before = try w.everything()
         let ack = try w.ok("fungal", "sync", "--dry-run")
         #expect(ack.contains("Would acknowledge") && ack.contains("create refs/realm/proposals/\(id)/acks/fungal"), "\(ack)")
         #expect(ack.contains("Would merge proposal \(id)") && ack.contains("update domains/s3-access/contracts/s3-permissions.yaml"), "\(ack)")
         let approve = try w.ok("ml-infra", "proposals", "approve", id, "--dry-run")
         #expect(approve.contains("create refs/realm/proposals/\(id)/approvals/ml-infra"), "\(approve)")
-        after = try everything()
+        after = try w.everything()
         #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted()) \(Set(after.keys).symmetricDifference(before.keys).sorted())")
     }
 }
@@ -336,15 +333,7 @@ import Testing
 @Suite(.enabled(if: SSHServer.isAvailable, "needs openssh-server (sshd)"))
 struct RealmSyncOverSSHTests {
     @Test func theRFCsFlowsOverSSH() throws {
-        let env = try TestEnvironment("sync-ssh")
-        let server = try SSHServer(in: env)
-        let bare = try server.createRepository("realms/letemcook.git", on: server.forgeA, env: env)
-        env.environment["GIT_SSH_COMMAND"] = "ssh -F \(server.clientConfig) -i \(server.forgeA.privateKey) -o IdentitiesOnly=yes"
-        let url = "ssh://\(server.user)@127.0.0.2:\(server.port)/realms/letemcook.git"
-        let r = try env.run("git", ["realm", "admin", "init", "--name", "letemcook", "--url", url], in: env.root)
-        #expect(r.code == 0, "\(r)")
-        var w = RealmEndToEndTests.World(env: env, realm: url, realmGitDir: bare)
-        for m in ["aperture", "fungal", "ml-infra"] { w.members[m] = try env.makeRepository(m) }
-        try RealmSyncTests.dailyDevelopmentAndConsumerResponse(w)
+        let (w, server, _) = try RealmOverSSHTests.world("sync-ssh")
+        try withExtendedLifetime(server) { try RealmSyncTests.dailyDevelopmentAndConsumerResponse(w) }
     }
 }
