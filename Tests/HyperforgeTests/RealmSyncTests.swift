@@ -193,6 +193,10 @@ import Testing
         let merged = try w.ok("ml-infra", "sync")
         #expect(merged.contains("✓ Merged proposal \(id)"), "\(merged)")
         #expect(try w.show("domains/s3-access/contracts/s3-permissions.yaml").contains("version: \"2.0.0\""))
+        // fungal's range does not take 2.0.0: its binding is left alone, and it is told.
+        let outside = try w.ok("fungal", "sync")
+        #expect(outside.contains("s3-permissions 2.0.0 is outside this repository's import range >=1.0.0, <2.0.0"), "\(outside)")
+        #expect(try w.show("domains/s3-access/bindings/fungal.yaml").contains("resolved_version: \"1.4.0\""))
     }
 
     @Test func aNonOwnersChangeIsRefusedBeforeAnythingIsPushed() throws {

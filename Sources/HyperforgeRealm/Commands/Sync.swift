@@ -350,7 +350,7 @@ struct SyncRun {
 
     // MARK: - Acknowledging
 
-    mutating func acknowledge(_ proposals: inout [LoadedProposal], state: RealmState) async throws {
+    mutating func acknowledge(_ proposals: inout [LoadedProposal], state: RealmState, attempt: Int = 1) async throws {
         let pending = proposals.indices.filter {
             let p = proposals[$0]
             return p.proposal.state == .open && p.proposal.author != me && p.proposal.affectedRepos.contains(me) && p.acks[me] == nil
@@ -383,7 +383,8 @@ struct SyncRun {
                 try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
                                                   syncPrefix: place.syncPrefix, context: context)
                 proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
-                return try await acknowledge(&proposals, state: state)
+                guard attempt < 12 else { throw RealmError.gaveUp(url: RemoteURL.redacted(membership.url), attempts: attempt) }
+                return try await acknowledge(&proposals, state: state, attempt: attempt + 1)
             }
         }
         for (i, ack) in made {
@@ -410,6 +411,9 @@ struct SyncRun {
                 }
             } catch let e as ProposalConflict {
                 out.line("\(out.styled("!", .yellow)) proposal \(p.proposal.id) cannot merge: \(e.path) changed in the realm since it was proposed; \(p.proposal.author) must run 'git realm sync' again")
+            } catch RealmError.gaveUp(_, let attempts) {
+                // Its record kept moving (superseded or merged meanwhile): the next sync looks again.
+                out.line("\(out.styled("!", .yellow)) proposal \(p.proposal.id) was not merged: the realm or its record kept changing (\(attempts) attempts); run 'git realm sync' again")
             }
         }
         return state
@@ -501,12 +505,17 @@ struct SyncRun {
         let plan: (RealmState) throws -> PlannedChange? = { state in
             guard let snapshot = state.snapshot else { return nil }
             var change = PlannedChange(files: state.files, message: "\(repo): bindings resolved")
-            var lines: [String] = []
+            var lines: [String] = [], outside: [String] = []
             for (d, domain) in snapshot.domains.sorted(by: { $0.key < $1.key }) {
                 guard var binding = domain.bindings[repo] else { continue }
                 var touched = false
                 for (k, i) in binding.imports.enumerated() {
-                    guard let v = domain.contracts[i.contract]?.version, i.resolvedVersion != v, i.requirement.matches(v) else { continue }
+                    guard let v = domain.contracts[i.contract]?.version, i.resolvedVersion != v else { continue }
+                    guard i.requirement.matches(v) else {
+                        outside.append("\(i.contract) \(v) is outside this repository's import range \(i.requirement.text) (domains/\(d)/bindings/\(repo).yaml): "
+                                       + "resolved_version stays at \(i.resolvedVersion?.description ?? "(none)"); widen the range once the code is updated")
+                        continue
+                    }
                     lines.append("  \(i.contract): resolved_version \(i.resolvedVersion?.description ?? "(none)") → \(v)")
                     binding.imports[k].resolvedVersion = v
                     binding.imports[k].resolvedAt = at
@@ -516,11 +525,13 @@ struct SyncRun {
                 if touched { change.write("domains/\(d)/bindings/\(repo).yaml", binding.yaml()) }
             }
             box.lines = lines
+            box.outside = outside
             return lines.isEmpty ? nil : change
         }
         let writer = RealmWriter(url: membership.url, branch: membership.branch,
                                  workspace: place.dryRun ? .scratch : .member(place.member, membership), actingRepo: me, context: context)
         let outcome = try await writer.apply(dryRun: place.dryRun, plan)
+        for l in box.outside { out.line("\(out.styled("!", .yellow)) " + l) }
         guard !outcome.changes.isEmpty else { return }
         out.line(place.dryRun ? "Would update bindings:" : "Binding updated:")
         for l in box.lines { out.line(l) }
@@ -531,4 +542,4 @@ struct SyncRun {
 }
 
 /// What a plan closure found, read after the write.
-final class LinesBox: @unchecked Sendable { var lines: [String] = [] }
+final class LinesBox: @unchecked Sendable { var lines: [String] = []; var outside: [String] = [] }

@@ -55,7 +55,8 @@ extension GitRealm {
 
             Exit status: 0 synced; 1 a fetch or push failed; 2 refused (a contract owned by \
             another repository, a version lower than the realm's or by less than the change \
-            needs); 3 a working contract file is malformed; 4 not a member of a realm. A \
+            needs); 3 a working contract file is malformed or cannot be proposed (a contract \
+            the realm does not have yet: publish it first); 4 not a member of a realm. A \
             proposal record or acknowledgement that does not read (pushed by hand) is left \
             out with a warning.
             """
