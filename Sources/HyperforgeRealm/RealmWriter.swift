@@ -254,6 +254,18 @@ struct Scratch {
         Leftovers.removeTree(path)
         Interruption.unregister(token)
     }
+
+    /// The scratch repository, opened, reading `member`'s objects too (read
+    /// only, through `objects/info/alternates`), for dry runs that start from
+    /// what the member has.
+    func borrowing(_ member: Repository, context: Context) throws -> Repository {
+        do {
+            try AtomicFile.write(Array((member.commonDirectory + "/objects\n").utf8), to: path + "/objects/info/alternates", mode: 0o600)
+        } catch {
+            throw RealmError.noScratch(directory: path, reason: "\(error.path): \(error.reason)")
+        }
+        return try Repository.open(at: path, environment: environment(context))
+    }
 }
 
 /// Reads a realm's files from a commit with libgit2 and checks them.

@@ -39,12 +39,7 @@ extension Realm {
         let before = try repository.resolve(membership.fetchedRef)
         let scratch = try Scratch(context: context)
         defer { scratch.remove() }
-        do {
-            try AtomicFile.write(Array((repository.commonDirectory + "/objects\n").utf8), to: scratch.path + "/objects/info/alternates", mode: 0o600)
-        } catch {
-            throw RealmError.noScratch(directory: scratch.path, reason: "\(error.path): \(error.reason)")
-        }
-        let scratchRepo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
+        let scratchRepo = try scratch.borrowing(repository, context: context)
         let ref = "refs/realm-scratch/fetched"
         if let before { try scratchRepo.setReference(ref, to: before, message: "git realm: dry run starts at fetched") }
         let kept = "dry run: " + (before.map { "\(membership.fetchedRef) would stay at the last good commit \($0.prefix(12))" }

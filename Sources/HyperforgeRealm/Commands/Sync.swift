@@ -60,13 +60,7 @@ struct SyncPlace {
         }
         let scratch = try Scratch(context: context)
         do {
-            try AtomicFile.write(Array((member.commonDirectory + "/objects\n").utf8), to: scratch.path + "/objects/info/alternates", mode: 0o600)
-        } catch {
-            scratch.remove()
-            throw RealmError.noScratch(directory: scratch.path, reason: "\(error.path): \(error.reason)")
-        }
-        do {
-            let repo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
+            let repo = try scratch.borrowing(member, context: context)
             let ref = "refs/realm-scratch/fetched"
             if let before = try member.resolve(membership.fetchedRef) { try repo.setReference(ref, to: before, message: "git realm: dry run") }
             let sc = scratch.context(context)

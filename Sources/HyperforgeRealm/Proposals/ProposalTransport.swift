@@ -40,11 +40,14 @@ extension RealmGit {
         arguments += ["--", url] + updates.map { ($0.new ?? "") + ":" + $0.ref }
         let r = try await run(arguments, gitDir: gitDir, context: context)
         if r.exitCode == 0 { return .pushed }
-        for line in r.stdout.split(separator: "\n") where line.hasPrefix("!") {
-            let summary = line.lowercased()
-            let raced = ["fetch first", "non-fast-forward", "stale info", "lock", "failed to update ref", "incorrect old value", "already exists"]
-            if raced.contains(where: { summary.contains($0) }) { return .stale }
-        }
+        // A race: every rejected ref was rejected for a lease or a moved ref, or only
+        // because the atomic push as a whole failed while a ref moved under it
+        // ("cannot lock ref ...: is at X but expected Y" on the receiving side).
+        let raced = ["fetch first", "non-fast-forward", "stale info", "lock", "failed to update ref", "incorrect old value", "already exists"]
+        let rejected = r.stdout.split(separator: "\n").filter { $0.hasPrefix("!") }.map { $0.lowercased() }
+        let racedLine = rejected.contains { line in raced.contains { line.contains($0) } }
+        let onlyRacesOrAtomic = rejected.allSatisfy { line in line.contains("atomic") || raced.contains { line.contains($0) } }
+        if !rejected.isEmpty && onlyRacesOrAtomic && (racedLine || r.stderr.contains("cannot lock ref")) { return .stale }
         throw RealmError.pushFailed(url: RemoteURL.redacted(url), gitOutput: RemoteURL.redactedText(r.stderr + r.stdout))
     }
 }
