@@ -91,7 +91,7 @@ let package = Package(
         // Core: realms (RFC 0001): the realm's files, versions, contracts.
         .target(
             name: "HyperforgeRealm",
-            dependencies: ["CYAML", "HyperforgeCore", "HyperforgeGit"],
+            dependencies: ["CYAML", "HyperforgeCore", "HyperforgeGit", "HyperforgeSecrets", "HyperforgeHforge"],
             swiftSettings: strict
         ),
         // Core: the libgit2 layer.

@@ -77,13 +77,18 @@ public struct RepoRecord: Sendable, Equatable {
     public var foreignPath: String?
     public var maintainers: [String]
     public var joinedAt: String?
+    /// `forge_accounts`: each maintainer's login on the forges that may host
+    /// the realm, asked to review its proposals there (ForgeAccount).
+    public var forgeAccounts: [ForgeAccount] = []
 
     public static func parse(_ text: String, file: String) throws(RealmFileError) -> RepoRecord {
         let f = try YAMLFields(YAMLFields.document(text, file: file), file: file,
-                               known: ["name", "org", "path", "url", "maintainers", "joined_at"])
-        return RepoRecord(name: try f.name("name")!, org: try f.string("org"), url: try f.string("url"),
-                          foreignPath: try f.string("path"), maintainers: try f.strings("maintainers") ?? [],
-                          joinedAt: try f.string("joined_at"))
+                               known: ["name", "org", "path", "url", "maintainers", "joined_at", "forge_accounts"])
+        var record = RepoRecord(name: try f.name("name")!, org: try f.string("org"), url: try f.string("url"),
+                                foreignPath: try f.string("path"), maintainers: try f.strings("maintainers") ?? [],
+                                joinedAt: try f.string("joined_at"))
+        record.forgeAccounts = try ForgeAccount.parse(f, maintainers: record.maintainers)
+        return record
     }
 }
 

@@ -42,6 +42,13 @@ extension Realm {
                 for p in c.pointers.prefix(10) { out.line("    " + ContractDiff.line(p)) }
                 if c.pointers.count > 10 { out.line("    … and \(c.pointers.count - 10) more") }
             }
+            if let pr = s.pullRequest {
+                out.line("  pull request #\(pr.number) on \(pr.forge) [\(pr.state)]\(pr.url.map { ": " + TerminalText.inline($0) } ?? "")")
+                let reviews = pr.reviews.map { "\(TerminalText.inline($0.login)) \($0.state)" }
+                if !reviews.isEmpty { out.line("  reviews: " + reviews.joined(separator: ", ")) }
+                let asked = pr.requestedReviewers.map(TerminalText.inline)
+                if !asked.isEmpty { out.line("  review requested from: " + asked.joined(separator: ", ")) }
+            }
             if !s.acknowledged.isEmpty { out.line("  acknowledged by: \(s.acknowledged.joined(separator: ", "))") }
             if !s.waitingFor.isEmpty { out.line("  not yet acknowledged by: \(s.waitingFor.joined(separator: ", "))") }
             if !s.approvedBy.isEmpty { out.line("  approved by: \(s.approvedBy.joined(separator: ", "))") }
@@ -61,10 +68,32 @@ extension Realm {
         }
         let state = try RealmReader.state(of: repository, commit: tip)
         let now = ProposalClock.now(context)
-        let loaded = try ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: membership.realm), warn: context.output.warning)
-        let statuses = loaded.filter { options.all || $0.proposal.state == .open }
+        var loaded = try ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: membership.realm), warn: context.output.warning)
+            .filter { options.all || $0.proposal.state == .open }
             .sorted { ($0.proposal.createdAt, $0.proposal.id) < ($1.proposal.createdAt, $1.proposal.id) }
-            .map { ProposalStatus.of($0, manifest: state.snapshot!.manifest, now: now) }
+        // A forge-hosted realm: each open proposal's pull request and what its reviews acknowledge.
+        var requests: [String: RealmForge.Request] = [:]
+        let forge = try RealmForge.open(url: membership.url, branch: membership.branch, dryRun: false, context: context)
+        if let forge {
+            for i in loaded.indices where loaded[i].proposal.state == .open {
+                do {
+                    guard let request = try await forge.request(for: loaded[i].proposal) else { continue }
+                    requests[loaded[i].proposal.id] = request
+                    forge.acknowledgements(&loaded[i], request, snapshot: state.snapshot!)
+                } catch let e as any HyperforgeError {
+                    context.output.warning("proposal \(loaded[i].proposal.id): its pull request on \(forge.name) could not be read: \(e.description)")
+                }
+            }
+        }
+        let statuses = loaded.map { p in
+            var s = ProposalStatus.of(p, manifest: state.snapshot!.manifest, now: now)
+            if let forge, let r = requests[p.proposal.id] {
+                s.pullRequest = .init(forge: forge.name, number: r.pull.number, url: r.pull.webURL, state: r.pull.state.rawValue,
+                                      requestedReviewers: r.pull.requestedReviewers,
+                                      reviews: r.latest.values.sorted { $0.login < $1.login }.map { .init(login: $0.login, state: $0.state.rawValue) })
+            }
+            return s
+        }
         return ProposalsReport(realm: membership.realm, repo: membership.repo, commit: tip, now: Timestamp.utc(now), proposals: statuses)
     }
 

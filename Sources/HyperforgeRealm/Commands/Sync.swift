@@ -1,6 +1,7 @@
 import FoundationEssentials
 import HyperforgeCore
 import HyperforgeGit
+import HyperforgeSecrets
 
 extension Realm {
     public struct SyncOptions: Sendable {
@@ -28,7 +29,8 @@ extension Realm {
         let place = try await SyncPlace.open(repository, membership, dryRun: options.dryRun, context: context)
         defer { place.close() }
         var run = SyncRun(options: options, context: context, membership: membership, root: root, place: place,
-                          now: ProposalClock.now(context), email: userEmail(repository, context: context))
+                          now: ProposalClock.now(context), email: userEmail(repository, context: context),
+                          forge: try RealmForge.open(url: membership.url, branch: membership.branch, dryRun: options.dryRun, context: context))
         try await run.go()
         return .success
     }
@@ -101,6 +103,9 @@ struct SyncRun {
     let place: SyncPlace
     let now: Date
     let email: String?
+    /// The forge hosting the realm repository (nil: a plain git realm), and each open proposal's pull request there.
+    let forge: RealmForge?
+    var requests: [String: RealmForge.Request] = [:]
     var out: Output.Stream { context.output.stdout }
     var me: String { membership.repo }
 
@@ -109,6 +114,7 @@ struct SyncRun {
         var proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
         // Everything this repository would propose is worked out, and refused, before anything is pushed.
         let drafted = try await draft(state)
+        try await readForge(&proposals, snapshot: state.snapshot!)
         try await acknowledge(&proposals, state: state)
         if !drafted.isEmpty { try await propose(drafted, state: state, proposals: &proposals) }
         state = try await mergeMergeable(&proposals, state: state)
@@ -281,6 +287,7 @@ struct SyncRun {
                 for u in updates { out.line("  " + u.description) }
                 showWhenMergeable(LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:]), manifest: state.snapshot!.manifest)
                 proposals.append(LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:]))
+                try await openRequest(proposal, snapshot: state.snapshot!)
                 return
             }
             switch try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) {
@@ -295,6 +302,7 @@ struct SyncRun {
                 out.line("\(out.styled("✓", .green)) Proposal \(id) created for review: \"\(title)\" (\(ProposalRefs.record(id)))")
                 showWhenMergeable(loaded, manifest: state.snapshot!.manifest)
                 try writeBack(drafted)
+                try await openRequest(proposal, snapshot: state.snapshot!)
                 let coordination = RealmCoordination(context: context)
                 let notified = coordination.notifyProposal(proposal)
                 for repo in proposal.affectedRepos {
@@ -345,10 +353,14 @@ struct SyncRun {
     // MARK: - Acknowledging
 
     mutating func acknowledge(_ proposals: inout [LoadedProposal], state: RealmState, attempt: Int = 1) async throws {
-        let pending = proposals.indices.filter {
+        var pending = proposals.indices.filter {
             let p = proposals[$0]
             return p.proposal.state == .open && p.proposal.author != me && p.proposal.affectedRepos.contains(me) && p.acks[me] == nil
         }
+        // On a forge, the acknowledgement is an approving review of the pull request.
+        let viaForge = pending.filter { requests[proposals[$0].proposal.id]?.pull.state == .open }
+        for i in viaForge { try await approveOnForge(&proposals[i], snapshot: state.snapshot!) }
+        pending.removeAll { viaForge.contains($0) }
         guard !pending.isEmpty else { return }
         let author = try signature()
         var updates: [RefUpdate] = []
@@ -420,6 +432,7 @@ struct SyncRun {
     /// deleting its sync branch in the same atomic push. The new realm state, or nil when nothing landed.
     func merge(_ p: LoadedProposal, reason: String, state: RealmState) async throws -> RealmState? {
         let proposal = p.proposal
+        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason) }
         guard let base = try? place.repository.files(atCommit: proposal.base), let head = try? place.repository.files(atCommit: proposal.head) else {
             out.line("\(out.styled("!", .yellow)) proposal \(proposal.id): its commits are not in the realm any more (branch \(proposal.branch)); skipped")
             return nil
@@ -480,12 +493,17 @@ struct SyncRun {
         }
         let again = outcome.retries > 0 ? " (rebuilt \(outcome.retries)× on newer realm commits)" : ""
         out.line("\(out.styled("✓", .green)) Merged proposal \(proposal.id) into the realm as \(commit.prefix(12))\(again): \(reason)")
+        notifyMerged(proposal)
+        return try RealmReader.state(of: place.member, commit: commit)
+    }
+
+    /// Active sessions of the affected repositories hear of the merge.
+    func notifyMerged(_ proposal: Proposal) {
         let coordination = RealmCoordination(context: context)
         for c in proposal.changes {
             coordination.notify(realm: membership.realm, domain: c.domain, contract: c.contract, owner: proposal.author, from: c.from, to: c.to,
                                 changes: ["merged: proposal \(proposal.id)"] + c.pointers.prefix(20).map(ContractDiff.line))
         }
-        return try RealmReader.state(of: place.member, commit: commit)
     }
 
     // MARK: - Bindings

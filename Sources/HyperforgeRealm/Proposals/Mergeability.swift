@@ -39,6 +39,24 @@ public struct ProposalStatus: Codable, Sendable, Equatable {
     public var mergeableAt = NullableText(nil)
     /// In words: why it may merge now, or what it waits for.
     public var reason: String
+    /// On a forge-hosted realm: the proposal's pull request there (absent for a plain git realm).
+    public var pullRequest: PullRequestInfo?
+
+    public struct PullRequestInfo: Codable, Sendable, Equatable {
+        public var forge: String
+        public var number: Int
+        public var url: String?
+        /// open, closed or merged, as the forge says.
+        public var state: String
+        public var requestedReviewers: [String]
+        /// Each reviewer's latest review: approved, changes_requested, commented, dismissed.
+        public var reviews: [ReviewInfo]
+    }
+
+    public struct ReviewInfo: Codable, Sendable, Equatable {
+        public var login: String
+        public var state: String
+    }
 
     static func of(_ p: LoadedProposal, manifest: RealmManifest, now: Date) -> ProposalStatus {
         let proposal = p.proposal

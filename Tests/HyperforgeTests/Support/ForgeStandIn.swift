@@ -81,7 +81,7 @@ final class ForgeStandIn: @unchecked Sendable {
 
     init(_ personality: Personality, in env: TestEnvironment, tokens: [Token], orgs: [String] = [], users: [String] = [],
          repos: [Repo] = [], maxPageSize: Int? = nil, tls: (cert: String, key: String)? = nil, cloneURLTemplate: String? = nil,
-         generate: (owner: String, count: Int)? = nil) throws {
+         generate: (owner: String, count: Int)? = nil, gitRoot: String? = nil) throws {
         self.personality = personality
         root = env.root + "/standin-\(personality.rawValue)-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -105,6 +105,8 @@ final class ForgeStandIn: @unchecked Sendable {
         if let tls { config["tls_cert"] = tls.cert; config["tls_key"] = tls.key }
         if let cloneURLTemplate { config["clone_url_template"] = cloneURLTemplate }
         if let generate { config["generate"] = ["owner": generate.owner, "count": generate.count] }
+        // Repositories served over smart HTTP from gitRoot/OWNER/NAME.git: real heads, real merges.
+        if let gitRoot { config["git_root"] = gitRoot }
         let configPath = root + "/config.json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
         _ = FileManager.default.createFile(atPath: log, contents: Data())
