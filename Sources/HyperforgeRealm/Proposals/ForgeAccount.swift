@@ -20,6 +20,12 @@ public struct ForgeAccount: Sendable, Equatable {
     public var forge: String
     public var login: String
 
+    public init(maintainer: String, forge: String, login: String) {
+        self.maintainer = maintainer
+        self.forge = forge
+        self.login = login
+    }
+
     static func parse(_ f: YAMLFields, maintainers: [String]) throws(RealmFileError) -> [ForgeAccount] {
         var out: [ForgeAccount] = []
         for item in try f.list("forge_accounts") ?? [] {
