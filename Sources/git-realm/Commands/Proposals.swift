@@ -28,9 +28,13 @@ extension GitRealm.Proposals {
             discussion: """
             --json prints {realm, repo, commit, now, proposals: [{id, title, author, branch, \
             state, created_at, breaking, changes, acknowledged, waiting_for, approved_by, \
-            needs_approval, mergeable, mergeable_at, reason}]}; mergeable_at is the time the \
+            needs_approval, mergeable, mergeable_at, reason, pull_request}]}; mergeable_at is the time the \
             grace period makes it mergeable, null when it is mergeable now or never by the \
-            clock. A record that does not read (pushed by hand) is left out with a warning. \
+            clock. pull_request is present on a forge-hosted realm (see 'git realm sync \
+            --help'): {forge, number, url, state, requested_reviewers, reviews: [{login, \
+            state}]}, each reviewer's latest review; an approving review by a maintainer's \
+            forge_accounts login counts in acknowledged and approved_by. A pull request that \
+            cannot be read is warned about and its proposal listed without it. A record that does not read (pushed by hand) is left out with a warning. \
             Exit status: 0; 4 not a member of a realm.
             """
         )

@@ -43,6 +43,24 @@ extension GitRealm {
             notified of each merge. Finally this repository's imports get the realm's \
             versions as resolved_version (within their ranges).
 
+            A realm repository on one of your forges (built in: github, codeberg, gitlab; or \
+            [custom_forges.NAME] in your own auth.toml; never a forge only a repository's \
+            committed config declares) is forge-hosted: each proposal is also that forge's \
+            pull (merge) request from its sync branch into the realm's branch, made through \
+            the forge's API with the realm repository's own scope \
+            git/FORGE/ORG/repo/NAME/token. Its body lists each change with its JSON pointers, \
+            version step and the importers affected; the affected repositories' maintainers \
+            are asked to review it by their logins on that forge (forge_accounts in \
+            repos/REPO.yaml: maintainer, forge, login; a login is letters, digits, '-', '_' \
+            and '.', never a URL or host). An importer's sync acknowledges by approving the \
+            pull request as the user whose token the scope holds; an approving review by a \
+            login listed for an affected repository is that repository's acknowledgement, \
+            one by the login of a maintainer in governance.approvers is an approval. A \
+            mergeable proposal (the same rule) is merged through the forge's merge API, only \
+            while the pull request's head is the commit the proposal recorded; then the \
+            record says merged and the sync branch is deleted. A pull request an earlier sync \
+            failed to open is opened by the author's next sync.
+
             Plain git cannot say who pushed a record: set trust.require_signed_commits and run \
             'git realm check --realm' where the realm is kept to hold members to it.
 
@@ -50,13 +68,19 @@ extension GitRealm {
             by; it is for tests of the grace period only.
 
             --dry-run fetches into a scratch repository and shows the branch, the commit, \
-            the proposal, the acknowledgements, the merges and every ref it would push; it \
-            changes nothing in this repository or the realm.
+            the proposal, the acknowledgements, the merges and every ref it would push, and \
+            on a forge-hosted realm every API call (method and URL, never a token: the \
+            read-only ones it makes, marked "(asked)", and "Would send:" for each it would \
+            make); it changes nothing in this repository or the realm and sends no request \
+            that changes anything on the forge.
 
-            Exit status: 0 synced; 1 a fetch or push failed; 2 refused (a contract owned by \
-            another repository, a version lower than the realm's or by less than the change \
-            needs); 3 a working contract file is malformed or cannot be proposed (a contract \
-            the realm does not have yet: publish it first); 4 not a member of a realm. A \
+            Exit status: 0 synced; 1 a fetch or push failed, or the forge answered a request \
+            with an error; 2 refused (a contract owned by another repository, a version lower \
+            than the realm's or by less than the change needs; the forge refused the token: \
+            401, 403, or a scope refused); 3 a working contract file is malformed or cannot \
+            be proposed (a contract the realm does not have yet: publish it first), or \
+            auth.toml is malformed; 4 not a member of a realm, or the forge cannot be reached \
+            (or rate-limits it longer than the longest wait). A \
             proposal record or acknowledgement that does not read (pushed by hand) is left \
             out with a warning.
             """
