@@ -28,14 +28,7 @@ struct RealmSyncForgeTests {
             let bare = try git.createRepository("acme/letemcook.git", env: env)
             standIn = try ForgeStandIn(personality, in: env, tokens: tokens.sorted { $0.key < $1.key }.map { .init(value: $1, label: "\($0)-token", user: $0, owners: ["acme", $0]) },
                                        orgs: ["acme"], users: ["alice", "bob", "eric"], repos: [.init(owner: "acme", name: "letemcook")], gitRoot: git.root)
-            try env.write("""
-            [custom_forges.lab]
-            kind = "\(personality.kind.rawValue)"
-            host = "127.0.0.1"
-            web_url = "\(git.baseURL)"
-            api_url = "\(standIn.apiURL)"
-
-            """, to: "home/.config/hyperforge/auth.toml")
+            try env.write(standIn.customForgeTOML(named: "lab", gitURL: git.baseURL), to: "home/.config/hyperforge/auth.toml")
             try env.gitOK("config", "--global", "credential.\(git.baseURL).helper", "hforge", in: env.root)
             try env.gitOK("config", "--global", "credential.\(git.baseURL).useHttpPath", "true", in: env.root)
             let url = git.baseURL + "/acme/letemcook.git"

@@ -140,13 +140,13 @@ final class ForgeStandIn: @unchecked Sendable {
         Forge(name: name, kind: personality.kind, host: "127.0.0.1", webURL: webURL, apiURL: apiURL)
     }
 
-    /// `[custom_forges.NAME]` for the test's auth.toml.
-    func customForgeTOML(named name: String) -> String {
+    /// `[custom_forges.NAME]` for the test's auth.toml; `gitURL`: where its git repositories are served (SmartHTTPServer.baseURL).
+    func customForgeTOML(named name: String, gitURL: String? = nil) -> String {
         """
         [custom_forges.\(name)]
         kind = "\(personality.kind.rawValue)"
         host = "127.0.0.1"
-        web_url = "\(webURL)"
+        web_url = "\(gitURL ?? webURL)"
         api_url = "\(apiURL)"
 
         """
