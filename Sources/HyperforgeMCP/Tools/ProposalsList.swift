@@ -15,7 +15,9 @@ enum ProposalsListTool: RealmTool {
         each proposal's changes (contract, versions, step, compatibility verdict, changes by JSON pointer, the importers \
         it affects and whether their ranges still hold), who acknowledged it and who has not, and when it becomes \
         mergeable (mergeable now, mergeable_at: the end of the grace period, or what a breaking change waits for). \
-        With all: merged and superseded proposals too. Read-only: the proposals as this repository last fetched them.
+        With all: merged and superseded proposals too. Read-only: the proposals as this repository last fetched them; \
+        on a forge-hosted realm the forge is not asked, so pull requests and their reviews are not in it \
+        (git realm proposals shows them).
         """,
         inputSchema: Schema.object([
             "all": Schema.type("boolean", "Merged and superseded proposals too."),
@@ -32,6 +34,7 @@ enum ProposalsListTool: RealmTool {
         var options = Realm.ProposalsOptions()
         options.json = true
         options.all = try arguments.bool("all")
+        options.askForge = false
         let report = try await Realm.proposalsReport(options, context: context)
         let text = report.proposals.isEmpty ? "No \(options.all ? "" : "open ")proposals in realm \(report.realm)."
             : report.proposals.map { "\($0.id) [\($0.state)] \($0.title): \($0.mergeable ? "mergeable now (\($0.reason))" : $0.reason)" }.joined(separator: "\n")

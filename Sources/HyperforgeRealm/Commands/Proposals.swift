@@ -10,6 +10,9 @@ extension Realm {
         public var fetch = false
         /// Merged and superseded ones too.
         public var all = false
+        /// On a forge-hosted realm, ask the forge for each open proposal's pull request and reviews
+        /// (MCP's read-only tool does not: it answers from what was fetched).
+        public var askForge = true
         public init() {}
     }
 
@@ -73,7 +76,7 @@ extension Realm {
             .sorted { ($0.proposal.createdAt, $0.proposal.id) < ($1.proposal.createdAt, $1.proposal.id) }
         // A forge-hosted realm: each open proposal's pull request and what its reviews acknowledge.
         var requests: [String: RealmForge.Request] = [:]
-        let forge = try RealmForge.open(url: membership.url, branch: membership.branch, dryRun: false, context: context)
+        let forge = options.askForge ? try RealmForge.open(url: membership.url, branch: membership.branch, dryRun: false, context: context) : nil
         if let forge {
             for i in loaded.indices where loaded[i].proposal.state == .open {
                 do {
