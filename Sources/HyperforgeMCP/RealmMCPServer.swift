@@ -17,7 +17,7 @@ protocol RealmTool: Sendable {
 /// assistants, over stdio (RFC 0002 phase 1). Every tool reads: none
 /// changes the repository or the realm (caches may be filled).
 public enum RealmMCPServer {
-    static let tools: [any RealmTool.Type] = [RealmStatusTool.self, RealmCheckTool.self, ContractGetTool.self]
+    static let tools: [any RealmTool.Type] = [RealmStatusTool.self, RealmCheckTool.self, ContractGetTool.self, ProposalsListTool.self]
 
     /// Serves the client on standard input and output until it closes its
     /// end. `path`: the member repository (default: the working directory).

@@ -81,9 +81,13 @@ public struct RepoRecord: Sendable, Equatable {
     /// `git realm check --realm` when `trust.require_signed_commits` is set.
     public var signingKeys: [SigningKey] = []
 
+    /// `forge_accounts`: each maintainer's login on the forges that may host
+    /// the realm, asked to review its proposals there (ForgeAccount).
+    public var forgeAccounts: [ForgeAccount] = []
+
     public static func parse(_ text: String, file: String) throws(RealmFileError) -> RepoRecord {
         let f = try YAMLFields(YAMLFields.document(text, file: file), file: file,
-                               known: ["name", "org", "path", "url", "maintainers", "joined_at", "signing_keys"])
+                               known: ["name", "org", "path", "url", "maintainers", "joined_at", "signing_keys", "forge_accounts"])
         var record = RepoRecord(name: try f.name("name")!, org: try f.string("org"), url: try f.string("url"),
                                 foreignPath: try f.string("path"), maintainers: try f.strings("maintainers") ?? [],
                                 joinedAt: try f.string("joined_at"))
@@ -96,6 +100,7 @@ public struct RepoRecord: Sendable, Equatable {
             if let problem = key.problem { throw .invalid(k.location("key"), field: "key", reason: problem) }
             record.signingKeys.append(key)
         }
+        record.forgeAccounts = try ForgeAccount.parse(f, maintainers: record.maintainers)
         return record
     }
 }

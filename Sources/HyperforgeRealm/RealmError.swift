@@ -49,6 +49,11 @@ public enum RealmError: HyperforgeError, Equatable {
     case worktreeFailed(repo: String, path: String, gitOutput: String)
     /// `pr`: a repository of the change cannot take part (no forge, no branch, not on this machine).
     case cannotOpenRequest(repo: String, problem: String)
+    /// A proposal record (refs/realm/proposals/ID/...) that does not read.
+    case malformedProposal(ref: String, problem: String)
+    case unknownProposal(id: String, open: [String])
+    /// A working contract file of this repository's that it may not propose: `reason` says why.
+    case cannotPropose(file: String, reason: String)
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -58,7 +63,8 @@ public enum RealmError: HyperforgeError, Equatable {
         case .worktreeFailed: return .failure
         case .worktreesDirty: return .refused
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
-        case .malformedRealm: return .configuration
+        case .malformedRealm, .malformedProposal, .cannotPropose: return .configuration
+        case .unknownProposal: return .usage
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
              .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported, .guardInPlace: return .refused
         }
@@ -114,6 +120,10 @@ public enum RealmError: HyperforgeError, Equatable {
         case .worktreesDirty(let list): return "worktrees have uncommitted changes:\n" + list.map { "  " + $0 }.joined(separator: "\n")
         case .worktreeFailed(let repo, let path, let out): return "\(repo): git worktree failed for \(path)" + Self.tail(out)
         case .cannotOpenRequest(let repo, let problem): return "\(repo): \(problem)"
+        case .malformedProposal(let ref, let problem): return "the proposal record \(ref) in the realm does not read: \(problem)"
+        case .unknownProposal(let id, let open):
+            return "there is no open proposal \(id) in the realm" + (open.isEmpty ? " (none is open)" : "; open: " + open.prefix(20).joined(separator: ", "))
+        case .cannotPropose(let file, let reason): return "cannot propose \(file): \(reason)"
         }
     }
 
@@ -145,6 +155,9 @@ public enum RealmError: HyperforgeError, Equatable {
         case .cannotOpenRequest: return "fix what is named (git hforge init / git hforge status in that repository), then run the command again; requests already opened are found again, not opened twice"
         case .guardInPlace(let path, _): return "move \(path) away (or chain it by hand: run it, then 'git realm check --realm --pre-receive'), fix what is named, then run 'git realm admin guard install' again; nothing was changed"
         case .checkRealmFailed: return "run 'git realm check --realm' in the realm repository or a clone of it (with its whole history: not a shallow clone), with --range A..B naming commits it has"
+        case .malformedProposal: return "the member who pushed it must fix or delete that ref in the realm ('git push REALM-URL :REF'); 'git realm proposals' lists the others"
+        case .unknownProposal: return "list them with 'git realm proposals --fetch'"
+        case .cannotPropose: return "fix the file and run 'git realm sync' again ('git realm check --mode=contract' says more); nothing was pushed"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil
         }

@@ -77,6 +77,10 @@ struct RealmWriter {
     var actingRepo: String?
     var context: Context
     var maxAttempts = 12
+    /// Refs pushed with the new commit, all or nothing (`git push --atomic`):
+    /// a merged proposal's record and its sync branch. Given the state the
+    /// change was built on and the new commit; may write objects into the repository.
+    var companions: ((RealmState, String) throws -> [ProposalRefUpdate])?
 
     /// Runs `plan` against the realm's current state and lands its result.
     /// `plan` returns nil when there is nothing to change.
@@ -144,11 +148,16 @@ struct RealmWriter {
             }
             let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
                                               author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
+            let extra = try companions?(state, commit) ?? []
             // Killed from here on, the realm is the old one or the new one (a
             // push moves its branch or does not), and the fetched ref follows
             // on the next fetch (the new tip descends from it).
             FaultPoint.reach("realm-write.committed")
-            switch try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context) {
+            let pushed = extra.isEmpty
+                ? try await RealmGit.push(url: url, branch: branch, commit: commit, gitDir: gitDir, context: context)
+                : try await RealmGit.push(url: url, updates: [ProposalRefUpdate(ref: "refs/heads/\(branch)", new: commit, expected: state.commit)] + extra,
+                                          gitDir: gitDir, context: context)
+            switch pushed {
             case .pushed:
                 FaultPoint.reach("realm-write.pushed")
                 try repo.setReference(trackingRef, to: commit, message: "git realm: \(change.message.split(separator: "\n").first ?? "")")
@@ -230,6 +239,18 @@ struct Scratch {
     }
 
     func remove() { directory.remove() }
+
+    /// The scratch repository, opened, reading `member`'s objects too (read
+    /// only, through `objects/info/alternates`), for dry runs that start from
+    /// what the member has.
+    func borrowing(_ member: Repository, context: Context) throws -> Repository {
+        do {
+            try AtomicFile.write(Array((member.commonDirectory + "/objects\n").utf8), to: path + "/objects/info/alternates", mode: 0o600)
+        } catch {
+            throw RealmError.noScratch(directory: path, reason: "\(error.path): \(error.reason)")
+        }
+        return try Repository.open(at: path, environment: environment(context))
+    }
 }
 
 /// A private directory under TMPDIR (0700), `$TMPDIR/git-realm-<pid>-XXXXXX`:

@@ -115,6 +115,7 @@ extension RepoRecord {
             ("url", url.map(RealmYAML.text)),
             ("maintainers", RealmYAML.list(maintainers)),
             ("joined_at", joinedAt.map(RealmYAML.text)),
+            ("forge_accounts", forgeAccounts.isEmpty ? nil : RealmYAML.sequence(forgeAccounts.map(\.node), flow: false)),
         ]))
     }
 }

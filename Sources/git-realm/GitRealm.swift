@@ -51,6 +51,6 @@ public struct GitRealm: AsyncParsableCommand {
         'git realm check' has its own: 0 clean, 1 errors, 2 warnings only (1 with --strict); 3, 4 and 64 as above.
         """ + "\n\n" + JSONHelp.style,
         version: HyperforgeVersion.current,
-        subcommands: [Status.self, Fetch.self, Check.self, Worktree.self, Pr.self, Hooks.self, Session.self, Ack.self, Mcp.self, Coordinator.self, Admin.self]
+        subcommands: [Status.self, Fetch.self, Sync.self, Proposals.self, Check.self, Worktree.self, Pr.self, Hooks.self, Session.self, Ack.self, Mcp.self, Coordinator.self, Admin.self]
     )
 }

@@ -32,6 +32,14 @@ import Testing
             try env.gitOK("--git-dir=\(realmGitDir)", "show", "main:\(path)", in: env.root)
         }
 
+        /// Every file of every member and of the data directory (where the realm lives), to prove a dry run changed nothing.
+        func everything() throws -> [String: Data] {
+            var all: [String: Data] = [:]
+            for (name, path) in members { for (k, v) in try TestEnvironment.snapshot(path) { all[name + "/" + k] = v } }
+            for (k, v) in try TestEnvironment.snapshot(env.home + "/.local/share") { all["data/" + k] = v }
+            return all
+        }
+
         func status(_ repo: String) throws -> [String: Any] {
             let out = try ok(repo, "status", "--fetch", "--json")
             return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
@@ -240,13 +248,7 @@ import Testing
         let w = try Self.world("realm-dry", members: ["aperture", "fungal", "ml-infra", "newcomer"])
         try Self.twoDomains(w)
         try w.env.write(try w.show("domains/s3-access/contracts/s3-permissions.yaml").replacingOccurrences(of: "\"1.0.0\"", with: "\"1.1.0\""), to: "c.yaml")
-        func everything() throws -> [String: Data] {
-            var all: [String: Data] = [:]
-            for (name, path) in w.members { for (k, v) in try TestEnvironment.snapshot(path) { all[name + "/" + k] = v } }
-            for (k, v) in try TestEnvironment.snapshot(w.env.home + "/.local/share") { all["data/" + k] = v }
-            return all
-        }
-        let before = try everything()
+        let before = try w.everything()
         let runs: [(String, [String], String)] = [
             ("newcomer", ["admin", "join", w.realm, "--dry-run"], "create repos/newcomer.yaml"),
             ("aperture", ["admin", "domain", "create", "more", "--repos", "aperture,ml-infra", "--contract", "extra", "--dry-run"], "create domains/more/domain.yaml"),
@@ -262,7 +264,7 @@ import Testing
             #expect(r.code == 0, "\(args): \(r)")
             #expect(r.stdout.contains(expected) && r.stdout.contains("dry run"), "\(args): \(r)")
         }
-        let after = try everything()
+        let after = try w.everything()
         #expect(after == before, "changed: \(Set(after.keys).symmetricDifference(before.keys).sorted()) \(after.keys.filter { after[$0] != before[$0] }.sorted())")
         #expect(!FileManager.default.fileExists(atPath: w.env.root + "/realms/third.git"))
     }
@@ -357,8 +359,10 @@ final class ResultBox: @unchecked Sendable {
 /// A realm served over ssh by a real sshd on loopback (a forge's repository).
 @Suite(.enabled(if: SSHServer.isAvailable, "needs openssh-server (sshd)"))
 struct RealmOverSSHTests {
-    /// A realm made with `admin init --url` on the sshd's first forge, the RFC's three members in two domains.
-    static func world(_ name: String) throws -> (RealmEndToEndTests.World, SSHServer, url: String) {
+    /// A realm made with `admin init --url ssh://...` on the tests' sshd
+    /// (forge A's key), and the RFC's three members: in two domains
+    /// (`RealmEndToEndTests.twoDomains`), or not joined yet.
+    static func world(_ name: String, twoDomains: Bool = true) throws -> (RealmEndToEndTests.World, SSHServer, url: String) {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let bare = try server.createRepository("realms/letemcook.git", on: server.forgeA, env: env)
@@ -369,7 +373,7 @@ struct RealmOverSSHTests {
         #expect(initRun.code == 0, "\(initRun)\nsshd: \((try? String(contentsOfFile: server.directory + "/sshd.log", encoding: .utf8)) ?? "")")
         var w = RealmEndToEndTests.World(env: env, realm: url, realmGitDir: bare)
         for m in ["aperture", "fungal", "ml-infra"] { w.members[m] = try env.makeRepository(m) }
-        try RealmEndToEndTests.twoDomains(w)
+        if twoDomains { try RealmEndToEndTests.twoDomains(w) }
         return (w, server, url)
     }
 

@@ -58,3 +58,37 @@ import Testing
         #expect(error { _ = try RealmManifest.parse("", file: "realm.yaml") }.hasPrefix("realm.yaml:1: malformed YAML"))
     }
 }
+
+/// `forge_accounts` in repos/{repo}.yaml: written by others, so a login is only ever a login.
+@Suite struct ForgeAccountsTests {
+    static let base = "name: fungal\nmaintainers:\n- bob@example.com\n"
+
+    func problem(_ accounts: String) -> String? {
+        do { _ = try RepoRecord.parse(Self.base + "forge_accounts:\n" + accounts, file: "repos/fungal.yaml"); return nil } catch {
+            return error.description
+        }
+    }
+
+    @Test func accountsReadAndWriteBackAsWritten() throws {
+        let text = Self.base + "forge_accounts:\n- maintainer: bob@example.com\n  forge: github\n  login: bob-b\n- maintainer: bob@example.com\n  forge: codeberg\n  login: bob.c\n"
+        let record = try RepoRecord.parse(text, file: "repos/fungal.yaml")
+        #expect(record.forgeAccounts == [ForgeAccount(maintainer: "bob@example.com", forge: "github", login: "bob-b"),
+                                         ForgeAccount(maintainer: "bob@example.com", forge: "codeberg", login: "bob.c")])
+        #expect(try RepoRecord.parse(record.yaml(), file: "r.yaml") == record)
+        // A file without them reads as before and writes no forge_accounts.
+        #expect(!(try RepoRecord.parse(Self.base, file: "r.yaml")).yaml().contains("forge_accounts"))
+    }
+
+    @Test func aLoginThatIsAURLOrHostOrSomeoneElsesIsRefusedWithItsLine() {
+        let url = problem("- maintainer: bob@example.com\n  forge: github\n  login: https://evil.example/x\n")
+        #expect(url?.hasPrefix("repos/fungal.yaml:7") == true && url?.contains("'login'") == true && url?.contains("never a URL or host") == true, "\(url ?? "accepted")")
+        let path = problem("- maintainer: bob@example.com\n  forge: github\n  login: ../bob\n")
+        #expect(path?.contains("'login'") == true, "\(path ?? "accepted")")
+        let host = problem("- maintainer: bob@example.com\n  forge: evil.example:443\n  login: bob\n")
+        #expect(host?.contains("'forge'") == true, "\(host ?? "accepted")")
+        let stranger = problem("- maintainer: mallory@example.com\n  forge: github\n  login: mallory\n")
+        #expect(stranger?.contains("is not one of this repository's maintainers") == true, "\(stranger ?? "accepted")")
+        let unknown = problem("- maintainer: bob@example.com\n  forge: github\n  login: bob\n  url: https://x\n")
+        #expect(unknown?.contains("url") == true, "\(unknown ?? "accepted")")
+    }
+}

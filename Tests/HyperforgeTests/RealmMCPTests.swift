@@ -55,7 +55,7 @@ import Testing
         // Tools, with their input schemas.
         let listed = try #require((try client.request("tools/list"))["result"] as? [String: Any])
         let tools = try #require(listed["tools"] as? [[String: Any]])
-        #expect(tools.compactMap { $0["name"] as? String } == ["realm_status", "realm_check", "contract_get"])
+        #expect(tools.compactMap { $0["name"] as? String } == ["realm_status", "realm_check", "contract_get", "proposals_list"])
         func properties(_ name: String) -> Set<String> {
             let tool = tools.first { $0["name"] as? String == name }
             let schema = tool?["inputSchema"] as? [String: Any]
@@ -66,6 +66,7 @@ import Testing
         #expect(properties("realm_status") == ["repo", "no_cache"])
         #expect(properties("realm_check") == ["mode", "contract", "strict", "from", "to", "transitive", "no_cache"])
         #expect(properties("contract_get") == ["contract", "version"])
+        #expect(properties("proposals_list") == ["all"])
         let contractGet = tools.first { $0["name"] as? String == "contract_get" }
         #expect((contractGet?["inputSchema"] as? [String: Any])?["required"] as? [String] == ["contract"])
 

@@ -498,6 +498,12 @@ package struct CheckSession {
     /// A source file changed (committed later than, or uncommitted since) the
     /// realm commit that last changed the contract file.
     func changedSinceSync(_ files: [String], realmFile: String) async throws -> (file: String, when: String)? {
+        try await CheckSession.changedSinceSync(files, realmFile: realmFile, tip: tip, repository: repository, root: root, context: context)
+    }
+
+    /// `changedSinceSync` for the realm at `tip` and the work tree at `root` (git realm sync's too).
+    static func changedSinceSync(_ files: [String], realmFile: String, tip: String, repository: Repository, root: String,
+                                 context: Context) async throws -> (file: String, when: String)? {
         let realmLog = try await RealmGit.run(["log", "-1", "--format=%ct", tip, "--", realmFile], gitDir: repository.commonDirectory, context: context)
         guard let synced = Int(realmLog.stdout.trimmedLines()) else { return nil }
         let env = GitEnvironment.detached(context.environment)

@@ -39,12 +39,7 @@ extension Realm {
         let before = try repository.resolve(membership.fetchedRef)
         let scratch = try Scratch(context: context)
         defer { scratch.remove() }
-        do {
-            try AtomicFile.write(Array((repository.commonDirectory + "/objects\n").utf8), to: scratch.path + "/objects/info/alternates", mode: 0o600)
-        } catch {
-            throw RealmError.noScratch(directory: scratch.path, reason: "\(error.path): \(error.reason)")
-        }
-        let scratchRepo = try Repository.open(at: scratch.path, environment: scratch.environment(context))
+        let scratchRepo = try scratch.borrowing(repository, context: context)
         let ref = "refs/realm-scratch/fetched"
         if let before { try scratchRepo.setReference(ref, to: before, message: "git realm: dry run starts at fetched") }
         let kept = "dry run: " + (before.map { "\(membership.fetchedRef) would stay at the last good commit \($0.prefix(12))" }
@@ -96,6 +91,14 @@ extension Realm {
                                                       party: background ? .background(realm: membership.realm) : .command(realm: membership.realm),
                                                       context: context) else {
             throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
+        }
+        // The realm's proposals come with it (git realm sync, git realm proposals); a
+        // command's fetch only: the background one must not race a command's refs.
+        if !background {
+            let lock = FetchLock.command(repository)
+            defer { lock.release() }
+            try await RealmGit.fetchProposals(url: membership.url, repository: repository, prefix: ProposalRefs.localPrefix(realm: membership.realm),
+                                              syncPrefix: ProposalRefs.localSyncPrefix(realm: membership.realm), context: context)
         }
         let before = taken.before, commit = taken.after
         do {

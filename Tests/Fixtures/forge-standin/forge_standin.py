@@ -36,6 +36,40 @@ from urllib.parse import urlsplit, parse_qsl, unquote, quote
 
 config = json.load(open(sys.argv[1]))
 P = config["personality"]
+# Where the repositories' git directories are (OWNER/NAME.git, served over
+# smart HTTP by the tests): pull requests then have their branch's real head
+# and a merge writes a real merge commit on the base branch.
+GIT_ROOT = config.get("git_root")
+
+
+def git_dir(repo):
+    return os.path.join(GIT_ROOT, repo["owner"], repo["name"] + ".git")
+
+
+def git_rev(repo, ref):
+    r = subprocess.run(["git", "--git-dir=" + git_dir(repo), "rev-parse", "--verify", "--quiet", ref + "^{commit}"], capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def git_merge(repo, pr):
+    """Merges the head into the base as the forge would (a merge commit); None when they conflict or the head moved."""
+    base = git_rev(repo, "refs/heads/" + pr["base"])
+    head = git_rev(repo, "refs/heads/" + pr["head"])
+    if base is None or head is None or head != pr["sha"]:
+        return None
+    env = dict(os.environ, GIT_AUTHOR_NAME="stand-in", GIT_AUTHOR_EMAIL="standin@example.invalid",
+               GIT_COMMITTER_NAME="stand-in", GIT_COMMITTER_EMAIL="standin@example.invalid")
+    gd = "--git-dir=" + git_dir(repo)
+    tree = subprocess.run(["git", gd, "merge-tree", "--write-tree", base, head], capture_output=True, text=True, env=env)
+    if tree.returncode != 0:
+        return None
+    commit = subprocess.run(["git", gd, "commit-tree", tree.stdout.split()[0], "-p", base, "-p", head,
+                             "-m", "Merge pull request #%d from %s" % (pr["number"], pr["head"])], capture_output=True, text=True, env=env)
+    if commit.returncode != 0:
+        return None
+    sha = commit.stdout.strip()
+    moved = subprocess.run(["git", gd, "update-ref", "refs/heads/" + pr["base"], sha, base], capture_output=True, env=env)
+    return sha if moved.returncode == 0 else None
 BASE = config.get("base_path", {"github": "", "gitea": "/api/v1", "forgejo": "/api/v1", "gitlab": "/api/v4"}[P])
 SPECS = config["specs"]
 LOG = config["log"]
@@ -301,14 +335,15 @@ def add_repo(r):
 
 for r in config.get("repos", []):
     add_repo(r)
-GIT_ROOT = config.get("git_root")
+# Every bare repository under GIT_ROOT is also one of the API's (those the
+# config names keep what it says of them).
 if GIT_ROOT:
     for owner in sorted(os.listdir(GIT_ROOT)):
         if not os.path.isdir(os.path.join(GIT_ROOT, owner)):
             continue
         state["groups"].setdefault(owner.lower(), {"name": owner, "id": 500 + len(state["groups"])})
         for entry in sorted(os.listdir(os.path.join(GIT_ROOT, owner))):
-            if entry.endswith(".git"):
+            if entry.endswith(".git") and (owner.lower(), entry[:-4].lower()) not in state["repos"]:
                 add_repo({"owner": owner, "name": entry[:-4]})
 gen = config.get("generate")
 if gen:
@@ -740,8 +775,15 @@ class Handler(BaseHTTPRequestHandler):
                 if P == "github":
                     return self.send(422, {"message": "Validation Failed", "errors": [{"resource": "PullRequest", "code": "custom", "message": "A pull request already exists for %s:%s." % (owner, body["head"])}], "status": "422"})
                 return self.error(409, "pull request already exists for these targets")
+            sha = hashlib.sha1(body["head"].encode()).hexdigest()
+            if GIT_ROOT:
+                # A repository served over smart HTTP: the head is its branch's commit.
+                sha = git_rev(repo, "refs/heads/" + body["head"].split(":")[-1])
+                if sha is None or git_rev(repo, "refs/heads/" + body["base"]) is None:
+                    return self.send(422, {"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}]}
+                                     if P == "github" else {"message": "branch does not exist", "url": ""})
             pr = {"number": len(pulls) + 1, "id": new_id(), "title": body.get("title", ""), "body": body.get("body", ""), "state": "open",
-                  "head": body["head"].split(":")[-1], "base": body["base"], "sha": hashlib.sha1(body["head"].encode()).hexdigest(),
+                  "head": body["head"].split(":")[-1], "base": body["base"], "sha": sha,
                   "author": me["login"], "reviewers": list(body.get("reviewers", [])), "reviews": [], "comments": [], "draft": body.get("draft", False)}
             pulls.append(pr)
             return self.send(201, pull_json(self, key, pr))
@@ -807,8 +849,14 @@ class Handler(BaseHTTPRequestHandler):
             if body.get("sha") and body["sha"] != pr["sha"] or body.get("head_commit_id") and body["head_commit_id"] != pr["sha"]:
                 return self.send(409, {"message": "Head branch was modified. Review and try the merge again.", "documentation_url": "https://docs.github.com/rest"} if P == "github"
                                  else {"message": "head out of date", "url": ""})
+            if GIT_ROOT:
+                merged_sha = git_merge(repo, pr)
+                if merged_sha is None:
+                    return self.send(405, {"message": "Pull Request is not mergeable", "documentation_url": "https://docs.github.com/rest"} if P == "github"
+                                     else {"message": "Please try again later", "url": ""})
+                pr["merge_sha"] = merged_sha
             pr["state"] = "merged"
-            pr["merge_sha"] = hashlib.sha1(("merge" + pr["sha"]).encode()).hexdigest()
+            pr["merge_sha"] = pr.get("merge_sha") or hashlib.sha1(("merge" + pr["sha"]).encode()).hexdigest()
             if P == "github":
                 return self.send(200, {"sha": pr["merge_sha"], "merged": True, "message": "Pull Request successfully merged"})
             return self.send(200)

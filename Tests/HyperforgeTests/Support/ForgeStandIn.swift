@@ -81,7 +81,7 @@ final class ForgeStandIn: @unchecked Sendable {
 
     init(_ personality: Personality, in env: TestEnvironment, tokens: [Token], orgs: [String] = [], users: [String] = [],
          repos: [Repo] = [], maxPageSize: Int? = nil, tls: (cert: String, key: String)? = nil, cloneURLTemplate: String? = nil,
-         generate: (owner: String, count: Int)? = nil, settingsAPI: Bool = true) throws {
+         generate: (owner: String, count: Int)? = nil, settingsAPI: Bool = true, gitRoot: String? = nil) throws {
         self.personality = personality
         root = env.root + "/standin-\(personality.rawValue)-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -106,6 +106,8 @@ final class ForgeStandIn: @unchecked Sendable {
         if let cloneURLTemplate { config["clone_url_template"] = cloneURLTemplate }
         if let generate { config["generate"] = ["owner": generate.owner, "count": generate.count] }
         if !settingsAPI { config["settings_api"] = false }
+        // Repositories served over smart HTTP from gitRoot/OWNER/NAME.git: real heads, real merges.
+        if let gitRoot { config["git_root"] = gitRoot }
         let configPath = root + "/config.json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
         _ = FileManager.default.createFile(atPath: log, contents: Data())
@@ -139,13 +141,13 @@ final class ForgeStandIn: @unchecked Sendable {
         Forge(name: name, kind: personality.kind, host: "127.0.0.1", webURL: webURL, apiURL: apiURL)
     }
 
-    /// `[custom_forges.NAME]` for the test's auth.toml.
-    func customForgeTOML(named name: String) -> String {
+    /// `[custom_forges.NAME]` for the test's auth.toml; `gitURL`: where its git repositories are served (SmartHTTPServer.baseURL).
+    func customForgeTOML(named name: String, gitURL: String? = nil) -> String {
         """
         [custom_forges.\(name)]
         kind = "\(personality.kind.rawValue)"
         host = "127.0.0.1"
-        web_url = "\(webURL)"
+        web_url = "\(gitURL ?? webURL)"
         api_url = "\(apiURL)"
 
         """

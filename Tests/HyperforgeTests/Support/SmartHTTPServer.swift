@@ -13,7 +13,8 @@ final class SmartHTTPServer: @unchecked Sendable {
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") }
 
-    init(in env: TestEnvironment, token: String) throws {
+    /// `token`, and any of `otherTokens` (the tokens of other users), is accepted.
+    init(in env: TestEnvironment, token: String, otherTokens: [String] = []) throws {
         root = env.root + "/http-repos"
         log = env.root + "/http.log"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -21,7 +22,7 @@ final class SmartHTTPServer: @unchecked Sendable {
         try env.write(SmartHTTPServer.source, to: script)
         let portFile = env.root + "/http.port"
         var environment = env.environment
-        environment["FORGE_TOKEN"] = token
+        environment["FORGE_TOKEN"] = ([token] + otherTokens).joined(separator: ",")
         pid = try Spawn.start(["/usr/bin/python3", script, root, portFile, log], environment: environment, logFile: env.root + "/http.stderr")
         var found: Int?
         for _ in 0..<200 {
@@ -63,7 +64,7 @@ final class SmartHTTPServer: @unchecked Sendable {
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     root, port_file, log_file = sys.argv[1], sys.argv[2], sys.argv[3]
-    token = os.environ["FORGE_TOKEN"]
+    tokens = os.environ["FORGE_TOKEN"].split(",")
     lock = threading.Lock()
 
     def note(line):
@@ -101,7 +102,7 @@ final class SmartHTTPServer: @unchecked Sendable {
             if not auth.startswith("Basic "):
                 return self.deny("no-credentials " + self.path)
             user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
-            if password != token:
+            if password not in tokens:
                 return self.deny("wrong-token user=" + user)
             note("accepted user=" + user + " " + self.command + " " + self.path)
             path, _, query = self.path.partition("?")

@@ -1,0 +1,42 @@
+import HyperforgeCore
+import HyperforgeGit
+
+extension Realm {
+    /// `git realm proposals approve ID`: a governance approval of a proposal
+    /// (`refs/realm/proposals/ID/approvals/REPO`, by git's user.email). It
+    /// counts when that email is one of realm.yaml's `governance.approvers`;
+    /// plain git cannot prove who pushed it (see `trust.require_signed_commits`).
+    public static func proposalsApprove(_ options: ProposalApproveOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let (repository, membership) = try openMember(options.target, context: context)
+        let place = try await SyncPlace.open(repository, membership, dryRun: options.dryRun, context: context)
+        defer { place.close() }
+        let loaded = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+        guard let p = loaded.first(where: { $0.proposal.id == options.id && $0.proposal.state == .open }) else {
+            throw RealmError.unknownProposal(id: options.id, open: loaded.filter { $0.proposal.state == .open }.map(\.proposal.id))
+        }
+        let email = userEmail(repository, context: context)
+        let state = try RealmReader.state(of: place.repository, commit: place.tip)
+        let approvers = state.snapshot!.manifest.governance.approvers
+        if !approvers.map({ $0.lowercased() }).contains((email ?? "").lowercased()) {
+            out.line("\(out.styled("!", .yellow)) \(email ?? "(no user.email)") is not one of governance.approvers (\(approvers.isEmpty ? "none listed" : approvers.joined(separator: ", "))): this approval will not count")
+        }
+        let ack = ProposalAck(proposal: p.proposal.id, repo: membership.repo, by: email, at: Timestamp.utc(ProposalClock.now(context)), kind: .approval)
+        let commit = try ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil,
+                                              message: "\(membership.repo) approves proposal \(p.proposal.id)", repository: place.repository,
+                                              author: RealmWriter.signature(repo: repository, actingRepo: membership.repo, context: context))
+        let ref = ProposalRefs.ack(p.proposal.id, repo: membership.repo, kind: .approval)
+        let current = try place.repository.resolve(place.proposalPrefix + p.proposal.id + "/approvals/" + membership.repo)
+        let update = ProposalRefUpdate(ref: ref, new: commit, expected: current)
+        if place.dryRun {
+            out.line("Would push to \(RemoteURL.redacted(membership.url)): \(update.description)")
+            out.line("dry run: nothing was pushed")
+            return .success
+        }
+        switch try await RealmGit.push(url: membership.url, updates: [update], gitDir: place.gitDir, context: context) {
+        case .pushed: out.line("\(out.styled("✓", .green)) Approved proposal \(p.proposal.id) (\(ref)); the next 'git realm sync' merges it once it is mergeable")
+        case .stale: throw RealmError.gaveUp(url: RemoteURL.redacted(membership.url), attempts: 1)
+        }
+        return .success
+    }
+}

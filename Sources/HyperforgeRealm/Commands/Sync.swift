@@ -1,0 +1,557 @@
+import FoundationEssentials
+import HyperforgeCore
+import HyperforgeGit
+import HyperforgeSecrets
+
+extension Realm {
+    public struct SyncOptions: Sendable {
+        public var target = Target()
+        public var dryRun = false
+        /// The RFC's flag: sync keeps no cache (it reads the realm's files and the work tree every time), so it changes nothing.
+        public var noCache = false
+        /// Said in the proposal, its commit and the contracts' evolution entries.
+        public var message: String?
+        public init() {}
+    }
+
+    /// `git realm sync` (RFC "Sync Protocol", "Daily Development", "Consumer
+    /// Response"): as an owner, proposes what changed in this repository's
+    /// working contract files (`.hyperforge/contracts/DOMAIN/NAME.yaml`), with
+    /// the version the change needs and its evolution entry; as an importer,
+    /// acknowledges the open proposals that affect it and records its
+    /// bindings' `resolved_version`; for everyone, merges what is mergeable.
+    /// A change of a contract owned elsewhere is refused before anything is pushed.
+    public static func sync(_ options: SyncOptions, context: Context) async throws -> ExitStatus {
+        let out = context.output.stdout
+        let (repository, membership) = try openMember(options.target, context: context)
+        guard let root = repository.workingDirectory else { throw RealmError.notAMember(repository: repository.gitDirectory) }
+        out.line("📤 Syncing with realm '\(membership.realm)'...")
+        let place = try await SyncPlace.open(repository, membership, dryRun: options.dryRun, context: context)
+        defer { place.close() }
+        var run = SyncRun(options: options, context: context, membership: membership, root: root, place: place,
+                          now: ProposalClock.now(context), email: userEmail(repository, context: context),
+                          forge: try RealmForge.open(url: membership.url, branch: membership.branch, dryRun: options.dryRun, context: context))
+        try await run.go()
+        return .success
+    }
+}
+
+/// Where a sync reads and builds: the member repository (its fetched realm
+/// and proposals), or for a dry run a scratch repository that borrows its
+/// objects, so that nothing of the member's changes.
+struct SyncPlace {
+    let repository: Repository
+    let gitDir: String
+    let proposalPrefix: String
+    let syncPrefix: String
+    let tip: String
+    let context: Context
+    let scratch: Scratch?
+    let member: Repository
+
+    static func open(_ member: Repository, _ membership: Membership, dryRun: Bool, context: Context) async throws -> SyncPlace {
+        if !dryRun {
+            _ = try await Realm.fetchRealm(member, membership, context: context)
+            // (fetchRealm fetched the proposals too.)
+            let prefix = ProposalRefs.localPrefix(realm: membership.realm), sync = ProposalRefs.localSyncPrefix(realm: membership.realm)
+            guard let tip = try member.resolve(membership.fetchedRef) else {
+                throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
+            }
+            return SyncPlace(repository: member, gitDir: member.commonDirectory, proposalPrefix: prefix, syncPrefix: sync, tip: tip,
+                             context: context, scratch: nil, member: member)
+        }
+        let scratch = try Scratch(context: context)
+        do {
+            let repo = try scratch.borrowing(member, context: context)
+            let ref = "refs/realm-scratch/fetched"
+            if let before = try member.resolve(membership.fetchedRef) { try repo.setReference(ref, to: before, message: "git realm: dry run") }
+            let sc = scratch.context(context)
+            guard let taken = try await RealmIntake.fetch(url: membership.url, branch: membership.branch, into: ref, repository: repo,
+                                                          outcome: "dry run: nothing was changed", context: sc) else {
+                throw RealmError.notARealm(url: RemoteURL.redacted(membership.url), branch: membership.branch, gitOutput: "")
+            }
+            try await RealmGit.fetchProposals(url: membership.url, repository: repo, prefix: "refs/realm-scratch/proposals/",
+                                              syncPrefix: "refs/realm-scratch/sync/", context: sc)
+            return SyncPlace(repository: repo, gitDir: scratch.path, proposalPrefix: "refs/realm-scratch/proposals/",
+                             syncPrefix: "refs/realm-scratch/sync/", tip: taken.after, context: sc, scratch: scratch, member: member)
+        } catch {
+            scratch.remove()
+            throw error
+        }
+    }
+
+    var dryRun: Bool { scratch != nil }
+
+    func close() { scratch?.remove() }
+}
+
+/// One contract change this repository proposes.
+struct DraftedChange {
+    var change: Proposal.Change
+    /// The realm file's new bytes, and the working file's (rewritten when sync worked out the version).
+    var bytes: [UInt8]
+    var workingFile: String
+    var workingBytes: [UInt8]
+    var compatibility: String { change.compatibility }
+}
+
+struct SyncRun {
+    let options: Realm.SyncOptions
+    let context: Context
+    let membership: Membership
+    let root: String
+    let place: SyncPlace
+    let now: Date
+    let email: String?
+    /// The forge hosting the realm repository (nil: a plain git realm), and each open proposal's pull request there.
+    let forge: RealmForge?
+    var requests: [String: RealmForge.Request] = [:]
+    var out: Output.Stream { context.output.stdout }
+    var me: String { membership.repo }
+
+    mutating func go() async throws {
+        var state = try RealmReader.state(of: place.repository, commit: place.tip)
+        var proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+        // Everything this repository would propose is worked out, and refused, before anything is pushed.
+        let drafted = try await draft(state)
+        try await readForge(&proposals, snapshot: state.snapshot!)
+        try await acknowledge(&proposals, state: state)
+        if !drafted.isEmpty { try await propose(drafted, state: state, proposals: &proposals) }
+        state = try await mergeMergeable(&proposals, state: state)
+        try await recordBindings(state)
+        out.line(place.dryRun ? "dry run: nothing was committed, pushed or written; the realm and this repository are unchanged" : "\(out.styled("✓", .green)) Realm synced")
+    }
+
+    // MARK: - What this repository changed
+
+    func draft(_ state: RealmState) async throws -> [DraftedChange] {
+        let snapshot = state.snapshot!
+        let registry = ContractChecks.registry(snapshot)
+        var drafted: [DraftedChange] = []
+        for (d, domain) in snapshot.domains.sorted(by: { $0.key < $1.key }) where domain.record.members.contains(me) {
+            let dir = root + "/.hyperforge/contracts/\(d)"
+            let entries = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+            var proposedHere = Set<String>()
+            for entry in entries {
+                let name = String(entry.dropLast(5))
+                let file = Realm.workingContractPath(domain: d, name: name)
+                let realmFile = "domains/\(d)/contracts/\(name).yaml"
+                let bytes: [UInt8]
+                do {
+                    guard let b = try FileRead.bytes(root + "/" + file, limit: YAMLReader.Limits.realm.bytes) else { continue }
+                    bytes = b
+                } catch { throw RealmError.cannotReadFile(path: file, reason: error.reason) }
+                if state.files[realmFile] == bytes { continue }
+                guard let text = String(validating: bytes, as: UTF8.self) else { throw RealmError.cannotPropose(file: file, reason: "it is not UTF-8") }
+                let working = try Contract.parse(text, file: file)
+                guard working.name == name else { throw RealmError.cannotPropose(file: file, reason: "it names contract \"\(working.name)\", but the file is for \(name)") }
+                guard let released = domain.contracts[name] else {
+                    throw RealmError.cannotPropose(file: file, reason: "domain \(d) has no contract \(name) yet; publish its first version with 'git realm admin contract publish \(file) --domain \(d)'")
+                }
+                // RFC "Contract Ownership": only the owner repository may change a contract.
+                guard released.owner == me else {
+                    throw RealmError.notOwner(contract: name, domain: d, owner: released.owner, repo: me)
+                }
+                guard working.owner == me else {
+                    throw RealmError.cannotPropose(file: file, reason: "it gives the contract to \(working.owner); a sync may not change a contract's owner")
+                }
+                drafted.append(try versioned(working, workingBytes: bytes, released: released, domain: domain, d: d, file: file,
+                                             realmFile: realmFile, registry: registry))
+                proposedHere.insert(name)
+            }
+            // Exports whose source files changed since the contract was last synced, with no contract change to propose.
+            for export in domain.bindings[me]?.exports ?? [] where !proposedHere.contains(export.contract) {
+                let present = export.sourceFiles.filter { !$0.hasPrefix("/") && !$0.split(separator: "/").contains("..") && FileManager.default.fileExists(atPath: root + "/" + $0) }
+                guard !present.isEmpty, let version = domain.contracts[export.contract]?.version,
+                      let changed = try await CheckSession.changedSinceSync(present, realmFile: "domains/\(d)/contracts/\(export.contract).yaml",
+                                                                            tip: place.tip, repository: place.member, root: root, context: context) else { continue }
+                out.line("\(out.styled("!", .yellow)) \(changed.file) changed after \(export.contract) \(version) was last synced (\(changed.when)); "
+                         + "if the contract changes, edit \(Realm.workingContractPath(domain: d, name: export.contract)) and run 'git realm sync' again")
+            }
+        }
+        return drafted
+    }
+
+    /// The change with the version it needs (or the one written, checked) and its evolution entry.
+    func versioned(_ working: Contract, workingBytes: [UInt8], released: Contract, domain: RealmSnapshot.Domain, d: String, file: String,
+                   realmFile: String, registry: SchemaRegistry) throws -> DraftedChange {
+        let checks = ContractChecks(domain: d, name: working.name, repo: me)
+        let report: CompatibilityReport
+        do { report = try checks.compatibility(from: released, to: working, toLabel: "\(working.version) (working)", registry: registry) } catch {
+            throw RealmError.cannotPropose(file: file, reason: "/schema\(error.keywordLocation): \(error.reason)")
+        }
+        let verdict = report.verdict
+        var needed = Bump.required(from: released.version, breaking: verdict == .incompatible, schemaChanged: report.schemaChanged)
+        // A change of the value (what the exporter provides: a new S3 path) asks importers to act: at least a minor step.
+        if working.value != released.value { needed = max(needed, released.version.major == 0 ? .patch : .minor) }
+        var final = working
+        if working.version == released.version {
+            final.version = SyncRun.bump(released.version, needed)
+        } else if working.version < released.version {
+            throw RealmError.versionNotIncreased(contract: working.name, current: released.version.description, new: working.version.description)
+        } else if let refused = checks.bumpFindings(from: released, to: working, toLabel: working.version.description, file: file,
+                                                    registry: registry, compareUnchanged: false).first(where: { $0.severity == .error }) {
+            throw RealmError.versionStepTooSmall(contract: working.name, message: refused.message)
+        }
+        let pointers = ContractDiff.changes(from: released, to: final)
+        if final.evolution.last?.version != final.version {
+            let words = options.message.map { [$0] } ?? (pointers.isEmpty ? ["no schema or value change"] : pointers.prefix(10).map(ContractDiff.line))
+            final.evolution.append(Contract.Evolution(version: final.version, changes: words, compatible: verdict != .incompatible))
+        }
+        // The contract as it will be published must pass the contract checks.
+        let problems = checks.contractMode(working: final, file: file, released: released, history: [], registry: registry).filter { $0.severity == .error }
+        if let first = problems.first {
+            throw RealmError.cannotPropose(file: file, reason: (first.pointer.map { "\($0): " } ?? "") + first.message)
+        }
+        let bytes = final == working ? workingBytes : Array(final.yaml().utf8)
+        let affected = domain.bindings.sorted(by: { $0.key < $1.key }).flatMap { repo, binding in
+            binding.imports.filter { $0.contract == working.name && repo != me }.map {
+                Proposal.Affected(repo: repo, requirement: $0.requirement.text, satisfied: $0.requirement.matches(final.version))
+            }
+        }
+        let step = Bump(from: released.version, to: final.version)
+        let change = Proposal.Change(domain: d, contract: working.name, file: realmFile, from: released.version.description, to: final.version.description,
+                                     step: step.word, compatibility: verdict.rawValue,
+                                     breaking: verdict != .compatible || affected.contains { !$0.satisfied }, pointers: pointers, affected: affected)
+        return DraftedChange(change: change, bytes: bytes, workingFile: file, workingBytes: workingBytes)
+    }
+
+    static func bump(_ v: SemanticVersion, _ step: Bump) -> SemanticVersion {
+        switch step {
+        case .major: return SemanticVersion(v.major + 1, 0, 0)
+        case .minor: return SemanticVersion(v.major, v.minor + 1, 0)
+        case .patch, .none: return SemanticVersion(v.major, v.minor, v.patch + 1)
+        }
+    }
+
+    func signature() throws -> Signature { try RealmWriter.signature(repo: place.member, actingRepo: me, context: context) }
+
+    // MARK: - Proposing
+
+    mutating func propose(_ drafted: [DraftedChange], state: RealmState, proposals: inout [LoadedProposal]) async throws {
+        let mine = proposals.filter { $0.proposal.author == me && $0.proposal.state == .open }
+        // The same change proposed already (by an earlier sync, or one running at the same time).
+        for p in mine {
+            let head = try place.repository.files(atCommit: p.proposal.head)
+            if Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)), drafted.allSatisfy({ head[$0.change.file] == $0.bytes }) {
+                out.line("Proposal \(p.proposal.id) is open for " + drafted.map { "\($0.change.contract) \($0.change.to)" }.joined(separator: ", ")
+                         + "; nothing new to propose")
+                try writeBack(drafted)
+                return
+            }
+        }
+        var files = state.files
+        for d in drafted { files[d.change.file] = d.bytes }
+        let after: RealmSnapshot
+        do { after = try RealmSnapshot.load(commit: "new", files: files) } catch { throw RealmError.invalidResult(error.description) }
+        try Ownership.check(before: state, after: after, files: files, actingRepo: me)
+        let title = "\(me): " + drafted.map { "\($0.change.contract) \($0.change.to)" }.joined(separator: ", ")
+        let message = title + (options.message.map { "\n\n" + $0 } ?? "")
+        let author = try signature()
+        let head = try place.repository.writeCommit(files: files, parent: state.commit, message: message, author: author)
+        let stamp = SyncRun.stamp(now)
+        for d in drafted {
+            let c = d.change
+            out.line("Contract update: \(c.contract) \(c.from ?? "(new)") → \(c.to) (\(c.breaking ? "BREAKING, " : "")\(c.step), \(c.compatibility))")
+            for p in c.pointers.prefix(20) { out.line("  " + ContractDiff.line(p)) }
+            if c.pointers.count > 20 { out.line("  … and \(c.pointers.count - 20) more") }
+            for a in c.affected {
+                out.line("  affects \(a.repo) (imports \(a.requirement): \(a.satisfied ? "still satisfied" : "NOT satisfied by \(c.to)"))")
+            }
+        }
+        for attempt in 1...12 {
+            let suffix = attempt == 1 ? "" : "-\(attempt)"
+            let id = "\(me)-\(stamp)\(suffix)", branch = "sync/\(me)/\(stamp)\(suffix)"
+            if proposals.contains(where: { $0.proposal.id == id }) { continue }
+            let proposal = Proposal(id: id, realm: membership.realm, author: me, by: email, createdAt: Timestamp.utc(now), message: message,
+                                    branch: branch, base: state.commit ?? "", head: head, state: .open, changes: drafted.map(\.change))
+            let record = try ProposalCodec.commit(proposal, file: ProposalCodec.recordFile, parent: nil, message: "proposal \(id): \(title)",
+                                                  repository: place.repository, author: author)
+            var updates = [ProposalRefUpdate(ref: "refs/heads/" + branch, new: head, expected: nil), ProposalRefUpdate(ref: ProposalRefs.record(id), new: record, expected: nil)]
+            var superseded: [(Int, Proposal, String)] = []
+            for (i, p) in proposals.enumerated() where p.proposal.author == me && p.proposal.state == .open {
+                var old = p.proposal
+                old.state = .superseded
+                old.supersededBy = id
+                let rec = try ProposalCodec.commit(old, file: ProposalCodec.recordFile, parent: p.recordCommit, message: "proposal \(old.id): superseded by \(id)",
+                                                   repository: place.repository, author: author)
+                updates.append(ProposalRefUpdate(ref: ProposalRefs.record(old.id), new: rec, expected: p.recordCommit))
+                updates.append(ProposalRefUpdate(ref: "refs/heads/" + old.branch, new: nil, expected: old.head))
+                superseded.append((i, old, rec))
+            }
+            out.line("Creating branch: \(branch)")
+            if place.dryRun {
+                out.line("Would commit \(head.prefix(12)) on top of \(state.commit?.prefix(12) ?? "(none)"): \(title)")
+                for d in drafted { out.line("  update \(d.change.file)") }
+                out.line("Would record proposal \(id) and push to \(RemoteURL.redacted(membership.url)), all or nothing:")
+                for u in updates { out.line("  " + u.description) }
+                showWhenMergeable(LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:]), manifest: state.snapshot!.manifest)
+                proposals.append(LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:]))
+                try await openRequest(proposal, snapshot: state.snapshot!)
+                return
+            }
+            switch try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) {
+            case .pushed:
+                for (i, old, rec) in superseded {
+                    proposals[i].proposal = old
+                    proposals[i].recordCommit = rec
+                    out.line("  proposal \(old.id) is superseded by this one")
+                }
+                let loaded = LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:])
+                proposals.append(loaded)
+                out.line("\(out.styled("✓", .green)) Proposal \(id) created for review: \"\(title)\" (\(ProposalRefs.record(id)))")
+                showWhenMergeable(loaded, manifest: state.snapshot!.manifest)
+                try writeBack(drafted)
+                try await openRequest(proposal, snapshot: state.snapshot!)
+                let coordination = RealmCoordination(context: context)
+                let notified = coordination.notifyProposal(proposal)
+                for repo in proposal.affectedRepos {
+                    out.line(notified.contains(repo) ? "\(out.styled("✓", .green)) \(repo) session notified"
+                             : "  \(repo) has no active session; it sees the proposal in 'git realm status' and 'git realm proposals'")
+                }
+                return
+            case .stale:
+                // Another sync took the id, or changed a proposal of ours: look again.
+                try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
+                                                  syncPrefix: place.syncPrefix, context: context)
+                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+                for p in proposals where p.proposal.author == me && p.proposal.state == .open {
+                    let h = try place.repository.files(atCommit: p.proposal.head)
+                    if drafted.allSatisfy({ h[$0.change.file] == $0.bytes }) && Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)) {
+                        out.line("Proposal \(p.proposal.id) (made at the same time) is open for the same change; nothing new to propose")
+                        try writeBack(drafted)
+                        return
+                    }
+                }
+            }
+        }
+        throw RealmError.gaveUp(url: RemoteURL.redacted(membership.url), attempts: 12)
+    }
+
+    /// `20260124-150000`.
+    static func stamp(_ date: Date) -> String {
+        let t = Timestamp.utc(date) // 2026-01-24T15:00:00Z
+        return t.prefix(10).replacing("-", with: "") + "-" + t.dropFirst(11).prefix(8).replacing(":", with: "")
+    }
+
+    /// The version and evolution entry sync worked out, written into the working file.
+    func writeBack(_ drafted: [DraftedChange]) throws {
+        guard !place.dryRun else { return }
+        for d in drafted where d.bytes != d.workingBytes {
+            do { try AtomicFile.write(d.bytes, to: root + "/" + d.workingFile) } catch {
+                throw RealmError.cannotReadFile(path: d.workingFile, reason: "could not write it: \(error.reason)")
+            }
+            out.line("\(out.styled("✓", .green)) \(d.workingFile): version \(d.change.to) and its evolution entry written")
+        }
+    }
+
+    func showWhenMergeable(_ p: LoadedProposal, manifest: RealmManifest) {
+        let s = ProposalStatus.of(p, manifest: manifest, now: now)
+        out.line("  " + (s.mergeable ? "mergeable now: " : "") + s.reason)
+    }
+
+    // MARK: - Acknowledging
+
+    mutating func acknowledge(_ proposals: inout [LoadedProposal], state: RealmState, attempt: Int = 1) async throws {
+        var pending = proposals.indices.filter {
+            let p = proposals[$0]
+            return p.proposal.state == .open && p.proposal.author != me && p.proposal.affectedRepos.contains(me) && p.acks[me] == nil
+        }
+        // On a forge, the acknowledgement is an approving review of the pull request.
+        let viaForge = pending.filter { requests[proposals[$0].proposal.id]?.pull.state == .open }
+        for i in viaForge { try await approveOnForge(&proposals[i], snapshot: state.snapshot!) }
+        pending.removeAll { viaForge.contains($0) }
+        guard !pending.isEmpty else { return }
+        let author = try signature()
+        var updates: [ProposalRefUpdate] = []
+        var made: [(Int, ProposalAck)] = []
+        for i in pending {
+            let p = proposals[i].proposal
+            let ack = ProposalAck(proposal: p.id, repo: me, by: email, at: Timestamp.utc(now), kind: .acknowledgement)
+            let commit = try ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil, message: "\(me) acknowledges proposal \(p.id)",
+                                                  repository: place.repository, author: author)
+            updates.append(ProposalRefUpdate(ref: ProposalRefs.ack(p.id, repo: me, kind: .acknowledgement), new: commit, expected: nil))
+            made.append((i, ack))
+            for c in p.changes {
+                for a in c.affected where a.repo == me && !a.satisfied {
+                    out.line("\(out.styled("!", .yellow)) your import of \(c.contract) (\(a.requirement)) does not include \(c.to): widen it in domains/\(c.domain)/bindings/\(me).yaml once the proposal merges")
+                }
+            }
+        }
+        if place.dryRun {
+            out.line("Would acknowledge, pushing to \(RemoteURL.redacted(membership.url)):")
+            for u in updates { out.line("  " + u.description) }
+        } else {
+            switch try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) {
+            case .pushed: break
+            case .stale:
+                // Some were acknowledged meanwhile (a sync of ours running at the same time): take the realm's word.
+                try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
+                                                  syncPrefix: place.syncPrefix, context: context)
+                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+                guard attempt < 12 else { throw RealmError.gaveUp(url: RemoteURL.redacted(membership.url), attempts: attempt) }
+                return try await acknowledge(&proposals, state: state, attempt: attempt + 1)
+            }
+        }
+        for (i, ack) in made {
+            proposals[i].acks[me] = ack
+            let p = proposals[i].proposal
+            out.line("\(out.styled("✓", .green)) \(place.dryRun ? "Would acknowledge" : "Acknowledged") proposal \(p.id): \(p.title)")
+        }
+    }
+
+    // MARK: - Merging
+
+    mutating func mergeMergeable(_ proposals: inout [LoadedProposal], state: RealmState) async throws -> RealmState {
+        var state = state
+        let manifest = state.snapshot!.manifest
+        for i in proposals.indices.sorted(by: { proposals[$0].proposal.createdAt < proposals[$1].proposal.createdAt }) {
+            let p = proposals[i]
+            guard p.proposal.state == .open else { continue }
+            let status = ProposalStatus.of(p, manifest: manifest, now: now)
+            guard status.mergeable else { continue }
+            do {
+                if let merged = try await merge(p, reason: status.reason, state: state) {
+                    proposals[i].proposal.state = .merged
+                    state = merged
+                }
+            } catch let e as ProposalConflict {
+                out.line("\(out.styled("!", .yellow)) proposal \(p.proposal.id) cannot merge: \(e.path) changed in the realm since it was proposed; \(p.proposal.author) must run 'git realm sync' again")
+            } catch RealmError.gaveUp(_, let attempts) {
+                // Its record kept moving (superseded or merged meanwhile): the next sync looks again.
+                out.line("\(out.styled("!", .yellow)) proposal \(p.proposal.id) was not merged: the realm or its record kept changing (\(attempts) attempts); run 'git realm sync' again")
+            }
+        }
+        return state
+    }
+
+    struct ProposalConflict: Error { var path: String }
+
+    /// Lands a proposal's changes on the realm's tip (rebuilt on a newer tip
+    /// when another writer was first), moving its record to merged and
+    /// deleting its sync branch in the same atomic push. The new realm state, or nil when nothing landed.
+    func merge(_ p: LoadedProposal, reason: String, state: RealmState) async throws -> RealmState? {
+        let proposal = p.proposal
+        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason) }
+        guard let base = try? place.repository.files(atCommit: proposal.base), let head = try? place.repository.files(atCommit: proposal.head) else {
+            out.line("\(out.styled("!", .yellow)) proposal \(proposal.id): its commits are not in the realm any more (branch \(proposal.branch)); skipped")
+            return nil
+        }
+        let paths = RealmWriter.diff(base, head).map(\.path)
+        let acked = p.acks.keys.sorted()
+        let message = "Merge proposal \(proposal.id): \(proposal.title)\n\nProposed by \(proposal.author)\(proposal.by.map { " (\($0))" } ?? "") at \(proposal.createdAt); "
+            + (acked.isEmpty ? "" : "acknowledged by \(acked.joined(separator: ", ")); ") + reason + "."
+        let plan: (RealmState) throws -> PlannedChange? = { state in
+            var files = state.files, applied = 0
+            for path in paths {
+                if state.files[path] == head[path] { continue }
+                guard state.files[path] == base[path] else { throw ProposalConflict(path: path) }
+                files[path] = head[path]
+                applied += 1
+            }
+            return applied == 0 ? nil : PlannedChange(files: files, message: message)
+        }
+        if place.dryRun {
+            guard let change = try plan(state) else { return nil }
+            out.line("Would merge proposal \(proposal.id) (\(reason)) on top of \(state.commit?.prefix(12) ?? "(none)"):")
+            for c in RealmWriter.diff(state.files, change.files) { out.line("  \(c.description)") }
+            out.line("  and push, all or nothing: move refs/heads/\(membership.branch), move \(ProposalRefs.record(proposal.id)) to merged, delete refs/heads/\(proposal.branch)")
+            return nil
+        }
+        let when = Timestamp.utc(now)
+        let repository = place.repository
+        let author = try signature()
+        var writer = RealmWriter(url: membership.url, branch: membership.branch, workspace: .member(place.member, membership),
+                                 actingRepo: proposal.author, context: context)
+        writer.companions = { _, commit in
+            var merged = proposal
+            merged.state = .merged
+            merged.mergedCommit = commit
+            merged.mergedAt = when
+            let record = try ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
+                                                  message: "proposal \(proposal.id): merged as \(commit.prefix(12))", repository: repository, author: author)
+            return [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit),
+                    ProposalRefUpdate(ref: "refs/heads/" + proposal.branch, new: nil, expected: proposal.head)]
+        }
+        let outcome = try await writer.apply(dryRun: false, plan)
+        guard let commit = outcome.commit else {
+            // Its changes are in the realm already (the same change proposed twice at
+            // once, merged through the other one): the record says so, the branch goes.
+            guard let tip = outcome.base.commit else { return nil }
+            var merged = proposal
+            merged.state = .merged
+            merged.mergedCommit = tip
+            merged.mergedAt = when
+            let record = try ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
+                                                  message: "proposal \(proposal.id): its changes are in \(tip.prefix(12))", repository: repository, author: author)
+            let updates = [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit),
+                           ProposalRefUpdate(ref: "refs/heads/" + proposal.branch, new: nil, expected: proposal.head)]
+            if try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) == .pushed {
+                out.line("  proposal \(proposal.id): its changes are in the realm already (\(tip.prefix(12))); recorded as merged")
+            }
+            return nil
+        }
+        let again = outcome.retries > 0 ? " (rebuilt \(outcome.retries)× on newer realm commits)" : ""
+        out.line("\(out.styled("✓", .green)) Merged proposal \(proposal.id) into the realm as \(commit.prefix(12))\(again): \(reason)")
+        notifyMerged(proposal)
+        return try RealmReader.state(of: place.member, commit: commit)
+    }
+
+    /// Active sessions of the affected repositories hear of the merge.
+    func notifyMerged(_ proposal: Proposal) {
+        let coordination = RealmCoordination(context: context)
+        for c in proposal.changes {
+            coordination.notify(realm: membership.realm, domain: c.domain, contract: c.contract, owner: proposal.author, from: c.from, to: c.to,
+                                changes: ["merged: proposal \(proposal.id)"] + c.pointers.prefix(20).map(ContractDiff.line))
+        }
+    }
+
+    // MARK: - Bindings
+
+    /// As an importer: each import's `resolved_version` becomes the contract's
+    /// version in the realm (when inside the import's range).
+    func recordBindings(_ state: RealmState) async throws {
+        guard let snapshot = state.snapshot, snapshot.domains.values.contains(where: { !($0.bindings[me]?.imports.isEmpty ?? true) }) else { return }
+        let repo = me, at = Timestamp.utc(now)
+        let box = LinesBox()
+        let plan: (RealmState) throws -> PlannedChange? = { state in
+            guard let snapshot = state.snapshot else { return nil }
+            var change = PlannedChange(files: state.files, message: "\(repo): bindings resolved")
+            var lines: [String] = [], outside: [String] = []
+            for (d, domain) in snapshot.domains.sorted(by: { $0.key < $1.key }) {
+                guard var binding = domain.bindings[repo] else { continue }
+                var touched = false
+                for (k, i) in binding.imports.enumerated() {
+                    guard let v = domain.contracts[i.contract]?.version, i.resolvedVersion != v else { continue }
+                    guard i.requirement.matches(v) else {
+                        outside.append("\(i.contract) \(v) is outside this repository's import range \(i.requirement.text) (domains/\(d)/bindings/\(repo).yaml): "
+                                       + "resolved_version stays at \(i.resolvedVersion?.description ?? "(none)"); widen the range once the code is updated")
+                        continue
+                    }
+                    lines.append("  \(i.contract): resolved_version \(i.resolvedVersion?.description ?? "(none)") → \(v)")
+                    binding.imports[k].resolvedVersion = v
+                    binding.imports[k].resolvedAt = at
+                    binding.imports[k].status = "current"
+                    touched = true
+                }
+                if touched { change.write("domains/\(d)/bindings/\(repo).yaml", binding.yaml()) }
+            }
+            box.lines = lines
+            box.outside = outside
+            return lines.isEmpty ? nil : change
+        }
+        let writer = RealmWriter(url: membership.url, branch: membership.branch,
+                                 workspace: place.dryRun ? .scratch : .member(place.member, membership), actingRepo: me, context: context)
+        let outcome = try await writer.apply(dryRun: place.dryRun, plan)
+        for l in box.outside { out.line("\(out.styled("!", .yellow)) " + l) }
+        guard !outcome.changes.isEmpty else { return }
+        out.line(place.dryRun ? "Would update bindings:" : "Binding updated:")
+        for l in box.lines { out.line(l) }
+        if place.dryRun {
+            out.line("  (a commit on top of \(outcome.base.commit?.prefix(12) ?? "(none)") pushed to refs/heads/\(membership.branch))")
+        }
+    }
+}
+
+/// What a plan closure found, read after the write.
+final class LinesBox: @unchecked Sendable { var lines: [String] = []; var outside: [String] = [] }

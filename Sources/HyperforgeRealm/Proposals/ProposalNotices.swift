@@ -1,0 +1,26 @@
+import HyperforgeCore
+
+extension RealmCoordination {
+    /// A notification per changed contract of a new proposal (no version:
+    /// the version's own notification comes when it merges), and which of
+    /// the affected repositories have an active session to see it.
+    func notifyProposal(_ p: Proposal) -> [String] {
+        guard reachable() else { return [] }
+        for c in p.changes {
+            let head = "\(c.contract) \(c.from ?? "(new)") → \(c.to) proposed by \(p.author) (proposal \(p.id))"
+            _ = try? client.json("POST", "/notifications", .object([
+                "realm": .string(p.realm), "domain": .string(c.domain), "contract": .string(c.contract), "from_repo": .string(p.author),
+                "change_type": .string(c.breaking ? "breaking" : "updated"),
+                "changes": .array(([head] + c.pointers.prefix(20).map(ContractDiff.line)).map(JSONValue.string)),
+            ]))
+        }
+        return activeRepos(realm: p.realm).intersection(p.affectedRepos).sorted()
+    }
+
+    /// The repositories of `realm` with an active session now.
+    func activeRepos(realm: String) -> Set<String> {
+        guard reachable(), let r = try? client.json("GET", "/sessions?realm=\(FilePaths.percentEncoded(realm))"),
+              case .array(let list)? = r["sessions"] else { return [] }
+        return Set(list.compactMap { s in if case .string(let repo)? = s["repo"] { return repo }; return nil })
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import HyperforgeCore
+import Testing
+
+/// `git realm sync` on a realm hosted on a forge (issue 17, item 6): the
+/// realm repository is served over smart HTTP, the forge's API is the
+/// stand-in (every request checked against the API description), which
+/// merges pull requests for real in the served repository. Proposals are
+/// pull requests, reviews are acknowledgements, merges go through the API.
+@Suite(.enabled(if: ForgeStandIn.available && SmartHTTPServer.isAvailable, "needs python3"))
+struct RealmSyncForgeTests {
+    typealias Sync = RealmSyncTests
+
+    static let tokens = ["alice": "ap-token-Qw7", "bob": "fu-token-Lm3", "eric": "er-token-Vb9"]
+
+    /// The forge, the git server and the world (three members, s3-permissions 1.4.0, fungal resolved at it);
+    /// aperture's maintainer is alice on the forge, fungal's bob, ml-infra's eric (also a maintainer there).
+    final class Hosted: @unchecked Sendable {
+        let w: RealmEndToEndTests.World
+        let git: SmartHTTPServer
+        let standIn: ForgeStandIn
+        var env: TestEnvironment { w.env }
+        let scope = "git/lab/acme/repo/letemcook/token"
+
+        init(_ personality: ForgeStandIn.Personality, _ name: String) throws {
+            let env = try TestEnvironment(name)
+            git = try SmartHTTPServer(in: env, token: tokens["alice"]!, otherTokens: [tokens["bob"]!, tokens["eric"]!])
+            let bare = try git.createRepository("acme/letemcook.git", env: env)
+            standIn = try ForgeStandIn(personality, in: env, tokens: tokens.sorted { $0.key < $1.key }.map { .init(value: $1, label: "\($0)-token", user: $0, owners: ["acme", $0]) },
+                                       orgs: ["acme"], users: ["alice", "bob", "eric"], repos: [.init(owner: "acme", name: "letemcook")], gitRoot: git.root)
+            try env.write(standIn.customForgeTOML(named: "lab", gitURL: git.baseURL), to: "home/.config/hyperforge/auth.toml")
+            try env.gitOK("config", "--global", "credential.\(git.baseURL).helper", "hforge", in: env.root)
+            try env.gitOK("config", "--global", "credential.\(git.baseURL).useHttpPath", "true", in: env.root)
+            let url = git.baseURL + "/acme/letemcook.git"
+            var w = RealmEndToEndTests.World(env: env, realm: url, realmGitDir: bare)
+            for m in ["aperture", "fungal", "ml-infra"] { w.members[m] = try env.makeRepository(m) }
+            self.w = w
+            try act(as: "alice")
+            let initRun = try env.run("git", ["realm", "admin", "init", "--name", "letemcook", "--url", url], in: env.root)
+            #expect(initRun.code == 0, "\(initRun)")
+            try Sync.rfcWorld(w)
+            // The maintainers' forge accounts (written with plain git, as each repository's maintainer would).
+            try env.gitOK("clone", "-q", bare, "realm-edit", in: env.root)
+            let edit = env.root + "/realm-edit"
+            for (repo, login) in [("aperture", "alice"), ("fungal", "bob")] {
+                let file = edit + "/repos/\(repo).yaml"
+                try env.write(try String(contentsOfFile: file, encoding: .utf8)
+                              + "forge_accounts:\n- maintainer: test@example.com\n  forge: lab\n  login: \(login)\n", to: file)
+            }
+            let ml = edit + "/repos/ml-infra.yaml"
+            try env.write(try String(contentsOfFile: ml, encoding: .utf8).replacingOccurrences(of: "maintainers:\n- test@example.com", with: "maintainers:\n- test@example.com\n- eric@example.com")
+                          + "forge_accounts:\n- maintainer: eric@example.com\n  forge: lab\n  login: eric\n", to: ml)
+            let manifest = try String(contentsOfFile: edit + "/realm.yaml", encoding: .utf8)
+            try env.write(manifest.replacingOccurrences(of: "approvers:\n  - test@example.com", with: "approvers:\n  - eric@example.com"), to: edit + "/realm.yaml")
+            try env.gitOK("commit", "-q", "-am", "forge accounts; eric approves breaking changes", in: edit)
+            try env.gitOK("push", "-q", "origin", "main", in: edit)
+        }
+
+        /// The user running the next commands: the realm repository's scope holds their token.
+        func act(as user: String) throws {
+            let set = try env.run("git", ["scope", "set", scope], input: tokens[user]!)
+            #expect(set.code == 0, "\(set)")
+        }
+
+        var mutatingRequests: [ForgeStandIn.Request] { standIn.requests.filter(\.isMutating) }
+    }
+
+    static let kinds: [ForgeStandIn.Personality] = [.github, .forgejo]
+
+    @Test(arguments: kinds)
+    func dailyDevelopmentAndConsumerResponseThroughPullRequests(_ kind: ForgeStandIn.Personality) throws {
+        let h = try Hosted(kind, "sync-forge-daily-\(kind)")
+        let w = h.w, api = h.standIn.apiURL
+        let pulls = "/repos/acme/letemcook/pulls"
+        try Sync.editContract(w, Sync.addS3Path)
+
+        // A dry run: the calls it would make, no mutating request, nothing changed.
+        var before = try w.everything()
+        let dry = try w.ok("aperture", "sync", "--dry-run")
+        #expect(dry.contains("Would open a pull request on lab (acme/letemcook): sync/aperture/"), "\(dry)")
+        #expect(dry.contains("Would send: POST \(api)\(pulls)\n"), "\(dry)")
+        #expect(dry.contains("Would send: POST \(api)\(pulls)/{number}/requested_reviewers") && dry.contains("review requested from bob"), "\(dry)")
+        #expect(!dry.contains(Self.tokens["alice"]!), "\(dry)")
+        #expect(h.mutatingRequests.isEmpty, "\(h.standIn.requests)")
+        #expect(try w.everything() == before)
+
+        // aperture proposes: a pull request from the sync branch, bob asked to review.
+        let sync = try w.ok("aperture", "sync")
+        #expect(sync.contains("Contract update: s3-permissions 1.4.0 → 1.5.0 (minor, compatible)"), "\(sync)")
+        #expect(sync.contains("✓ Pull request #1 opened on lab") && sync.contains("review requested from bob"), "\(sync)")
+        let created = try #require(h.standIn.requests.first { $0.method == "POST" && $0.path.hasSuffix(pulls) })
+        #expect(created.token == "alice-token")
+        let body = created.body?["body"] as? String ?? ""
+        #expect(body.contains("s3-permissions 1.4.0 → 1.5.0 (minor, compatible)") && body.contains("+ /value/read/4 \"training-metrics/experiments/*\""), "\(body)")
+        #expect(body.contains("affects **fungal** (imports `>=1.0.0, <2.0.0`: still satisfied)"), "\(body)")
+        let head = created.body?["head"] as? String ?? ""
+        #expect(head.hasPrefix("sync/aperture/") && created.body?["base"] as? String == "main", "\(created)")
+        let asked = try #require(h.standIn.requests.first { $0.method == "POST" && $0.path.hasSuffix("/requested_reviewers") })
+        #expect(asked.body?["reviewers"] as? [String] == ["bob"], "\(asked)")
+
+        // fungal's side: the pull request, waiting for fungal.
+        try h.act(as: "bob")
+        let listed = try Sync.openProposals(w, "fungal")
+        let pr = try #require(listed.first?["pull_request"] as? [String: Any], "\(listed)")
+        #expect(pr["number"] as? Int == 1 && pr["forge"] as? String == "lab" && pr["state"] as? String == "open", "\(pr)")
+        #expect(listed.first?["waiting_for"] as? [String] == ["fungal"], "\(listed)")
+        let id = try #require(listed.first?["id"] as? String)
+
+        // fungal's dry run: it would approve and merge, and sends nothing that changes anything.
+        try w.ok("fungal", "fetch")
+        before = try w.everything()
+        let mutations = h.mutatingRequests.count
+        let dryAck = try w.ok("fungal", "sync", "--dry-run")
+        #expect(dryAck.contains("Would approve pull request #1 on lab as fungal's acknowledgement of proposal \(id)"), "\(dryAck)")
+        #expect(dryAck.contains("Would send: POST \(api)\(pulls)/1/reviews"), "\(dryAck)")
+        #expect(dryAck.contains("Would merge pull request #1 on lab"), "\(dryAck)")
+        #expect(h.mutatingRequests.count == mutations, "\(h.standIn.requests)")
+        #expect(try w.everything() == before)
+
+        // fungal syncs: its approval is the acknowledgement; the pull request merges through the API.
+        let ack = try w.ok("fungal", "sync")
+        #expect(ack.contains("✓ Approved pull request #1 on lab: fungal acknowledges proposal \(id)"), "\(ack)")
+        #expect(ack.contains("✓ Merged proposal \(id) as pull request #1 on lab") && ack.contains("every affected importer acknowledged it"), "\(ack)")
+        #expect(ack.contains("Binding updated:\n  s3-permissions: resolved_version 1.4.0 → 1.5.0"), "\(ack)")
+        let review = try #require(h.standIn.requests.first { $0.method == "POST" && $0.path.hasSuffix("/reviews") })
+        #expect(review.token == "bob-token", "\(review)")
+        let merge = try #require(h.standIn.requests.first { $0.path.hasSuffix("/merge") && $0.isMutating })
+        #expect(merge.status == "200", "\(merge)")
+        // The realm has the proposed contract (the forge's merge commit), the record says merged, the branch is gone.
+        #expect(try w.show("domains/s3-access/contracts/s3-permissions.yaml").contains("version: \"1.5.0\""))
+        #expect(try w.show("domains/s3-access/bindings/fungal.yaml").contains("resolved_version: \"1.5.0\""))
+        let record = try Sync.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(id)/record:proposal.json", in: w.env.root))
+        let mergeCommit = try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-parse", "main^", in: w.env.root).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(record["state"] as? String == "merged" && record["merged_commit"] as? String == mergeCommit, "\(record)")
+        #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "log", "-1", "--format=%s", "main^", in: w.env.root).hasPrefix("Merge pull request #1"))
+        #expect(!(try Sync.refs(w)).contains("refs/heads/sync/"))
+        #expect(try Sync.openProposals(w, "aperture").isEmpty)
+        h.standIn.expectDescribedRequestsOnly()
+    }
+
+    @Test(arguments: kinds)
+    func aBreakingChangeWaitsForTheApproversReview(_ kind: ForgeStandIn.Personality) async throws {
+        let h = try Hosted(kind, "sync-forge-breaking-\(kind)")
+        let w = h.w
+        try Sync.editContract(w) { $0.replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: integer }")
+            .replacingOccurrences(of: "    - \"jobs/*/masks/*\"\n    - \"jobs/*/*/config.json\"\n    - \"training-runs/*\"\n    - \"training-metrics/*\"\n", with: "    - 1\n") }
+        let sync = try w.ok("aperture", "sync")
+        #expect(sync.contains("(BREAKING, major, incompatible)") && sync.contains("✓ Pull request #1 opened on lab"), "\(sync)")
+        let tip = try w.tip()
+
+        // bob approves for fungal; a month later it still waits for eric (governance.approvers).
+        try h.act(as: "bob")
+        let month = ["HFORGE_TEST_NOW": Timestamp.utc(Date().addingTimeInterval(30 * 86_400))]
+        let ack = try w.env.run("git", ["realm", "sync"], in: w.members["fungal"]!, extraEnvironment: month)
+        #expect(ack.code == 0 && ack.stdout.contains("✓ Approved pull request #1 on lab") && !ack.stdout.contains("Merged proposal"), "\(ack)")
+        #expect(try w.tip() == tip)
+        #expect(!h.standIn.requests.contains { $0.path.hasSuffix("/merge") && $0.isMutating }, "\(h.standIn.requests)")
+        let listed = try Sync.openProposals(w, "ml-infra", extra: month)
+        #expect(listed.first?["acknowledged"] as? [String] == ["fungal"] && listed.first?["mergeable"] as? Bool == false, "\(listed)")
+        #expect((listed.first?["reason"] as? String)?.contains("an approval by one of eric@example.com") == true, "\(listed)")
+        let reviews = (listed.first?["pull_request"] as? [String: Any])?["reviews"] as? [[String: Any]] ?? []
+        #expect(reviews.count == 1 && reviews.first?["login"] as? String == "bob" && reviews.first?["state"] as? String == "approved", "\(reviews)")
+
+        // eric approves on the forge (its web page, here its API); the next sync merges it.
+        let forge = h.standIn.forge(named: "lab")
+        let eric = ForgeClients.make(forge: forge, trusted: true, tokens: TableTokens([h.scope: Self.tokens["eric"]!]), options: ClientLog().options())
+        _ = try await eric.approve(RepositoryRef(owner: "acme", name: "letemcook"), number: 1, body: "approved")
+        try h.act(as: "eric")
+        let merged = try w.ok("ml-infra", "sync")
+        #expect(merged.contains("✓ Merged proposal") && merged.contains("as pull request #1 on lab"), "\(merged)")
+        #expect(try w.show("domains/s3-access/contracts/s3-permissions.yaml").contains("version: \"2.0.0\""))
+        h.standIn.expectDescribedRequestsOnly()
+    }
+}
