@@ -280,6 +280,65 @@ import Testing
         #expect(merged.contains("tmp/*") && merged.contains("version: \"1.5.0\""), "\(merged)")
     }
 
+    /// A record is written by whoever pushed it: one whose branch changes
+    /// more than it lists, or that claims no importer is affected, is not
+    /// merged on its word by another member's sync.
+    @Test func aForgedRecordIsNotMergedOnItsWord() throws {
+        let w = try RealmEndToEndTests.world("sync-forged")
+        try Self.rfcWorld(w)
+        try Self.editContract(w, Self.addS3Path)
+        try w.ok("aperture", "sync")
+        let real = try #require(try Self.openProposals(w, "fungal").first)
+        let realID = try #require(real["id"] as? String)
+        let record = try Self.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(realID)/record:proposal.json", in: w.env.root))
+        let realmBefore = try w.show("realm.yaml")
+
+        // A member forges two: one whose branch also rewrites realm.yaml, and one
+        // that claims nobody imports the contract (so nobody need acknowledge).
+        let work = w.env.root + "/forger"
+        try w.env.gitOK("clone", "-q", w.realmGitDir, work, in: w.env.root)
+        try w.env.gitOK("fetch", "-q", "origin", "refs/heads/\(try #require(record["branch"] as? String)):refs/remotes/origin/real", in: work)
+        func forge(_ id: String, extraFile: Bool, in work: String) throws {
+            try w.env.gitOK("checkout", "-q", "-B", id, "origin/real", in: work)
+            if extraFile {
+                try w.env.write(realmBefore + "# forged\n", to: work + "/realm.yaml")
+                try w.env.gitOK("commit", "-q", "-am", "forged", in: work)
+            }
+            var r = record
+            r["id"] = id
+            r["branch"] = "sync/aperture/" + id
+            r["head"] = try w.env.gitOK("rev-parse", "HEAD", in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+            var changes = try #require(r["changes"] as? [[String: Any]])
+            for i in changes.indices { changes[i]["affected"] = []; changes[i]["breaking"] = false }
+            r["changes"] = changes
+            let json = try JSONSerialization.data(withJSONObject: r)
+            let recordDir = w.env.root + "/record-\(id)"
+            try w.env.gitOK("init", "-q", recordDir, in: w.env.root)
+            try json.write(to: URL(fileURLWithPath: recordDir + "/proposal.json"))
+            try w.env.gitOK("add", "proposal.json", in: recordDir)
+            try w.env.gitOK("commit", "-q", "-m", "record", in: recordDir)
+            try w.env.gitOK("push", "-q", w.realmGitDir, "HEAD:refs/realm/proposals/\(id)/record", in: recordDir)
+            try w.env.gitOK("push", "-q", "origin", "HEAD:refs/heads/sync/aperture/\(id)", in: work)
+        }
+        try forge("aperture-20200101-000000", extraFile: true, in: work)
+        try forge("aperture-20200101-000001", extraFile: false, in: work)
+
+        // ml-infra, which imports nothing of it, syncs: neither forged one merges.
+        let sync = try w.ok("ml-infra", "sync")
+        #expect(sync.contains("proposal aperture-20200101-000000 is not merged: its branch changes realm.yaml, which its record does not list"), "\(sync)")
+        #expect(!sync.contains("Merged proposal"), "\(sync)")
+        #expect(try w.show("realm.yaml") == realmBefore)
+        #expect(!(try w.show("domains/s3-access/contracts/s3-permissions.yaml")).contains("training-metrics/experiments/*"))
+        // The one claiming no importer waits for fungal, as the real one does:
+        // fungal's acknowledgement merges one of them (the first made), not
+        // on the forger's word. (Its timestamps are the pusher's word too:
+        // without signed commits a backdated record of a compatible change
+        // can meet the grace period, as a plain push of it could land.)
+        let ack = try w.ok("fungal", "sync")
+        #expect(ack.contains("is not merged: its branch changes realm.yaml"), "\(ack)")
+        #expect(try w.show("realm.yaml") == realmBefore)
+    }
+
     @Test func mcpProposalsListAnswersAsTheCommandDoes() throws {
         let w = try RealmEndToEndTests.world("sync-mcp")
         try Self.rfcWorld(w)
@@ -312,7 +371,7 @@ import Testing
         try Self.editContract(w, Self.addS3Path)
         var before = try w.everything()
         let dry = try w.ok("aperture", "sync", "--dry-run")
-        #expect(dry.contains("Creating branch: sync/aperture/") && dry.contains("Would record proposal aperture-"), "\(dry)")
+        #expect(dry.contains("Would create branch: sync/aperture/") && dry.contains("Would record proposal aperture-"), "\(dry)")
         #expect(dry.contains("create refs/heads/sync/aperture/") && dry.contains("create refs/realm/proposals/aperture-"), "\(dry)")
         #expect(dry.contains("Contract update: s3-permissions 1.4.0 → 1.5.0") && dry.contains("dry run: nothing was committed"), "\(dry)")
         var after = try w.everything()

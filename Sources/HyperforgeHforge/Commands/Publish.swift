@@ -480,6 +480,10 @@ struct PublishRun {
                 }
             } catch {
                 journal.pushed = pushed
+                // hforge push's hint would send the user to 'git hforge push', which leaves the journal unfinished.
+                if let failed = error as? HforgeError, case .pushFailed(let forge, _, _, _, _, _) = failed {
+                    throw PublishError.pushFailed(forge: forge, message: failed.description)
+                }
                 throw error
             }
             journal.pushed = pushed

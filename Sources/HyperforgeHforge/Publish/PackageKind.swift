@@ -46,7 +46,7 @@ enum PackageKind {
     static func load(directory: String) throws -> any ReleasePackage {
         if FilePaths.kind(FilePaths.join(directory, "Cargo.toml")) == .file { return try CargoPackage.load(directory: directory) }
         if FilePaths.kind(FilePaths.join(directory, "pyproject.toml")) == .file { return try PythonPackage.load(directory: directory) }
-        throw PublishError.notAPackage(path: directory, reason: "has neither Cargo.toml nor pyproject.toml")
+        throw PublishError.noManifest(directory: directory)
     }
 
     /// The registry `name` (nil: the kind's default) of `kind`, from the user's own files.

@@ -3,6 +3,8 @@ import HyperforgeCore
 /// What stops `git hforge publish`. Each says what happened, where, and what to run next.
 public enum PublishError: HyperforgeError, Equatable {
     case notAPackage(path: String, reason: String)
+    /// Neither manifest publish knows is in `directory`.
+    case noManifest(directory: String)
     case unreadable(path: String, reason: String)
     case dirtyTree(root: String, changes: String)
     case behindForge(branch: String, forge: String, behind: Int)
@@ -22,19 +24,22 @@ public enum PublishError: HyperforgeError, Equatable {
     case badConfig(location: String, reason: String)
     case dynamicVersion(path: String)
     case tokenRejected(registry: String, url: String, status: Int, scope: String)
+    /// The release is published, committed and tagged; pushing it to `forge` failed (`message`: hforge push's own words).
+    case pushFailed(forge: String, message: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAPackage, .dynamicVersion, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
+        case .notAPackage, .noManifest, .dynamicVersion, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
         case .unreadable: return .environment
         case .dirtyTree, .behindForge, .notNewer, .alreadyPublished, .tagExists, .journalInProgress, .noJournal, .journalMismatch, .fileChanged: return .refused
-        case .stepFailed, .publishFailed, .tokenRejected: return .failure
+        case .stepFailed, .publishFailed, .tokenRejected, .pushFailed: return .failure
         }
     }
 
     public var description: String {
         switch self {
         case .notAPackage(let path, let reason): return "\(path) \(reason)"
+        case .noManifest(let directory): return "\(directory) has neither Cargo.toml nor pyproject.toml"
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .dirtyTree(let root, let changes): return "the working tree of \(root) has uncommitted changes (\(changes)); nothing was changed"
         case .behindForge(let branch, let forge, let behind):
@@ -65,6 +70,7 @@ public enum PublishError: HyperforgeError, Equatable {
             return s
         case .fileChanged(let path): return "\(path) was changed while the release was stopped; the journal cannot tell what to keep"
         case .badConfig(let location, let reason): return "\(location): \(reason)"
+        case .pushFailed(_, let message): return message
         case .tokenRejected(let registry, let url, let status, let scope):
             return "registry \(registry) (\(url)) rejected the token of \(scope) (HTTP \(status)) when its index was read; nothing was changed"
         case .dynamicVersion(let path):
@@ -89,9 +95,12 @@ public enum PublishError: HyperforgeError, Equatable {
         case .journalMismatch, .fileChanged: return "inspect the repository; 'git hforge publish --abort' forgets the journal and says what stays"
         case .stepFailed: return "fix the failure, then run publish again"
         case .publishFailed: return "fix the cause (token, network, registry), then 'git hforge publish --resume'; nothing was committed or tagged yet"
-        case .notAPackage: return "publish releases a Cargo crate or a Python project (pyproject.toml): run it in (or --path to) its directory"
+        case .notAPackage: return nil
+        case .noManifest: return "publish releases a Cargo crate or a Python project (pyproject.toml): run it in (or --path to) its directory"
         case .badConfig: return "fix the [publish] table of .hyperforge/config.toml"
         case .tokenRejected(_, _, _, let scope): return "store the registry's current token: git scope set \(scope)"
+        case .pushFailed(let forge, _):
+            return "fix the problem on \(forge), then run 'git hforge publish --resume' to push the release to it and the forges after it (it is published, committed and tagged; forges before it already have it)"
         case .dynamicVersion: return "write a static version = \"X.Y.Z\" under [project] and drop \"version\" from dynamic, or release with the tool that computes it"
         case .unreadable: return nil
         }

@@ -119,6 +119,13 @@ struct SyncRun {
         if !drafted.isEmpty { try await propose(drafted, state: state, proposals: &proposals) }
         state = try await mergeMergeable(&proposals, state: state)
         try await recordBindings(state)
+        if !place.dryRun {
+            // What this sync pushed (a proposal, acknowledgements, a merge)
+            // is in the realm: the member's copy of the proposals shows it
+            // too, so 'git realm proposals' right after agrees without --fetch.
+            try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
+                                              syncPrefix: place.syncPrefix, context: context)
+        }
         out.line(place.dryRun ? "dry run: nothing was committed, pushed or written; the realm and this repository are unchanged" : "\(out.styled("✓", .green)) Realm synced")
     }
 
@@ -279,7 +286,7 @@ struct SyncRun {
                 updates.append(ProposalRefUpdate(ref: "refs/heads/" + old.branch, new: nil, expected: old.head))
                 superseded.append((i, old, rec))
             }
-            out.line("Creating branch: \(branch)")
+            out.line(place.dryRun ? "Would create branch: \(branch)" : "Creating branch: \(branch)")
             if place.dryRun {
                 out.line("Would commit \(head.prefix(12)) on top of \(state.commit?.prefix(12) ?? "(none)"): \(title)")
                 for d in drafted { out.line("  update \(d.change.file)") }
@@ -406,8 +413,14 @@ struct SyncRun {
         var state = state
         let manifest = state.snapshot!.manifest
         for i in proposals.indices.sorted(by: { proposals[$0].proposal.createdAt < proposals[$1].proposal.createdAt }) {
-            let p = proposals[i]
-            guard p.proposal.state == .open else { continue }
+            guard proposals[i].proposal.state == .open else { continue }
+            // The record's own claims (author, importers, verdict) are not
+            // taken on its word: they are worked out again (ProposalVerification).
+            let (checked, problem) = verified(proposals[i], state: state)
+            guard let p = checked else {
+                out.line("\(out.styled("!", .yellow)) proposal \(proposals[i].proposal.id) is not merged: \(problem ?? "it does not check")")
+                continue
+            }
             let status = ProposalStatus.of(p, manifest: manifest, now: now)
             guard status.mergeable else { continue }
             do {
@@ -420,6 +433,9 @@ struct SyncRun {
             } catch RealmError.gaveUp(_, let attempts) {
                 // Its record kept moving (superseded or merged meanwhile): the next sync looks again.
                 out.line("\(out.styled("!", .yellow)) proposal \(p.proposal.id) was not merged: the realm or its record kept changing (\(attempts) attempts); run 'git realm sync' again")
+            } catch let error as any HyperforgeError {
+                // One proposal that cannot land (the realm's guard refused it) does not stop the rest of this sync.
+                out.line("\(out.styled("!", .yellow)) proposal \(p.proposal.id) was not merged: \(error.description)")
             }
         }
         return state

@@ -26,13 +26,7 @@ final class CargoRegistryStandIn: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: root + "/config.json"))
         pid = try Spawn.start(["/usr/bin/python3", ForgeStandIn.fixtures + "/cargo-registry-standin/cargo_registry.py", root + "/config.json"],
                               environment: env.environment, logFile: root + "/stderr")
-        var found: Int?
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let t = try? String(contentsOfFile: root + "/port", encoding: .utf8), let p = Int(t) { found = p; break }
-            if Spawn.hasExited(pid) { break }
-            usleep(20_000)
-        }
+        let found = Spawn.port(in: root + "/port", of: pid)
         guard let found else { throw SSHServerError.setup("cargo registry stand-in did not start: \((try? String(contentsOfFile: root + "/stderr", encoding: .utf8)) ?? "")") }
         port = found
     }

@@ -113,13 +113,7 @@ final class ForgeStandIn: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log, contents: Data())
         pid = try Spawn.start(["/usr/bin/python3", ForgeStandIn.fixtures + "/forge-standin/forge_standin.py", configPath],
                               environment: env.environment, logFile: root + "/stderr")
-        var found: Int?
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let t = try? String(contentsOfFile: root + "/port", encoding: .utf8), let p = Int(t) { found = p; break }
-            if Spawn.hasExited(pid) { break }
-            usleep(20_000)
-        }
+        let found = Spawn.port(in: root + "/port", of: pid)
         guard let found else {
             let err = (try? String(contentsOfFile: root + "/stderr", encoding: .utf8)) ?? ""
             throw SSHServerError.setup("forge stand-in (\(personality)) did not start: \(err)")

@@ -4,6 +4,18 @@ import Foundation
 /// SIGCHLD handler, so long-lived children (sshd) and short ones (git) never
 /// interfere with each other.
 enum Spawn {
+    /// The port a server started as `pid` writes to `file` once it listens
+    /// (polled, up to a minute); nil when it exited first or never wrote it.
+    static func port(in file: String, of pid: pid_t) -> Int? {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let t = try? String(contentsOfFile: file, encoding: .utf8), let p = Int(t.trimmingCharacters(in: .whitespacesAndNewlines)) { return p }
+            if hasExited(pid) { return nil }
+            usleep(20_000)
+        }
+        return nil
+    }
+
     struct Output {
         var code: Int32
         var stdout: Data

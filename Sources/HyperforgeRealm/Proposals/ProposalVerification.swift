@@ -1,0 +1,83 @@
+import HyperforgeCore
+import HyperforgeGit
+
+/// A proposal's record is written by whoever pushed it: any member with push
+/// access to the realm can push one, naming any author, any importers (or
+/// none) and any verdict. So what decides a merge is worked out again from
+/// the realm as it is and the proposal's own commits, and the record's
+/// claims are replaced by that: its branch may change only the contract files
+/// the record lists, each a contract its author owns in the realm now, to a
+/// higher version that is a big enough step; the importers that must
+/// acknowledge are those whose bindings import it now; breaking is the
+/// compatibility engine's verdict and those importers' ranges.
+///
+/// What this cannot say without signatures is who pushed the record or an
+/// acknowledgement: in a realm without `trust.require_signed_commits`, a
+/// member can push an acknowledgement in another repository's name, as it
+/// could push a commit in another's name (the guard's note says the same).
+extension SyncRun {
+    /// The proposal with its changes worked out again, or why it cannot merge.
+    func verified(_ p: LoadedProposal, state: RealmState) -> (proposal: LoadedProposal?, problem: String?) {
+        let proposal = p.proposal
+        guard let snapshot = state.snapshot,
+              let base = try? place.repository.files(atCommit: proposal.base),
+              let head = try? place.repository.files(atCommit: proposal.head) else {
+            return (nil, "its commits are not in the realm any more (branch \(proposal.branch))")
+        }
+        let changed = Set(RealmWriter.diff(base, head).map(\.path))
+        let listed = Set(proposal.changes.map(\.file))
+        if let extra = changed.subtracting(listed).sorted().first {
+            return (nil, "its branch changes \(extra), which its record does not list")
+        }
+        if let missing = listed.subtracting(changed).sorted().first {
+            return (nil, "its record lists \(missing), which its branch does not change")
+        }
+        let registry = ContractChecks.registry(snapshot)
+        var checked = p
+        for (i, change) in proposal.changes.enumerated() {
+            guard change.file == "domains/\(change.domain)/contracts/\(change.contract).yaml",
+                  let domain = snapshot.domains[change.domain], let released = domain.contracts[change.contract] else {
+                return (nil, "\(change.file) is not a contract of the realm")
+            }
+            guard released.owner == proposal.author else {
+                return (nil, "\(change.contract) is owned by \(released.owner), not by \(proposal.author), who the record says proposed it")
+            }
+            guard let bytes = head[change.file], let text = String(validating: bytes, as: UTF8.self),
+                  let proposed = try? Contract.parse(text, file: change.file) else {
+                return (nil, "\(change.file) on its branch does not read as a contract")
+            }
+            guard proposed.name == change.contract, proposed.owner == released.owner else {
+                return (nil, "\(change.file) on its branch changes the contract's name or owner")
+            }
+            guard proposed.version > released.version else {
+                return (nil, "\(change.contract) \(proposed.version) on its branch is not above the realm's \(released.version)")
+            }
+            let checks = ContractChecks(domain: change.domain, name: change.contract, repo: proposal.author)
+            let label = proposed.version.description
+            guard let report = try? checks.compatibility(from: released, to: proposed, toLabel: label, registry: registry) else {
+                return (nil, "\(change.file) on its branch has a schema that does not compile")
+            }
+            if let refused = checks.bumpFindings(from: released, to: proposed, toLabel: label, file: change.file,
+                                                 registry: registry, compareUnchanged: false).first(where: { $0.severity == .error }) {
+                return (nil, refused.message)
+            }
+            let affected = domain.bindings.sorted(by: { $0.key < $1.key }).flatMap { repo, binding in
+                binding.imports.filter { $0.contract == change.contract && repo != proposal.author }.map {
+                    Proposal.Affected(repo: repo, requirement: $0.requirement.text, satisfied: $0.requirement.matches(proposed.version))
+                }
+            }
+            var c = change
+            c.from = released.version.description
+            c.to = proposed.version.description
+            c.step = Bump(from: released.version, to: proposed.version).word
+            c.compatibility = report.verdict.rawValue
+            c.affected = affected
+            c.breaking = report.verdict != .compatible || affected.contains { !$0.satisfied }
+            checked.proposal.changes[i] = c
+        }
+        // Acknowledgements count only from the repositories that must give them.
+        let must = Set(checked.proposal.affectedRepos)
+        checked.acks = checked.acks.filter { must.contains($0.key) }
+        return (checked, nil)
+    }
+}
