@@ -84,7 +84,7 @@ new=$(echo "$old" | awk -F. '{ printf "%d.%d.%d", $1, $2, $3 + 1 }')
 sed -i "s/^version = \"$old\"$/version = \"$new\"/" Cargo.toml
 cargo build
 cargo test
-CARGO_REGISTRIES_LOCAL_TOKEN=bench-token cargo publish --allow-dirty --registry local
+CARGO_REGISTRIES_LOCAL_TOKEN=bench-token cargo publish --allow-dirty --no-verify --registry local
 git commit -q -am "release: tool-hand $new"
 git tag -a "v$new" -m "tool-hand $new"
 git push -q --porcelain forgea refs/heads/main:refs/heads/main "refs/tags/v$new:refs/tags/v$new"

@@ -101,7 +101,13 @@ public struct Plan: Sendable {
         for action in actions {
             switch action {
             case .writeConfig(let path, let contents):
-                try FilePaths.makeDirectories(FilePaths.parent(path) ?? "/")
+                // Only .hyperforge itself is made: the repository it is in
+                // must exist (a temporary clone that an interruption removed
+                // meanwhile is not made again by a thread still writing to it).
+                let directory = FilePaths.parent(path) ?? "/"
+                if !FilePaths.entryExists(directory), mkdir(directory, 0o755) != 0, errno != EEXIST {
+                    throw FileRead.Failure(path: directory, reason: FileRead.reason(errno), action: "create the directory")
+                }
                 try AtomicFile.write(Array(contents.utf8), to: path)
             case .renameRemote(let from, let to):
                 try repo.renameRemote(from, to: to)

@@ -156,7 +156,7 @@ struct PublishCargoTests {
         let r = try w.env.git("hforge", "publish", "--bump", "major", "--dry-run", in: w.repo)
         #expect(r.code == 0, "\(r)")
         #expect(r.stdout.contains("0.1.0 -> 1.0.0"))
-        #expect(r.stdout.contains("cargo publish --allow-dirty --registry local"))
+        #expect(r.stdout.contains("cargo publish --allow-dirty --no-verify --registry local"))
         #expect(r.stdout.contains("git push --porcelain forgea") && r.stdout.contains("forgeb"))
         #expect(r.stdout.contains("cargo/alice/tool/token: in provider"), "\(r)")
         #expect(r.stdout.contains("has no tool 1.0.0"), "the index was read: \(r)")

@@ -69,8 +69,12 @@ struct CargoRegistry: Sendable, Equatable {
             if index == nil, let account, let url = account.url {
                 index = url
                 declaredIn = account.origin.description
-                env["CARGO_REGISTRIES_\(variablePart(wanted))_INDEX"] = url
             }
+            // The index from the user's own files, in the environment, which
+            // cargo prefers to every config file: a committed
+            // `.cargo/config.toml` in the repository cannot point the
+            // registry's name (and so its token) at another host.
+            if let index { env["CARGO_REGISTRIES_\(variablePart(wanted))_INDEX"] = index }
         }
         guard let index else {
             throw PublishError.unknownRegistry(name: wanted, from: from, declared: Array(Set(declared)).sorted())
