@@ -450,6 +450,20 @@ struct ForgeAPITests {
         let third = try await c.listRepositories(.org("acme"), filter: RepositoryFilter())
         #expect(third.map(\.name) == repos.map(\.name) + ["x"])
         #expect(pages().dropFirst(6).map(\.status) == ["304", "304", "200"], "\(standIn.requests)")
+
+        // An entry replaced by a symbolic link (to a file of ours with an
+        // answer someone wrote) is not taken: the page is asked for afresh.
+        for f in try FileManager.default.contentsOfDirectory(atPath: cache) {
+            let entry = cache + "/" + f, forged = env.root + "/forged-" + f
+            let text = try String(contentsOfFile: entry, encoding: .utf8).replacingOccurrences(of: "\"r00\"", with: "\"INJECTED\"")
+            try text.write(toFile: forged, atomically: true, encoding: .utf8)
+            chmod(forged, 0o600)
+            try FileManager.default.removeItem(atPath: entry)
+            try FileManager.default.createSymbolicLink(atPath: entry, withDestinationPath: forged)
+        }
+        let fourth = try await c.listRepositories(.org("acme"), filter: RepositoryFilter())
+        #expect(fourth.map(\.name) == repos.map(\.name) + ["x"], "\(fourth.map(\.name))")
+        #expect(pages().dropFirst(9).allSatisfy { !$0.conditional }, "\(standIn.requests)")
         standIn.expectDescribedRequestsOnly()
     }
 

@@ -34,8 +34,13 @@ struct ETagCache: Sendable {
     }
 
     func entry(forge: String, scope: String, url: String) -> Entry? {
-        guard (try? FileTrust.check(directory, kind: .directory)) == true,
-              let bytes = try? FileTrust.read(path(forge: forge, scope: scope, url: url), limit: ETagCache.largestBody + 65536) else { return nil }
+        let file = path(forge: forge, scope: scope, url: url)
+        // Only a plain file of ours: an entry replaced by a symbolic link (to
+        // a file we own, with an answer someone wrote) is not an answer the forge gave.
+        var st = stat()
+        guard lstat(file, &st) == 0, st.st_mode & S_IFMT == S_IFREG,
+              (try? FileTrust.check(directory, kind: .directory)) == true,
+              let bytes = try? FileTrust.read(file, limit: ETagCache.largestBody + 65536) else { return nil }
         // Header: magic, forge, scope, url, etag, count, count header lines; then the body.
         var lines: [String] = []
         var index = bytes.startIndex
