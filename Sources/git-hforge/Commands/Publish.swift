@@ -29,7 +29,7 @@ extension GitHforge {
             imported, python3 -m pytest, else no test; or the [publish] build and test commands of \
             .hyperforge/config.toml; output streamed, time shown; \
             a failure rolls the bump back byte for byte and shows the command's exit status and last lines), \
-            publish (cargo publish --registry NAME, the token in CARGO_REGISTRIES_NAME_TOKEN; twine upload \
+            publish (cargo publish --no-verify --registry NAME, the token in CARGO_REGISTRIES_NAME_TOKEN and your index in CARGO_REGISTRIES_NAME_INDEX; twine upload \
             --repository-url URL (or --repository NAME for ~/.pypirc) of this version's files in dist/, \
             TWINE_USERNAME=__token__ and the token in TWINE_PASSWORD; never on a command line; a registry \
             that has exactly this version already counts as done), commit \
