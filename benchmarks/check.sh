@@ -24,9 +24,7 @@ python3 -c 'import jsonschema' 2>/dev/null || {
 suite="$PWD/Tests/Fixtures/JSON-Schema-Test-Suite"
 isolated_home
 
-python3 benchmarks/generate_realm.py "$work/realm" bench-member
-git -C "$work/realm" init -q && git -C "$work/realm" add -A && git -C "$work/realm" commit -qm realm
-git clone -q --bare "$work/realm" "$work/realm.git"
+generated_realm
 
 # The member: the source files it exports from, the files its imports bind, the scripts.
 git init -q "$work/member" && cd "$work/member"

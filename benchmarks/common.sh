@@ -30,6 +30,26 @@ isolated_home() {
     git config --global init.defaultBranch main
 }
 
+# generated_realm: the 200-contract realm of benchmarks/generate_realm.py
+# (written in the RFC's formats, member bench-member), committed in
+# $work/realm and cloned bare to $work/realm.git.
+generated_realm() {
+    python3 benchmarks/generate_realm.py "$work/realm" bench-member
+    git -C "$work/realm" init -q && git -C "$work/realm" add -A && git -C "$work/realm" commit -qm realm
+    git clone -q --bare "$work/realm" "$work/realm.git"
+}
+
+# joined_member: $work/member, a repository with 200 files, joined to the
+# generated realm as bench-member, its realm read once (the index cached
+# from here on); the current directory is the member afterwards.
+joined_member() {
+    git init -q "$work/member" && cd "$work/member"
+    for i in $(seq 1 200); do mkdir -p "src/d$((i % 10))" && echo "line $i" > "src/d$((i % 10))/f$i.txt"; done
+    git add -A && git commit -qm files
+    git realm admin join "$work/realm.git" --repo bench-member >/dev/null
+    git realm status >/dev/null
+}
+
 # start_forge_standin PERSONALITY TOKEN OWNERS [JSON-FIELDS]: the tests' stand-in
 # forge (Tests/Fixtures/forge-standin/forge_standin.py, every request checked
 # against the forge's API description, logged to $work/requests.log) on

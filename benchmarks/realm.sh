@@ -18,17 +18,11 @@ runs=200
 isolated_home
 
 # The realm, written in the RFC's formats.
-python3 benchmarks/generate_realm.py "$work/realm" bench-member
-git -C "$work/realm" init -q && git -C "$work/realm" add -A && git -C "$work/realm" commit -qm realm
-git clone -q --bare "$work/realm" "$work/realm.git"
+generated_realm
 echo "realm: $(git -C "$work/realm" ls-files | grep -c /contracts/) contracts, $(git -C "$work/realm" ls-files | grep -c /bindings/) bindings, $(git -C "$work/realm" ls-files | grep -c ^repos/) repositories"
 
 # A member repository with some history and files, joined (already registered).
-git init -q "$work/member" && cd "$work/member"
-for i in $(seq 1 200); do mkdir -p "src/d$((i % 10))" && echo "line $i" > "src/d$((i % 10))/f$i.txt"; done
-git add -A && git commit -qm files
-git realm admin join "$work/realm.git" --repo bench-member >/dev/null
-git realm status >/dev/null   # reads the realm once: the index is cached from here on
+joined_member   # its realm read once: the index is cached from here on
 
 hyperfine -N --style none --warmup 10 --runs "$runs" --export-json "$work/warm.json" \
     'git status' 'git realm status' >/dev/null
