@@ -211,16 +211,22 @@ struct SyncRun {
             throw RealmError.cannotPropose(file: file, reason: (first.pointer.map { "\($0): " } ?? "") + first.message)
         }
         let bytes = final == working ? workingBytes : Array(final.yaml().utf8)
-        let affected = domain.bindings.sorted(by: { $0.key < $1.key }).flatMap { repo, binding in
-            binding.imports.filter { $0.contract == working.name && repo != me }.map {
-                Proposal.Affected(repo: repo, requirement: $0.requirement.text, satisfied: $0.requirement.matches(final.version))
-            }
-        }
+        let affected = SyncRun.importers(of: working.name, in: domain, except: me, at: final.version)
         let step = Bump(from: released.version, to: final.version)
         let change = Proposal.Change(domain: d, contract: working.name, file: realmFile, from: released.version.description, to: final.version.description,
                                      step: step.word, compatibility: verdict.rawValue,
                                      breaking: verdict != .compatible || affected.contains { !$0.satisfied }, pointers: pointers, affected: affected)
         return DraftedChange(change: change, bytes: bytes, workingFile: file, workingBytes: workingBytes)
+    }
+
+    /// The repositories whose bindings in `domain` import `contract` (but
+    /// `author`), each with its range and whether `version` satisfies it.
+    static func importers(of contract: String, in domain: RealmSnapshot.Domain, except author: String, at version: SemanticVersion) -> [Proposal.Affected] {
+        domain.bindings.sorted(by: { $0.key < $1.key }).flatMap { repo, binding in
+            binding.imports.filter { $0.contract == contract && repo != author }.map {
+                Proposal.Affected(repo: repo, requirement: $0.requirement.text, satisfied: $0.requirement.matches(version))
+            }
+        }
     }
 
     static func bump(_ v: SemanticVersion, _ step: Bump) -> SemanticVersion {

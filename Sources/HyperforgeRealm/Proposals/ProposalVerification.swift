@@ -61,11 +61,7 @@ extension SyncRun {
                                                  registry: registry, compareUnchanged: false).first(where: { $0.severity == .error }) {
                 return (nil, refused.message)
             }
-            let affected = domain.bindings.sorted(by: { $0.key < $1.key }).flatMap { repo, binding in
-                binding.imports.filter { $0.contract == change.contract && repo != proposal.author }.map {
-                    Proposal.Affected(repo: repo, requirement: $0.requirement.text, satisfied: $0.requirement.matches(proposed.version))
-                }
-            }
+            let affected = SyncRun.importers(of: change.contract, in: domain, except: proposal.author, at: proposed.version)
             var c = change
             c.from = released.version.description
             c.to = proposed.version.description
