@@ -120,9 +120,10 @@ struct WorkspacePublishRun {
                 let has = try await Git.run(["rev-parse", "-q", "--verify", "refs/tags/\(tag)^{commit}"], in: f.member.path, context: context)
                 if has.exitCode != 0 { selected.insert(i); continue }
                 let count = try await Git.run(["rev-list", "--count", "refs/tags/\(tag)..HEAD", "--", f.directory], in: f.member.path, context: context)
-                if count.stdout.trimmed() != "0" { selected.insert(i) } else { unchanged[f.label] = tag }
+                if count.exitCode != 0 || count.stdout.trimmedLines() != "0" { selected.insert(i) } else { unchanged[f.label] = tag }
             }
             for i in order where requires[i].contains(where: selected.contains) { selected.insert(i) }
+            for i in selected { unchanged[all[i].label] = nil }
         }
         let chosen = order.filter(selected.contains)
         // Crates sharing one [workspace.package] version cannot each take their own.
@@ -205,7 +206,7 @@ struct WorkspacePublishRun {
                 if case .object(var o) = entry {
                     o["repository"] = .string(p.repository)
                     o["directory"] = .string(p.directory)
-                    o["requirements"] = .object(p.requirements.mapValues(JSONValue.string))
+                    o["requirements"] = WorkspacePublishRun.requirementsJSON(p)
                     entry = .object(o)
                 }
                 plans.append(entry)
@@ -274,12 +275,20 @@ struct WorkspacePublishRun {
                     .object(["name": .string(p.name), "kind": .string(p.kind), "repository": .string(p.repository), "directory": .string(p.directory),
                              "previous_version": .string(p.previousVersion), "version": .string(p.version), "tag": .string(p.tag),
                              "commit": p.commit.map(JSONValue.string) ?? .null, "already_on_registry": .bool(p.alreadyOnRegistry),
-                             "requirements": .object(p.requirements.mapValues(JSONValue.string)), "outcome": .string("published"),
+                             "requirements": WorkspacePublishRun.requirementsJSON(p), "outcome": .string("published"),
                              "result": results[p.name] ?? .null])
                 }),
             ])))
         }
         return .success
+    }
+
+    /// [{"kind", "package", "version"}] of the workspace packages `p` requires, at their new versions.
+    static func requirementsJSON(_ p: WorkspacePublishJournal.Package) -> JSONValue {
+        .array(p.requirements.keys.sorted().map { key in
+            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+            return .object(["kind": .string(parts.first ?? ""), "package": .string(parts.last ?? ""), "version": .string(p.requirements[key]!)])
+        })
     }
 
     /// The error that stops the run at package `n`: what was published, what failed, what was not attempted.

@@ -59,7 +59,7 @@ extension GitHforge {
             """ + "\n\n" + JSONHelp.shape("""
                 with --dry-run {"root", "dry_run": true, "journal", "packages": [each package's \
                 'git hforge publish --dry-run --json' plan, with "repository", "directory" and \
-                "requirements" ({"KIND:NAME": version})]}; else {"root", "dry_run": false, "packages": \
+                "requirements": [{"kind", "package" (its name, normalised: lower case, '-' for runs of '-', '_', '.'), "version" (its new version)}]]}; else {"root", "dry_run": false, "packages": \
                 [{"name", "kind", "repository", "directory", "previous_version", "version", "tag", \
                 "commit", "already_on_registry", "requirements", "outcome": "published", "result" \
                 (the package's 'git hforge publish --json' result, null when it was released before an interruption)}]}; \
