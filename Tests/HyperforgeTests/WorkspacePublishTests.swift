@@ -46,14 +46,8 @@ struct WorkspacePublishTests {
         let server = try SSHServer(in: env)
         let registry = try CargoRegistryStandIn(in: env, tokens: [WorkspacePublishTests.token])
         let pypi = python ? try PyPIServer(in: env, token: WorkspacePublishTests.pypiToken) : nil
-        env.environment["CARGO_HOME"] = env.root + "/cargo-home"
-        env.environment["CARGO_TARGET_DIR"] = env.root + "/target"
-        env.environment["RUSTUP_HOME"] = ProcessInfo.processInfo.environment["RUSTUP_HOME"] ?? NSHomeDirectory() + "/.rustup"
-        env.environment["CARGO_TERM_COLOR"] = "never"
         env.environment["PYTHONDONTWRITEBYTECODE"] = "1"
-        try env.write("[registries.local]\nindex = \"\(registry.index)\"\n", to: "cargo-home/config.toml")
-        try env.write("[registries.cargo.local]\nuser = \"alice\"\n" + (pypi.map { "\n[registries.pypi.local]\nuser = \"alice\"\nurl = \"\($0.url)\"\n" } ?? ""),
-                      to: "home/.config/hyperforge/auth.toml")
+        try registry.configure(env, auth: "[registries.cargo.local]\nuser = \"alice\"\n" + (pypi.map { "\n[registries.pypi.local]\nuser = \"alice\"\nurl = \"\($0.url)\"\n" } ?? ""))
         var w = World(env: env, server: server, registry: registry, pypi: pypi)
         let quick = fast ? "build = [\"true\"]\ntest = [\"true\"]" : ""
         func crate(_ crate: String, manifest: String, lib: String, publish: String) throws {
@@ -332,12 +326,7 @@ struct WorkspacePublishCargoWorkspaceTests {
     @Test func eachMemberCrateIsReleasedInOrder() throws {
         let env = try TestEnvironment("wspub-cargo-ws")
         let registry = try CargoRegistryStandIn(in: env, tokens: [WorkspacePublishTests.token])
-        env.environment["CARGO_HOME"] = env.root + "/cargo-home"
-        env.environment["CARGO_TARGET_DIR"] = env.root + "/target"
-        env.environment["RUSTUP_HOME"] = ProcessInfo.processInfo.environment["RUSTUP_HOME"] ?? NSHomeDirectory() + "/.rustup"
-        env.environment["CARGO_TERM_COLOR"] = "never"
-        try env.write("[registries.local]\nindex = \"\(registry.index)\"\n", to: "cargo-home/config.toml")
-        try env.write("[registries.cargo.local]\nuser = \"alice\"\n", to: "home/.config/hyperforge/auth.toml")
+        try registry.configure(env)
         let repo = try env.makeRepository("projects/tools")
         try env.write("forges = [\"github\"]\norg = \"alice\"\n\n[publish]\nbuild = [\"true\"]\ntest = [\"true\"]\n", to: "projects/tools/.hyperforge/config.toml")
         let root = """

@@ -85,13 +85,9 @@ struct WorkspacePublishJournal: Codable, Sendable, Equatable {
     }
 
     func save(_ path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(self) } catch { throw PublishError.unreadable(path: path, reason: "the journal could not be encoded") }
+        let bytes = try PublishJournal.encoded(self, path: path)
         if let dir = FilePaths.parent(path) { try FileTrust.prepareDirectory(dir) }
-        try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: false)
+        try AtomicFile.write(bytes, to: path, mode: 0o600, durable: false)
     }
 
     /// The first package not done.
