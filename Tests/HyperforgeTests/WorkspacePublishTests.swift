@@ -177,6 +177,23 @@ struct WorkspacePublishTests {
         #expect(stateFiles(w).isEmpty)
     }
 
+    @Test func abortForgetsTheRunAndSaysWhatStaysPublished() throws {
+        let w = try world("wspub-abort", cee: false, appBuild: "[\"false\"]")
+        let appStart = try w.head("app")
+        let r = try w.publish("--bump", "patch", "--json")
+        #expect(r.code == 1, "\(r)")
+        let error = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let message = (error?["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(message.contains("app 0.1.1 (app) failed: build failed: 'false' exited with 1") && message.contains("published: bee 0.1.1"), "the error document: \(r)")
+        let aborted = try w.publish("--abort")
+        #expect(aborted.code == 0, "\(aborted)")
+        #expect(aborted.stdout.contains("Published (they stay published): bee 0.1.1"), "\(aborted)")
+        #expect(stateFiles(w).isEmpty)
+        #expect(try w.head("app") == appStart && w.env.gitOK("status", "--porcelain", in: w.repo("app")) == "")
+        let again = try w.publish("--resume")
+        #expect(again.code == 2 && again.stderr.contains("no workspace publish is in progress"), "\(again)")
+    }
+
     /// Killed (-9) after bee reached the registry (its own journal not yet
     /// saying so), or when app had just started; --resume publishes each once.
     @Test(arguments: ["publish.ran:publish", "workspace-publish.started:app"])

@@ -237,7 +237,11 @@ struct WorkspacePublishRun {
             var run = try PublishRun.open(o, context: sub)
             if p.state != "pending" {
                 // Started before: its own journal says where it stopped; without one it finished (its tag is there) or never began.
-                if try run.loadJournal() != nil {
+                if let own = try run.loadJournal() {
+                    // Its own release, not one started by hand in that repository since.
+                    guard own.package == p.name, own.version == p.version else {
+                        throw PublishError.journalInProgress(path: run.journalPath, package: own.package, version: own.version, step: own.current ?? "done")
+                    }
                     o.resume = true
                     o.version = nil
                 } else if try Repository.open(at: repo, environment: context.environment).resolve("refs/tags/\(p.tag)") != nil {
