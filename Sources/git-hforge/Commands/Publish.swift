@@ -47,7 +47,9 @@ extension GitHforge {
             After an interruption (kill -9 included) --resume carries on and never publishes twice; a plain \
             publish with a journal in progress refuses. --abort rolls back what can be (the bump, before \
             anything was published) and says what cannot (a published version stays published; its commit \
-            and tag stay).
+            and tag stay). A journal that names a path outside the work tree (absolute, not normalised, \
+            or through a symbolic link), or a tag or branch starting with '-', is refused (exit 2), \
+            so a hand-edited journal cannot make --resume or --abort write elsewhere.
 
             --dry-run prints every step with its exact command, the registry and the forges, after making \
             the read-only checks (the index is read, the token looked up, no approval asked); it changes no \
@@ -55,7 +57,7 @@ extension GitHforge {
 
             Exit status: 0 released (or dry run, resume, abort done); 1 a step failed (build, test, publish, \
             push: the message says what was rolled back or what --resume will do); 2 refused (dirty tree, \
-            behind a forge, version not greater or already published, tag exists, a release in progress); \
+            behind a forge, version not greater or already published, tag exists, a release in progress, a journal refused); \
             1 also when the registry rejects the token while its index is read (nothing changed then); \
             3 configuration error (unknown registry, no account, bad [publish], a dynamic or non-X.Y.Z \
             Python version); 4 environment error; \
