@@ -82,6 +82,8 @@ struct WorkspacePublishRun {
                     }
                 }
             }
+            // A member reached through a symbolic link is not one of this repository's.
+            directories = directories.filter { $0 == member.path || JournalConfinement.problem(Hforge.relative($0, to: member.path), in: member.path) == nil }
             if directories.isEmpty { return [] }
             return try directories.map { try PackageKind.load(directory: $0) }.filter { !$0.publishDisabled }
         }
