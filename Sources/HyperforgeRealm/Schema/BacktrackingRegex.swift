@@ -66,12 +66,11 @@ struct BacktrackingRegex: Sendable {
             size += 1
             guard size <= BacktrackingRegex.maxInstructions, code.count <= BacktrackingRegex.maxInstructions else { return false }
             switch n {
-            case .set(let s):
-                if let k = sets.firstIndex(of: s) { code.append(.set(k)) } else { sets.append(s); code.append(.set(sets.count - 1)) }
+            case .backreference(let g): code.append(.backreference(g))
+            case .set(let s): code.append(.set(sets.interning(s)))
             case .start: code.append(.start)
             case .end: code.append(.end)
             case .boundary(let b): code.append(.boundary(b))
-            case .backreference(let g): code.append(.backreference(g))
             case .group(let g, let x):
                 code.append(.save(2 * g))
                 guard emit(x, into: &code) else { return false }

@@ -146,6 +146,15 @@ struct ScalarSet: Equatable, Sendable {
     static let dot = lineTerminators.inverted
 }
 
+extension [ScalarSet] {
+    /// The index of `set` in a program's sets, added when it is not there yet.
+    mutating func interning(_ set: ScalarSet) -> Int {
+        if let k = firstIndex(of: set) { return k }
+        append(set)
+        return count - 1
+    }
+}
+
 /// A parsed pattern.
 indirect enum PatternNode: Sendable {
     case set(ScalarSet)
@@ -530,8 +539,7 @@ struct LinearRegex: Sendable {
         mutating func emit(_ n: PatternNode) -> Bool {
             guard code.count <= LinearRegex.maxInstructions else { return false }
             switch n {
-            case .set(let s):
-                if let k = sets.firstIndex(of: s) { code.append(.set(k)) } else { sets.append(s); code.append(.set(sets.count - 1)) }
+            case .set(let s): code.append(.set(sets.interning(s)))
             case .start: code.append(.start)
             case .end: code.append(.end)
             case .boundary(let b): code.append(.boundary(b))
