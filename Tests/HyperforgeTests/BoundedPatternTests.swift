@@ -78,6 +78,13 @@ import Testing
             let report = try SchemaCompatibility.compare(old: a, new: b, backwards: true, forwards: true)
             #expect(!report.isCompatible)
         }
+        // Strings long enough that every one the witness search tries costs the whole budget.
+        let longOld = try registry.compile(try JSONParser.parse(#"{"type":"string","minLength":200,"pattern":\#(JSONValue.string(Self.hostile).jsonText)}"#))
+        let longNew = try registry.compile(try JSONParser.parse(#"{"type":"string","minLength":200,"pattern":"^a+$"}"#))
+        for (a, b) in [(longOld, longNew), (longNew, longOld)] {
+            let report = try SchemaCompatibility.compare(old: a, new: b, backwards: true, forwards: true)
+            #expect(!report.isCompatible)
+        }
     }
 
     /// The backtracking VM agrees with a backtracking engine (Swift's Regex, on short strings) on
