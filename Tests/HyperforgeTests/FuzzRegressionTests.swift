@@ -125,6 +125,22 @@ import Testing
 
     // MARK: JSON Schema
 
+    /// A backreference pattern that backtracks for hours on this value, in
+    /// each keyword that runs a pattern: a schema error naming the keyword,
+    /// at once; short values still validate, and the schema compares with itself.
+    @Test func aHostileBackreferencePatternIsAnErrorNotAHang() throws {
+        let document = try JSONParser.parse(try Self.fixture("schema/backreference-pattern-hostile.json"))
+        guard case .array(let items) = document, items.count == 4 else { Issue.record("not [schema, instances...]"); return }
+        let compiled = try SchemaRegistry().compile(items[0])
+        for (instance, keyword) in [(items[1], "/properties/s/pattern"), (items[2], "/propertyNames/pattern")] {
+            let error = #expect(throws: SchemaError.self) { try compiled.validate(instance) }
+            #expect(error?.keywordLocation.hasSuffix(keyword) == true && error?.reason.contains("is too expensive to evaluate") == true,
+                    "\(String(describing: error))")
+        }
+        #expect(try compiled.isValid(items[3]))
+        #expect(try SchemaCompatibility.compare(old: compiled, new: compiled, backwards: true, forwards: true).isCompatible)
+    }
+
     /// A schema whose `$ref`s lead back into itself (the draft-07 metaschema,
     /// a property that is `"$ref": "#"`) stayed allocated after its last use.
     @Test func recursiveSchemasAreFreed() throws {

@@ -46,11 +46,11 @@ struct RemotePullLocalTests {
 
     /// `json`: stdout is the document only (`--json`).
     func pull(_ w: World, _ sources: [Hforge.PullSource], defaults: Hforge.RemotePullOptions.Defaults = .ask, dryRun: Bool = false,
-              interactive: Bool? = nil, json: Bool = false) async throws -> (status: HyperforgeCore.ExitStatus?, error: (any Error)?, stdout: String, stderr: String) {
+              interactive: Bool? = nil, json: Bool = false, jobs: Int = 3) async throws -> (status: HyperforgeCore.ExitStatus?, error: (any Error)?, stdout: String, stderr: String) {
         var options = Hforge.RemotePullOptions(forge: "local")
         options.org = "alice"
         options.path = w.workspace
-        options.jobs = 3
+        options.jobs = jobs
         options.defaults = defaults
         options.dryRun = dryRun
         options.interactive = interactive
@@ -186,6 +186,10 @@ struct RemotePullLocalTests {
         let byName = Dictionary(uniqueKeysWithValues: entries.map { ($0["name"] as! String, $0) })
         #expect(byName["a"]?["outcome"] as? String == "cloned" && byName["a"]?["error"] is NSNull)
         #expect(byName["a"]?["path"] as? String == w.workspace + "/a")
+        // The URL it was cloned from, not only in a dry run; the config pull wrote, which is not committed.
+        #expect(byName["a"]?["url"] as? String == "\(w.server.baseURL)/alice/a.git", "\(entries)")
+        #expect(byName["a"]?["config_written"] as? Bool == true && byName["c"]?["config_written"] as? Bool == false, "\(entries)")
+        #expect(byName["b"]?["url"] is NSNull && byName["c"]?["url"] is NSNull, "\(entries)")
         #expect(byName["c"]?["outcome"] as? String == "skipped" && byName["c"]?["reason"] as? String == "archived")
         let error = try #require(byName["b"]?["error"] as? [String: Any], "\(entries)")
         #expect(byName["b"]?["outcome"] as? String == "failed")
@@ -194,6 +198,64 @@ struct RemotePullLocalTests {
         // stdout is the document alone; the failure is said on stderr too.
         #expect(r.stdout.hasPrefix("{") && r.stdout.hasSuffix("}\n"))
         #expect(r.stderr.contains("1 repository failed (b)"), "\(r.stderr)")
+        // The hint points at the document, not at lines that --json does not print.
+        #expect(r.stderr.contains("fix what each failed repository's error says (its \"error\" in the document's \"repositories\")"), "\(r.stderr)")
+        #expect(!r.stderr.contains("the lines above"), "\(r.stderr)")
+        // Without --json the lines are there, and the hint says so.
+        let text = try await pull(w, [source("b")], defaults: .never)
+        #expect((text.error as? RemoteError)?.hint?.hasPrefix("fix what the lines above say") == true, "\(text)")
+    }
+
+    /// Cloned, updated or planned, the repositories come in name order (text
+    /// and JSON alike, whatever order they were named or finished in), each
+    /// with the URL it is cloned or fetched from.
+    @Test func repositoriesComeInNameOrderWithTheirURLs() async throws {
+        let names = ["delta", "Bravo", "alpha", "charlie", "echo"]
+        let w = try world("pull-order", repositories: names, defaults: "org = \"alice\"\nforges = [\"local\"]\n")
+        let sorted = ["alpha", "Bravo", "charlie", "delta", "echo"]
+        func outcomeLines(_ stdout: String, _ word: String) -> [String] {
+            stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix(word + " ") }
+                .map { String($0.dropFirst(word.count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") }
+        }
+        let cloned = try await pull(w, names.map { source($0) }, jobs: 1)
+        #expect(cloned.status == .success, "\(cloned)")
+        #expect(outcomeLines(cloned.stdout, "cloned") == sorted, "\(cloned.stdout)")
+        for jobs in [1, 3] {
+            let updated = try await pull(w, names.map { source($0) }, jobs: jobs)
+            #expect(updated.status == .success, "\(updated)")
+            #expect(outcomeLines(updated.stdout, "updated") == sorted, "jobs \(jobs): \(updated.stdout)")
+            let json = try await pull(w, names.map { source($0) }, json: true, jobs: jobs)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json)")
+            let entries = try #require(doc["repositories"] as? [[String: Any]])
+            #expect(entries.map { $0["name"] as? String } == sorted, "jobs \(jobs): \(entries)")
+            #expect(entries.allSatisfy { $0["outcome"] as? String == "updated" && $0["config_written"] as? Bool == false }, "\(entries)")
+            #expect(entries.map { $0["url"] as? String } == sorted.map { "\(w.server.baseURL)/alice/\($0).git" }, "\(entries)")
+        }
+        let dry = try await pull(w, names.map { source($0) }, dryRun: true, json: true)
+        let planned = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any], "\(dry)")
+        let plannedEntries = try #require(planned["repositories"] as? [[String: Any]])
+        #expect(plannedEntries.map { $0["name"] as? String } == sorted && plannedEntries.allSatisfy { $0["outcome"] as? String == "would-update" })
+        #expect(plannedEntries.map { $0["url"] as? String } == sorted.map { "\(w.server.baseURL)/alice/\($0).git" }, "\(plannedEntries)")
+    }
+
+    /// The config.toml pull writes is the user's to review and commit: the
+    /// summary says how many and what workspace status makes of them until then.
+    @Test func theSummarySaysWhichConfigsAreNewAndNotCommitted() async throws {
+        let w = try world("pull-uncommitted", repositories: ["a", "b"], defaults: "org = \"alice\"\nforges = [\"local\"]\n")
+        let r = try await pull(w, [source("a"), source("b")])
+        #expect(r.status == .success, "\(r)")
+        #expect(r.stdout.contains("2 of them got a new .hyperforge/config.toml, not committed: review it and commit it in each "
+                                  + "(until then 'git hforge workspace status' counts them as changed; --changed lists them)"), "\(r.stdout)")
+        // What the summary says of workspace status holds.
+        let status = try w.env.git("hforge", "workspace", "status", "--changed", "--json", in: w.workspace)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status)")
+        let listed = (doc["repositories"] as? [[String: Any]] ?? []).compactMap { ($0["name"] ?? $0["path"]) as? String }
+        #expect(listed.count == 2 && listed.contains { $0.hasSuffix("a") } && listed.contains { $0.hasSuffix("b") }, "\(status.stdout)")
+        // Committed in one: the next pull writes none, and says nothing of it; the other is still not committed, but not new.
+        try w.env.gitOK("add", ".hyperforge/config.toml", in: w.workspace + "/a")
+        try w.env.gitOK("commit", "-q", "-m", "hyperforge config", in: w.workspace + "/a")
+        let again = try await pull(w, [source("a"), source("b")])
+        #expect(again.status == .success && !again.stdout.contains("got a new"), "\(again.stdout)")
     }
 
     @Test func aRemotePointingElsewhereFailsThatRepositoryAsInitWouldRefuse() async throws {

@@ -45,15 +45,31 @@ extension Hforge {
         var missing = false
     }
 
-    /// What became of one repository.
+    /// What became of one repository. `url`: what it is cloned or fetched
+    /// from; `wroteConfig`: this pull wrote its `.hyperforge/config.toml`
+    /// (new to the work tree, not committed).
     enum PullOutcome: Sendable {
-        case cloned
-        case updated
+        case cloned(url: String, wroteConfig: Bool)
+        case updated(url: String, wroteConfig: Bool)
         case skipped(String)
         case failed(String, hint: String? = nil, exitStatus: ExitStatus = .failure)
         /// Dry run: what would be done.
         case wouldClone(url: String)
-        case wouldUpdate
+        case wouldUpdate(url: String)
+
+        var url: String? {
+            switch self {
+            case .cloned(let url, _), .updated(let url, _), .wouldClone(let url), .wouldUpdate(let url): return url
+            case .skipped, .failed: return nil
+            }
+        }
+
+        var wroteConfig: Bool {
+            switch self {
+            case .cloned(_, let wrote), .updated(_, let wrote): return wrote
+            default: return false
+            }
+        }
 
         /// Its name in `--json` ("would-clone", "would-update" in a dry run).
         var name: String {
@@ -78,9 +94,11 @@ extension Hforge {
             public var outcome: String
             /// Why it was skipped.
             public var reason: String?
-            /// The URL a dry run would clone from.
+            /// What it is cloned or fetched from (null when skipped or failed).
             public var url: String?
             public var error: RepositoryError?
+            /// This pull wrote its .hyperforge/config.toml, which is not committed.
+            public var configWritten = false
         }
         public struct Summary: Codable, Sendable {
             public var total: Int
@@ -145,46 +163,54 @@ extension Hforge {
         // What a killed run left in the directory.
         if !options.dryRun { Leftovers.sweepDirectories(prefix: pullTemporaryPrefix, in: directory) }
 
-        var work: [PullSource] = []
-        var outcomes: [(String, PullOutcome)] = []
-        for source in listed {
-            if options.names == nil, source.archived, !options.includeArchived { outcomes.append((source.name, .skipped("archived"))); continue }
-            if options.names == nil, source.fork, !options.includeForks { outcomes.append((source.name, .skipped("a fork"))); continue }
+        // In name order, in the text and the document alike, whatever order they finish in.
+        let order = listed.sorted { ($0.name.lowercased(), $0.name) < ($1.name.lowercased(), $1.name) }
+        var slots = [PullOutcome?](repeating: nil, count: order.count)
+        var work: [(Int, PullSource)] = []
+        for (k, source) in order.enumerated() {
+            if options.names == nil, source.archived, !options.includeArchived { slots[k] = .skipped("archived"); continue }
+            if options.names == nil, source.fork, !options.includeForks { slots[k] = .skipped("a fork"); continue }
             if source.missing {
-                outcomes.append((source.name, .failed("\(named.forge.name) lists no repository \(source.name) of \(ownerName) (or the token cannot see it)")))
+                slots[k] = .failed("\(named.forge.name) lists no repository \(source.name) of \(ownerName) (or the token cannot see it)")
                 continue
             }
             if let problem = Names.problem(with: source.name, as: .repository) {
-                outcomes.append((source.name, .failed("the forge lists a name that \(problem); not cloned")))
+                slots[k] = .failed("the forge lists a name that \(problem); not cloned")
                 continue
             }
-            work.append(source)
+            work.append((k, source))
         }
-        if lines { for (name, outcome) in outcomes { report(name, outcome, to: context) } }
         for note in untrustedNotes(named.layers) { context.output.stdout.line("  \(context.output.stdout.styled("!", .yellow)) \(note)") }
+        // Each line is printed once every repository before it in the order is done.
+        var printed = 0
+        func printReady() {
+            while lines, printed < slots.count, let outcome = slots[printed] {
+                report(order[printed].name, outcome, to: context)
+                printed += 1
+            }
+        }
+        printReady()
 
         let shared = PullShared(directory: directory, forge: named.forge, owner: ownerName, layers: named.layers,
                                 helper: CredentialHelperPath.preferred(context: context),
                                 authPath: ConfigLoader.authPath(context.paths), context: context, dryRun: options.dryRun)
         let progress = PullProgress(total: work.count, stream: context.output.stderr)
-        let results = await withTaskGroup(of: (String, PullOutcome).self, returning: [(String, PullOutcome)].self) { group in
+        await withTaskGroup(of: (Int, PullOutcome).self) { group in
             var pending = work[...]
-            var collected: [(String, PullOutcome)] = []
             func startNext() {
-                guard let source = pending.popFirst() else { return }
+                guard let (k, source) = pending.popFirst() else { return }
                 progress.started(source.name)
-                group.addTask { (source.name, await pullOne(source, shared)) }
+                group.addTask { (k, await pullOne(source, shared)) }
             }
             for _ in 0..<min(max(1, options.jobs), work.count) { startNext() }
-            while let (name, outcome) = await group.next() {
-                progress.finished(name) { if lines { report(name, outcome, to: context) } }
-                collected.append((name, outcome))
+            while let (k, outcome) = await group.next() {
+                slots[k] = outcome
+                progress.finished(order[k].name) { printReady() }
                 startNext()
             }
-            return collected
         }
         progress.end()
-        outcomes += results
+        let outcomes = zip(order, slots).map { ($0.name, $1 ?? .failed("not pulled")) }
 
         var counts = (cloned: 0, updated: 0, skipped: 0, failed: 0)
         for (_, outcome) in outcomes {
@@ -198,10 +224,10 @@ extension Hforge {
         let failed = outcomes.compactMap { if case .failed = $0.1 { return $0.0 } else { return nil } }
         if let document {
             let entries = outcomes.map { name, outcome -> RemotePullReport.Entry in
-                var e = RemotePullReport.Entry(name: name, path: FilePaths.join(directory, name), outcome: outcome.name)
+                var e = RemotePullReport.Entry(name: name, path: FilePaths.join(directory, name), outcome: outcome.name,
+                                               url: outcome.url, configWritten: outcome.wroteConfig)
                 switch outcome {
                 case .skipped(let why): e.reason = why
-                case .wouldClone(let url): e.url = url
                 case .failed(let why, let hint, let status): e.error = RepositoryError(message: why, hint: hint, exitStatus: status)
                 default: break
                 }
@@ -214,7 +240,7 @@ extension Hforge {
             document.line(try JSONOutput.encode(report))
             guard failed.isEmpty else {
                 // The document says which and why; stderr says it too, as a failed pull does.
-                context.output.report(RemoteError.pullFailed(failed: failed, done: counts.cloned + counts.updated + counts.skipped), program: "git hforge")
+                context.output.report(RemoteError.pullFailed(failed: failed, done: counts.cloned + counts.updated + counts.skipped, json: true), program: "git hforge")
                 return .failure
             }
             return .success
@@ -223,6 +249,11 @@ extension Hforge {
         out.line("\(options.dryRun ? "Dry run" : "Pulled") \(outcomes.count) repositor\(outcomes.count == 1 ? "y" : "ies") of \(ownerName) from \(named.forge.name) into \(directory): "
             + "\(counts.cloned) \(verbs.0), \(counts.updated) \(verbs.1), \(counts.skipped) \(verbs.2), \(counts.failed) \(verbs.3)")
         if options.dryRun { out.line("dry run: nothing was changed") }
+        let written = outcomes.filter { $0.1.wroteConfig }.count
+        if written > 0 {
+            out.line("\(written) of them got a new \(ConfigLoader.directoryName)/\(ConfigLoader.configFile), not committed: review it and commit it in each "
+                + "(until then 'git hforge workspace status' counts \(written == 1 ? "it" : "them") as changed; --changed lists \(written == 1 ? "it" : "them"))")
+        }
         if !failed.isEmpty {
             throw RemoteError.pullFailed(failed: failed, done: counts.cloned + counts.updated + counts.skipped)
         }
@@ -455,7 +486,7 @@ extension Hforge {
             guard rename(temporary, target) == 0 else {
                 return .failed("cannot move the clone into \(target): \(FileRead.reason(errno)); nothing there was changed")
             }
-            return .cloned
+            return .cloned(url: url, wroteConfig: !writes.isEmpty)
         }
     }
 
@@ -475,7 +506,8 @@ extension Hforge {
         guard let forge = config.forge(named: shared.forge.name) else {
             return .skipped("its config.toml does not name \(shared.forge.name); left as it is")
         }
-        if shared.dryRun { return .wouldUpdate }
+        let url = config.remoteURL(for: forge)
+        if shared.dryRun { return .wouldUpdate(url: url) }
         try Reconciler.checkKeys(config, context: shared.context)
         var plan = try Reconciler.plan(repo: repo, config: config, mode: .initialise(force: false),
                                        helper: shared.helper, authPath: shared.authPath)
@@ -486,7 +518,7 @@ extension Hforge {
         guard result.exitCode == 0 else {
             return .failed("git fetch \(forge.name) failed (exit \(result.exitCode))" + gitLines(result))
         }
-        return .updated
+        return .updated(url: url, wroteConfig: !writes.isEmpty)
     }
 
     static func detached(_ context: Context) -> Context {

@@ -4,8 +4,9 @@ import HyperforgeCore
 /// `init --create`, `sync --create` and `status --remote`, beyond the forge
 /// API's own errors (`ForgeAPIError`).
 public enum RemoteError: HyperforgeError, Equatable {
-    /// Some repositories of a pull failed (each was reported with its error).
-    case pullFailed(failed: [String], done: Int)
+    /// Some repositories of a pull failed (each was reported with its error:
+    /// in lines, or with `json` in the document's entries).
+    case pullFailed(failed: [String], done: Int, json: Bool = false)
     /// The forge is declared only by a repository's committed config: its API gets no request.
     case untrustedForge(forge: String, declaredAt: String?, authPath: String)
     /// `create`: the forge is not among the config's forges.
@@ -23,7 +24,7 @@ public enum RemoteError: HyperforgeError, Equatable {
 
     public var description: String {
         switch self {
-        case .pullFailed(let failed, let done):
+        case .pullFailed(let failed, let done, _):
             let names = failed.prefix(10).joined(separator: ", ") + (failed.count > 10 ? ", ..." : "")
             return "\(failed.count) repositor\(failed.count == 1 ? "y" : "ies") failed (\(names)); \(done) other\(done == 1 ? " was" : "s were") done"
         case .untrustedForge(let forge, let declaredAt, _):
@@ -37,7 +38,9 @@ public enum RemoteError: HyperforgeError, Equatable {
 
     public var hint: String? {
         switch self {
-        case .pullFailed: return "fix what the lines above say, then run the same pull again: what is in place is fetched, the rest is cloned (a name the forge does not list stays failed)"
+        case .pullFailed(_, _, let json):
+            return "fix what \(json ? "each failed repository's error says (its \"error\" in the document's \"repositories\")" : "the lines above say"), "
+                + "then run the same pull again: what is in place is fetched, the rest is cloned (a name the forge does not list stays failed)"
         case .untrustedForge(let forge, _, let authPath):
             return "declare [custom_forges.\(forge)] in your \(authPath) (or a defaults.toml of yours that no repository tracks) to use its API"
         case .forgeNotInConfig: return "add it to forges in .hyperforge/config.toml, or name one of the listed forges"

@@ -1,53 +1,67 @@
 /// A JSON Schema `pattern` (an ECMA-262 regular expression).
 ///
-/// Matching time is bounded: a pattern is compiled to a program for a Pike
-/// VM (Thompson's construction, run over Unicode scalars), which matches in
-/// time linear in the string's length for a given pattern, whatever the
-/// pattern: `^(a+)+$` against "aaaa…b", which takes a backtracking engine
-/// (Swift's Regex among them) exponential time, is one pass here. Patterns
-/// this compiler does not take (backreferences, lookaround, `\p{…}`, more
-/// than `LinearRegex.maxInstructions` instructions once counted repetitions
-/// are written out) are matched by Swift's own `Regex`, except that such a
-/// pattern with a repeated group that itself repeats or alternates (where
-/// backtracking can take exponential time) is refused as a schema error.
+/// Matching time is bounded, whatever the pattern. Most patterns are
+/// compiled to a program for a Pike VM (Thompson's construction, run over
+/// Unicode scalars), which matches in time linear in the string's length:
+/// `^(a+)+$` against "aaaa…b", which takes a backtracking engine (Swift's
+/// Regex among them) exponential time, is one pass here. Patterns the Pike
+/// VM cannot run (backreferences, lookaround, more than
+/// `LinearRegex.maxInstructions` instructions once counted repetitions are
+/// written out) run on `BacktrackingRegex`, which gives up after a budget of
+/// steps: `PatternTooExpensive`, never a hang. Such a pattern that repeats a
+/// group that itself repeats or alternates (exponential when backtracking)
+/// is refused as a schema error when it is compiled.
 ///
 /// Meanings are ECMA-262's with the `u` flag: matching is by Unicode scalar
 /// (code point), `\d` and `\w` are ASCII, `\s` is ECMA's white space and line
 /// terminators, `.` is anything but a line terminator, `^` and `$` are the
-/// ends of the string. Swift's `Regex` (no NSRegularExpression: that is ICU,
-/// tens of megabytes in every binary) gets the same options.
-struct ECMAPattern: @unchecked Sendable {
-    // @unchecked: a compiled Regex is immutable; matching does not mutate it.
+/// ends of the string, `\p{…}` is a General_Category or one of the binary
+/// properties `UnicodeProperties` lists.
+struct ECMAPattern: Sendable {
     let source: String
     private let linear: LinearRegex?
-    private let regex: Regex<AnyRegexOutput>?
+    private let backtracking: BacktrackingRegex?
 
     /// Why a pattern is not used.
     struct Refusal: Error { var reason: String }
+
+    /// Steps one match on `BacktrackingRegex` may take when no budget is given.
+    static let stepBudget = 1_000_000
 
     init(_ source: String) throws(Refusal) {
         self.source = source
         var parser = PatternParser(source)
         if let tree = try parser.parse(), let program = LinearRegex(tree) {
             linear = program
-            regex = nil
+            backtracking = nil
             return
         }
         linear = nil
         if let why = PatternParser.backtrackingHazard(source) {
             throw Refusal(reason: "\"\(source)\" \(why): matching it can take exponential time; rewrite it without nested repetition")
         }
-        do {
-            regex = try Regex(source).asciiOnlyDigits().asciiOnlyWordCharacters().matchingSemantics(.unicodeScalar)
-        } catch {
-            throw Refusal(reason: "\"\(source)\" is not a valid regular expression")
+        guard let (tree, groups) = try PatternParser.parseWithCaptures(source) else {
+            throw Refusal(reason: "\"\(source)\" is not a valid regular expression (ECMA-262 with the u flag)")
         }
+        guard let program = BacktrackingRegex(tree, groups: groups) else {
+            throw Refusal(reason: "\"\(source)\" is too large: more than \(BacktrackingRegex.maxInstructions) instructions once its counted repetitions are written out")
+        }
+        backtracking = program
     }
 
     /// Whether the pattern matches anywhere in `s` (patterns are not anchored).
-    func matches(in s: String) -> Bool {
+    /// A pattern on the backtracking matcher takes steps from `budget`, and
+    /// throws when it runs out before it has an answer.
+    func matches(in s: String, budget: inout Int) throws(PatternTooExpensive) -> Bool {
         if let linear { return linear.search(s) }
-        return (try? regex?.firstMatch(in: s)) != nil
+        guard let backtracking else { return false }
+        return try backtracking.search(s, budget: &budget, source: source)
+    }
+
+    /// `matches(in:budget:)` with a budget of `stepBudget`.
+    func matches(in s: String) throws(PatternTooExpensive) -> Bool {
+        var budget = ECMAPattern.stepBudget
+        return try matches(in: s, budget: &budget)
     }
 
     /// Whether every string has a match: the program reaches its end without
@@ -61,6 +75,13 @@ struct ECMAPattern: @unchecked Sendable {
     /// For a pattern that is only literal characters, optionally after `^`:
     /// the characters, and whether it is anchored.
     var literalOnly: (anchored: Bool, text: String)? { linear?.literal }
+}
+
+/// A match on the backtracking matcher that ran out of steps: the pattern
+/// (with a backreference or lookaround) is too expensive to evaluate on that string.
+struct PatternTooExpensive: Error {
+    var source: String
+    var steps: Int
 }
 
 /// A set of Unicode scalars: sorted, disjoint ranges, with a bitmap for ASCII.
@@ -125,6 +146,15 @@ struct ScalarSet: Equatable, Sendable {
     static let dot = lineTerminators.inverted
 }
 
+extension [ScalarSet] {
+    /// The index of `set` in a program's sets, added when it is not there yet.
+    mutating func interning(_ set: ScalarSet) -> Int {
+        if let k = firstIndex(of: set) { return k }
+        append(set)
+        return count - 1
+    }
+}
+
 /// A parsed pattern.
 indirect enum PatternNode: Sendable {
     case set(ScalarSet)
@@ -133,16 +163,48 @@ indirect enum PatternNode: Sendable {
     case repetition(PatternNode, min: Int, max: Int?)
     case start, end
     case boundary(Bool)
+    /// Only in a tree for `BacktrackingRegex` (`PatternParser.parseWithCaptures`):
+    /// capturing group n (from 1), a backreference to one, a lookahead or lookbehind.
+    case group(Int, PatternNode)
+    case backreference(Int)
+    case look(PatternNode, ahead: Bool, negated: Bool)
 }
 
-/// ECMA-262 pattern syntax (with the `u` flag) for what `LinearRegex` runs;
-/// nil for anything else (the caller falls back to Swift's Regex, which
-/// also reports real syntax errors).
+/// ECMA-262 pattern syntax (with the `u` flag). By default, what `LinearRegex`
+/// runs (groups do not capture), nil for anything else; with `captures`,
+/// also capturing groups, backreferences and lookaround, for `BacktrackingRegex`.
 struct PatternParser {
     let chars: [UInt32]
     var i = 0
     var depth = 0
     static let maxDepth = 200
+    var captures = false
+    var groupCount = 0
+    var names: [String: Int] = [:]
+    /// With `captures`: the group numbers of names referred to before their group opens.
+    var knownNames: [String: Int] = [:]
+    var highestReference = 0
+    var unresolvedName = false
+
+    /// The tree with capturing groups, backreferences and lookaround, and
+    /// the number of groups; nil when `source` is not an ECMA-262 pattern.
+    static func parseWithCaptures(_ source: String) throws(ECMAPattern.Refusal) -> (PatternNode, Int)? {
+        var first = PatternParser(source)
+        first.captures = true
+        guard var tree = try first.parse() else { return nil }
+        var final = first
+        if first.unresolvedName {
+            // `\k<name>` before its group: read again with every name known.
+            var second = PatternParser(source)
+            second.captures = true
+            second.knownNames = first.names
+            guard let again = try second.parse(), !second.unresolvedName else { return nil }
+            tree = again
+            final = second
+        }
+        guard final.highestReference <= final.groupCount else { return nil }
+        return (tree, final.groupCount)
+    }
 
     init(_ source: String) { chars = source.unicodeScalars.map(\.value) }
 
@@ -175,7 +237,7 @@ struct PatternParser {
         while let c = peek, c != PatternParser.ch("|"), c != PatternParser.ch(")") {
             guard let a = try atom() else { return nil }
             if let (lo, hi) = quantifier() {
-                switch a { case .start, .end, .boundary: return nil; default: break }
+                switch a { case .start, .end, .boundary, .look: return nil; default: break }
                 if let hi, hi < lo { return nil }
                 items.append(.repetition(a, min: lo, max: hi))
             } else if quantifierFollows {
@@ -237,23 +299,46 @@ struct PatternParser {
         case PatternParser.ch("$"): return .end
         case PatternParser.ch("."): return .set(.dot)
         case PatternParser.ch("("):
+            var capturing = true
+            var look: (ahead: Bool, negated: Bool)?
             if peek == PatternParser.ch("?") {
+                capturing = false
                 if peek(1) == PatternParser.ch(":") { i += 2 }
+                else if peek(1) == PatternParser.ch("="), captures { look = (true, false); i += 2 }
+                else if peek(1) == PatternParser.ch("!"), captures { look = (true, true); i += 2 }
+                else if peek(1) == PatternParser.ch("<"), peek(2) == PatternParser.ch("="), captures { look = (false, false); i += 3 }
+                else if peek(1) == PatternParser.ch("<"), peek(2) == PatternParser.ch("!"), captures { look = (false, true); i += 3 }
                 else if peek(1) == PatternParser.ch("<"), let n = peek(2), n != PatternParser.ch("="), n != PatternParser.ch("!") {
                     i += 2
-                    while let x = peek, x != PatternParser.ch(">") { i += 1 }
-                    guard peek == PatternParser.ch(">") else { return nil }
-                    i += 1
-                } else { return nil } // lookaround
+                    guard let name = groupName() else { return nil }
+                    capturing = true
+                    guard names[name] == nil else { return nil } // a name used twice
+                    names[name] = groupCount + 1
+                } else { return nil } // lookaround without `captures`
             }
+            var number: Int?
+            if capturing && captures { groupCount += 1; number = groupCount }
             guard let inner = try alternation(), peek == PatternParser.ch(")") else { return nil }
             i += 1
+            if let look { return .look(inner, ahead: look.ahead, negated: look.negated) }
+            if let number { return .group(number, inner) }
             return inner
         case PatternParser.ch("["): return charClass().map(PatternNode.set)
         case PatternParser.ch("\\"):
             guard let e = peek else { return nil }
             if e == PatternParser.ch("b") { i += 1; return .boundary(true) }
             if e == PatternParser.ch("B") { i += 1; return .boundary(false) }
+            if captures, e >= 0x31, e <= 0x39, let n = number() {
+                highestReference = max(highestReference, n)
+                return .backreference(n)
+            }
+            if captures, e == PatternParser.ch("k"), peek(1) == PatternParser.ch("<") {
+                i += 2
+                guard let name = groupName() else { return nil }
+                if let n = names[name] ?? knownNames[name] { return .backreference(n) }
+                unresolvedName = true
+                return .backreference(0)
+            }
             return escape(inClass: false).map(PatternNode.set)
         case PatternParser.ch("*"), PatternParser.ch("+"), PatternParser.ch("?"), PatternParser.ch("{"), PatternParser.ch("}"),
              PatternParser.ch(")"), PatternParser.ch("]"):
@@ -271,6 +356,19 @@ struct PatternParser {
             i += 1
         }
         return v
+    }
+
+    /// A group's name up to and including its `>`.
+    mutating func groupName() -> String? {
+        var name = String.UnicodeScalarView()
+        while let x = peek, x != PatternParser.ch(">") {
+            guard let u = Unicode.Scalar(x), u == "$" || u == "_" || u.properties.isAlphabetic || (!name.isEmpty && u.properties.numericType != nil) else { return nil }
+            name.append(u)
+            i += 1
+        }
+        guard peek == PatternParser.ch(">"), !name.isEmpty else { return nil }
+        i += 1
+        return String(name)
     }
 
     /// An ASCII hexadecimal digit's value.
@@ -323,9 +421,17 @@ struct PatternParser {
                 i = save
             }
             return (0xD800...0xDFFF).contains(v) ? nil : .of(v)
+        case "p", "P":
+            guard peek == PatternParser.ch("{") else { return nil }
+            i += 1
+            var name = String.UnicodeScalarView()
+            while let x = peek, x != PatternParser.ch("}"), let u = Unicode.Scalar(x), name.count < 64 { name.append(u); i += 1 }
+            guard peek == PatternParser.ch("}"), let set = UnicodeProperties.set(String(name)) else { return nil }
+            i += 1
+            return scalar == "P" ? set.inverted : set
         default:
             // Syntax characters (and / and -) stand for themselves; anything
-            // else (backreferences, \p, \k) is not taken here.
+            // else (backreferences, \k) is not a set.
             if "^$\\.*+?()[]{}|/-".unicodeScalars.contains(where: { $0.value == c }) { return .of(c) }
             return nil
         }
@@ -358,7 +464,7 @@ struct PatternParser {
         return .of(c)
     }
 
-    /// For a pattern Swift's Regex will run: a group that repeats and holds a
+    /// For a pattern `BacktrackingRegex` would run: a group that repeats and holds a
     /// repetition or an alternation, repeated itself (`(a+)+`, `(a|aa)*`,
     /// `(.*){1,40}`), where backtracking can take exponential time.
     static func backtrackingHazard(_ source: String) -> String? {
@@ -367,7 +473,17 @@ struct PatternParser {
         var i = 0, inClass = false
         while i < s.count {
             let c = s[i]
-            if c == "\\" { i += 2; continue }
+            if c == "\\" {
+                // \p{…}, \P{…} and \u{…} hold braces that are no repetition.
+                if i + 2 < s.count, "pPu".unicodeScalars.contains(s[i + 1]), s[i + 2] == "{" {
+                    i += 3
+                    while i < s.count, s[i] != "}" { i += 1 }
+                    i += 1
+                } else {
+                    i += 2
+                }
+                continue
+            }
             if inClass { if c == "]" { inClass = false }; i += 1; continue }
             var repeats = false
             switch c {
@@ -403,7 +519,7 @@ struct LinearRegex: Sendable {
     let code: [Instruction]
     let sets: [ScalarSet]
     let tree: PatternNode
-    /// Beyond this, counted repetitions make the program too large (Swift's Regex runs the pattern then).
+    /// Beyond this, counted repetitions make the program too large (`BacktrackingRegex` runs the pattern then).
     static let maxInstructions = 20_000
 
     init?(_ tree: PatternNode) {
@@ -423,11 +539,11 @@ struct LinearRegex: Sendable {
         mutating func emit(_ n: PatternNode) -> Bool {
             guard code.count <= LinearRegex.maxInstructions else { return false }
             switch n {
-            case .set(let s):
-                if let k = sets.firstIndex(of: s) { code.append(.set(k)) } else { sets.append(s); code.append(.set(sets.count - 1)) }
+            case .set(let s): code.append(.set(sets.interning(s)))
             case .start: code.append(.start)
             case .end: code.append(.end)
             case .boundary(let b): code.append(.boundary(b))
+            case .group, .backreference, .look: return false
             case .sequence(let items):
                 for x in items { guard emit(x) else { return false } }
             case .alternation(let branches):

@@ -43,8 +43,9 @@ extension Normalizer {
         case .string(let s):
             let n = s.unicodeScalars.count
             if n < c.minLength || n > (c.maxLength ?? Int.max) { return false }
-            for p in c.patterns where !p.regex.matches(in: s) { return false }
-            for p in c.notPatterns where p.regex.matches(in: s) { return false }
+            // A pattern too expensive to evaluate on `s` leaves the answer unknown.
+            for p in c.patterns { switch try? p.regex.matches(in: s) { case false?: return false; case nil: unknown = true; default: break } }
+            for p in c.notPatterns { switch try? p.regex.matches(in: s) { case true?: return false; case nil: unknown = true; default: break } }
         case .array(let a):
             if a.count < c.minItems || a.count > (c.maxItems ?? Int.max) { return false }
             if c.unique {
@@ -347,7 +348,7 @@ final class InclusionProver {
             if b.minLength > 0 || b.maxLength != nil { why.append("lengths \(a.minLength)...\(a.maxLength.map(String.init) ?? "") within \(b.minLength)...\(b.maxLength.map(String.init) ?? "")") }
             for p in b.patterns {
                 if a.patterns.contains(where: { $0.source == p.source }) { why.append("the same pattern \(p.source)"); continue }
-                if a.maxLength == 0 && p.regex.matches(in: "") { why.append("only the empty string, which pattern \(p.source) matches"); continue }
+                if a.maxLength == 0 && (try? p.regex.matches(in: "")) == true { why.append("only the empty string, which pattern \(p.source) matches"); continue }
                 if p.regex.matchesEveryString { why.append("pattern \(p.source) matches every string"); continue }
                 if let x = a.patterns.first(where: { InclusionProver.implies($0.regex, p.regex) }) {
                     why.append("every string matching pattern \(x.source) starts with \(JSONValue.string(x.regex.anchoredLiteralPrefix ?? "").jsonText), so matches pattern \(p.source)")

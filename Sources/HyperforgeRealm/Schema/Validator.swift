@@ -103,11 +103,21 @@ final class Evaluation {
         return baseBudget + budgetPerValue * values
     }
 
+    /// Steps left for patterns on the backtracking matcher (backreferences,
+    /// lookaround), shared by every match of this validation: `ECMAPattern.stepBudget`
+    /// plus `patternBudgetPerValue` per value in the instance.
+    var patternBudget: Int
+    let initialPatternBudget: Int
+    static let patternBudgetPerValue = 1_000
+
     init(registry: SchemaRegistry, collect: Bool, budget: Int) {
         self.registry = registry
         self.collect = collect
         self.budget = budget
         initialBudget = budget
+        let values = (budget - Evaluation.baseBudget) / Evaluation.budgetPerValue
+        patternBudget = ECMAPattern.stepBudget + Evaluation.patternBudgetPerValue * max(values, 1)
+        initialPatternBudget = patternBudget
     }
 
     var recording: Bool { collect && speculative == 0 }
@@ -188,7 +198,7 @@ final class Evaluation {
                 fail(instancePath, keywordPath, "const", "must be \(Evaluation.show(c))")
                 if done(false) { return (false, annotations) }
             }
-            if !validateScalar(node, instance, instancePath, keywordPath, done) { return (false, annotations) }
+            if !(try validateScalar(node, instance, instancePath, keywordPath, done)) { return (false, annotations) }
         }
 
         // In-place applicators.
@@ -277,7 +287,7 @@ final class Evaluation {
     }
 
     private func validateScalar(_ node: SchemaNode, _ instance: JSONValue, _ ip: PathNode?, _ kp: PathNode?,
-                                         _ done: (Bool) -> Bool) -> Bool {
+                                         _ done: (Bool) -> Bool) throws(SchemaError) -> Bool {
         if let x = instance.numberValue {
             if let m = node.multipleOf, m > 0, !Evaluation.isMultiple(instance, of: m) {
                 fail(ip, kp, "multipleOf", "\(Evaluation.show(instance)) is not a multiple of \(Evaluation.number(m))")
@@ -294,7 +304,7 @@ final class Evaluation {
                 if let m = node.maxLength, length > m { fail(ip, kp, "maxLength", "is \(length) characters long, more than \(m)"); if done(false) { return false } }
                 if let m = node.minLength, length < m { fail(ip, kp, "minLength", "is \(length) characters long, fewer than \(m)"); if done(false) { return false } }
             }
-            if let p = node.pattern, !Evaluation.search(p, s) {
+            if let p = node.pattern, !(try search(p, s, keywordPath: PathNode(kp, "pattern"), instancePath: ip)) {
                 fail(ip, kp, "pattern", "\(Evaluation.show(instance)) does not match \(node.patternSource ?? "")")
                 if done(false) { return false }
             }
@@ -346,7 +356,7 @@ final class Evaluation {
                     if r.valid { annotations.properties.insert(key) } else if done(false) { return false }
                 }
                 if let patterns = node.patternProperties {
-                    for (regex, source, s) in patterns where Evaluation.search(regex, key) {
+                    for (regex, source, s) in patterns where try search(regex, key, keywordPath: PathNode(PathNode(kp, "patternProperties"), source), instancePath: PathNode(ip, key)) {
                         matched = true
                         let r = try evaluate(s, value, instancePath: PathNode(ip, key), keywordPath: PathNode(PathNode(kp, "patternProperties"), source),
                                              scope: scope, refDepth: 0, wantAnnotations: false)
@@ -479,8 +489,16 @@ final class Evaluation {
         return (q - q.rounded()).magnitude < 1e-9 * max(1, q.magnitude.squareRoot())
     }
 
-    static func search(_ pattern: ECMAPattern, _ s: String) -> Bool {
-        pattern.matches(in: s)
+    /// Whether `pattern` matches in `s`, with steps from `patternBudget`; a
+    /// pattern that runs out of them is a schema error at `keywordPath`.
+    func search(_ pattern: ECMAPattern, _ s: String, keywordPath: PathNode, instancePath: PathNode?) throws(SchemaError) -> Bool {
+        do {
+            return try pattern.matches(in: s, budget: &patternBudget)
+        } catch {
+            let at = PathNode.pointer(instancePath)
+            throw SchemaError(keywordLocation: PathNode.pointer(keywordPath),
+                              reason: "pattern \(JSONValue.string(pattern.source).jsonText) is too expensive to evaluate: matching it against \(Evaluation.show(.string(s))) at instance \(at.isEmpty ? "(root)" : at) needs more than the \(initialPatternBudget) backtracking steps a validation of this value may take (\(ECMAPattern.stepBudget) plus \(Evaluation.patternBudgetPerValue) per value in it); backreferences and lookaround run on a backtracking matcher: rewrite the pattern without them")
+        }
     }
 
     static func number(_ d: Double) -> String {

@@ -30,8 +30,12 @@ extension GitHforge {
             With --all, archived repositories and forks are skipped unless \
             --include-archived / --include-forks; named ones are pulled whatever they are. \
             --jobs N repositories at once (default 8). On a terminal, progress on stderr \
-            (done of total, the ones in flight); at the end a summary: cloned, updated, \
-            skipped, failed. A failure does not stop the others.
+            (done of total, the ones in flight). Repositories are reported in name order, \
+            each once those before it are done; at the end a summary: cloned, updated, \
+            skipped, failed. A failure does not stop the others. A config.toml that pull \
+            writes is new in the work tree and not committed: review and commit it (until \
+            then 'git hforge workspace status' counts the repository as changed); the \
+            summary says how many got one.
 
             --dry-run lists the owner's repositories (a read-only request, printed), prints \
             what would be cloned, updated or skipped, and changes nothing: no clone, fetch, \
@@ -45,10 +49,12 @@ extension GitHforge {
             {"forge", "owner", "directory", "dry_run", "repositories": [{"name", "path", \
             "outcome": "cloned" | "updated" | "skipped" | "failed" (a dry run: "would-clone" | \
             "would-update" | "skipped" | "failed"), "reason" (why it was skipped, else null), \
-            "url" (what a dry run would clone, else null), "error": {"message", "hint", \
-            "exit_status"} or null}], "summary": {"total", "cloned", "updated", "skipped", \
-            "failed"}}; with --json every other line (a dry run's requests, the defaults \
-            written) goes to stderr. A failed repository is in the document with its error, \
+            "url" (what it is or would be cloned or fetched from; null when skipped or \
+            failed), "error": {"message", "hint", "exit_status"} or null, "config_written" \
+            (this pull wrote its .hyperforge/config.toml, not committed)}] in name order, \
+            "summary": {"total", "cloned", "updated", "skipped", "failed"}}; with --json every \
+            other line (a dry run's requests, the defaults written) goes to stderr. A failed \
+            repository is in the document with its error (the hint on stderr points there), \
             and the exit status is 1.
             """)
         )

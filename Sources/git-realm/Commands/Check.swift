@@ -105,11 +105,17 @@ extension GitRealm {
             unknown (a warning), never wrongly compatible. \
             A pattern is matched in time linear in the string (a Pike VM over Unicode scalars, \
             ECMA-262 meanings: ASCII \\d and \\w, code points): ^(a+)+$ against "aaa...b" is one \
-            pass. Patterns with backreferences, lookaround or \\p{...} (or longer than 20,000 \
-            instructions with counted repetitions written out) run on Swift's Regex, except one \
-            that repeats a group that itself repeats or alternates (exponential time when \
-            backtracking): that is a schema error naming the pattern, as are groups nested more \
-            than 200 deep. \
+            pass; \\p{...} names a General_Category (L, Letter, gc=Lu) or one of Any, ASCII, \
+            Assigned, Alphabetic, White_Space, Uppercase, Lowercase, Math, Hex_Digit, \
+            ASCII_Hex_Digit, Ideographic, Emoji (no Script=). Patterns with backreferences or \
+            lookaround (or longer than 20,000 instructions with counted repetitions written out) \
+            run on a backtracking matcher with a budget: one validation may take 1,000,000 \
+            steps plus 1,000 per value in it, and a pattern that needs more is an error naming \
+            the file, the schema pointer of the pattern and the value ("pattern ... is too \
+            expensive to evaluate"), never a hang. One of those that repeats a group that \
+            itself repeats or alternates (exponential time when backtracking) is a schema error \
+            naming the pattern, as are groups nested more than 200 deep and programs over \
+            100,000 instructions. \
             --script-timeout takes a number of seconds from 0.001 to 86400 (inf, nan and \
             larger numbers are usage errors). A working contract file is read as a realm file is \
             (a regular file, at most 32 MiB: a directory or a link to a device there is an error \
