@@ -108,9 +108,9 @@ extension SyncRun {
         merged.state = .merged
         merged.mergedCommit = mergeSHA ?? tip
         merged.mergedAt = Timestamp.utc(now)
-        let record = try ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
+        let record = try await ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
                                               message: "proposal \(proposal.id): merged as pull request #\(number) on \(forge.name)",
-                                              repository: place.repository, author: try signature())
+                                              committer: committer!)
         _ = try await RealmGit.push(url: membership.url, updates: [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit)],
                                     gitDir: place.gitDir, context: context)
         // The forge may have deleted the branch itself.

@@ -114,6 +114,13 @@ public struct LoadedProposal: Sendable {
     public var recordCommit: String
     public var acks: [String: ProposalAck]
     public var approvals: [String: ProposalAck]
+    /// Every acknowledgement and approval ref found, read or not, by the
+    /// rest of its name (`acks/fungal`, `approvals/ml-infra`): a sync that
+    /// writes its own replaces one it could not count (ProposalSignatures).
+    var refCommits: [String: String] = [:]
+    /// When this client first saw the record, or the last time it had looked
+    /// before (ProposalSightings): the grace period starts no earlier.
+    var appeared: Date?
 }
 
 /// Reads and writes proposal records (JSON in a commit's tree).
@@ -135,10 +142,9 @@ enum ProposalCodec {
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] { Array((try JSONOutput.encode(value) + "\n").utf8) }
 
-    /// Writes `value` as a record commit (child of `parent`) into `repository`.
-    static func commit<T: Encodable>(_ value: T, file: String, parent: String?, message: String, repository: Repository,
-                                     author: Signature) throws -> String {
-        try repository.writeCommit(files: [file: try encode(value)], parent: parent, message: message, author: author)
+    /// Writes `value` as a record commit (child of `parent`), signed when the realm requires it.
+    static func commit<T: Encodable>(_ value: T, file: String, parent: String?, message: String, committer: RealmCommitter) async throws -> String {
+        try await committer.commit(files: [file: try encode(value)], parents: parent.map { [$0] } ?? [], message: message)
     }
 
     /// Every proposal under `prefix` in `repository` (a member's fetched copy, or a scratch one).
@@ -166,6 +172,7 @@ enum ProposalCodec {
                 guard p.id == id else { throw RealmError.malformedProposal(ref: ref, problem: "it names proposal \(p.id)") }
                 var loaded = LoadedProposal(proposal: p, recordCommit: commit, acks: [:], approvals: [:])
                 for (repo, kind, c) in acks[id] ?? [] {
+                    loaded.refCommits[(kind == .approval ? "approvals/" : "acks/") + repo] = c
                     let aref = ProposalRefs.ack(id, repo: repo, kind: kind)
                     do {
                         guard let b = try repository.file(atCommit: c, path: ackFile) else {
