@@ -1,5 +1,6 @@
 import Foundation
 import HyperforgeCore
+import HyperforgeGit
 import Testing
 
 /// `git realm proposals` shows what a merge would find, not what a record
@@ -74,5 +75,19 @@ import Testing
         let sync = try w.ok("ml-infra", "sync")
         let contract = try w.show("domains/s3-access/contracts/s3-permissions.yaml")
         #expect(!sync.contains("Merged proposal") && !contract.contains("experiments"), "\(sync)")
+    }
+
+    /// A proposal's branch is pushed by any member: its tree is read within a bound, never whole into memory.
+    @Test func aTreeOverItsBudgetIsNotRead() throws {
+        let env = try TestEnvironment("proposals-tree-budget")
+        let repo = try env.makeRepository("big", commit: false)
+        for i in 0..<5 { try env.write(String(repeating: "x", count: 1000), to: repo + "/f\(i)") }
+        try env.gitOK("add", ".", in: repo)
+        try env.gitOK("commit", "-qm", "five files", in: repo)
+        let head = try env.gitOK("rev-parse", "HEAD", in: repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let opened = try Repository.discover(from: repo, environment: env.environment)
+        #expect(try opened.files(atCommit: head, within: .init(files: 5, bytes: 5000))?.count == 5)
+        #expect(try opened.files(atCommit: head, within: .init(files: 4, bytes: 1 << 20)) == nil)
+        #expect(try opened.files(atCommit: head, within: .init(files: 100, bytes: 4999)) == nil)
     }
 }

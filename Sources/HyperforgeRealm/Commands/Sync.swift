@@ -92,6 +92,8 @@ struct DraftedChange {
     var bytes: [UInt8]
     var workingFile: String
     var workingBytes: [UInt8]
+    /// For a change that breaks a promise: a value one version accepts and the other rejects (as 'git realm check' shows it).
+    var witness: String?
     var compatibility: String { change.compatibility }
 }
 
@@ -221,7 +223,10 @@ struct SyncRun {
         let change = Proposal.Change(domain: d, contract: working.name, file: realmFile, from: released.version.description, to: final.version.description,
                                      step: step.word, compatibility: verdict.rawValue,
                                      breaking: verdict != .compatible || affected.contains { !$0.satisfied }, pointers: pointers, affected: affected)
-        return DraftedChange(change: change, bytes: bytes, workingFile: file, workingBytes: workingBytes)
+        // Each side by its own version: the realm's, and the one proposed (never the same label twice).
+        let oldLabel = released.version.description, newLabel = final.version.description
+        let witness = report.witness(old: oldLabel + " (in the realm)", new: newLabel == oldLabel ? newLabel + " (working)" : newLabel)
+        return DraftedChange(change: change, bytes: bytes, workingFile: file, workingBytes: workingBytes, witness: witness?.sentence)
     }
 
     /// The repositories whose bindings in `domain` import `contract` (but
@@ -262,7 +267,7 @@ struct SyncRun {
         let mine = proposals.filter { $0.proposal.author == me && $0.proposal.state == .open }
         // The same change proposed already (by an earlier sync, or one running at the same time).
         for p in mine {
-            let head = try place.repository.files(atCommit: p.proposal.head)
+            let head = (try? place.repository.files(atCommit: p.proposal.head, within: ProposalVerification.Trees.budget)) ?? [:]
             if Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)), drafted.allSatisfy({ head[$0.change.file] == $0.bytes }) {
                 out.line("Proposal \(p.proposal.id) is open for " + drafted.map { "\($0.change.contract) \($0.change.to)" }.joined(separator: ", ")
                          + "; nothing new to propose")
@@ -285,6 +290,7 @@ struct SyncRun {
             out.line("Contract update: \(c.contract) \(c.from ?? "(new)") → \(c.to) (\(c.breaking ? "BREAKING, " : "")\(c.step), \(c.compatibility))")
             for p in c.pointers.prefix(20) { out.line("  " + ContractDiff.line(p)) }
             if c.pointers.count > 20 { out.line("  … and \(c.pointers.count - 20) more") }
+            if let w = d.witness { out.line("  witness: " + w) }
             for a in c.affected {
                 out.line("  affects \(a.repo) (imports \(a.requirement): \(a.satisfied ? "still satisfied" : "NOT satisfied by \(c.to)"))")
             }
@@ -346,7 +352,7 @@ struct SyncRun {
                                                   syncPrefix: place.syncPrefix, context: context)
                 proposals = try await loadProposals(state)
                 for p in proposals where p.proposal.author == me && p.proposal.state == .open {
-                    let h = try place.repository.files(atCommit: p.proposal.head)
+                    let h = (try? place.repository.files(atCommit: p.proposal.head, within: ProposalVerification.Trees.budget)) ?? [:]
                     if drafted.allSatisfy({ h[$0.change.file] == $0.bytes }) && Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)) {
                         out.line("Proposal \(p.proposal.id) (made at the same time) is open for the same change; nothing new to propose")
                         try writeBack(drafted)

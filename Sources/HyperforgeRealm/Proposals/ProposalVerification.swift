@@ -32,11 +32,19 @@ enum ProposalVerification {
         var read: [String: [String: [UInt8]]] = [:]
         init(repository: Repository) { self.repository = repository }
 
+        /// A proposal's commits are pushed by any member: a tree of more than
+        /// this many files or bytes is not read (the proposal does not merge).
+        static let budget = Repository.TreeBudget(files: 20_000, bytes: 64 << 20)
+        /// Commits whose tree is over the budget.
+        var tooLarge: Set<String> = []
+
         mutating func files(_ commit: String) -> [String: [UInt8]]? {
             if let known = read[commit] { return known }
-            guard let files = try? repository.files(atCommit: commit) else { return nil }
-            read[commit] = files
-            return files
+            do {
+                guard let files = try repository.files(atCommit: commit, within: Trees.budget) else { tooLarge.insert(commit); return nil }
+                read[commit] = files
+                return files
+            } catch { return nil }
         }
     }
 
@@ -51,6 +59,9 @@ enum ProposalVerification {
         guard let snapshot = state.snapshot,
               let base = trees.files(proposal.base),
               let head = trees.files(proposal.head) else {
+            if let big = [proposal.base, proposal.head].first(where: { trees.tooLarge.contains($0) }) {
+                return Verified(problem: "its commit \(big.prefix(12)) holds more than \(Trees.budget.files) files or \(Trees.budget.bytes >> 20) MiB, more than a realm's proposal may (not read)")
+            }
             return Verified(problem: "its commits are not in the realm any more (branch \(proposal.branch))")
         }
         let result = check(p, snapshot: snapshot, base: base, head: head)
