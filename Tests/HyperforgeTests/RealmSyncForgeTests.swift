@@ -132,6 +132,12 @@ struct RealmSyncForgeTests {
         let record = try Sync.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(id)/record:proposal.json", in: w.env.root))
         let mergeCommit = try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-parse", "main^", in: w.env.root).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(record["state"] as? String == "merged" && record["merged_commit"] as? String == mergeCommit, "\(record)")
+        // The record keeps the pull request and the approving review that acknowledged it.
+        let request = record["pull_request"] as? [String: Any]
+        #expect(request?["forge"] as? String == "lab" && request?["number"] as? Int == 1 && (request?["url"] as? String)?.hasSuffix("/1") == true, "\(record)")
+        let counted = record["acknowledgements"] as? [[String: Any]] ?? []
+        #expect(counted.count == 1 && counted.first?["repo"] as? String == "fungal" && counted.first?["login"] as? String == "bob"
+                && counted.first?["kind"] as? String == "acknowledgement", "\(record)")
         #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "log", "-1", "--format=%s", "main^", in: w.env.root).hasPrefix("Merge pull request #1"))
         #expect(!(try Sync.refs(w)).contains("refs/heads/sync/"))
         #expect(try Sync.openProposals(w, "aperture").isEmpty)

@@ -479,7 +479,8 @@ struct SyncRun {
     /// deleting its sync branch in the same atomic push. The new realm state, or nil when nothing landed.
     func merge(_ p: LoadedProposal, _ verified: ProposalVerification.Verified, reason: String, state: RealmState) async throws -> RealmState? {
         let proposal = p.proposal
-        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason) }
+        let counted = p.counted(approvers: state.snapshot?.manifest.governance.approvers ?? [])
+        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason, counted: counted) }
         // The trees the verification read (once).
         let base = verified.base, head = verified.head, paths = verified.changed
         let acked = p.acks.keys.sorted()
@@ -517,6 +518,7 @@ struct SyncRun {
             merged.state = .merged
             merged.mergedCommit = commit
             merged.mergedAt = when
+            merged.acknowledgements = counted
             let record = try await ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
                                                         message: "proposal \(proposal.id): merged as \(commit.prefix(12))", committer: committer)
             return [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit),

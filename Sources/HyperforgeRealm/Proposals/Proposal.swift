@@ -37,6 +37,17 @@ public struct Proposal: Codable, Sendable, Equatable {
     public var mergedAt: String?
     public var supersededBy: String?
     public var changes: [Change]
+    /// On a forge-hosted realm, once merged: its pull (merge) request there.
+    public var pullRequest: RequestRef?
+    /// Once merged: the acknowledgements and approvals that counted (on a
+    /// forge, the approving reviews, each with its login), kept with the record.
+    public var acknowledgements: [ProposalAck]?
+
+    public struct RequestRef: Codable, Sendable, Equatable {
+        public var forge: String
+        public var number: Int
+        public var url: String?
+    }
 
     public enum State: String, Codable, Sendable { case open, merged, superseded }
 
@@ -89,6 +100,8 @@ public struct ProposalAck: Codable, Sendable, Equatable {
     public var by: String?
     public var at: String
     public var kind: Kind
+    /// For an approving review on a forge: the reviewer's login there.
+    public var login: String? = nil
 
     public enum Kind: String, Codable, Sendable { case acknowledgement, approval }
 }
@@ -121,6 +134,13 @@ public struct LoadedProposal: Sendable {
     /// When this client first saw the record, or the last time it had looked
     /// before (ProposalSightings): the grace period starts no earlier.
     var appeared: Date?
+
+    /// The acknowledgements, then the approvals by one of `approvers` (governance.approvers), by repository.
+    func counted(approvers: [String]) -> [ProposalAck] {
+        let allowed = Set(approvers.map { $0.lowercased() })
+        return acks.values.sorted { $0.repo < $1.repo }
+            + approvals.values.filter { allowed.contains(($0.by ?? "").lowercased()) }.sorted { $0.repo < $1.repo }
+    }
 }
 
 /// Reads and writes proposal records (JSON in a commit's tree).
