@@ -20,7 +20,30 @@ extension Repository {
         return try files(at: &oid, describedAs: String(id.prefix(12)))
     }
 
+    /// How much of a tree `files(atCommit:within:)` reads before it gives up.
+    public struct TreeBudget: Sendable {
+        public var files: Int
+        public var bytes: Int
+        public init(files: Int, bytes: Int) { self.files = files; self.bytes = bytes }
+    }
+
+    /// Every file in the tree of commit `id`, or nil when it holds more than
+    /// `budget` files or bytes (checked before each blob is copied, so a tree
+    /// others wrote never fills memory).
+    public func files(atCommit id: String, within budget: TreeBudget) throws(GitError) -> [String: [UInt8]]? {
+        var oid = git_oid()
+        try check(G.git_oid_fromstr(&oid, id), "parsing \(id)")
+        var left = budget
+        let files = try files(at: &oid, describedAs: String(id.prefix(12)), budget: &left)
+        return left.files < 0 || left.bytes < 0 ? nil : files
+    }
+
     private func files(at oid: UnsafePointer<git_oid>, describedAs refName: String) throws(GitError) -> [String: [UInt8]] {
+        var unbounded = TreeBudget(files: .max, bytes: .max)
+        return try files(at: oid, describedAs: refName, budget: &unbounded)
+    }
+
+    private func files(at oid: UnsafePointer<git_oid>, describedAs refName: String, budget: inout TreeBudget) throws(GitError) -> [String: [UInt8]] {
         var commit: OpaquePointer?
         try check(G.git_commit_lookup(&commit, pointer, oid), "reading the commit of \(refName)")
         defer { G.git_commit_free(commit) }
@@ -28,12 +51,13 @@ extension Repository {
         try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
         defer { G.git_tree_free(tree) }
         var files: [String: [UInt8]] = [:]
-        try collect(tree!, prefix: "", into: &files, ref: refName)
+        try collect(tree!, prefix: "", into: &files, ref: refName, budget: &budget)
         return files
     }
 
-    private func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: [UInt8]], ref: String) throws(GitError) {
+    private func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: [UInt8]], ref: String, budget: inout TreeBudget) throws(GitError) {
         for i in 0..<G.git_tree_entrycount(tree) {
+            guard budget.files >= 0 && budget.bytes >= 0 else { return }
             guard let entry = G.git_tree_entry_byindex(tree, i) else { continue }
             let name = String(cString: G.git_tree_entry_name(entry)!)
             let path = prefix.isEmpty ? name : prefix + "/" + name
@@ -43,12 +67,15 @@ extension Repository {
                 var sub: OpaquePointer?
                 try check(G.git_tree_lookup(&sub, pointer, id), "reading \(path) in \(ref)")
                 defer { G.git_tree_free(sub) }
-                try collect(sub!, prefix: path, into: &files, ref: ref)
+                try collect(sub!, prefix: path, into: &files, ref: ref, budget: &budget)
             case GIT_OBJECT_BLOB:
                 var blob: OpaquePointer?
                 try check(G.git_blob_lookup(&blob, pointer, id), "reading \(path) in \(ref)")
                 defer { G.git_blob_free(blob) }
                 let size = Int(G.git_blob_rawsize(blob))
+                budget.files -= 1
+                budget.bytes = budget.bytes == .max ? .max : budget.bytes - size
+                guard budget.files >= 0 && budget.bytes >= 0 else { return }
                 if let raw = G.git_blob_rawcontent(blob), size > 0 {
                     files[path] = Array(UnsafeRawBufferPointer(start: raw, count: size))
                 } else {

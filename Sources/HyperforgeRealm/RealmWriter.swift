@@ -80,7 +80,12 @@ struct RealmWriter {
     /// Refs pushed with the new commit, all or nothing (`git push --atomic`):
     /// a merged proposal's record and its sync branch. Given the state the
     /// change was built on and the new commit; may write objects into the repository.
-    var companions: ((RealmState, String) throws -> [ProposalRefUpdate])?
+    var companions: ((RealmState, String) async throws -> [ProposalRefUpdate])?
+    /// A merged proposal's branch (`head`, built on `base`): when the realm's
+    /// tip is still `base`, the branch moves to `head` itself; otherwise the
+    /// new commit is a merge with `head` as its second parent. Either way the
+    /// realm's history keeps the proposal's own commit (and its author's signature).
+    var mergeBranch: (base: String, head: String)?
 
     /// Runs `plan` against the realm's current state and lands its result.
     /// `plan` returns nil when there is nothing to change.
@@ -146,9 +151,18 @@ struct RealmWriter {
             if dryRun {
                 return RealmWriteOutcome(base: state, commit: nil, changes: changes, message: change.message, retries: retries, dryRun: true)
             }
-            let commit = try repo.writeCommit(files: change.files, parent: state.commit, message: change.message,
-                                              author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context))
-            let extra = try companions?(state, commit) ?? []
+            // Signed with the user's key when the realm requires it (RealmCommitter; a scratch repository's write is a realm's first commit).
+            let committer = try RealmCommitter.make(repo, author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context),
+                                                    requireSigned: member != nil && (state.snapshot?.manifest.trust.requireSignedCommits ?? false),
+                                                    signingConfig: repo, dryRun: false, context: context)
+            let commit: String
+            if let m = mergeBranch, state.commit == m.base {
+                commit = m.head
+            } else {
+                commit = try await committer.commit(files: change.files, parents: (state.commit.map { [$0] } ?? []) + (mergeBranch.map { [$0.head] } ?? []),
+                                                    message: change.message)
+            }
+            let extra = try await companions?(state, commit) ?? []
             // Killed from here on, the realm is the old one or the new one (a
             // push moves its branch or does not), and the fetched ref follows
             // on the next fetch (the new tip descends from it).

@@ -132,9 +132,50 @@ struct RealmSyncForgeTests {
         let record = try Sync.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(id)/record:proposal.json", in: w.env.root))
         let mergeCommit = try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-parse", "main^", in: w.env.root).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(record["state"] as? String == "merged" && record["merged_commit"] as? String == mergeCommit, "\(record)")
+        // The record keeps the pull request and the approving review that acknowledged it.
+        let request = record["pull_request"] as? [String: Any]
+        #expect(request?["forge"] as? String == "lab" && request?["number"] as? Int == 1 && (request?["url"] as? String)?.hasSuffix("/1") == true, "\(record)")
+        let counted = record["acknowledgements"] as? [[String: Any]] ?? []
+        #expect(counted.count == 1 && counted.first?["repo"] as? String == "fungal" && counted.first?["login"] as? String == "bob"
+                && counted.first?["kind"] as? String == "acknowledgement", "\(record)")
         #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "log", "-1", "--format=%s", "main^", in: w.env.root).hasPrefix("Merge pull request #1"))
         #expect(!(try Sync.refs(w)).contains("refs/heads/sync/"))
         #expect(try Sync.openProposals(w, "aperture").isEmpty)
+        h.standIn.expectDescribedRequestsOnly()
+    }
+
+    /// The same flow on a GitLab-hosted realm: a merge request, reviewers by user id, an approval, the merge through PUT .../merge.
+    @Test func dailyDevelopmentAndConsumerResponseThroughAGitLabMergeRequest() throws {
+        let h = try Hosted(.gitlab, "sync-forge-daily-gitlab")
+        let w = h.w
+        try Sync.editContract(w, Sync.addS3Path)
+        let sync = try w.ok("aperture", "sync")
+        #expect(sync.contains("✓ Pull request #1 opened on lab") && sync.contains("review requested from bob"), "\(sync)")
+        let created = try #require(h.standIn.requests.first { $0.method == "POST" && $0.path.hasSuffix("/merge_requests") })
+        #expect(created.token == "alice-token" && (created.body?["source_branch"] as? String)?.hasPrefix("sync/aperture/") == true
+                && created.body?["target_branch"] as? String == "main", "\(created)")
+        #expect((created.body?["description"] as? String)?.contains("affects **fungal**") == true, "\(created)")
+        let asked = try #require(h.standIn.requests.first { $0.method == "PUT" && $0.path.hasSuffix("/merge_requests/1") })
+        #expect((asked.body?["reviewer_ids"] as? [Any])?.count == 1, "\(asked)")
+
+        try h.act(as: "bob")
+        let id = try #require(try Sync.openProposals(w, "fungal").first?["id"] as? String)
+        let ack = try w.ok("fungal", "sync")
+        #expect(ack.contains("✓ Approved pull request #1 on lab: fungal acknowledges proposal \(id)"), "\(ack)")
+        #expect(ack.contains("✓ Merged proposal \(id) as pull request #1 on lab") && ack.contains("every affected importer acknowledged it"), "\(ack)")
+        let approve = try #require(h.standIn.requests.first { $0.method == "POST" && $0.path.hasSuffix("/merge_requests/1/approve") })
+        #expect(approve.token == "bob-token", "\(approve)")
+        let merge = try #require(h.standIn.requests.first { $0.method == "PUT" && $0.path.hasSuffix("/merge_requests/1/merge") })
+        #expect(merge.status == "200" && merge.body?["sha"] as? String != nil, "\(merge)")
+        // A real merge commit in the served repository; the record keeps the merge request and bob's approval.
+        #expect(try w.show("domains/s3-access/contracts/s3-permissions.yaml").contains("version: \"1.5.0\""))
+        let mergeCommit = try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-parse", "main^", in: w.env.root).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "cat-file", "-p", mergeCommit, in: w.env.root).components(separatedBy: "\nparent ").count == 3)
+        let record = try Sync.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(id)/record:proposal.json", in: w.env.root))
+        #expect(record["state"] as? String == "merged" && record["merged_commit"] as? String == mergeCommit, "\(record)")
+        #expect((record["pull_request"] as? [String: Any])?["number"] as? Int == 1, "\(record)")
+        #expect((record["acknowledgements"] as? [[String: Any]])?.first?["login"] as? String == "bob", "\(record)")
+        #expect(!(try Sync.refs(w)).contains("refs/heads/sync/"))
         h.standIn.expectDescribedRequestsOnly()
     }
 

@@ -129,6 +129,8 @@ import Testing
     @Test func aCompatibleChangeMergesWhenTheGracePeriodHasPassed() throws {
         let w = try RealmEndToEndTests.world("sync-grace")
         try Self.rfcWorld(w)
+        // ml-infra looked at the realm's proposals before this one was made (a client that never had counts from its first look).
+        try w.ok("ml-infra", "fetch")
         try Self.editContract(w, Self.addS3Path)
         let proposed = try w.ok("aperture", "sync", "--message", "Experiments write their metrics too")
         #expect(proposed.contains("created for review"), "\(proposed)")
@@ -169,6 +171,8 @@ import Testing
         let sync = try w.ok("aperture", "sync")
         #expect(sync.contains("Contract update: s3-permissions 1.4.0 → 2.0.0 (BREAKING, major, incompatible)"), "\(sync)")
         #expect(sync.contains("affects fungal (imports >=1.0.0, <2.0.0: NOT satisfied by 2.0.0)"), "\(sync)")
+        // A value that shows it, each side named by its own version.
+        #expect(sync.contains("  witness: 2.0.0 accepts ") && sync.contains("which importers on 1.4.0 (in the realm) reject at"), "\(sync)")
         #expect(sync.contains("a breaking change never merges by the grace period"), "\(sync)")
         let tip = try w.tip()
 

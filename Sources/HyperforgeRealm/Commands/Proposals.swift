@@ -52,6 +52,7 @@ extension Realm {
                 let asked = pr.requestedReviewers.map(TerminalText.inline)
                 if !asked.isEmpty { out.line("  review requested from: " + asked.joined(separator: ", ")) }
             }
+            for d in s.recordDiffers { out.line("  \(out.styled("!", .yellow)) its record says \(d)") }
             if !s.acknowledged.isEmpty { out.line("  acknowledged by: \(s.acknowledged.joined(separator: ", "))") }
             if !s.waitingFor.isEmpty { out.line("  not yet acknowledged by: \(s.waitingFor.joined(separator: ", "))") }
             if !s.approvedBy.isEmpty { out.line("  approved by: \(s.approvedBy.joined(separator: ", "))") }
@@ -71,9 +72,14 @@ extension Realm {
         }
         let state = try RealmReader.state(of: repository, commit: tip)
         let now = ProposalClock.now(context)
-        var loaded = try ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: membership.realm), warn: context.output.warning)
+        let snapshot = state.snapshot!
+        // As a sync counts them: signed by whom they speak for where the realm requires it, each with when it can first have been there.
+        let read = try ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: membership.realm), warn: context.output.warning)
             .filter { options.all || $0.proposal.state == .open }
             .sorted { ($0.proposal.createdAt, $0.proposal.id) < ($1.proposal.createdAt, $1.proposal.id) }
+        var loaded = try await ProposalSignatures.keepSigned(read, snapshot: snapshot, gitDir: repository.commonDirectory, context: context,
+                                                             warn: context.output.warning)
+        ProposalSightings.apply(&loaded, book: ProposalSightings.read(commonDirectory: repository.commonDirectory, realm: membership.realm), now: now)
         // A forge-hosted realm: each open proposal's pull request and what its reviews acknowledge.
         var requests: [String: RealmForge.Request] = [:]
         let forge = options.askForge ? try RealmForge.open(url: membership.url, branch: membership.branch, dryRun: false, context: context) : nil
@@ -88,8 +94,23 @@ extension Realm {
                 }
             }
         }
-        let statuses = loaded.map { p in
-            var s = ProposalStatus.of(p, manifest: state.snapshot!.manifest, now: now)
+        // What is shown is what a merge would find: each open proposal worked out again (ProposalVerification), each tree read once.
+        var trees = ProposalVerification.Trees(repository: repository)
+        let statuses = loaded.map { claimed in
+            var p = claimed
+            var problem: String?
+            if p.proposal.state == .open {
+                let verified = ProposalVerification.verify(p, state: state, trees: &trees)
+                if let checked = verified.proposal { p = checked } else { problem = verified.problem }
+            }
+            var s = ProposalStatus.of(p, manifest: snapshot.manifest, now: now)
+            s.recordDiffers = ProposalVerification.differences(claimed: claimed.proposal, checked: p.proposal)
+            if let problem {
+                s.mergeable = false
+                s.mergeableAt = NullableText(nil)
+                s.problem = NullableText(problem)
+                s.reason = "cannot merge: " + problem
+            }
             if let forge, let r = requests[p.proposal.id] {
                 s.pullRequest = .init(forge: forge.name, number: r.pull.number, url: r.pull.webURL, state: r.pull.state.rawValue,
                                       requestedReviewers: r.pull.requestedReviewers,

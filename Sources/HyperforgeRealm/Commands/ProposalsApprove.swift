@@ -22,9 +22,11 @@ extension Realm {
             out.line("\(out.styled("!", .yellow)) \(email ?? "(no user.email)") is not one of governance.approvers (\(approvers.isEmpty ? "none listed" : approvers.joined(separator: ", "))): this approval will not count")
         }
         let ack = ProposalAck(proposal: p.proposal.id, repo: membership.repo, by: email, at: Timestamp.utc(ProposalClock.now(context)), kind: .approval)
-        let commit = try ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil,
-                                              message: "\(membership.repo) approves proposal \(p.proposal.id)", repository: place.repository,
-                                              author: RealmWriter.signature(repo: repository, actingRepo: membership.repo, context: context))
+        let committer = try RealmCommitter.make(place.repository, author: RealmWriter.signature(repo: repository, actingRepo: membership.repo, context: context),
+                                                requireSigned: state.snapshot!.manifest.trust.requireSignedCommits, signingConfig: repository,
+                                                dryRun: options.dryRun, context: context)
+        let commit = try await ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil,
+                                                    message: "\(membership.repo) approves proposal \(p.proposal.id)", committer: committer)
         let ref = ProposalRefs.ack(p.proposal.id, repo: membership.repo, kind: .approval)
         let current = try place.repository.resolve(place.proposalPrefix + p.proposal.id + "/approvals/" + membership.repo)
         let update = ProposalRefUpdate(ref: ref, new: commit, expected: current)

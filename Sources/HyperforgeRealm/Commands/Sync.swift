@@ -92,6 +92,8 @@ struct DraftedChange {
     var bytes: [UInt8]
     var workingFile: String
     var workingBytes: [UInt8]
+    /// For a change that breaks a promise: a value one version accepts and the other rejects (as 'git realm check' shows it).
+    var witness: String?
     var compatibility: String { change.compatibility }
 }
 
@@ -106,12 +108,17 @@ struct SyncRun {
     /// The forge hosting the realm repository (nil: a plain git realm), and each open proposal's pull request there.
     let forge: RealmForge?
     var requests: [String: RealmForge.Request] = [:]
+    /// Writes this sync's commits, signed when the realm requires it (set first thing in `go`).
+    var committer: RealmCommitter?
     var out: Output.Stream { context.output.stdout }
     var me: String { membership.repo }
 
     mutating func go() async throws {
         var state = try RealmReader.state(of: place.repository, commit: place.tip)
-        var proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+        // A realm that requires signed commits: refused here, before anything is pushed, without a signing key.
+        committer = try RealmCommitter.make(place.repository, author: signature(), requireSigned: state.snapshot!.manifest.trust.requireSignedCommits,
+                                            signingConfig: place.member, dryRun: place.dryRun, context: context)
+        var proposals = try await loadProposals(state)
         // Everything this repository would propose is worked out, and refused, before anything is pushed.
         let drafted = try await draft(state)
         try await readForge(&proposals, snapshot: state.snapshot!)
@@ -216,7 +223,10 @@ struct SyncRun {
         let change = Proposal.Change(domain: d, contract: working.name, file: realmFile, from: released.version.description, to: final.version.description,
                                      step: step.word, compatibility: verdict.rawValue,
                                      breaking: verdict != .compatible || affected.contains { !$0.satisfied }, pointers: pointers, affected: affected)
-        return DraftedChange(change: change, bytes: bytes, workingFile: file, workingBytes: workingBytes)
+        // Each side by its own version: the realm's, and the one proposed (never the same label twice).
+        let oldLabel = released.version.description, newLabel = final.version.description
+        let witness = report.witness(old: oldLabel + " (in the realm)", new: newLabel == oldLabel ? newLabel + " (working)" : newLabel)
+        return DraftedChange(change: change, bytes: bytes, workingFile: file, workingBytes: workingBytes, witness: witness?.sentence)
     }
 
     /// The repositories whose bindings in `domain` import `contract` (but
@@ -237,6 +247,18 @@ struct SyncRun {
         }
     }
 
+    /// The open proposals as this member may count them: records that read,
+    /// in a realm that requires signatures only what is signed by whom it
+    /// speaks for (ProposalSignatures), each with when it can first have been
+    /// in the realm (ProposalSightings).
+    func loadProposals(_ state: RealmState) async throws -> [LoadedProposal] {
+        let loaded = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+        var kept = try await ProposalSignatures.keepSigned(loaded, snapshot: state.snapshot!, gitDir: place.gitDir, context: place.context,
+                                                           warn: context.output.warning)
+        ProposalSightings.apply(&kept, book: ProposalSightings.read(commonDirectory: place.member.commonDirectory, realm: membership.realm), now: now)
+        return kept
+    }
+
     func signature() throws -> Signature { try RealmWriter.signature(repo: place.member, actingRepo: me, context: context) }
 
     // MARK: - Proposing
@@ -245,7 +267,7 @@ struct SyncRun {
         let mine = proposals.filter { $0.proposal.author == me && $0.proposal.state == .open }
         // The same change proposed already (by an earlier sync, or one running at the same time).
         for p in mine {
-            let head = try place.repository.files(atCommit: p.proposal.head)
+            let head = (try? place.repository.files(atCommit: p.proposal.head, within: ProposalVerification.Trees.budget)) ?? [:]
             if Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)), drafted.allSatisfy({ head[$0.change.file] == $0.bytes }) {
                 out.line("Proposal \(p.proposal.id) is open for " + drafted.map { "\($0.change.contract) \($0.change.to)" }.joined(separator: ", ")
                          + "; nothing new to propose")
@@ -260,14 +282,15 @@ struct SyncRun {
         try Ownership.check(before: state, after: after, files: files, actingRepo: me)
         let title = "\(me): " + drafted.map { "\($0.change.contract) \($0.change.to)" }.joined(separator: ", ")
         let message = title + (options.message.map { "\n\n" + $0 } ?? "")
-        let author = try signature()
-        let head = try place.repository.writeCommit(files: files, parent: state.commit, message: message, author: author)
+        let committer = self.committer!
+        let head = try await committer.commit(files: files, parents: state.commit.map { [$0] } ?? [], message: message)
         let stamp = SyncRun.stamp(now)
         for d in drafted {
             let c = d.change
             out.line("Contract update: \(c.contract) \(c.from ?? "(new)") → \(c.to) (\(c.breaking ? "BREAKING, " : "")\(c.step), \(c.compatibility))")
             for p in c.pointers.prefix(20) { out.line("  " + ContractDiff.line(p)) }
             if c.pointers.count > 20 { out.line("  … and \(c.pointers.count - 20) more") }
+            if let w = d.witness { out.line("  witness: " + w) }
             for a in c.affected {
                 out.line("  affects \(a.repo) (imports \(a.requirement): \(a.satisfied ? "still satisfied" : "NOT satisfied by \(c.to)"))")
             }
@@ -278,16 +301,16 @@ struct SyncRun {
             if proposals.contains(where: { $0.proposal.id == id }) { continue }
             let proposal = Proposal(id: id, realm: membership.realm, author: me, by: email, createdAt: Timestamp.utc(now), message: message,
                                     branch: branch, base: state.commit ?? "", head: head, state: .open, changes: drafted.map(\.change))
-            let record = try ProposalCodec.commit(proposal, file: ProposalCodec.recordFile, parent: nil, message: "proposal \(id): \(title)",
-                                                  repository: place.repository, author: author)
+            let record = try await ProposalCodec.commit(proposal, file: ProposalCodec.recordFile, parent: nil, message: "proposal \(id): \(title)",
+                                                  committer: committer)
             var updates = [ProposalRefUpdate(ref: "refs/heads/" + branch, new: head, expected: nil), ProposalRefUpdate(ref: ProposalRefs.record(id), new: record, expected: nil)]
             var superseded: [(Int, Proposal, String)] = []
             for (i, p) in proposals.enumerated() where p.proposal.author == me && p.proposal.state == .open {
                 var old = p.proposal
                 old.state = .superseded
                 old.supersededBy = id
-                let rec = try ProposalCodec.commit(old, file: ProposalCodec.recordFile, parent: p.recordCommit, message: "proposal \(old.id): superseded by \(id)",
-                                                   repository: place.repository, author: author)
+                let rec = try await ProposalCodec.commit(old, file: ProposalCodec.recordFile, parent: p.recordCommit, message: "proposal \(old.id): superseded by \(id)",
+                                                   committer: committer)
                 updates.append(ProposalRefUpdate(ref: ProposalRefs.record(old.id), new: rec, expected: p.recordCommit))
                 updates.append(ProposalRefUpdate(ref: "refs/heads/" + old.branch, new: nil, expected: old.head))
                 superseded.append((i, old, rec))
@@ -327,9 +350,9 @@ struct SyncRun {
                 // Another sync took the id, or changed a proposal of ours: look again.
                 try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
                                                   syncPrefix: place.syncPrefix, context: context)
-                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+                proposals = try await loadProposals(state)
                 for p in proposals where p.proposal.author == me && p.proposal.state == .open {
-                    let h = try place.repository.files(atCommit: p.proposal.head)
+                    let h = (try? place.repository.files(atCommit: p.proposal.head, within: ProposalVerification.Trees.budget)) ?? [:]
                     if drafted.allSatisfy({ h[$0.change.file] == $0.bytes }) && Set(p.proposal.changes.map(\.file)) == Set(drafted.map(\.change.file)) {
                         out.line("Proposal \(p.proposal.id) (made at the same time) is open for the same change; nothing new to propose")
                         try writeBack(drafted)
@@ -375,15 +398,17 @@ struct SyncRun {
         for i in viaForge { try await approveOnForge(&proposals[i], snapshot: state.snapshot!) }
         pending.removeAll { viaForge.contains($0) }
         guard !pending.isEmpty else { return }
-        let author = try signature()
+        let committer = self.committer!
         var updates: [ProposalRefUpdate] = []
         var made: [(Int, ProposalAck)] = []
         for i in pending {
             let p = proposals[i].proposal
             let ack = ProposalAck(proposal: p.id, repo: me, by: email, at: Timestamp.utc(now), kind: .acknowledgement)
-            let commit = try ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil, message: "\(me) acknowledges proposal \(p.id)",
-                                                  repository: place.repository, author: author)
-            updates.append(ProposalRefUpdate(ref: ProposalRefs.ack(p.id, repo: me, kind: .acknowledgement), new: commit, expected: nil))
+            let commit = try await ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil, message: "\(me) acknowledges proposal \(p.id)",
+                                                  committer: committer)
+            // One that could not be counted (unreadable, or not signed by this repository's maintainer) is replaced.
+            updates.append(ProposalRefUpdate(ref: ProposalRefs.ack(p.id, repo: me, kind: .acknowledgement), new: commit,
+                                             expected: proposals[i].refCommits["acks/" + me]))
             made.append((i, ack))
             for c in p.changes {
                 for a in c.affected where a.repo == me && !a.satisfied {
@@ -401,7 +426,7 @@ struct SyncRun {
                 // Some were acknowledged meanwhile (a sync of ours running at the same time): take the realm's word.
                 try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
                                                   syncPrefix: place.syncPrefix, context: context)
-                proposals = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+                proposals = try await loadProposals(state)
                 guard attempt < 12 else { throw RealmError.gaveUp(url: RemoteURL.redacted(membership.url), attempts: attempt) }
                 return try await acknowledge(&proposals, state: state, attempt: attempt + 1)
             }
@@ -422,15 +447,15 @@ struct SyncRun {
             guard proposals[i].proposal.state == .open else { continue }
             // The record's own claims (author, importers, verdict) are not
             // taken on its word: they are worked out again (ProposalVerification).
-            let (checked, problem) = verified(proposals[i], state: state)
-            guard let p = checked else {
-                out.line("\(out.styled("!", .yellow)) proposal \(proposals[i].proposal.id) is not merged: \(problem ?? "it does not check")")
+            let verified = ProposalVerification.verify(proposals[i], state: state, repository: place.repository)
+            guard let p = verified.proposal else {
+                out.line("\(out.styled("!", .yellow)) proposal \(proposals[i].proposal.id) is not merged: \(verified.problem ?? "it does not check")")
                 continue
             }
             let status = ProposalStatus.of(p, manifest: manifest, now: now)
             guard status.mergeable else { continue }
             do {
-                if let merged = try await merge(p, reason: status.reason, state: state) {
+                if let merged = try await merge(p, verified, reason: status.reason, state: state) {
                     proposals[i].proposal.state = .merged
                     state = merged
                 }
@@ -452,14 +477,12 @@ struct SyncRun {
     /// Lands a proposal's changes on the realm's tip (rebuilt on a newer tip
     /// when another writer was first), moving its record to merged and
     /// deleting its sync branch in the same atomic push. The new realm state, or nil when nothing landed.
-    func merge(_ p: LoadedProposal, reason: String, state: RealmState) async throws -> RealmState? {
+    func merge(_ p: LoadedProposal, _ verified: ProposalVerification.Verified, reason: String, state: RealmState) async throws -> RealmState? {
         let proposal = p.proposal
-        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason) }
-        guard let base = try? place.repository.files(atCommit: proposal.base), let head = try? place.repository.files(atCommit: proposal.head) else {
-            out.line("\(out.styled("!", .yellow)) proposal \(proposal.id): its commits are not in the realm any more (branch \(proposal.branch)); skipped")
-            return nil
-        }
-        let paths = RealmWriter.diff(base, head).map(\.path)
+        let counted = p.counted(approvers: state.snapshot?.manifest.governance.approvers ?? [])
+        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason, counted: counted) }
+        // The trees the verification read (once).
+        let base = verified.base, head = verified.head, paths = verified.changed
         let acked = p.acks.keys.sorted()
         let message = "Merge proposal \(proposal.id): \(proposal.title)\n\nProposed by \(proposal.author)\(proposal.by.map { " (\($0))" } ?? "") at \(proposal.createdAt); "
             + (acked.isEmpty ? "" : "acknowledged by \(acked.joined(separator: ", ")); ") + reason + "."
@@ -481,17 +504,23 @@ struct SyncRun {
             return nil
         }
         let when = Timestamp.utc(now)
-        let repository = place.repository
-        let author = try signature()
+        let committer = self.committer!
         var writer = RealmWriter(url: membership.url, branch: membership.branch, workspace: .member(place.member, membership),
                                  actingRepo: proposal.author, context: context)
+        if state.snapshot?.manifest.trust.requireSignedCommits ?? false {
+            // The proposal's commit, signed by its author, lands as it is (the realm's branch moves to it
+            // when still at its base, else a merge commit takes it as second parent): the realm's history
+            // then shows the author's signature on the author's files, as 'git realm check --realm' asks.
+            writer.mergeBranch = (base: proposal.base, head: proposal.head)
+        }
         writer.companions = { _, commit in
             var merged = proposal
             merged.state = .merged
             merged.mergedCommit = commit
             merged.mergedAt = when
-            let record = try ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
-                                                  message: "proposal \(proposal.id): merged as \(commit.prefix(12))", repository: repository, author: author)
+            merged.acknowledgements = counted
+            let record = try await ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
+                                                        message: "proposal \(proposal.id): merged as \(commit.prefix(12))", committer: committer)
             return [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit),
                     ProposalRefUpdate(ref: "refs/heads/" + proposal.branch, new: nil, expected: proposal.head)]
         }
@@ -504,8 +533,8 @@ struct SyncRun {
             merged.state = .merged
             merged.mergedCommit = tip
             merged.mergedAt = when
-            let record = try ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
-                                                  message: "proposal \(proposal.id): its changes are in \(tip.prefix(12))", repository: repository, author: author)
+            let record = try await ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
+                                                        message: "proposal \(proposal.id): its changes are in \(tip.prefix(12))", committer: committer)
             let updates = [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit),
                            ProposalRefUpdate(ref: "refs/heads/" + proposal.branch, new: nil, expected: proposal.head)]
             if try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) == .pushed {

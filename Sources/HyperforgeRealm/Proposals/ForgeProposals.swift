@@ -83,13 +83,13 @@ struct RealmForge {
         let what = "\(forge.name) #\(request.pull.number)"
         for repo in p.proposal.affectedRepos where p.acks[repo] == nil {
             if let login = logins(of: repo, snapshot).first(where: { approved.contains($0.lowercased()) }) {
-                p.acks[repo] = ProposalAck(proposal: p.proposal.id, repo: repo, by: "\(login) (review on \(what))", at: "", kind: .acknowledgement)
+                p.acks[repo] = ProposalAck(proposal: p.proposal.id, repo: repo, by: "\(login) (review on \(what))", at: "", kind: .acknowledgement, login: login)
             }
         }
         // A governance approver's approving review (approvers are addresses; their logins come from forge_accounts).
         for (repo, record) in snapshot.repos.sorted(by: { $0.key < $1.key }) where p.approvals[repo] == nil {
             for a in record.forgeAccounts where a.forge.lowercased() == forge.name.lowercased() && approved.contains(a.login.lowercased()) {
-                p.approvals[repo] = ProposalAck(proposal: p.proposal.id, repo: repo, by: a.maintainer, at: "", kind: .approval)
+                p.approvals[repo] = ProposalAck(proposal: p.proposal.id, repo: repo, by: a.maintainer, at: "", kind: .approval, login: a.login)
             }
         }
     }

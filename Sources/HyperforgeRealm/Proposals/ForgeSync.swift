@@ -70,7 +70,7 @@ extension SyncRun {
     /// Merges a proposal's pull request through the forge's merge API (only
     /// when its head is still the commit the proposal recorded), then records
     /// the proposal as merged and deletes its sync branch. The new realm state, or nil.
-    func mergeOnForge(_ p: LoadedProposal, _ request: RealmForge.Request, forge: RealmForge, reason: String) async throws -> RealmState? {
+    func mergeOnForge(_ p: LoadedProposal, _ request: RealmForge.Request, forge: RealmForge, reason: String, counted: [ProposalAck]) async throws -> RealmState? {
         let proposal = p.proposal, number = request.pull.number
         var mergeSHA = request.pull.mergeCommitSHA
         switch request.pull.state {
@@ -108,9 +108,11 @@ extension SyncRun {
         merged.state = .merged
         merged.mergedCommit = mergeSHA ?? tip
         merged.mergedAt = Timestamp.utc(now)
-        let record = try ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
+        merged.pullRequest = Proposal.RequestRef(forge: forge.name, number: number, url: request.pull.webURL)
+        merged.acknowledgements = counted
+        let record = try await ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
                                               message: "proposal \(proposal.id): merged as pull request #\(number) on \(forge.name)",
-                                              repository: place.repository, author: try signature())
+                                              committer: committer!)
         _ = try await RealmGit.push(url: membership.url, updates: [ProposalRefUpdate(ref: ProposalRefs.record(proposal.id), new: record, expected: p.recordCommit)],
                                     gitDir: place.gitDir, context: context)
         // The forge may have deleted the branch itself.

@@ -37,8 +37,15 @@ public struct ProposalStatus: Codable, Sendable, Equatable {
     public var mergeable: Bool
     /// When the grace period makes it mergeable (null: never by the clock, or already mergeable).
     public var mergeableAt = NullableText(nil)
+    /// When the grace period started counting (null: it does not apply): the
+    /// record's time, or, when later, when this client can first have seen it.
+    public var graceStart = NullableText(nil)
     /// In words: why it may merge now, or what it waits for.
     public var reason: String
+    /// Where the proposal's record claims what the re-check (ProposalVerification) does not find: `breaking: true (the re-check: not breaking)`.
+    public var recordDiffers: [String] = []
+    /// Why it cannot merge as it is (null: it checks).
+    public var problem = NullableText(nil)
     /// On a forge-hosted realm: the proposal's pull request there (absent for a plain git realm).
     public var pullRequest: PullRequestInfo?
 
@@ -91,14 +98,18 @@ public struct ProposalStatus: Codable, Sendable, Equatable {
             status.reason = "waits for " + needs.joined(separator: " and ") + " (a breaking change never merges by the grace period)"
             return status
         }
+        // From its record's time, but never before this client can have seen it there (ProposalSightings: a record can be backdated).
         let created = Timestamp.parse(proposal.createdAt) ?? now
-        let due = created.addingTimeInterval(TimeInterval(governance.gracePeriodDays) * 86_400)
+        let start = max(created, min(p.appeared ?? created, now))
+        let due = start.addingTimeInterval(TimeInterval(governance.gracePeriodDays) * 86_400)
+        let counted = start > created ? " counted from \(Timestamp.utc(start)), when it can first have been in the realm (its record says \(proposal.createdAt))" : ""
+        status.graceStart = NullableText(Timestamp.utc(start))
         if now >= due {
             status.mergeable = true
             status.reason = "the grace period of \(governance.gracePeriodDays) day\(governance.gracePeriodDays == 1 ? "" : "s") has passed"
         } else {
             status.mergeableAt = NullableText(Timestamp.utc(due))
-            status.reason = "waits for " + needs.joined(separator: " and ") + ", or until \(Timestamp.utc(due)) (grace period of \(governance.gracePeriodDays) days)"
+            status.reason = "waits for " + needs.joined(separator: " and ") + ", or until \(Timestamp.utc(due)) (grace period of \(governance.gracePeriodDays) days\(counted))"
         }
         return status
     }

@@ -37,6 +37,17 @@ public struct Proposal: Codable, Sendable, Equatable {
     public var mergedAt: String?
     public var supersededBy: String?
     public var changes: [Change]
+    /// On a forge-hosted realm, once merged: its pull (merge) request there.
+    public var pullRequest: RequestRef?
+    /// Once merged: the acknowledgements and approvals that counted (on a
+    /// forge, the approving reviews, each with its login), kept with the record.
+    public var acknowledgements: [ProposalAck]?
+
+    public struct RequestRef: Codable, Sendable, Equatable {
+        public var forge: String
+        public var number: Int
+        public var url: String?
+    }
 
     public enum State: String, Codable, Sendable { case open, merged, superseded }
 
@@ -89,6 +100,8 @@ public struct ProposalAck: Codable, Sendable, Equatable {
     public var by: String?
     public var at: String
     public var kind: Kind
+    /// For an approving review on a forge: the reviewer's login there.
+    public var login: String? = nil
 
     public enum Kind: String, Codable, Sendable { case acknowledgement, approval }
 }
@@ -114,6 +127,20 @@ public struct LoadedProposal: Sendable {
     public var recordCommit: String
     public var acks: [String: ProposalAck]
     public var approvals: [String: ProposalAck]
+    /// Every acknowledgement and approval ref found, read or not, by the
+    /// rest of its name (`acks/fungal`, `approvals/ml-infra`): a sync that
+    /// writes its own replaces one it could not count (ProposalSignatures).
+    var refCommits: [String: String] = [:]
+    /// When this client first saw the record, or the last time it had looked
+    /// before (ProposalSightings): the grace period starts no earlier.
+    var appeared: Date?
+
+    /// The acknowledgements, then the approvals by one of `approvers` (governance.approvers), by repository.
+    func counted(approvers: [String]) -> [ProposalAck] {
+        let allowed = Set(approvers.map { $0.lowercased() })
+        return acks.values.sorted { $0.repo < $1.repo }
+            + approvals.values.filter { allowed.contains(($0.by ?? "").lowercased()) }.sorted { $0.repo < $1.repo }
+    }
 }
 
 /// Reads and writes proposal records (JSON in a commit's tree).
@@ -135,10 +162,9 @@ enum ProposalCodec {
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] { Array((try JSONOutput.encode(value) + "\n").utf8) }
 
-    /// Writes `value` as a record commit (child of `parent`) into `repository`.
-    static func commit<T: Encodable>(_ value: T, file: String, parent: String?, message: String, repository: Repository,
-                                     author: Signature) throws -> String {
-        try repository.writeCommit(files: [file: try encode(value)], parent: parent, message: message, author: author)
+    /// Writes `value` as a record commit (child of `parent`), signed when the realm requires it.
+    static func commit<T: Encodable>(_ value: T, file: String, parent: String?, message: String, committer: RealmCommitter) async throws -> String {
+        try await committer.commit(files: [file: try encode(value)], parents: parent.map { [$0] } ?? [], message: message)
     }
 
     /// Every proposal under `prefix` in `repository` (a member's fetched copy, or a scratch one).
@@ -166,6 +192,7 @@ enum ProposalCodec {
                 guard p.id == id else { throw RealmError.malformedProposal(ref: ref, problem: "it names proposal \(p.id)") }
                 var loaded = LoadedProposal(proposal: p, recordCommit: commit, acks: [:], approvals: [:])
                 for (repo, kind, c) in acks[id] ?? [] {
+                    loaded.refCommits[(kind == .approval ? "approvals/" : "acks/") + repo] = c
                     let aref = ProposalRefs.ack(id, repo: repo, kind: kind)
                     do {
                         guard let b = try repository.file(atCommit: c, path: ackFile) else {

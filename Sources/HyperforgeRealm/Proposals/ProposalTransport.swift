@@ -30,6 +30,11 @@ extension RealmGit {
         guard r.exitCode == 0 else {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(url), gitOutput: RemoteURL.redactedText(r.stderr + r.stdout))
         }
+        // Into a member's own refs (not a dry run's scratch repository): this client has seen what is there now.
+        let parts = prefix.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 5, parts[0] == "refs", parts[1] == "realm", parts[3] == "proposals", prefix == ProposalRefs.localPrefix(realm: String(parts[2])) {
+            ProposalSightings.record(repository, realm: String(parts[2]), prefix: prefix, now: ProposalClock.now(context))
+        }
     }
 
     /// Pushes `updates` all or nothing (`--atomic`), each under its lease;

@@ -15,15 +15,61 @@ import HyperforgeGit
 /// acknowledgement: in a realm without `trust.require_signed_commits`, a
 /// member can push an acknowledgement in another repository's name, as it
 /// could push a commit in another's name (the guard's note says the same).
-extension SyncRun {
+enum ProposalVerification {
+    /// A proposal worked out again: the checked proposal (nil: it cannot
+    /// merge, `problem` says why), and its base and head trees, read once for the check and the merge.
+    struct Verified {
+        var proposal: LoadedProposal?
+        var problem: String?
+        var base: [String: [UInt8]] = [:]
+        var head: [String: [UInt8]] = [:]
+        var changed: [String] = []
+    }
+
+    /// The trees read in one run, by commit id (proposals built on the same realm commit share its tree).
+    struct Trees {
+        let repository: Repository
+        var read: [String: [String: [UInt8]]] = [:]
+        init(repository: Repository) { self.repository = repository }
+
+        /// A proposal's commits are pushed by any member: a tree of more than
+        /// this many files or bytes is not read (the proposal does not merge).
+        static let budget = Repository.TreeBudget(files: 20_000, bytes: 64 << 20)
+        /// Commits whose tree is over the budget.
+        var tooLarge: Set<String> = []
+
+        mutating func files(_ commit: String) -> [String: [UInt8]]? {
+            if let known = read[commit] { return known }
+            do {
+                guard let files = try repository.files(atCommit: commit, within: Trees.budget) else { tooLarge.insert(commit); return nil }
+                read[commit] = files
+                return files
+            } catch { return nil }
+        }
+    }
+
     /// The proposal with its changes worked out again, or why it cannot merge.
-    func verified(_ p: LoadedProposal, state: RealmState) -> (proposal: LoadedProposal?, problem: String?) {
+    static func verify(_ p: LoadedProposal, state: RealmState, repository: Repository) -> Verified {
+        var trees = Trees(repository: repository)
+        return verify(p, state: state, trees: &trees)
+    }
+
+    static func verify(_ p: LoadedProposal, state: RealmState, trees: inout Trees) -> Verified {
         let proposal = p.proposal
         guard let snapshot = state.snapshot,
-              let base = try? place.repository.files(atCommit: proposal.base),
-              let head = try? place.repository.files(atCommit: proposal.head) else {
-            return (nil, "its commits are not in the realm any more (branch \(proposal.branch))")
+              let base = trees.files(proposal.base),
+              let head = trees.files(proposal.head) else {
+            if let big = [proposal.base, proposal.head].first(where: { trees.tooLarge.contains($0) }) {
+                return Verified(problem: "its commit \(big.prefix(12)) holds more than \(Trees.budget.files) files or \(Trees.budget.bytes >> 20) MiB, more than a realm's proposal may (not read)")
+            }
+            return Verified(problem: "its commits are not in the realm any more (branch \(proposal.branch))")
         }
+        let result = check(p, snapshot: snapshot, base: base, head: head)
+        return Verified(proposal: result.proposal, problem: result.problem, base: base, head: head, changed: RealmWriter.diff(base, head).map(\.path))
+    }
+
+    static func check(_ p: LoadedProposal, snapshot: RealmSnapshot, base: [String: [UInt8]], head: [String: [UInt8]]) -> (proposal: LoadedProposal?, problem: String?) {
+        let proposal = p.proposal
         let changed = Set(RealmWriter.diff(base, head).map(\.path))
         let listed = Set(proposal.changes.map(\.file))
         if let extra = changed.subtracting(listed).sorted().first {
@@ -75,5 +121,23 @@ extension SyncRun {
         let must = Set(checked.proposal.affectedRepos)
         checked.acks = checked.acks.filter { must.contains($0.key) }
         return (checked, nil)
+    }
+
+    /// What the record claims that the re-check does not find, in words.
+    static func differences(claimed: Proposal, checked: Proposal) -> [String] {
+        var out: [String] = []
+        for (a, b) in zip(claimed.changes, checked.changes) where a != b {
+            let what = "\(a.contract) \(a.to)"
+            if a.breaking != b.breaking { out.append("\(what) is \(a.breaking ? "breaking" : "not breaking"); the re-check finds it \(b.breaking ? "breaking" : "not breaking")") }
+            if a.compatibility != b.compatibility { out.append("\(what) is \(a.compatibility); the re-check finds it \(b.compatibility)") }
+            if a.from != b.from || a.step != b.step { out.append("\(what) goes from \(a.from ?? "(new)") (\(a.step)); the realm has \(b.from ?? "(none)") (\(b.step))") }
+            let claimedAffected = a.affected.map { "\($0.repo) (\($0.satisfied ? "satisfied" : "not satisfied"))" }
+            let checkedAffected = b.affected.map { "\($0.repo) (\($0.satisfied ? "satisfied" : "not satisfied"))" }
+            if claimedAffected != checkedAffected {
+                let words: ([String]) -> String = { $0.isEmpty ? "no importer" : $0.joined(separator: ", ") }
+                out.append("\(what) affects \(words(claimedAffected)); the re-check finds \(words(checkedAffected))")
+            }
+        }
+        return out
     }
 }

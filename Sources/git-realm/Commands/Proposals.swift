@@ -13,7 +13,13 @@ extension GitRealm {
             refs/realm/REALM/sync/. Without a subcommand: lists the open ones as last fetched \
             (--fetch first fetches), each with its changes by JSON pointer, the importers that \
             acknowledged it and those that have not, and when it becomes mergeable ("mergeable \
-            now", the time the grace period ends, or what a breaking change waits for).
+            now", the time the grace period ends, or what a breaking change waits for). What \
+            it shows is what a merge would find, not the record's word: each open proposal \
+            is worked out again from the realm and its branch (importers, versions, verdict, \
+            breaking, which acknowledgements count), and where the record claims otherwise \
+            it says so ("its record says ..."). In a realm with \
+            trust.require_signed_commits, records, acknowledgements and approvals not signed \
+            by whom they speak for are left out with a warning naming the ref.
             """ + "\n\n" + JSONHelp.style,
             subcommands: [List.self, Approve.self],
             defaultSubcommand: List.self
@@ -28,9 +34,14 @@ extension GitRealm.Proposals {
             discussion: """
             --json prints {realm, repo, commit, now, proposals: [{id, title, author, branch, \
             state, created_at, breaking, changes, acknowledged, waiting_for, approved_by, \
-            needs_approval, mergeable, mergeable_at, reason, pull_request}]}; mergeable_at is the time the \
+            needs_approval, mergeable, mergeable_at, grace_start, reason, record_differs, problem, \
+            pull_request}]}; changes, breaking and the rest are the re-checked ones; \
+            record_differs lists in words what the record claims otherwise; problem (null when \
+            none) says why the proposal cannot merge as it is. mergeable_at is the time the \
             grace period makes it mergeable, null when it is mergeable now or never by the \
-            clock. pull_request is present on a forge-hosted realm (see 'git realm sync \
+            clock; grace_start is when the period started counting: the record's created_at, \
+            or, when later, when this repository can first have seen it (see 'git realm sync \
+            --help'). pull_request is present on a forge-hosted realm (see 'git realm sync \
             --help'): {forge, number, url, state, requested_reviewers, reviews: [{login, \
             state}]}, each reviewer's latest review; an approving review by a maintainer's \
             forge_accounts login counts in acknowledged and approved_by. A pull request that \

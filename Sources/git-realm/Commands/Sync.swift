@@ -26,17 +26,27 @@ extension GitRealm {
             are notified through the coordinator. A newer change supersedes this repository's \
             open proposal. A working file of a contract owned by another repository is \
             refused (exit 2) before anything is pushed. Exports whose source_files changed \
-            since their contract was last synced, with no contract change, are warned about.
+            since their contract was last synced, with no contract change, are warned about. \
+            A change that breaks a promise is shown with a witness: a value one version \
+            accepts and the other rejects, each side named by its version.
 
             As an importer: each open proposal that changes a contract this repository \
             imports is acknowledged (refs/realm/proposals/ID/acks/REPO, acknowledgement.json).
 
             Then every open proposal that is mergeable is merged, rebuilt on the realm's tip \
             (and again when another writer was first): the realm's branch, the record (now \
-            merged) and the deletion of the sync branch are pushed all or nothing. A proposal \
-            is mergeable when every affected importer acknowledged it, or when it breaks no \
-            importer and realm.yaml's governance.breaking_changes.grace_period_days have \
-            passed since it was made. A breaking change (incompatible, undecided, or outside \
+            merged, with the acknowledgements and approvals that counted) and the deletion of \
+            the sync branch are pushed all or nothing. What a record claims is not taken on \
+            its word: its branch is read again (a tree of more than 20,000 files or 64 MiB is \
+            not read, and the proposal does not merge), and its importers, verdict and step \
+            are worked out from the realm as it is. A proposal is mergeable when every \
+            affected importer acknowledged it, or when it breaks no importer and realm.yaml's \
+            governance.breaking_changes.grace_period_days have passed since it was made: \
+            since its record's created_at, but never since before this repository can have \
+            seen it (.git/realm/proposals-seen/REALM notes, after each fetch of the \
+            proposals, the records that are new and the time of the fetch before; a \
+            repository that never fetched them counts from its first look), so a backdated \
+            record waits the whole period. A breaking change (incompatible, undecided, or outside \
             an importer's range) never merges by the clock, and when \
             governance.breaking_changes.require_approval is true it also needs an approval by \
             one of governance.approvers ('git realm proposals approve ID'). Sessions are \
@@ -58,11 +68,24 @@ extension GitRealm {
             one by the login of a maintainer in governance.approvers is an approval. A \
             mergeable proposal (the same rule) is merged through the forge's merge API, only \
             while the pull request's head is the commit the proposal recorded; then the \
-            record says merged and the sync branch is deleted. A pull request an earlier sync \
-            failed to open is opened by the author's next sync.
+            record says merged (with the pull request's number and URL and each approving \
+            review's login and repository) and the sync branch is deleted. A pull request an \
+            earlier sync failed to open is opened by the author's next sync.
 
-            Plain git cannot say who pushed a record: set trust.require_signed_commits and run \
-            'git realm check --realm' where the realm is kept to hold members to it.
+            Signed realms (realm.yaml: trust.require_signed_commits: true): every commit sync \
+            makes (the sync branch's, records, acknowledgements, binding updates, merges) is \
+            signed by git commit -S's own configuration (gpg.format ssh, user.signingkey: a \
+            key file's path, or key:: with the key in ssh-agent); without it sync is refused \
+            (exit 3) before anything is pushed. A merged proposal's own commit lands as it \
+            is (the realm's branch moves to it when still at its base, else a merge commit \
+            takes it as second parent), so the author's signature stays in the history. A \
+            record and its branch's commit count only when signed by a key listed for a \
+            maintainer of the proposing repository, an acknowledgement for one of the \
+            repository it names, an approval for one of governance.approvers (signing_keys \
+            in repos/REPO.yaml, checked with git's gpg.ssh.allowedSignersFile as 'git realm \
+            check --realm' does); others are ignored with a warning naming the ref. Without \
+            signatures, plain git cannot say who pushed a record or an acknowledgement: a \
+            member can push an acknowledgement in another repository's name.
 
             HFORGE_TEST_NOW (an RFC 3339 UTC time) replaces the clock proposals are judged \
             by; it is for tests of the grace period only.
@@ -79,7 +102,8 @@ extension GitRealm {
             than the realm's or by less than the change needs; the forge refused the token: \
             401, 403, or a scope refused); 3 a working contract file is malformed or cannot \
             be proposed (a contract the realm does not have yet: publish it first), or \
-            auth.toml is malformed; 4 not a member of a realm, or the forge cannot be reached \
+            auth.toml is malformed, or the realm requires signed commits and git has no ssh \
+            signing key configured; 4 not a member of a realm, or the forge cannot be reached \
             (or rate-limits it longer than the longest wait). A \
             proposal record or acknowledgement that does not read (pushed by hand) is left \
             out with a warning.

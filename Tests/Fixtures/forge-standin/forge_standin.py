@@ -918,8 +918,14 @@ class Handler(BaseHTTPRequestHandler):
         if t == "/projects/{id}/merge_requests" and m == "POST":
             if any(p["head"] == body["source_branch"] and p["base"] == body["target_branch"] and p["state"] == "open" for p in pulls):
                 return self.send(409, {"message": ["Another open merge request already exists for this source branch: !1"]})
+            # With a git root, the source branch's real head (and it must exist, as on GitLab).
+            sha = hashlib.sha1(body["source_branch"].encode()).hexdigest()
+            if GIT_ROOT:
+                sha = git_rev(repo, "refs/heads/" + body["source_branch"])
+                if sha is None:
+                    return self.send(422, {"message": ["Source branch does not exist"]})
             pr = {"number": len(pulls) + 1, "id": new_id(), "title": body["title"], "body": body.get("description", ""), "state": "open",
-                  "head": body["source_branch"], "base": body["target_branch"], "sha": hashlib.sha1(body["source_branch"].encode()).hexdigest(),
+                  "head": body["source_branch"], "base": body["target_branch"], "sha": sha,
                   "author": me["login"], "reviewers": [], "approvals": [], "notes": []}
             pulls.append(pr)
             return self.send(201, pull_json(self, key, pr))
@@ -961,8 +967,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(405, {"message": "405 Method Not Allowed"})
             if body.get("sha") and body["sha"] != pr["sha"]:
                 return self.send(409, {"message": "SHA does not match HEAD of source branch: %s" % pr["sha"]})
+            if GIT_ROOT:
+                # A real merge commit on the target branch; 406 when the branches conflict (gitlab.md: merge errors).
+                merged_sha = git_merge(repo, pr)
+                if merged_sha is None:
+                    return self.send(406, {"message": "Branch cannot be merged"})
+                pr["merge_sha"] = merged_sha
             pr["state"] = "merged"
-            pr["merge_sha"] = hashlib.sha1(("merge" + pr["sha"]).encode()).hexdigest()
+            pr["merge_sha"] = pr.get("merge_sha") or hashlib.sha1(("merge" + pr["sha"]).encode()).hexdigest()
             return self.send(200, pull_json(self, key, pr))
         return self.send(400, {"message": "stand-in: not modelled"})
 
