@@ -141,8 +141,10 @@ public enum ChildProcess {
         // not in ours, so the terminal's Ctrl-C does not reach it); a child in
         // our group (git) is stopped with what it started, as a signal sent to
         // our pid alone does not reach it.
-        Interruption.prepare()
+        let ticket = Interruption.beginSpawn()
+        defer { ticket.end() }
         @Sendable func started(_ pid: pid_t) {
+            ticket.end()
             if ownGroup { registration.set(pid, foreground: true) } else { registration.set(process: pid) }
         }
         do {
@@ -215,7 +217,8 @@ extension ChildProcess {
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
         let registration = GroupRegistration()
-        Interruption.prepare()
+        let ticket = Interruption.beginSpawn()
+        defer { ticket.end() }
         // The same time limit and group teardown as `run` (the watchdog task
         // that used to kill the group by hand is gone).
         let outcome: TerminationStatus?
@@ -229,6 +232,7 @@ extension ChildProcess {
                     output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
                     error: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false)
                 ) { execution in
+                    ticket.end()
                     registration.set(execution.processIdentifier.value, foreground: false)
                 }.terminationStatus
             }

@@ -20,7 +20,8 @@ extension ChildProcess {
         precondition(!arguments.isEmpty)
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
-        Interruption.prepare()
+        let ticket = Interruption.beginSpawn()
+        defer { ticket.end() }
         final class Tail: @unchecked Sendable {
             let lock = Lock()
             var lines: [String] = []
@@ -49,6 +50,7 @@ extension ChildProcess {
             let result = try await Subprocess.run(executable, arguments: Arguments(Array(arguments.dropFirst())), environment: env,
                                                   workingDirectory: FilePath(directory), platformOptions: PlatformOptions(),
                                                   input: .none, output: .sequence, error: .combinedWithOutput) { execution in
+                ticket.end()
                 let token = Interruption.register(.process(execution.processIdentifier.value))
                 defer { Interruption.unregister(token) }
                 for try await chunk in execution.standardOutput {

@@ -39,8 +39,9 @@ extension ChildProcess {
             : (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(arguments[0])" }
                 .first(where: { access($0, X_OK) == 0 }) ?? arguments[0]
         var pid = pid_t()
-        Interruption.prepare()
+        let ticket = Interruption.beginSpawn()
         let r = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        ticket.end()
         close(out[1])
         guard r == 0 else { close(out[0]); return nil }
         // Stopped with us when a signal ends this process.

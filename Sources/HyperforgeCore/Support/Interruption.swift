@@ -73,6 +73,31 @@ public enum Interruption {
         Registry.shared.prepare()
     }
 
+    /// Taken just before a child is spawned and ended as soon as its pid is
+    /// known (before it is registered): a signal that comes meanwhile waits
+    /// for the spawn to finish, so the child is among those it stops (as
+    /// one of our children: see `childrenInOurSession`) instead of running
+    /// on, unseen, while what it works in is removed. Once a signal is
+    /// being handled, taking one never returns (nothing new starts).
+    public static func beginSpawn() -> SpawnTicket {
+        Registry.shared.beginSpawn()
+        return SpawnTicket()
+    }
+
+    public final class SpawnTicket: @unchecked Sendable {
+        private let lock = Lock()
+        private var ended = false
+        fileprivate init() {}
+        /// Idempotent: call it when the pid is known and again (deferred) on every path out.
+        public func end() {
+            lock.lock()
+            let first = !ended
+            ended = true
+            lock.unlock()
+            if first { Registry.shared.endSpawn() }
+        }
+    }
+
     /// Runs `body` with `item` registered for its duration.
     public static func removing<T, E: Error>(_ item: Leftover, _ body: () throws(E) -> T) throws(E) -> T {
         let token = register(item)
@@ -119,6 +144,38 @@ private final class Registry: @unchecked Sendable {
         let token = Interruption.Token(id: next)
         lock.unlock()
         return token
+    }
+
+    private var spawning = 0
+
+    func beginSpawn() {
+        lock.lock()
+        if terminating {
+            lock.unlock()
+            while true { pause() }
+        }
+        if !installed { installed = install() }
+        spawning += 1
+        lock.unlock()
+    }
+
+    func endSpawn() {
+        lock.lock()
+        spawning -= 1
+        lock.unlock()
+    }
+
+    /// Spawns that began before the signal, still without a pid (bounded: two seconds).
+    private func waitForSpawns() {
+        var waited = 0
+        while waited < 2000 {
+            lock.lock()
+            let busy = spawning > 0
+            lock.unlock()
+            if !busy { return }
+            usleep(1000)
+            waited += 1
+        }
     }
 
     func prepare() {
@@ -226,6 +283,20 @@ private final class Registry: @unchecked Sendable {
         return found
     }
 
+    /// Our own children (from /proc's parent links) that share our session.
+    static func childrenInOurSession() -> Set<pid_t> {
+        let me = getpid(), session = getsid(0)
+        var found = Set<pid_t>()
+        guard let dir = opendir("/proc") else { return found }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard let child = pid_t(name), let stat = parentAndState(of: child), stat.parent == me, stat.session == session else { continue }
+            found.insert(child)
+        }
+        closedir(dir)
+        return found
+    }
+
     /// Alive and not a zombie (our own child, dead but not yet reaped, counts as gone).
     static func isRunning(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
@@ -259,8 +330,8 @@ private final class Registry: @unchecked Sendable {
         return tree
     }
 
-    /// From /proc/PID/stat: "pid (comm) state ppid ..." (comm may hold spaces and parentheses: split after the last ')').
-    private static func parentAndState(of pid: pid_t) -> (parent: pid_t, state: UInt8)? {
+    /// From /proc/PID/stat: "pid (comm) state ppid pgrp session ..." (comm may hold spaces and parentheses: split after the last ')').
+    private static func parentAndState(of pid: pid_t) -> (parent: pid_t, state: UInt8, session: pid_t)? {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -268,8 +339,9 @@ private final class Registry: @unchecked Sendable {
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 1024) }
         guard n > 0, let paren = buffer[0..<n].lastIndex(of: UInt8(ascii: ")")) else { return nil }
         let fields = buffer[(paren + 1)..<n].split(separator: UInt8(ascii: " "))
-        guard fields.count >= 2, let state = fields[0].first, let parent = pid_t(String(decoding: fields[1], as: UTF8.self)) else { return nil }
-        return (parent, state)
+        guard fields.count >= 4, let state = fields[0].first, let parent = pid_t(String(decoding: fields[1], as: UTF8.self)),
+              let session = pid_t(String(decoding: fields[3], as: UTF8.self)) else { return nil }
+        return (parent, state, session)
     }
 
     private final class ReadEnd {
@@ -292,6 +364,7 @@ private final class Registry: @unchecked Sendable {
         items = [:]
         lock.unlock()
 
+        waitForSpawns()
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         if null >= 0 { dup2(null, 1); dup2(null, 2); close(null) }
 
@@ -300,7 +373,12 @@ private final class Registry: @unchecked Sendable {
         // two seconds to end, then SIGKILL.
         let groups = pending.compactMap { if case .processGroup(let g) = $0 { return g }; return nil }
         let processes = pending.compactMap { if case .process(let p) = $0 { return p }; return nil }
-        let tree = Registry.frozenTree(of: Set(processes))
+        // With every child of ours still in our session: one spawned a
+        // moment ago whose pid its thread has not registered yet would
+        // otherwise run on until that thread gets to `add` (and git clone
+        // re-creates the directory just removed). A coordinator we started
+        // has a session of its own (setsid) and is left to run.
+        let tree = Registry.frozenTree(of: Set(processes).union(Registry.childrenInOurSession()))
         for group in groups { kill(-group, signal) }
         for pid in tree { kill(pid, signal) }
         for pid in tree { kill(pid, SIGCONT) }
