@@ -22,7 +22,8 @@ import Glibc
 ///    work prints after this point would describe files pulled from under
 ///    it, not what happened;
 /// 3. process groups, and every running child with all that descends from
-///    it (whatever its group: git push and the ssh it started), are sent the
+///    it (whatever its group: git push and the ssh it started; registered
+///    or only just spawned: every child of ours in our session), are sent the
 ///    signal, and SIGKILL when still running two seconds later;
 ///    files are unlinked; directories removed (symbolic links are removed,
 ///    never followed); temporary refs deleted (their loose files: they are
