@@ -86,7 +86,7 @@ struct PublishRun {
         let settings = try PublishSettings.load(repoRoot: root)
 
         let crateDirectory = FilePaths.normalize(context.resolve(options.path ?? root))
-        let package = try PackageKind.load(directory: crateDirectory)
+        let package = try PackageKind.load(directory: crateDirectory, tags: try repo.references(under: "refs/tags/").map { String($0.dropFirst("refs/tags/".count)) })
         if package.publishDisabled { throw PublishError.publishDisabled(manifest: package.manifest) }
 
         // The working tree is clean.
@@ -151,7 +151,7 @@ struct PublishRun {
         else { (registryName, from) = (nil, "default") }
         let b = try SecretBroker.load(context)
         broker = b
-        let registry = try PackageKind.registry(kind: package.kind, registryName, from: from, auth: b.auth, context: context)
+        let registry = try PackageKind.registry(kind: package.kind, registryName, package: package.name, from: from, auth: b.auth, context: context)
         if let allowed = package.allowedRegistries, !allowed.contains(registry.name) {
             throw PublishError.registryNotAllowed(name: registry.name, allowed: allowed, manifest: package.manifest)
         }
@@ -159,7 +159,9 @@ struct PublishRun {
 
         // The token, asked for now (a dry run only looks).
         let scope = registry.scope(package: package.name)
-        if options.dryRun {
+        if !registry.publishes {
+            checks.append(("token", "none needed (\(registry.declaredIn))"))
+        } else if options.dryRun {
             let (policy, _) = b.auth.policy(scope.path)
             let provider = try b.provider(for: scope.path)
             let stored = try await provider.get(scope.path)
@@ -180,6 +182,8 @@ struct PublishRun {
         }
         switch onRegistry {
         case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
+        case false? where !registry.publishes:
+            checks.append(("registry", "none: the release is the tag \(tag), pushed to every forge"))
         case false?:
             checkedAbsentJustNow = true
             checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
@@ -226,14 +230,14 @@ struct PublishRun {
         let config: HforgeConfig? = ConfigLoader.hasConfig(repoRoot: root) ? try Hforge.loadConfig(root: root, context: context, printWarnings: !options.json) : nil
         let b2 = try SecretBroker.load(context)
         broker = b2
-        let registry = try PackageKind.registry(kind: stored.kind, stored.registry, from: "the journal", auth: b2.auth, context: context)
+        let registry = try PackageKind.registry(kind: stored.kind, stored.registry, package: stored.package, from: "the journal", auth: b2.auth, context: context)
         let byName = Dictionary((config?.forges.map(\.value) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var forges: [Forge] = []
         for name in stored.forges {
             guard let f = byName[name] else { throw PublishError.journalMismatch(path: journalPath, reason: "forge \(name) is no longer in .hyperforge/config.toml") }
             forges.append(f)
         }
-        if !stored.isDone("publish") {
+        if !stored.isDone("publish"), registry.publishes {
             let scope = registry.scope(package: stored.package)
             token = try await askToken(scope, broker: b2)
         }
@@ -248,7 +252,7 @@ struct PublishRun {
             // It may have reached the registry before we were stopped.
             let b3 = try SecretBroker.load(context)
             var has: Bool?
-            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, from: "the journal", auth: b3.auth, context: context) {
+            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, package: journal.package, from: "the journal", auth: b3.auth, context: context) {
                 has = try registry.hasVersion(journal.version, of: journal.package, token: nil, context: context)
                 // An index that wants the token is read with it only when its scope's policy gives it without an approval.
                 let scope = registry.scope(package: journal.package)
@@ -301,10 +305,34 @@ struct PublishRun {
         return restored
     }
 
+    /// A fresh 0700 directory under .git/hforge/ for one client run's files.
+    func makeScratch() throws -> String {
+        guard let parent = FilePaths.parent(journalPath) else { throw PublishError.unreadable(path: journalPath, reason: "it has no directory") }
+        try FilePaths.makeDirectories(parent, mode: 0o700)
+        var template = Array(FilePaths.join(parent, "client-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw PublishError.unreadable(path: parent, reason: "a temporary directory could not be made there (errno \(errno))")
+        }
+        return String(cString: made)
+    }
+
+    static func removeScratch(_ dir: String) {
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: dir) {
+            for name in names { unlink(FilePaths.join(dir, name)) }
+        }
+        rmdir(dir)
+    }
+
     /// The journal, and its directory when nothing else is in it.
     func removeJournal() {
         unlink(journalPath)
-        if let dir = FilePaths.parent(journalPath) { rmdir(dir) }
+        if let dir = FilePaths.parent(journalPath) {
+            // A client's directory left by a kill -9 goes with it.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix("client-") {
+                PublishRun.removeScratch(FilePaths.join(dir, name))
+            }
+            rmdir(dir)
+        }
     }
 
     static func mode(of path: String) -> mode_t {
@@ -398,13 +426,24 @@ struct PublishRun {
             return commands.isEmpty ? "no \(step) command ([publish] \(step) = [...] sets one)" : commands.map { $0.joined(separator: " ") }.joined(separator: "; ")
 
         case "publish":
+            guard registry.publishes else { return "nothing to upload: the release is the tag \(journal.tag), pushed to every forge" }
             // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
             if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
                 journal.alreadyOnRegistry = true
                 return "\(journal.package) \(journal.version) is on \(registry.name) already"
             }
-            let argv = registry.publishCommand(package: journal.package, version: journal.version, directory: directory)
+            var argv = registry.publishCommand(package: journal.package, version: journal.version, directory: directory)
             say("$ \(argv.joined(separator: " "))")
+            // A config file the client needs (npm's userconfig), 0600 in a 0700 directory of our own, removed after.
+            var scratch: String?
+            defer { if let scratch { PublishRun.removeScratch(scratch) } }
+            if let config = registry.clientConfig(context: context) {
+                let dir = try makeScratch()
+                scratch = dir
+                let file = FilePaths.join(dir, config.fileName)
+                try AtomicFile.write(config.bytes, to: file, mode: 0o600, durable: false)
+                argv += [config.flag, file]
+            }
             // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
             let env = registry.publishEnvironment(context.environment, token: token)
             let result: ChildProcess.StreamedResult
@@ -442,6 +481,11 @@ struct PublishRun {
                 return "\(head.prefix(12)) \(journal.message) (made before the interruption)"
             }
             let paths = journal.files.filter { $0.after != nil }.map(\.path)
+            if paths.isEmpty {
+                // A Swift package: its version is the tag alone, so there is nothing to commit.
+                journal.releaseCommit = journal.startCommit
+                return "no file holds the version: the tag goes on \(journal.startCommit.prefix(12))"
+            }
             let tracked = try await Git.run(["ls-files", "--"] + paths, in: root, context: context).stdout.split(separator: "\n").map(String.init)
             let result = try await Git.run(["commit", "-q", "--only", "-m", journal.message, "--"] + tracked, in: root, context: context)
             guard result.exitCode == 0 else {
@@ -504,8 +548,10 @@ struct PublishRun {
             ("bump", "\(j.previousVersion) -> \(j.version) in " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: ", ")),
             ("build", j.build.map { $0.joined(separator: " ") }.joined(separator: "; ") + " (in \(directory))"),
             ("test", j.test.isEmpty ? "no test command" : j.test.map { $0.joined(separator: " ") }.joined(separator: "; ")),
-            ("publish", publishArgv.joined(separator: " ") + " (registry \(plan.registry.name), \(RemoteURL.redacted(plan.registry.location)); token in \(plan.registry.tokenVariable))"),
-            ("commit", "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
+            ("publish", !plan.registry.publishes ? "nothing to upload: the release is the tag \(j.tag), pushed to every forge"
+                : (publishArgv + (plan.registry.clientConfig(context: context).map { [$0.flag, "<a 0600 temporary file>"] } ?? [])).joined(separator: " ")
+                    + " (registry \(plan.registry.name), \(RemoteURL.redacted(plan.registry.location)); token in \(plan.registry.tokenVariable))"),
+            ("commit", j.files.allSatisfy { $0.after == nil } ? "none: no file holds the version" : "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
             ("tag", "git tag -a \(j.tag) -m '\(j.package) \(j.version)'"),
         ]
         if j.push {
