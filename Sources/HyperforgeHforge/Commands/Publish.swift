@@ -132,7 +132,7 @@ struct PublishRun {
             throw HforgeError.badArgument(flag: "--bump", value: "", reason: "publish needs --bump major|minor|patch|pre or --version X.Y.Z")
         }
         guard new > package.version else {
-            throw PublishError.notNewer(new: new.description, current: package.version.description, file: "\(Hforge.relative(package.versionFile, to: root)):\(package.versionLine)")
+            throw PublishError.notNewer(new: new.description, current: package.version.description, file: Hforge.relative(package.versionFile, to: root) + (package.versionLine > 0 ? ":\(package.versionLine)" : ""))
         }
         checks.append(("version", "\(package.version) -> \(new)"))
 
