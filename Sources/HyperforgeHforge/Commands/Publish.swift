@@ -16,6 +16,8 @@ extension Hforge {
         public var noPush = false
         public var registry: String?
         public var json = false
+        /// workspace publish: the new versions of the packages this one requires (by PackageKind.key), rewritten in its release commit.
+        var requirementUpdates: [String: ReleaseVersion] = [:]
         public init() {}
     }
 
@@ -25,18 +27,8 @@ extension Hforge {
     /// order, each recorded in the journal (PublishJournal) before and after
     /// it runs. A failing build or test rolls the bump back byte for byte.
     public static func publish(_ options: PublishOptions, context: Context) async throws -> ExitStatus {
-        let (repo, root) = try openRepository(path: options.path, context: context)
-        let journalPath = PublishJournal.path(gitDirectory: repo.gitDirectory)
-        var run = PublishRun(repo: repo, root: root, journalPath: journalPath, options: options, context: context)
-        if options.abort { return try await run.abort() }
-        if options.resume {
-            guard let journal = try PublishJournal.load(journalPath) else { throw PublishError.noJournal(path: journalPath) }
-            return try await run.resume(journal)
-        }
-        if let journal = try PublishJournal.load(journalPath) {
-            throw PublishError.journalInProgress(path: journalPath, package: journal.package, version: journal.version, step: journal.current ?? "done")
-        }
-        return try await run.start()
+        var run = try PublishRun.open(options, context: context)
+        return try await run.go()
     }
 }
 
@@ -52,6 +44,40 @@ struct PublishRun {
     var timings: [(step: String, seconds: Double, note: String)] = []
     /// This run's checks found the version absent from the registry (a fresh run, not a resumed one).
     var checkedAbsentJustNow = false
+    /// What the run planned (a dry run's plan) and the journal of the release it finished.
+    var plan: Plan?
+    var finished: PublishJournal?
+
+    /// The run of `options` in its repository.
+    static func open(_ options: Hforge.PublishOptions, context: Context) throws -> PublishRun {
+        let (repo, root) = try Hforge.openRepository(path: options.path, context: context)
+        return PublishRun(repo: repo, root: root, journalPath: PublishJournal.path(gitDirectory: repo.gitDirectory), options: options, context: context)
+    }
+
+    /// The journal in progress, if any, refused when it names a path outside the work tree.
+    func loadJournal() throws -> PublishJournal? {
+        let journal = try PublishJournal.load(journalPath)
+        try journal?.checkConfined(root: root, journalPath: journalPath)
+        return journal
+    }
+
+    /// Start, resume or abort, as the options say.
+    mutating func go() async throws -> ExitStatus {
+        if options.abort { return try await abort() }
+        if options.resume {
+            guard let journal = try loadJournal() else { throw PublishError.noJournal(path: journalPath) }
+            return try await resume(journal)
+        }
+        if let journal = try loadJournal() {
+            throw PublishError.journalInProgress(path: journalPath, package: journal.package, version: journal.version, step: journal.current ?? "done")
+        }
+        return try await start()
+    }
+
+    /// The tag of `package` `version`: publish.tag, else vX.Y.Z (NAME-vX.Y.Z in a Cargo workspace).
+    static func tagName(settings: PublishSettings, package: any ReleasePackage, version: String) -> String {
+        PublishSettings.expand(settings.tag ?? (package.inWorkspace ? "{name}-v{version}" : "v{version}"), name: package.name, version: version)
+    }
 
     init(repo: Repository, root: String, journalPath: String, options: Hforge.PublishOptions, context: Context) {
         self.repo = repo
@@ -137,8 +163,7 @@ struct PublishRun {
         checks.append(("version", "\(package.version) -> \(new)"))
 
         // The tag.
-        let tagTemplate = settings.tag ?? (package.inWorkspace ? "{name}-v{version}" : "v{version}")
-        let tag = PublishSettings.expand(tagTemplate, name: package.name, version: new.description)
+        let tag = PublishRun.tagName(settings: settings, package: package, version: new.description)
         if try repo.resolve("refs/tags/\(tag)") != nil { throw PublishError.tagExists(tag: tag) }
         checks.append(("tag", "\(tag) does not exist"))
 
@@ -191,7 +216,10 @@ struct PublishRun {
         }
 
         // The files the bump changes, and what it changes them to.
-        let edits = try package.bumpEdits(to: new)
+        let (edits, rewritten) = try PackageKind.requirementEdits(of: package, to: options.requirementUpdates, over: try package.bumpEdits(to: new))
+        for r in rewritten {
+            checks.append(("requirement", "\(r.requirement.package) '\(r.requirement.text)' -> '\(r.after)' (\(Hforge.relative(r.requirement.file, to: root)):\(r.requirement.line))"))
+        }
         var files = edits.map { PublishJournal.File(path: Hforge.relative($0.path, to: root), before: PublishJournal.encode($0.before), after: PublishJournal.encode($0.after)) }
         for created in package.createdByBuild where !edits.contains(where: { $0.path == created }) {
             // cargo build writes a Cargo.lock when there is none: removed again on a roll-back.
@@ -207,6 +235,7 @@ struct PublishRun {
             push: !options.noPush, forges: forges.map(\.name),
             build: settings.build ?? package.defaultBuild(context: context), test: testCommands, files: files)
         let plan = Plan(package: package, journal: journal, registry: registry, forges: forges, config: config, checks: checks)
+        self.plan = plan
 
         if options.dryRun { return printDryRun(plan) }
         try journal.save(journalPath)
@@ -246,7 +275,7 @@ struct PublishRun {
     }
 
     mutating func abort() async throws -> ExitStatus {
-        guard let journal = try PublishJournal.load(journalPath) else { throw PublishError.noJournal(path: journalPath) }
+        guard let journal = try loadJournal() else { throw PublishError.noJournal(path: journalPath) }
         var published = journal.isDone("publish")
         if !published, journal.state["publish"] == "started" {
             // It may have reached the registry before we were stopped.
@@ -364,6 +393,7 @@ struct PublishRun {
             say("\(out.styled("✓", .green)) \(step): \(note) (\(PublishRun.seconds(took)))")
         }
         removeJournal()
+        finished = journal
         say("Released \(journal.package) \(journal.version) to \(journal.registry): commit \(journal.releaseCommit.map { String($0.prefix(12)) } ?? "?"), tag \(journal.tag)"
             + (journal.push ? ", pushed to \(journal.pushed.isEmpty ? "no forge" : journal.pushed.joined(separator: ", "))" : ", not pushed (--no-push)")
             + " in \(PublishRun.seconds(Date().timeIntervalSince(began)))")

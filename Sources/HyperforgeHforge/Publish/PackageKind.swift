@@ -23,6 +23,29 @@ protocol ReleasePackage: Sendable {
     func bumpEdits(to new: ReleaseVersion) throws -> [FileEdit]
     func defaultBuild(context: Context) -> [[String]]
     func defaultTest(context: Context) async -> [[String]]
+    /// What `workspace publish` needs of a kind (two functions): the packages
+    /// this one requires, each with where its requirement is written ...
+    func requirements() throws -> [PackageRequirement]
+    /// ... and that requirement rewritten for `version`, in the kind's own
+    /// style (nil: as written it asks for `version` already). Throws
+    /// WorkspacePublishError.unsupportedRequirement for a form it cannot rewrite.
+    func rewrittenRequirement(_ requirement: PackageRequirement, to version: ReleaseVersion) throws -> String?
+}
+
+/// One requirement of a package on another, as its manifest writes it.
+struct PackageRequirement: Sendable, Equatable {
+    /// The required package's name, as the registry knows it.
+    var package: String
+    /// The file and line it is written at (a Cargo workspace member's `workspace = true`
+    /// requirement is written in the root manifest's [workspace.dependencies]).
+    var file: String
+    var line: Int
+    /// The bytes of the version requirement in `file` (nil: none is written, e.g. a path-only dependency).
+    var span: Range<Int>?
+    /// Those bytes' text ("" when `span` is nil).
+    var text: String
+    /// Whether it orders the publish (false for a Cargo dev-dependency without a version, which cargo publish drops).
+    var ordersPublish = true
 }
 
 /// What the pipeline needs of a registry: the token's scope, the read-only
@@ -59,6 +82,54 @@ extension ReleaseRegistry {
 }
 
 enum PackageKind {
+    /// The name a requirement is matched by within one kind: lower case,
+    /// runs of '-', '_' and '.' as one '-' (PEP 503; crates.io takes '-' and '_' alike).
+    static func key(kind: String, name: String) -> String { kind + ":" + PythonPackage.normalized(name) }
+
+    /// `package`'s requirement edits for `versions` (by `key`), applied on
+    /// top of `edits` (its bump) where they touch the same file; returns
+    /// every file's edit and the requirements rewritten (before, after).
+    static func requirementEdits(of package: any ReleasePackage, to versions: [String: ReleaseVersion], over edits: [FileEdit]) throws
+        -> (edits: [FileEdit], rewritten: [(requirement: PackageRequirement, after: String)]) {
+        var rewritten: [(requirement: PackageRequirement, after: String)] = []
+        for r in try package.requirements() {
+            guard r.span != nil, let v = versions[key(kind: package.kind, name: r.package)],
+                  let after = try package.rewrittenRequirement(r, to: v) else { continue }
+            rewritten.append((r, after))
+        }
+        guard !rewritten.isEmpty else { return (edits, []) }
+        var result = edits
+        for file in Set(rewritten.map(\.requirement.file)).sorted() {
+            let replacements = rewritten.filter { $0.requirement.file == file }.sorted { $0.requirement.span!.lowerBound > $1.requirement.span!.lowerBound }
+            let index = result.firstIndex { $0.path == file }
+            let original: [UInt8]
+            if let index { original = result[index].before } else {
+                do {
+                    guard let b = try FileRead.bytes(file, limit: TOMLSource.maximumBytes) else { throw PublishError.notAPackage(path: file, reason: "does not exist") }
+                    original = b
+                } catch let e as FileRead.Failure { throw PublishError.unreadable(path: file, reason: e.reason) }
+            }
+            // The bump's replacement and the requirements' are of distinct spans of the original bytes: all applied last to first.
+            var spans = replacements.map { ($0.requirement.span!, $0.after) }
+            if let index, let bump = singleReplacement(from: result[index].before, to: result[index].after) { spans.append(bump) }
+            var bytes = original
+            for (span, text) in spans.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) { bytes = TOMLSpans.replacing(span, in: bytes, with: text) }
+            if let index { result[index].after = bytes } else { result.append(FileEdit(path: file, before: original, after: bytes)) }
+        }
+        return (result, rewritten)
+    }
+
+    /// The one span of `before` that `after` replaces (common prefix and suffix taken away).
+    static func singleReplacement(from before: [UInt8], to after: [UInt8]) -> (Range<Int>, String)? {
+        guard before != after else { return nil }
+        var p = 0
+        while p < before.count, p < after.count, before[p] == after[p] { p += 1 }
+        var s = 0
+        while s < before.count - p, s < after.count - p, before[before.count - 1 - s] == after[after.count - 1 - s] { s += 1 }
+        return (p..<(before.count - s), String(decoding: after[p..<(after.count - s)], as: UTF8.self))
+    }
+
+
     /// The package at `directory`, by its manifest: Cargo.toml, then
     /// package.json, then pyproject.toml, then Package.swift (`tags`: the
     /// repository's tags, a Swift package's versions).

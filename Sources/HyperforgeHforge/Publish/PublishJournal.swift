@@ -72,6 +72,23 @@ struct PublishJournal: Codable, Sendable, Equatable {
         try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: false)
     }
 
+    /// Refuses a journal that names a path outside the work tree `root` (or
+    /// reached through a symbolic link), or a tag or branch git would take
+    /// for an option: a hand-edited journal must not make --resume or
+    /// --abort write elsewhere.
+    func checkConfined(root: String, journalPath: String) throws {
+        func refuse(_ entry: String, _ reason: String) -> WorkspacePublishError {
+            .journalEntryRefused(journal: journalPath, entry: entry, reason: reason, workspace: false)
+        }
+        if let p = JournalConfinement.problem(directory, in: root) { throw refuse("directory", p) }
+        for (i, file) in files.enumerated() {
+            if let p = JournalConfinement.problem(file.path, in: root) { throw refuse("files[\(i)].path", p) }
+            if file.path == "." { throw refuse("files[\(i)].path", "is the work tree itself, not a file") }
+        }
+        if let p = JournalConfinement.refNameProblem(tag) { throw refuse("tag", p) }
+        if let p = JournalConfinement.refNameProblem(branch) { throw refuse("branch", p) }
+    }
+
     func isDone(_ step: String) -> Bool { state[step] == "done" }
 
     /// The first step not done.
