@@ -134,11 +134,21 @@ enum PackageKind {
     /// package.json, then pyproject.toml, then Package.swift (`tags`: the
     /// repository's tags, a Swift package's versions).
     static func load(directory: String, tags: [String] = []) throws -> any ReleasePackage {
-        if FilePaths.kind(FilePaths.join(directory, "Cargo.toml")) == .file { return try CargoPackage.load(directory: directory) }
-        if FilePaths.kind(FilePaths.join(directory, "package.json")) == .file { return try NpmPackage.load(directory: directory) }
-        if FilePaths.kind(FilePaths.join(directory, "pyproject.toml")) == .file { return try PythonPackage.load(directory: directory) }
-        if FilePaths.kind(FilePaths.join(directory, "Package.swift")) == .file { return try SwiftPackage.load(directory: directory, tags: tags) }
-        throw PublishError.noManifest(directory: directory)
+        try loadAll(directory: directory, tags: tags)[0]
+    }
+
+    /// Every package kind whose manifest is in `directory`, in the order a
+    /// release of several publishes them: Cargo first (the compiled core
+    /// that bindings are built from), then npm, then PyPI, then Swift
+    /// (whose release is the tag, made after every upload anyway).
+    static func loadAll(directory: String, tags: [String] = []) throws -> [any ReleasePackage] {
+        var found: [any ReleasePackage] = []
+        if FilePaths.kind(FilePaths.join(directory, "Cargo.toml")) == .file { found.append(try CargoPackage.load(directory: directory)) }
+        if FilePaths.kind(FilePaths.join(directory, "package.json")) == .file { found.append(try NpmPackage.load(directory: directory)) }
+        if FilePaths.kind(FilePaths.join(directory, "pyproject.toml")) == .file { found.append(try PythonPackage.load(directory: directory)) }
+        if FilePaths.kind(FilePaths.join(directory, "Package.swift")) == .file { found.append(try SwiftPackage.load(directory: directory, tags: tags)) }
+        guard !found.isEmpty else { throw PublishError.noManifest(directory: directory) }
+        return found
     }
 
     /// The registry `name` (nil: the kind's default) of `kind`, from the

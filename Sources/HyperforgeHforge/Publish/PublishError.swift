@@ -25,13 +25,15 @@ public enum PublishError: HyperforgeError, Equatable {
     case dynamicVersion(path: String)
     /// package.json says "private": true.
     case privatePackage(manifest: String, name: String)
+    /// Several kinds in one directory whose manifests disagree on the current version.
+    case versionsDiffer(versions: [String])
     case tokenRejected(registry: String, url: String, status: Int, scope: String)
     /// The release is published, committed and tagged; pushing it to `forge` failed (`message`: hforge push's own words).
     case pushFailed(forge: String, message: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAPackage, .noManifest, .dynamicVersion, .privatePackage, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
+        case .notAPackage, .noManifest, .dynamicVersion, .privatePackage, .versionsDiffer, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
         case .unreadable: return .environment
         case .dirtyTree, .behindForge, .notNewer, .alreadyPublished, .tagExists, .journalInProgress, .noJournal, .journalMismatch, .fileChanged: return .refused
         case .stepFailed, .publishFailed, .tokenRejected, .pushFailed: return .failure
@@ -75,6 +77,8 @@ public enum PublishError: HyperforgeError, Equatable {
         case .pushFailed(_, let message): return message
         case .tokenRejected(let registry, let url, let status, let scope):
             return "registry \(registry) (\(url)) rejected the token of \(scope) (HTTP \(status)) when its index was read; nothing was changed"
+        case .versionsDiffer(let versions):
+            return "the packages here are released together at one version, and their manifests disagree (\(versions.joined(separator: "; "))); nothing was changed"
         case .privatePackage(let manifest, let name):
             return "\(manifest) marks \(name) \"private\": true, so npm refuses to publish it; nothing was changed"
         case .dynamicVersion(let path):
@@ -105,6 +109,7 @@ public enum PublishError: HyperforgeError, Equatable {
         case .tokenRejected(_, _, _, let scope): return "store the registry's current token: git scope set \(scope)"
         case .pushFailed(let forge, _):
             return "fix the problem on \(forge), then run 'git hforge publish --resume' to push the release to it and the forges after it (it is published, committed and tagged; forges before it already have it)"
+        case .versionsDiffer: return "give the version they all get with --version X.Y.Z"
         case .privatePackage: return "remove \"private\": true from package.json to release it to a registry"
         case .dynamicVersion: return "write a static version = \"X.Y.Z\" under [project] and drop \"version\" from dynamic, or release with the tool that computes it"
         case .unreadable: return nil
