@@ -26,13 +26,7 @@ struct PublishCargoTests {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let registry = try CargoRegistryStandIn(in: env, tokens: [PublishCargoTests.token])
-        env.environment["CARGO_HOME"] = env.root + "/cargo-home"
-        env.environment["CARGO_TARGET_DIR"] = env.root + "/target"
-        env.environment["RUSTUP_HOME"] = ProcessInfo.processInfo.environment["RUSTUP_HOME"] ?? NSHomeDirectory() + "/.rustup"
-        env.environment["CARGO_TERM_COLOR"] = "never"
-        env.environment["CARGO_NET_OFFLINE"] = "false"
-        try env.write("[registries.local]\nindex = \"\(registry.index)\"\n", to: "cargo-home/config.toml")
-        try env.write("[registries.cargo.local]\nuser = \"alice\"\n", to: "home/.config/hyperforge/auth.toml")
+        try registry.configure(env)
         let published = try PublishRepository("tool", env: env, server: server)
         let repo = published.repo
         try env.write("""

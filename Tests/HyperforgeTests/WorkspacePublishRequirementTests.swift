@@ -6,15 +6,8 @@ import Testing
 /// `workspace publish`'s reading and rewriting of requirements (Cargo and
 /// PEP 508), byte for byte, and the confinement of the paths a journal names.
 @Suite struct WorkspacePublishRequirementTests {
-    func directory(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.path + "/hforge-req-\(UUID().uuidString.prefix(8))"
-        for (path, text) in files {
-            let full = dir + "/" + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: full, atomically: true, encoding: .utf8)
-        }
-        return dir
-    }
+    /// A directory holding `files` (PublishBumpTests' own helper).
+    func directory(_ files: [String: String]) throws -> String { try PublishBumpTests().crate(files) }
 
     @Test func cargoRequirementsInEveryFormAreRewrittenAndNothingElse() throws {
         let manifest = """

@@ -640,7 +640,8 @@ struct PublishRun {
 
     // MARK: - Dry run
 
-    func printDryRun(_ plan: Plan) -> ExitStatus {
+    /// The steps a dry run shows, each with its exact command.
+    func dryRunSteps(_ plan: Plan) -> [(String, String)] {
         let j = plan.journal
         let directory = j.directory == "." ? root : FilePaths.join(root, j.directory)
         func publishLine(_ part: PublishJournal.Part) -> String {
@@ -664,15 +665,27 @@ struct PublishRun {
                     + (plan.config.map { " (\($0.remoteURL(for: f)))" } ?? "")
             }.joined(separator: "; ")))
         }
-        if options.json {
-            out.line(JSONOutput.render(.object([
+        return steps
+    }
+
+    /// The dry run's plan as JSON (publish --dry-run --json, and each package's of workspace publish).
+    func dryRunJSON(_ plan: Plan) -> JSONValue {
+        let j = plan.journal
+        return .object([
                 "dry_run": .bool(true), "package": .string(j.package), "kind": .string(j.kind),
                 "previous_version": .string(j.previousVersion), "version": .string(j.version),
                 "registry": .object(["name": .string(plan.registry.name), "index": .string(RemoteURL.redacted(plan.registry.location)), "declared_in": .string(plan.registry.declaredIn)]),
                 "tag": .string(j.tag), "forges": .array(plan.forges.map { .string($0.name) }),
                 "checks": .array(plan.checks.map { .object(["check": .string($0.0), "result": .string($0.1)]) }),
-                "steps": .array(steps.map { .object(["step": .string($0.0), "command": .string($0.1)]) }),
-            ])))
+                "steps": .array(dryRunSteps(plan).map { .object(["step": .string($0.0), "command": .string($0.1)]) }),
+            ])
+    }
+
+    func printDryRun(_ plan: Plan) -> ExitStatus {
+        let j = plan.journal
+        let steps = dryRunSteps(plan)
+        if options.json {
+            out.line(JSONOutput.render(dryRunJSON(plan)))
             return .success
         }
         out.line("Would release \(j.package) \(j.previousVersion) -> \(j.version) (dry run)")

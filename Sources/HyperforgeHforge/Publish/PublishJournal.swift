@@ -79,16 +79,20 @@ struct PublishJournal: Codable, Sendable, Equatable {
     }
 
     func save(_ path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(self) } catch { throw PublishError.unreadable(path: path, reason: "the journal could not be encoded") }
+        let bytes = try PublishJournal.encoded(self, path: path)
         if let dir = FilePaths.parent(path) { try FilePaths.makeDirectories(dir, mode: 0o700) }
         // Not fsynced: every step looks at the world before it is redone (the
         // registry, HEAD, the tag, the forges), so a journal a power cut
         // rolled back costs re-checks, never a second publish; kill -9 keeps it.
-        try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: false)
+        try AtomicFile.write(bytes, to: path, mode: 0o600, durable: false)
+    }
+
+    /// A journal's bytes: JSON, snake_case keys, sorted (this one and the workspace's).
+    static func encoded(_ value: some Encodable, path: String) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        do { return Array(try encoder.encode(value)) } catch { throw PublishError.unreadable(path: path, reason: "the journal could not be encoded") }
     }
 
     /// Refuses a journal that names a path outside the work tree `root` (or

@@ -5,7 +5,7 @@ import HyperforgeHforge
 extension GitHforge {
     struct Workspace: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Work on every repository under a directory: list, status, fetch, sync, push.",
+            abstract: "Work on every repository under a directory: list, status, fetch, sync, push, publish.",
             discussion: """
             The workspace is --path DIR (default: the current directory). Its members are the \
             git work trees below DIR (DIR itself included) that have their own \
@@ -32,7 +32,7 @@ extension GitHforge {
             config puts on plain http (web_url = "http://...") is warned of once per host for the \
             run, on standard error, not in each repository's plan or git output.
             """,
-            subcommands: [WorkspaceList.self, WorkspaceStatus.self, WorkspaceFetch.self, WorkspaceSync.self, WorkspacePush.self]
+            subcommands: [WorkspaceList.self, WorkspaceStatus.self, WorkspaceFetch.self, WorkspaceSync.self, WorkspacePush.self, WorkspacePublish.self]
         )
     }
 }

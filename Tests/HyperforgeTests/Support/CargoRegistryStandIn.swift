@@ -38,6 +38,19 @@ final class CargoRegistryStandIn: @unchecked Sendable {
 
     var index: String { "sparse+http://127.0.0.1:\(port)/index/" }
 
+    /// Points `env`'s cargo at this registry, named `local` (its own
+    /// CARGO_HOME and target directory, rustup's home kept, no colour), and
+    /// writes `auth` as the user's auth.toml (the account for `local`).
+    func configure(_ env: TestEnvironment, auth: String = "[registries.cargo.local]\nuser = \"alice\"\n") throws {
+        env.environment["CARGO_HOME"] = env.root + "/cargo-home"
+        env.environment["CARGO_TARGET_DIR"] = env.root + "/target"
+        env.environment["RUSTUP_HOME"] = ProcessInfo.processInfo.environment["RUSTUP_HOME"] ?? NSHomeDirectory() + "/.rustup"
+        env.environment["CARGO_TERM_COLOR"] = "never"
+        env.environment["CARGO_NET_OFFLINE"] = "false"
+        try env.write("[registries.local]\nindex = \"\(index)\"\n", to: "cargo-home/config.toml")
+        try env.write(auth, to: "home/.config/hyperforge/auth.toml")
+    }
+
     struct Request { var method: String; var path: String; var status: Int; var authorized: Bool }
 
     var requests: [Request] {
