@@ -7,15 +7,8 @@ import Testing
 /// sections, rewritten byte for byte) and Swift's (none), and the JSON
 /// span scanner the npm bump uses.
 @Suite struct PublishNpmRequirementTests {
-    func directory(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.path + "/hforge-npmreq-\(UUID().uuidString.prefix(8))"
-        for (path, text) in files {
-            let full = dir + "/" + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: full, atomically: true, encoding: .utf8)
-        }
-        return dir
-    }
+    /// A directory holding `files` (PublishBumpTests' own helper).
+    func directory(_ files: [String: String]) throws -> String { try PublishBumpTests().crate(files) }
 
     @Test func npmRequirementsInEverySectionAreRewrittenAndNothingElse() throws {
         let manifest = """

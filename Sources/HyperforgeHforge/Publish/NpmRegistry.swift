@@ -97,22 +97,7 @@ struct NpmRegistry: ReleaseRegistry, Equatable {
     /// again with the token (Bearer) when the registry wants one to read.
     func hasVersion(_ version: String, of package: String, token: String?, context: Context) throws -> Bool? {
         let page = url + NpmRegistry.escaped(package)
-        func get(_ headers: [String]) throws -> HTTP.Response {
-            do {
-                return try HTTP.request("GET", page, headers: ["User-Agent: git-hforge", "Accept: application/json"] + headers, timeout: 30,
-                                        options: HTTP.Options.from(environment: context.environment, url: page))
-            } catch let e as HTTP.Failure {
-                throw PublishError.unreadable(path: "registry \(name) (\(RemoteURL.redacted(page)))", reason: e.reason)
-            }
-        }
-        var response = try get([])
-        if response.status == 401 || response.status == 403 {
-            guard let token else { return nil }
-            response = try get(["Authorization: Bearer \(token)"])
-            if response.status == 401 || response.status == 403 {
-                throw PublishError.tokenRejected(registry: name, url: RemoteURL.redacted(page), status: response.status, scope: scope(package: package).path)
-            }
-        }
+        guard let response = try read(page, accept: "application/json", authorization: token.map { "Bearer " + $0 }, package: package, context: context) else { return nil }
         switch response.status {
         case 404: return false
         case 200:

@@ -79,6 +79,30 @@ struct ClientConfig: Sendable {
 extension ReleaseRegistry {
     func clientConfig(context: Context) -> ClientConfig? { nil }
     var publishes: Bool { true }
+
+    /// A read-only GET of `page` (what the registry says of `package`),
+    /// made again with `authorization` (the token's header) when the
+    /// registry wants one to read it. Nil when it wants one and none is
+    /// at hand; a token it refuses is `tokenRejected`.
+    func read(_ page: String, accept: String, authorization: String?, package: String, context: Context) throws -> HTTP.Response? {
+        func get(_ headers: [String]) throws -> HTTP.Response {
+            do {
+                return try HTTP.request("GET", page, headers: ["User-Agent: git-hforge", "Accept: \(accept)"] + headers, timeout: 30,
+                                        options: HTTP.Options.from(environment: context.environment, url: page))
+            } catch let e as HTTP.Failure {
+                throw PublishError.unreadable(path: "registry \(name) (\(RemoteURL.redacted(page)))", reason: e.reason)
+            }
+        }
+        var response = try get([])
+        if response.status == 401 || response.status == 403 {
+            guard let authorization else { return nil }
+            response = try get(["Authorization: \(authorization)"])
+            if response.status == 401 || response.status == 403 {
+                throw PublishError.tokenRejected(registry: name, url: RemoteURL.redacted(page), status: response.status, scope: scope(package: package).path)
+            }
+        }
+        return response
+    }
 }
 
 enum PackageKind {
@@ -132,8 +156,9 @@ enum PackageKind {
 
     /// The package at `directory`, by its manifest: Cargo.toml, then
     /// package.json, then pyproject.toml, then Package.swift (`tags`: the
-    /// repository's tags, a Swift package's versions).
-    static func load(directory: String, tags: [String] = []) throws -> any ReleasePackage {
+    /// repository's tags, a Swift package's versions; nil: read from the
+    /// repository holding `directory`).
+    static func load(directory: String, tags: [String]? = nil) throws -> any ReleasePackage {
         try loadAll(directory: directory, tags: tags)[0]
     }
 
@@ -141,7 +166,7 @@ enum PackageKind {
     /// release of several publishes them: Cargo first (the compiled core
     /// that bindings are built from), then npm, then PyPI, then Swift
     /// (whose release is the tag, made after every upload anyway).
-    static func loadAll(directory: String, tags: [String] = []) throws -> [any ReleasePackage] {
+    static func loadAll(directory: String, tags: [String]? = nil) throws -> [any ReleasePackage] {
         var found: [any ReleasePackage] = []
         if FilePaths.kind(FilePaths.join(directory, "Cargo.toml")) == .file { found.append(try CargoPackage.load(directory: directory)) }
         if FilePaths.kind(FilePaths.join(directory, "package.json")) == .file { found.append(try NpmPackage.load(directory: directory)) }

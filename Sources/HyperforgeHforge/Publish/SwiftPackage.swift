@@ -1,4 +1,5 @@
 import HyperforgeCore
+import HyperforgeGit
 import HyperforgeSecrets
 
 /// A Swift package (`Package.swift`). Its version is its git tag and
@@ -25,8 +26,16 @@ struct SwiftPackage: ReleasePackage {
     var publishDisabled: Bool { false }
     var createdByBuild: [String] { [] }
 
-    /// `tags`: the repository's tag names.
-    static func load(directory: String, tags: [String]) throws -> SwiftPackage {
+    /// `tags`: the repository's tag names (nil: those of the repository holding `directory`).
+    static func load(directory: String, tags given: [String]?) throws -> SwiftPackage {
+        let tags: [String]
+        if let given { tags = given } else {
+            do {
+                tags = try Repository.discover(from: directory, environment: [:]).references(under: "refs/tags/").map { String($0.dropFirst("refs/tags/".count)) }
+            } catch {
+                throw PublishError.unreadable(path: directory, reason: "its repository's tags (a Swift package's versions) cannot be read: \((error as? any HyperforgeError)?.description ?? "not a git repository")")
+            }
+        }
         let manifest = FilePaths.join(directory, "Package.swift")
         let bytes: [UInt8]
         do {
