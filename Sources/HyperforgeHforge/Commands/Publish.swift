@@ -41,6 +41,9 @@ struct PublishRun {
     let context: Context
     var broker: SecretBroker?
     var token: String?
+    /// With several kinds: each kind's registry and token (the first's are `token` too).
+    var registries: [String: any ReleaseRegistry] = [:]
+    var tokens: [String: String] = [:]
     var timings: [(step: String, seconds: Double, note: String)] = []
     /// This run's checks found the version absent from the registry (a fresh run, not a resumed one).
     var checkedAbsentJustNow = false
@@ -112,8 +115,9 @@ struct PublishRun {
         let settings = try PublishSettings.load(repoRoot: root)
 
         let crateDirectory = FilePaths.normalize(context.resolve(options.path ?? root))
-        let package = try PackageKind.load(directory: crateDirectory)
-        if package.publishDisabled { throw PublishError.publishDisabled(manifest: package.manifest) }
+        let all = try PackageKind.loadAll(directory: crateDirectory, tags: try repo.references(under: "refs/tags/").map { String($0.dropFirst("refs/tags/".count)) })
+        let package = all[0]
+        for p in all where p.publishDisabled { throw PublishError.publishDisabled(manifest: p.manifest) }
 
         // The working tree is clean.
         let changes = try repo.workTreeChanges()
@@ -157,10 +161,16 @@ struct PublishRun {
         } else {
             throw HforgeError.badArgument(flag: "--bump", value: "", reason: "publish needs --bump major|minor|patch|pre or --version X.Y.Z")
         }
-        guard new > package.version else {
-            throw PublishError.notNewer(new: new.description, current: package.version.description, file: "\(Hforge.relative(package.versionFile, to: root)):\(package.versionLine)")
+        for p in all {
+            // Several kinds are released at one version: without --version they must agree on the current one.
+            if options.version == nil, p.version != package.version {
+                throw PublishError.versionsDiffer(versions: all.map { "\(Hforge.relative($0.versionFile, to: root)) says \($0.version)" })
+            }
+            guard new > p.version else {
+                throw PublishError.notNewer(new: new.description, current: p.version.description, file: Hforge.relative(p.versionFile, to: root) + (p.versionLine > 0 ? ":\(p.versionLine)" : ""))
+            }
         }
-        checks.append(("version", "\(package.version) -> \(new)"))
+        checks.append(("version", "\(package.version) -> \(new)" + (all.count > 1 ? " (\(all.map(\.kind).joined(separator: ", ")), released together in this order)" : "")))
 
         // The tag.
         let tag = PublishRun.tagName(settings: settings, package: package, version: new.description)
@@ -174,9 +184,59 @@ struct PublishRun {
         else if let r = settings.registry { (registryName, from) = (r.name, "publish.registry at \(r.location)") }
         else if let allowed = package.allowedRegistries, allowed.count == 1 { (registryName, from) = (allowed[0], "package.publish in \(Hforge.relative(package.manifest, to: root))") }
         else { (registryName, from) = (nil, "default") }
+        // package.publish names a registry of its own kind only.
+        let fromManifest = options.registry == nil && settings.registry == nil && registryName != nil
         let b = try SecretBroker.load(context)
         broker = b
-        let registry = try PackageKind.registry(kind: package.kind, registryName, from: from, auth: b.auth, context: context)
+        var parts: [PublishJournal.Part] = []
+        for p in all {
+            let (r, t) = try await checkRegistry(of: p, named: p.kind == package.kind || !fromManifest ? registryName : nil, from: p.kind == package.kind || !fromManifest ? from : "default", version: new, tag: tag, broker: b, checks: &checks)
+            registries[p.kind] = r
+            if let t { tokens[p.kind] = t }
+            parts.append(PublishJournal.Part(kind: p.kind, package: p.name, previousVersion: p.version.description, registry: r.name))
+        }
+        let registry = registries[package.kind]!
+        token = tokens[package.kind]
+
+        // The files the bump changes, and what it changes them to.
+        var files: [PublishJournal.File] = []
+        var defaultBuild: [[String]] = [], defaultTest: [[String]] = []
+        for p in all {
+            let (edits, rewritten) = try PackageKind.requirementEdits(of: p, to: options.requirementUpdates, over: try p.bumpEdits(to: new))
+            for r in rewritten {
+                checks.append(("requirement", "\(r.requirement.package) '\(r.requirement.text)' -> '\(r.after)' (\(Hforge.relative(r.requirement.file, to: root)):\(r.requirement.line))"))
+            }
+            files += edits.map { PublishJournal.File(path: Hforge.relative($0.path, to: root), before: PublishJournal.encode($0.before), after: PublishJournal.encode($0.after)) }
+            for created in p.createdByBuild where !edits.contains(where: { $0.path == created }) {
+                // cargo build writes a Cargo.lock when there is none: removed again on a roll-back.
+                files.append(PublishJournal.File(path: Hforge.relative(created, to: root), before: nil, after: nil))
+            }
+            defaultBuild += p.defaultBuild(context: context)
+            if settings.test == nil { defaultTest += await p.defaultTest(context: context) }
+        }
+        let testCommands = settings.test ?? defaultTest
+        let journal = PublishJournal(
+            kind: package.kind, package: package.name, previousVersion: package.version.description, version: new.description,
+            directory: crateDirectory == root ? "." : Hforge.relative(crateDirectory, to: root),
+            registry: registry.name, branch: branch, startCommit: startCommit, tag: tag,
+            message: PublishSettings.expand(settings.commitMessage, name: package.name, version: new.description),
+            push: !options.noPush, forges: forges.map(\.name),
+            build: settings.build ?? defaultBuild, test: testCommands, files: files, parts: all.count > 1 ? parts : nil)
+        let plan = Plan(package: package, journal: journal, registry: registry, forges: forges, config: config, checks: checks)
+        self.plan = plan
+
+        if options.dryRun { return printDryRun(plan) }
+        try journal.save(journalPath)
+        return try await carryOn(journal, registry: registry, config: config, forges: forges)
+    }
+
+    /// The registry `registryName` of `package`'s kind, whether it has
+    /// `new` already, and the token (a dry run only looks): checks made
+    /// before anything changes.
+    mutating func checkRegistry(of package: any ReleasePackage, named registryName: String?, from: String, version new: ReleaseVersion, tag: String,
+                                broker b: SecretBroker, checks: inout [(String, String)]) async throws -> (any ReleaseRegistry, String?) {
+        var token: String?
+        let registry = try PackageKind.registry(kind: package.kind, registryName, package: package.name, from: from, auth: b.auth, context: context)
         if let allowed = package.allowedRegistries, !allowed.contains(registry.name) {
             throw PublishError.registryNotAllowed(name: registry.name, allowed: allowed, manifest: package.manifest)
         }
@@ -184,7 +244,9 @@ struct PublishRun {
 
         // The token, asked for now (a dry run only looks).
         let scope = registry.scope(package: package.name)
-        if options.dryRun {
+        if !registry.publishes {
+            checks.append(("token", "none needed (\(registry.declaredIn))"))
+        } else if options.dryRun {
             let (policy, _) = b.auth.policy(scope.path)
             let provider = try b.provider(for: scope.path)
             let stored = try await provider.get(scope.path)
@@ -205,37 +267,15 @@ struct PublishRun {
         }
         switch onRegistry {
         case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
+        case false? where !registry.publishes:
+            checks.append(("registry", "none: the release is the tag \(tag), pushed to every forge"))
         case false?:
             checkedAbsentJustNow = true
             checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
         case nil: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location))): its index cannot be read here, not checked before publishing"))
         }
 
-        // The files the bump changes, and what it changes them to.
-        let (edits, rewritten) = try PackageKind.requirementEdits(of: package, to: options.requirementUpdates, over: try package.bumpEdits(to: new))
-        for r in rewritten {
-            checks.append(("requirement", "\(r.requirement.package) '\(r.requirement.text)' -> '\(r.after)' (\(Hforge.relative(r.requirement.file, to: root)):\(r.requirement.line))"))
-        }
-        var files = edits.map { PublishJournal.File(path: Hforge.relative($0.path, to: root), before: PublishJournal.encode($0.before), after: PublishJournal.encode($0.after)) }
-        for created in package.createdByBuild where !edits.contains(where: { $0.path == created }) {
-            // cargo build writes a Cargo.lock when there is none: removed again on a roll-back.
-            files.append(PublishJournal.File(path: Hforge.relative(created, to: root), before: nil, after: nil))
-        }
-        let testCommands: [[String]]
-        if let t = settings.test { testCommands = t } else { testCommands = await package.defaultTest(context: context) }
-        let journal = PublishJournal(
-            kind: package.kind, package: package.name, previousVersion: package.version.description, version: new.description,
-            directory: crateDirectory == root ? "." : Hforge.relative(crateDirectory, to: root),
-            registry: registry.name, branch: branch, startCommit: startCommit, tag: tag,
-            message: PublishSettings.expand(settings.commitMessage, name: package.name, version: new.description),
-            push: !options.noPush, forges: forges.map(\.name),
-            build: settings.build ?? package.defaultBuild(context: context), test: testCommands, files: files)
-        let plan = Plan(package: package, journal: journal, registry: registry, forges: forges, config: config, checks: checks)
-        self.plan = plan
-
-        if options.dryRun { return printDryRun(plan) }
-        try journal.save(journalPath)
-        return try await carryOn(journal, registry: registry, config: config, forges: forges)
+        return (registry, token)
     }
 
     /// The registry token, through its scope (policy, approvals and provider
@@ -255,29 +295,34 @@ struct PublishRun {
         let config: HforgeConfig? = ConfigLoader.hasConfig(repoRoot: root) ? try Hforge.loadConfig(root: root, context: context, printWarnings: !options.json) : nil
         let b2 = try SecretBroker.load(context)
         broker = b2
-        let registry = try PackageKind.registry(kind: stored.kind, stored.registry, from: "the journal", auth: b2.auth, context: context)
+        let registry = try PackageKind.registry(kind: stored.kind, stored.registry, package: stored.package, from: "the journal", auth: b2.auth, context: context)
         let byName = Dictionary((config?.forges.map(\.value) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var forges: [Forge] = []
         for name in stored.forges {
             guard let f = byName[name] else { throw PublishError.journalMismatch(path: journalPath, reason: "forge \(name) is no longer in .hyperforge/config.toml") }
             forges.append(f)
         }
-        if !stored.isDone("publish") {
-            let scope = registry.scope(package: stored.package)
-            token = try await askToken(scope, broker: b2)
+        for part in stored.releases {
+            let r = part.kind == stored.kind ? registry : try PackageKind.registry(kind: part.kind, part.registry, package: part.package, from: "the journal", auth: b2.auth, context: context)
+            registries[part.kind] = r
+            if !stored.isDone("publish"), !part.published, r.publishes {
+                tokens[part.kind] = try await askToken(r.scope(package: part.package), broker: b2)
+            }
         }
+        token = tokens[stored.kind]
         say("Resuming the release of \(stored.package) \(stored.version) at step '\(stored.current ?? "done")'")
         return try await carryOn(stored, registry: registry, config: config, forges: forges)
     }
 
     mutating func abort() async throws -> ExitStatus {
         guard let journal = try loadJournal() else { throw PublishError.noJournal(path: journalPath) }
-        var published = journal.isDone("publish")
+        // Several kinds publish in order: with none of them done, the one that may be half done is the first.
+        var published = journal.isDone("publish") || journal.releases.contains { $0.published && $0.kind != "swift" }
         if !published, journal.state["publish"] == "started" {
             // It may have reached the registry before we were stopped.
             let b3 = try SecretBroker.load(context)
             var has: Bool?
-            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, from: "the journal", auth: b3.auth, context: context) {
+            if let registry = try? PackageKind.registry(kind: journal.kind, journal.registry, package: journal.package, from: "the journal", auth: b3.auth, context: context) {
                 has = try registry.hasVersion(journal.version, of: journal.package, token: nil, context: context)
                 // An index that wants the token is read with it only when its scope's policy gives it without an approval.
                 let scope = registry.scope(package: journal.package)
@@ -330,10 +375,34 @@ struct PublishRun {
         return restored
     }
 
+    /// A fresh 0700 directory under .git/hforge/ for one client run's files.
+    func makeScratch() throws -> String {
+        guard let parent = FilePaths.parent(journalPath) else { throw PublishError.unreadable(path: journalPath, reason: "it has no directory") }
+        try FilePaths.makeDirectories(parent, mode: 0o700)
+        var template = Array(FilePaths.join(parent, "client-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw PublishError.unreadable(path: parent, reason: "a temporary directory could not be made there (errno \(errno))")
+        }
+        return String(cString: made)
+    }
+
+    static func removeScratch(_ dir: String) {
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: dir) {
+            for name in names { unlink(FilePaths.join(dir, name)) }
+        }
+        rmdir(dir)
+    }
+
     /// The journal, and its directory when nothing else is in it.
     func removeJournal() {
         unlink(journalPath)
-        if let dir = FilePaths.parent(journalPath) { rmdir(dir) }
+        if let dir = FilePaths.parent(journalPath) {
+            // A client's directory left by a kill -9 goes with it.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix("client-") {
+                PublishRun.removeScratch(FilePaths.join(dir, name))
+            }
+            rmdir(dir)
+        }
     }
 
     static func mode(of path: String) -> mode_t {
@@ -382,6 +451,7 @@ struct PublishRun {
         .object([
             "package": .string(j.package), "kind": .string(j.kind), "previous_version": .string(j.previousVersion),
             "version": .string(j.version), "registry": .string(j.registry), "already_on_registry": .bool(j.alreadyOnRegistry),
+            "packages": .array(j.releases.map { .object(["kind": .string($0.kind), "package": .string($0.package), "registry": .string($0.registry), "already_on_registry": .bool($0.alreadyOnRegistry)]) }),
             "commit": j.releaseCommit.map { .string($0) } ?? .null, "tag": .string(j.tag),
             "pushed": .array(j.pushed.map { .string($0) }),
             "steps": .array(timings.map { .object(["step": .string($0.step), "seconds": .number(($0.seconds * 1000).rounded() / 1000), "result": .string($0.note)]) }),
@@ -428,37 +498,23 @@ struct PublishRun {
             return commands.isEmpty ? "no \(step) command ([publish] \(step) = [...] sets one)" : commands.map { $0.joined(separator: " ") }.joined(separator: "; ")
 
         case "publish":
-            // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
-            if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
-                journal.alreadyOnRegistry = true
-                return "\(journal.package) \(journal.version) is on \(registry.name) already"
-            }
-            let argv = registry.publishCommand(package: journal.package, version: journal.version, directory: directory)
-            say("$ \(argv.joined(separator: " "))")
-            // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
-            let env = registry.publishEnvironment(context.environment, token: token)
-            let result: ChildProcess.StreamedResult
-            do {
-                result = try await ChildProcess.runStreamed(argv, environment: env, directory: directory, echo: options.json ? err : out)
-            } catch let e as ChildProcess.LaunchError {
-                throw HforgeError.cannotRun(program: argv[0], reason: e.reason)
-            }
-            if result.exitCode != 0 {
-                // A retry after a crash: the registry has exactly this version, which counts as done.
-                if try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == true {
-                    journal.alreadyOnRegistry = true
-                    return "\(journal.package) \(journal.version) is on \(registry.name) already"
+            // Each package in order (several kinds: Cargo, npm, PyPI, then the tag); each recorded as it is done.
+            var notes: [String] = []
+            var parts = journal.releases
+            for index in parts.indices where !parts[index].published {
+                let kind = parts[index].kind
+                guard let r = parts.count == 1 ? registry : registries[kind] else { throw PublishError.journalMismatch(path: journalPath, reason: "no registry for \(kind)") }
+                notes.append(try await publishOne(&parts[index], registry: r, token: parts.count == 1 ? token : tokens[kind],
+                                                  earlierPublished: parts[..<index].contains { $0.published && $0.kind != "swift" }, journal, directory: directory))
+                parts[index].published = true
+                if journal.parts != nil {
+                    journal.parts = parts
+                    try journal.save(journalPath)
+                } else {
+                    journal.alreadyOnRegistry = parts[index].alreadyOnRegistry
                 }
-                let tail = token.map { result.tail.replacing($0, with: "[token]") } ?? result.tail
-                if try registry.hasVersion(journal.version, of: journal.package, token: token, context: context) == false {
-                    // The registry took nothing: the bump is rolled back as for a failed build.
-                    let restored = try rollBack(journal)
-                    removeJournal()
-                    throw PublishError.stepFailed(step: "publish", command: argv.joined(separator: " "), exitCode: result.exitCode, tail: tail, rolledBack: restored)
-                }
-                throw PublishError.publishFailed(package: journal.package, version: journal.version, registry: registry.name, exitCode: result.exitCode, tail: tail)
             }
-            return "\(journal.package) \(journal.version) on \(registry.name)"
+            return notes.joined(separator: "; ")
 
         case "commit":
             // Done already when HEAD is the release commit on top of where we started.
@@ -472,6 +528,11 @@ struct PublishRun {
                 return "\(head.prefix(12)) \(journal.message) (made before the interruption)"
             }
             let paths = journal.files.filter { $0.after != nil }.map(\.path)
+            if paths.isEmpty {
+                // A Swift package: its version is the tag alone, so there is nothing to commit.
+                journal.releaseCommit = journal.startCommit
+                return "no file holds the version: the tag goes on \(journal.startCommit.prefix(12))"
+            }
             let tracked = try await Git.run(["ls-files", "--"] + paths, in: root, context: context).stdout.split(separator: "\n").map(String.init)
             let result = try await Git.run(["commit", "-q", "--only", "-m", journal.message, "--"] + tracked, in: root, context: context)
             guard result.exitCode == 0 else {
@@ -524,19 +585,78 @@ struct PublishRun {
         }
     }
 
+    /// Uploads one package of the release (`part`) with its registry's
+    /// client; what it did, in a few words. `earlierPublished`: a package
+    /// before it is on its registry already, so nothing is rolled back.
+    mutating func publishOne(_ part: inout PublishJournal.Part, registry: any ReleaseRegistry, token: String?, earlierPublished: Bool,
+                             _ journal: PublishJournal, directory: String) async throws -> String {
+        guard registry.publishes else { return "nothing to upload: the release is the tag \(journal.tag), pushed to every forge" }
+        // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
+        if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: part.package, token: token, context: context) == true {
+            part.alreadyOnRegistry = true
+            return "\(part.package) \(journal.version) is on \(registry.name) already"
+        }
+        var argv = registry.publishCommand(package: part.package, version: journal.version, directory: directory)
+        say("$ \(argv.joined(separator: " "))")
+        // A config file the client needs (npm's userconfig), 0600 in a 0700 directory of our own, removed after.
+        var scratch: String?
+        defer { if let scratch { PublishRun.removeScratch(scratch) } }
+        if let config = registry.clientConfig(context: context) {
+            let dir = try makeScratch()
+            scratch = dir
+            let file = FilePaths.join(dir, config.fileName)
+            try AtomicFile.write(config.bytes, to: file, mode: 0o600, durable: false)
+            argv += [config.flag, file]
+        }
+        // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
+        let env = registry.publishEnvironment(context.environment, token: token)
+        let result: ChildProcess.StreamedResult
+        do {
+            result = try await ChildProcess.runStreamed(argv, environment: env, directory: directory, echo: options.json ? err : out)
+        } catch let e as ChildProcess.LaunchError {
+            throw HforgeError.cannotRun(program: argv[0], reason: e.reason)
+        }
+        if result.exitCode != 0 {
+            // A retry after a crash: the registry has exactly this version, which counts as done.
+            if try registry.hasVersion(journal.version, of: part.package, token: token, context: context) == true {
+                part.alreadyOnRegistry = true
+                return "\(part.package) \(journal.version) is on \(registry.name) already"
+            }
+            let tail = token.map { result.tail.replacing($0, with: "[token]") } ?? result.tail
+            if !earlierPublished, try registry.hasVersion(journal.version, of: part.package, token: token, context: context) == false {
+                // The registry took nothing, nor any before it: the bump is rolled back as for a failed build.
+                let restored = try rollBack(journal)
+                removeJournal()
+                throw PublishError.stepFailed(step: "publish", command: argv.joined(separator: " "), exitCode: result.exitCode, tail: tail, rolledBack: restored)
+            }
+            if earlierPublished {
+                err.line("published already, and staying so (registries cannot unpublish): " + journal.releases.filter(\.published).map { "\($0.package) \(journal.version) on \($0.registry)" }.joined(separator: ", ")
+                         + "; 'git hforge publish --resume' carries on with \(part.package)")
+            }
+            throw PublishError.publishFailed(package: part.package, version: journal.version, registry: registry.name, exitCode: result.exitCode, tail: tail)
+        }
+        return "\(part.package) \(journal.version) on \(registry.name)"
+    }
+
     // MARK: - Dry run
 
     /// The steps a dry run shows, each with its exact command.
     func dryRunSteps(_ plan: Plan) -> [(String, String)] {
         let j = plan.journal
         let directory = j.directory == "." ? root : FilePaths.join(root, j.directory)
-        let publishArgv = plan.registry.publishCommand(package: j.package, version: j.version, directory: directory)
+        func publishLine(_ part: PublishJournal.Part) -> String {
+            let registry = j.parts == nil ? plan.registry : registries[part.kind] ?? plan.registry
+            guard registry.publishes else { return "nothing to upload: the release is the tag \(j.tag), pushed to every forge" }
+            let argv = registry.publishCommand(package: part.package, version: j.version, directory: directory)
+                + (registry.clientConfig(context: context).map { [$0.flag, "<a 0600 temporary file>"] } ?? [])
+            return argv.joined(separator: " ") + " (registry \(registry.name), \(RemoteURL.redacted(registry.location)); token in \(registry.tokenVariable))"
+        }
         var steps: [(String, String)] = [
             ("bump", "\(j.previousVersion) -> \(j.version) in " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: ", ")),
             ("build", j.build.map { $0.joined(separator: " ") }.joined(separator: "; ") + " (in \(directory))"),
             ("test", j.test.isEmpty ? "no test command" : j.test.map { $0.joined(separator: " ") }.joined(separator: "; ")),
-            ("publish", publishArgv.joined(separator: " ") + " (registry \(plan.registry.name), \(RemoteURL.redacted(plan.registry.location)); token in \(plan.registry.tokenVariable))"),
-            ("commit", "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
+            ("publish", j.releases.map(publishLine).joined(separator: "; then ")),
+            ("commit", j.files.allSatisfy { $0.after == nil } ? "none: no file holds the version" : "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
             ("tag", "git tag -a \(j.tag) -m '\(j.package) \(j.version)'"),
         ]
         if j.push {

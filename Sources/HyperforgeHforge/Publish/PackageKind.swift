@@ -3,9 +3,10 @@ import HyperforgeSecrets
 
 /// What the publish pipeline (PublishRun) needs of a package kind: where
 /// its version is and how it is bumped, and its default build and test
-/// commands. Cargo (CargoPackage) and Python (PythonPackage) have one.
+/// commands. Cargo (CargoPackage), npm (NpmPackage), Python
+/// (PythonPackage) and Swift (SwiftPackage) have one.
 protocol ReleasePackage: Sendable {
-    /// The journal's kind: "cargo" or "pypi".
+    /// The journal's kind: "cargo", "npm", "pypi" or "swift".
     var kind: String { get }
     var name: String { get }
     var version: ReleaseVersion { get }
@@ -62,6 +63,46 @@ protocol ReleaseRegistry: Sendable {
     func hasVersion(_ version: String, of package: String, token: String?, context: Context) throws -> Bool?
     func publishCommand(package: String, version: String, directory: String) -> [String]
     func publishEnvironment(_ base: [String: String], token: String?) -> [String: String]
+    /// A file the client is pointed at with `flag` (npm's --userconfig),
+    /// written 0600 in a 0700 directory for the one run and removed after.
+    func clientConfig(context: Context) -> ClientConfig?
+    /// False for a kind whose release is its tag (Swift): no token, no upload.
+    var publishes: Bool { get }
+}
+
+struct ClientConfig: Sendable {
+    var flag: String
+    var fileName: String
+    var bytes: [UInt8]
+}
+
+extension ReleaseRegistry {
+    func clientConfig(context: Context) -> ClientConfig? { nil }
+    var publishes: Bool { true }
+
+    /// A read-only GET of `page` (what the registry says of `package`),
+    /// made again with `authorization` (the token's header) when the
+    /// registry wants one to read it. Nil when it wants one and none is
+    /// at hand; a token it refuses is `tokenRejected`.
+    func read(_ page: String, accept: String, authorization: String?, package: String, context: Context) throws -> HTTP.Response? {
+        func get(_ headers: [String]) throws -> HTTP.Response {
+            do {
+                return try HTTP.request("GET", page, headers: ["User-Agent: git-hforge", "Accept: \(accept)"] + headers, timeout: 30,
+                                        options: HTTP.Options.from(environment: context.environment, url: page))
+            } catch let e as HTTP.Failure {
+                throw PublishError.unreadable(path: "registry \(name) (\(RemoteURL.redacted(page)))", reason: e.reason)
+            }
+        }
+        var response = try get([])
+        if response.status == 401 || response.status == 403 {
+            guard let authorization else { return nil }
+            response = try get(["Authorization: \(authorization)"])
+            if response.status == 401 || response.status == 403 {
+                throw PublishError.tokenRejected(registry: name, url: RemoteURL.redacted(page), status: response.status, scope: scope(package: package).path)
+            }
+        }
+        return response
+    }
 }
 
 enum PackageKind {
@@ -112,17 +153,39 @@ enum PackageKind {
         return (p..<(before.count - s), String(decoding: after[p..<(after.count - s)], as: UTF8.self))
     }
 
-    /// The package at `directory`: Cargo.toml first, else pyproject.toml.
-    static func load(directory: String) throws -> any ReleasePackage {
-        if FilePaths.kind(FilePaths.join(directory, "Cargo.toml")) == .file { return try CargoPackage.load(directory: directory) }
-        if FilePaths.kind(FilePaths.join(directory, "pyproject.toml")) == .file { return try PythonPackage.load(directory: directory) }
-        throw PublishError.noManifest(directory: directory)
+
+    /// The package at `directory`, by its manifest: Cargo.toml, then
+    /// package.json, then pyproject.toml, then Package.swift (`tags`: the
+    /// repository's tags, a Swift package's versions; nil: read from the
+    /// repository holding `directory`).
+    static func load(directory: String, tags: [String]? = nil) throws -> any ReleasePackage {
+        try loadAll(directory: directory, tags: tags)[0]
     }
 
-    /// The registry `name` (nil: the kind's default) of `kind`, from the user's own files.
-    static func registry(kind: String, _ name: String?, from: String, auth: AuthConfig, context: Context) throws -> any ReleaseRegistry {
-        kind == "pypi" ? try PyPIRegistry.resolve(name, from: from, auth: auth, context: context)
-                       : try CargoRegistry.resolve(name, from: from, auth: auth, context: context)
+    /// Every package kind whose manifest is in `directory`, in the order a
+    /// release of several publishes them: Cargo first (the compiled core
+    /// that bindings are built from), then npm, then PyPI, then Swift
+    /// (whose release is the tag, made after every upload anyway).
+    static func loadAll(directory: String, tags: [String]? = nil) throws -> [any ReleasePackage] {
+        var found: [any ReleasePackage] = []
+        if FilePaths.kind(FilePaths.join(directory, "Cargo.toml")) == .file { found.append(try CargoPackage.load(directory: directory)) }
+        if FilePaths.kind(FilePaths.join(directory, "package.json")) == .file { found.append(try NpmPackage.load(directory: directory)) }
+        if FilePaths.kind(FilePaths.join(directory, "pyproject.toml")) == .file { found.append(try PythonPackage.load(directory: directory)) }
+        if FilePaths.kind(FilePaths.join(directory, "Package.swift")) == .file { found.append(try SwiftPackage.load(directory: directory, tags: tags)) }
+        guard !found.isEmpty else { throw PublishError.noManifest(directory: directory) }
+        return found
+    }
+
+    /// The registry `name` (nil: the kind's default) of `kind`, from the
+    /// user's own files. `package`: the package's name (an npm package's
+    /// scope chooses its registry in ~/.npmrc).
+    static func registry(kind: String, _ name: String?, package: String, from: String, auth: AuthConfig, context: Context) throws -> any ReleaseRegistry {
+        switch kind {
+        case "pypi": return try PyPIRegistry.resolve(name, from: from, auth: auth, context: context)
+        case "npm": return try NpmRegistry.resolve(name, packageScope: NpmPackage.split(package).scope, from: from, auth: auth, context: context)
+        case "swift": return TagOnlyRegistry()
+        default: return try CargoRegistry.resolve(name, from: from, auth: auth, context: context)
+        }
     }
 }
 

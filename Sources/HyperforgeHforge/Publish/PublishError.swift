@@ -23,13 +23,17 @@ public enum PublishError: HyperforgeError, Equatable {
     case fileChanged(path: String)
     case badConfig(location: String, reason: String)
     case dynamicVersion(path: String)
+    /// package.json says "private": true.
+    case privatePackage(manifest: String, name: String)
+    /// Several kinds in one directory whose manifests disagree on the current version.
+    case versionsDiffer(versions: [String])
     case tokenRejected(registry: String, url: String, status: Int, scope: String)
     /// The release is published, committed and tagged; pushing it to `forge` failed (`message`: hforge push's own words).
     case pushFailed(forge: String, message: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAPackage, .noManifest, .dynamicVersion, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
+        case .notAPackage, .noManifest, .dynamicVersion, .privatePackage, .versionsDiffer, .unknownRegistry, .registryNotAllowed, .publishDisabled, .noAccount, .badConfig: return .configuration
         case .unreadable: return .environment
         case .dirtyTree, .behindForge, .notNewer, .alreadyPublished, .tagExists, .journalInProgress, .noJournal, .journalMismatch, .fileChanged: return .refused
         case .stepFailed, .publishFailed, .tokenRejected, .pushFailed: return .failure
@@ -39,7 +43,7 @@ public enum PublishError: HyperforgeError, Equatable {
     public var description: String {
         switch self {
         case .notAPackage(let path, let reason): return "\(path) \(reason)"
-        case .noManifest(let directory): return "\(directory) has neither Cargo.toml nor pyproject.toml"
+        case .noManifest(let directory): return "\(directory) has none of Cargo.toml, package.json, pyproject.toml and Package.swift"
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .dirtyTree(let root, let changes): return "the working tree of \(root) has uncommitted changes (\(changes)); nothing was changed"
         case .behindForge(let branch, let forge, let behind):
@@ -48,7 +52,7 @@ public enum PublishError: HyperforgeError, Equatable {
         case .alreadyPublished(let package, let version, let registry): return "\(package) \(version) is already on registry \(registry); nothing was changed"
         case .tagExists(let tag): return "tag \(tag) already exists; nothing was changed"
         case .unknownRegistry(let name, let from, let declared):
-            return "registry '\(name)' (\(from)) is declared in neither your auth.toml nor your cargo config or ~/.pypirc"
+            return "registry '\(name)' (\(from)) is declared in neither your auth.toml nor your cargo config, ~/.npmrc or ~/.pypirc"
                 + (declared.isEmpty ? "" : " (declared: \(declared.joined(separator: ", ")))")
         case .registryNotAllowed(let name, let allowed, let manifest):
             return "\(manifest) allows publishing only to \(allowed.joined(separator: ", ")) (package.publish), not to '\(name)'"
@@ -73,6 +77,10 @@ public enum PublishError: HyperforgeError, Equatable {
         case .pushFailed(_, let message): return message
         case .tokenRejected(let registry, let url, let status, let scope):
             return "registry \(registry) (\(url)) rejected the token of \(scope) (HTTP \(status)) when its index was read; nothing was changed"
+        case .versionsDiffer(let versions):
+            return "the packages here are released together at one version, and their manifests disagree (\(versions.joined(separator: "; "))); nothing was changed"
+        case .privatePackage(let manifest, let name):
+            return "\(manifest) marks \(name) \"private\": true, so npm refuses to publish it; nothing was changed"
         case .dynamicVersion(let path):
             return "\(path) declares its version dynamic (project.dynamic lists \"version\"): a build back-end computes it (from a tag or a file), so there is no version string here that publish could bump"
         }
@@ -86,21 +94,23 @@ public enum PublishError: HyperforgeError, Equatable {
         case .alreadyPublished: return "choose the next version with --bump or --version"
         case .tagExists(let tag): return "choose another version, or delete the tag if it is stale ('git tag -d \(tag)')"
         case .unknownRegistry(let name, _, _):
-            return "declare it in your own files: in auth.toml [registries.cargo.\(name)] (index = \"sparse+https://…\", user = \"ACCOUNT\") or [registries.pypi.\(name)] (url = \"https://…\", user = \"ACCOUNT\"); or [registries.\(name)] in ~/.cargo/config.toml, [\(name)] with repository = URL in ~/.pypirc"
+            return "declare it in your own files: in auth.toml [registries.cargo.\(name)] (index = \"sparse+https://…\", user = \"ACCOUNT\") or [registries.npm.\(name)] or [registries.pypi.\(name)] (url = \"https://…\", user = \"ACCOUNT\"); or [registries.\(name)] in ~/.cargo/config.toml, [\(name)] with repository = URL in ~/.pypirc"
         case .registryNotAllowed: return "pass --registry with one of the allowed registries"
         case .publishDisabled: return "remove publish = false from the manifest to release this crate"
-        case .noAccount(let registry, _): return "add [registries.cargo.\(registry)] (or [registries.pypi.\(registry)]) with user = \"ACCOUNT\" to auth.toml, and store the token: git scope set cargo/ACCOUNT/PACKAGE/token (pypi/ACCOUNT/PACKAGE/token)"
+        case .noAccount(let registry, _): return "add [registries.cargo.\(registry)] (or [registries.npm.\(registry)], [registries.pypi.\(registry)]) with user = \"ACCOUNT\" to auth.toml, and store the token: git scope set cargo/ACCOUNT/PACKAGE/token (npm/@ACCOUNT/PACKAGE/token, pypi/ACCOUNT/PACKAGE/token)"
         case .journalInProgress: return "run 'git hforge publish --resume' to carry on, or 'git hforge publish --abort' to roll back what can be"
         case .noJournal: return "start a release with 'git hforge publish --bump LEVEL'"
         case .journalMismatch, .fileChanged: return "inspect the repository; 'git hforge publish --abort' forgets the journal and says what stays"
         case .stepFailed: return "fix the failure, then run publish again"
         case .publishFailed: return "fix the cause (token, network, registry), then 'git hforge publish --resume'; nothing was committed or tagged yet"
         case .notAPackage: return nil
-        case .noManifest: return "publish releases a Cargo crate or a Python project (pyproject.toml): run it in (or --path to) its directory"
+        case .noManifest: return "publish releases a Cargo crate, an npm package, a Python project (pyproject.toml) or a Swift package: run it in (or --path to) its directory"
         case .badConfig: return "fix the [publish] table of .hyperforge/config.toml"
         case .tokenRejected(_, _, _, let scope): return "store the registry's current token: git scope set \(scope)"
         case .pushFailed(let forge, _):
             return "fix the problem on \(forge), then run 'git hforge publish --resume' to push the release to it and the forges after it (it is published, committed and tagged; forges before it already have it)"
+        case .versionsDiffer: return "give the version they all get with --version X.Y.Z"
+        case .privatePackage: return "remove \"private\": true from package.json to release it to a registry"
         case .dynamicVersion: return "write a static version = \"X.Y.Z\" under [project] and drop \"version\" from dynamic, or release with the tool that computes it"
         case .unreadable: return nil
         }

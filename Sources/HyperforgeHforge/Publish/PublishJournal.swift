@@ -41,6 +41,25 @@ struct PublishJournal: Codable, Sendable, Equatable {
     var releaseCommit: String?
     /// The publish step found the version on the registry already.
     var alreadyOnRegistry = false
+    /// Several kinds in one directory (a crate with Python bindings: Cargo.toml
+    /// and pyproject.toml), released together in this order: every package,
+    /// the first being the one the fields above name. Nil: one package.
+    var parts: [Part]?
+
+    struct Part: Codable, Sendable, Equatable {
+        var kind: String
+        var package: String
+        var previousVersion: String
+        var registry: String
+        /// Its upload is done (or the registry had the version already).
+        var published = false
+        var alreadyOnRegistry = false
+    }
+
+    /// Every package of the release, in publish order.
+    var releases: [Part] {
+        parts ?? [Part(kind: kind, package: package, previousVersion: previousVersion, registry: registry, published: isDone("publish"), alreadyOnRegistry: alreadyOnRegistry)]
+    }
 
     static func path(gitDirectory: String) -> String {
         FilePaths.join(FilePaths.join(gitDirectory, "hforge"), "publish.json")

@@ -70,23 +70,8 @@ struct PyPIRegistry: ReleaseRegistry, Equatable {
     /// wants authentication. Nil when it wants it and no token is at hand.
     func hasVersion(_ version: String, of package: String, token: String?, context: Context) throws -> Bool? {
         let page = simpleIndex + PythonPackage.normalized(package) + "/"
-        func get(_ headers: [String]) throws -> HTTP.Response {
-            do {
-                return try HTTP.request("GET", page, headers: ["User-Agent: git-hforge", "Accept: text/html"] + headers, timeout: 30,
-                                        options: HTTP.Options.from(environment: context.environment, url: page))
-            } catch let e as HTTP.Failure {
-                throw PublishError.unreadable(path: "registry \(name) index (\(RemoteURL.redacted(page)))", reason: e.reason)
-            }
-        }
-        var response = try get([])
-        if response.status == 401 || response.status == 403 {
-            guard let token else { return nil }
-            let basic = Data(Array("__token__:\(token)".utf8)).base64EncodedString()
-            response = try get(["Authorization: Basic \(basic)"])
-            if response.status == 401 || response.status == 403 {
-                throw PublishError.tokenRejected(registry: name, url: RemoteURL.redacted(page), status: response.status, scope: scope(package: package).path)
-            }
-        }
+        let basic = token.map { "Basic " + Data(Array("__token__:\($0)".utf8)).base64EncodedString() }
+        guard let response = try read(page, accept: "text/html", authorization: basic, package: package, context: context) else { return nil }
         switch response.status {
         // 303: pypiserver's answer for a package it does not hold (a redirect to its fallback index, pypi.org).
         case 404, 410, 303: return false

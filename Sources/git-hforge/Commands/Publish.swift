@@ -8,40 +8,63 @@ extension ReleaseVersion.Bump: ExpressibleByArgument {}
 extension GitHforge {
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Release a Cargo crate or a Python project: bump, build, test, publish, commit, tag, push.",
+            abstract: "Release a Cargo crate, an npm package, a Python project or a Swift package: bump, build, test, publish, commit, tag, push.",
             discussion: """
-            Releases the package at --path (default: the repository's root): a Cargo crate (Cargo.toml: its \
-            [package] version, or its workspace's [workspace.package] version for a member with \
-            version.workspace = true) or, when there is no Cargo.toml, a Python project (pyproject.toml: \
-            its static PEP 621 [project] version, X.Y.Z only; a version listed in project.dynamic is \
-            refused, since a back-end computes it and there is no string to bump). \
+            Releases the package at --path (default: the repository's root), by its manifest: a Cargo crate \
+            (Cargo.toml: its [package] version, or its workspace's [workspace.package] version for a member \
+            with version.workspace = true); an npm package (package.json: its "version" string, NAME or \
+            @ORG/NAME; "private": true is refused); a Python project (pyproject.toml: its static PEP 621 \
+            [project] version, X.Y.Z only; a version listed in project.dynamic is refused, since a back-end \
+            computes it and there is no string to bump); a Swift package (Package.swift: its version is its \
+            git tag alone, the greatest vX.Y.Z tag being the current one; no file is bumped or committed and \
+            nothing is uploaded to a registry: the release is the tag, pushed to every forge, which SwiftPM \
+            resolves). Several kinds in one directory (a crate with Python bindings: Cargo.toml and \
+            pyproject.toml) are released together at one version: all bumped, built and tested, then \
+            published in the order Cargo, npm, PyPI (the compiled core before the bindings built on it), \
+            then the one commit and the one tag; one journal. Their manifests must agree on the current \
+            version (else pass --version). If publishing the second fails, the first stays published (nothing \
+            is rolled back) and --resume carries on with the second. --registry and publish.registry name a \
+            registry each kind must know by that name.
+
             Before anything changes, publish checks that the working tree is clean, that HEAD is on \
             a branch not behind any forge's last-fetched branch, that the new version is greater than \
-            the current one and not on the registry (a read of its sparse index, or of the PyPI simple index's \
-            /simple/NAME/ page), that the tag does not exist, and that the registry token can be had: the \
-            scope cargo/USER/PACKAGE/token or pypi/USER/PACKAGE/token, USER being user = "..." of \
-            [registries.cargo.NAME] or [registries.pypi.NAME] in auth.toml (crates-io and pypi for the \
-            default registries).
+            the current one and not on the registry (a read of its sparse index, of the npm packument \
+            GET /NAME, or of the PyPI simple index's /simple/NAME/ page), that the tag does not exist, and \
+            that the registry token can be had: the scope cargo/USER/PACKAGE/token, npm/@ORG/PACKAGE/token \
+            (ORG: the package's npm scope, or USER for an unscoped package) or pypi/USER/PACKAGE/token, \
+            USER being user = "..." of [registries.cargo.NAME], [registries.npm.NAME] or \
+            [registries.pypi.NAME] in auth.toml (crates-io, npmjs and pypi for the default registries).
 
             Then, in order: bump (only the version strings of Cargo.toml and of the crate's own entry \
-            in Cargo.lock change, or of pyproject.toml; every other byte stays), build and test (cargo build \
-            and cargo test; python3 -m build and, when a tests/ or test/ directory exists and pytest can be \
-            imported, python3 -m pytest, else no test; or the [publish] build and test commands of \
-            .hyperforge/config.toml; output streamed, time shown; \
-            a failure rolls the bump back byte for byte and shows the command's exit status and last lines), \
-            publish (cargo publish --no-verify --registry NAME, the token in CARGO_REGISTRIES_NAME_TOKEN and your index in CARGO_REGISTRIES_NAME_INDEX; twine upload \
-            --repository-url URL (or --repository NAME for ~/.pypirc) of this version's files in dist/, \
-            TWINE_USERNAME=__token__ and the token in TWINE_PASSWORD; never on a command line; a registry \
-            that has exactly this version already counts as done), commit \
-            ('release: NAME X.Y.Z', publish.commit_message), annotated tag (vX.Y.Z, NAME-vX.Y.Z in a \
-            workspace, publish.tag), and push of the branch and the tag to every forge in config order, \
-            stopping at the first failure (--no-push skips it).
+            in Cargo.lock change; of package.json and of package-lock.json's top-level version and \
+            packages[""].version; or of pyproject.toml; every other byte stays), build and test (cargo build \
+            and cargo test; npm run build only when scripts.build is defined and npm test only when \
+            scripts.test is defined and is not npm init's placeholder; python3 -m build and, when a tests/ or \
+            test/ directory exists and pytest can be imported, python3 -m pytest, else no test; swift build \
+            and swift test; or the [publish] build and test commands of .hyperforge/config.toml; output \
+            streamed, time shown; a failure rolls the bump back byte for byte and shows the command's exit \
+            status and last lines), publish (cargo publish --no-verify --registry NAME, the token in \
+            CARGO_REGISTRIES_NAME_TOKEN and your index in CARGO_REGISTRIES_NAME_INDEX; npm publish \
+            --ignore-scripts --registry URL (and --@ORG:registry=URL), with --userconfig naming a 0600 \
+            temporary copy of your ~/.npmrc whose auth line for the registry is \
+            //HOST/PATH/:_authToken=${HFORGE_NPM_TOKEN}, the token itself only in npm's environment, and no \
+            npm lifecycle script run with it; twine upload --repository-url URL (or --repository NAME for \
+            ~/.pypirc) of this version's files in dist/, TWINE_USERNAME=__token__ and the token in \
+            TWINE_PASSWORD; never on a command line; a registry that has exactly this version already \
+            counts as done), commit ('release: NAME X.Y.Z', publish.commit_message; none for a Swift \
+            package), annotated tag (vX.Y.Z, NAME-vX.Y.Z in a workspace, publish.tag), and push of the \
+            branch and the tag to every forge in config order, stopping at the first failure (--no-push \
+            skips it).
 
             Registries: --registry, publish.registry or a single package.publish entry names one; it must \
-            be declared in your own files (auth.toml's [registries.cargo.NAME] index or \
-            [registries.pypi.NAME] url, [registries.NAME] of $CARGO_HOME/config.toml, or [NAME] with \
-            repository = URL in ~/.pypirc). A committed config can name a registry, never \
-            give its URL, so a cloned repository cannot send your token elsewhere.
+            be declared in your own files (auth.toml's [registries.cargo.NAME] index, \
+            [registries.npm.NAME] url or [registries.pypi.NAME] url, [registries.NAME] of \
+            $CARGO_HOME/config.toml, or [NAME] with repository = URL in ~/.pypirc). With no name, an npm \
+            package goes to the registry your ~/.npmrc gives its scope (@ORG:registry=), else its \
+            registry=, else registry.npmjs.org (the names npmrc and npmjs). A committed config can name a \
+            registry, never give its URL, so a cloned repository cannot send your token elsewhere; npm is \
+            given the URL on its command line, which it ranks above a project .npmrc and package.json's \
+            publishConfig.
 
             Journal: each step is recorded in .git/hforge/publish.json (0600) before and after it runs. \
             After an interruption (kill -9 included) --resume carries on and never publishes twice; a plain \
@@ -60,8 +83,8 @@ extension GitHforge {
             behind a forge, version not greater or already published, tag exists, a release in progress, a journal refused); \
             1 also when the registry rejects the token while its index is read (nothing changed then); \
             3 configuration error (unknown registry, no account, bad [publish], a dynamic or non-X.Y.Z \
-            Python version); 4 environment error; \
-            64 usage error.
+            Python version, a private npm package, several manifests disagreeing on the version); \
+            4 environment error; 64 usage error.
             """ + "\n\n" + JSONHelp.style
         )
         @OptionGroup var repository: RepositoryOptions
@@ -79,7 +102,7 @@ extension GitHforge {
         var abort = false
         @Flag(help: "Do not push the release commit and tag.")
         var noPush = false
-        @Option(help: "The registry to publish to (declared in auth.toml, the cargo config or ~/.pypirc).")
+        @Option(help: "The registry to publish to (declared in auth.toml, the cargo config, ~/.npmrc or ~/.pypirc).")
         var registry: String?
         @Flag(help: "Print the plan (with --dry-run) or the result as JSON.")
         var json = false

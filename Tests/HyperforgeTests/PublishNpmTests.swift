@@ -1,0 +1,233 @@
+import Foundation
+import Testing
+
+/// `git hforge publish` of an npm package (package.json), end to end: the
+/// real npm runs the package's build and test scripts and publishes to the
+/// stand-in npm registry (packument and publish endpoints, Bearer token),
+/// the token passed through a 0600 --userconfig file that names
+/// ${HFORGE_NPM_TOKEN}, and the release is pushed to the two sshd forges.
+@Suite(.enabled(if: SSHServer.isAvailable && NpmRegistryStandIn.available, "needs sshd, python3 and npm"))
+struct PublishNpmTests {
+    static let token = "npm-token-91be"
+
+    struct World {
+        let env: TestEnvironment
+        let server: SSHServer
+        let registry: NpmRegistryStandIn
+        let repo: String
+        let bareA: String
+        let bareB: String
+    }
+
+    /// Spaced and ordered on purpose: the bump must change the version's bytes and nothing else.
+    static func packageJSON(name: String, test: String) -> String {
+        """
+        {
+            "name" : "\(name)",
+          "description": "a tool \\u00e9",
+            "version":   "0.1.0",
+          "main": "index.js",
+          "scripts": {"build": "node build.js", "test": "\(test)"},
+          "dependencies": { "left-pad": "^1.3.0" }
+        }
+        """
+    }
+
+    static func lockJSON(name: String) -> String {
+        """
+        {
+          "name": "\(name)",
+          "version": "0.1.0",
+          "lockfileVersion": 3,
+          "requires": true,
+          "packages": {
+            "": {
+              "name": "\(name)",
+              "version": "0.1.0",
+              "dependencies": {
+                "left-pad": "^1.3.0"
+              }
+            },
+            "node_modules/left-pad": {
+              "version": "0.1.0",
+              "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-0.1.0.tgz"
+            }
+          }
+        }
+
+        """
+    }
+
+    /// A package in a repository initialised for both forges; `npmrc`: the
+    /// user's ~/.npmrc (REGISTRY is replaced by the stand-in's URL).
+    func world(_ name: String, package: String = "hftool", scope: String = "npm/@alice/hftool/token", token: String = PublishNpmTests.token,
+               auth: String? = nil, npmrc: String? = nil, publishTable: String = "registry = \"local\"",
+               test: String = "node test.js", testPasses: Bool = true) throws -> World {
+        let env = try TestEnvironment(name)
+        let server = try SSHServer(in: env)
+        let registry = try NpmRegistryStandIn(in: env, tokens: [PublishNpmTests.token: "alice"])
+        env.environment["npm_config_cache"] = env.root + "/npm-cache"
+        try env.write(auth ?? "[registries.npm.local]\nuser = \"alice\"\nurl = \"\(registry.url)\"\n", to: "home/.config/hyperforge/auth.toml")
+        if let npmrc { try env.write(npmrc.replacingOccurrences(of: "REGISTRY", with: registry.url), to: "home/.npmrc") }
+        let published = try PublishRepository("hftool", env: env, server: server)
+        try env.write(PublishNpmTests.packageJSON(name: package, test: test), to: "projects/hftool/package.json")
+        try env.write(PublishNpmTests.lockJSON(name: package), to: "projects/hftool/package-lock.json")
+        try env.write("module.exports = () => 42;\n", to: "projects/hftool/index.js")
+        try env.write("require('fs').mkdirSync('dist', {recursive: true}); require('fs').writeFileSync('dist/built.txt', 'built');\n", to: "projects/hftool/build.js")
+        try env.write(testPasses ? "if (require('./index.js')() !== 42) process.exit(1); console.log('npm-tests-passed');\n"
+                                 : "console.error('wrong answer: 41'); process.exit(1);\n", to: "projects/hftool/test.js")
+        try env.write("/dist/\n/node_modules/\n", to: "projects/hftool/.gitignore")
+        if !publishTable.isEmpty { try published.addPublishTable(publishTable) }
+        try published.commit("the package", storing: token, in: scope, env: env)
+        return World(env: env, server: server, registry: registry, repo: published.repo, bareA: published.bareA, bareB: published.bareB)
+    }
+
+    func files(_ w: World) throws -> [String: Data] {
+        try TestEnvironment.snapshot(w.repo).filter { key, _ in !(key.hasPrefix("dist/") || key.hasPrefix(".git/hforge")) }
+    }
+
+    @Test func releasesEndToEnd() throws {
+        let w = try world("npm-e2e")
+        let manifestBefore = try String(contentsOfFile: w.repo + "/package.json", encoding: .utf8)
+        let lockBefore = try String(contentsOfFile: w.repo + "/package-lock.json", encoding: .utf8)
+        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try w.env.git("hforge", "publish", "--bump", "minor", "--json", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stderr.contains("npm-tests-passed") || r.stdout.contains("npm-tests-passed"), "npm test ran: \(r)")
+        #expect(FileManager.default.fileExists(atPath: w.repo + "/dist/built.txt"), "npm run build ran")
+        #expect(w.registry.versions(of: "hftool") == ["0.2.0"])
+        #expect(w.registry.tarballs == ["hftool--hftool-0.2.0.tgz"], "\(w.registry.tarballs)")
+        #expect(w.registry.publishes.count == 1 && w.registry.publishes[0].authorized && w.registry.publishes[0].path == "/hftool")
+        // Only the version strings changed: package.json's, and the lock file's top-level and packages[""] ones (not the dependency's 0.1.0).
+        #expect(try String(contentsOfFile: w.repo + "/package.json", encoding: .utf8) == manifestBefore.replacingOccurrences(of: "\"version\":   \"0.1.0\"", with: "\"version\":   \"0.2.0\""))
+        let lockAfter = try String(contentsOfFile: w.repo + "/package-lock.json", encoding: .utf8)
+        #expect(lockAfter == lockBefore.replacingOccurrences(of: "\"name\": \"hftool\",\n  \"version\": \"0.1.0\"", with: "\"name\": \"hftool\",\n  \"version\": \"0.2.0\"")
+            .replacingOccurrences(of: "\"name\": \"hftool\",\n      \"version\": \"0.1.0\"", with: "\"name\": \"hftool\",\n      \"version\": \"0.2.0\""))
+        #expect(lockAfter.contains("\"node_modules/left-pad\": {\n      \"version\": \"0.1.0\""))
+        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.env.gitOK("rev-parse", "HEAD^", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines) == start)
+        #expect(try w.env.gitOK("log", "-1", "--format=%s", in: w.repo) == "release: hftool 0.2.0\n")
+        #expect(try w.env.gitOK("show", "--name-only", "--format=", "HEAD", in: w.repo) == "package-lock.json\npackage.json\n")
+        #expect(try w.env.gitOK("cat-file", "-t", "v0.2.0", in: w.repo) == "tag\n")
+        for bare in [w.bareA, w.bareB] {
+            #expect(try w.env.gitOK("rev-parse", "v0.2.0^{commit}", in: bare).trimmingCharacters(in: .whitespacesAndNewlines) == head)
+            #expect(try w.env.gitOK("rev-parse", "refs/heads/main", in: bare).trimmingCharacters(in: .whitespacesAndNewlines) == head)
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(json?["kind"] as? String == "npm" && json?["version"] as? String == "0.2.0")
+        #expect(!r.stdout.contains(PublishNpmTests.token) && !r.stderr.contains(PublishNpmTests.token))
+        // The temporary userconfig is gone with the journal's directory.
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge"))
+        // The registry has this version now: a second release of it is refused before anything changes.
+        try w.env.gitOK("tag", "-d", "v0.2.0", in: w.repo)
+        try w.env.gitOK("reset", "-q", "--hard", "HEAD^", in: w.repo)
+        for forge in ["forgea", "forgeb"] { try w.env.gitOK("update-ref", "-d", "refs/remotes/\(forge)/main", in: w.repo) }
+        let again = try w.env.git("hforge", "publish", "--version", "0.2.0", in: w.repo)
+        #expect(again.code == 2 && again.stderr.contains("hftool 0.2.0 is already on registry local"), "\(again)")
+        #expect(w.registry.publishes.count == 1)
+    }
+
+    /// A scoped package goes to its scope's registry from ~/.npmrc (not the
+    /// `registry=` line, not a stale token of the user's for that host): the
+    /// token's scope is npm/@acme/widget/token and no auth.toml account is needed.
+    @Test func aScopedPackageUsesItsScopesRegistryFromNpmrc() throws {
+        let w = try world("npm-scoped", package: "@acme/widget", scope: "npm/@acme/widget/token", auth: "",
+                          npmrc: "registry=https://registry.invalid/\n@acme:registry=REGISTRY\n//\("127.0.0.1"):PORT/:_authToken=stale\n",
+                          publishTable: "test = [\"true\"]")
+        // The stale line names the stand-in's own host and port.
+        let rc = try String(contentsOfFile: w.env.root + "/home/.npmrc", encoding: .utf8).replacingOccurrences(of: "PORT", with: "\(w.registry.port)")
+        try rc.write(toFile: w.env.root + "/home/.npmrc", atomically: true, encoding: .utf8)
+        let dry = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
+        #expect(dry.code == 0, "\(dry)")
+        #expect(dry.stdout.contains("npm publish --ignore-scripts --registry \(w.registry.url) --@acme:registry=\(w.registry.url) --userconfig <a 0600 temporary file>"), "\(dry)")
+        #expect(dry.stdout.contains("home/.npmrc:2"), "where the registry was declared: \(dry)")
+        #expect(dry.stdout.contains("npm/@acme/widget/token: in provider"), "\(dry)")
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(w.registry.versions(of: "@acme/widget") == ["0.1.1"])
+        #expect(w.registry.publishes.count == 1 && w.registry.publishes[0].path == "/@acme%2fwidget")
+        #expect(!w.registry.requests.contains { $0.method == "PUT" && !$0.authorized })
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareA) == (try w.env.gitOK("rev-parse", "HEAD", in: w.repo)))
+        #expect(try String(contentsOfFile: w.env.root + "/home/.npmrc", encoding: .utf8) == rc, "the user's ~/.npmrc is not changed")
+    }
+
+    @Test func aFailingTestLeavesBothFilesByteIdentical() throws {
+        let w = try world("npm-test-fails", testPasses: false)
+        let before = try files(w)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("test failed: 'npm test' exited with 1") && r.stderr.contains("wrong answer: 41"), "\(r)")
+        #expect(r.stderr.contains("rolled back: package.json, package-lock.json"), "\(r)")
+        #expect(try files(w) == before)
+        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
+        #expect(!w.registry.requests.contains { $0.method == "PUT" })
+    }
+
+    /// npm init's placeholder test script is not a test: no test step runs it.
+    @Test func thePlaceholderTestScriptIsNotRun() throws {
+        let w = try world("npm-placeholder", test: "echo \\\"Error: no test specified\\\" && exit 1")
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("test: no test command") && r.stdout.contains("build: npm run build"), "\(r)")
+    }
+
+    @Test func aRejectedTokenRollsBackAndPublishesNothing() throws {
+        let w = try world("npm-bad-token", token: "not-the-token", publishTable: "registry = \"local\"\ntest = [\"true\"]")
+        let before = try files(w)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 1, "\(r)")
+        #expect(r.stderr.contains("publish failed: 'npm publish") && r.stderr.contains("403"), "npm's report is shown: \(r)")
+        #expect(r.stderr.contains("rolled back: package.json, package-lock.json"), "\(r)")
+        #expect(!r.stdout.contains("not-the-token") && !r.stderr.contains("not-the-token"))
+        #expect(w.registry.publishes.isEmpty && w.registry.requests.contains { $0.method == "PUT" && $0.status == 403 })
+        #expect(try files(w) == before)
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge"))
+    }
+
+    @Test func aDryRunChangesNothingAndSendsNothingMutating() throws {
+        let w = try world("npm-dry")
+        let before = try TestEnvironment.snapshot(w.repo)
+        let bareBefore = try TestEnvironment.snapshot(w.bareA)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout.contains("0.1.0 -> 0.1.1 in package.json, package-lock.json"), "\(r)")
+        #expect(r.stdout.contains("build: npm run build") && r.stdout.contains("test: npm test"), "\(r)")
+        #expect(r.stdout.contains("npm publish --ignore-scripts --registry \(w.registry.url) --userconfig <a 0600 temporary file>"), "\(r)")
+        #expect(r.stdout.contains("token in HFORGE_NPM_TOKEN"), "\(r)")
+        #expect(r.stdout.contains("npm/@alice/hftool/token: in provider"), "\(r)")
+        #expect(r.stdout.contains("has no hftool 0.1.1"), "the packument was read: \(r)")
+        #expect(try TestEnvironment.snapshot(w.repo) == before)
+        #expect(try TestEnvironment.snapshot(w.bareA) == bareBefore)
+        #expect(!w.registry.requests.isEmpty && w.registry.requests.allSatisfy { $0.method == "GET" })
+    }
+
+    @Test func aPrivatePackageIsRefused() throws {
+        let w = try world("npm-private", publishTable: "")
+        let manifest = try String(contentsOfFile: w.repo + "/package.json", encoding: .utf8)
+        try manifest.replacingOccurrences(of: "\"main\"", with: "\"private\": true,\n  \"main\"").write(toFile: w.repo + "/package.json", atomically: true, encoding: .utf8)
+        try w.env.gitOK("commit", "-qam", "private", in: w.repo)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 3 && r.stderr.contains("marks hftool \"private\": true"), "\(r)")
+        #expect(w.registry.requests.isEmpty)
+    }
+
+    /// Killed (-9) as the upload starts and just after it, then resumed: one upload, the right commit and tag.
+    @Test(arguments: ["publish.started:publish", "publish.ran:publish"])
+    func killedAtThePublishStepThenResumed(point: String) throws {
+        let w = try world("npm-kill", publishTable: "registry = \"local\"\ntest = [\"true\"]")
+        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: point)
+        _ = paused.stop(with: SIGKILL)
+        #expect(FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
+        let r = try w.env.git("hforge", "publish", "--resume", in: w.repo)
+        #expect(r.code == 0, "\(point): \(r)\n\((try? String(contentsOfFile: paused.log, encoding: .utf8)) ?? "")")
+        #expect(w.registry.versions(of: "hftool") == ["0.1.1"], "\(point)")
+        #expect(w.registry.publishes.count == 1, "\(point): published once")
+        #expect(!w.registry.requests.contains { $0.method == "PUT" && $0.status != 200 }, "\(point): no second attempt")
+        #expect(try w.env.gitOK("rev-list", "--count", "\(start)..HEAD", in: w.repo) == "1\n")
+        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo)
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == head, "\(point)")
+        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
+        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge"))
+    }
+}
