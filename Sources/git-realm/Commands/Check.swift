@@ -56,7 +56,9 @@ extension GitRealm {
 
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
-            without reading the cache and stores what it found. A plain check (no options but \
+            without reading any cache (not cache.db's validations, export hashes or contract \
+            histories, the realm's index in .git/realm/index, nor the kept report below) and \
+            stores what it found. --realm keeps no cache, so --no-cache is refused with it. A plain check (no options but \
             --format and --strict) also keeps its whole report in .git/realm/check-report.json with \
             the stat fingerprints of every file it read (git config, HEAD, the fetched realm ref, \
             working contracts, source files, scripts and the directories on their paths); the next \
@@ -140,7 +142,7 @@ extension GitRealm {
         var format = Realm.CheckOptions().format
         @Flag(help: "The same as --format json.")
         var json = false
-        @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
+        @Flag(help: "Check afresh without reading any cache; what is found is stored for the next run.")
         var noCache = false
         @Flag(help: "Fetch the realm first.")
         var fetch = false
