@@ -143,8 +143,16 @@ struct RealmHistoryChecker {
             let (registry, registryKey) = schemaRegistry(snapshot, ids: state.ids)
             var parentKey: String?
             if let parent, let before = parent.snapshot { parentKey = self.registryKey(before, ids: parent.ids) }
-            for v in valueFindings(snapshot, ids: state.ids, changed: changed, registry: registry,
-                                   key: registryKey, schemasChanged: parentKey != registryKey) {
+            var values = valueFindings(snapshot, ids: state.ids, changed: changed, registry: registry,
+                                       key: registryKey, schemasChanged: parentKey != registryKey)
+            if let parent, let before = parent.snapshot, parentKey != registryKey {
+                // A contract the commit did not touch is reported only for what a changed schema newly breaks.
+                let (parentRegistry, _) = schemaRegistry(before, ids: parent.ids)
+                let known = valueFindings(before, ids: parent.ids, changed: [], registry: parentRegistry, key: parentKey!, schemasChanged: true)
+                    .map { $0.file + "\u{0}" + $0.pointer + "\u{0}" + $0.message }
+                values.removeAll { !changed.contains($0.file) && known.contains($0.file + "\u{0}" + $0.pointer + "\u{0}" + $0.message) }
+            }
+            for v in values {
                 add(.value, v.file, line: v.line, pointer: v.pointer, v.message,
                     "make the value fit the contract's schema (or the schema the value) in a new commit; 'git realm check --mode contract' in the owner's repository shows the same")
             }

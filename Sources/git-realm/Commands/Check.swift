@@ -74,7 +74,11 @@ extension GitRealm {
             only (repos/R.yaml and domains/D/bindings/R.yaml are R's, a contract its owner's, a \
             new domain's files the owner's of its contracts, realm.yaml the realm's \
             administration; merge commits are checked for the first three only, the commits \
-            they merge one by one). When realm.yaml sets trust.require_signed_commits: true, each \
+            they merge one by one); each contract's value fits its own schema (checked for the \
+            contracts a commit changes, for all when a schema changes; a finding names \
+            file:line and the JSON pointer of what does not fit). Each file is parsed once per \
+            blob and its verdict kept, so a long history costs about its changes. When \
+            realm.yaml sets trust.require_signed_commits: true, each \
             commit after the first must be signed with an ssh key of a maintainer of the \
             repository whose files it changes, listed in repos/R.yaml as signing_keys: \
             [{maintainer: EMAIL, key: "ssh-ed25519 AAAA..."}] (the maintainer one of its \
@@ -86,12 +90,13 @@ extension GitRealm {
             member with write access to the realm can change another's files, and only the \
             one-repository rule and a review show it. Validation scripts never run here. \
             --pre-receive is how the hook of 'git realm admin guard install' runs it: the \
-            updates of refs/heads/BRANCH on standard input, each new commit checked; deleting \
+            updates of refs/heads/BRANCH on standard input, each new commit (OLD..NEW, on the \
+            parsed state of OLD) checked; deleting \
             the branch or rewriting its history is refused too. In a member repository, --range \
             refs/realm/REALM/fetched checks the realm as fetched. JSON (--realm): {"realm", "tip", \
             "commits" (oldest first), "signed_commits_required", "findings": [{"rule" \
-            (well-formed, cycle, version-step, one-repository, signature), "commit", "summary", \
-            "file", "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \
+            (well-formed, cycle, version-step, value, one-repository, signature), "commit", "summary", \
+            "file", "line" and "pointer" (of a value finding), "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \
             findings. --realm exit status: 0 clean; 1 \
             errors (a hook refuses the push); 4 the history cannot be read; 64 usage error.
 
