@@ -23,10 +23,6 @@ extension Realm {
     /// lists them) or a realm approver (governance.approvers) may do it; an
     /// import that would close a dependency cycle is refused with the cycle.
     public static func adminBindingSet(_ options: BindingSetOptions, context: Context) async throws -> ExitStatus {
-        let out = context.output.stdout
-        let (repository, membership) = try openMember(options.target, context: context)
-        let repo = options.repo ?? membership.repo
-        try checkName(repo, kind: "repository")
         let parts = options.contract.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 else {
             throw RealmError.invalidOption(flag: "--contract", value: options.contract, expected: "DOMAIN/NAME (a contract of the realm, e.g. s3-access/s3-permissions)")
@@ -47,13 +43,11 @@ extension Realm {
         for f in options.sourceFiles ?? [] where f.isEmpty || f.hasPrefix("/") || f.split(separator: "/").contains("..") {
             throw RealmError.invalidOption(flag: "--source-file", value: f, expected: "a path inside the repository, relative to its root")
         }
-        let email = userEmail(repository, context: context)
         let now = timestamp(context)
-        let file = "domains/\(domainName)/bindings/\(repo).yaml"
-
-        let plan: (RealmState) throws -> PlannedChange? = { state in
-            guard let snapshot = state.snapshot else { return nil }
-            try checkMaintainer(repo, email: email, snapshot: snapshot, realm: membership.realm)
+        let wanted = requirement
+        return try await editRepositoryFiles(options.target, repo: options.repo, dryRun: options.dryRun, context: context) { state, snapshot, repo in
+            let requirement = wanted
+            let file = "domains/\(domainName)/bindings/\(repo).yaml"
             guard let domain = snapshot.domains[domainName] else { throw RealmError.unknownDomain(domainName) }
             guard let contract = domain.contracts[name] else {
                 throw RealmError.invalidOption(flag: "--contract", value: options.contract,
@@ -103,25 +97,6 @@ extension Realm {
             var change = PlannedChange(files: state.files, message: "\(repo): \(what) (domain \(domainName))")
             change.write(file, binding.yaml())
             return change
-        }
-        let writer = RealmWriter(url: membership.url, branch: membership.branch,
-                                 workspace: options.dryRun ? .scratch : .member(repository, membership),
-                                 actingRepo: repo, context: context)
-        let outcome = try await writer.apply(dryRun: options.dryRun, plan)
-        report(outcome, url: membership.url, branch: membership.branch, out: out)
-        if options.dryRun { out.line("dry run: nothing was committed or pushed") }
-        return .success
-    }
-
-    /// Whether `email` may change `repo`'s files in the realm: one of the
-    /// maintainers repos/REPO.yaml lists, or one of governance.approvers (case
-    /// does not matter). As the tools decide it; only signed commits
-    /// (`trust.require_signed_commits`, checked by `check --realm`) prove it to others.
-    static func checkMaintainer(_ repo: String, email: String?, snapshot: RealmSnapshot, realm: String) throws {
-        guard let record = snapshot.repos[repo] else { throw RealmError.notRegistered(repo: repo, realm: realm) }
-        let allowed = Set((record.maintainers + snapshot.manifest.governance.approvers).map { $0.lowercased() })
-        guard let email, allowed.contains(email.lowercased()) else {
-            throw RealmError.notMaintainer(repo: repo, email: email, maintainers: record.maintainers)
         }
     }
 }

@@ -21,10 +21,6 @@ extension Realm {
     /// YAML by hand. The rest of the record (signing keys too) is kept. Only a
     /// maintainer of R or a realm approver may do it (as `admin binding set`).
     public static func adminRepoAccounts(_ options: RepoAccountsOptions, context: Context) async throws -> ExitStatus {
-        let out = context.output.stdout
-        let (repository, membership) = try openMember(options.target, context: context)
-        let repo = options.repo ?? membership.repo
-        try checkName(repo, kind: "repository")
         guard !options.set.isEmpty || !options.remove.isEmpty else {
             throw RealmError.invalidOption(flag: "--forge", value: "(not given)", expected: "FORGE=LOGIN (repeatable), or --remove FORGE")
         }
@@ -44,12 +40,10 @@ extension Realm {
         for forge in options.remove where RealmNames.problem(forge) != nil || logins.contains(where: { $0.forge.lowercased() == forge.lowercased() }) {
             throw RealmError.invalidOption(flag: "--remove", value: TerminalText.inline(forge), expected: "a forge's name not also given with --forge")
         }
-        let email = userEmail(repository, context: context)
-        let file = "repos/\(repo).yaml"
-
-        let plan: (RealmState) throws -> PlannedChange? = { state in
-            guard let snapshot = state.snapshot else { return nil }
-            try checkMaintainer(repo, email: email, snapshot: snapshot, realm: membership.realm)
+        let chosen = logins
+        return try await editRepositoryFiles(options.target, repo: options.repo, dryRun: options.dryRun, context: context) { state, snapshot, repo in
+            let logins = chosen
+            let file = "repos/\(repo).yaml"
             var record = snapshot.repos[repo]!
             guard let maintainer = record.maintainers.first(where: { $0.lowercased() == options.maintainer.lowercased() }) else {
                 throw RealmError.invalidOption(flag: "--maintainer", value: options.maintainer,
@@ -70,12 +64,5 @@ extension Realm {
             change.write(file, record.yaml())
             return change
         }
-        let writer = RealmWriter(url: membership.url, branch: membership.branch,
-                                 workspace: options.dryRun ? .scratch : .member(repository, membership),
-                                 actingRepo: repo, context: context)
-        let outcome = try await writer.apply(dryRun: options.dryRun, plan)
-        report(outcome, url: membership.url, branch: membership.branch, out: out)
-        if options.dryRun { out.line("dry run: nothing was committed or pushed") }
-        return .success
     }
 }
