@@ -4,7 +4,7 @@
 # git, each a patch bump), beside `git log -p` over the same history (git
 # reading every commit's changes), in one hyperfine run; and the pre-receive
 # hook's cost: a push of one commit to a guarded realm beside the same push to
-# an unguarded copy.
+# an unguarded copy; each pair's ratio of means is printed after it.
 #
 #   benchmarks/realm-history.sh [--commits N] [--runs R]
 set -euo pipefail
@@ -38,9 +38,15 @@ done
 git -C "$work/clone" push -q origin HEAD:main
 echo "realm history: $(git --git-dir="$realm" rev-list --count main) commits"
 
-hyperfine --warmup 2 --runs "$runs" -N \
+# ratio JSON: the first command's mean over the second's, from hyperfine's export.
+ratio() {
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("ratio: %s / %s = %.2fx (means %.1f ms / %.1f ms; medians %.1f ms / %.1f ms)" % (r[0]["command"], r[1]["command"], r[0]["mean"]/r[1]["mean"], r[0]["mean"]*1e3, r[1]["mean"]*1e3, r[0]["median"]*1e3, r[1]["median"]*1e3))' "$1"
+}
+
+hyperfine --warmup 2 --runs "$runs" -N --export-json "$work/history.json" \
     -n "git realm check --realm" "git-realm check --realm --path $realm" \
     -n "git log -p" "git --git-dir=$realm log -p main"
+ratio "$work/history.json"
 
 # The hook: one commit pushed to a guarded realm and to an unguarded copy.
 git clone -q --bare "$realm" "$work/unguarded.git"
@@ -55,6 +61,15 @@ sed -i "s/^version: .*/version: \\"2.0.\$n\\"/" $contract
 git -C $work/clone commit -qam "s3-permissions 2.0.\$n"
 NEXT
 chmod +x "$work/next.sh"
-hyperfine --warmup 1 --runs "$runs" --prepare "$work/next.sh" \
+hyperfine --warmup 1 --runs "$runs" --prepare "$work/next.sh" --export-json "$work/push.json" \
     -n "push, guarded" "git -C $work/clone push -q origin HEAD:main" \
     -n "push, unguarded" "git -C $work/clone push -q unguarded HEAD:main"
+ratio "$work/push.json"
+# What the hook itself costs: check --realm on one pushed commit (OLD..NEW,
+# as the hook reads it) beside the whole history.
+tip=$(git --git-dir="$realm" rev-parse main)
+hyperfine --warmup 2 --runs "$runs" -N --export-json "$work/one.json" \
+    -n "check --realm, the last commit" "git-realm check --realm --path $realm --range $tip~1..$tip" \
+    -n "git log -p, the last commit" "git --git-dir=$realm log -p $tip~1..$tip"
+ratio "$work/one.json"
+echo "load: $(cat /proc/loadavg)"

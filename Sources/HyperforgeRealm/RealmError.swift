@@ -24,6 +24,9 @@ public enum RealmError: HyperforgeError, Equatable {
     case ownerNotInDomain(owner: String, domain: String)
     case cycle(path: String)
     case notOwner(contract: String, domain: String, owner: String, repo: String)
+    /// A repository's files in the realm changed by someone who is none of its
+    /// maintainers (by git config user.email) nor a realm approver.
+    case notMaintainer(repo: String, email: String?, maintainers: [String])
     case contractOwnedElsewhere(contract: String, domain: String, owner: String, repo: String)
     case versionNotIncreased(contract: String, current: String, new: String)
     /// The version goes up, but by less than the change needs (the compatibility engine's verdict).
@@ -65,7 +68,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm, .malformedProposal, .cannotPropose: return .configuration
         case .unknownProposal: return .usage
-        case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner,
+        case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner, .notMaintainer,
              .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported, .guardInPlace: return .refused
         }
     }
@@ -93,6 +96,10 @@ public enum RealmError: HyperforgeError, Equatable {
         case .cycle(let path): return "adding this domain creates a cycle:\n  \(path)"
         case .notOwner(let c, let d, let owner, let repo):
             return "contract \(c) in domain \(d) is owned by \(owner); \(repo) may not change it (domains/\(d)/contracts/\(c).yaml)"
+        case .notMaintainer(let repo, let email, let maintainers):
+            return "\(email.map { "\"\($0)\"" } ?? "you (no git config user.email)") may not change \(repo)'s files in the realm: "
+                + "its maintainers (repos/\(repo).yaml) are " + (maintainers.isEmpty ? "none listed" : maintainers.joined(separator: ", "))
+                + ", and realm.yaml's governance.approvers do not include you"
         case .contractOwnedElsewhere(let c, let d, let owner, let repo):
             return "contract \(c) in domain \(d) would be owned by \(owner), but it is being published from \(repo)"
         case .versionStepTooSmall(let c, let message):
@@ -142,6 +149,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .domainExists: return "choose another name, or see it with 'git realm status'"
         case .cycle: return "merge the domains into one coordination context, reverse the dependency (the owner, or the first of --repos, provides), or use a hub-and-spoke layout"
         case .notOwner: return "only the owner repository may change a contract; ask its maintainers"
+        case .notMaintainer(let repo, _, _): return "ask a maintainer of \(repo) or a realm approver to run it, or set git config user.email to your maintainer address; nothing was changed"
         case .versionNotIncreased: return "raise 'version' in the contract file (breaking changes need a new major version)"
         case .versionStepTooSmall: return "raise 'version' in the contract file as far as the change needs ('git realm check --mode=compatibility' shows why), or keep the contract's promise"
         case .stillImported: return "ask them to drop the imports first, or pass --force to remove the contracts and those imports too"

@@ -16,58 +16,90 @@ public struct RealmSnapshot: Sendable {
         public var bindings: [String: Binding]
     }
 
-    /// Parses a realm from its files (`path` -> bytes), e.g. the tree of
-    /// `refs/realm/<realm>/...`. Files the RFC does not define are refused,
-    /// so a typo in a file name cannot silently drop a contract.
-    public static func load(commit: String, files: [String: [UInt8]]) throws(RealmFileError) -> RealmSnapshot {
-        func text(_ path: String) throws(RealmFileError) -> String {
-            guard let bytes = files[path], let s = String(validating: bytes, as: UTF8.self) else {
+    /// One file of a realm parsed on its own, before the files are checked
+    /// against each other: what `load` takes from it.
+    public enum File: Sendable {
+        case manifest(RealmManifest)
+        case repo(RepoRecord)
+        case domain(DomainRecord)
+        case contract(domain: String, Contract)
+        case binding(domain: String, Binding)
+        /// A file the realm may hold that says nothing about it (README.md, CI workflows).
+        case ignored
+    }
+
+    /// Parses one file of a realm by its path; the errors `load` throws for it.
+    public static func parse(path: String, bytes: [UInt8]) throws(RealmFileError) -> File {
+        func text() throws(RealmFileError) -> String {
+            guard let s = String(validating: bytes, as: UTF8.self) else {
                 throw .malformed(SourceLocation(file: path), "the file is not UTF-8")
             }
             return s
         }
-        guard files["realm.yaml"] != nil else { throw .missing(SourceLocation(file: "realm.yaml"), field: "realm.yaml") }
-        let manifest = try RealmManifest.parse(try text("realm.yaml"), file: "realm.yaml")
+        if path == "realm.yaml" { return .manifest(try RealmManifest.parse(try text(), file: path)) }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        func stem(_ file: String) throws(RealmFileError) -> String {
+            guard file.hasSuffix(".yaml") else {
+                throw .invalid(SourceLocation(file: path), field: "file", reason: "is not a .yaml file; realm files are realm.yaml, repos/*.yaml and domains/*/...")
+            }
+            return String(file.dropLast(5))
+        }
+        func matches(_ name: String, _ expected: String, _ field: String) throws(RealmFileError) {
+            guard name == expected else {
+                throw .invalid(SourceLocation(file: path), field: field, reason: "is \"\(name)\" but the file is named for \"\(expected)\"")
+            }
+        }
+        switch parts.count {
+        case 2 where parts[0] == "repos":
+            let r = try RepoRecord.parse(try text(), file: path)
+            try matches(r.name, try stem(parts[1]), "name")
+            return .repo(r)
+        case 3 where parts[0] == "domains" && parts[2] == "domain.yaml":
+            let d = try DomainRecord.parse(try text(), file: path)
+            try matches(d.name, parts[1], "name")
+            return .domain(d)
+        case 3 where parts[0] == "domains" && parts[2] == "governance.yaml":
+            return .ignored // optional, domain-level governance: future work in the RFC
+        case 4 where parts[0] == "domains" && parts[2] == "contracts":
+            let c = try Contract.parse(try text(), file: path)
+            try matches(c.name, try stem(parts[3]), "name")
+            return .contract(domain: parts[1], c)
+        case 4 where parts[0] == "domains" && parts[2] == "bindings":
+            let b = try Binding.parse(try text(), file: path)
+            try matches(b.repo, try stem(parts[3]), "repo")
+            return .binding(domain: parts[1], b)
+        default:
+            if parts.first == "README.md" || parts.first == ".gitattributes" || parts.first == "CODEOWNERS" || parts.first == ".forgejo" || parts.first == ".github" || path == ".gitlab-ci.yml" { return .ignored }
+            throw .invalid(SourceLocation(file: path), field: "file", reason: "is not a file of a realm (realm.yaml, repos/REPO.yaml, domains/DOMAIN/{domain.yaml,contracts/NAME.yaml,bindings/REPO.yaml})")
+        }
+    }
+
+    /// Parses a realm from its files (`path` -> bytes), e.g. the tree of
+    /// `refs/realm/<realm>/...`. Files the RFC does not define are refused,
+    /// so a typo in a file name cannot silently drop a contract.
+    public static func load(commit: String, files: [String: [UInt8]]) throws(RealmFileError) -> RealmSnapshot {
+        try load(commit: commit, paths: files.keys) { path throws(RealmFileError) in try parse(path: path, bytes: files[path]!) }
+    }
+
+    /// `load` with each file parsed by `parsed` (`git realm check --realm`
+    /// parses a file once per blob and reuses it in every commit that has it).
+    /// The first error in the order realm.yaml, then by path, is the one thrown.
+    static func load(commit: String, paths: some Collection<String>,
+                     parsed: (String) throws(RealmFileError) -> File) throws(RealmFileError) -> RealmSnapshot {
+        guard paths.contains("realm.yaml") else { throw .missing(SourceLocation(file: "realm.yaml"), field: "realm.yaml") }
+        guard case .manifest(let manifest) = try parsed("realm.yaml") else { throw .missing(SourceLocation(file: "realm.yaml"), field: "realm.yaml") }
         var repos: [String: RepoRecord] = [:]
         var domainRecords: [String: DomainRecord] = [:]
         var contracts: [String: [String: Contract]] = [:]
         var bindings: [String: [String: Binding]] = [:]
 
-        for path in files.keys.sorted() where path != "realm.yaml" {
-            let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            func stem(_ file: String) throws(RealmFileError) -> String {
-                guard file.hasSuffix(".yaml") else {
-                    throw .invalid(SourceLocation(file: path), field: "file", reason: "is not a .yaml file; realm files are realm.yaml, repos/*.yaml and domains/*/...")
-                }
-                return String(file.dropLast(5))
-            }
-            func matches(_ name: String, _ expected: String, _ field: String, line: Int? = nil) throws(RealmFileError) {
-                guard name == expected else {
-                    throw .invalid(SourceLocation(file: path, line: line), field: field, reason: "is \"\(name)\" but the file is named for \"\(expected)\"")
-                }
-            }
-            switch parts.count {
-            case 2 where parts[0] == "repos":
-                let r = try RepoRecord.parse(try text(path), file: path)
-                try matches(r.name, try stem(parts[1]), "name")
-                repos[r.name] = r
-            case 3 where parts[0] == "domains" && parts[2] == "domain.yaml":
-                let d = try DomainRecord.parse(try text(path), file: path)
-                try matches(d.name, parts[1], "name")
-                domainRecords[d.name] = d
-            case 3 where parts[0] == "domains" && parts[2] == "governance.yaml":
-                continue // optional, domain-level governance: future work in the RFC
-            case 4 where parts[0] == "domains" && parts[2] == "contracts":
-                let c = try Contract.parse(try text(path), file: path)
-                try matches(c.name, try stem(parts[3]), "name")
-                contracts[parts[1], default: [:]][c.name] = c
-            case 4 where parts[0] == "domains" && parts[2] == "bindings":
-                let b = try Binding.parse(try text(path), file: path)
-                try matches(b.repo, try stem(parts[3]), "repo")
-                bindings[parts[1], default: [:]][b.repo] = b
-            default:
-                if parts.first == "README.md" || parts.first == ".gitattributes" || parts.first == "CODEOWNERS" || parts.first == ".forgejo" || parts.first == ".github" || path == ".gitlab-ci.yml" { continue }
-                throw .invalid(SourceLocation(file: path), field: "file", reason: "is not a file of a realm (realm.yaml, repos/REPO.yaml, domains/DOMAIN/{domain.yaml,contracts/NAME.yaml,bindings/REPO.yaml})")
+        for path in paths.sorted() where path != "realm.yaml" {
+            switch try parsed(path) {
+            case .repo(let r): repos[r.name] = r
+            case .domain(let d): domainRecords[d.name] = d
+            case .contract(let domain, let c): contracts[domain, default: [:]][c.name] = c
+            case .binding(let domain, let b): bindings[domain, default: [:]][b.repo] = b
+            case .manifest, .ignored: continue
             }
         }
 

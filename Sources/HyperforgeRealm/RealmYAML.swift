@@ -115,6 +115,9 @@ extension RepoRecord {
             ("url", url.map(RealmYAML.text)),
             ("maintainers", RealmYAML.list(maintainers)),
             ("joined_at", joinedAt.map(RealmYAML.text)),
+            ("signing_keys", signingKeys.isEmpty ? nil : RealmYAML.sequence(signingKeys.map {
+                RealmYAML.map([("maintainer", RealmYAML.text($0.maintainer)), ("key", RealmYAML.text($0.key))])
+            }, flow: false)),
             ("forge_accounts", forgeAccounts.isEmpty ? nil : RealmYAML.sequence(forgeAccounts.map(\.node), flow: false)),
         ]))
     }

@@ -183,6 +183,32 @@ import Testing
         #expect(broken.stdout.contains("domains/s3-access/bindings/fungal.yaml"), "\(broken)")
     }
 
+    /// --no-cache reads no cache: a realm index in .git/realm/index that says
+    /// fungal imports nothing is believed by a plain check, not by --no-cache.
+    @Test func noCacheBypassesTheRealmIndexToo() throws {
+        let w = try Self.world("check-no-cache")
+        let fungal = w.members["fungal"]!
+        let first = try w.run("fungal", "check", "--fetch", "--mode", "importer")
+        #expect(!first.stdout.contains("nothing to check") && first.stdout.contains("s3-permissions"), "\(first)")
+        let tip = try w.env.gitOK("rev-parse", "refs/realm/letemcook/fetched", in: fungal).trimmingCharacters(in: .whitespacesAndNewlines)
+        let indexFile = fungal + "/.git/realm/index/\(tip).json"
+        var index = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: indexFile))) as? [String: Any])
+        var domains = try #require(index["domains"] as? [String: Any])
+        var domain = try #require(domains["s3-access"] as? [String: Any])
+        var bindings = try #require(domain["bindings"] as? [String: Any])
+        var binding = try #require(bindings["fungal"] as? [String: Any])
+        binding["imports"] = [] as [Any]
+        bindings["fungal"] = binding; domain["bindings"] = bindings; domains["s3-access"] = domain; index["domains"] = domains
+        try JSONSerialization.data(withJSONObject: index).write(to: URL(fileURLWithPath: indexFile))
+
+        let believed = try w.run("fungal", "check", "--mode", "importer")
+        #expect(believed.stdout.contains("nothing to check"), "the plain check reads the index: \(believed)")
+        let fresh = try w.run("fungal", "check", "--mode", "importer", "--no-cache")
+        #expect(!fresh.stdout.contains("nothing to check") && fresh.stdout.contains("s3-permissions"), "\(fresh)")
+        // What --no-cache read afresh is stored: the index is right again.
+        #expect(!(try w.run("fungal", "check", "--mode", "importer").stdout.contains("nothing to check")))
+    }
+
     @Test func resultsAreCachedAndTheCacheIsInvalidatedByWhatChanged() throws {
         let w = try Self.world("check-cache")
         let first = try Self.json(try w.run("aperture", "check", "--fetch", "--format", "json"))

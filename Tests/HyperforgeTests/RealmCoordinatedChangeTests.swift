@@ -56,8 +56,13 @@ import Testing
         let dryRemove = try w.ok("aperture", "worktree", "remove", "metrics", "--force", "--dry-run")
         #expect(dryRemove.contains("Would remove ml-infra: .worktrees/feat-metrics/ (with its uncommitted changes: --force)"), "\(dryRemove)")
         for repo in [aperture, fungal, mlInfra] { #expect(FileManager.default.fileExists(atPath: repo + "/.worktrees/feat-metrics")) }
+        // Something else kept in aperture's .worktrees/: that directory stays (never a non-empty one removed).
+        try w.env.write("mine\n", to: "aperture/.worktrees/keep.txt")
         let removed = try w.ok("aperture", "worktree", "remove", "metrics", "--force")
         #expect(removed.contains("branch feat/metrics kept"), "\(removed)")
+        #expect(removed.contains("fungal: removed .worktrees/feat-metrics/ and the empty .worktrees/"), "\(removed)")
+        #expect(try String(contentsOfFile: aperture + "/.worktrees/keep.txt", encoding: .utf8) == "mine\n")
+        for repo in [fungal, mlInfra] { #expect(!FileManager.default.fileExists(atPath: repo + "/.worktrees"), "the emptied .worktrees/ of \(repo) is removed") }
         for repo in [aperture, fungal, mlInfra] {
             #expect(!FileManager.default.fileExists(atPath: repo + "/.worktrees/feat-metrics"))
             #expect(try w.env.git("rev-parse", "--verify", "refs/heads/feat/metrics", in: repo).code == 0)

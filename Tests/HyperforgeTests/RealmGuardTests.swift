@@ -75,6 +75,57 @@ import Testing
         #expect(deleted.code != 0 && deleted.stderr.contains("deleting the realm's branch main is refused"), "\(deleted)")
     }
 
+    /// The contract s3-permissions with a schema for `bucket` and `value` as its value, at `version`.
+    static func contract(version: String, value: String) -> String {
+        """
+        name: s3-permissions
+        version: "\(version)"
+        owner: aperture
+        compatibility:
+          backwards: true
+          forwards: false
+        schema:
+          type: object
+          properties:
+            bucket:
+              type: string
+        value:
+          \(value)
+
+        """
+    }
+
+    @Test func theHookRefusesAContractWhoseValueBreaksItsSchema() throws {
+        let w = try E2E.world("realm-guard-value")
+        try E2E.twoDomains(w)
+        try w.ok("aperture", "admin", "guard", "install")
+        let clone = w.env.root + "/realm-clone"
+        _ = try w.env.gitOK("clone", "-q", w.realmGitDir, clone, in: w.env.root)
+        let path = clone + "/domains/s3-access/contracts/s3-permissions.yaml"
+        // A schema for bucket, its value fitting it, one minor up: taken.
+        try Self.contract(version: "1.1.0", value: "bucket: data").write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try w.env.gitOK("commit", "-qam", "s3-permissions 1.1.0: bucket", in: clone)
+        let taken = try w.env.git("push", "origin", "HEAD:main", in: clone)
+        #expect(taken.code == 0, "\(taken)")
+        let tip = try w.tip()
+
+        // A value that does not fit (bucket: 5, on line 13): refused, with file:line and the pointer.
+        try Self.contract(version: "1.1.1", value: "bucket: 5").write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try w.env.gitOK("commit", "-qam", "s3-permissions 1.1.1", in: clone)
+        let refused = try w.env.git("push", "origin", "HEAD:main", in: clone)
+        #expect(refused.code != 0 && refused.stderr.contains("pre-receive hook declined") && refused.stderr.contains("[value]")
+                && refused.stderr.contains("domains/s3-access/contracts/s3-permissions.yaml:13: /value/bucket: the value does not fit the contract's schema"), "\(refused)")
+        #expect(try w.tip() == tip)
+
+        // check --realm in the clone says the same, as data.
+        let checked = try w.env.run("git", ["realm", "check", "--realm", "--json", "--range", "origin/main..HEAD"], in: clone)
+        #expect(checked.code == 1, "\(checked)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any])
+        let findings = doc["findings"] as? [[String: Any]] ?? []
+        #expect(findings.count == 1 && findings.first?["rule"] as? String == "value" && findings.first?["line"] as? Int == 13
+                && findings.first?["pointer"] as? String == "/value/bucket", "\(doc)")
+    }
+
     @Test func aPreReceiveHookOfSomeoneElseIsNeverReplaced() throws {
         let w = try E2E.world("realm-guard-foreign")
         try E2E.twoDomains(w)

@@ -169,8 +169,18 @@ struct ContractChecks {
 
     /// Whether the version moved from `old` to `new` at least as far as the change needs.
     func bumpFindings(from old: Contract, to new: Contract, toLabel: String, file: String, registry: SchemaRegistry, compareUnchanged: Bool) -> [Finding] {
+        bumpFindings(from: old, to: new, toLabel: toLabel, file: file, compareUnchanged: compareUnchanged,
+                     compared: Result { () throws(SchemaError) in try compatibility(from: old, to: new, toLabel: toLabel, registry: registry) })
+    }
+
+    /// `bumpFindings` on a comparison already made (`git realm check --realm`
+    /// keeps each pair of schemas' verdict: most steps change no schema).
+    func bumpFindings(from old: Contract, to new: Contract, toLabel: String, file: String, compareUnchanged: Bool,
+                      compared: Result<CompatibilityReport, SchemaError>) -> [Finding] {
         let report: CompatibilityReport
-        do { report = try compatibility(from: old, to: new, toLabel: toLabel, registry: registry) } catch {
+        switch compared {
+        case .success(let r): report = r
+        case .failure(let error):
             return [finding(.error, .contract, file: file, pointer: "/schema" + error.keywordLocation, "\(old.version) → \(toLabel): \(error.reason)")]
         }
         let verdict = report.verdict

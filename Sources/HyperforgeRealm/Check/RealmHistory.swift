@@ -5,13 +5,17 @@ import HyperforgeCore
 /// One thing `git realm check --realm` found in a commit of the realm.
 public struct RealmHistoryFinding: Sendable, Codable, Equatable {
     public enum Rule: String, Sendable, Codable {
-        case wellFormed = "well-formed", versionStep = "version-step", cycle, oneRepository = "one-repository", signature
+        case wellFormed = "well-formed", versionStep = "version-step", value, cycle, oneRepository = "one-repository", signature
     }
     public var rule: Rule
     public var commit: String
     /// `abc123456789 subject (author)`.
     public var summary: String
     public var file: String?
+    /// The line in `file` (a value's violation: the line of the value at `pointer`).
+    public var line: Int?
+    /// A JSON pointer into the file's document (`/value/bucket`).
+    public var pointer: String?
     public var message: String
     public var hint: String
 }
@@ -33,7 +37,8 @@ public struct RealmHistoryReport: Sendable, Codable, Equatable {
         lines.append("\(name): checked \(commits.count) commit\(commits.count == 1 ? "" : "s") up to \(tip.prefix(12))")
         for f in findings {
             lines.append("\(out.styled("error", .red)) [\(f.rule.rawValue)] commit \(f.summary)")
-            lines.append("  " + (f.file.map { "\($0): " } ?? "") + f.message.replacing("\n", with: "\n  "))
+            let place = f.file.map { "\($0)" + (f.line.map { ":\($0)" } ?? "") + ": " } ?? ""
+            lines.append("  " + place + (f.pointer.map { "\($0): " } ?? "") + f.message.replacing("\n", with: "\n  "))
             lines.append("  hint: \(f.hint)")
         }
         if !signedCommitsRequired {
@@ -60,9 +65,22 @@ struct RealmHistoryChecker {
 
     private var blobs: [String: [UInt8]] = [:]
     private var states: [String: CommitState] = [:]
+    /// Each file parsed once per blob id (`path NUL blob`): a file unchanged
+    /// between commits has the same id, so it is parsed and checked once.
+    private var parsed: [String: Result<RealmSnapshot.File, RealmFileError>] = [:]
+    /// The value checks already made, by the contract file's blob and the schemas it could refer to.
+    private var valueVerdicts: [String: [ValueViolation]] = [:]
+    /// The schema registry of the realm's contracts, by the schemas it holds (`schemaRegistry`).
+    private var registries: [String: SchemaRegistry] = [:]
+    /// Each contract file's schema as JSON text, by blob id (for `schemaRegistry`).
+    private var schemaTexts: [String: String] = [:]
+    /// Schemas compiled, and pairs of schemas compared, by their texts and the registry's key.
+    private var compiledSchemas: [String: Result<CompiledSchema, SchemaError>] = [:]
+    private var comparisons: [String: Result<CompatibilityReport, SchemaError>] = [:]
 
     struct CommitState {
-        var files: [String: [UInt8]]
+        /// Every file of the commit: path -> blob id.
+        var ids: [String: String]
         var snapshot: RealmSnapshot?
         var problem: String?
         var hasCycle: Bool
@@ -94,15 +112,20 @@ struct RealmHistoryChecker {
     mutating func check(tip: String, exclude: String?) async throws -> RealmHistoryReport {
         var findings: [RealmHistoryFinding] = []
         var signedRequired = false
+        // The range's base (a hook's OLD: the branch's tip) listed first, so that
+        // its blobs and the log's are read with one cat-file.
+        var base: [String: String]?
+        if let exclude, states[exclude] == nil { base = try await treeIDs(exclude) }
         let commits = try await log(tip: tip, exclude: exclude)
-        try await readBlobs(commits.flatMap { $0.changes.compactMap(\.blob) })
+        try await readBlobs(commits.flatMap { $0.changes.compactMap(\.blob) } + (base.map { Array($0.values) } ?? []))
+        if let exclude, let base { _ = remember(exclude, base, parent: nil) }
         for logged in commits {
             let commit = logged.commit, parents = logged.parents, summary = logged.summary
             let state = try await self.state(logged)
             var parent: CommitState?
             if let first = parents.first { parent = try await self.state(first) }
-            func add(_ rule: RealmHistoryFinding.Rule, _ file: String?, _ message: String, _ hint: String) {
-                findings.append(RealmHistoryFinding(rule: rule, commit: commit, summary: summary, file: file, message: message, hint: hint))
+            func add(_ rule: RealmHistoryFinding.Rule, _ file: String?, line: Int? = nil, pointer: String? = nil, _ message: String, _ hint: String) {
+                findings.append(RealmHistoryFinding(rule: rule, commit: commit, summary: summary, file: file, line: line, pointer: pointer, message: message, hint: hint))
             }
             if let problem = state.problem {
                 add(.wellFormed, nil, problem, "fix the file in a new commit (a clone of the realm, a commit, a push); 'git realm fetch' refuses a realm tip like this")
@@ -115,9 +138,27 @@ struct RealmHistoryChecker {
             }
             let required = snapshot.manifest.trust.requireSignedCommits || (parent?.snapshot?.manifest.trust.requireSignedCommits ?? false)
             signedRequired = signedRequired || required
+            // What the commit changed (after the realm's first commit or a malformed one: everything).
+            let changed = Self.changedPaths(parent?.snapshot == nil ? [:] : parent!.ids, state.ids)
+            let (registry, registryKey) = schemaRegistry(snapshot, ids: state.ids)
+            var parentKey: String?
+            if let parent, let before = parent.snapshot { parentKey = self.registryKey(before, ids: parent.ids) }
+            var values = valueFindings(snapshot, ids: state.ids, changed: changed, registry: registry,
+                                       key: registryKey, schemasChanged: parentKey != registryKey)
+            if let parent, let before = parent.snapshot, parentKey != registryKey {
+                // A contract the commit did not touch is reported only for what a changed schema newly breaks.
+                let (parentRegistry, _) = schemaRegistry(before, ids: parent.ids)
+                let known = valueFindings(before, ids: parent.ids, changed: [], registry: parentRegistry, key: parentKey!, schemasChanged: true)
+                    .map { $0.file + "\u{0}" + $0.pointer + "\u{0}" + $0.message }
+                values.removeAll { !changed.contains($0.file) && known.contains($0.file + "\u{0}" + $0.pointer + "\u{0}" + $0.message) }
+            }
+            for v in values {
+                add(.value, v.file, line: v.line, pointer: v.pointer, v.message,
+                    "make the value fit the contract's schema (or the schema the value) in a new commit; 'git realm check --mode contract' in the owner's repository shows the same")
+            }
             guard let parent, let before = parent.snapshot else { continue } // the realm's first commit (or after a malformed one)
-            let changed = Self.changedPaths(parent.files, state.files)
-            for f in versionFindings(changed: changed, before: before, after: snapshot) {
+            for f in versionFindings(changed: changed, before: before, beforeIDs: parent.ids, after: snapshot, afterIDs: state.ids,
+                                     registry: registry, key: registryKey) {
                 add(.versionStep, f.file, f.message,
                     "publish a version that goes up as far as the change needs ('git realm check --mode=compatibility' shows why); history cannot be edited, so the next version must say so")
             }
@@ -216,36 +257,77 @@ struct RealmHistoryChecker {
     /// The state of a commit outside the log (a range's base, the tip): its whole tree.
     mutating func state(_ commit: String) async throws -> CommitState {
         if let s = states[commit] { return s }
+        let ids = try await treeIDs(commit)
+        try await readBlobs(ids.compactMap { parsed[$0.key + "\u{0}" + $0.value] == nil ? $0.value : nil })
+        return remember(commit, ids, parent: nil)
+    }
+
+    /// A commit's files and their blob ids, from one `git ls-tree`.
+    func treeIDs(_ commit: String) async throws -> [String: String] {
         let listing = try await gitOK(["ls-tree", "-r", "-z", "--full-tree", commit], limit: 64 << 20)
-        var entries: [(path: String, blob: String)] = []
+        var ids: [String: String] = [:]
         for entry in listing.split(separator: "\u{0}") {
             // "<mode> <type> <id>\t<path>"
             guard let tab = entry.firstIndex(of: "\t") else { continue }
             let meta = entry[..<tab].split(separator: " ")
             guard meta.count == 3, meta[1] == "blob" else { continue }
-            entries.append((String(entry[entry.index(after: tab)...]), String(meta[2])))
+            ids[String(entry[entry.index(after: tab)...])] = String(meta[2])
         }
-        try await readBlobs(entries.map(\.blob))
-        var files: [String: [UInt8]] = [:]
-        for e in entries { files[e.path] = blobs[e.blob] }
-        return remember(commit, files)
+        return ids
+    }
+
+    /// The commit ids of `revisions` (each `REV^{commit}`), nil for one that
+    /// names no commit: one `git cat-file --batch-check`, the revisions on
+    /// its standard input (so none is read as an option).
+    func commits(_ revisions: [String]) async throws -> [String?] {
+        let r: ChildProcess.Result
+        do {
+            r = try await ChildProcess.run(["git", "--git-dir=\(gitDir)", "cat-file", "--batch-check=%(objectname) %(objecttype)"], environment: environment,
+                                           directory: gitDir, input: revisions.map { $0 + "^{commit}\n" }.joined())
+        } catch let e as ChildProcess.LaunchError {
+            throw RealmError.checkRealmFailed(what: "running git", reason: e.reason)
+        }
+        guard r.exitCode == 0 else { throw RealmError.checkRealmFailed(what: "git cat-file --batch-check", reason: r.stderr.trimmed()) }
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return revisions.indices.map { i in
+            guard i < lines.count else { return nil }
+            let f = lines[i].split(separator: " ")
+            return f.count == 2 && f[1] == "commit" && f[0].count >= 40 ? String(f[0]) : nil
+        }
     }
 
     /// A logged commit's state: its first parent's with its changes applied.
     mutating func state(_ logged: LoggedCommit) async throws -> CommitState {
         if let s = states[logged.commit] { return s }
-        var files: [String: [UInt8]] = [:]
-        if let first = logged.parents.first { files = try await state(first).files }
-        for (path, blob) in logged.changes { files[path] = blob.flatMap { blobs[$0] } }
-        return remember(logged.commit, files)
+        var ids: [String: String] = [:]
+        var parent: CommitState?
+        if let first = logged.parents.first {
+            parent = try await state(first)
+            ids = parent!.ids
+        }
+        for (path, blob) in logged.changes { ids[path] = blob }
+        return remember(logged.commit, ids, parent: parent)
     }
 
-    mutating func remember(_ commit: String, _ files: [String: [UInt8]]) -> CommitState {
-        var state = CommitState(files: files, snapshot: nil, problem: nil, hasCycle: false)
+    /// Parses what is not parsed yet (each blob once) and puts the realm together.
+    mutating func remember(_ commit: String, _ ids: [String: String], parent: CommitState?) -> CommitState {
+        var state = CommitState(ids: ids, snapshot: nil, problem: nil, hasCycle: false)
+        for (path, id) in ids where parsed[path + "\u{0}" + id] == nil {
+            let bytes = blobs[id] ?? []
+            parsed[path + "\u{0}" + id] = Result { () throws(RealmFileError) in try RealmSnapshot.parse(path: path, bytes: bytes) }
+        }
+        let known = parsed
         do {
-            let snapshot = try RealmSnapshot.load(commit: commit, files: files)
+            let snapshot = try RealmSnapshot.load(commit: commit, paths: ids.keys) { path throws(RealmFileError) in
+                try known[path + "\u{0}" + ids[path]!]!.get()
+            }
             state.snapshot = snapshot
-            state.hasCycle = Self.cycle(in: snapshot) != nil
+            // The domains depend on each other only through domains/: unchanged there, the parent's answer stands.
+            if let parent, parent.snapshot != nil, !Self.changedPaths(parent.ids, ids).contains(where: { $0.hasPrefix("domains/") }) {
+                state.hasCycle = parent.hasCycle
+            } else {
+                state.hasCycle = Self.cycle(in: snapshot) != nil
+            }
         } catch {
             state.problem = error.description
         }
@@ -253,7 +335,7 @@ struct RealmHistoryChecker {
         return state
     }
 
-    static func changedPaths(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> Set<String> {
+    static func changedPaths(_ a: [String: String], _ b: [String: String]) -> Set<String> {
         Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }
     }
 
@@ -272,10 +354,115 @@ struct RealmHistoryChecker {
         return nil
     }
 
+    /// A schema registry of the realm's contracts (ContractChecks.registry)
+    /// and its key: the contracts' paths and schemas. Commits whose
+    /// contracts change only in version, value or evolution share one.
+    mutating func schemaRegistry(_ snapshot: RealmSnapshot, ids: [String: String]) -> (registry: SchemaRegistry, key: String) {
+        let key = registryKey(snapshot, ids: ids)
+        if let r = registries[key] { return (r, key) }
+        let r = ContractChecks.registry(snapshot)
+        registries[key] = r
+        return (r, key)
+    }
+
+    /// The key of `schemaRegistry`: every contract's path and schema.
+    mutating func registryKey(_ snapshot: RealmSnapshot, ids: [String: String]) -> String {
+        var parts: [String] = []
+        for (d, domain) in snapshot.domains.sorted(by: { $0.key < $1.key }) {
+            for (c, contract) in domain.contracts.sorted(by: { $0.key < $1.key }) {
+                let path = "domains/\(d)/contracts/\(c).yaml"
+                parts.append(path + "=" + schemaText(contract, id: ids[path] ?? ""))
+            }
+        }
+        return ContentHash.of(parts)
+    }
+
+    /// A contract's schema as JSON text, worked out once per blob.
+    mutating func schemaText(_ contract: Contract, id: String) -> String {
+        if let t = schemaTexts[id] { return t }
+        let t = contract.schema.jsonText
+        schemaTexts[id] = t
+        return t
+    }
+
+    /// A contract's schema compiled (ContractChecks.compile), once per schema and registry.
+    mutating func compiled(_ contract: Contract, domain: String, id: String, registry: SchemaRegistry, key: String) -> Result<CompiledSchema, SchemaError> {
+        let k = key + "\u{0}" + domain + "/" + contract.name + "\u{0}" + schemaText(contract, id: id)
+        if let known = compiledSchemas[k] { return known }
+        let label = "realm-history:\(domain)/\(contract.name)#\(compiledSchemas.count)"
+        let r = Result { () throws(SchemaError) in try ContractChecks.compile(contract, domain: domain, registry: registry, label: label) }
+        compiledSchemas[k] = r
+        return r
+    }
+
+    struct ValueViolation {
+        var file: String
+        var line: Int?
+        var pointer: String
+        var message: String
+    }
+
+    /// Each contract's value against its own schema (RFC: a contract holds
+    /// its schema and a value that fits it), for the contracts the commit
+    /// changed, or all of them when a schema changed (a schema may $ref
+    /// another contract's). The verdict is kept by the contract's blob and
+    /// the registry's key, so an unchanged contract is validated once.
+    mutating func valueFindings(_ snapshot: RealmSnapshot, ids: [String: String], changed: Set<String>, registry: SchemaRegistry,
+                                key: String, schemasChanged: Bool) -> [ValueViolation] {
+        var out: [ValueViolation] = []
+        for (d, domain) in snapshot.domains.sorted(by: { $0.key < $1.key }) {
+            for (c, contract) in domain.contracts.sorted(by: { $0.key < $1.key }) where contract.value != nil {
+                let path = "domains/\(d)/contracts/\(c).yaml"
+                guard changed.contains(path) || schemasChanged, let id = ids[path] else { continue }
+                let verdictKey = id + "\u{0}" + key
+                if let known = valueVerdicts[verdictKey] { out += known; continue }
+                var found: [ValueViolation] = []
+                // The file's YAML read again only for a violation's line.
+                let bytes = blobs[id]
+                var document: YAMLNode??
+                func line(_ pointer: String) -> Int? {
+                    if document == nil { document = .some(bytes.flatMap { String(validating: $0, as: UTF8.self) }.flatMap { try? YAMLReader.document($0, file: path) }) }
+                    return document!.map { Self.line(of: pointer, in: $0) }
+                }
+                do {
+                    let compiled = try self.compiled(contract, domain: d, id: id, registry: registry, key: key).get()
+                    let violations = try compiled.validate(contract.value!)
+                    for v in violations.prefix(20) {
+                        found.append(ValueViolation(file: path, line: line("/value" + v.instanceLocation), pointer: "/value" + v.instanceLocation,
+                                                    message: "the value does not fit the contract's schema: \(v.message) (schema keyword /schema\(v.keywordLocation))"))
+                    }
+                    if violations.count > 20 {
+                        found.append(ValueViolation(file: path, line: line("/value"), pointer: "/value", message: "\(violations.count - 20) more violations of the schema"))
+                    }
+                } catch {
+                    found.append(ValueViolation(file: path, line: line("/schema" + error.keywordLocation), pointer: "/schema" + error.keywordLocation,
+                                                message: "the value cannot be checked: \(error.reason)"))
+                }
+                valueVerdicts[verdictKey] = found
+                out += found
+            }
+        }
+        return out
+    }
+
+    /// The line of the deepest node on `pointer`'s path in a YAML document
+    /// (a violation of a missing property points at the mapping that lacks it).
+    static func line(of pointer: String, in document: YAMLNode) -> Int {
+        var node = document
+        for token in pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            let key = String(token).replacing("~1", with: "/").replacing("~0", with: "~")
+            guard let next = node[key] ?? Int(key).flatMap({ node[$0] }) else { break }
+            node = next
+        }
+        return node.mark.line
+    }
+
     /// Every changed contract's version step against the change it made.
-    func versionFindings(changed: Set<String>, before: RealmSnapshot, after: RealmSnapshot) -> [(file: String, message: String)] {
+    /// The comparison of two schemas is made once (by their texts, promises
+    /// and the registry): a step that changes no schema reuses its verdict.
+    mutating func versionFindings(changed: Set<String>, before: RealmSnapshot, beforeIDs: [String: String], after: RealmSnapshot, afterIDs: [String: String],
+                                  registry: SchemaRegistry, key: String) -> [(file: String, message: String)] {
         var out: [(String, String)] = []
-        let registry = ContractChecks.registry(after)
         for path in changed.sorted() {
             let parts = path.split(separator: "/").map(String.init)
             guard parts.count == 4, parts[0] == "domains", parts[2] == "contracts", path.hasSuffix(".yaml") else { continue }
@@ -286,7 +473,18 @@ struct RealmHistoryChecker {
                 continue
             }
             let checks = ContractChecks(domain: domain, name: name, repo: new.owner)
-            for f in checks.bumpFindings(from: old, to: new, toLabel: "\(new.version)", file: path, registry: registry, compareUnchanged: true)
+            let oldText = schemaText(old, id: beforeIDs[path] ?? ""), newText = schemaText(new, id: afterIDs[path] ?? "")
+            let pair = [key, path, oldText, newText, "\(new.backwards)", "\(new.forwards)"].joined(separator: "\u{0}")
+            let report: Result<CompatibilityReport, SchemaError>
+            if let known = comparisons[pair] { report = known } else {
+                let a = compiled(old, domain: domain, id: beforeIDs[path] ?? "", registry: registry, key: key)
+                let b = compiled(new, domain: domain, id: afterIDs[path] ?? "", registry: registry, key: key)
+                report = Result { () throws(SchemaError) in
+                    try SchemaCompatibility.compare(old: try a.get(), new: try b.get(), backwards: new.backwards, forwards: new.forwards)
+                }
+                comparisons[pair] = report
+            }
+            for f in checks.bumpFindings(from: old, to: new, toLabel: "\(new.version)", file: path, compareUnchanged: true, compared: report)
             where f.severity == .error {
                 out.append((path, f.message))
             }

@@ -68,7 +68,8 @@ extension Realm {
         guard let tip = try repository.resolve(membership.fetchedRef) else {
             throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
         }
-        let index = try RealmIndex.load(commit: tip, repo: repository)
+        // --no-cache reads no cache at all: not the realm's index either (what it finds is stored).
+        let index = try RealmIndex.load(commit: tip, repo: repository, useCache: !options.noCache)
         let scripts = Scripts(repository: repository, root: root, environment: context.environment, timeout: options.scriptTimeout,
                               policy: try ScriptPolicy.read(repository))
         var session = CheckSession(options: options, context: context, repository: repository, membership: membership, root: root,
@@ -329,14 +330,15 @@ package struct CheckSession {
     /// with a commit that has each. Kept in contract_cache for this realm
     /// commit: a fetch that moves the realm invalidates it.
     func history(_ domain: String, _ name: String) async throws -> [(SemanticVersion, String, Contract)] {
-        try await CheckSession.history(domain, name, tip: tip, repository: repository, cache: cache, context: context)
+        try await CheckSession.history(domain, name, tip: tip, repository: repository, cache: cache, readCache: !options.noCache, context: context)
     }
 
     /// `history` for any reader of the realm at `tip` (git realm mcp's contract_get too).
+    /// `readCache` false (--no-cache): the history is read from git, and stored.
     package static func history(_ domain: String, _ name: String, tip: String, repository: Repository, cache: CheckCache?,
-                                context: Context) async throws -> [(SemanticVersion, String, Contract)] {
+                                readCache: Bool = true, context: Context) async throws -> [(SemanticVersion, String, Contract)] {
         let path = "domains/\(domain)/contracts/\(name).yaml"
-        if let cache, let listed = try? cache.contract(domain: domain, name: name, version: "", realmCommit: tip),
+        if readCache, let cache, let listed = try? cache.contract(domain: domain, name: name, version: "", realmCommit: tip),
            case .array(let entries)? = try? JSONParser.parse(listed) {
             var out: [(SemanticVersion, String, Contract)] = []
             for e in entries {

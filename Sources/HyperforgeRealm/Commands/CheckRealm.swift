@@ -89,17 +89,16 @@ extension Realm {
         }
         var report = RealmHistoryReport(realm: nil, tip: "", commits: [], signedCommitsRequired: false, findings: [])
         for (include, exclude) in ranges {
-            for rev in [include] + (exclude.map { [$0] } ?? []) {
-                let verified = try await checker.git(["rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"])
-                guard verified.exitCode == 0 else {
-                    throw RealmError.invalidOption(flag: "--range", value: rev, expected: "a commit of the realm repository at \(gitDir)")
-                }
+            let revisions = [include] + (exclude.map { [$0] } ?? [])
+            let resolved = try await checker.commits(revisions)
+            for (rev, commit) in zip(revisions, resolved) where commit == nil {
+                throw RealmError.invalidOption(flag: "--range", value: rev, expected: "a commit of the realm repository at \(gitDir)")
             }
-            let tip = try await checker.gitOK(["rev-parse", "--verify", "--end-of-options", include + "^{commit}"]).trimmedLines()
-            if options.updates == nil, try await checker.state(tip).files["realm.yaml"] == nil {
+            let tip = resolved[0]!
+            if options.updates == nil, try await checker.state(tip).ids["realm.yaml"] == nil {
                 throw RealmError.checkRealmFailed(what: "reading \(include)", reason: "\(gitDir) has no realm.yaml at \(tip.prefix(12)): it is not a realm repository (in a member repository, --range refs/realm/REALM/fetched checks the realm as fetched)")
             }
-            let part = try await checker.check(tip: tip, exclude: exclude)
+            let part = try await checker.check(tip: tip, exclude: resolved.count > 1 ? resolved[1] : nil)
             report.realm = part.realm
             report.tip = part.tip
             report.commits += part.commits

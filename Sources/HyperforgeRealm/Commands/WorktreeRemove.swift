@@ -1,3 +1,4 @@
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -42,7 +43,12 @@ extension Realm {
             let r = try await ChildProcess.run(["git", "-C", p.path, "worktree", "remove"] + (options.force ? ["--force"] : []) + [worktree],
                                                environment: env, directory: p.path)
             guard r.exitCode == 0 else { throw RealmError.worktreeFailed(repo: p.repo, path: worktree, gitOutput: r.stderr + r.stdout) }
-            out.line("\(out.styled("✓", .green)) \(p.repo): removed \(CoordinatedChange.worktreeDirectory(change.name))/ (branch \(change.branch) kept)")
+            // .worktrees/ goes too once its last worktree has: rmdir(2) removes
+            // only an empty directory, so another change's worktree (or anything
+            // else put there) keeps it.
+            let removedParent = rmdir(p.path + "/" + CoordinatedChange.worktreesDirectory) == 0
+            out.line("\(out.styled("✓", .green)) \(p.repo): removed \(CoordinatedChange.worktreeDirectory(change.name))/"
+                     + (removedParent ? " and the empty \(CoordinatedChange.worktreesDirectory)/" : "") + " (branch \(change.branch) kept)")
         }
         if options.dryRun {
             out.line("dry run: no worktree was removed")

@@ -26,7 +26,9 @@ struct CoordinatedChange: Sendable, Equatable {
 
     var branch: String { CoordinatedChange.branch(name) }
     static func branch(_ name: String) -> String { "feat/\(name)" }
-    static func worktreeDirectory(_ name: String) -> String { ".worktrees/feat-\(name)" }
+    static func worktreeDirectory(_ name: String) -> String { worktreesDirectory + "/feat-\(name)" }
+    /// Where the worktrees of coordinated changes live in a member's work tree.
+    static let worktreesDirectory = ".worktrees"
 
     static func recordPath(commonDirectory: String, name: String) -> String { commonDirectory + "/realm/worktrees/" + name }
 

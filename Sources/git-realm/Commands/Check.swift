@@ -56,7 +56,9 @@ extension GitRealm {
 
             Results are cached in .git/realm/cache.db by contract version and everything the \
             check read (for scripts: their verdict, HEAD's entry and their bytes); --no-cache checks afresh \
-            without reading the cache and stores what it found. A plain check (no options but \
+            without reading any cache (not cache.db's validations, export hashes or contract \
+            histories, the realm's index in .git/realm/index, nor the kept report below) and \
+            stores what it found. --realm keeps no cache, so --no-cache is refused with it. A plain check (no options but \
             --format and --strict) also keeps its whole report in .git/realm/check-report.json with \
             the stat fingerprints of every file it read (git config, HEAD, the fetched realm ref, \
             working contracts, source files, scripts and the directories on their paths); the next \
@@ -72,7 +74,11 @@ extension GitRealm {
             only (repos/R.yaml and domains/D/bindings/R.yaml are R's, a contract its owner's, a \
             new domain's files the owner's of its contracts, realm.yaml the realm's \
             administration; merge commits are checked for the first three only, the commits \
-            they merge one by one). When realm.yaml sets trust.require_signed_commits: true, each \
+            they merge one by one); each contract's value fits its own schema (checked for the \
+            contracts a commit changes, for all when a schema changes; a finding names \
+            file:line and the JSON pointer of what does not fit). Each file is parsed once per \
+            blob and its verdict kept, so a long history costs about its changes. When \
+            realm.yaml sets trust.require_signed_commits: true, each \
             commit after the first must be signed with an ssh key of a maintainer of the \
             repository whose files it changes, listed in repos/R.yaml as signing_keys: \
             [{maintainer: EMAIL, key: "ssh-ed25519 AAAA..."}] (the maintainer one of its \
@@ -84,12 +90,13 @@ extension GitRealm {
             member with write access to the realm can change another's files, and only the \
             one-repository rule and a review show it. Validation scripts never run here. \
             --pre-receive is how the hook of 'git realm admin guard install' runs it: the \
-            updates of refs/heads/BRANCH on standard input, each new commit checked; deleting \
+            updates of refs/heads/BRANCH on standard input, each new commit (OLD..NEW, on the \
+            parsed state of OLD) checked; deleting \
             the branch or rewriting its history is refused too. In a member repository, --range \
             refs/realm/REALM/fetched checks the realm as fetched. JSON (--realm): {"realm", "tip", \
             "commits" (oldest first), "signed_commits_required", "findings": [{"rule" \
-            (well-formed, cycle, version-step, one-repository, signature), "commit", "summary", \
-            "file", "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \
+            (well-formed, cycle, version-step, value, one-repository, signature), "commit", "summary", \
+            "file", "line" and "pointer" (of a value finding), "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \
             findings. --realm exit status: 0 clean; 1 \
             errors (a hook refuses the push); 4 the history cannot be read; 64 usage error.
 
@@ -146,7 +153,7 @@ extension GitRealm {
         var format = Realm.CheckOptions().format
         @Flag(help: "The same as --format json.")
         var json = false
-        @Flag(help: "Check afresh without reading cache.db; what is found is stored for the next run.")
+        @Flag(help: "Check afresh without reading any cache; what is found is stored for the next run.")
         var noCache = false
         @Flag(help: "Fetch the realm first.")
         var fetch = false
