@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HyperforgeCore
 import HyperforgeGit
 
@@ -6,6 +7,8 @@ extension Hforge {
         public var workspace = WorkspaceOptions()
         /// Only the repositories with something to say.
         public var changed = false
+        /// Read every repository afresh (no cached line or report is used; what is read is kept).
+        public var noCache = false
         public init() {}
     }
 
@@ -89,19 +92,16 @@ extension Hforge {
         public var summary: WorkspaceStatusSummary
     }
 
-    /// One repository's status: `git hforge status`'s report (its cached one
-    /// while its inputs are unchanged) and the work tree's changes, read with
-    /// libgit2; nothing is fetched, nothing written but the status cache.
-    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String],
-                                 shared: StatusCache.SharedInputs) -> WorkspaceRepositoryStatus {
+    /// One repository's status: its cached line while none of its inputs
+    /// changed (see WorkspaceStatusCache), else `git hforge status`'s report
+    /// (its cached one while its inputs are unchanged) and the work tree's
+    /// changes, read with libgit2; nothing is fetched, nothing written but
+    /// the caches.
+    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cache: WorkspaceStatusCache?) -> WorkspaceRepositoryStatus {
         var entry = WorkspaceRepositoryStatus(path: member.path, relativePath: member.relativePath, kind: member.kind.rawValue,
                                               forges: [], extraRemotes: [], warnings: [])
         do {
-            var options = StatusOptions()
-            options.path = member.path
-            options.allowDefaultsOnly = !member.hasOwnConfig
-            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey, shared: shared) : nil)
-                ?? statusReport(options, context: context)
+            let (report, changes) = try repositoryState(member, context: context, cache: cache)
             entry.branch = report.branch
             entry.head = report.head
             let head = headState(report)
@@ -111,14 +111,37 @@ extension Hforge {
             entry.extraRemotes = report.extraRemotes
             entry.warnings = report.warnings
             entry.inSync = report.inSync
-            let repo = try Repository.open(at: member.path, environment: context.environment)
-            let changes = try repo.workTreeChanges()
             entry.changes = changes
             entry.clean = changes.isClean
         } catch {
             entry.error = RepositoryError(error)
         }
         return entry
+    }
+
+    /// The report and the work tree's changes, from the cache or read (and then kept).
+    static func repositoryState(_ member: WorkspaceDiscovery.Member, context: Context,
+                                cache: WorkspaceStatusCache?) throws -> (StatusReport, WorkTreeChanges) {
+        // A repository without its own config.toml takes the chain: its report is never cached.
+        let cache = member.hasOwnConfig ? cache : nil
+        if let hit = cache?.lookup(workTree: member.path) { return hit }
+        let start = context.now().timeIntervalSince1970
+        var options = StatusOptions()
+        options.path = member.path
+        options.allowDefaultsOnly = !member.hasOwnConfig
+        let report: StatusReport, reportInputs: [InputFingerprint]?
+        if let cache, let found = StatusCache.lookupWithInputs(path: member.path, context: context, key: cache.key, shared: cache.shared) {
+            (report, reportInputs) = (found.report, found.inputs)
+        } else {
+            (report, reportInputs) = try recordedStatusReport(options, context: context)
+        }
+        let repo = try Repository.open(at: member.path, environment: context.environment)
+        var recorder = InputRecorder()
+        let changes = try repo.workTreeChanges(recording: &recorder, environment: context.environment)
+        if let cache, let reportInputs, recorder.cacheable, repo.workingDirectory == member.path, report.repository == member.path {
+            cache.store(workTree: member.path, report: report, changes: changes, inputs: reportInputs + recorder.inputs, start: start)
+        }
+        return (report, changes)
     }
 
     static let detachedPrefix = "detached at "
@@ -134,10 +157,9 @@ extension Hforge {
     public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
         let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
-        let cacheKey = StatusCache.key(context)
-        let shared = StatusCache.SharedInputs()
+        let cache = options.noCache ? nil : WorkspaceStatusCache(context: context, key: StatusCache.key(context))
         let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
-            repositoryStatus(member, context: context, cacheKey: cacheKey, shared: shared)
+            repositoryStatus(member, context: context, cache: cache)
         }
         var summary = WorkspaceStatusSummary(total: entries.count, skipped: found.skipped.count)
         for e in entries {

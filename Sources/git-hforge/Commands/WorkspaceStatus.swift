@@ -32,6 +32,8 @@ extension GitHforge {
         var changed = false
         @Option(help: ArgumentHelp("How many repositories to read at once (default: one per CPU).", valueName: "n"))
         var jobs: Int?
+        @Flag(help: "Read every repository with libgit2, using no cached line or report (what is read is kept for the next run).")
+        var noCache = false
 
         func validate() throws { try checkJobs(jobs) }
 
@@ -39,6 +41,7 @@ extension GitHforge {
             var options = Hforge.WorkspaceStatusOptions()
             options.workspace = workspace.options(json: json, jobs: jobs)
             options.changed = changed
+            options.noCache = noCache
             try await execute(.hforge, json: json) { try await Hforge.workspaceStatus(options, context: $0) }
         }
     }
