@@ -131,6 +131,7 @@ struct StatusCache {
         let path = StatusCache.cachePath(gitDir: gitDir)
         let dir = FilePaths.parent(path)!
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try? AtomicFile.write(data, to: path, mode: 0o600)
+        // A cache: a report lost to a power cut is computed again (not fsynced).
+        try? AtomicFile.write(data, to: path, mode: 0o600, durable: false)
     }
 }

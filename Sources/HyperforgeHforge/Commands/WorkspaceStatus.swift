@@ -130,7 +130,7 @@ extension Hforge {
         options.path = member.path
         options.allowDefaultsOnly = !member.hasOwnConfig
         let report: StatusReport, reportInputs: [InputFingerprint]?
-        if let cache, let found = StatusCache.lookupWithInputs(path: member.path, context: context, key: cache.key, shared: cache.shared) {
+        if let cache, cache.reading, let found = StatusCache.lookupWithInputs(path: member.path, context: context, key: cache.key, shared: cache.shared) {
             (report, reportInputs) = (found.report, found.inputs)
         } else {
             (report, reportInputs) = try recordedStatusReport(options, context: context)
@@ -157,7 +157,7 @@ extension Hforge {
     public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
         let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
-        let cache = options.noCache ? nil : WorkspaceStatusCache(context: context, key: StatusCache.key(context))
+        let cache = WorkspaceStatusCache(context: context, key: StatusCache.key(context), reading: !options.noCache)
         let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
             repositoryStatus(member, context: context, cache: cache)
         }

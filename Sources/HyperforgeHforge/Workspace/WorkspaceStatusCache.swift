@@ -37,12 +37,15 @@ final class WorkspaceStatusCache: @unchecked Sendable {
     let shared = StatusCache.SharedInputs()
     /// Whether the directory may be read from and written to.
     private let usable: Bool
+    /// False with `--no-cache`: lines are written, never read.
+    let reading: Bool
     private let lock = Lock()
     private var preparedShards: Set<String> = []
 
-    init(context: Context, key: [String]) {
+    init(context: Context, key: [String], reading: Bool = true) {
         directory = WorkspaceStatusCache.directory(context.paths)
         self.key = key
+        self.reading = reading
         // Missing is fine (made on the first store); untrusted is not used at all.
         usable = (try? FileTrust.check(directory, kind: .directory)) != nil
     }
@@ -56,7 +59,7 @@ final class WorkspaceStatusCache: @unchecked Sendable {
 
     /// The repository's cached report and counts, when every input is as it was.
     func lookup(workTree: String) -> (report: Hforge.StatusReport, changes: WorkTreeChanges)? {
-        guard usable, let bytes = WorkspaceStatusCache.readOwnFile(path(workTree: workTree)),
+        guard usable, reading, let bytes = WorkspaceStatusCache.readOwnFile(path(workTree: workTree)),
               let json = try? JSONParser.parse(bytes), case .integer(WorkspaceStatusCache.version)? = json["version"],
               case .string(workTree)? = json["work_tree"], case .array(let k)? = json["key"], k.count == key.count,
               zip(k, key).allSatisfy({ $0.0 == .string($0.1) }), case .array(let list)? = json["inputs"], !list.isEmpty else { return nil }
