@@ -182,7 +182,10 @@ extension Hforge {
         let width = min(50, shown.map(\.relativePath.count).max() ?? 0)
         let branchWidth = min(30, shown.map { headText($0).count }.max() ?? 0)
         let treeWidth = shown.map { treeText($0).count }.max() ?? 5
-        for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, to: out) }
+        // One write for all the lines (a thousand repositories: a thousand write calls otherwise).
+        var lines: [String] = []
+        for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, styledBy: out, into: &lines) }
+        if !lines.isEmpty { out.line(lines.joined(separator: "\n")) }
         var parts = ["\(summary.clean) clean", "\(summary.dirty) dirty"]
         parts.append("\(summary.inSync) in sync with their config")
         if summary.drifted > 0 { parts.append(out.styled("\(summary.drifted) drifted", .yellow)) }
@@ -214,11 +217,13 @@ extension Hforge {
         return "dirty (" + bits.joined(separator: ", ") + ")"
     }
 
-    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, treeWidth: Int, to out: Output.Stream) {
-        let name = out.styled(pad(e.relativePath, width), .bold)
+    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, treeWidth: Int, styledBy out: Output.Stream,
+                       into lines: inout [String]) {
+        // A directory's name is someone's choice: its line breaks cannot start a line of ours.
+        let name = out.styled(pad(TerminalText.inline(e.relativePath), width), .bold)
         if let error = e.error {
-            out.line("\(name)  \(out.styled("failed", .red))")
-            for l in error.lines(indent: "  ", out) { out.line(l) }
+            lines.append("\(name)  \(out.styled("failed", .red))")
+            lines += error.lines(indent: "  ", out)
             return
         }
         let where_ = headText(e)
@@ -243,8 +248,8 @@ extension Hforge {
         }
         for x in e.extraRemotes { forges.append("\(x.remote) \(out.styled("extra", .red))") }
         let shownTree = out.styled(pad(tree, treeWidth), e.clean == true ? .green : .yellow)
-        out.line("\(name)  \(pad(where_, branchWidth))  \(shownTree)  \(forges.joined(separator: "; "))")
-        for w in e.warnings { out.line("  \(out.styled("warning:", .yellow)) \(w)") }
+        lines.append("\(name)  \(pad(where_, branchWidth))  \(shownTree)  \(forges.joined(separator: "; "))")
+        for w in e.warnings { lines.append("  \(out.styled("warning:", .yellow)) \(w)") }
     }
 
     private static func a(_ f: ForgeStatus) -> Bool { (f.ahead ?? 0) > 0 || (f.behind ?? 0) > 0 }
