@@ -54,25 +54,23 @@ extension Repository {
         while let dir = stack.popLast() {
             recorder.record(dir)
             guard let handle = opendir(dir) else { continue }
-            defer { closedir(handle) }
+            var directories: [String] = []
             while let e = readdir(handle) {
                 let name = withUnsafePointer(to: &e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
                 if name == "." || name == ".." || name == ".git" { continue }
                 count += 1
-                if count > Repository.largestRecordedWorkTree { recorder.cacheable = false; return }
+                if count > Repository.largestRecordedWorkTree { closedir(handle); recorder.cacheable = false; return }
                 let path = FilePaths.join(dir, name)
                 var type = e.pointee.d_type
                 if type == UInt8(DT_UNKNOWN) {
                     var st = stat()
                     if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { type = UInt8(DT_DIR) }
                 }
-                if type == UInt8(DT_DIR) {
-                    let relative = String(path.dropFirst(root.count + 1))
-                    if !isIgnored(relative + "/") { stack.append(path) }
-                } else {
-                    recorder.record(path)
-                }
+                if type == UInt8(DT_DIR) { directories.append(path) } else { recorder.record(path) }
             }
+            closedir(handle)
+            // Only now (this directory's .gitignore fingerprinted before libgit2 reads it): which to go into.
+            for path in directories where !isIgnored(String(path.dropFirst(root.count + 1)) + "/") { stack.append(path) }
         }
 
         // What the index tracks (in ignored directories too), and whether any is a submodule.

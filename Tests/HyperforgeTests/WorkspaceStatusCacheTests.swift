@@ -8,11 +8,7 @@ import Testing
 @Suite struct WorkspaceStatusCacheTests {
     /// A context whose clock is an hour ahead, so that files the test just
     /// wrote are outside the racy window and lines get cached.
-    func later(_ env: TestEnvironment, _ dir: String) -> Context {
-        var c = env.context(in: dir)
-        c.now = { Date().addingTimeInterval(3600) }
-        return c
-    }
+    func later(_ env: TestEnvironment, _ dir: String) -> Context { StatusCacheTests().later(env, dir) }
 
     /// The workspace's status (in-process, --json), each repository's entry by relative path.
     func status(_ context: Context, noCache: Bool = false) async throws -> [String: [String: Any]] {
