@@ -91,6 +91,12 @@ struct StatusCache {
     /// repositories in one context (it searches PATH for the helper).
     /// `shared`: the run's fingerprints of inputs outside the repository (see SharedInputs).
     static func lookup(path: String?, context: Context, key precomputed: [String]? = nil, shared: SharedInputs? = nil) -> Hforge.StatusReport? {
+        lookupWithInputs(path: path, context: context, key: precomputed, shared: shared)?.report
+    }
+
+    /// `lookup`, with the fingerprints the report was computed from.
+    static func lookupWithInputs(path: String?, context: Context, key precomputed: [String]? = nil,
+                                 shared: SharedInputs? = nil) -> (report: Hforge.StatusReport, inputs: [InputFingerprint])? {
         guard let (root, gitDir) = locate(start: context.resolve(path ?? "."), context: context),
               // Ours and writable only by us: a report others could write could say "in sync".
               let data = try? FileTrust.read(cachePath(gitDir: gitDir)),
@@ -101,7 +107,8 @@ struct StatusCache {
         } else {
             guard InputRecorder.allUnchanged(entry.inputs) else { return nil }
         }
-        return try? JSONDecoder().decode(Hforge.StatusReport.self, from: Data(entry.report.utf8))
+        guard let report = try? JSONDecoder().decode(Hforge.StatusReport.self, from: Data(entry.report.utf8)) else { return nil }
+        return (report, entry.inputs)
     }
 
     // MARK: Recording, on the full path
@@ -124,6 +131,7 @@ struct StatusCache {
         let path = StatusCache.cachePath(gitDir: gitDir)
         let dir = FilePaths.parent(path)!
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try? AtomicFile.write(data, to: path, mode: 0o600)
+        // A cache: a report lost to a power cut is computed again (not fsynced).
+        try? AtomicFile.write(data, to: path, mode: 0o600, durable: false)
     }
 }

@@ -83,6 +83,11 @@
     X(git_status_list_entrycount) \
     X(git_status_byindex) \
     X(git_status_list_free) \
+    X(git_repository_index) \
+    X(git_index_entrycount) \
+    X(git_index_get_byindex) \
+    X(git_index_free) \
+    X(git_ignore_path_is_ignored) \
 
 struct hf_git2_api {
 #define HF_GIT2_FIELD(name) __typeof__(name) *_Nonnull name;

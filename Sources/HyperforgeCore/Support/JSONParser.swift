@@ -341,6 +341,13 @@ extension JSONValue {
 
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape: appended whole (a scalar at a time
+        // cost most of writing a cache file). 0xC2 leads every C1 control.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for c in s.unicodeScalars {
             switch c {
             case "\"": out += "\\\""

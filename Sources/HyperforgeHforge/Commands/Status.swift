@@ -74,6 +74,12 @@ extension Hforge {
     /// reads (before reading it) so that `StatusCache` can answer the next run
     /// while none of them changes.
     public static func statusReport(_ options: StatusOptions, context: Context) throws -> StatusReport {
+        try recordedStatusReport(options, context: context).report
+    }
+
+    /// `statusReport`, with the fingerprints of every file it read (nil
+    /// when something the fingerprints cannot see decided it).
+    static func recordedStatusReport(_ options: StatusOptions, context: Context) throws -> (report: StatusReport, inputs: [InputFingerprint]?) {
         var cache = StatusCache()
         let located = StatusCache.locate(start: context.resolve(options.path ?? "."), context: context)
         if let (root, gitDir) = located {
@@ -178,7 +184,7 @@ extension Hforge {
                                   configFiles: config.files + [ConfigLoader.configPath(repoRoot: root)].filter { !config.files.contains($0) },
                                   forges: forges, extraRemotes: extras, warnings: warnings, inSync: inSync)
         cache.store(report, gitDir: repo.gitDirectory, context: context)
-        return report
+        return (report, cache.cacheable ? cache.recorder.inputs : nil)
     }
 
     /// `git hforge status`: prints the report as text or JSON.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import HyperforgeCore
 import HyperforgeGit
 
@@ -6,6 +7,8 @@ extension Hforge {
         public var workspace = WorkspaceOptions()
         /// Only the repositories with something to say.
         public var changed = false
+        /// Read every repository afresh (no cached line or report is used; what is read is kept).
+        public var noCache = false
         public init() {}
     }
 
@@ -89,19 +92,16 @@ extension Hforge {
         public var summary: WorkspaceStatusSummary
     }
 
-    /// One repository's status: `git hforge status`'s report (its cached one
-    /// while its inputs are unchanged) and the work tree's changes, read with
-    /// libgit2; nothing is fetched, nothing written but the status cache.
-    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cacheKey: [String],
-                                 shared: StatusCache.SharedInputs) -> WorkspaceRepositoryStatus {
+    /// One repository's status: its cached line while none of its inputs
+    /// changed (see WorkspaceStatusCache), else `git hforge status`'s report
+    /// (its cached one while its inputs are unchanged) and the work tree's
+    /// changes, read with libgit2; nothing is fetched, nothing written but
+    /// the caches.
+    static func repositoryStatus(_ member: WorkspaceDiscovery.Member, context: Context, cache: WorkspaceStatusCache?) -> WorkspaceRepositoryStatus {
         var entry = WorkspaceRepositoryStatus(path: member.path, relativePath: member.relativePath, kind: member.kind.rawValue,
                                               forges: [], extraRemotes: [], warnings: [])
         do {
-            var options = StatusOptions()
-            options.path = member.path
-            options.allowDefaultsOnly = !member.hasOwnConfig
-            let report = try (member.hasOwnConfig ? StatusCache.lookup(path: member.path, context: context, key: cacheKey, shared: shared) : nil)
-                ?? statusReport(options, context: context)
+            let (report, changes) = try repositoryState(member, context: context, cache: cache)
             entry.branch = report.branch
             entry.head = report.head
             let head = headState(report)
@@ -111,14 +111,37 @@ extension Hforge {
             entry.extraRemotes = report.extraRemotes
             entry.warnings = report.warnings
             entry.inSync = report.inSync
-            let repo = try Repository.open(at: member.path, environment: context.environment)
-            let changes = try repo.workTreeChanges()
             entry.changes = changes
             entry.clean = changes.isClean
         } catch {
             entry.error = RepositoryError(error)
         }
         return entry
+    }
+
+    /// The report and the work tree's changes, from the cache or read (and then kept).
+    static func repositoryState(_ member: WorkspaceDiscovery.Member, context: Context,
+                                cache: WorkspaceStatusCache?) throws -> (StatusReport, WorkTreeChanges) {
+        // A repository without its own config.toml takes the chain: its report is never cached.
+        let cache = member.hasOwnConfig ? cache : nil
+        if let hit = cache?.lookup(workTree: member.path) { return hit }
+        let start = context.now().timeIntervalSince1970
+        var options = StatusOptions()
+        options.path = member.path
+        options.allowDefaultsOnly = !member.hasOwnConfig
+        let report: StatusReport, reportInputs: [InputFingerprint]?
+        if let cache, cache.reading, let found = StatusCache.lookupWithInputs(path: member.path, context: context, key: cache.key, shared: cache.shared) {
+            (report, reportInputs) = (found.report, found.inputs)
+        } else {
+            (report, reportInputs) = try recordedStatusReport(options, context: context)
+        }
+        let repo = try Repository.open(at: member.path, environment: context.environment)
+        var recorder = InputRecorder()
+        let changes = try repo.workTreeChanges(recording: &recorder, environment: context.environment)
+        if let cache, let reportInputs, recorder.cacheable, repo.workingDirectory == member.path, report.repository == member.path {
+            cache.store(workTree: member.path, report: report, changes: changes, inputs: reportInputs + recorder.inputs, start: start)
+        }
+        return (report, changes)
     }
 
     static let detachedPrefix = "detached at "
@@ -134,10 +157,9 @@ extension Hforge {
     public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
         let found = try discoverWorkspace(options.workspace, context: context)
         let progress = WorkspaceProgress(context, verb: "status", total: found.members.count)
-        let cacheKey = StatusCache.key(context)
-        let shared = StatusCache.SharedInputs()
+        let cache = WorkspaceStatusCache(context: context, key: StatusCache.key(context), reading: !options.noCache)
         let entries = await forEachMember(found.members, jobs: options.workspace.jobs ?? defaultJobs(), progress: progress) { member in
-            repositoryStatus(member, context: context, cacheKey: cacheKey, shared: shared)
+            repositoryStatus(member, context: context, cache: cache)
         }
         var summary = WorkspaceStatusSummary(total: entries.count, skipped: found.skipped.count)
         for e in entries {
@@ -160,7 +182,10 @@ extension Hforge {
         let width = min(50, shown.map(\.relativePath.count).max() ?? 0)
         let branchWidth = min(30, shown.map { headText($0).count }.max() ?? 0)
         let treeWidth = shown.map { treeText($0).count }.max() ?? 5
-        for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, to: out) }
+        // One write for all the lines (a thousand repositories: a thousand write calls otherwise).
+        var lines: [String] = []
+        for e in shown { render(e, width: width, branchWidth: branchWidth, treeWidth: treeWidth, styledBy: out, into: &lines) }
+        if !lines.isEmpty { out.line(lines.joined(separator: "\n")) }
         var parts = ["\(summary.clean) clean", "\(summary.dirty) dirty"]
         parts.append("\(summary.inSync) in sync with their config")
         if summary.drifted > 0 { parts.append(out.styled("\(summary.drifted) drifted", .yellow)) }
@@ -192,11 +217,13 @@ extension Hforge {
         return "dirty (" + bits.joined(separator: ", ") + ")"
     }
 
-    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, treeWidth: Int, to out: Output.Stream) {
-        let name = out.styled(pad(e.relativePath, width), .bold)
+    static func render(_ e: WorkspaceRepositoryStatus, width: Int, branchWidth: Int, treeWidth: Int, styledBy out: Output.Stream,
+                       into lines: inout [String]) {
+        // A directory's name is someone's choice: its line breaks cannot start a line of ours.
+        let name = out.styled(pad(TerminalText.inline(e.relativePath), width), .bold)
         if let error = e.error {
-            out.line("\(name)  \(out.styled("failed", .red))")
-            for l in error.lines(indent: "  ", out) { out.line(l) }
+            lines.append("\(name)  \(out.styled("failed", .red))")
+            lines += error.lines(indent: "  ", out)
             return
         }
         let where_ = headText(e)
@@ -221,8 +248,8 @@ extension Hforge {
         }
         for x in e.extraRemotes { forges.append("\(x.remote) \(out.styled("extra", .red))") }
         let shownTree = out.styled(pad(tree, treeWidth), e.clean == true ? .green : .yellow)
-        out.line("\(name)  \(pad(where_, branchWidth))  \(shownTree)  \(forges.joined(separator: "; "))")
-        for w in e.warnings { out.line("  \(out.styled("warning:", .yellow)) \(w)") }
+        lines.append("\(name)  \(pad(where_, branchWidth))  \(shownTree)  \(forges.joined(separator: "; "))")
+        for w in e.warnings { lines.append("  \(out.styled("warning:", .yellow)) \(w)") }
     }
 
     private static func a(_ f: ForgeStatus) -> Bool { (f.ahead ?? 0) > 0 || (f.behind ?? 0) > 0 }
