@@ -207,12 +207,12 @@ import Testing
         let fromRC = try PyPIRegistry.resolve("internal", from: "--registry", auth: auth, context: context)
         #expect(fromRC.url == "https://pypi.example.com/legacy/" && fromRC.simpleIndex == "https://pypi.example.com/simple/")
         #expect(fromRC.declaredIn == home + "/.pypirc:4" && fromRC.scope(package: "tool").path == "pypi/alice/tool/token")
-        #expect(fromRC.publishCommand(package: "tool", version: "1.0.0", directory: home).contains("--repository"))
+        #expect(fromRC.publishCommand(package: "tool", version: "1.0.0", directory: home, artifact: nil, scratch: nil).contains("--repository"))
         let mine = try PyPIRegistry.resolve("mine", from: "--registry", auth: auth, context: context)
-        #expect(mine.simpleIndex == "http://127.0.0.1:1/simple/" && mine.publishCommand(package: "t", version: "1.0.0", directory: home).contains("--repository-url"))
+        #expect(mine.simpleIndex == "http://127.0.0.1:1/simple/" && mine.publishCommand(package: "t", version: "1.0.0", directory: home, artifact: nil, scratch: nil).contains("--repository-url"))
         let env = mine.publishEnvironment([:], token: "s3cret")
         #expect(env["TWINE_USERNAME"] == "__token__" && env["TWINE_PASSWORD"] == "s3cret")
-        #expect(!mine.publishCommand(package: "t", version: "1.0.0", directory: home).contains("s3cret"))
+        #expect(!mine.publishCommand(package: "t", version: "1.0.0", directory: home, artifact: nil, scratch: nil).contains("s3cret"))
         #expect(throws: PublishError.self) { try PyPIRegistry.resolve("nowhere", from: "--registry", auth: auth, context: context) }
         // Declared in ~/.pypirc, but no account in auth.toml: the scope cannot be named.
         let noAccount = try AuthConfig.parse("", path: "/auth.toml")

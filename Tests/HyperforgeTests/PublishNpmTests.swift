@@ -139,7 +139,7 @@ struct PublishNpmTests {
         try rc.write(toFile: w.env.root + "/home/.npmrc", atomically: true, encoding: .utf8)
         let dry = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
         #expect(dry.code == 0, "\(dry)")
-        #expect(dry.stdout.contains("npm publish --ignore-scripts --registry \(w.registry.url) --@acme:registry=\(w.registry.url) --userconfig <a 0600 temporary file>"), "\(dry)")
+        #expect(dry.stdout.contains("npm pack --ignore-scripts --pack-destination <a 0700 temporary directory> (without the token); then npm publish <the tarball npm pack made> --ignore-scripts --registry \(w.registry.url) --@acme:registry=\(w.registry.url) --https-proxy=null --noproxy= --proxy=null --strict-ssl=true --dry-run=false --prefix=<that directory> --userconfig <a 0600 temporary file>"), "\(dry)")
         #expect(dry.stdout.contains("home/.npmrc:2"), "where the registry was declared: \(dry)")
         #expect(dry.stdout.contains("npm/@acme/widget/token: in provider"), "\(dry)")
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
@@ -192,7 +192,7 @@ struct PublishNpmTests {
         #expect(r.code == 0, "\(r)")
         #expect(r.stdout.contains("0.1.0 -> 0.1.1 in package.json, package-lock.json"), "\(r)")
         #expect(r.stdout.contains("build: npm run build") && r.stdout.contains("test: npm test"), "\(r)")
-        #expect(r.stdout.contains("npm publish --ignore-scripts --registry \(w.registry.url) --userconfig <a 0600 temporary file>"), "\(r)")
+        #expect(r.stdout.contains("npm publish <the tarball npm pack made> --ignore-scripts --registry \(w.registry.url) --https-proxy=null --noproxy= --proxy=null --strict-ssl=true --dry-run=false --prefix=<that directory> --userconfig <a 0600 temporary file>"), "\(r)")
         #expect(r.stdout.contains("token in HFORGE_NPM_TOKEN"), "\(r)")
         #expect(r.stdout.contains("npm/@alice/hftool/token: in provider"), "\(r)")
         #expect(r.stdout.contains("has no hftool 0.1.1"), "the packument was read: \(r)")
@@ -209,6 +209,48 @@ struct PublishNpmTests {
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
         #expect(r.code == 3 && r.stderr.contains("marks hftool \"private\": true"), "\(r)")
         #expect(w.registry.requests.isEmpty)
+    }
+
+    /// What the repository's author controls cannot reach the token: the
+    /// package's `prepare` script (which npm runs whenever it packs a
+    /// directory, --ignore-scripts or not) runs in `npm pack`, without the
+    /// token; a proxy set in package.json's publishConfig or a committed
+    /// .npmrc is overridden by the user's own settings on npm's command line
+    /// (here: none, so a proxy at a closed port would make the upload fail).
+    @Test func thePackagesOwnScriptsAndSettingsCannotReachTheToken() throws {
+        let w = try world("npm-hostile")
+        let seen = w.env.root + "/prepare-env.txt"
+        let manifest = try String(contentsOfFile: w.repo + "/package.json", encoding: .utf8)
+        try manifest.replacingOccurrences(of: "\"scripts\": {", with: "\"publishConfig\": {\"proxy\": \"http://127.0.0.1:1/\", \"https-proxy\": \"http://127.0.0.1:1/\", \"noproxy\": \"\"},\n  \"scripts\": {\"prepare\": \"node -e \\\"require('fs').writeFileSync('\(seen)', JSON.stringify(process.env))\\\"\", ")
+            .write(toFile: w.repo + "/package.json", atomically: true, encoding: .utf8)
+        try "proxy=http://127.0.0.1:1/\nhttps-proxy=http://127.0.0.1:1/\n".write(toFile: w.repo + "/.npmrc", atomically: true, encoding: .utf8)
+        try w.env.gitOK("add", "-A", in: w.repo)
+        try w.env.gitOK("commit", "-qm", "hostile settings", in: w.repo)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", "--no-push", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(w.registry.versions(of: "hftool") == ["0.1.1"] && w.registry.publishes.count == 1)
+        let env = try String(contentsOfFile: seen, encoding: .utf8)
+        #expect(env.contains("npm_lifecycle_event") && !env.contains(PublishNpmTests.token), "prepare ran, without the token")
+        #expect(r.stdout.contains("npm pack --ignore-scripts") && r.stdout.contains("--proxy=null"), "\(r)")
+    }
+
+    /// A package.json committed as a symbolic link to a file outside the
+    /// repository is refused before anything changes: the bump would put
+    /// that file's content in the release commit and the upload.
+    @Test func aSymlinkedManifestIsRefused() throws {
+        let w = try world("npm-symlink")
+        let outside = w.env.root + "/outside.json"
+        try FileManager.default.moveItem(atPath: w.repo + "/package.json", toPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: w.repo + "/package.json", withDestinationPath: outside)
+        try w.env.gitOK("add", "-A", in: w.repo)
+        try w.env.gitOK("commit", "-qm", "linked", in: w.repo)
+        let before = try files(w), outsideBefore = try Data(contentsOf: URL(fileURLWithPath: outside))
+        for args in [["--dry-run"], []] {
+            let r = try w.env.run("git", ["hforge", "publish", "--bump", "patch", "--no-push"] + args, in: w.repo)
+            #expect(r.code != 0 && r.stderr.contains("symbolic link"), "\(r)")
+        }
+        #expect(try files(w) == before && (try Data(contentsOf: URL(fileURLWithPath: outside))) == outsideBefore)
+        #expect(w.registry.publishes.isEmpty)
     }
 
     /// Killed (-9) as the upload starts and just after it, then resumed: one upload, the right commit and tag.

@@ -222,6 +222,15 @@ struct PublishRun {
             message: PublishSettings.expand(settings.commitMessage, name: package.name, version: new.description),
             push: !options.noPush, forges: forges.map(\.name),
             build: settings.build ?? defaultBuild, test: testCommands, files: files, parts: all.count > 1 ? parts : nil)
+        // A manifest or lock file that is a symbolic link (committed so by
+        // whoever wrote the repository) would pull a file from outside the
+        // work tree into the release commit and the upload.
+        for (path, what) in [(journal.directory, "the package's directory")] + journal.files.map({ ($0.path, "a file the bump rewrites") }) {
+            if let problem = JournalConfinement.problem(path, in: root) {
+                throw PublishError.notAPackage(path: FilePaths.join(root, path),
+                                               reason: "is \(what), and it \(problem): publish rewrites and commits only the work tree's own files; replace the link with the file itself")
+            }
+        }
         let plan = Plan(package: package, journal: journal, registry: registry, forges: forges, config: config, checks: checks)
         self.plan = plan
 
@@ -596,18 +605,39 @@ struct PublishRun {
             part.alreadyOnRegistry = true
             return "\(part.package) \(journal.version) is on \(registry.name) already"
         }
-        var argv = registry.publishCommand(package: part.package, version: journal.version, directory: directory)
-        say("$ \(argv.joined(separator: " "))")
-        // A config file the client needs (npm's userconfig), 0600 in a 0700 directory of our own, removed after.
+        // A config file the client needs (npm's userconfig) and what a pack
+        // step leaves (npm's tarball), 0600 in a 0700 directory of our own, removed after.
         var scratch: String?
         defer { if let scratch { PublishRun.removeScratch(scratch) } }
-        if let config = registry.clientConfig(context: context) {
-            let dir = try makeScratch()
-            scratch = dir
+        let config = registry.clientConfig(context: context)
+        if config != nil || registry.packCommand(destination: "") != nil { scratch = try makeScratch() }
+        var artifact: String?
+        if let dir = scratch, let pack = registry.packCommand(destination: dir) {
+            // Without the token: npm runs the package's prepare script here.
+            say("$ \(pack.joined(separator: " "))")
+            let packed: ChildProcess.StreamedResult
+            do {
+                packed = try await ChildProcess.runStreamed(pack, environment: registry.publishEnvironment(context.environment, token: nil),
+                                                            directory: directory, echo: options.json ? err : out)
+            } catch let e as ChildProcess.LaunchError {
+                throw HforgeError.cannotRun(program: pack[0], reason: e.reason)
+            }
+            let made = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".tgz") }
+            guard packed.exitCode == 0, made.count == 1 else {
+                let restored = earlierPublished ? [] : try rollBack(journal)
+                if !earlierPublished { removeJournal() }
+                throw PublishError.stepFailed(step: "publish", command: pack.joined(separator: " "), exitCode: packed.exitCode,
+                                              tail: packed.exitCode == 0 ? "it left \(made.count) tarballs in \(dir), not one" : packed.tail, rolledBack: restored)
+            }
+            artifact = FilePaths.join(dir, made[0])
+        }
+        var argv = registry.publishCommand(package: part.package, version: journal.version, directory: directory, artifact: artifact, scratch: scratch)
+        if let config, let dir = scratch {
             let file = FilePaths.join(dir, config.fileName)
             try AtomicFile.write(config.bytes, to: file, mode: 0o600, durable: false)
             argv += [config.flag, file]
         }
+        say("$ \(argv.joined(separator: " "))")
         // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
         let env = registry.publishEnvironment(context.environment, token: token)
         let result: ChildProcess.StreamedResult
@@ -647,9 +677,11 @@ struct PublishRun {
         func publishLine(_ part: PublishJournal.Part) -> String {
             let registry = j.parts == nil ? plan.registry : registries[part.kind] ?? plan.registry
             guard registry.publishes else { return "nothing to upload: the release is the tag \(j.tag), pushed to every forge" }
-            let argv = registry.publishCommand(package: part.package, version: j.version, directory: directory)
+            let pack = registry.packCommand(destination: "<a 0700 temporary directory>")
+            let argv = registry.publishCommand(package: part.package, version: j.version, directory: directory,
+                                               artifact: pack == nil ? nil : "<the tarball npm pack made>", scratch: pack == nil ? nil : "<that directory>")
                 + (registry.clientConfig(context: context).map { [$0.flag, "<a 0600 temporary file>"] } ?? [])
-            return argv.joined(separator: " ") + " (registry \(registry.name), \(RemoteURL.redacted(registry.location)); token in \(registry.tokenVariable))"
+            return (pack.map { $0.joined(separator: " ") + " (without the token); then " } ?? "") + argv.joined(separator: " ") + " (registry \(registry.name), \(RemoteURL.redacted(registry.location)); token in \(registry.tokenVariable))"
         }
         var steps: [(String, String)] = [
             ("bump", "\(j.previousVersion) -> \(j.version) in " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: ", ")),

@@ -20,6 +20,12 @@ struct NpmRegistry: ReleaseRegistry, Equatable {
     var user: String?
     /// The package's npm scope (without '@'), when it has one.
     var packageScope: String?
+    /// The network settings npm publish is given on its command line, from
+    /// the user's ~/.npmrc or npm's defaults: package.json's
+    /// `publishConfig` may set any npm setting not given on the command
+    /// line (npm's publish.js), so without these a cloned package could
+    /// send the upload, token and all, through a proxy of its choosing.
+    var networkFlags: [String] = []
 
     static let defaultName = "npmjs"
     /// The name of "the registry your ~/.npmrc names".
@@ -86,7 +92,19 @@ struct NpmRegistry: ReleaseRegistry, Equatable {
         let account = auth.registry(.npm, named: chosen)
             ?? auth.registries.first { $0.kind == .npm && $0.url.map(withSlash) == base }
         if packageScope == nil && account?.user == nil { throw PublishError.noAccount(registry: chosen, authPath: auth.path) }
-        return NpmRegistry(name: chosen, url: base, declaredIn: declaredIn, user: account?.user, packageScope: packageScope)
+        return NpmRegistry(name: chosen, url: base, declaredIn: declaredIn, user: account?.user, packageScope: packageScope,
+                           networkFlags: networkFlags(npmrcSettings(context)))
+    }
+
+    /// `--proxy`, `--https-proxy`, `--noproxy` and `--strict-ssl` as the
+    /// user's ~/.npmrc has them, else npm's defaults (`null`: the
+    /// environment's HTTPS_PROXY and the like still apply, as they are the
+    /// user's own), and `--dry-run=false` (a publishConfig `dry-run` would
+    /// make npm exit 0 having uploaded nothing).
+    static func networkFlags(_ settings: [String: (value: String, line: Int)]) -> [String] {
+        ["proxy": "null", "https-proxy": "null", "noproxy": "", "strict-ssl": "true"].sorted { $0.key < $1.key }.map { key, fallback in
+            "--\(key)=\(settings[key]?.value ?? fallback)"
+        } + ["--dry-run=false"]
     }
 
     /// `@org%2fname` for a scoped package (the registry's path for it), else the name.
@@ -110,12 +128,21 @@ struct NpmRegistry: ReleaseRegistry, Equatable {
         }
     }
 
-    /// `npm publish --ignore-scripts` with the registry on the command line.
-    /// --ignore-scripts: the build and test steps ran already, without the
-    /// token; npm's prepack/prepare/prepublishOnly scripts would run the
-    /// package's own code with the token in their environment.
-    func publishCommand(package: String, version: String, directory: String) -> [String] {
-        ["npm", "publish", "--ignore-scripts", "--registry", url] + (packageScope.map { ["--@\($0):registry=\(url)"] } ?? [])
+    /// `npm pack`, run before the upload without the token: npm runs a
+    /// package's `prepare` script whenever it packs a directory, even with
+    /// --ignore-scripts (npm 10's pacote), so the upload is of the tarball
+    /// this makes, which npm publishes without running anything of it.
+    func packCommand(destination: String) -> [String]? {
+        ["npm", "pack", "--ignore-scripts", "--pack-destination", destination]
+    }
+
+    /// `npm publish TARBALL --ignore-scripts` with the registry and the
+    /// network settings on the command line, and `--prefix` at the run's
+    /// own scratch directory, so the repository's `.npmrc` (npm's project
+    /// config, found from the package's directory) is not read.
+    func publishCommand(package: String, version: String, directory: String, artifact: String?, scratch: String?) -> [String] {
+        ["npm", "publish"] + (artifact.map { [$0] } ?? []) + ["--ignore-scripts", "--registry", url]
+            + (packageScope.map { ["--@\($0):registry=\(url)"] } ?? []) + networkFlags + (scratch.map { ["--prefix=\($0)"] } ?? [])
     }
 
     /// npm reads `${HFORGE_NPM_TOKEN}` in the userconfig file from its environment.

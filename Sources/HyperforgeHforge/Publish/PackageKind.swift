@@ -61,7 +61,13 @@ protocol ReleaseRegistry: Sendable {
     func scope(package: String) -> Scope
     /// Nil when the registry cannot be asked (a git index).
     func hasVersion(_ version: String, of package: String, token: String?, context: Context) throws -> Bool?
-    func publishCommand(package: String, version: String, directory: String) -> [String]
+    /// A command run in the package's directory before the upload, without
+    /// the token, that leaves the one file to upload in `destination`
+    /// (npm pack); nil when the client uploads from the directory itself.
+    func packCommand(destination: String) -> [String]?
+    /// `artifact`: the file `packCommand` left, when there is one;
+    /// `scratch`: the run's own 0700 directory, when it has one.
+    func publishCommand(package: String, version: String, directory: String, artifact: String?, scratch: String?) -> [String]
     func publishEnvironment(_ base: [String: String], token: String?) -> [String: String]
     /// A file the client is pointed at with `flag` (npm's --userconfig),
     /// written 0600 in a 0700 directory for the one run and removed after.
@@ -78,6 +84,7 @@ struct ClientConfig: Sendable {
 
 extension ReleaseRegistry {
     func clientConfig(context: Context) -> ClientConfig? { nil }
+    func packCommand(destination: String) -> [String]? { nil }
     var publishes: Bool { true }
 
     /// A read-only GET of `page` (what the registry says of `package`),
@@ -203,7 +210,7 @@ extension CargoRegistry: ReleaseRegistry {
         try hasVersion(version, of: package, context: context)
     }
 
-    func publishCommand(package: String, version: String, directory: String) -> [String] {
+    func publishCommand(package: String, version: String, directory: String, artifact: String?, scratch: String?) -> [String] {
         // --no-verify: the build and test steps ran already, without the
         // token; cargo's own verification would build the crate again with
         // the token in the environment, where its build.rs could read it.

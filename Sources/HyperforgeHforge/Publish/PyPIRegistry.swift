@@ -90,7 +90,7 @@ struct PyPIRegistry: ReleaseRegistry, Equatable {
     }
 
     /// `twine upload` of this version's sdist and wheel in dist/.
-    func publishCommand(package: String, version: String, directory: String) -> [String] {
+    func publishCommand(package: String, version: String, directory: String, artifact: String?, scratch: String?) -> [String] {
         let names = PythonPackage.distributions(in: directory, of: package, version: version)
         let files = names.isEmpty ? ["dist/\(PythonPackage.normalized(package, separator: "_"))-\(version)*"] : names
         return ["twine", "upload", "--non-interactive", "--disable-progress-bar"]

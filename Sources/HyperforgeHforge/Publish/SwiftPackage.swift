@@ -80,6 +80,6 @@ struct TagOnlyRegistry: ReleaseRegistry {
     var publishes: Bool { false }
     func scope(package: String) -> Scope { .npm(org: "none", package: package) }
     func hasVersion(_ version: String, of package: String, token: String?, context: Context) throws -> Bool? { false }
-    func publishCommand(package: String, version: String, directory: String) -> [String] { [] }
+    func publishCommand(package: String, version: String, directory: String, artifact: String?, scratch: String?) -> [String] { [] }
     func publishEnvironment(_ base: [String: String], token: String?) -> [String: String] { base }
 }

@@ -44,11 +44,14 @@ extension GitHforge {
             and swift test; or the [publish] build and test commands of .hyperforge/config.toml; output \
             streamed, time shown; a failure rolls the bump back byte for byte and shows the command's exit \
             status and last lines), publish (cargo publish --no-verify --registry NAME, the token in \
-            CARGO_REGISTRIES_NAME_TOKEN and your index in CARGO_REGISTRIES_NAME_INDEX; npm publish \
-            --ignore-scripts --registry URL (and --@ORG:registry=URL), with --userconfig naming a 0600 \
-            temporary copy of your ~/.npmrc whose auth line for the registry is \
-            //HOST/PATH/:_authToken=${HFORGE_NPM_TOKEN}, the token itself only in npm's environment, and no \
-            npm lifecycle script run with it; twine upload --repository-url URL (or --repository NAME for \
+            CARGO_REGISTRIES_NAME_TOKEN and your index in CARGO_REGISTRIES_NAME_INDEX; npm pack \
+            --ignore-scripts without the token (npm runs the package's prepare script there), then npm \
+            publish TARBALL --ignore-scripts --registry URL (and --@ORG:registry=URL) with --proxy, \
+            --https-proxy, --noproxy and --strict-ssl from your ~/.npmrc (else npm's defaults), \
+            --dry-run=false and --prefix at a scratch directory (so neither package.json's publishConfig \
+            nor the repository's .npmrc can set them), and --userconfig naming a 0600 temporary copy of \
+            your ~/.npmrc whose auth line for the registry is //HOST/PATH/:_authToken=${HFORGE_NPM_TOKEN}, \
+            the token itself only in npm publish's environment; twine upload --repository-url URL (or --repository NAME for \
             ~/.pypirc) of this version's files in dist/, TWINE_USERNAME=__token__ and the token in \
             TWINE_PASSWORD; never on a command line; a registry that has exactly this version already \
             counts as done), commit ('release: NAME X.Y.Z', publish.commit_message; none for a Swift \
@@ -64,7 +67,8 @@ extension GitHforge {
             registry=, else registry.npmjs.org (the names npmrc and npmjs). A committed config can name a \
             registry, never give its URL, so a cloned repository cannot send your token elsewhere; npm is \
             given the URL on its command line, which it ranks above a project .npmrc and package.json's \
-            publishConfig.
+            publishConfig. A manifest or lock file that is a symbolic link is refused (exit 3): the bump \
+            would bring the file it points at into the release commit.
 
             Journal: each step is recorded in .git/hforge/publish.json (0600) before and after it runs. \
             After an interruption (kill -9 included) --resume carries on and never publishes twice; a plain \
