@@ -258,6 +258,22 @@ struct RemotePullLocalTests {
         #expect(again.status == .success && !again.stdout.contains("got a new"), "\(again.stdout)")
     }
 
+    /// A repository set up for `git hforge publish` commits a [publish]
+    /// table in its config.toml: pull takes it as every other command does.
+    @Test func aCommittedConfigWithAPublishTableIsPulled() async throws {
+        let w = try world("pull-publish-table", repositories: [], defaults: "org = \"alice\"\nforges = [\"local\"]\n")
+        let seed = try w.env.makeRepository("seed-publish")
+        try w.env.write("[publish]\nregistry = \"local\"\n", to: "seed-publish/.hyperforge/config.toml")
+        try w.env.gitOK("add", ".hyperforge/config.toml", in: seed)
+        try w.env.gitOK("commit", "-q", "-m", "publish settings", in: seed)
+        let bare = try w.server.createRepository("alice/p.git", env: w.env)
+        try w.env.gitOK("push", "-q", bare, "HEAD:refs/heads/main", in: seed)
+        #expect(try w.env.run("git", ["scope", "set", "git/local/alice/repo/p/token"], input: token).code == 0)
+        let r = try await pull(w, [source("p")])
+        #expect(r.status == .success, "\(r)")
+        #expect(try String(contentsOfFile: w.workspace + "/p/.hyperforge/config.toml", encoding: .utf8) == "[publish]\nregistry = \"local\"\n")
+    }
+
     @Test func aRemotePointingElsewhereFailsThatRepositoryAsInitWouldRefuse() async throws {
         let w = try world("pull-conflict", repositories: ["a"])
         let repo = try w.env.makeRepository("work/a")

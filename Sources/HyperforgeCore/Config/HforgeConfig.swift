@@ -245,8 +245,7 @@ public enum ConfigLoader {
             throw ConfigError.unreadable(path: repoConfig, reason: "it is a link to \(real), outside the repository; a committed config.toml must be a file in it")
         }
         if includeRepoConfig, let source = try TOMLSource.load(repoConfig) {
-            // [publish] is git hforge publish's own (PublishSettings reads it).
-            chain.layers.append(try layer(from: source, otherKeys: ["publish"]))
+            chain.layers.append(try layer(from: source, otherKeys: repoConfigOwnTables))
         }
         return chain
     }
@@ -383,6 +382,11 @@ public enum ConfigLoader {
     }
 
     // MARK: - Parsing one file
+
+    /// Tables a repository's committed config.toml may hold that are not
+    /// the forge configuration: [publish] is git hforge publish's own
+    /// (PublishSettings reads it).
+    public static let repoConfigOwnTables: Set<String> = ["publish"]
 
     static let topLevelKeys = ["forges", "org", "repo_name", "visibility", "protocol", "ssh", "custom_forges", "description"]
     static let forgeKeys = ["kind", "host", "ssh_port", "ssh_user", "web_url", "api_url"]

@@ -475,7 +475,7 @@ extension Hforge {
                 guard let committed = try TOMLSource.load(temporaryConfig) else {
                     return .failed("its committed \(ConfigLoader.directoryName)/\(ConfigLoader.configFile) cannot be read")
                 }
-                effective = try ConfigLoader.resolve(shared.layers + [ConfigLoader.layer(from: committed)], repoRoot: target)
+                effective = try ConfigLoader.resolve(shared.layers + [ConfigLoader.layer(from: committed, otherKeys: ConfigLoader.repoConfigOwnTables)], repoRoot: target)
             } else {
                 writes.append(.writeConfig(path: temporaryConfig, contents: ConfigWriter.render(layer, header: configHeader)))
             }
