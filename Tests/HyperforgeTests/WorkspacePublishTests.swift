@@ -177,6 +177,24 @@ struct WorkspacePublishTests {
         #expect(stateFiles(w).isEmpty)
     }
 
+    /// A run started with --no-push and resumed without it stays unpushed (the journal keeps how it was started).
+    @Test func aResumedRunKeepsItsNoPush() throws {
+        let flag = FileManager.default.temporaryDirectory.path + "/hforge-wspub-nopush-\(UUID().uuidString.prefix(8))"
+        defer { unlink(flag) }
+        let w = try world("wspub-nopush", appBuild: "[\"sh\", \"-c\", \"test -e \(flag) || exit 3\"]")
+        let r = try w.publish("--bump", "patch", "--no-push")
+        #expect(r.code == 1, "\(r)")
+        #expect(FileManager.default.createFile(atPath: flag, contents: Data()))
+        let resumed = try w.publish("--resume")
+        #expect(resumed.code == 0, "\(resumed)")
+        for name in ["bee", "app", "cee"] {
+            #expect(try w.env.gitOK("tag", "-l", "v0.1.1", in: w.repo(name)) == "v0.1.1\n", "\(name) tagged")
+            for bare in [w.repos[name]!.bareA, w.repos[name]!.bareB] {
+                #expect(try w.env.run("git", ["rev-parse", "-q", "--verify", "refs/tags/v0.1.1"], in: bare).code != 0, "\(name) not pushed")
+            }
+        }
+    }
+
     @Test func abortForgetsTheRunAndSaysWhatStaysPublished() throws {
         let w = try world("wspub-abort", cee: false, appBuild: "[\"false\"]")
         let appStart = try w.head("app")

@@ -30,6 +30,10 @@ extension Hforge {
         if options.abort { return try await run.abort() }
         if options.resume {
             guard let journal = try WorkspacePublishJournal.load(journalPath, workspace: root) else { throw WorkspacePublishError.noJournal(journal: journalPath) }
+            // The run goes on as it was started: its --no-push holds for the packages still to release.
+            var resumed = options
+            resumed.noPush = options.noPush || journal.noPush
+            var run = WorkspacePublishRun(root: root, journalPath: journalPath, options: resumed, context: context)
             return try await run.carryOn(journal)
         }
         if let journal = try WorkspacePublishJournal.load(journalPath, workspace: root), let current = journal.current {
