@@ -120,14 +120,8 @@ import Testing
     func inASignedRealmSecondParentsNeedTheirMaintainersAndAMergeAMember() throws {
         let w = try E2E.world("realm-merge-signed")
         try E2E.twoDomains(w)
-        let clone = try H.clone(w)
-        let aperture = try H.key(w, "aperture-key"), fungal = try H.key(w, "fungal-key"), stranger = try H.key(w, "stranger-key")
-        try H.rewrite(clone + "/repos/aperture.yaml") { $0 + "signing_keys:\n- maintainer: test@example.com\n  key: \"\(aperture.pub)\"\n" }
-        _ = try H.signedCommit(w, clone, key: aperture.file, "aperture's key")
-        try H.rewrite(clone + "/repos/fungal.yaml") { $0 + "signing_keys:\n- maintainer: test@example.com\n  key: \"\(fungal.pub)\"\n" }
-        _ = try H.signedCommit(w, clone, key: fungal.file, "fungal's key")
-        try H.rewrite(clone + "/realm.yaml") { $0.replacingOccurrences(of: "require_signed_commits: false", with: "require_signed_commits: true") }
-        let on = try H.signedCommit(w, clone, key: aperture.file, "signatures required")
+        let (clone, aperture, fungal, on) = try H.signedRealm(w)
+        let stranger = try H.key(w, "stranger-key")
         let contract = clone + "/domains/s3-access/contracts/s3-permissions.yaml"
 
         func merge(second key: String?, merge mergeKey: String?) throws -> (second: String, merge: String) {
