@@ -105,19 +105,24 @@ import Testing
         return try w.env.gitOK("rev-parse", "HEAD", in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
-    func signedCommitsOfAnotherRepositorysMaintainerAreRefused() throws {
-        let w = try E2E.world("realm-signed")
-        try E2E.twoDomains(w)
+    /// A clone of the realm where aperture and fungal list their maintainers' keys, each in its own
+    /// signed commit, then the realm asks for signatures (`turnedOn`, signed by aperture's key).
+    static func signedRealm(_ w: E2E.World) throws -> (clone: String, aperture: (file: String, pub: String), fungal: (file: String, pub: String), turnedOn: String) {
         let clone = try Self.clone(w)
         let aperture = try Self.key(w, "aperture-key"), fungal = try Self.key(w, "fungal-key")
-        // Each repository lists its maintainer's key, in its own commit; then the realm asks for signatures.
         try Self.rewrite(clone + "/repos/aperture.yaml") { $0 + "signing_keys:\n- maintainer: test@example.com\n  key: \"\(aperture.pub)\"\n" }
         _ = try Self.signedCommit(w, clone, key: aperture.file, "aperture's key")
         try Self.rewrite(clone + "/repos/fungal.yaml") { $0 + "signing_keys:\n- maintainer: test@example.com\n  key: \"\(fungal.pub)\"\n" }
         _ = try Self.signedCommit(w, clone, key: fungal.file, "fungal's key")
         try Self.rewrite(clone + "/realm.yaml") { $0.replacingOccurrences(of: "require_signed_commits: false", with: "require_signed_commits: true") }
-        let turnedOn = try Self.signedCommit(w, clone, key: aperture.file, "signatures required")
+        return (clone, aperture, fungal, try Self.signedCommit(w, clone, key: aperture.file, "signatures required"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
+    func signedCommitsOfAnotherRepositorysMaintainerAreRefused() throws {
+        let w = try E2E.world("realm-signed")
+        try E2E.twoDomains(w)
+        let (clone, aperture, fungal, turnedOn) = try Self.signedRealm(w)
 
         // fungal's maintainer changes aperture's contract (a compatible patch-sized change: its description).
         let contract = clone + "/domains/s3-access/contracts/s3-permissions.yaml"

@@ -114,6 +114,9 @@ import Testing
         let mergeCommit = try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-parse", "main^", in: w.env.root).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(final["state"] as? String == "merged" && final["merged_commit"] as? String == mergeCommit, "\(final)")
         #expect(try openProposals(w, "aperture").isEmpty)
+        // The realm's history, merges and all, keeps the rules check --realm (and the guard) holds it to.
+        let (checked, report) = try RealmHistoryCheckTests.checkRealm(w, in: w.realmGitDir)
+        #expect(checked.code == 0 && RealmHistoryCheckTests.findings(report).isEmpty, "\(checked)")
 
         // aperture's next sync finds nothing new: the working file is the realm's.
         let again = try w.ok("aperture", "sync")
@@ -246,6 +249,8 @@ import Testing
         #expect(try Self.openProposals(w, "aperture").isEmpty)
         // History is linear: no merge commits.
         #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-list", "--merges", "main", in: w.env.root).isEmpty)
+        let (checked, report) = try RealmHistoryCheckTests.checkRealm(w, in: w.realmGitDir)
+        #expect(checked.code == 0 && RealmHistoryCheckTests.findings(report).isEmpty, "\(checked)")
     }
 
     @Test func aNewerChangeSupersedesTheOpenProposalAndABadRecordIsLeftOut() throws {

@@ -5,7 +5,7 @@ import HyperforgeCore
 /// One thing `git realm check --realm` found in a commit of the realm.
 public struct RealmHistoryFinding: Sendable, Codable, Equatable {
     public enum Rule: String, Sendable, Codable {
-        case wellFormed = "well-formed", versionStep = "version-step", value, cycle, oneRepository = "one-repository", signature
+        case wellFormed = "well-formed", versionStep = "version-step", value, cycle, oneRepository = "one-repository", signature, merge
     }
     public var rule: Rule
     public var commit: String
@@ -53,11 +53,16 @@ public struct RealmHistoryReport: Sendable, Codable, Equatable {
 
 /// Reads the realm's history with the `git` executable (so that a
 /// pre-receive hook sees the pushed objects in git's quarantine) and checks
-/// each commit against its first parent: every file well formed, no
+/// every commit of the range (a merge's second parents too), each against
+/// its first parent: every file well formed, no
 /// dependency cycle, each contract's version step at least what the change
 /// needs (ContractChecks.bumpFindings: the engine of `--mode contract`'s
 /// history check), each commit changing one repository's files, and, when
 /// realm.yaml asks for it, each commit signed by a maintainer of that repository.
+/// A merge (two parents; more are refused) is well formed, acyclic and
+/// stepped from its first parent like any commit; the paths where it matches
+/// neither parent are its own changes, checked as a commit that changes
+/// them; one with none needs, in a signed realm, a key of any maintainer.
 struct RealmHistoryChecker {
     let gitDir: String
     let environment: [String: String]
@@ -162,8 +167,25 @@ struct RealmHistoryChecker {
                 add(.versionStep, f.file, f.message,
                     "publish a version that goes up as far as the change needs ('git realm check --mode=compatibility' shows why); history cannot be edited, so the next version must say so")
             }
-            guard parents.count == 1 else { continue } // a merge: its commits are checked one by one
-            let attribution = Self.attribute(changed: changed, before: before, after: snapshot)
+            // A merge adds nothing of its own: the commits it brings are checked one by one (each is in the range).
+            // What it does change itself is checked as a commit that changes those paths.
+            var own = changed
+            if parents.count > 2 {
+                add(.merge, nil, "merges \(parents.count) parents; the realm takes merges of two parents only",
+                    "merge one branch at a time (git merge with one branch), so that each merge is checked against its two parents")
+                continue
+            }
+            if parents.count == 2 {
+                let second = try await self.state(parents[1])
+                own = Self.changedPaths(parent.ids, state.ids).filter { state.ids[$0] != second.ids[$0] }
+                if own.isEmpty {
+                    if required, let problem = try await signatureProblem(commit, by: nil, before: before, after: snapshot) {
+                        add(.signature, nil, problem.message, problem.hint)
+                    }
+                    continue
+                }
+            }
+            let attribution = Self.attribute(changed: own, before: before, after: snapshot)
             if attribution.count > 1 {
                 let parts = attribution.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.sorted().prefix(3).joined(separator: ", ")))" }
                 add(.oneRepository, nil, "changes the files of more than one repository: " + parts.joined(separator: "; "),
@@ -192,7 +214,9 @@ struct RealmHistoryChecker {
 
     /// The commits of `tip` not in `exclude`, oldest first, from one `git log`.
     func log(tip: String, exclude: String?) async throws -> [LoggedCommit] {
-        let text = try await gitOK(["log", "--reverse", "--topo-order", "-m", "--first-parent", "--raw", "-z", "--no-abbrev", "--no-renames",
+        // Every commit of the range (a merge's second parents too), each after its parents;
+        // a merge's changes are shown once, against its first parent.
+        let text = try await gitOK(["log", "--reverse", "--topo-order", "--diff-merges=first-parent", "--raw", "-z", "--no-abbrev", "--no-renames",
                                     "--format=%x01%H%x00%P%x00%s%x00%an <%ae>%x00", tip] + (exclude.map { ["^" + $0] } ?? []) + ["--"],
                                    limit: 256 << 20)
         // Read field by field (a subject may hold anything but NUL).
@@ -558,19 +582,23 @@ struct RealmHistoryChecker {
     /// (as the realm lists them before the commit; for a repository the
     /// commit registers, as it lists them) or, for the realm's own files, of
     /// an approver in governance.approvers; nil when it is.
-    func signatureProblem(_ commit: String, by repo: String, before: RealmSnapshot, after: RealmSnapshot) async throws -> (message: String, hint: String)? {
+    func signatureProblem(_ commit: String, by repo: String?, before: RealmSnapshot, after: RealmSnapshot) async throws -> (message: String, hint: String)? {
         var keys: [SigningKey]
         let whose: String
-        if repo == "realm" {
+        if repo == nil {
+            // A merge that adds nothing of its own: any maintainer the realm lists may make it.
+            keys = before.repos.values.flatMap(\.signingKeys)
+            whose = "a maintainer of a repository of the realm (signing_keys in repos/*.yaml), as a merge that adds nothing of its own is"
+        } else if repo == "realm" {
             let approvers = Set(before.manifest.governance.approvers)
             keys = before.repos.values.flatMap(\.signingKeys).filter { approvers.contains($0.maintainer) }
             whose = "an approver of the realm (governance.approvers in realm.yaml)"
         } else {
-            keys = (before.repos[repo] ?? after.repos[repo])?.signingKeys ?? []
-            whose = "a maintainer of \(repo) (signing_keys in repos/\(repo).yaml)"
+            keys = (before.repos[repo!] ?? after.repos[repo!])?.signingKeys ?? []
+            whose = "a maintainer of \(repo!) (signing_keys in repos/\(repo!).yaml)"
         }
         keys.sort { ($0.maintainer, $0.key) < ($1.maintainer, $1.key) }
-        let fixHint = "sign commits with an ssh key listed in repos/\(repo == "realm" ? "REPO" : repo).yaml (git config gpg.format ssh, user.signingkey, commit.gpgsign true)"
+        let fixHint = "sign commits with an ssh key listed in repos/\(repo.flatMap { $0 == "realm" ? nil : $0 } ?? "REPO").yaml (git config gpg.format ssh, user.signingkey, commit.gpgsign true)"
         if keys.isEmpty {
             return ("the realm requires signed commits, but it lists no ssh signing key of \(whose)", fixHint)
         }

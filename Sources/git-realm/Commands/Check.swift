@@ -67,14 +67,14 @@ extension GitRealm {
 
             --realm checks the realm itself, in the realm repository or a clone of it (bare or \
             not; the whole history, not a shallow clone): every commit of HEAD (or --range A..B, \
-            or REV) against its first parent. Every file well formed; no dependency cycle between \
+            or REV, a merge's second parents included: git rev-list without --first-parent), \
+            each against its parent. Every file well formed; no dependency cycle between \
             the domains; each contract's version step at least what the change needs (the same \
             engine as --mode contract: a breaking change published as a minor version is an error \
             even when it was pushed with plain git); each commit changing one repository's files \
             only (repos/R.yaml and domains/D/bindings/R.yaml are R's, a contract its owner's, a \
             new domain's files the owner's of its contracts, realm.yaml the realm's \
-            administration; merge commits are checked for the first three only, the commits \
-            they merge one by one); each contract's value fits its own schema (checked for the \
+            administration); each contract's value fits its own schema (checked for the \
             contracts a commit changes, for all when a schema changes; a finding names \
             file:line and the JSON pointer of what does not fit). Each file is parsed once per \
             blob and its verdict kept, so a long history costs about its changes. When \
@@ -88,14 +88,21 @@ extension GitRealm {
             checks it with gpg.ssh.allowedSignersFile built from the realm into a private \
             temporary file. Without signatures plain git cannot say who pushed a commit: a \
             member with write access to the realm can change another's files, and only the \
-            one-repository rule and a review show it. Validation scripts never run here. \
+            one-repository rule and a review show it. A merge commit (two parents; more are \
+            refused, rule merge) is checked from its first parent for well-formed files, cycles, \
+            values and version steps, so a bad change its second parent brings is caught there \
+            and at the commit that made it; it may add no change of its own: a path whose blob \
+            matches neither parent is its own change, checked as a commit that changes those \
+            paths (one repository, signed by its maintainer); with signed commits required, a \
+            merge adding nothing must be signed by a key of any maintainer the realm lists. \
+            Validation scripts never run here. \
             --pre-receive is how the hook of 'git realm admin guard install' runs it: the \
             updates of refs/heads/BRANCH on standard input, each new commit (OLD..NEW, on the \
             parsed state of OLD) checked; deleting \
             the branch or rewriting its history is refused too. In a member repository, --range \
             refs/realm/REALM/fetched checks the realm as fetched. JSON (--realm): {"realm", "tip", \
             "commits" (oldest first), "signed_commits_required", "findings": [{"rule" \
-            (well-formed, cycle, version-step, value, one-repository, signature), "commit", "summary", \
+            (well-formed, cycle, version-step, value, one-repository, signature, merge), "commit", "summary", \
             "file", "line" and "pointer" (of a value finding), "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \
             findings. --realm exit status: 0 clean; 1 \
             errors (a hook refuses the push); 4 the history cannot be read; 64 usage error.
