@@ -106,10 +106,22 @@ final class FetchLock {
 
     static func path(_ repository: Repository) -> String { repository.commonDirectory + "/realm/fetch.lock" }
 
-    private static func open(_ repository: Repository) -> Int32 {
+    private static func open(_ repository: Repository, file: String = "fetch.lock") -> Int32 {
         let dir = repository.commonDirectory + "/realm"
         if mkdir(dir, 0o777) != 0 && errno != EEXIST { return -1 }
-        return Glibc.open(path(repository), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        return Glibc.open(dir + "/" + file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    }
+
+    /// Exclusive, waiting: two syncs in one member repository fetch the
+    /// realm's proposals one after the other (git's own ref locks make the
+    /// second fail with "cannot lock ref" when they overlap). Held only
+    /// for the fetch of proposal refs; nothing waits on it for long.
+    static func proposals(_ repository: Repository) -> FetchLock {
+        let fd = open(repository, file: "proposals-fetch.lock")
+        if fd >= 0 {
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        return FetchLock(fd: fd)
     }
 
     /// For a command: shared, waiting at most for a background fetch's last

@@ -23,6 +23,8 @@ extension RealmGit {
     /// branches (`refs/heads/sync/*`) into `prefix`/`syncPrefix` of
     /// `repository`, removing the ones the realm no longer has.
     static func fetchProposals(url: String, repository: Repository, prefix: String, syncPrefix: String, context: Context) async throws {
+        let lock = FetchLock.proposals(repository)
+        defer { lock.release() }
         let r = try await run(["-c", "fetch.writeCommitGraph=false", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune",
                                "--no-auto-gc", "--no-auto-maintenance", "--recurse-submodules=no", "--", url,
                                "+\(ProposalRefs.remotePrefix)*:\(prefix)*", "+\(ProposalRefs.remoteSyncPrefix)*:\(syncPrefix)*"],
