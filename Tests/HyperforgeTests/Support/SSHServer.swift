@@ -86,7 +86,7 @@ final class SSHServer: @unchecked Sendable {
           BatchMode yes
           LogLevel ERROR
           IdentityAgent none
-          ConnectTimeout 10
+          ConnectTimeout 60
 
         """.write(toFile: clientConfig, atomically: true, encoding: .utf8)
 
