@@ -21,7 +21,7 @@ struct PublishCargoTests {
     /// A crate `tool` 0.1.0 in a repository initialised for both forges, the
     /// registry declared in the test's cargo config, the account in auth.toml
     /// and the token in its scope. `publishTable`: a [publish] table for config.toml.
-    func world(_ name: String, publishTable: String? = nil, token: String = PublishCargoTests.token,
+    func world(_ name: String, publishTable: String? = nil, token: String = PublishCargoTests.token, gitignore: String = "/target\nCargo.lock\n",
                libSource: String = "pub fn answer() -> u32 { 42 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn answers() { assert_eq!(super::answer(), 42); }\n}\n") throws -> World {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
@@ -43,7 +43,7 @@ struct PublishCargoTests {
 
         """, to: "projects/tool/Cargo.toml")
         try env.write(libSource, to: "projects/tool/src/lib.rs")
-        try env.write("/target\nCargo.lock\n", to: "projects/tool/.gitignore")
+        try env.write(gitignore, to: "projects/tool/.gitignore")
         if let publishTable { try published.addPublishTable(publishTable) }
         try published.commit("the crate", storing: token, in: "cargo/alice/tool/token", env: env)
         return World(env: env, server: server, registry: registry, repo: repo, bareA: published.bareA, bareB: published.bareB)
@@ -87,6 +87,18 @@ struct PublishCargoTests {
         // The same version again: refused before anything changes (it is on the registry, its tag exists).
         let again = try w.env.git("hforge", "publish", "--version", "0.1.1", in: w.repo)
         #expect(again.code == 2 && again.stderr.contains("not greater"), "\(again)")
+    }
+
+    /// The Cargo.lock cargo build makes where there was none goes into the
+    /// release commit when the repository does not ignore it: nothing is left
+    /// untracked for the next release to refuse.
+    @Test func aLockFileTheBuildMadeGoesIntoTheReleaseCommit() throws {
+        let w = try world("publish-lock", gitignore: "/target\n")
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", "--no-push", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        #expect(try w.env.gitOK("show", "--name-only", "--format=", "HEAD", in: w.repo) == "Cargo.lock\nCargo.toml\n")
+        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
+        #expect(try String(contentsOfFile: w.repo + "/Cargo.lock", encoding: .utf8).contains("name = \"tool\"\nversion = \"0.1.1\""))
     }
 
     @Test func aFailingTestRollsTheBumpBackByteForByte() throws {

@@ -543,7 +543,22 @@ struct PublishRun {
                 return "no file holds the version: the tag goes on \(journal.startCommit.prefix(12))"
             }
             let tracked = try await Git.run(["ls-files", "--"] + paths, in: root, context: context).stdout.split(separator: "\n").map(String.init)
-            let result = try await Git.run(["commit", "-q", "--only", "-m", journal.message, "--"] + tracked, in: root, context: context)
+            // A lock file the build made (cargo's Cargo.lock where there was
+            // none) goes into the release commit, as cargo-release does,
+            // unless the repository ignores it: else it is left untracked and
+            // the next release refuses the dirty tree.
+            var created: [String] = []
+            for file in journal.files where file.before == nil && file.after == nil && FilePaths.kind(FilePaths.join(root, file.path)) == .file {
+                let ignored = try await Git.run(["check-ignore", "-q", "--", file.path], in: root, context: context)
+                if ignored.exitCode != 0 { created.append(file.path) }
+            }
+            if !created.isEmpty {
+                let added = try await Git.run(["add", "--"] + created, in: root, context: context)
+                guard added.exitCode == 0 else {
+                    throw PublishError.stepFailed(step: "commit", command: "git add", exitCode: added.exitCode, tail: (added.stderr + added.stdout).trimmedLines(), rolledBack: [])
+                }
+            }
+            let result = try await Git.run(["commit", "-q", "--only", "-m", journal.message, "--"] + tracked + created, in: root, context: context)
             guard result.exitCode == 0 else {
                 throw PublishError.stepFailed(step: "commit", command: "git commit", exitCode: result.exitCode, tail: (result.stderr + result.stdout).trimmedLines(), rolledBack: [])
             }
