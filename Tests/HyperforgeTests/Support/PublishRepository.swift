@@ -63,6 +63,36 @@ enum PublishFaults {
         #expect(!FileManager.default.fileExists(atPath: repo + "/.git/hforge"), "\(point): no journal left", sourceLocation: sourceLocation)
     }
 
+    /// `git hforge publish --bump patch` in `repo` with `bareB`'s forge
+    /// refusing pushes after the registry took the version (`published`
+    /// checks that it did, before the resume): the release stays in progress
+    /// (a plain publish refuses), and --resume pushes only where it had not:
+    /// `tag` on HEAD in both, one release commit with `subject`, no journal left.
+    static func pushRejectedThenResumed(_ env: TestEnvironment, repo: String, bareA: String, bareB: String, tag: String, subject: String,
+                                        published: () -> Void, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        try rejectPushes(env, bare: bareB, message: "forge B: frozen")
+        let r = try env.git("hforge", "publish", "--bump", "patch", in: repo)
+        #expect(r.code == 1, "\(r)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains("push to forgeb") && r.stderr.contains("frozen"), "\(r)", sourceLocation: sourceLocation)
+        published()
+        #expect(try env.git("rev-parse", "-q", "--verify", "refs/tags/\(tag)", in: bareA).code == 0, sourceLocation: sourceLocation)
+        #expect(try env.git("rev-parse", "-q", "--verify", "refs/tags/\(tag)", in: bareB).code != 0, sourceLocation: sourceLocation)
+        let plain = try env.git("hforge", "publish", "--bump", "patch", in: repo)
+        #expect(plain.code == 2 && plain.stderr.contains("--resume"), "a plain publish refuses while the release is in progress: \(plain)", sourceLocation: sourceLocation)
+
+        acceptPushes(bare: bareB)
+        let resumed = try env.git("hforge", "publish", "--resume", in: repo)
+        #expect(resumed.code == 0, "\(resumed)", sourceLocation: sourceLocation)
+        let head = try env.gitOK("rev-parse", "HEAD", in: repo)
+        #expect(try env.gitOK("log", "-1", "--format=%s", in: repo) == subject + "\n", sourceLocation: sourceLocation)
+        for bare in [bareA, bareB] {
+            #expect(try env.gitOK("rev-parse", "\(tag)^{commit}", in: bare) == head, sourceLocation: sourceLocation)
+            #expect(try env.gitOK("rev-parse", "refs/heads/main", in: bare) == head, sourceLocation: sourceLocation)
+        }
+        #expect(!resumed.stdout.contains("✓ forgea"), "forgea, which took the push, is not pushed to again: \(resumed)", sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: repo + "/.git/hforge"), sourceLocation: sourceLocation)
+    }
+
     /// The bare repository `bare` (under `env`'s root) refuses every push, saying `message`, until `acceptPushes`.
     static func rejectPushes(_ env: TestEnvironment, bare: String, message: String) throws {
         try env.write("#!/bin/sh\necho '\(message)' >&2\nexit 1\n", to: String(bare.dropFirst(env.root.count + 1)) + "/hooks/pre-receive")
