@@ -34,7 +34,10 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 echo "building (release)..."
-swift build -c release --static-swift-stdlib 2>&1 | grep -vE "warning: the use of .mktemp|^/opt/swift/.*mktemp" || true
+# A failed build stops here: nothing stale from an earlier build is installed.
+status=0
+swift build -c release --static-swift-stdlib 2>&1 | { grep -vE "warning: the use of .mktemp|^/opt/swift/.*mktemp" || true; } || status=$?
+[ "$status" -eq 0 ] || { echo "install.sh: the release build failed (exit status $status); nothing was installed" >&2; exit "$status"; }
 bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 
 [ -x "$bin/hyperforge" ] || { echo "install.sh: build did not produce hyperforge" >&2; exit 1; }

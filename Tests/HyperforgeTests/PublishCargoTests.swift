@@ -190,47 +190,20 @@ struct PublishCargoTests {
 
     @Test func aPushRejectedAfterPublishingIsResumed() throws {
         let w = try world("publish-push", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
-        try w.env.write("#!/bin/sh\necho 'forge B: frozen' >&2\nexit 1\n", to: String(w.bareB.dropFirst(w.env.root.count + 1)) + "/hooks/pre-receive")
-        chmod(w.bareB + "/hooks/pre-receive", 0o755)
-        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
-        #expect(r.code == 1, "\(r)")
-        #expect(r.stderr.contains("push to forgeb") && r.stderr.contains("frozen"), "\(r)")
-        #expect(w.registry.versions(of: "tool") == ["0.1.1"])
-        #expect(try w.env.git("rev-parse", "-q", "--verify", "refs/tags/v0.1.1", in: w.bareA).code == 0)
-        #expect(try w.env.git("rev-parse", "-q", "--verify", "refs/tags/v0.1.1", in: w.bareB).code != 0)
-        // A plain publish refuses while the release is in progress.
-        let plain = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
-        #expect(plain.code == 2 && plain.stderr.contains("--resume"), "\(plain)")
-
-        unlink(w.bareB + "/hooks/pre-receive")
-        let resumed = try w.env.git("hforge", "publish", "--resume", in: w.repo)
-        #expect(resumed.code == 0, "\(resumed)")
+        try PublishFaults.pushRejectedThenResumed(w.env, repo: w.repo, bareA: w.bareA, bareB: w.bareB, tag: "v0.1.1", subject: "release: tool 0.1.1") {
+            #expect(w.registry.versions(of: "tool") == ["0.1.1"])
+        }
         #expect(w.registry.publishes.count == 1)
-        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo)
-        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == head)
-        #expect(!resumed.stdout.contains("✓ forgea"), "forgea, which took the push, is not pushed to again: \(resumed)")
     }
 
     /// Killed (-9) at each step, just after it ran and before the journal
     /// says so, then resumed: one published version, the right commit and tag.
-    @Test(arguments: ["publish.ran:bump", "publish.ran:build", "publish.started:publish", "publish.ran:publish", "publish.ran:commit", "publish.ran:tag", "publish.ran:push"])
+    @Test(arguments: PublishFaults.killPoints)
     func killedAtEachStepThenResumed(point: String) throws {
         let w = try world("publish-kill", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
-        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
-        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: point)
-        _ = paused.stop(with: SIGKILL)
-        #expect(FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
-        let r = try w.env.git("hforge", "publish", "--resume", in: w.repo)
-        #expect(r.code == 0, "\(point): \(r)\n\((try? String(contentsOfFile: paused.log, encoding: .utf8)) ?? "")")
+        try PublishFaults.killThenResume(w.env, repo: w.repo, bare: w.bareB, at: point, tag: "v0.1.1", commits: 1, subject: "release: tool 0.1.1")
         #expect(w.registry.versions(of: "tool") == ["0.1.1"], "\(point)")
         #expect(w.registry.publishes.count == 1, "\(point): published once")
-        #expect(try w.env.gitOK("rev-list", "--count", "\(start)..HEAD", in: w.repo) == "1\n", "\(point): one release commit")
-        #expect(try w.env.gitOK("log", "-1", "--format=%s", in: w.repo) == "release: tool 0.1.1\n")
-        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo)
-        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.repo) == head)
-        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == head, "\(point)")
-        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
-        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
     }
 
     @Test func abortAfterPublishingSaysWhatStays() throws {

@@ -253,23 +253,24 @@ struct PublishNpmTests {
         #expect(w.registry.publishes.isEmpty)
     }
 
-    /// Killed (-9) as the upload starts and just after it, then resumed: one upload, the right commit and tag.
-    @Test(arguments: ["publish.started:publish", "publish.ran:publish"])
-    func killedAtThePublishStepThenResumed(point: String) throws {
+    /// Killed (-9) at each journal step (as the upload starts, and just after
+    /// each step ran), then resumed: one upload, the right commit and tag.
+    @Test(arguments: PublishFaults.killPoints)
+    func killedAtEachStepThenResumed(point: String) throws {
         let w = try world("npm-kill", publishTable: "registry = \"local\"\ntest = [\"true\"]")
-        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
-        let paused = try FaultTests.startPaused(w.env, ["git-hforge", "publish", "--bump", "patch"], in: w.repo, at: point)
-        _ = paused.stop(with: SIGKILL)
-        #expect(FileManager.default.fileExists(atPath: w.repo + "/.git/hforge/publish.json"))
-        let r = try w.env.git("hforge", "publish", "--resume", in: w.repo)
-        #expect(r.code == 0, "\(point): \(r)\n\((try? String(contentsOfFile: paused.log, encoding: .utf8)) ?? "")")
+        try PublishFaults.killThenResume(w.env, repo: w.repo, bare: w.bareB, at: point, tag: "v0.1.1", commits: 1, subject: "release: hftool 0.1.1")
         #expect(w.registry.versions(of: "hftool") == ["0.1.1"], "\(point)")
         #expect(w.registry.publishes.count == 1, "\(point): published once")
         #expect(!w.registry.requests.contains { $0.method == "PUT" && $0.status != 200 }, "\(point): no second attempt")
-        #expect(try w.env.gitOK("rev-list", "--count", "\(start)..HEAD", in: w.repo) == "1\n")
-        let head = try w.env.gitOK("rev-parse", "HEAD", in: w.repo)
-        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == head, "\(point)")
-        #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
-        #expect(!FileManager.default.fileExists(atPath: w.repo + "/.git/hforge"))
+    }
+
+    /// A forge refusing the push after the registry took the version: the
+    /// release stays in progress, and --resume pushes where it had not.
+    @Test func aPushRejectedAfterPublishingIsResumed() throws {
+        let w = try world("npm-push", publishTable: "registry = \"local\"\ntest = [\"true\"]")
+        try PublishFaults.pushRejectedThenResumed(w.env, repo: w.repo, bareA: w.bareA, bareB: w.bareB, tag: "v0.1.1", subject: "release: hftool 0.1.1") {
+            #expect(w.registry.versions(of: "hftool") == ["0.1.1"])
+        }
+        #expect(w.registry.publishes.count == 1 && !w.registry.requests.contains { $0.method == "PUT" && $0.status != 200 }, "published once")
     }
 }

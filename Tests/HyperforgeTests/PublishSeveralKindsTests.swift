@@ -121,4 +121,69 @@ struct PublishSeveralKindsTests {
         #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareB) == (try w.env.gitOK("rev-parse", "HEAD", in: w.repo)))
         #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
     }
+
+    /// workspace publish takes a directory's kinds as one package, as publish
+    /// there does: hfcore's crate and wheel at one version, and hfapp, which
+    /// requires the wheel (and comes first by path), after it, its requirement
+    /// rewritten in its release commit.
+    @Test func workspacePublishTakesADirectorysKindsAsOnePackage() throws {
+        let w = try world("kinds-workspace")
+        let app = try PublishRepository("hfapp", env: w.env, server: w.server)
+        let manifest = """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "hfapp"
+        version = "0.1.0"
+        description = "uses the bindings"
+        dependencies = ["hfcore >=0.1.0"]
+
+        [tool.setuptools]
+        packages = ["hfapp"]
+
+        """
+        try w.env.write(manifest, to: "projects/hfapp/pyproject.toml")
+        try w.env.write("VALUE = 1\n", to: "projects/hfapp/hfapp/__init__.py")
+        try w.env.write("/dist/\n/build/\n*.egg-info/\n__pycache__/\n", to: "projects/hfapp/.gitignore")
+        try app.addPublishTable("registry = \"local\"\n" + PublishPyPITests.wheelOnly + "\ntest = [\"true\"]")
+        try app.commit("the app", storing: PublishSeveralKindsTests.pypiToken, in: "pypi/alice/hfapp/token", env: w.env)
+        let workspace = w.env.root + "/projects"
+        let dry = try w.env.run("git", ["hforge", "workspace", "publish", "--bump", "minor", "--dry-run"], in: workspace)
+        #expect(dry.code == 0, "\(dry)")
+        #expect(dry.stdout.contains("1. hfcore 0.1.0 -> 0.2.0 [cargo, pypi] in hfcore\n"), "\(dry)")
+        #expect(dry.stdout.contains("2. hfapp 0.1.0 -> 0.2.0 [pypi] in hfapp (requires hfcore 0.2.0)"), "\(dry)")
+        #expect(w.cargo.requests.allSatisfy { $0.method == "GET" } && w.pypi.requests.allSatisfy { $0.method == "GET" })
+
+        let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try w.env.run("git", ["hforge", "workspace", "publish", "--bump", "minor"], in: workspace)
+        #expect(r.code == 0, "\(r)")
+        #expect(w.cargo.versions(of: "hfcore") == ["0.2.0"] && w.cargo.publishes.count == 1)
+        #expect(Set(w.pypi.files) == ["hfcore-0.2.0-py3-none-any.whl", "hfapp-0.2.0-py3-none-any.whl"], "\(w.pypi.files)")
+        #expect(try w.env.gitOK("rev-list", "--count", "\(start)..HEAD", in: w.repo) == "1\n", "one release of both kinds")
+        #expect(try w.env.gitOK("show", "--name-only", "--format=", "HEAD", in: w.repo) == "Cargo.toml\npyproject.toml\n")
+        #expect(try String(contentsOfFile: app.repo + "/pyproject.toml", encoding: .utf8)
+                == manifest.replacingOccurrences(of: "version = \"0.1.0\"", with: "version = \"0.2.0\"").replacingOccurrences(of: ">=0.1.0", with: ">=0.2.0"))
+        #expect(try w.env.gitOK("log", "-1", "--format=%s", in: app.repo) == "release: hfapp 0.2.0\n")
+        #expect(try w.env.gitOK("rev-parse", "v0.2.0^{commit}", in: w.bareB) == (try w.env.gitOK("rev-parse", "HEAD", in: w.repo)))
+        #expect(try w.env.gitOK("rev-parse", "v0.2.0^{commit}", in: app.bareB) == (try w.env.gitOK("rev-parse", "HEAD", in: app.repo)))
+    }
+
+    /// Kinds in one directory disagreeing on the version: refused before anything changes, as publish does.
+    @Test func workspacePublishRefusesKindsThatDisagree() throws {
+        let env = try TestEnvironment("kinds-workspace-differ")
+        let repo = try env.makeRepository("projects/both")
+        try env.write("forges = [\"github\"]\norg = \"alice\"\n", to: "projects/both/.hyperforge/config.toml")
+        try env.write("[package]\nname = \"both\"\nversion = \"0.1.0\"\n", to: "projects/both/Cargo.toml")
+        try env.write("[project]\nname = \"both\"\nversion = \"0.2.0\"\n", to: "projects/both/pyproject.toml")
+        try env.gitOK("add", "-A", in: repo)
+        try env.gitOK("commit", "-q", "-m", "both", in: repo)
+        let before = try TestEnvironment.snapshot(env.root + "/projects")
+        for extra in [[], ["--dry-run"]] {
+            let r = try env.run("git", ["hforge", "workspace", "publish", "--bump", "patch", "--no-push"] + extra, in: env.root + "/projects")
+            #expect(r.code != 0 && r.stderr.contains("both/Cargo.toml says 0.1.0") && r.stderr.contains("both/pyproject.toml says 0.2.0"), "\(r)")
+        }
+        #expect(try TestEnvironment.snapshot(env.root + "/projects") == before)
+    }
 }

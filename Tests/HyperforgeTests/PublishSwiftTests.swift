@@ -112,4 +112,13 @@ struct PublishSwiftTests {
         let again = try w.env.git("hforge", "publish", "--version", "0.1.1", in: w.repo)
         #expect(again.code == 2 && again.stderr.contains("not greater than the current 0.1.1"), "\(again)")
     }
+
+    /// Killed (-9) at each journal step, then resumed: no commit (the version
+    /// is the tag alone), the annotated tag on the commit that was HEAD, pushed.
+    @Test(arguments: PublishFaults.killPoints)
+    func killedAtEachStepThenResumed(point: String) throws {
+        let w = try world("swift-kill", publishTable: "build = [\"true\"]\ntest = [\"true\"]")
+        try PublishFaults.killThenResume(w.env, repo: w.repo, bare: w.bareB, at: point, tag: "v0.1.1", commits: 0)
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareA) == (try w.env.gitOK("rev-parse", "HEAD", in: w.repo)), "\(point)")
+    }
 }

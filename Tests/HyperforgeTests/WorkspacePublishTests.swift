@@ -38,10 +38,27 @@ struct WorkspacePublishTests {
 
     """
 
-    /// Crates `bee`, `app` (requiring bee) and, with `cee`, the independent `cee`;
-    /// with `python`, the projects `hf-lib` and `hf-app` (requiring hf-lib).
-    /// `fast`: build and test are `true` (cargo publish --no-verify still packages each crate).
-    func world(_ name: String, fast: Bool = true, cee: Bool = true, python: Bool = false, appBuild: String? = nil) throws -> World {
+    /// bee's manifest when it requires cee through the registry.
+    static let beeOnCeeManifest = """
+    [package]
+    name = "bee"
+    version = "0.1.0"
+    edition = "2021"
+    publish = ["local"]
+    description = "bee"
+    license = "MIT"
+
+    [dependencies]
+    cee = { version = "0.1.0", registry = "local" }
+
+    """
+
+    /// Crates `bee`, `app` (requiring bee) and, with `cee`, `cee`: independent,
+    /// or with `chain` required by bee (app -> bee -> cee, all through the
+    /// registry `local`); with `python`, the projects `hf-lib` and `hf-app`
+    /// (requiring hf-lib). `fast`: build and test are `true` (cargo publish
+    /// --no-verify still packages each crate).
+    func world(_ name: String, fast: Bool = true, cee: Bool = true, chain: Bool = false, python: Bool = false, appBuild: String? = nil) throws -> World {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let registry = try CargoRegistryStandIn(in: env, tokens: [WorkspacePublishTests.token])
@@ -62,10 +79,11 @@ struct WorkspacePublishTests {
         func simple(_ crate: String) -> String {
             "[package]\nname = \"\(crate)\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = [\"local\"]\ndescription = \"\(crate)\"\nlicense = \"MIT\"\n"
         }
-        try crate("bee", manifest: simple("bee"), lib: "pub fn bee() -> u32 { 1 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn one() { assert_eq!(super::bee(), 1); }\n}\n", publish: quick)
+        if cee { try crate("cee", manifest: simple("cee"), lib: "pub fn cee() -> u32 { 1 }\n", publish: quick) }
+        try crate("bee", manifest: chain ? WorkspacePublishTests.beeOnCeeManifest : simple("bee"),
+                  lib: "pub fn bee() -> u32 { \(chain ? "cee::cee()" : "1") }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn one() { assert_eq!(super::bee(), 1); }\n}\n", publish: quick)
         try crate("app", manifest: WorkspacePublishTests.appManifest, lib: "pub fn app() -> u32 { bee::bee() + 1 }\n",
                   publish: appBuild.map { "build = \($0)\ntest = [\"true\"]" } ?? quick)
-        if cee { try crate("cee", manifest: simple("cee"), lib: "pub fn cee() {}\n", publish: quick) }
         if python {
             func project(_ dir: String, _ name: String, _ module: String, dependencies: String) throws {
                 let r = try PublishRepository(dir, env: env, server: server)
@@ -117,26 +135,42 @@ struct WorkspacePublishTests {
         }
     }
 
+    /// The issue's workspace: three repositories, one crate each, app requiring
+    /// bee and bee requiring cee through the stand-in registry (no crates.io),
+    /// built and tested by the real cargo: cee, then bee, then app, each
+    /// requirement rewritten before its dependent is built, and each new index
+    /// entry served (cargo waits for it after uploading); with two Python
+    /// projects in the same run.
     @Test(.enabled(if: PyPIServer.available, "needs pypiserver, build, twine"))
     func publishesInDependencyOrderWithRequirementsRewritten() throws {
-        let w = try world("wspub-e2e", fast: false, cee: false, python: true)
-        let starts = try Dictionary(uniqueKeysWithValues: ["bee", "app", "pylib", "pyapp"].map { ($0, try w.head($0)) })
+        let w = try world("wspub-e2e", fast: false, chain: true, python: true)
+        let starts = try Dictionary(uniqueKeysWithValues: ["cee", "bee", "app", "pylib", "pyapp"].map { ($0, try w.head($0)) })
         let pyappBefore = try String(contentsOfFile: w.repo("pyapp") + "/pyproject.toml", encoding: .utf8)
         let r = try w.publish("--bump", "patch", "--json")
         #expect(r.code == 0, "\(r)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let packages = json?["packages"] as? [[String: Any]] ?? []
-        #expect(packages.map { $0["name"] as? String } == ["bee", "app", "hf-lib", "hf-app"], "each after what it requires, else path order")
-        #expect(w.registry.versions(of: "bee") == ["0.1.1"] && w.registry.versions(of: "app") == ["0.1.1"])
-        #expect(w.registry.publishes.count == 2)
+        #expect(packages.map { $0["name"] as? String } == ["cee", "bee", "app", "hf-lib", "hf-app"], "each after what it requires, else path order")
+        #expect(["cee", "bee", "app"].allSatisfy { w.registry.versions(of: $0) == ["0.1.1"] })
+        // Uploaded in that order, and each new entry read back from the index after its upload (cargo's wait).
+        let requests = w.registry.requests
+        let uploads = requests.indices.filter { requests[$0].method == "PUT" && requests[$0].status == 200 }
+        #expect(uploads.count == 3, "\(requests.map { "\($0.method) \($0.path) \($0.status)" })")
+        for (upload, path) in zip(uploads, ["/index/3/c/cee", "/index/3/b/bee", "/index/3/a/app"]) {
+            #expect(requests[(upload + 1)...].contains { $0.method == "GET" && $0.path == path && $0.status == 200 }, "\(path) served after its upload")
+        }
         #expect(w.pypi!.files.contains("hf_lib-0.1.1-py3-none-any.whl") && w.pypi!.files.contains("hf_app-0.1.1-py3-none-any.whl"), "\(w.pypi!.files)")
-        // The requirement's bytes changed, and nothing around them.
+        // The requirements' bytes changed, and nothing around them.
         let app = try String(contentsOfFile: w.repo("app") + "/Cargo.toml", encoding: .utf8)
         #expect(app == WorkspacePublishTests.appManifest.replacingOccurrences(of: "\"0.1.0\"", with: "\"0.1.1\""))
+        let bee = try String(contentsOfFile: w.repo("bee") + "/Cargo.toml", encoding: .utf8)
+        #expect(bee == WorkspacePublishTests.beeOnCeeManifest.replacingOccurrences(of: "\"0.1.0\"", with: "\"0.1.1\""))
+        #expect(try w.env.gitOK("show", "HEAD", "--format=", "--", "Cargo.toml", in: w.repo("bee")).contains("+cee = { version = \"0.1.1\", registry = \"local\" }"))
         let pyapp = try String(contentsOfFile: w.repo("pyapp") + "/pyproject.toml", encoding: .utf8)
         #expect(pyapp == pyappBefore.replacingOccurrences(of: "version = \"0.1.0\"", with: "version = \"0.1.1\"").replacingOccurrences(of: ">=0.1.0", with: ">=0.1.1"))
         // In the dependent's own release commit.
         #expect(try w.env.gitOK("show", "HEAD", "--format=", "--", "Cargo.toml", in: w.repo("app")).contains("+bee = { version = \"0.1.1\", registry = \"local\" }   # kept as written"))
+        try expectReleased(w, "cee", "cee", "0.1.1", since: starts["cee"]!)
         try expectReleased(w, "bee", "bee", "0.1.1", since: starts["bee"]!)
         try expectReleased(w, "app", "app", "0.1.1", since: starts["app"]!)
         try expectReleased(w, "pylib", "hf-lib", "0.1.1", since: starts["pylib"]!)

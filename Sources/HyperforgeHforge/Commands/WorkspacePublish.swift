@@ -55,19 +55,24 @@ struct WorkspacePublishRun {
     var json: Bool { options.workspace.json }
     func say(_ text: String) { if !json { out.line(text) } }
 
-    /// A publishable package of the workspace.
+    /// A publishable package of the workspace: every kind whose manifest is
+    /// in its directory (PackageKind.loadAll), released together at one
+    /// version by one `publish`, as `publish` there does; the first names it.
     struct Found {
         var member: WorkspaceDiscovery.Member
-        var package: any ReleasePackage
+        var group: [any ReleasePackage]
         var settings: PublishSettings
+        var package: any ReleasePackage { group[0] }
         var key: String { PackageKind.key(kind: package.kind, name: package.name) }
+        /// Each kind's key: what the workspace's other packages require it by.
+        var keys: [String] { group.map { PackageKind.key(kind: $0.kind, name: $0.name) } }
         var directory: String { package.directory == member.path ? "." : Hforge.relative(package.directory, to: member.path) }
         var label: String { member.relativePath == "." ? directory : (directory == "." ? member.relativePath : member.relativePath + "/" + directory) }
     }
 
-    /// Every package of every member: the root's manifest (PackageKind.load),
+    /// Every package of every member: the root's manifests (PackageKind.loadAll),
     /// and a Cargo workspace's members (`[workspace] members`, a trailing `/*` expanded).
-    func packages(of member: WorkspaceDiscovery.Member) throws -> [any ReleasePackage] {
+    func packages(of member: WorkspaceDiscovery.Member) throws -> [[any ReleasePackage]] {
         var directories: [String] = []
         let cargo = FilePaths.join(member.path, "Cargo.toml")
         if FilePaths.kind(cargo) == .file {
@@ -89,10 +94,19 @@ struct WorkspacePublishRun {
             // A member reached through a symbolic link is not one of this repository's.
             directories = directories.filter { $0 == member.path || JournalConfinement.problem(Hforge.relative($0, to: member.path), in: member.path) == nil }
             if directories.isEmpty { return [] }
-            return try directories.map { try PackageKind.load(directory: $0) }.filter { !$0.publishDisabled }
+            return try directories.compactMap(group)
         }
-        do { return [try PackageKind.load(directory: member.path)].filter { !$0.publishDisabled } }
+        do { return try group(member.path).map { [$0] } ?? [] }
         catch PublishError.noManifest { return [] }
+    }
+
+    /// The kinds in `directory`; nil when none of them is published. One
+    /// marked not to be while another is would stop `publish` there: refused now.
+    func group(_ directory: String) throws -> [any ReleasePackage]? {
+        let all = try PackageKind.loadAll(directory: directory)
+        if all.allSatisfy(\.publishDisabled) { return nil }
+        if let off = all.first(where: \.publishDisabled) { throw PublishError.publishDisabled(manifest: off.manifest) }
+        return all
     }
 
     // MARK: - Plan
@@ -105,14 +119,22 @@ struct WorkspacePublishRun {
         var all: [Found] = []
         for member in found.members {
             let settings = try PublishSettings.load(repoRoot: member.path)
-            for p in try packages(of: member) { all.append(Found(member: member, package: p, settings: settings)) }
+            for g in try packages(of: member) {
+                // One version for the kinds released together, as publish requires without --version.
+                if g.contains(where: { $0.version != g[0].version }) {
+                    throw PublishError.versionsDiffer(versions: g.map { "\(Hforge.relative($0.versionFile, to: root)) says \($0.version)" })
+                }
+                all.append(Found(member: member, group: g, settings: settings))
+            }
         }
         // Who requires whom (within a kind, by name; a dev-dependency without a version does not count).
-        let index = Dictionary(all.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        var requires: [[Int]] = []
-        for f in all {
-            let keys = try f.package.requirements().filter(\.ordersPublish).map { PackageKind.key(kind: f.package.kind, name: $0.package) }
-            requires.append(Array(Set(keys.compactMap { index[$0] }.filter { all[$0].key != f.key })).sorted())
+        let index = Dictionary(all.enumerated().flatMap { i, f in f.keys.map { ($0, i) } }, uniquingKeysWith: { a, _ in a })
+        var requires: [[Int]] = [], requiredKeys: [Set<String>] = []
+        for (i, f) in all.enumerated() {
+            let keys = try f.group.flatMap { p in try p.requirements().filter(\.ordersPublish).map { PackageKind.key(kind: p.kind, name: $0.package) } }
+            let others = Set(keys.filter { index[$0].map { $0 != i } ?? false })
+            requiredKeys.append(others)
+            requires.append(Array(Set(others.compactMap { index[$0] })).sorted())
         }
         let order = try PublishOrder.order(names: all.map(\.package.name), requires: requires)
 
@@ -138,16 +160,18 @@ struct WorkspacePublishRun {
         if let shared = byVersionFile.first(where: { $0.value.count > 1 }) { throw WorkspacePublishError.sharedVersion(file: shared.key, packages: shared.value) }
 
         var versions: [String: ReleaseVersion] = [:]
-        for i in chosen { versions[all[i].key] = all[i].package.version.bumped(bump, preID: options.preID) }
+        for i in chosen { for k in all[i].keys { versions[k] = all[i].package.version.bumped(bump, preID: options.preID) } }
         var journal = WorkspacePublishJournal(workspace: root, bump: bump.rawValue, noPush: options.noPush, packages: [])
         for i in chosen {
             let f = all[i]
             let new = versions[f.key]!
             var needs: [String: String] = [:]
-            for d in requires[i] where versions[all[d].key] != nil { needs[all[d].key] = versions[all[d].key]!.description }
+            for k in requiredKeys[i] { if let v = versions[k] { needs[k] = v.description } }
             // Every requirement that will be rewritten is checked now, before anything changes.
-            for r in try f.package.requirements() where r.span != nil {
-                if let v = versions[PackageKind.key(kind: f.package.kind, name: r.package)] { _ = try f.package.rewrittenRequirement(r, to: v) }
+            for p in f.group {
+                for r in try p.requirements() where r.span != nil {
+                    if let v = versions[PackageKind.key(kind: p.kind, name: r.package)] { _ = try p.rewrittenRequirement(r, to: v) }
+                }
             }
             let gitDirectory = try Repository.open(at: f.member.path, environment: context.environment).gitDirectory
             journal.packages.append(.init(repository: f.member.relativePath, directory: f.directory, name: f.package.name, kind: f.package.kind,
@@ -163,7 +187,7 @@ struct WorkspacePublishRun {
         say((options.dryRun ? "Would publish" : "Publishing") + " \(journal.packages.count) package\(journal.packages.count == 1 ? "" : "s") in this order:")
         for (n, p) in journal.packages.enumerated() {
             let needs = p.requirements.isEmpty ? "" : " (requires " + p.requirements.keys.sorted().map { k in "\(k.split(separator: ":", maxSplits: 1).last ?? "") \(p.requirements[k]!)" }.joined(separator: ", ") + ")"
-            say("  \(n + 1). \(p.name) \(p.previousVersion) -> \(p.version) [\(p.kind)] in \(p.repository == "." ? p.directory : p.repository + (p.directory == "." ? "" : "/" + p.directory))\(needs)")
+            say("  \(n + 1). \(p.name) \(p.previousVersion) -> \(p.version) [\(all[chosen[n]].group.map(\.kind).joined(separator: ", "))] in \(p.repository == "." ? p.directory : p.repository + (p.directory == "." ? "" : "/" + p.directory))\(needs)")
         }
         if options.changed && !unchanged.isEmpty { say("Unchanged since their last release tag: " + unchanged.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")) }
         if options.dryRun { return try await dryRun(journal) }

@@ -10,9 +10,13 @@ extension GitHforge {
             abstract: "Release every package of the workspace, each after the packages it requires.",
             discussion: """
             Every publishable package of the members (found as for the other workspace \
-            commands): a member's Cargo.toml [package] and the crates its [workspace] members \
-            lists (a trailing /* expanded), else its pyproject.toml; publish = false is passed \
-            over. A package that requires another of the workspace publishes after it (Cargo: \
+            commands): a member's root directory and the crates its Cargo.toml [workspace] \
+            members lists (a trailing /* expanded), each directory one package of every kind \
+            whose manifest is in it (Cargo.toml [package], package.json, pyproject.toml, \
+            Package.swift), released together at one version as 'git hforge publish' there \
+            releases them (kinds that disagree on the current version are refused before \
+            anything changes); publish = false is passed over. A package that requires another \
+            of the workspace (through any of its kinds) publishes after it (Cargo: \
             [dependencies], [build-dependencies], [target.*.dependencies], and \
             [dev-dependencies] that give a version; Python: [project] dependencies), and its \
             requirement is rewritten to the new version in its own release commit, byte for \

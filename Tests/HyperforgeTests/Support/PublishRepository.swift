@@ -32,3 +32,74 @@ struct PublishRepository {
         #expect(try env.run("git", ["scope", "set", scope], input: token).code == 0, sourceLocation: sourceLocation)
     }
 }
+
+/// What the publish tests of every kind share: killing a release at each
+/// journal step, and a forge refusing pushes.
+enum PublishFaults {
+    /// Where a release is killed: just after each step ran (before the journal
+    /// says so), and as the upload starts.
+    static let killPoints = ["publish.ran:bump", "publish.ran:build", "publish.started:publish", "publish.ran:publish",
+                             "publish.ran:commit", "publish.ran:tag", "publish.ran:push"]
+
+    /// `git-hforge publish --bump patch` in `repo`, killed (-9) at `point`, then
+    /// `publish --resume`: it succeeds, with `commits` commits on top of where
+    /// it started (one: `subject`), `tag` on HEAD here and on `bare`, a clean
+    /// tree and no journal left.
+    static func killThenResume(_ env: TestEnvironment, repo: String, bare: String, at point: String, tag: String, commits: Int, subject: String? = nil,
+                               sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let start = try env.gitOK("rev-parse", "HEAD", in: repo).trimmingCharacters(in: .whitespacesAndNewlines)
+        let paused = try FaultTests.startPaused(env, ["git-hforge", "publish", "--bump", "patch"], in: repo, at: point, sourceLocation: sourceLocation)
+        _ = paused.stop(with: SIGKILL)
+        #expect(FileManager.default.fileExists(atPath: repo + "/.git/hforge/publish.json"), "\(point): the journal is there", sourceLocation: sourceLocation)
+        let r = try env.git("hforge", "publish", "--resume", in: repo)
+        #expect(r.code == 0, "\(point): \(r)\n\((try? String(contentsOfFile: paused.log, encoding: .utf8)) ?? "")", sourceLocation: sourceLocation)
+        #expect(try env.gitOK("rev-list", "--count", "\(start)..HEAD", in: repo) == "\(commits)\n", "\(point): \(commits) release commit(s)", sourceLocation: sourceLocation)
+        if let subject { #expect(try env.gitOK("log", "-1", "--format=%s", in: repo) == subject + "\n", "\(point)", sourceLocation: sourceLocation) }
+        let head = try env.gitOK("rev-parse", "HEAD", in: repo)
+        #expect(try env.gitOK("cat-file", "-t", tag, in: repo) == "tag\n", "\(point): an annotated tag", sourceLocation: sourceLocation)
+        #expect(try env.gitOK("rev-parse", "\(tag)^{commit}", in: repo) == head, "\(point)", sourceLocation: sourceLocation)
+        #expect(try env.gitOK("rev-parse", "\(tag)^{commit}", in: bare) == head, "\(point): pushed", sourceLocation: sourceLocation)
+        #expect(try env.gitOK("status", "--porcelain", in: repo) == "", "\(point)", sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: repo + "/.git/hforge"), "\(point): no journal left", sourceLocation: sourceLocation)
+    }
+
+    /// `git hforge publish --bump patch` in `repo` with `bareB`'s forge
+    /// refusing pushes after the registry took the version (`published`
+    /// checks that it did, before the resume): the release stays in progress
+    /// (a plain publish refuses), and --resume pushes only where it had not:
+    /// `tag` on HEAD in both, one release commit with `subject`, no journal left.
+    static func pushRejectedThenResumed(_ env: TestEnvironment, repo: String, bareA: String, bareB: String, tag: String, subject: String,
+                                        published: () -> Void, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        try rejectPushes(env, bare: bareB, message: "forge B: frozen")
+        let r = try env.git("hforge", "publish", "--bump", "patch", in: repo)
+        #expect(r.code == 1, "\(r)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains("push to forgeb") && r.stderr.contains("frozen"), "\(r)", sourceLocation: sourceLocation)
+        published()
+        #expect(try env.git("rev-parse", "-q", "--verify", "refs/tags/\(tag)", in: bareA).code == 0, sourceLocation: sourceLocation)
+        #expect(try env.git("rev-parse", "-q", "--verify", "refs/tags/\(tag)", in: bareB).code != 0, sourceLocation: sourceLocation)
+        let plain = try env.git("hforge", "publish", "--bump", "patch", in: repo)
+        #expect(plain.code == 2 && plain.stderr.contains("--resume"), "a plain publish refuses while the release is in progress: \(plain)", sourceLocation: sourceLocation)
+
+        acceptPushes(bare: bareB)
+        let resumed = try env.git("hforge", "publish", "--resume", in: repo)
+        #expect(resumed.code == 0, "\(resumed)", sourceLocation: sourceLocation)
+        let head = try env.gitOK("rev-parse", "HEAD", in: repo)
+        #expect(try env.gitOK("log", "-1", "--format=%s", in: repo) == subject + "\n", sourceLocation: sourceLocation)
+        for bare in [bareA, bareB] {
+            #expect(try env.gitOK("rev-parse", "\(tag)^{commit}", in: bare) == head, sourceLocation: sourceLocation)
+            #expect(try env.gitOK("rev-parse", "refs/heads/main", in: bare) == head, sourceLocation: sourceLocation)
+        }
+        #expect(!resumed.stdout.contains("✓ forgea"), "forgea, which took the push, is not pushed to again: \(resumed)", sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: repo + "/.git/hforge"), sourceLocation: sourceLocation)
+    }
+
+    /// The bare repository `bare` (under `env`'s root) refuses every push, saying `message`, until `acceptPushes`.
+    static func rejectPushes(_ env: TestEnvironment, bare: String, message: String) throws {
+        try env.write("#!/bin/sh\necho '\(message)' >&2\nexit 1\n", to: String(bare.dropFirst(env.root.count + 1)) + "/hooks/pre-receive")
+        chmod(bare + "/hooks/pre-receive", 0o755)
+    }
+
+    static func acceptPushes(bare: String) {
+        unlink(bare + "/hooks/pre-receive")
+    }
+}
