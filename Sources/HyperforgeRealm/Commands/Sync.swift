@@ -452,6 +452,13 @@ struct SyncRun {
                 out.line("\(out.styled("!", .yellow)) proposal \(proposals[i].proposal.id) is not merged: \(verified.problem ?? "it does not check")")
                 continue
             }
+            // Its author's own proposal whose changes are all in the realm
+            // already (two syncs of one repository at once: the other's
+            // proposal landed the same change): closed, not left open for ever.
+            if p.proposal.author == me, !verified.changed.isEmpty, verified.changed.allSatisfy({ state.files[$0] == verified.head[$0] }) {
+                if try await closeLanded(p) { proposals[i].proposal.state = .superseded }
+                continue
+            }
             let status = ProposalStatus.of(p, manifest: manifest, now: now)
             guard status.mergeable else { continue }
             do {
@@ -473,6 +480,26 @@ struct SyncRun {
     }
 
     struct ProposalConflict: Error { var path: String }
+
+    /// Moves the record of `p`, whose changes the realm has already, to
+    /// superseded and deletes its sync branch (under leases: a record that
+    /// moved meanwhile is left to the next sync). Whether it was closed.
+    func closeLanded(_ p: LoadedProposal) async throws -> Bool {
+        let id = p.proposal.id
+        if place.dryRun {
+            out.line("Would close proposal \(id): its changes are in the realm already")
+            return false
+        }
+        var closed = p.proposal
+        closed.state = .superseded
+        let record = try await ProposalCodec.commit(closed, file: ProposalCodec.recordFile, parent: p.recordCommit,
+                                                    message: "proposal \(id): its changes are in the realm already", committer: committer!)
+        let updates = [ProposalRefUpdate(ref: ProposalRefs.record(id), new: record, expected: p.recordCommit),
+                       ProposalRefUpdate(ref: "refs/heads/" + p.proposal.branch, new: nil, expected: p.proposal.head)]
+        guard case .pushed = try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) else { return false }
+        out.line("Closed proposal \(id): its changes are in the realm already")
+        return true
+    }
 
     /// Lands a proposal's changes on the realm's tip (rebuilt on a newer tip
     /// when another writer was first), moving its record to merged and
