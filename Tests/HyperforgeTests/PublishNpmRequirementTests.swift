@@ -38,6 +38,21 @@ import Testing
         #expect(String(decoding: edits[0].after, as: UTF8.self) == expected, "scripts.bee is not a requirement")
     }
 
+    /// An alias ("x": "npm:wa@^0.1.0") is a requirement on the real package
+    /// wa, whatever its key: it orders the publish and its range is rewritten in place.
+    @Test func anAliasIsARequirementOnTheRealPackage() throws {
+        let manifest = "{\"name\": \"wb\", \"version\": \"0.1.0\", \"dependencies\": {\"x\": \"npm:wa@^0.1.0\", \"y\": \"npm:@acme/wc@~0.1\", \"z\": \"npm:wd\"}}"
+        let package = try NpmPackage.load(directory: try directory(["package.json": manifest]))
+        let requirements = try package.requirements()
+        #expect(requirements.map(\.package) == ["wa", "@acme/wc", "wd"])
+        #expect(requirements.map(\.text) == ["^0.1.0", "~0.1", ""])
+        let v = ReleaseVersion("0.2.0")!
+        let versions = Dictionary(uniqueKeysWithValues: ["wa", "@acme/wc", "wd"].map { (PackageKind.key(kind: "npm", name: $0), v) })
+        let (edits, _) = try PackageKind.requirementEdits(of: package, to: versions, over: try package.bumpEdits(to: ReleaseVersion("0.2.0")!))
+        #expect(String(decoding: edits[0].after, as: UTF8.self) == manifest.replacingOccurrences(of: "\"version\": \"0.1.0\"", with: "\"version\": \"0.2.0\"")
+            .replacingOccurrences(of: "npm:wa@^0.1.0", with: "npm:wa@^0.2.0").replacingOccurrences(of: "npm:@acme/wc@~0.1", with: "npm:@acme/wc@~0.2"))
+    }
+
     @Test func npmRewritesOneComparatorAndRefusesRanges() throws {
         let package = try NpmPackage.load(directory: try directory(["package.json": "{\"name\": \"a\", \"version\": \"0.1.0\"}"]))
         func rewrite(_ text: String, _ version: String) throws -> String? {

@@ -19,6 +19,21 @@ extension NpmPackage {
                     continue
                 }
                 let text = spans.text(content)
+                // An alias, "npm:REAL@RANGE": a requirement on REAL (whatever
+                // the key says), its range rewritten in place.
+                if text.hasPrefix("npm:") {
+                    let target = text.dropFirst(4)
+                    let at = target.dropFirst().firstIndex(of: "@") // a scoped name starts with '@'
+                    let real = String(at.map { target[..<$0] } ?? target)
+                    if let at {
+                        let range = target[target.index(after: at)...]
+                        let start = content.lowerBound + text.utf8.distance(from: text.utf8.startIndex, to: range.startIndex.samePosition(in: text.utf8)!)
+                        result.append(PackageRequirement(package: real, file: manifest, line: value.line, span: start..<content.upperBound, text: String(range)))
+                    } else {
+                        result.append(PackageRequirement(package: real, file: manifest, line: value.line, span: nil, text: ""))
+                    }
+                    continue
+                }
                 // Not a registry version range: a path, a link, a workspace:
                 // protocol, a git or tarball URL, an alias, a dist-tag.
                 let local = ["file:", "link:", "workspace:", "git", "http:", "https:", "npm:", "github:"].contains { text.hasPrefix($0) }
