@@ -25,7 +25,10 @@ import HyperforgeGit
 /// the work tree's path (which says inside what it is for): a repository
 /// cannot choose where its line is written. A file that is not ours, is
 /// readable or writable by others, or is a symbolic link is not used, nor
-/// is a directory that fails FileTrust. Nothing secret is kept: the report
+/// is a directory that fails FileTrust. Nor is any line read or written
+/// while the environment sets a variable that changes how git finds its
+/// repository or what it reads (`CachedRepository.unsupportedVariables`:
+/// GIT_DIR, GIT_WORK_TREE, `git -c`'s GIT_CONFIG_PARAMETERS…). Nothing secret is kept: the report
 /// holds URLs with any credentials redacted, and file metadata.
 final class WorkspaceStatusCache: @unchecked Sendable {
     /// 1: the report and the work tree's counts, with the union of their inputs.
@@ -46,8 +49,11 @@ final class WorkspaceStatusCache: @unchecked Sendable {
         directory = WorkspaceStatusCache.directory(context.paths)
         self.key = key
         self.reading = reading
+        // GIT_DIR, GIT_WORK_TREE, `git -c` and the like change what git reads
+        // without any file changing: no line is read or written under them.
+        let plain = !CachedRepository.unsupportedVariables.contains { !(context.environment[$0] ?? "").isEmpty }
         // Missing is fine (made on the first store); untrusted is not used at all.
-        usable = (try? FileTrust.check(directory, kind: .directory)) != nil
+        usable = plain && (try? FileTrust.check(directory, kind: .directory)) != nil
     }
 
     static func directory(_ paths: Paths) -> String { paths.stateHome + "/hyperforge/workspace-status" }
