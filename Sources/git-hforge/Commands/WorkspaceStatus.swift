@@ -33,7 +33,8 @@ extension GitHforge {
             index entry as new as the index, a line is not kept while any of its inputs changed \
             in the last 3 seconds (a second change within the same timestamp tick would not \
             show). Repositories with a submodule, with included git config files, without a \
-            config.toml of their own (--all-repos), linked worktrees, and runs with GIT_DIR, \
+            config.toml of their own (--all-repos), work trees whose .git is a file (linked \
+            worktrees, --separate-git-dir), and runs with GIT_DIR, \
             GIT_WORK_TREE, GIT_INDEX_FILE and the like set are read with libgit2 every time. A \
             cache file that is not yours, is readable or writable by others, or is a symbolic \
             link is not used. --no-cache reads every repository with libgit2 (the lines read \
