@@ -15,24 +15,11 @@ import Testing
     @discardableResult
     func agree(_ what: String, _ context: () -> Context, path: String? = nil,
                sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> [String: [String: Any]] {
-        let warm = try await status(context(), path: path)
-        let fresh = try await status(context(), path: path, noCache: true)
+        let warm = try await t.status(context(), path: path)
+        let fresh = try await t.status(context(), path: path, noCache: true)
         #expect(NSDictionary(dictionary: warm) == NSDictionary(dictionary: fresh),
                 "\(what): the cached run said \(warm)\nthe fresh run said \(fresh)", sourceLocation: sourceLocation)
         return fresh
-    }
-
-    func status(_ context: Context, path: String?, noCache: Bool = false) async throws -> [String: [String: Any]] {
-        guard let path else { return try await t.status(context, noCache: noCache) }
-        var options = Hforge.WorkspaceStatusOptions()
-        options.workspace.json = true
-        options.workspace.path = path
-        options.noCache = noCache
-        _ = try await Hforge.workspaceStatus(options, context: context)
-        let doc = try #require(JSONSerialization.jsonObject(with: Data(context.output.stdout.text.utf8)) as? [String: Any])
-        var byPath: [String: [String: Any]] = [:]
-        for e in doc["repositories"] as? [[String: Any]] ?? [] { byPath[e["relative_path"] as! String] = e }
-        return byPath
     }
 
     func ahead(_ e: [String: Any]?) -> [Int?] { (e?["forges"] as? [[String: Any]] ?? []).map { $0["ahead"] as? Int } }

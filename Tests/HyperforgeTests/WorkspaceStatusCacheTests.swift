@@ -10,10 +10,12 @@ import Testing
     /// wrote are outside the racy window and lines get cached.
     func later(_ env: TestEnvironment, _ dir: String) -> Context { StatusCacheTests().later(env, dir) }
 
-    /// The workspace's status (in-process, --json), each repository's entry by relative path.
-    func status(_ context: Context, noCache: Bool = false) async throws -> [String: [String: Any]] {
+    /// The workspace's status (in-process, --json; of `path`, else the
+    /// context's directory), each repository's entry by relative path.
+    func status(_ context: Context, path: String? = nil, noCache: Bool = false) async throws -> [String: [String: Any]] {
         var options = Hforge.WorkspaceStatusOptions()
         options.workspace.json = true
+        options.workspace.path = path
         options.noCache = noCache
         _ = try await Hforge.workspaceStatus(options, context: context)
         let doc = try #require(JSONSerialization.jsonObject(with: Data(context.output.stdout.text.utf8)) as? [String: Any])
