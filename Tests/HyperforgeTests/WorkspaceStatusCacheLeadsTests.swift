@@ -289,12 +289,19 @@ import Testing
         let other = try t.member(env, "other")
         try env.write("dirty\n", to: "ws/other/new.txt")
         try env.gitOK("switch", "-q", "-c", "trunk", in: other)
-        _ = try await agree("before") { t.later(env, ws) }
+        let plain = try await agree("before") { t.later(env, ws) }
         #expect(t.cached(env, repo) && t.cached(env, other))
-        for variables in [["GIT_DIR": other + "/.git"], ["GIT_DIR": other + "/.git", "GIT_WORK_TREE": other],
-                          ["GIT_WORK_TREE": other], ["GIT_INDEX_FILE": other + "/.git/index"],
-                          ["GIT_OBJECT_DIRECTORY": other + "/.git/objects"],
-                          ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "remote.github.url", "GIT_CONFIG_VALUE_0": "git@github.com:mallory/tool.git"],
+        // A variable naming one repository (a hook's GIT_DIR) never makes every member read as that one.
+        for variables in [["GIT_DIR": other + "/.git"], ["GIT_DIR": other + "/.git", "GIT_WORK_TREE": other], ["GIT_WORK_TREE": other],
+                          ["GIT_INDEX_FILE": other + "/.git/index"], ["GIT_OBJECT_DIRECTORY": other + "/.git/objects"]] {
+            let s = try await agree("\(variables) set") {
+                var c = t.later(env, ws)
+                for (k, v) in variables { c.environment[k] = v }
+                return c
+            }
+            #expect(NSDictionary(dictionary: s) == NSDictionary(dictionary: plain), "\(variables): \(s)\nwithout them: \(plain)")
+        }
+        for variables in [["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "remote.github.url", "GIT_CONFIG_VALUE_0": "git@github.com:mallory/tool.git"],
                           ["GIT_CONFIG_PARAMETERS": "'remote.github.url'='git@github.com:mallory/tool.git'"]] {
             _ = try await agree("\(variables) set") {
                 var c = t.later(env, ws)

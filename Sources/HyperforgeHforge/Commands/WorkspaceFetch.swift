@@ -69,6 +69,7 @@ extension Hforge {
 
     /// `git hforge workspace fetch`.
     public static func workspaceFetch(_ options: WorkspaceFetchOptions, context: Context) async throws -> ExitStatus {
+        let context = detached(context) // GIT_DIR and the like name one repository, never the members
         let found = try discoverWorkspace(options.workspace, context: context)
         let dryRun = options.dryRun
         // Prompts (passwords, passphrases, host keys) one at a time: see PromptGate.

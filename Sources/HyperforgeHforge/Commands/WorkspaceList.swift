@@ -4,6 +4,7 @@ extension Hforge {
     /// `git hforge workspace list`: every repository discovery found, and
     /// why it is a member or was passed over.
     public static func workspaceList(_ options: WorkspaceOptions, context: Context) throws -> ExitStatus {
+        let context = detached(context) // GIT_DIR and the like name one repository, never the members
         let found = try discoverWorkspace(options, context: context)
         let out = context.output.stdout
         if options.json {

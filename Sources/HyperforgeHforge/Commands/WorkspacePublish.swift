@@ -23,6 +23,7 @@ extension Hforge {
     /// released before it rewritten in its own release commit); stops at the
     /// first failure; the workspace's journal makes the whole run resumable.
     public static func workspacePublish(_ options: WorkspacePublishOptions, context: Context) async throws -> ExitStatus {
+        let context = detached(context) // GIT_DIR and the like name one repository, never the members
         let given = context.resolve(options.workspace.path ?? ".")
         let root = FilePaths.real(given) ?? FilePaths.normalize(given)
         let journalPath = WorkspacePublishJournal.path(workspace: root, context: context)

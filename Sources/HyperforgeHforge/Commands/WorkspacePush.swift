@@ -23,6 +23,7 @@ extension Hforge {
     /// `git hforge workspace push`: `git hforge push` in each member, in path
     /// order, stopping at the first that fails unless `keepGoing`.
     public static func workspacePush(_ options: WorkspacePushOptions, context: Context) async throws -> ExitStatus {
+        let context = detached(context) // GIT_DIR and the like name one repository, never the members
         let found = try discoverWorkspace(options.workspace, context: context)
         let out = context.output.stdout
         let progress = WorkspaceProgress(context, verb: options.dryRun ? "push (dry run)" : "pushing", total: found.members.count)

@@ -155,6 +155,7 @@ extension Hforge {
 
     /// `git hforge workspace status`.
     public static func workspaceStatus(_ options: WorkspaceStatusOptions, context: Context) async throws -> ExitStatus {
+        let context = detached(context) // GIT_DIR and the like name one repository, never the members
         // Discovery is serial: 14% of a warm 1,000-repository run's CPU samples (perf record),
         // 0.06 s of 0.2 s wall, against 58% for the members' lookups: not worth parallelising.
         let found = try discoverWorkspace(options.workspace, context: context)

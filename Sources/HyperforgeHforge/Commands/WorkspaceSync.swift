@@ -29,6 +29,7 @@ extension Hforge {
     /// `git hforge workspace sync`: `git hforge sync`'s plan for every
     /// member, all printed first, then applied repository by repository.
     public static func workspaceSync(_ options: WorkspaceSyncOptions, context: Context) async throws -> ExitStatus {
+        let context = detached(context) // GIT_DIR and the like name one repository, never the members
         let found = try discoverWorkspace(options.workspace, context: context)
         let out = context.output.stdout
         let progress = WorkspaceProgress(context, verb: "planning", total: found.members.count)

@@ -34,8 +34,9 @@ extension GitHforge {
             in the last 3 seconds (a second change within the same timestamp tick would not \
             show). Repositories with a submodule, with included git config files, without a \
             config.toml of their own (--all-repos), work trees whose .git is a file (linked \
-            worktrees, --separate-git-dir), and runs with GIT_DIR, \
-            GIT_WORK_TREE, GIT_INDEX_FILE and the like set are read with libgit2 every time. A \
+            worktrees, --separate-git-dir), and runs with git -c's GIT_CONFIG_PARAMETERS set are \
+            read with libgit2 every time. GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE and the other \
+            variables that name one repository are ignored: each member is read as itself. A \
             cache file that is not yours, is readable or writable by others, or is a symbolic \
             link is not used. --no-cache reads every repository with libgit2 (the lines read \
             are kept for the next run); deleting the directory is always safe.
