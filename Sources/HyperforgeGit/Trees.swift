@@ -21,68 +21,93 @@ extension Repository {
     }
 
     /// How much of a tree `files(atCommit:within:)` reads before it gives up.
+    /// Each subtree counts as a file, so that a deep chain of empty
+    /// directories (no blobs at all) costs as much as it makes us read.
     public struct TreeBudget: Sendable {
         public var files: Int
         public var bytes: Int
         public init(files: Int, bytes: Int) { self.files = files; self.bytes = bytes }
+        public static let unbounded = TreeBudget(files: .max, bytes: .max)
     }
 
     /// Every file in the tree of commit `id`, or nil when it holds more than
     /// `budget` files or bytes (checked before each blob is copied, so a tree
     /// others wrote never fills memory).
     public func files(atCommit id: String, within budget: TreeBudget) throws(GitError) -> [String: [UInt8]]? {
+        var irregular: [String: UInt32] = [:]
+        return try files(atCommit: id, within: budget, irregular: &irregular)
+    }
+
+    /// As `files(atCommit:within:)`, and the entries that are not regular
+    /// files (mode 100644), by path and mode: executables (100755), symbolic
+    /// links (120000, their target's bytes are in `files`) and submodules
+    /// (160000, not in `files`).
+    public func files(atCommit id: String, within budget: TreeBudget, irregular: inout [String: UInt32]) throws(GitError) -> [String: [UInt8]]? {
         var oid = git_oid()
         try check(G.git_oid_fromstr(&oid, id), "parsing \(id)")
         var left = budget
-        let files = try files(at: &oid, describedAs: String(id.prefix(12)), budget: &left)
+        let files = try files(at: &oid, describedAs: String(id.prefix(12)), budget: &left, irregular: &irregular)
         return left.files < 0 || left.bytes < 0 ? nil : files
     }
 
     private func files(at oid: UnsafePointer<git_oid>, describedAs refName: String) throws(GitError) -> [String: [UInt8]] {
-        var unbounded = TreeBudget(files: .max, bytes: .max)
-        return try files(at: oid, describedAs: refName, budget: &unbounded)
+        var unbounded = TreeBudget.unbounded
+        var irregular: [String: UInt32] = [:]
+        return try files(at: oid, describedAs: refName, budget: &unbounded, irregular: &irregular)
     }
 
-    private func files(at oid: UnsafePointer<git_oid>, describedAs refName: String, budget: inout TreeBudget) throws(GitError) -> [String: [UInt8]] {
+    private func files(at oid: UnsafePointer<git_oid>, describedAs refName: String, budget: inout TreeBudget,
+                       irregular: inout [String: UInt32]) throws(GitError) -> [String: [UInt8]] {
         var commit: OpaquePointer?
         try check(G.git_commit_lookup(&commit, pointer, oid), "reading the commit of \(refName)")
         defer { G.git_commit_free(commit) }
         var tree: OpaquePointer?
         try check(G.git_commit_tree(&tree, commit), "reading the tree of \(refName)")
-        defer { G.git_tree_free(tree) }
         var files: [String: [UInt8]] = [:]
-        try collect(tree!, prefix: "", into: &files, ref: refName, budget: &budget)
+        try collect(tree!, into: &files, irregular: &irregular, ref: refName, budget: &budget)
         return files
     }
 
-    private func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: [UInt8]], ref: String, budget: inout TreeBudget) throws(GitError) {
-        for i in 0..<G.git_tree_entrycount(tree) {
-            guard budget.files >= 0 && budget.bytes >= 0 else { return }
-            guard let entry = G.git_tree_entry_byindex(tree, i) else { continue }
-            let name = String(cString: G.git_tree_entry_name(entry)!)
-            let path = prefix.isEmpty ? name : prefix + "/" + name
-            let id = G.git_tree_entry_id(entry)
-            switch G.git_tree_entry_type(entry) {
-            case GIT_OBJECT_TREE:
-                var sub: OpaquePointer?
-                try check(G.git_tree_lookup(&sub, pointer, id), "reading \(path) in \(ref)")
-                defer { G.git_tree_free(sub) }
-                try collect(sub!, prefix: path, into: &files, ref: ref, budget: &budget)
-            case GIT_OBJECT_BLOB:
-                var blob: OpaquePointer?
-                try check(G.git_blob_lookup(&blob, pointer, id), "reading \(path) in \(ref)")
-                defer { G.git_blob_free(blob) }
-                let size = Int(G.git_blob_rawsize(blob))
-                budget.files -= 1
-                budget.bytes = budget.bytes == .max ? .max : budget.bytes - size
+    /// Walks the tree with a queue of subtrees, not by recursion: a tree
+    /// pushed by someone else may nest thousands of levels deep, which
+    /// recursion would answer with a stack overflow. Takes `root` (frees it).
+    private func collect(_ root: OpaquePointer, into files: inout [String: [UInt8]], irregular: inout [String: UInt32], ref: String,
+                         budget: inout TreeBudget) throws(GitError) {
+        var pending: [(tree: OpaquePointer, prefix: String)] = [(root, "")]
+        defer { for p in pending { G.git_tree_free(p.tree) } }
+        while let (tree, prefix) = pending.popLast() {
+            defer { G.git_tree_free(tree) }
+            for i in 0..<G.git_tree_entrycount(tree) {
                 guard budget.files >= 0 && budget.bytes >= 0 else { return }
-                if let raw = G.git_blob_rawcontent(blob), size > 0 {
-                    files[path] = Array(UnsafeRawBufferPointer(start: raw, count: size))
-                } else {
-                    files[path] = []
+                guard let entry = G.git_tree_entry_byindex(tree, i) else { continue }
+                let name = String(cString: G.git_tree_entry_name(entry)!)
+                let path = prefix.isEmpty ? name : prefix + "/" + name
+                let id = G.git_tree_entry_id(entry)
+                let mode = G.git_tree_entry_filemode(entry).rawValue
+                switch G.git_tree_entry_type(entry) {
+                case GIT_OBJECT_TREE:
+                    budget.files -= 1
+                    guard budget.files >= 0 else { return }
+                    var sub: OpaquePointer?
+                    try check(G.git_tree_lookup(&sub, pointer, id), "reading \(path) in \(ref)")
+                    pending.append((sub!, path))
+                case GIT_OBJECT_BLOB:
+                    if mode != GIT_FILEMODE_BLOB.rawValue { irregular[path] = mode }
+                    var blob: OpaquePointer?
+                    try check(G.git_blob_lookup(&blob, pointer, id), "reading \(path) in \(ref)")
+                    defer { G.git_blob_free(blob) }
+                    let size = Int(G.git_blob_rawsize(blob))
+                    budget.files -= 1
+                    budget.bytes = budget.bytes == .max ? .max : budget.bytes - size
+                    guard budget.files >= 0 && budget.bytes >= 0 else { return }
+                    if let raw = G.git_blob_rawcontent(blob), size > 0 {
+                        files[path] = Array(UnsafeRawBufferPointer(start: raw, count: size))
+                    } else {
+                        files[path] = []
+                    }
+                default:
+                    irregular[path] = mode // a submodule (a commit): its files are not here
                 }
-            default:
-                continue // submodules: not part of a realm
             }
         }
     }
@@ -174,6 +199,16 @@ extension Repository {
 
     /// Whether commit `descendant` has commit `ancestor` in its history, so that
     /// moving a ref from `ancestor` to `descendant` is a fast-forward (equal ids: true).
+    /// The parents of commit `id`, in order.
+    public func parents(of id: String) throws(GitError) -> [String] {
+        var oid = git_oid()
+        try check(G.git_oid_fromstr(&oid, id), "parsing \(id)")
+        var commit: OpaquePointer?
+        try check(G.git_commit_lookup(&commit, pointer, &oid), "reading commit \(id.prefix(12))")
+        defer { G.git_commit_free(commit) }
+        return (0..<G.git_commit_parentcount(commit)).compactMap { G.git_commit_parent_id(commit, $0).map { Repository.hex($0) } }
+    }
+
     public func isDescendant(_ descendant: String, of ancestor: String) throws(GitError) -> Bool {
         if descendant == ancestor { return true }
         var a = git_oid(), d = git_oid()

@@ -50,6 +50,8 @@ public enum RealmError: HyperforgeError, Equatable {
     case worktreesDirty([String])
     /// `worktree`: git could not make or remove a worktree.
     case worktreeFailed(repo: String, path: String, gitOutput: String)
+    /// A member's `.worktrees` (or a worktree's directory in it) is a symbolic link or not a directory: a commit could choose where it points.
+    case worktreesNotADirectory(repo: String, path: String, what: String)
     /// `pr`: a repository of the change cannot take part (no forge, no branch, not on this machine).
     case cannotOpenRequest(repo: String, problem: String)
     /// A proposal record (refs/realm/proposals/ID/...) that does not read.
@@ -64,6 +66,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
         case .checkRealmFailed, .noCoordinatedChange, .cannotOpenRequest: return .environment
         case .worktreeFailed: return .failure
+        case .worktreesNotADirectory: return .refused
         case .worktreesDirty: return .refused
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm, .malformedProposal, .cannotPropose: return .configuration
@@ -126,6 +129,8 @@ public enum RealmError: HyperforgeError, Equatable {
             return name.contains(",") ? "several coordinated changes are recorded here (\(name)); say which with --rfc" : "no coordinated change \(name) is recorded in this repository"
         case .worktreesDirty(let list): return "worktrees have uncommitted changes:\n" + list.map { "  " + $0 }.joined(separator: "\n")
         case .worktreeFailed(let repo, let path, let out): return "\(repo): git worktree failed for \(path)" + Self.tail(out)
+        case .worktreesNotADirectory(let repo, let path, let what):
+            return "\(repo): \(path) is \(what), not a directory; git realm worktree makes worktrees only in a real directory there (a committed link would choose where they go); nothing was changed"
         case .cannotOpenRequest(let repo, let problem): return "\(repo): \(problem)"
         case .malformedProposal(let ref, let problem): return "the proposal record \(ref) in the realm does not read: \(problem)"
         case .unknownProposal(let id, let open):
@@ -160,6 +165,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .noCoordinatedChange: return "start one with 'git realm worktree --rfc NAME'; 'git realm worktree list' shows those recorded here"
         case .worktreesDirty: return "commit or stash the changes, or pass --force to remove the worktrees and lose them; nothing was removed"
         case .worktreeFailed: return "see 'git worktree list' in that repository; fix what git says and run the command again"
+        case .worktreesNotADirectory(_, let path, _): return "look at what \(path) is (ls -l); move it away (git rm it if it is committed), then run the command again"
         case .cannotOpenRequest: return "fix what is named (git hforge init / git hforge status in that repository), then run the command again; requests already opened are found again, not opened twice"
         case .guardInPlace(let path, _): return "move \(path) away (or chain it by hand: run it, then 'git realm check --realm --pre-receive'), fix what is named, then run 'git realm admin guard install' again; nothing was changed"
         case .checkRealmFailed: return "run 'git realm check --realm' in the realm repository or a clone of it (with its whole history: not a shallow clone), with --range A..B naming commits it has"

@@ -156,7 +156,8 @@ struct RealmWriter {
                                                     requireSigned: member != nil && (state.snapshot?.manifest.trust.requireSignedCommits ?? false),
                                                     signingConfig: repo, dryRun: false, context: context)
             let commit: String
-            if let m = mergeBranch, state.commit == m.base {
+            // A fast-forward only onto a head that is one commit on the realm's tip (never a push that drops history).
+            if let m = mergeBranch, let tip = state.commit, tip == m.base, (try? repo.parents(of: m.head)) == [tip] {
                 commit = m.head
             } else {
                 commit = try await committer.commit(files: change.files, parents: (state.commit.map { [$0] } ?? []) + (mergeBranch.map { [$0.head] } ?? []),
@@ -300,8 +301,24 @@ struct TemporaryDirectory {
 /// Reads a realm's files from a commit with libgit2 and checks them.
 package enum RealmReader {
     package static func state(of repo: Repository, commit: String) throws -> RealmState {
-        let files = try repo.files(atCommit: commit)
+        var irregular: [String: UInt32] = [:]
+        let files = try repo.files(atCommit: commit, within: .unbounded, irregular: &irregular) ?? [:]
+        if let (path, mode) = irregular.min(by: { $0.key < $1.key }) { throw irregularEntry(path, mode: mode) }
         return RealmState(commit: commit, files: files, snapshot: try RealmSnapshot.load(commit: commit, files: files))
+    }
+
+    /// A realm is plain files (mode 100644). An executable bit, a symbolic
+    /// link or a submodule is refused: no check reads a mode, and the
+    /// realm's writers rebuild trees from blobs, so such an entry would
+    /// slip past every rule and then vanish at the next write.
+    package static func irregularEntry(_ path: String, mode: UInt32) -> RealmFileError {
+        let what = switch mode {
+        case 0o100755: "an executable file (mode 100755)"
+        case 0o120000: "a symbolic link (mode 120000)"
+        case 0o160000: "a submodule (mode 160000)"
+        default: "an entry of mode \(String(mode, radix: 8))"
+        }
+        return .malformed(SourceLocation(file: path), "is \(what); a realm holds regular files only (mode 100644)")
     }
 }
 

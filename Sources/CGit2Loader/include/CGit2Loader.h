@@ -51,6 +51,8 @@
     X(git_commit_lookup) \
     X(git_commit_free) \
     X(git_commit_tree) \
+    X(git_commit_parentcount) \
+    X(git_commit_parent_id) \
     X(git_tree_free) \
     X(git_tree_entrycount) \
     X(git_tree_entry_byindex) \

@@ -240,8 +240,8 @@ struct RealmHistoryChecker {
             }
             let meta = t.dropFirst().split(separator: " ")
             let path = String(tokens[i + 1])
-            let removed = meta.count < 5 || meta[4].hasPrefix("D") || meta[1] == "160000" || meta[1] == "040000"
-            out[out.count - 1].changes.append((path, removed ? nil : String(meta[3])))
+            let removed = meta.count < 5 || meta[4].hasPrefix("D") || meta[1] == "040000"
+            out[out.count - 1].changes.append((path, removed ? nil : meta[1] == "100644" ? String(meta[3]) : Self.irregularMark + meta[1]))
             i += 2
         }
         return out
@@ -251,7 +251,7 @@ struct RealmHistoryChecker {
     mutating func readBlobs(_ ids: [String]) async throws {
         var wanted: [String] = []
         var seen = Set<String>()
-        for id in ids where blobs[id] == nil && seen.insert(id).inserted { wanted.append(id) }
+        for id in ids where blobs[id] == nil && !id.hasPrefix(Self.irregularMark) && seen.insert(id).inserted { wanted.append(id) }
         guard !wanted.isEmpty else { return }
         let r: ChildProcess.Result
         do {
@@ -294,10 +294,22 @@ struct RealmHistoryChecker {
             // "<mode> <type> <id>\t<path>"
             guard let tab = entry.firstIndex(of: "\t") else { continue }
             let meta = entry[..<tab].split(separator: " ")
-            guard meta.count == 3, meta[1] == "blob" else { continue }
-            ids[String(entry[entry.index(after: tab)...])] = String(meta[2])
+            guard meta.count == 3, meta[1] == "blob" || meta[1] == "commit" else { continue }
+            ids[String(entry[entry.index(after: tab)...])] = meta[0] == "100644" ? String(meta[2]) : Self.irregularMark + meta[0]
         }
         return ids
+    }
+
+    /// In place of a blob id: an entry that is not a regular file, "!MODE"
+    /// (an executable, a symbolic link, a submodule), reported as malformed.
+    static let irregularMark = "!"
+
+    /// What the file `path` with blob `id` (or `irregularMark`) is.
+    static func parse(path: String, id: String, bytes: [UInt8]) throws(RealmFileError) -> RealmSnapshot.File {
+        if id.hasPrefix(irregularMark) {
+            throw RealmReader.irregularEntry(path, mode: UInt32(id.dropFirst(), radix: 8) ?? 0)
+        }
+        return try RealmSnapshot.parse(path: path, bytes: bytes)
     }
 
     /// The commit ids of `revisions` (each `REV^{commit}`), nil for one that
@@ -338,7 +350,7 @@ struct RealmHistoryChecker {
         var state = CommitState(ids: ids, snapshot: nil, problem: nil, hasCycle: false)
         for (path, id) in ids where parsed[path + "\u{0}" + id] == nil {
             let bytes = blobs[id] ?? []
-            parsed[path + "\u{0}" + id] = Result { () throws(RealmFileError) in try RealmSnapshot.parse(path: path, bytes: bytes) }
+            parsed[path + "\u{0}" + id] = Result { () throws(RealmFileError) in try Self.parse(path: path, id: id, bytes: bytes) }
         }
         let known = parsed
         do {

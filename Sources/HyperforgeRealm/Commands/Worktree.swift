@@ -65,6 +65,7 @@ extension Realm {
         let check = try await ChildProcess.run(["git", "check-ref-format", "refs/heads/" + branch], environment: GitEnvironment.detached(context.environment))
         guard check.exitCode == 0 else { throw RealmError.invalidName(kind: "--rfc", name: options.rfc, problem: "does not make a valid branch name (\(branch))") }
 
+        for p in participants { try CoordinatedChange.checkWorktreesDirectory(root: p.path, name: options.rfc, repo: p.repo) }
         out.line("\(options.dryRun ? "Would create" : "Creating") unified worktree '\(branch)':")
         for p in change.mergeOrder(snapshot) {
             let dir = CoordinatedChange.worktreeDirectory(options.rfc)

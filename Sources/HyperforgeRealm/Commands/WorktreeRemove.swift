@@ -21,6 +21,7 @@ extension Realm {
         var dirty: [String] = []
         var present: [CoordinatedChange.Participant] = []
         for p in change.participants {
+            try CoordinatedChange.checkWorktreesDirectory(root: p.path, name: change.name, repo: p.repo)
             let state = await worktreeState(p.worktree(change.name), context: context)
             if state.exists { present.append(p) }
             if state.dirty {

@@ -30,6 +30,22 @@ struct CoordinatedChange: Sendable, Equatable {
     /// Where the worktrees of coordinated changes live in a member's work tree.
     static let worktreesDirectory = ".worktrees"
 
+    /// Refuses `root/.worktrees` and `root/.worktrees/feat-NAME` when they
+    /// are anything but real directories (or absent): a symbolic link there,
+    /// committed by anyone, would decide where a worktree is made or removed.
+    static func checkWorktreesDirectory(root: String, name: String, repo: String) throws {
+        for relative in [worktreesDirectory, worktreeDirectory(name)] {
+            let path = root + "/" + relative
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: throw RealmError.worktreesNotADirectory(repo: repo, path: path, what: "a symbolic link")
+            default: throw RealmError.worktreesNotADirectory(repo: repo, path: path, what: "a file")
+            }
+        }
+    }
+
     static func recordPath(commonDirectory: String, name: String) -> String { commonDirectory + "/realm/worktrees/" + name }
 
     var text: String { participants.map { "\($0.repo)\t\($0.path)\t\($0.base)\n" }.joined() }

@@ -37,11 +37,18 @@ enum ProposalVerification {
         static let budget = Repository.TreeBudget(files: 20_000, bytes: 64 << 20)
         /// Commits whose tree is over the budget.
         var tooLarge: Set<String> = []
+        /// Commits whose tree holds an entry that is not a regular file (`RealmReader.irregularEntry`), with why.
+        var irregular: [String: String] = [:]
 
         mutating func files(_ commit: String) -> [String: [UInt8]]? {
             if let known = read[commit] { return known }
             do {
-                guard let files = try repository.files(atCommit: commit, within: Trees.budget) else { tooLarge.insert(commit); return nil }
+                var odd: [String: UInt32] = [:]
+                guard let files = try repository.files(atCommit: commit, within: Trees.budget, irregular: &odd) else { tooLarge.insert(commit); return nil }
+                if let (path, mode) = odd.min(by: { $0.key < $1.key }) {
+                    irregular[commit] = RealmReader.irregularEntry(path, mode: mode).description
+                    return nil
+                }
                 read[commit] = files
                 return files
             } catch { return nil }
@@ -62,10 +69,21 @@ enum ProposalVerification {
             if let big = [proposal.base, proposal.head].first(where: { trees.tooLarge.contains($0) }) {
                 return Verified(problem: "its commit \(big.prefix(12)) holds more than \(Trees.budget.files) files or \(Trees.budget.bytes >> 20) MiB, more than a realm's proposal may (not read)")
             }
+            if let odd = [proposal.base, proposal.head].first(where: { trees.irregular[$0] != nil }) {
+                return Verified(problem: "its commit \(odd.prefix(12)) holds \(trees.irregular[odd]!)")
+            }
             return Verified(problem: "its commits are not in the realm any more (branch \(proposal.branch))")
         }
         let result = check(p, snapshot: snapshot, base: base, head: head)
-        return Verified(proposal: result.proposal, problem: result.problem, base: base, head: head, changed: RealmWriter.diff(base, head).map(\.path))
+        let changed = RealmWriter.diff(base, head).map(\.path)
+        // Sync writes a proposal as one commit on its base. A head with other
+        // parents would bring commits no check here looks at, or (its parent
+        // an older realm commit) make the merge a push that drops realm history.
+        if result.proposal != nil, (try? trees.repository.parents(of: proposal.head)) != [proposal.base] {
+            return Verified(problem: "its head \(proposal.head.prefix(12)) is not one commit on its base \(proposal.base.prefix(12)), as git realm sync writes a proposal",
+                            base: base, head: head, changed: changed)
+        }
+        return Verified(proposal: result.proposal, problem: result.problem, base: base, head: head, changed: changed)
     }
 
     static func check(_ p: LoadedProposal, snapshot: RealmSnapshot, base: [String: [UInt8]], head: [String: [UInt8]]) -> (proposal: LoadedProposal?, problem: String?) {
