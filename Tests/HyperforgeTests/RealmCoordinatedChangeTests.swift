@@ -123,14 +123,7 @@ import Testing
             let names = Self.names
             let standIn = try ForgeStandIn(.github, in: env, tokens: [.init(value: RealmCoordinatedChangeTests.token, label: "alice-token", user: "tester", owners: ["alice", "tester"])],
                                            orgs: ["alice"], users: ["tester"], repos: names.map { .init(owner: "alice", name: $0) })
-            try env.write("""
-            [custom_forges.lab]
-            kind = "github"
-            host = "127.0.0.1"
-            web_url = "\(git.baseURL)"
-            api_url = "\(standIn.apiURL)"
-
-            """, to: "home/.config/hyperforge/auth.toml")
+            try env.write(standIn.customForgeTOML(named: "lab", gitURL: git.baseURL), to: "home/.config/hyperforge/auth.toml")
             try env.write("protocol = \"https\"\norg = \"alice\"\nforges = [\"lab\"]\n", to: ".hyperforge/defaults.toml")
             var bares: [String: String] = [:]
             for name in names {
