@@ -209,7 +209,9 @@ struct RealmWriter {
         let configName = try repo.config.string("user.name"), configEmail = try repo.config.string("user.email")
         let name = env["GIT_AUTHOR_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? configName ?? actingRepo ?? "git realm"
         let email = env["GIT_AUTHOR_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? configEmail ?? "\(actingRepo ?? "git-realm")@localhost"
-        return Signature(name: name, email: email, time: Int64(context.now().timeIntervalSince1970))
+        // The proposals' clock (the time records and sync branches are named by): at one injected time
+        // (HFORGE_TEST_NOW) a dry run's commits, and so the ids it prints, are the same bytes every run.
+        return Signature(name: name, email: email, time: Int64(ProposalClock.now(context).timeIntervalSince1970))
     }
 }
 

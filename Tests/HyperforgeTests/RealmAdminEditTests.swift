@@ -68,6 +68,8 @@ import Testing
     @Test func repoAccountsSetAndRemoveAForgeLogin() throws {
         let w = try E2E.world("realm-repo-accounts")
         for m in ["aperture", "fungal"] { try w.ok(m, "admin", "join", w.realm) }
+        // lab: a self-hosted forge of this user's auth.toml.
+        try w.env.write("[custom_forges.lab]\nkind = \"forgejo\"\nhost = \"lab.example.com\"\n", to: "home/.config/hyperforge/auth.toml")
         let args = ["admin", "repo", "accounts", "--maintainer", "test@example.com", "--forge", "github=fungal-dev", "--forge", "lab=fd"]
         func realm(_ more: [String]) throws -> TestEnvironment.Result { try w.env.run("git", ["realm"] + more, in: w.members["fungal"]!) }
 
@@ -88,6 +90,15 @@ import Testing
         #expect(stranger.code == 64 && stranger.stderr.contains("one of fungal's maintainers"), "\(stranger)")
         let url = try realm(["admin", "repo", "accounts", "--maintainer", "test@example.com", "--forge", "github=https://evil.example"])
         #expect(url.code == 64 && url.stderr.contains("never a URL or host"), "\(url)")
+        // A forge is one of this user's forges, never a host: refused with the flag, the value and the valid names.
+        for (value, why) in [("evil.com=bob", "\"evil.com\" is not a forge's name"), ("gitea=bob", "\"gitea\" is none of them"),
+                             ("GitHub=bob", "\"GitHub\" is not a forge's name")] {
+            let r = try realm(["admin", "repo", "accounts", "--maintainer", "test@example.com", "--forge", value])
+            #expect(r.code == 64 && r.stderr.contains("--forge") && r.stderr.contains(value) && r.stderr.contains(why)
+                    && r.stderr.contains("github, codeberg, gitlab (built in), lab (custom_forges in "), "\(r)")
+        }
+        let removeHost = try realm(["admin", "repo", "accounts", "--maintainer", "test@example.com", "--remove", "evil.com"])
+        #expect(removeHost.code == 64 && removeHost.stderr.contains("--remove") && removeHost.stderr.contains("is not a forge's name"), "\(removeHost)")
         // The same login again, from another member by the same maintainer: nothing to change.
         let taken = try w.run("aperture", "admin", "repo", "accounts", "--repo", "fungal", "--maintainer", "test@example.com", "--forge", "github=fungal-dev")
         #expect(taken.code == 0 && taken.stdout.contains("is unchanged"), "\(taken)")

@@ -70,49 +70,95 @@ import Testing
         #expect(try w.ok("fungal", "worktree", "list").contains("no coordinated changes here"))
     }
 
+    /// A member the coordinator's registry does not know where to find (moved since it joined) is named in a warning
+    /// (exit 2) and joins with --member NAME=PATH; --domain D takes only D's members; a --member that is not one of
+    /// them, or whose path is another repository, is refused before anything is made.
+    @Test func aMemberElsewhereJoinsWithMemberAndDomainNarrowsTheChange() throws {
+        let w = try E2E.world("realm-worktree-member")
+        try E2E.twoDomains(w)
+        let aperture = w.members["aperture"]!, fungal = w.members["fungal"]!
+        let moved = w.env.root + "/elsewhere/ml-infra"
+        try FileManager.default.createDirectory(atPath: w.env.root + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: w.members["ml-infra"]!, toPath: moved)
+        let before = try [aperture, fungal, moved].map { try TestEnvironment.snapshot($0) }
+
+        let notAMember = try w.run("fungal", "worktree", "--rfc", "loss", "--domain", "training-pipeline", "--member", "aperture=\(aperture)")
+        #expect(notAMember.code == 64 && notAMember.stderr.contains("--member aperture=") && notAMember.stderr.contains("fungal, ml-infra"), "\(notAMember)")
+        let wrongPath = try w.run("fungal", "worktree", "--rfc", "loss", "--member", "ml-infra=\(aperture)")
+        #expect(wrongPath.code == 64 && wrongPath.stderr.contains("the path of ml-infra's repository"), "\(wrongPath)")
+        #expect(try [aperture, fungal, moved].map { try TestEnvironment.snapshot($0) } == before)
+
+        // Only training-pipeline's members, ml-infra where --member says.
+        let made = try w.run("fungal", "worktree", "--rfc", "loss", "--domain", "training-pipeline", "--member", "ml-infra=\(moved)")
+        #expect(made.code == 0 && made.stdout.contains("Branch 'feat/loss' in 2 repositories: fungal, ml-infra") && made.stderr.isEmpty, "\(made)")
+        #expect(try w.env.gitOK("branch", "--show-current", in: moved + "/.worktrees/feat-loss") == "feat/loss\n")
+        #expect(!FileManager.default.fileExists(atPath: aperture + "/.worktrees"), "aperture is in no domain of the change")
+        #expect(try w.env.git("rev-parse", "--verify", "--quiet", "refs/heads/feat/loss", in: aperture).code != 0)
+
+        // Without --member, the moved one is named: the change is made where the members are, exit status 2.
+        let partial = try w.run("fungal", "worktree", "--rfc", "accuracy")
+        #expect(partial.code == 2 && partial.stderr.contains("ml-infra is not on this machine") && partial.stderr.contains("--member ml-infra=PATH"), "\(partial)")
+        #expect(partial.stdout.contains("Branch 'feat/accuracy' in 2 repositories: aperture, fungal"), "\(partial)")
+    }
+
     static let token = "realm-pr-token-Zx8"
+
+    /// Three members on a forge (the stand-in, GitHub's API) whose git is served over smart HTTP, each with a commit
+    /// on feat/metrics in its worktree (made from fungal); `inside`: fungal's worktree.
+    struct PRWorld {
+        let w: E2E.World
+        let standIn: ForgeStandIn
+        /// Serves the repositories while the world lives.
+        let git: SmartHTTPServer
+        let bares: [String: String]
+        var env: TestEnvironment { w.env }
+        var inside: String { w.members["fungal"]! + "/.worktrees/feat-metrics" }
+        static let names = ["aperture", "fungal", "ml-infra"]
+
+        init(_ name: String) throws {
+            let w = try E2E.world(name)
+            try E2E.twoDomains(w)
+            let env = w.env
+            let git = try SmartHTTPServer(in: env, token: RealmCoordinatedChangeTests.token)
+            let names = Self.names
+            let standIn = try ForgeStandIn(.github, in: env, tokens: [.init(value: RealmCoordinatedChangeTests.token, label: "alice-token", user: "tester", owners: ["alice", "tester"])],
+                                           orgs: ["alice"], users: ["tester"], repos: names.map { .init(owner: "alice", name: $0) })
+            try env.write(standIn.customForgeTOML(named: "lab", gitURL: git.baseURL), to: "home/.config/hyperforge/auth.toml")
+            try env.write("protocol = \"https\"\norg = \"alice\"\nforges = [\"lab\"]\n", to: ".hyperforge/defaults.toml")
+            var bares: [String: String] = [:]
+            for name in names {
+                let repo = w.members[name]!
+                bares[name] = try git.createRepository("alice/\(name).git", env: env)
+                let set = try env.run("git", ["scope", "set", "git/lab/alice/repo/\(name)/token"], input: RealmCoordinatedChangeTests.token)
+                #expect(set.code == 0, "\(set)")
+                let initRun = try env.run("git", ["hforge", "init"], in: repo)
+                #expect(initRun.code == 0, "\(initRun)")
+                _ = try env.gitOK("add", ".hyperforge", in: repo)
+                _ = try env.gitOK("commit", "-qm", "hyperforge config", in: repo)
+                let pushed = try env.run("git", ["hforge", "push"], in: repo)
+                #expect(pushed.code == 0, "\(pushed)")
+            }
+            try w.ok("fungal", "worktree", "--rfc", "metrics")
+            for name in names {
+                let tree = w.members[name]! + "/.worktrees/feat-metrics"
+                try env.write("metrics v2 in \(name)\n", to: "\(name)/.worktrees/feat-metrics/METRICS.md")
+                _ = try env.gitOK("add", "METRICS.md", in: tree)
+                _ = try env.gitOK("commit", "-qm", "metrics v2", in: tree)
+            }
+            self.w = w
+            self.standIn = standIn
+            self.git = git
+            self.bares = bares
+        }
+
+        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: inside) }
+    }
 
     @Test(.enabled(if: ForgeStandIn.available && SmartHTTPServer.isAvailable, "needs python3"))
     func pullRequestsOpenedAndMergedInMergeOrder() throws {
-        let w = try E2E.world("realm-pr")
-        try E2E.twoDomains(w)
-        let env = w.env
-        let git = try SmartHTTPServer(in: env, token: Self.token)
-        let names = ["aperture", "fungal", "ml-infra"]
-        let standIn = try ForgeStandIn(.github, in: env, tokens: [.init(value: Self.token, label: "alice-token", user: "tester", owners: ["alice", "tester"])],
-                                       orgs: ["alice"], users: ["tester"], repos: names.map { .init(owner: "alice", name: $0) })
-        try env.write("""
-        [custom_forges.lab]
-        kind = "github"
-        host = "127.0.0.1"
-        web_url = "\(git.baseURL)"
-        api_url = "\(standIn.apiURL)"
-
-        """, to: "home/.config/hyperforge/auth.toml")
-        try env.write("protocol = \"https\"\norg = \"alice\"\nforges = [\"lab\"]\n", to: ".hyperforge/defaults.toml")
-        var bares: [String: String] = [:]
-        for name in names {
-            let repo = w.members[name]!
-            bares[name] = try git.createRepository("alice/\(name).git", env: env)
-            let set = try env.run("git", ["scope", "set", "git/lab/alice/repo/\(name)/token"], input: Self.token)
-            #expect(set.code == 0, "\(set)")
-            let initRun = try env.run("git", ["hforge", "init"], in: repo)
-            #expect(initRun.code == 0, "\(initRun)")
-            _ = try env.gitOK("add", ".hyperforge", in: repo)
-            _ = try env.gitOK("commit", "-qm", "hyperforge config", in: repo)
-            let pushed = try env.run("git", ["hforge", "push"], in: repo)
-            #expect(pushed.code == 0, "\(pushed)")
-        }
-
-        try w.ok("fungal", "worktree", "--rfc", "metrics")
-        for name in names {
-            let tree = w.members[name]! + "/.worktrees/feat-metrics"
-            try env.write("metrics v2 in \(name)\n", to: "\(name)/.worktrees/feat-metrics/METRICS.md")
-            _ = try env.gitOK("add", "METRICS.md", in: tree)
-            _ = try env.gitOK("commit", "-qm", "metrics v2", in: tree)
-        }
-        let inside = w.members["fungal"]! + "/.worktrees/feat-metrics"
-        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: inside) }
+        let p = try PRWorld("realm-pr")
+        let w = p.w, env = p.env, standIn = p.standIn, bares = p.bares, names = PRWorld.names
+        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: p.inside) }
         func remoteBranch(_ name: String) throws -> String {
             try env.git("--git-dir=\(bares[name]!)", "rev-parse", "--verify", "--quiet", "refs/heads/feat/metrics", in: env.root).stdout
         }
@@ -188,5 +234,22 @@ import Testing
         let final = try Self.json(try realm("pr", "status", "--json").stdout)
         #expect((final["requests"] as? [[String: Any]] ?? []).allSatisfy { $0["state"] as? String == "merged" }, "\(final)")
         standIn.expectDescribedRequestsOnly()
+    }
+
+    /// `pr --draft`: every request is opened as a draft, which `pr status` says may not merge and `pr merge` does not merge.
+    @Test(.enabled(if: ForgeStandIn.available && SmartHTTPServer.isAvailable, "needs python3"))
+    func draftsAreOpenedAsDraftsAndNotMerged() throws {
+        let p = try PRWorld("realm-pr-draft")
+        let opened = try p.realm("pr", "--title", "feat: training metrics v2", "--draft")
+        #expect(opened.code == 0 && opened.stdout.contains("Merge order: aperture#1 → fungal#1 → ml-infra#1"), "\(opened)")
+        let creates = p.standIn.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }
+        #expect(creates.count == 3 && creates.allSatisfy { $0.body?["draft"] as? Bool == true }, "\(creates)")
+        let status = try Self.json(try p.realm("pr", "status", "--json").stdout)
+        let requests = status["requests"] as? [[String: Any]] ?? []
+        #expect(requests.first?["may_merge"] as? Bool == false && requests.first?["why"] as? String == "a draft", "\(status)")
+        let merge = try p.realm("pr", "merge")
+        #expect(merge.code != 0 && merge.stdout.contains("aperture#1"), "\(merge)")
+        #expect(p.standIn.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("/merge") }.isEmpty, "\(p.standIn.requests)")
+        p.standIn.expectDescribedRequestsOnly()
     }
 }

@@ -86,6 +86,14 @@ import Testing
         #expect(path?.contains("'login'") == true, "\(path ?? "accepted")")
         let host = problem("- maintainer: bob@example.com\n  forge: evil.example:443\n  login: bob\n")
         #expect(host?.contains("'forge'") == true, "\(host ?? "accepted")")
+        // A forge named like a host (evil.com), or not as auth.toml spells names (GitHub), is refused with its line;
+        // a custom forge's name (one another member's auth.toml may have) reads.
+        for bad in ["evil.com", "GitHub", "https", "a/b", "-x"] {
+            let p = problem("- maintainer: bob@example.com\n  forge: \(bad)\n  login: bob\n")
+            #expect(p?.hasPrefix("repos/fungal.yaml:6") == true && p?.contains("'forge'") == true && p?.contains("is not a forge's name") == true
+                    && p?.contains("github, codeberg, gitlab or a custom_forges name") == true || bad == "https", "\(bad): \(p ?? "accepted")")
+        }
+        #expect(problem("- maintainer: bob@example.com\n  forge: work-forgejo_2\n  login: bob\n") == nil)
         let stranger = problem("- maintainer: mallory@example.com\n  forge: github\n  login: mallory\n")
         #expect(stranger?.contains("is not one of this repository's maintainers") == true, "\(stranger ?? "accepted")")
         let unknown = problem("- maintainer: bob@example.com\n  forge: github\n  login: bob\n  url: https://x\n")

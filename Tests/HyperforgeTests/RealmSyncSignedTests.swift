@@ -88,4 +88,57 @@ struct RealmSyncSignedTests {
             #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "cat-file", "-p", r, in: w.env.root).contains("gpgsig -----BEGIN SSH SIGNATURE"), "\(r)")
         }
     }
+
+    /// An empty signing key (`git config user.signingkey ""`, `[user] signingkey` with no value, `git -c user.signingkey=`
+    /// over a good one, a key file that is not there) in a realm that requires signatures: every signed write is refused
+    /// as a configuration problem (exit 3, with the hint), before anything is pushed: sync (an author's and an importer's),
+    /// proposals approve, admin binding set, admin repo accounts, admin contract publish, admin domain create.
+    @Test(arguments: ["empty", "valueless", "command-line", "missing-file"])
+    func anEmptySigningKeyRefusesEverySignedWrite(_ how: String) throws {
+        let w = try RealmEndToEndTests.world("sync-signed-empty-\(how)")
+        try Sync.rfcWorld(w)
+        let (clone, aperture, fungal, _) = try History.signedRealm(w)
+        try w.env.gitOK("push", "-q", "origin", "main", in: clone)
+        try w.env.gitOK("config", "gpg.format", "ssh", in: w.members["aperture"]!)
+        try w.env.gitOK("config", "user.signingkey", aperture.file, in: w.members["aperture"]!)
+        try Sync.editContract(w, Sync.addS3Path)
+        #expect(try w.ok("aperture", "sync").contains("created for review"))
+        let id = try #require(try Sync.openProposals(w, "fungal").first?["id"] as? String)
+
+        var gitOptions: [String] = []
+        for (m, good) in [("aperture", aperture.file), ("fungal", fungal.file)] {
+            let member = w.members[m]!
+            try w.env.gitOK("config", "gpg.format", "ssh", in: member)
+            switch how {
+            case "empty": try w.env.gitOK("config", "user.signingkey", "", in: member)
+            case "command-line":
+                try w.env.gitOK("config", "user.signingkey", good, in: member)
+                gitOptions = ["-c", "user.signingkey="]
+            case "missing-file": try w.env.gitOK("config", "user.signingkey", w.env.root + "/keys/no-such-key", in: member)
+            default:
+                _ = try w.env.run("git", ["config", "--unset-all", "user.signingkey"], in: member)
+                let config = try w.env.gitOK("rev-parse", "--git-path", "config", in: member).trimmingCharacters(in: .whitespacesAndNewlines)
+                let path = config.hasPrefix("/") ? config : member + "/" + config
+                try (try String(contentsOfFile: path, encoding: .utf8) + "[user]\n\tsigningkey\n").write(toFile: path, atomically: true, encoding: .utf8)
+            }
+        }
+        try w.env.write(Sync.rfcContract.replacingOccurrences(of: "1.4.0", with: "1.4.1"), to: "s3-1.4.1.yaml")
+        let writes: [(String, [String])] = [
+            ("aperture", ["sync"]),
+            ("fungal", ["sync"]),
+            ("fungal", ["proposals", "approve", id]),
+            ("fungal", ["admin", "binding", "set", "--contract", "s3-access/s3-permissions", "--range", "^1.4"]),
+            ("fungal", ["admin", "repo", "accounts", "--maintainer", "test@example.com", "--forge", "github=fungal-dev"]),
+            ("aperture", ["admin", "contract", "publish", w.env.root + "/s3-1.4.1.yaml", "--domain", "s3-access"]),
+            ("aperture", ["admin", "domain", "create", "more", "--repos", "aperture,fungal", "--contract", "more-config"]),
+        ]
+        let before = try Sync.refs(w)
+        for (m, args) in writes {
+            let r = try w.env.run("git", gitOptions + ["realm"] + args, in: w.members[m]!)
+            #expect(r.code == 3 && r.stderr.contains("the realm requires signed commits") && r.stderr.contains("user.signingkey")
+                    && r.stderr.contains("nothing was pushed") && r.stderr.contains("hint: configure an ssh signing key"),
+                    "\(m): git realm \(args.joined(separator: " ")): \(r)")
+            #expect(try Sync.refs(w) == before, "\(m): git realm \(args.joined(separator: " "))")
+        }
+    }
 }

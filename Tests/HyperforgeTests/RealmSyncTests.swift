@@ -114,6 +114,9 @@ import Testing
         let mergeCommit = try w.env.gitOK("--git-dir=\(w.realmGitDir)", "rev-parse", "main^", in: w.env.root).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(final["state"] as? String == "merged" && final["merged_commit"] as? String == mergeCommit, "\(final)")
         #expect(try openProposals(w, "aperture").isEmpty)
+        // fungal's session heard of the merge too (the coordinator's notifications).
+        let heard = try json(try w.ok("fungal", "status", "--json"))["notifications"] as? [[String: Any]] ?? []
+        #expect(heard.contains { ($0["changes"] as? [String] ?? []).contains("merged: proposal \(id)") }, "\(heard)")
         // The realm's history, merges and all, keeps the rules check --realm (and the guard) holds it to.
         let (checked, report) = try RealmHistoryCheckTests.checkRealm(w, in: w.realmGitDir)
         #expect(checked.code == 0 && RealmHistoryCheckTests.findings(report).isEmpty, "\(checked)")
@@ -374,6 +377,23 @@ import Testing
         #expect(try w.env.gitOK("for-each-ref", in: fungal) == refsBefore)
     }
 
+    /// An export's source files changed since its contract was last synced, and no contract change to propose:
+    /// sync says so (which file, how) and proposes nothing.
+    @Test func anExportsChangedSourceFileIsReported() throws {
+        let w = try RealmEndToEndTests.world("sync-source-files")
+        try RealmEndToEndTests.twoDomains(w)
+        try w.ok("fungal", "admin", "binding", "set", "--contract", "training-pipeline/training-config", "--source-file", "src/config.py")
+        let quiet = try w.ok("fungal", "sync")
+        #expect(!quiet.contains("changed after"), "\(quiet)")
+        try FileManager.default.createDirectory(atPath: w.members["fungal"]! + "/src", withIntermediateDirectories: true)
+        try w.env.write("EPOCHS = 3\n", to: "fungal/src/config.py")
+        let tip = try w.tip()
+        let told = try w.ok("fungal", "sync")
+        #expect(told.contains("! src/config.py changed after training-config 1.0.0 was last synced (uncommitted changes)")
+                && told.contains(".hyperforge/contracts/training-pipeline/training-config.yaml"), "\(told)")
+        #expect(try w.tip() == tip && (try Self.openProposals(w, "fungal")).isEmpty)
+    }
+
     @Test func dryRunsChangeNothingAnywhere() throws {
         let w = try RealmEndToEndTests.world("sync-dry")
         try Self.rfcWorld(w)
@@ -383,6 +403,14 @@ import Testing
         #expect(dry.contains("Would create branch: sync/aperture/") && dry.contains("Would record proposal aperture-"), "\(dry)")
         #expect(dry.contains("create refs/heads/sync/aperture/") && dry.contains("create refs/realm/proposals/aperture-"), "\(dry)")
         #expect(dry.contains("Contract update: s3-permissions 1.4.0 → 1.5.0") && dry.contains("dry run: nothing was committed"), "\(dry)")
+        // At one (injected) time, two dry runs print the same bytes: the branch, the commits, the proposal.
+        let clock = ["HFORGE_TEST_NOW": Timestamp.utc(Date())]
+        func twice(_ repo: String, _ args: [String]) throws {
+            let one = try w.env.run("git", ["realm"] + args, in: w.members[repo]!, extraEnvironment: clock)
+            let two = try w.env.run("git", ["realm"] + args, in: w.members[repo]!, extraEnvironment: clock)
+            #expect(one.code == 0 && two.code == 0 && one.stdout == two.stdout, "\(repo) \(args): \(one)\n---\n\(two)")
+        }
+        try twice("aperture", ["sync", "--dry-run"])
         var after = try w.everything()
         #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted()) \(Set(after.keys).symmetricDifference(before.keys).sorted())")
 
@@ -396,6 +424,8 @@ import Testing
         #expect(ack.contains("Would merge proposal \(id)") && ack.contains("update domains/s3-access/contracts/s3-permissions.yaml"), "\(ack)")
         let approve = try w.ok("ml-infra", "proposals", "approve", id, "--dry-run")
         #expect(approve.contains("create refs/realm/proposals/\(id)/approvals/ml-infra"), "\(approve)")
+        try twice("fungal", ["sync", "--dry-run"])
+        try twice("ml-infra", ["proposals", "approve", id, "--dry-run"])
         after = try w.everything()
         #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted()) \(Set(after.keys).symmetricDifference(before.keys).sorted())")
     }

@@ -27,18 +27,26 @@ extension Realm {
         var logins: [(forge: String, login: String)] = []
         for pair in options.set {
             let halves = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard halves.count == 2, RealmNames.problem(halves[0]) == nil, RealmNames.problem(halves[1]) == nil else {
-                let problem = halves.count == 2 ? (RealmNames.problem(halves[0]).map { "the forge name \($0)" } ?? RealmNames.problem(halves[1]).map { "the login \($0)" } ?? "") : "no '='"
+            guard halves.count == 2, RealmNames.problem(halves[1]) == nil else {
+                let problem = halves.count == 2 ? RealmNames.problem(halves[1]).map { "the login \($0)" } ?? "" : "no '='"
                 throw RealmError.invalidOption(flag: "--forge", value: TerminalText.inline(pair),
                                                expected: "FORGE=LOGIN, a forge's name (github, codeberg, gitlab or one of your custom_forges) and a login, never a URL or host (\(problem))")
             }
+            // A forge the realm could be hosted on (AccountForge): never a host such as evil.com.
+            _ = try AccountForge.check(halves[0], flag: "--forge", value: pair, context: context)
             if logins.contains(where: { $0.forge.lowercased() == halves[0].lowercased() }) {
                 throw RealmError.invalidOption(flag: "--forge", value: pair, expected: "one login per forge (\(halves[0]) is given twice)")
             }
             logins.append((halves[0], halves[1]))
         }
-        for forge in options.remove where RealmNames.problem(forge) != nil || logins.contains(where: { $0.forge.lowercased() == forge.lowercased() }) {
-            throw RealmError.invalidOption(flag: "--remove", value: TerminalText.inline(forge), expected: "a forge's name not also given with --forge")
+        // A forge removed need not be one you still have (an entry for a forge since dropped goes too), but it is a forge's name.
+        for forge in options.remove {
+            if let problem = AccountForge.problem(forge) {
+                throw RealmError.invalidOption(flag: "--remove", value: TerminalText.inline(forge), expected: "a forge's name: \"\(TerminalText.inline(forge))\" \(problem)")
+            }
+            if logins.contains(where: { $0.forge == forge }) {
+                throw RealmError.invalidOption(flag: "--remove", value: TerminalText.inline(forge), expected: "a forge's name not also given with --forge")
+            }
         }
         let chosen = logins
         return try await editRepositoryFiles(options.target, repo: options.repo, dryRun: options.dryRun, context: context) { state, snapshot, repo in

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import HyperforgeCore
 import HyperforgeGit
 
@@ -33,7 +34,7 @@ struct RealmCommitter {
     /// config must have a signing key when the realm requires signatures.
     static func make(_ repository: Repository, author: Signature, requireSigned: Bool, signingConfig member: Repository, dryRun: Bool,
                      context: Context) throws -> RealmCommitter {
-        if requireSigned { try SigningError.checkConfigured(member) }
+        if requireSigned { try SigningError.checkConfigured(member, context: context) }
         return RealmCommitter(repository: repository, author: author, signs: requireSigned && !dryRun, context: context)
     }
 
@@ -44,7 +45,18 @@ struct RealmCommitter {
         var arguments = ["commit-tree", plain + "^{tree}"]
         for p in parents { arguments += ["-p", p] }
         if signs { arguments.append("-S") }
-        arguments += ["-F", "-"]
+        // The message from a file, not a pipe: a git that stops before reading
+        // it (a configuration it cannot parse) could not kill us with SIGPIPE.
+        let tmp = context.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((tmp + "/hforge-message-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw SigningError.failed(what: "writing the commit message into \(tmp)", output: String(cString: strerror(errno))) }
+        let messageFile = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        defer { unlink(messageFile) }
+        let written = writeAll(fd, Array(message.utf8))
+        close(fd)
+        if let e = written { throw SigningError.failed(what: "writing the commit message into \(tmp)", output: String(cString: strerror(e))) }
+        arguments += ["-F", messageFile]
         var environment = GitEnvironment.detached(context.environment)
         let date = "@\(author.time) +0000"
         for who in ["AUTHOR", "COMMITTER"] {
@@ -55,7 +67,7 @@ struct RealmCommitter {
         let gitDir = repository.commonDirectory
         let r: ChildProcess.Result
         do {
-            r = try await ChildProcess.run(["git", "--git-dir=\(gitDir)"] + arguments, environment: environment, directory: gitDir, input: message)
+            r = try await ChildProcess.run(["git", "--git-dir=\(gitDir)"] + arguments, environment: environment, directory: gitDir)
         } catch let e as ChildProcess.LaunchError {
             throw SigningError.failed(what: "running git commit-tree", output: e.reason)
         }
@@ -74,14 +86,44 @@ enum SigningError: HyperforgeError {
     case notConfigured(problem: String)
     case failed(what: String, output: String)
 
-    static func checkConfigured(_ member: Repository) throws {
-        let format = (try? member.config.string("gpg.format")) ?? nil
-        let key = (try? member.config.string("user.signingkey")) ?? nil
-        if key?.trimmed().isEmpty ?? true {
-            throw SigningError.notConfigured(problem: "git has no user.signingkey here")
+    /// Refuses (`notConfigured`, exit 3) when git, signing in `member`,
+    /// would have no usable ssh signing key. Asked of git itself (`git config
+    /// --get-regexp` with the environment `git commit-tree -S` gets), so that
+    /// what it sees and what signs agree: `git -c user.signingkey=… realm …`
+    /// (GIT_CONFIG_PARAMETERS, which libgit2 does not read), includes, an
+    /// empty value (`git config user.signingkey ""`) and a valueless
+    /// `[user] signingkey` (which makes git itself stop) are all seen.
+    static func checkConfigured(_ member: Repository, context: Context) throws {
+        let arguments = ["git", "--git-dir=\(member.commonDirectory)", "config", "--null", "--get-regexp", "^(user\\.signingkey|gpg\\.format)$"]
+        guard let r = ChildProcess.runSync(arguments, environment: GitEnvironment.detached(context.environment)) else {
+            throw SigningError.notConfigured(problem: "git could not be started to read its signing configuration")
+        }
+        guard r.exitCode == 0 || r.exitCode == 1 else {
+            let why = r.stderr.trimmed().split(separator: "\n").first.map { TerminalText.inline(String($0)) } ?? "exit \(r.exitCode)"
+            throw SigningError.notConfigured(problem: "git cannot read its configuration (\(why))")
+        }
+        // Each entry is "key\nvalue\0", or "key\0" without a value; the last one wins, as in git.
+        var format: String?, key: String?, valueless = false
+        for entry in r.stdout.split(separator: "\0") {
+            let parts = entry.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            let value = parts.count == 2 ? String(parts[1]) : nil
+            switch parts[0].lowercased() {
+            case "gpg.format": format = value
+            case "user.signingkey": key = value ?? ""; valueless = value == nil
+            default: continue
+            }
+        }
+        guard let key, !key.trimmed().isEmpty else {
+            throw SigningError.notConfigured(problem: valueless ? "git's user.signingkey has no value here ('[user] signingkey' without '= KEY')"
+                                                     : key == nil ? "git has no user.signingkey here" : "git's user.signingkey is empty here")
         }
         if format?.lowercased() != "ssh" {
             throw SigningError.notConfigured(problem: "git's gpg.format is \(format.map { "\"\(TerminalText.inline($0))\"" } ?? "not set") (the realm checks ssh signatures)")
+        }
+        // A key file git would not find (git expands a leading '~/'; a literal key is 'key::…' or starts 'ssh-').
+        let path = key.hasPrefix("~/") ? (context.environment["HOME"] ?? "") + key.dropFirst(1) : key
+        if !key.hasPrefix("key::") && !key.hasPrefix("ssh-") && path.hasPrefix("/") && access(path, R_OK) != 0 {
+            throw SigningError.notConfigured(problem: "git's user.signingkey names \(TerminalText.inline(key)), which cannot be read here")
         }
     }
 

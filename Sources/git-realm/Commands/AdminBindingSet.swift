@@ -28,7 +28,9 @@ extension GitRealm.Admin.Binding {
             repository and its refs stay as they were).
 
             Exit status: 0 done (or nothing to change); 2 refused (not a maintainer or \
-            approver, a cycle); 4 not a member, the realm cannot be reached; 64 usage error \
+            approver, a cycle); 3 the realm requires signed commits and git has no usable ssh \
+            signing key (gpg.format ssh and a readable user.signingkey; nothing is pushed); 4 \
+            not a member, the realm cannot be reached; 64 usage error \
             (--contract not DOMAIN/NAME or not in the domain, --repo not a member of it, a bad \
             --range, both or neither of --range and --source-file).
             """

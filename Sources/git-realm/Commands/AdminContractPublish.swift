@@ -14,8 +14,10 @@ extension GitRealm.Admin.Contract {
             promise needs a new major version (a new minor before 1.0.0), a compatible change \
             of the valid values a new minor; a change the engine cannot decide is not refused.
 
-            Exit status: 2 when refused (not the owner, the version not higher, or by less \
-            than the change needs); nothing is committed then.
+            Exit status: 0 published (or unchanged); 2 when refused (not the owner, the \
+            version not higher, or by less than the change needs); 3 the realm requires \
+            signed commits and git has no usable ssh signing key (gpg.format ssh and a \
+            readable user.signingkey); nothing is committed then.
             """
         )
         @OptionGroup var repository: RepositoryOptions

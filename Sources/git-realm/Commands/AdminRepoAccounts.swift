@@ -11,10 +11,13 @@ extension GitRealm.Admin.Repo {
             affect REPO (--repo, default this repository), and an approving review by one of \
             them is REPO's acknowledgement. --forge FORGE=LOGIN (repeatable) gives --maintainer \
             that login on FORGE, replacing the one there; --remove FORGE (repeatable) removes \
-            it. FORGE is a forge's name as your auth.toml or the built-in list has it (github, \
-            codeberg, gitlab, or a custom_forges name); FORGE and LOGIN are letters, digits, \
-            '-', '_' and '.', never a URL or host. A login may belong to one maintainer per \
-            forge. The rest of repos/REPO.yaml (maintainers, signing_keys) is kept.
+            it. FORGE is one of the forges a realm can be hosted on, by the name your auth.toml \
+            or the built-in list gives it: github, codeberg, gitlab, or one of your \
+            custom_forges; any other name (a host such as example.com, a URL) is refused with \
+            the list of yours. --remove takes any forge's name (lowercase letters, digits, '-' \
+            and '_'), so an entry for a forge you no longer have can go. LOGIN is letters, \
+            digits, '-', '_' and '.', never a URL or host. A login may belong to one \
+            maintainer per forge. The rest of repos/REPO.yaml (maintainers, signing_keys) is kept.
 
             Written through the realm's usual write (built on its tip, checked, pushed without \
             force, retried when another writer pushed first). Who may: a maintainer of REPO \
@@ -23,8 +26,10 @@ extension GitRealm.Admin.Repo {
             nothing.
 
             Exit status: 0 done (or nothing to change); 2 refused (not a maintainer or \
-            approver); 4 not a member, the realm cannot be reached; 64 usage error (--maintainer \
-            not one of REPO's maintainers, a bad FORGE=LOGIN, a login another maintainer has).
+            approver); 3 the realm requires signed commits and git has no usable ssh signing \
+            key (gpg.format ssh and a readable user.signingkey; nothing is pushed); 4 not a \
+            member, the realm cannot be reached; 64 usage error (--maintainer \
+            not one of REPO's maintainers, a FORGE you do not have, a bad LOGIN, a login another maintainer has).
             """
         )
         @OptionGroup var repository: RepositoryOptions

@@ -74,8 +74,10 @@ extension GitRealm.Proposals {
             Pushes refs/realm/proposals/ID/approvals/REPO (approval, by git's user.email). It \
             counts when that email is one of realm.yaml's governance.approvers; a breaking \
             change needs one when governance.breaking_changes.require_approval is true. Plain \
-            git cannot prove who pushed it. Exit status: 0 approved; 1 the push failed; 4 not \
-            a member; 64 no open proposal ID.
+            git cannot prove who pushed it. Exit status: 0 approved; 1 the push failed; 3 the \
+            realm requires signed commits and git has no usable ssh signing key (gpg.format \
+            ssh and a readable user.signingkey; nothing is pushed); 4 not a member; 64 no \
+            open proposal ID.
             """
         )
         @OptionGroup var repository: RepositoryOptions

@@ -102,8 +102,9 @@ extension GitRealm {
             than the realm's or by less than the change needs; the forge refused the token: \
             401, 403, or a scope refused); 3 a working contract file is malformed or cannot \
             be proposed (a contract the realm does not have yet: publish it first), or \
-            auth.toml is malformed, or the realm requires signed commits and git has no ssh \
-            signing key configured; 4 not a member of a realm, or the forge cannot be reached \
+            auth.toml is malformed, or the realm requires signed commits and git has no usable \
+            ssh signing key (gpg.format ssh and a readable user.signingkey, as git itself \
+            reads them, -c included), refused before anything is pushed; 4 not a member of a realm, or the forge cannot be reached \
             (or rate-limits it longer than the longest wait). A \
             proposal record or acknowledgement that does not read (pushed by hand) is left \
             out with a warning.
