@@ -154,4 +154,28 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
         #expect(try w.everything() == before, "nothing was changed")
     }
+    @Test func aDuplicateWhoseChangesLandedIsNotListedAsOpen() throws {
+        let w = try RealmEndToEndTests.world("tree-landed")
+        let p = try Self.proposal(w)
+        // A second proposal of the same change (as two syncs at once can make), under another id.
+        var twin = p.record
+        let twinID = p.id + "-twin"
+        twin["id"] = twinID
+        twin["branch"] = "sync/aperture/" + twinID
+        try Self.republish(w, (twinID, twin, p.work), head: Self.trimmed(try w.env.gitOK("rev-parse", "real", in: p.work)))
+        #expect(try S.openProposals(w, "ml-infra").count == 2)
+        // fungal acknowledges: one merges; the other has nothing left to merge.
+        let ack = try w.ok("fungal", "sync")
+        #expect(ack.contains("Merged proposal"), "\(ack)")
+        let open = try S.openProposals(w, "ml-infra")
+        #expect(open.isEmpty, "\(open)")
+        let all = try S.json(try w.ok("ml-infra", "proposals", "--all", "--json"))["proposals"] as? [[String: Any]] ?? []
+        let landed = all.filter { $0["state"] as? String == "landed" }
+        #expect(landed.count == 1 && (landed.first?["reason"] as? String ?? "").contains("aperture's next 'git realm sync' closes it"), "\(all)")
+        // Its author's next sync closes it.
+        let closed = try w.ok("aperture", "sync")
+        #expect(closed.contains("its changes are in the realm already"), "\(closed)")
+        let after = try S.json(try w.ok("ml-infra", "proposals", "--all", "--fetch", "--json"))["proposals"] as? [[String: Any]] ?? []
+        #expect(!after.contains { $0["state"] as? String == "landed" || $0["state"] as? String == "open" }, "\(after)")
+    }
 }

@@ -56,7 +56,7 @@ extension Realm {
             if !s.acknowledged.isEmpty { out.line("  acknowledged by: \(s.acknowledged.joined(separator: ", "))") }
             if !s.waitingFor.isEmpty { out.line("  not yet acknowledged by: \(s.waitingFor.joined(separator: ", "))") }
             if !s.approvedBy.isEmpty { out.line("  approved by: \(s.approvedBy.joined(separator: ", "))") }
-            if s.state == "open" { out.line("  " + (s.mergeable ? "mergeable now (\(s.reason)): the next 'git realm sync' of any member merges it" : s.reason)) }
+            if s.state == "open" || s.state == "landed" { out.line("  " + (s.mergeable ? "mergeable now (\(s.reason)): the next 'git realm sync' of any member merges it" : s.reason)) }
         }
         return .success
     }
@@ -96,14 +96,26 @@ extension Realm {
         }
         // What is shown is what a merge would find: each open proposal worked out again (ProposalVerification), each tree read once.
         var trees = ProposalVerification.Trees(repository: repository)
-        let statuses = loaded.map { claimed in
+        let statuses: [ProposalStatus] = loaded.compactMap { claimed in
             var p = claimed
             var problem: String?
+            var landed = false
             if p.proposal.state == .open {
                 let verified = ProposalVerification.verify(p, state: state, trees: &trees)
                 if let checked = verified.proposal { p = checked } else { problem = verified.problem }
+                // Its changes are all in the realm already (another proposal, from a sync at the same time, landed them):
+                // nothing is left to merge; its author's next sync closes it (Sync.closeLanded).
+                landed = !verified.changed.isEmpty && verified.changed.allSatisfy { state.files[$0] == verified.head[$0] }
+                if landed && !options.all { return nil }
             }
             var s = ProposalStatus.of(p, manifest: snapshot.manifest, now: now)
+            if landed {
+                s.state = "landed"
+                s.mergeable = false
+                s.mergeableAt = NullableText(nil)
+                s.reason = "its changes are in the realm already; \(p.proposal.author)'s next 'git realm sync' closes it"
+                return s
+            }
             s.recordDiffers = ProposalVerification.differences(claimed: claimed.proposal, checked: p.proposal)
             if let problem {
                 s.mergeable = false

@@ -448,15 +448,17 @@ struct SyncRun {
             // The record's own claims (author, importers, verdict) are not
             // taken on its word: they are worked out again (ProposalVerification).
             let verified = ProposalVerification.verify(proposals[i], state: state, repository: place.repository)
-            guard let p = verified.proposal else {
-                out.line("\(out.styled("!", .yellow)) proposal \(proposals[i].proposal.id) is not merged: \(verified.problem ?? "it does not check")")
+            // A proposal whose changes are all in the realm already (two syncs
+            // of one repository at once: the other's proposal landed the same
+            // change) has nothing left to merge, and its version no longer
+            // goes up, so it checks no more: its author closes it, not left
+            // open for ever; to the others it is landed (as `proposals` shows it).
+            if !verified.changed.isEmpty, verified.changed.allSatisfy({ state.files[$0] == verified.head[$0] }) {
+                if proposals[i].proposal.author == me, try await closeLanded(proposals[i]) { proposals[i].proposal.state = .superseded }
                 continue
             }
-            // Its author's own proposal whose changes are all in the realm
-            // already (two syncs of one repository at once: the other's
-            // proposal landed the same change): closed, not left open for ever.
-            if p.proposal.author == me, !verified.changed.isEmpty, verified.changed.allSatisfy({ state.files[$0] == verified.head[$0] }) {
-                if try await closeLanded(p) { proposals[i].proposal.state = .superseded }
+            guard let p = verified.proposal else {
+                out.line("\(out.styled("!", .yellow)) proposal \(proposals[i].proposal.id) is not merged: \(verified.problem ?? "it does not check")")
                 continue
             }
             let status = ProposalStatus.of(p, manifest: manifest, now: now)
