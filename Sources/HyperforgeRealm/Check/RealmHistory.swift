@@ -82,6 +82,10 @@ struct RealmHistoryChecker {
     /// Schemas compiled, and pairs of schemas compared, by their texts and the registry's key.
     private var compiledSchemas: [String: Result<CompiledSchema, SchemaError>] = [:]
     private var comparisons: [String: Result<CompatibilityReport, SchemaError>] = [:]
+    /// For each commit checked: whether realm.yaml asked for signed commits
+    /// there (at the commit or at its first parent; a malformed commit takes
+    /// its first parent's answer). `RealmIntake` refuses what a fetch brings by it.
+    private(set) var signingRequired: [String: Bool] = [:]
 
     struct CommitState {
         /// Every file of the commit: path -> blob id.
@@ -133,6 +137,7 @@ struct RealmHistoryChecker {
                 findings.append(RealmHistoryFinding(rule: rule, commit: commit, summary: summary, file: file, line: line, pointer: pointer, message: message, hint: hint))
             }
             if let problem = state.problem {
+                signingRequired[commit] = parents.first.flatMap { signingRequired[$0] } ?? (parent?.snapshot?.manifest.trust.requireSignedCommits ?? false)
                 add(.wellFormed, nil, problem, "fix the file in a new commit (a clone of the realm, a commit, a push); 'git realm fetch' refuses a realm tip like this")
                 continue
             }
@@ -143,6 +148,7 @@ struct RealmHistoryChecker {
             }
             let required = snapshot.manifest.trust.requireSignedCommits || (parent?.snapshot?.manifest.trust.requireSignedCommits ?? false)
             signedRequired = signedRequired || required
+            signingRequired[commit] = required
             // What the commit changed (after the realm's first commit or a malformed one: everything).
             let changed = Self.changedPaths(parent?.snapshot == nil ? [:] : parent!.ids, state.ids)
             let (registry, registryKey) = schemaRegistry(snapshot, ids: state.ids)
