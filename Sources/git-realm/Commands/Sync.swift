@@ -103,7 +103,8 @@ extension GitRealm {
             401, 403, or a scope refused); 3 a working contract file is malformed or cannot \
             be proposed (a contract the realm does not have yet: publish it first), or \
             auth.toml is malformed, or the realm requires signed commits and git has no ssh \
-            signing key configured; 4 not a member of a realm, or the forge cannot be reached \
+            signing key configured, or the realm's new tip is malformed or brings commits a \
+            signed realm refuses (see 'git realm fetch --help'; nothing is pushed); 4 not a member of a realm, or the forge cannot be reached \
             (or rate-limits it longer than the longest wait). A \
             proposal record or acknowledgement that does not read (pushed by hand) is left \
             out with a warning.
