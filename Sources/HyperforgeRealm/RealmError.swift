@@ -40,6 +40,11 @@ public enum RealmError: HyperforgeError, Equatable {
     /// The realm's tip does not read: `commit` is "abc1234 subject (author, date)".
     case malformedRealm(url: String, commit: String, problem: String, outcome: String)
     case historyRewritten(url: String, branch: String, fetched: String, tip: String, lost: [String])
+    /// A realm that requires signed commits brought commits that break the rules
+    /// saying who wrote them (`RealmIntake.checkWriters`): each finding as
+    /// `[rule] commit abc123456789 "subject" (author): file: message`;
+    /// `good`: the last good commit (nil on a first fetch); `check`: the command showing the same findings.
+    case untrustedCommits(url: String, branch: String, findings: [String], good: String?, check: String, outcome: String)
     /// `git realm check --realm` could not read the realm's history.
     case checkRealmFailed(what: String, reason: String)
     /// `admin guard install` cannot (or may not) put its hook or workflow in place.
@@ -69,7 +74,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .worktreesNotADirectory: return .refused
         case .worktreesDirty: return .refused
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
-        case .malformedRealm, .malformedProposal, .cannotPropose: return .configuration
+        case .malformedRealm, .untrustedCommits, .malformedProposal, .cannotPropose: return .configuration
         case .unknownProposal: return .usage
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner, .notMaintainer,
              .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported, .guardInPlace: return .refused
@@ -120,6 +125,10 @@ public enum RealmError: HyperforgeError, Equatable {
             return "the realm's branch \(branch) at \(url) was rewritten (force-pushed or rolled back): its tip \(tip.prefix(12)) does not contain "
                 + "\(fetched.prefix(12)), the commit fetched here; taking it would lose \(lost.count) commit\(lost.count == 1 ? "" : "s"):\n"
                 + shown.joined(separator: "\n")
+        case .untrustedCommits(let url, _, let findings, _, _, let outcome):
+            let shown = findings.prefix(20).map { "  " + $0.replacing("\n", with: "\n    ") } + (findings.count > 20 ? ["  … and \(findings.count - 20) more"] : [])
+            return "the realm at \(url) requires signed commits (trust.require_signed_commits in realm.yaml), and what was fetched "
+                + "breaks the rules that say who wrote it (\(findings.count) finding\(findings.count == 1 ? "" : "s")):\n" + shown.joined(separator: "\n") + "\n" + outcome
         case .invalidConfig(let key, let value, let expected): return "git config \(key) is \"\(value)\"; it must be \(expected)"
         case .invalidOption(let flag, let value, let expected): return "\(flag) \(value): it must be \(expected)"
         case .checkRealmFailed(let what, let reason): return "cannot check the realm's history: \(what) failed" + Self.tail(reason)
@@ -159,6 +168,12 @@ public enum RealmError: HyperforgeError, Equatable {
         case .versionStepTooSmall: return "raise 'version' in the contract file as far as the change needs ('git realm check --mode=compatibility' shows why), or keep the contract's promise"
         case .stillImported: return "ask them to drop the imports first, or pass --force to remove the contracts and those imports too"
         case .malformedRealm: return "the member who pushed that commit must fix the realm (a clone of it, a commit, a push); meanwhile 'git realm status' and 'git realm check' go on from the last good realm"
+        case .untrustedCommits(_, let branch, _, let good, let check, _):
+            let reset = good.map { "reset the realm's branch to the last good commit (git push --force REALM-URL \($0.prefix(12)):refs/heads/\(branch), from a clone of the realm)" }
+                ?? "rewrite the realm's history from before the first commit named"
+            return "a signature cannot be added to a commit afterwards: a maintainer of the realm must \(reset), write the lost changes again signed, "
+                + "and install 'git realm admin guard install' so such pushes are refused; '\(check)' shows the same findings; "
+                + "meanwhile 'git realm status' and 'git realm check' go on from the last good realm"
         case .historyRewritten: return "if the rewrite is intended, take it with 'git realm fetch --accept-rewrite'; else ask the realm's maintainers to restore the lost commits"
         case .invalidConfig(let key, _, _): return "set it with 'git config \(key) true|false|required', or remove it with 'git config --unset \(key)'"
         case .invalidOption(let flag, _, let expected): return "pass \(flag) with \(expected)"

@@ -81,6 +81,8 @@ enum RealmIntake {
                 throw RealmError.historyRewritten(url: RemoteURL.redacted(url), branch: branch, fetched: before, tip: commit, lost: lost)
             }
         }
+        try await checkWriters(commit, since: before, state: state, url: url, branch: branch, ref: ref, repository: repository,
+                               outcome: kept, context: context)
         try take(commit, before: before, into: ref, message: lost.isEmpty ? "git realm: fetched" : "git realm: fetched a rewritten history",
                  repository: repository, party: party, context: context)
         return Taken(before: before, after: commit, state: state, lost: lost)
@@ -157,6 +159,64 @@ enum RealmIntake {
         let log = try? await RealmGit.run(["log", "-1", "--format=%h %s (%an, %cI)", commit, "--"], gitDir: repository.commonDirectory, context: context)
         let shown = log.map { $0.stdout.trimmedLines() }.flatMap { $0.isEmpty ? nil : $0 } ?? String(commit.prefix(12))
         throw RealmError.malformedRealm(url: RemoteURL.redacted(url), commit: shown, problem: problem.description, outcome: outcome)
+    }
+
+    /// The rules of `git realm check --realm` that a fetch holds a signed realm's new commits to:
+    /// those that say who wrote a commit. A signature by a key the realm does not
+    /// list for those files, no signature, a commit changing several repositories'
+    /// files (no one maintainer can sign for it) and a merge of more than two
+    /// parents are what a forger's push looks like; a malformed commit in the
+    /// middle of the range is refused too, because the commit after it cannot
+    /// be told whose it is (its files are compared with nothing) and so would go
+    /// unchecked. A wrong version step, a value that does not fit its schema
+    /// and a dependency cycle are not refused here: they are mistakes of a
+    /// writer the realm lists (the commit is theirs, signed), an unsigned realm
+    /// takes them today, and refusing them would stop every member's fetch
+    /// until a history that cannot be edited is repaired; `check --realm`
+    /// reports them and the guard refuses them at push time.
+    static let writerRules: Set<RealmHistoryFinding.Rule> = [.signature, .oneRepository, .merge, .wellFormed]
+
+    /// In a realm that requires signed commits (realm.yaml at the last good
+    /// commit, or at the new tip), the commits `tip` brings (`before..tip`;
+    /// the whole history on a first fetch) checked with `check --realm`'s
+    /// checker. A commit that turns the requirement off is checked under it (its
+    /// first parent asks for it), so it must be signed by an approver. Findings of
+    /// `writerRules` on commits made while signatures were required refuse the
+    /// tip (`RealmError.untrustedCommits`): `ref` then stays where it is.
+    static func checkWriters(_ tip: String, since before: String?, state: RealmState, url: String, branch: String, ref: String,
+                             repository: Repository, outcome: String, context: Context) async throws {
+        guard try await signaturesRequired(tip, since: before, state: state, repository: repository, context: context) else { return }
+        var checker = RealmHistoryChecker(gitDir: repository.commonDirectory, environment: GitEnvironment.detached(context.environment), context: context)
+        let report = try await checker.check(tip: tip, exclude: before)
+        let refused = report.findings.filter { writerRules.contains($0.rule) && checker.signingRequired[$0.commit] == true }
+        guard !refused.isEmpty else { return }
+        let shown = refused.map { f in
+            "[\(f.rule.rawValue)] commit \(f.summary): " + (f.file.map { $0 + (f.line.map { ":\($0)" } ?? "") + ": " } ?? "") + f.message
+        }
+        let range = before.map { "\($0.prefix(12))..\(tip.prefix(12))" } ?? String(tip.prefix(12))
+        throw RealmError.untrustedCommits(url: RemoteURL.redacted(url), branch: branch, findings: shown, good: before,
+                                          check: "git realm check --realm --range \(range)", outcome: outcome)
+    }
+
+    /// Whether realm.yaml asks for signed commits at the new tip, at the last
+    /// good commit, or at any commit of the range that changes it: a member
+    /// that last fetched before the realm turned signatures on must not take
+    /// an unsigned commit that turns them off again. One `git log` of the
+    /// range's realm.yaml (every side of a merge); a realm.yaml that does not
+    /// read there counts as asking.
+    static func signaturesRequired(_ tip: String, since before: String?, state: RealmState, repository: Repository,
+                                   context: Context) async throws -> Bool {
+        if state.snapshot?.manifest.trust.requireSignedCommits ?? false { return true }
+        let log = try await RealmGit.run(["log", "--full-history", "--format=%H", tip] + (before.map { ["^" + $0] } ?? []) + ["--", "realm.yaml"],
+                                         gitDir: repository.commonDirectory, context: context)
+        guard log.exitCode == 0 else { return true }
+        for commit in (before.map { [$0] } ?? []) + log.stdout.split(separator: "\n").map(String.init) {
+            let bytes = try? repository.file(atCommit: commit, path: "realm.yaml")
+            // Removed or malformed there: the range is checked (the checker then says, commit by commit, what was required).
+            guard case .manifest(let m)? = bytes.flatMap({ try? RealmSnapshot.parse(path: "realm.yaml", bytes: $0) }) else { return true }
+            if m.trust.requireSignedCommits { return true }
+        }
+        return false
     }
 
     /// "abc1234 subject" for each commit reachable from `old` but not from `new`, newest first.

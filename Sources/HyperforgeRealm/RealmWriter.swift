@@ -114,8 +114,8 @@ struct RealmWriter {
         var retries = 0
         while true {
             let state: RealmState
-            // A change is never built on a malformed realm; nothing is changed, here or in the realm.
-            let refusal = "nothing was changed: a change is never built on a malformed realm"
+            // A change is never built on a malformed realm, nor on commits a signed realm refuses; nothing is changed, here or in the realm.
+            let refusal = "nothing was changed: a change is never built on a malformed realm, nor on commits a signed realm refuses"
             let tip: String?
             if let member {
                 // The member's own fetched ref moves only to a tip that reads and descends from it (RealmIntake).

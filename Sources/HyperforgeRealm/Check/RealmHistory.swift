@@ -82,6 +82,14 @@ struct RealmHistoryChecker {
     /// Schemas compiled, and pairs of schemas compared, by their texts and the registry's key.
     private var compiledSchemas: [String: Result<CompiledSchema, SchemaError>] = [:]
     private var comparisons: [String: Result<CompatibilityReport, SchemaError>] = [:]
+    /// For each commit checked: whether realm.yaml asked for signed commits
+    /// there (at the commit or at its first parent; a malformed commit takes
+    /// its first parent's answer). `RealmIntake` refuses what a fetch brings by it.
+    private(set) var signingRequired: [String: Bool] = [:]
+    /// The key (`type base64`) each commit of the range is validly signed
+    /// with, from one `git log` over the range (`verifySignatures`); a commit
+    /// not here is checked on its own (`signatureProblem`).
+    private var signedWith: [String: String] = [:]
 
     struct CommitState {
         /// Every file of the commit: path -> blob id.
@@ -124,6 +132,7 @@ struct RealmHistoryChecker {
         let commits = try await log(tip: tip, exclude: exclude)
         try await readBlobs(commits.flatMap { $0.changes.compactMap(\.blob) } + (base.map { Array($0.values) } ?? []))
         if let exclude, let base { _ = remember(exclude, base, parent: nil) }
+        try await verifySignatures(commits, tip: tip, exclude: exclude)
         for logged in commits {
             let commit = logged.commit, parents = logged.parents, summary = logged.summary
             let state = try await self.state(logged)
@@ -133,6 +142,7 @@ struct RealmHistoryChecker {
                 findings.append(RealmHistoryFinding(rule: rule, commit: commit, summary: summary, file: file, line: line, pointer: pointer, message: message, hint: hint))
             }
             if let problem = state.problem {
+                signingRequired[commit] = parents.first.flatMap { signingRequired[$0] } ?? (parent?.snapshot?.manifest.trust.requireSignedCommits ?? false)
                 add(.wellFormed, nil, problem, "fix the file in a new commit (a clone of the realm, a commit, a push); 'git realm fetch' refuses a realm tip like this")
                 continue
             }
@@ -143,6 +153,7 @@ struct RealmHistoryChecker {
             }
             let required = snapshot.manifest.trust.requireSignedCommits || (parent?.snapshot?.manifest.trust.requireSignedCommits ?? false)
             signedRequired = signedRequired || required
+            signingRequired[commit] = required
             // What the commit changed (after the realm's first commit or a malformed one: everything).
             let changed = Self.changedPaths(parent?.snapshot == nil ? [:] : parent!.ids, state.ids)
             let (registry, registryKey) = schemaRegistry(snapshot, ids: state.ids)
@@ -590,6 +601,47 @@ struct RealmHistoryChecker {
         return out
     }
 
+    /// When any commit of the range (or a first parent) asks for signatures:
+    /// every signature of the range verified by one `git log` against an
+    /// allowed-signers file of every key the range's realm states list, each
+    /// key under a principal of its own (`kN`), so that the principal git
+    /// reports names the key. `signatureProblem` then takes a commit signed
+    /// by a key it allows without a `git` of its own; anything else is
+    /// checked on its own, so the findings are the same either way.
+    mutating func verifySignatures(_ commits: [LoggedCommit], tip: String, exclude: String?) async throws {
+        var keys: [String: SigningKey] = [:]
+        var required = false
+        for logged in commits {
+            var around = [try await state(logged)]
+            if let first = logged.parents.first { around.append(try await state(first)) }
+            for snapshot in around.compactMap(\.snapshot) {
+                required = required || snapshot.manifest.trust.requireSignedCommits
+                for k in snapshot.repos.values.flatMap(\.signingKeys) { keys[Self.keyIdentity(k)] = k }
+            }
+        }
+        guard required, !keys.isEmpty else { return }
+        let identities = keys.keys.sorted()
+        let dir = try TemporaryDirectory(context: context)
+        defer { dir.remove() }
+        let file = dir.path + "/allowed_signers"
+        let lines = identities.enumerated().map { "k\($0.offset) namespaces=\"git\" \($0.element)" }
+        do { try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: file, mode: 0o600) } catch {
+            throw RealmError.checkRealmFailed(what: "writing \(file)", reason: error.reason)
+        }
+        let text = try await gitOK(["-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=\(file)", "log", "--format=%H %G? %GS", tip]
+                                   + (exclude.map { ["^" + $0] } ?? []) + ["--"], limit: 64 << 20)
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard f.count == 3, f[1] == "G", f[2].hasPrefix("k"), let i = Int(f[2].dropFirst()), identities.indices.contains(i) else { continue }
+            signedWith[String(f[0])] = identities[i]
+        }
+    }
+
+    /// A key as the allowed-signers file and the signature know it: `type base64`.
+    static func keyIdentity(_ key: SigningKey) -> String {
+        key.key.split(separator: " ", omittingEmptySubsequences: true).prefix(2).joined(separator: " ")
+    }
+
     /// Whether `commit` is signed by an ssh key of a maintainer of `repo`
     /// (as the realm lists them before the commit; for a repository the
     /// commit registers, as it lists them) or, for the realm's own files, of
@@ -614,6 +666,7 @@ struct RealmHistoryChecker {
         if keys.isEmpty {
             return ("the realm requires signed commits, but it lists no ssh signing key of \(whose)", fixHint)
         }
+        if let used = signedWith[commit], keys.contains(where: { Self.keyIdentity($0) == used }) { return nil }
         let dir = try TemporaryDirectory(context: context)
         defer { dir.remove() }
         let file = dir.path + "/allowed_signers"

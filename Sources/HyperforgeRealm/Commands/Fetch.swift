@@ -62,15 +62,15 @@ extension Realm {
         return .success
     }
 
-    /// `status --fetch` and `check --fetch`: a realm tip that is malformed or
-    /// rewritten is not taken, and the command goes on from the last good
+    /// `status --fetch` and `check --fetch`: a realm tip that is malformed,
+    /// rewritten or (in a signed realm) brings commits of the wrong writers is not taken, and the command goes on from the last good
     /// realm with a warning (a broken push must not stop every member's work).
     static func fetchOrKeepLastGood(_ repository: Repository, _ membership: Membership, context: Context) async throws {
         do {
             _ = try await fetchRealm(repository, membership, context: context)
         } catch let e as RealmError {
             switch e {
-            case .malformedRealm, .historyRewritten:
+            case .malformedRealm, .untrustedCommits, .historyRewritten:
                 guard let kept = try repository.resolve(membership.fetchedRef) else { throw e }
                 context.output.warning(e.description + "\n" + (e.hint.map { "hint: " + $0 + "\n" } ?? "")
                                        + "going on from the last good realm, \(kept.prefix(12))")
@@ -80,7 +80,8 @@ extension Realm {
     }
 
     /// Fetches the realm into `refs/realm/<realm>/fetched` and checks what arrived.
-    /// A malformed tip (`RealmError.malformedRealm`) or a rewritten history
+    /// A malformed tip (`RealmError.malformedRealm`), commits a signed realm does
+    /// not take (`.untrustedCommits`) or a rewritten history
     /// (`.historyRewritten`, unless `acceptRewrite`) leaves `fetched` where it was.
     /// `background`: the coordinator's fetch (`backgroundFetch`), which stands
     /// aside for commands (`RealmIntake.Busy`) and is otherwise this same fetch.

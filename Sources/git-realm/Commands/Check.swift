@@ -100,7 +100,12 @@ extension GitRealm {
             updates of refs/heads/BRANCH on standard input, each new commit (OLD..NEW, on the \
             parsed state of OLD) checked; deleting \
             the branch or rewriting its history is refused too. In a member repository, --range \
-            refs/realm/REALM/fetched checks the realm as fetched. JSON (--realm): {"realm", "tip", \
+            refs/realm/REALM/fetched checks the realm as fetched (and --range GOOD..TIP the \
+            commits a refused fetch of a signed realm names: every fetch of a signed realm runs \
+            these checks and refuses the signature, one-repository, merge and well-formed \
+            findings; see 'git realm fetch --help'). With --fetch, a realm tip that is malformed, \
+            rewritten or refused so is not taken: the check warns and goes on from the last good \
+            realm. JSON (--realm): {"realm", "tip", \
             "commits" (oldest first), "signed_commits_required", "findings": [{"rule" \
             (well-formed, cycle, version-step, value, one-repository, signature, merge), "commit", "summary", \
             "file", "line" and "pointer" (of a value finding), "message", "hint"}]}, with "refused" (a list) for what a hook refuses besides \

@@ -21,7 +21,8 @@ extension GitRealm {
             and by every git realm command run there) whose last fetch is more than \
             background_fetch_age seconds old (coordinator.toml; default 300, from 1 to \
             604800; false turns it off), one at a time, with git realm fetch's own checks: \
-            a malformed or rewritten realm is refused and refs/realm/REALM/fetched stays \
+            a malformed or rewritten realm, or a signed realm's commits of the wrong writers, \
+            are refused and refs/realm/REALM/fetched stays \
             (--accept-rewrite is never used). A member that never fetched is left to git \
             realm fetch. A background fetch never prompts: it has no terminal and empty \
             input, GIT_TERMINAL_PROMPT=0, no askpass for git (GIT_ASKPASS is empty, which \

@@ -8,8 +8,9 @@ extension GitRealm {
             abstract: "Show the realm from this repository: domains, roles, contracts, imports, stale bindings, what changed.",
             discussion: """
             Reads the realm as last fetched (refs/realm/REALM/fetched; --fetch fetches first, \
-            and when the realm's new tip is malformed or rewritten, warns and goes on from the \
-            last good realm). \
+            and when the realm's new tip is malformed, rewritten or, in a signed realm, brings \
+            commits of the wrong writers (see 'git realm fetch --help'), warns and goes on from \
+            the last good realm). \
             Shows this repository's domains and role in each, each contract's version and owner, \
             each import's range and whether the contract's version satisfies it, bindings whose \
             resolved_version lags the contract, and what changed in the realm (contract versions, \

@@ -104,7 +104,9 @@ extension GitRealm {
             be proposed (a contract the realm does not have yet: publish it first), or \
             auth.toml is malformed, or the realm requires signed commits and git has no usable \
             ssh signing key (gpg.format ssh and a readable user.signingkey, as git itself \
-            reads them, -c included), refused before anything is pushed; 4 not a member of a realm, or the forge cannot be reached \
+            reads them, -c included), refused before anything is pushed, or the realm's new tip is \
+            malformed or brings commits a signed realm refuses (see 'git realm fetch --help'; \
+            nothing is pushed); 4 not a member of a realm, or the forge cannot be reached \
             (or rate-limits it longer than the longest wait). A \
             proposal record or acknowledgement that does not read (pushed by hand) is left \
             out with a warning.
