@@ -340,6 +340,35 @@ struct WorkspacePublishTests {
         #expect(try TestEnvironment.snapshot(env.root + "/projects") == before)
     }
 
+    /// The journal records every kind of a directory released together
+    /// (`kinds`); a journal written before that (only `kind`) is still read,
+    /// its one kind standing for all; `kinds` not led by `kind` is refused.
+    @Test func theJournalsKindsAndOlderJournalsWithoutThem() throws {
+        let env = try workspace("wspub-kinds", ["a": ""])
+        let workspace = FilePaths.real(env.root + "/projects")!
+        let path = WorkspacePublishJournal.path(workspace: workspace, context: env.context(in: workspace))
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        func write(_ kinds: String) throws {
+            try """
+            {"format":1,"workspace":"\(workspace)","bump":"patch","no_push":true,"packages":[{"repository":"a","directory":".",
+             "name":"a","kind":"cargo",\(kinds)"previous_version":"0.1.0","version":"0.1.1","tag":"v0.1.1","requirements":{},"state":"pending",
+             "journal":".git/hforge/publish.json","already_on_registry":false}]}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+        }
+        try write("")
+        #expect(try WorkspacePublishJournal.load(path, workspace: workspace)?.packages.map(\.allKinds) == [["cargo"]])
+        try write("\"kinds\":[\"cargo\",\"pypi\"],")
+        var journal = try #require(try WorkspacePublishJournal.load(path, workspace: workspace))
+        #expect(journal.packages.map(\.allKinds) == [["cargo", "pypi"]])
+        // Saved again, the kinds stay.
+        journal.packages[0].state = "started"
+        try journal.save(path)
+        #expect(try WorkspacePublishJournal.load(path, workspace: workspace)?.packages.map(\.allKinds) == [["cargo", "pypi"]])
+        try write("\"kinds\":[\"pypi\",\"cargo\"],")
+        #expect(throws: WorkspacePublishError.self) { try WorkspacePublishJournal.load(path, workspace: workspace) }
+    }
+
     @Test func aHostileWorkspaceJournalIsRefused() throws {
         let env = try workspace("wspub-hostile", ["a": ""])
         try FileManager.default.createDirectory(atPath: env.root + "/outside", withIntermediateDirectories: true)

@@ -26,9 +26,12 @@ import hashlib
 import http.server
 import json
 import os
-import struct
 import sys
+import struct
 import threading
+
+sys.dont_write_bytecode = True  # importing loopback (beside this file) leaves no __pycache__ in the source tree
+import loopback  # noqa: E402
 
 
 def index_path(name):
@@ -171,18 +174,5 @@ def make_handler(registry):
     return Handler
 
 
-def main():
-    with open(sys.argv[1]) as f:
-        config = json.load(f)
-    registry = Registry(config)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(registry))
-    port = server.server_address[1]
-    tmp = config["port_file"] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(port))
-    os.rename(tmp, config["port_file"])
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    loopback.serve(lambda config: make_handler(Registry(config)))
