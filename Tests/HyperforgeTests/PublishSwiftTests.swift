@@ -129,7 +129,7 @@ struct PublishSwiftTests {
         #expect(try TestEnvironment.snapshot(w.repo) == before, "the dry run (and swift package describe) changed nothing")
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
         #expect(r.code == 0, "\(r)")
-        PublishWords.expectSame(dry: dry.stdout, real: r.stdout, steps: ["bump", "build", "test", "publish"])
+        PublishWords.expectSame(dry: dry.stdout, real: r.stdout, steps: ["bump", "build", "test", "publish", "commit"])
         let done = PublishWords.done(r.stdout)
         #expect(done["test"] == "no test targets (swift package describe lists none in Package.swift)", "\(r)")
         #expect(done["bump"] == "0.1.0 -> 0.1.1 changes no file: the version is the tag v0.1.1 alone", "\(r)")

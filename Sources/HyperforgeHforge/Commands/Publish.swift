@@ -543,7 +543,7 @@ struct PublishRun {
             if paths.isEmpty {
                 // A Swift package: its version is the tag alone, so there is nothing to commit.
                 journal.releaseCommit = journal.startCommit
-                return "no file holds the version: the tag goes on \(journal.startCommit.prefix(12))"
+                return PublishRun.noCommitNote(journal)
             }
             let tracked = try await Git.run(["ls-files", "--"] + paths, in: root, context: context).stdout.split(separator: "\n").map(String.init)
             // A lock file the build made (cargo's Cargo.lock where there was
@@ -707,6 +707,9 @@ struct PublishRun {
         return "\(j.previousVersion) -> \(j.version) " + (files.isEmpty ? "changes no file: the version is the tag \(j.tag) alone" : "in " + files.joined(separator: ", "))
     }
 
+    /// The commit step when no file holds the version (a Swift package).
+    static func noCommitNote(_ j: PublishJournal) -> String { "none: no file holds the version, the tag goes on \(j.startCommit.prefix(12))" }
+
     /// A build or test step: its commands, shell-quoted, or why there are none.
     static func commandsNote(_ step: String, _ commands: [[String]], skipped: String?) -> String {
         if commands.isEmpty { return skipped ?? "no \(step) command ([publish] \(step) = [...] sets one)" }
@@ -750,8 +753,8 @@ struct PublishRun {
             ("build", PublishRun.commandsNote("build", j.build, skipped: nil)),
             ("test", PublishRun.commandsNote("test", j.test, skipped: j.testSkipped)),
             ("publish", j.releases.map(publishLine).joined(separator: "; then ")),
-            ("commit", committed.isEmpty ? "none: no file holds the version" : ShellQuote.line(["git", "commit", "-q", "--only", "-m", j.message, "--"] + committed)),
-            ("tag", ShellQuote.line(["git", "tag", "-a", j.tag, "-m", "\(j.package) \(j.version)"]) + (committed.isEmpty ? " (on HEAD)" : " (on the release commit)")),
+            ("commit", committed.isEmpty ? PublishRun.noCommitNote(j) : ShellQuote.line(["git", "commit", "-q", "--only", "-m", j.message, "--"] + committed)),
+            ("tag", ShellQuote.line(["git", "tag", "-a", j.tag, "-m", "\(j.package) \(j.version)"] + (committed.isEmpty ? [j.startCommit] : [])) + (committed.isEmpty ? "" : " (on the release commit)")),
         ]
         if j.push {
             steps.append(("push", plan.forges.isEmpty ? "no forges" : plan.forges.map { f in

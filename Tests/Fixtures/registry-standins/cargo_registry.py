@@ -23,7 +23,6 @@ is appended to ROOT/requests.log as a JSON line: method, path, status and
 whether it carried a valid token (never the token itself).
 """
 import hashlib
-import http.server
 import json
 import os
 import sys
@@ -62,19 +61,9 @@ class Registry:
 
 
 def make_handler(registry):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(loopback.Handler):
         def send(self, status, body, content_type="application/json"):
-            data = body if isinstance(body, bytes) else body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, body, content_type)
             registry.log({"method": self.command, "path": self.path, "status": status,
                           "authorized": self.authorized()})
 

@@ -29,7 +29,6 @@ publish, the versions in its body.
 """
 import base64
 import hashlib
-import http.server
 import json
 import os
 import sys
@@ -72,19 +71,9 @@ class Registry:
 
 
 def make_handler(registry):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(loopback.Handler):
         def send(self, status, body, content_type="application/json", extra=None):
-            data = body if isinstance(body, bytes) else body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, body, content_type)
             entry = {"method": self.command, "path": self.path, "status": status, "authorized": self.user() is not None}
             entry.update(extra or {})
             registry.log(entry)
