@@ -236,7 +236,7 @@ struct WorkspacePublishTests {
         #expect(r.code == 1, "\(r)")
         let error = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let message = (error?["error"] as? [String: Any])?["message"] as? String ?? ""
-        #expect(message.contains("app 0.1.1 (app) failed: build failed: 'false' exited with 1") && message.contains("published: bee 0.1.1"), "the error document: \(r)")
+        #expect(message.contains("app 0.1.1 (app) failed: build failed with exit status 1: false") && message.contains("published: bee 0.1.1"), "the error document: \(r)")
         let aborted = try w.publish("--abort")
         #expect(aborted.code == 0, "\(aborted)")
         #expect(aborted.stdout.contains("Published (they stay published): bee 0.1.1"), "\(aborted)")
