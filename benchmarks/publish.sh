@@ -24,7 +24,7 @@ done
 command -v cargo >/dev/null 2>&1 || export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo >/dev/null 2>&1 || { echo "needs cargo" >&2; exit 1; }
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
-fixtures="$PWD/Tests/Fixtures/cargo-registry-standin"
+fixtures="$PWD/Tests/Fixtures/registry-standins"
 
 . benchmarks/common.sh
 isolated_home

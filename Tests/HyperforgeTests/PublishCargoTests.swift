@@ -107,7 +107,7 @@ struct PublishCargoTests {
         let before = try TestEnvironment.snapshot(w.repo)
         let r = try w.env.git("hforge", "publish", "--bump", "minor", in: w.repo)
         #expect(r.code == 1, "\(r)")
-        #expect(r.stderr.contains("test failed: 'cargo test' exited with 101"), "\(r)")
+        #expect(r.stderr.contains("test failed with exit status 101: cargo test\n"), "\(r)")
         #expect(r.stderr.contains("wrong answer"), "the failing command's last lines are shown: \(r)")
         #expect(r.stderr.contains("rolled back: Cargo.toml"), "\(r)")
         #expect(try TestEnvironment.snapshot(w.repo) == before)
@@ -119,7 +119,7 @@ struct PublishCargoTests {
         let before = try TestEnvironment.snapshot(w.repo)
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
         #expect(r.code == 1, "\(r)")
-        #expect(r.stderr.contains("exited with 3") && r.stderr.contains("error: it broke"), "\(r)")
+        #expect(r.stderr.contains("failed with exit status 3: ") && r.stderr.contains("error: it broke"), "\(r)")
         #expect(try TestEnvironment.snapshot(w.repo) == before)
         #expect(w.registry.requests.allSatisfy { $0.method == "GET" })
     }

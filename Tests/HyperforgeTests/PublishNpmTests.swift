@@ -139,7 +139,7 @@ struct PublishNpmTests {
         try rc.write(toFile: w.env.root + "/home/.npmrc", atomically: true, encoding: .utf8)
         let dry = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
         #expect(dry.code == 0, "\(dry)")
-        #expect(dry.stdout.contains("npm pack --ignore-scripts --pack-destination <a 0700 temporary directory> (without the token); then npm publish <the tarball npm pack made> --ignore-scripts --registry \(w.registry.url) --@acme:registry=\(w.registry.url) --https-proxy=null --noproxy= --proxy=null --strict-ssl=true --dry-run=false --prefix=<that directory> --userconfig <a 0600 temporary file>"), "\(dry)")
+        #expect(dry.stdout.contains("npm: npm pack --ignore-scripts --pack-destination '<a 0700 temporary directory>' (without the token); then npm publish '<the tarball npm pack made>' --ignore-scripts --registry \(w.registry.url) --@acme:registry=\(w.registry.url) --https-proxy=null --noproxy= --proxy=null --strict-ssl=true --dry-run=false '--prefix=<that directory>' --userconfig '<a 0600 temporary file>'"), "\(dry)")
         #expect(dry.stdout.contains("home/.npmrc:2"), "where the registry was declared: \(dry)")
         #expect(dry.stdout.contains("npm/@acme/widget/token: in provider"), "\(dry)")
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
@@ -156,7 +156,7 @@ struct PublishNpmTests {
         let before = try files(w)
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
         #expect(r.code == 1, "\(r)")
-        #expect(r.stderr.contains("test failed: 'npm test' exited with 1") && r.stderr.contains("wrong answer: 41"), "\(r)")
+        #expect(r.stderr.contains("test failed with exit status 1: npm test\n") && r.stderr.contains("wrong answer: 41"), "\(r)")
         #expect(r.stderr.contains("rolled back: package.json, package-lock.json"), "\(r)")
         #expect(try files(w) == before)
         #expect(try w.env.gitOK("status", "--porcelain", in: w.repo) == "")
@@ -171,12 +171,50 @@ struct PublishNpmTests {
         #expect(r.stdout.contains("test: no test command") && r.stdout.contains("build: npm run build"), "\(r)")
     }
 
+    /// The dry run's plan is the run's, word for word (an empty build step
+    /// included); every child command is echoed as /bin/sh reads it back;
+    /// the token is in no output; and a package.json starting with a UTF-8
+    /// BOM (which npm accepts) is read and bumped with its BOM kept.
+    @Test func thePlanIsTheRunsEchoedAsTheShellReadsItWithABOMKept() throws {
+        let w = try world("npm-words", publishTable: "registry = \"local\"\ntest = [\"node\", \"-e\", \"console.log(\\\"it's tested\\\")\"]")
+        // No build script; a BOM before the document.
+        let manifest = Data([0xEF, 0xBB, 0xBF]) + Data("{\n  \"name\": \"hftool\",\n  \"version\": \"0.1.0\",\n  \"main\": \"index.js\"\n}\n".utf8)
+        try manifest.write(to: URL(fileURLWithPath: w.repo + "/package.json"))
+        try w.env.gitOK("commit", "-qam", "no build script, a BOM", in: w.repo)
+        let before = try TestEnvironment.snapshot(w.repo)
+        let dry = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
+        #expect(dry.code == 0, "\(dry)")
+        #expect(try TestEnvironment.snapshot(w.repo) == before)
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        PublishWords.expectSame(dry: dry.stdout, real: r.stdout, steps: ["bump", "build", "test"])
+        #expect(PublishWords.done(r.stdout)["build"] == "no build command ([publish] build = [...] sets one)", "\(r)")
+        // The test command as sh reads it back, and what it printed when it ran.
+        let echoed = r.stdout.split(separator: "\n").first { $0.hasPrefix("$ node ") }.map { String($0.dropFirst(2)) } ?? ""
+        #expect(echoed == "node -e 'console.log(\"it'\\''s tested\")'", "\(r)")
+        #expect(try PublishWords.shellWords(echoed) == ["node", "-e", "console.log(\"it's tested\")"])
+        #expect((r.stdout + r.stderr).contains("it's tested"))
+        // Each echoed command splits back into a real command line (npm pack, npm publish with its real paths).
+        for line in r.stdout.split(separator: "\n") where line.hasPrefix("$ npm ") {
+            let words = try PublishWords.shellWords(String(line.dropFirst(2)))
+            #expect(words.count > 2 && words.allSatisfy { !$0.contains("'") }, "\(line)")
+        }
+        // The publish line says its kind, in the plan and in the run.
+        #expect(PublishWords.planned(dry.stdout)["publish"]?.hasPrefix("npm: npm pack ") == true, "\(dry)")
+        #expect(PublishWords.done(r.stdout)["publish"] == "npm: hftool 0.1.1 on registry local", "\(r)")
+        // The BOM is kept, and only the version's bytes changed.
+        let after = try Data(contentsOf: URL(fileURLWithPath: w.repo + "/package.json"))
+        #expect(after == Data([0xEF, 0xBB, 0xBF]) + Data("{\n  \"name\": \"hftool\",\n  \"version\": \"0.1.1\",\n  \"main\": \"index.js\"\n}\n".utf8))
+        #expect(w.registry.versions(of: "hftool") == ["0.1.1"])
+        for output in [dry.stdout, dry.stderr, r.stdout, r.stderr] { #expect(!output.contains(PublishNpmTests.token)) }
+    }
+
     @Test func aRejectedTokenRollsBackAndPublishesNothing() throws {
         let w = try world("npm-bad-token", token: "not-the-token", publishTable: "registry = \"local\"\ntest = [\"true\"]")
         let before = try files(w)
         let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
         #expect(r.code == 1, "\(r)")
-        #expect(r.stderr.contains("publish failed: 'npm publish") && r.stderr.contains("403"), "npm's report is shown: \(r)")
+        #expect(r.stderr.contains("publish failed with exit status ") && r.stderr.contains(": npm publish ") && r.stderr.contains("403"), "npm's report is shown: \(r)")
         #expect(r.stderr.contains("rolled back: package.json, package-lock.json"), "\(r)")
         #expect(!r.stdout.contains("not-the-token") && !r.stderr.contains("not-the-token"))
         #expect(w.registry.publishes.isEmpty && w.registry.requests.contains { $0.method == "PUT" && $0.status == 403 })
@@ -192,7 +230,7 @@ struct PublishNpmTests {
         #expect(r.code == 0, "\(r)")
         #expect(r.stdout.contains("0.1.0 -> 0.1.1 in package.json, package-lock.json"), "\(r)")
         #expect(r.stdout.contains("build: npm run build") && r.stdout.contains("test: npm test"), "\(r)")
-        #expect(r.stdout.contains("npm publish <the tarball npm pack made> --ignore-scripts --registry \(w.registry.url) --https-proxy=null --noproxy= --proxy=null --strict-ssl=true --dry-run=false --prefix=<that directory> --userconfig <a 0600 temporary file>"), "\(r)")
+        #expect(r.stdout.contains("npm publish '<the tarball npm pack made>' --ignore-scripts --registry \(w.registry.url) --https-proxy=null --noproxy= --proxy=null --strict-ssl=true --dry-run=false '--prefix=<that directory>' --userconfig '<a 0600 temporary file>'"), "\(r)")
         #expect(r.stdout.contains("token in HFORGE_NPM_TOKEN"), "\(r)")
         #expect(r.stdout.contains("npm/@alice/hftool/token: in provider"), "\(r)")
         #expect(r.stdout.contains("has no hftool 0.1.1"), "the packument was read: \(r)")

@@ -77,7 +77,9 @@ struct PublishSeveralKindsTests {
         #expect(dry.code == 0, "\(dry)")
         #expect(dry.stdout.contains("0.1.0 -> 0.2.0 (cargo, pypi, released together in this order)"), "\(dry)")
         #expect(dry.stdout.contains("0.1.0 -> 0.2.0 in Cargo.toml, pyproject.toml"), "\(dry)")
-        #expect(dry.stdout.contains("cargo publish --allow-dirty --no-verify --registry local") && dry.stdout.contains("; then twine upload"), "\(dry)")
+        #expect(dry.stdout.contains("cargo: cargo publish --allow-dirty --no-verify --registry local") && dry.stdout.contains("; then pypi: twine upload"), "\(dry)")
+        // One registry name, local, for both kinds: each line says which kind's it is.
+        #expect(dry.stdout.contains("registry: cargo: local (") && dry.stdout.contains("registry: pypi: local ("), "\(dry)")
         #expect(dry.stdout.contains("test: cargo test"), "\(dry)")
         #expect(try TestEnvironment.snapshot(w.repo) == before)
         #expect(w.cargo.requests.allSatisfy { $0.method == "GET" } && w.pypi.requests.allSatisfy { $0.method == "GET" })
@@ -94,6 +96,11 @@ struct PublishSeveralKindsTests {
         for bare in [w.bareA, w.bareB] { #expect(try w.env.gitOK("rev-parse", "v0.2.0^{commit}", in: bare) == head) }
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect((json?["packages"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["cargo", "pypi"])
+        let steps = Dictionary(((json?["steps"] as? [[String: Any]]) ?? []).map { ($0["step"] as? String ?? "", $0["result"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(steps["publish"] == "cargo: hfcore 0.2.0 on registry local; pypi: hfcore 0.2.0 on registry local", "\(steps)")
+        for output in [dry.stdout, dry.stderr, r.stdout, r.stderr] {
+            #expect(!output.contains(PublishSeveralKindsTests.cargoToken) && !output.contains(PublishSeveralKindsTests.pypiToken))
+        }
     }
 
     /// The wheel's upload is refused after the crate was published: the crate
@@ -157,8 +164,12 @@ struct PublishSeveralKindsTests {
         #expect(w.cargo.requests.allSatisfy { $0.method == "GET" } && w.pypi.requests.allSatisfy { $0.method == "GET" })
 
         let start = try w.env.gitOK("rev-parse", "HEAD", in: w.repo).trimmingCharacters(in: .whitespacesAndNewlines)
-        let r = try w.env.run("git", ["hforge", "workspace", "publish", "--bump", "minor"], in: workspace)
+        let r = try w.env.run("git", ["hforge", "workspace", "publish", "--bump", "minor", "--json"], in: workspace)
         #expect(r.code == 0, "\(r)")
+        // The workspace journal recorded every kind of hfcore's directory, not the first alone.
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let kinds = ((json?["packages"] as? [[String: Any]]) ?? []).map { "\($0["name"] ?? ""): \($0["kinds"] as? [String] ?? [])" }
+        #expect(kinds == ["hfcore: [\"cargo\", \"pypi\"]", "hfapp: [\"pypi\"]"], "\(kinds)")
         #expect(w.cargo.versions(of: "hfcore") == ["0.2.0"] && w.cargo.publishes.count == 1)
         #expect(Set(w.pypi.files) == ["hfcore-0.2.0-py3-none-any.whl", "hfapp-0.2.0-py3-none-any.whl"], "\(w.pypi.files)")
         #expect(try w.env.gitOK("rev-list", "--count", "\(start)..HEAD", in: w.repo) == "1\n", "one release of both kinds")

@@ -20,7 +20,8 @@ struct PublishSwiftTests {
     }
 
     /// A package with one library target and one test target, no dependencies.
-    func world(_ name: String, publishTable: String? = nil, tags: [String] = ["v0.1.0"]) throws -> World {
+    /// `testTarget`: false for a package declaring none (a Tests/ directory with notes in it all the same).
+    func world(_ name: String, publishTable: String? = nil, tags: [String] = ["v0.1.0"], testTarget: Bool = true) throws -> World {
         let env = try TestEnvironment(name)
         let server = try SSHServer(in: env)
         let published = try PublishRepository("Tiny", env: env, server: server)
@@ -32,14 +33,17 @@ struct PublishSwiftTests {
             name: "Tiny",
             products: [.library(name: "Tiny", targets: ["Tiny"])],
             targets: [
-                .target(name: "Tiny"),
-                .testTarget(name: "TinyTests", dependencies: ["Tiny"]),
+                .target(name: "Tiny"),\(testTarget ? "\n        .testTarget(name: \"TinyTests\", dependencies: [\"Tiny\"])," : "")
             ]
         )
 
         """, to: "projects/Tiny/Package.swift")
         try env.write("public func answer() -> Int { 42 }\n", to: "projects/Tiny/Sources/Tiny/Tiny.swift")
-        try env.write("import Testing\nimport Tiny\n\n@Test func answers() { #expect(answer() == 42) }\n", to: "projects/Tiny/Tests/TinyTests/TinyTests.swift")
+        if testTarget {
+            try env.write("import Testing\nimport Tiny\n\n@Test func answers() { #expect(answer() == 42) }\n", to: "projects/Tiny/Tests/TinyTests/TinyTests.swift")
+        } else {
+            try env.write("Not a test target: notes.\n", to: "projects/Tiny/Tests/README.md")
+        }
         try env.write("/.build/\n/Package.resolved\n", to: "projects/Tiny/.gitignore")
         if let publishTable { try published.addPublishTable(publishTable) }
         try env.gitOK("add", "-A", in: published.repo)
@@ -100,8 +104,8 @@ struct PublishSwiftTests {
         let before = try TestEnvironment.snapshot(w.repo)
         let dry = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
         #expect(dry.code == 0, "\(dry)")
-        #expect(dry.stdout.contains("0.1.0 -> 0.1.1") && dry.stdout.contains("token: none needed"), "\(dry)")
-        #expect(dry.stdout.contains("publish: nothing to upload: the release is the tag v0.1.1, pushed to every forge"), "\(dry)")
+        #expect(dry.stdout.contains("0.1.0 -> 0.1.1") && dry.stdout.contains("token: swift: none needed"), "\(dry)")
+        #expect(dry.stdout.contains("publish: swift: nothing to upload: the release is the tag v0.1.1, pushed to every forge"), "\(dry)")
         #expect(dry.stdout.contains("commit: none: no file holds the version"), "\(dry)")
         #expect(try TestEnvironment.snapshot(w.repo) == before)
         // The overridden build and test, then the release.
@@ -111,6 +115,27 @@ struct PublishSwiftTests {
         // The greatest tag is the new version now.
         let again = try w.env.git("hforge", "publish", "--version", "0.1.1", in: w.repo)
         #expect(again.code == 2 && again.stderr.contains("not greater than the current 0.1.1"), "\(again)")
+    }
+
+    /// A package that declares no test target (SwiftPM says so, though a
+    /// Tests/ directory is there) skips the test step, saying why, where
+    /// `swift test` would fail; the bump line says that no file changes; the
+    /// dry run's words are the run's.
+    @Test func noTestTargetsSkipsTheTestStep() throws {
+        let w = try world("swift-no-tests", publishTable: "build = [\"true\"]", testTarget: false)
+        let before = try TestEnvironment.snapshot(w.repo)
+        let dry = try w.env.git("hforge", "publish", "--bump", "patch", "--dry-run", in: w.repo)
+        #expect(dry.code == 0, "\(dry)")
+        #expect(try TestEnvironment.snapshot(w.repo) == before, "the dry run (and swift package describe) changed nothing")
+        let r = try w.env.git("hforge", "publish", "--bump", "patch", in: w.repo)
+        #expect(r.code == 0, "\(r)")
+        PublishWords.expectSame(dry: dry.stdout, real: r.stdout, steps: ["bump", "build", "test", "publish", "commit"])
+        let done = PublishWords.done(r.stdout)
+        #expect(done["test"] == "no test targets (swift package describe lists none in Package.swift)", "\(r)")
+        #expect(done["bump"] == "0.1.0 -> 0.1.1 changes no file: the version is the tag v0.1.1 alone", "\(r)")
+        #expect(done["publish"] == "swift: nothing to upload: the release is the tag v0.1.1, pushed to every forge", "\(r)")
+        #expect(!r.stdout.contains("$ swift test"), "\(r)")
+        #expect(try w.env.gitOK("rev-parse", "v0.1.1^{commit}", in: w.bareA) == (try w.env.gitOK("rev-parse", "HEAD", in: w.repo)))
     }
 
     /// Killed (-9) at each journal step, then resumed: no commit (the version

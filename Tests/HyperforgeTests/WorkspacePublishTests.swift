@@ -236,7 +236,7 @@ struct WorkspacePublishTests {
         #expect(r.code == 1, "\(r)")
         let error = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let message = (error?["error"] as? [String: Any])?["message"] as? String ?? ""
-        #expect(message.contains("app 0.1.1 (app) failed: build failed: 'false' exited with 1") && message.contains("published: bee 0.1.1"), "the error document: \(r)")
+        #expect(message.contains("app 0.1.1 (app) failed: build failed with exit status 1: false") && message.contains("published: bee 0.1.1"), "the error document: \(r)")
         let aborted = try w.publish("--abort")
         #expect(aborted.code == 0, "\(aborted)")
         #expect(aborted.stdout.contains("Published (they stay published): bee 0.1.1"), "\(aborted)")
@@ -338,6 +338,35 @@ struct WorkspacePublishTests {
         #expect(r.code == 3, "\(r)")
         #expect(r.stderr.contains("a/Cargo.toml:6") && r.stderr.contains("'>=0.1, <0.2' on b"), "\(r)")
         #expect(try TestEnvironment.snapshot(env.root + "/projects") == before)
+    }
+
+    /// The journal records every kind of a directory released together
+    /// (`kinds`); a journal written before that (only `kind`) is still read,
+    /// its one kind standing for all; `kinds` not led by `kind` is refused.
+    @Test func theJournalsKindsAndOlderJournalsWithoutThem() throws {
+        let env = try workspace("wspub-kinds", ["a": ""])
+        let workspace = FilePaths.real(env.root + "/projects")!
+        let path = WorkspacePublishJournal.path(workspace: workspace, context: env.context(in: workspace))
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        func write(_ kinds: String) throws {
+            try """
+            {"format":1,"workspace":"\(workspace)","bump":"patch","no_push":true,"packages":[{"repository":"a","directory":".",
+             "name":"a","kind":"cargo",\(kinds)"previous_version":"0.1.0","version":"0.1.1","tag":"v0.1.1","requirements":{},"state":"pending",
+             "journal":".git/hforge/publish.json","already_on_registry":false}]}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+        }
+        try write("")
+        #expect(try WorkspacePublishJournal.load(path, workspace: workspace)?.packages.map(\.allKinds) == [["cargo"]])
+        try write("\"kinds\":[\"cargo\",\"pypi\"],")
+        var journal = try #require(try WorkspacePublishJournal.load(path, workspace: workspace))
+        #expect(journal.packages.map(\.allKinds) == [["cargo", "pypi"]])
+        // Saved again, the kinds stay.
+        journal.packages[0].state = "started"
+        try journal.save(path)
+        #expect(try WorkspacePublishJournal.load(path, workspace: workspace)?.packages.map(\.allKinds) == [["cargo", "pypi"]])
+        try write("\"kinds\":[\"pypi\",\"cargo\"],")
+        #expect(throws: WorkspacePublishError.self) { try WorkspacePublishJournal.load(path, workspace: workspace) }
     }
 
     @Test func aHostileWorkspaceJournalIsRefused() throws {

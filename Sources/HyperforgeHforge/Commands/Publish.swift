@@ -200,7 +200,7 @@ struct PublishRun {
 
         // The files the bump changes, and what it changes them to.
         var files: [PublishJournal.File] = []
-        var defaultBuild: [[String]] = [], defaultTest: [[String]] = []
+        var defaultBuild: [[String]] = [], defaultTest: [[String]] = [], testSkipped: [String] = []
         for p in all {
             let (edits, rewritten) = try PackageKind.requirementEdits(of: p, to: options.requirementUpdates, over: try p.bumpEdits(to: new))
             for r in rewritten {
@@ -212,7 +212,11 @@ struct PublishRun {
                 files.append(PublishJournal.File(path: Hforge.relative(created, to: root), before: nil, after: nil))
             }
             defaultBuild += p.defaultBuild(context: context)
-            if settings.test == nil { defaultTest += await p.defaultTest(context: context) }
+            if settings.test == nil {
+                let (commands, skipped) = await p.defaultTest(context: context)
+                defaultTest += commands
+                if let skipped { testSkipped.append(all.count > 1 ? "\(p.kind): \(skipped)" : skipped) }
+            }
         }
         let testCommands = settings.test ?? defaultTest
         let journal = PublishJournal(
@@ -221,7 +225,9 @@ struct PublishRun {
             registry: registry.name, branch: branch, startCommit: startCommit, tag: tag,
             message: PublishSettings.expand(settings.commitMessage, name: package.name, version: new.description),
             push: !options.noPush, forges: forges.map(\.name),
-            build: settings.build ?? defaultBuild, test: testCommands, files: files, parts: all.count > 1 ? parts : nil)
+            build: settings.build ?? defaultBuild, test: testCommands,
+            testSkipped: testCommands.isEmpty && !testSkipped.isEmpty ? testSkipped.joined(separator: "; ") : nil,
+            files: files, parts: all.count > 1 ? parts : nil)
         // A manifest or lock file that is a symbolic link (committed so by
         // whoever wrote the repository) would pull a file from outside the
         // work tree into the release commit and the upload.
@@ -254,7 +260,7 @@ struct PublishRun {
         // The token, asked for now (a dry run only looks).
         let scope = registry.scope(package: package.name)
         if !registry.publishes {
-            checks.append(("token", "none needed (\(registry.declaredIn))"))
+            checks.append(("token", "\(package.kind): none needed (\(registry.declaredIn))"))
         } else if options.dryRun {
             let (policy, _) = b.auth.policy(scope.path)
             let provider = try b.provider(for: scope.path)
@@ -268,20 +274,20 @@ struct PublishRun {
             case .approve: how = present ? "in provider \(provider.config.name), needs approval ('git scope approve')" : "not in provider \(provider.config.name)"
             case .auto: how = present ? "in provider \(provider.config.name)" : "not in provider \(provider.config.name)"
             }
-            checks.append(("token", "\(scope.path): \(how)"))
+            checks.append(("token", "\(package.kind): \(scope.path): \(how)"))
         } else {
             token = try await askToken(scope, broker: b)
-            checks.append(("token", "\(scope.path): available"))
+            checks.append(("token", "\(package.kind): \(scope.path): available"))
             if onRegistry == nil { onRegistry = try registry.hasVersion(new.description, of: package.name, token: token, context: context) }
         }
         switch onRegistry {
         case true?: throw PublishError.alreadyPublished(package: package.name, version: new.description, registry: registry.name)
         case false? where !registry.publishes:
-            checks.append(("registry", "none: the release is the tag \(tag), pushed to every forge"))
+            checks.append(("registry", "\(package.kind): none: the release is the tag \(tag), pushed to every forge"))
         case false?:
             checkedAbsentJustNow = true
-            checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
-        case nil: checks.append(("registry", "\(registry.name) (\(RemoteURL.redacted(registry.location))): its index cannot be read here, not checked before publishing"))
+            checks.append(("registry", "\(package.kind): \(registry.name) (\(RemoteURL.redacted(registry.location)), from \(registry.declaredIn)) has no \(package.name) \(new)"))
+        case nil: checks.append(("registry", "\(package.kind): \(registry.name) (\(RemoteURL.redacted(registry.location))): its index cannot be read here, not checked before publishing"))
         }
 
         return (registry, token)
@@ -444,7 +450,7 @@ struct PublishRun {
         }
         removeJournal()
         finished = journal
-        say("Released \(journal.package) \(journal.version) to \(journal.registry): commit \(journal.releaseCommit.map { String($0.prefix(12)) } ?? "?"), tag \(journal.tag)"
+        say("Released \(journal.package) \(journal.version) to " + journal.releases.map { $0.kind == "swift" ? "its tag (swift)" : "\($0.kind) registry \($0.registry)" }.joined(separator: ", ") + ": commit \(journal.releaseCommit.map { String($0.prefix(12)) } ?? "?"), tag \(journal.tag)"
             + (journal.push ? ", pushed to \(journal.pushed.isEmpty ? "no forge" : journal.pushed.joined(separator: ", "))" : ", not pushed (--no-push)")
             + " in \(PublishRun.seconds(Date().timeIntervalSince(began)))")
         if options.json { out.line(JSONOutput.render(resultJSON(journal))) }
@@ -473,21 +479,19 @@ struct PublishRun {
         let directory = journal.directory == "." ? root : FilePaths.join(root, journal.directory)
         switch step {
         case "bump":
-            var changed: [String] = []
             for file in journal.files {
                 guard let after = PublishJournal.decode(file.after) else { continue }
                 let path = FilePaths.join(root, file.path)
                 let current = try? FileRead.bytes(path)
-                if current == after { changed.append(file.path); continue }
+                if current == after { continue }
                 guard current == PublishJournal.decode(file.before) else { throw PublishError.fileChanged(path: path) }
                 try AtomicFile.write(after, to: path, mode: PublishRun.mode(of: path))
-                changed.append(file.path)
             }
-            return "\(journal.previousVersion) -> \(journal.version) in \(changed.joined(separator: ", "))"
+            return PublishRun.bumpNote(journal)
 
         case "build", "test":
             for command in step == "build" ? journal.build : journal.test {
-                say("$ \(command.joined(separator: " "))")
+                say("$ \(ShellQuote.line(command))")
                 let result: ChildProcess.StreamedResult
                 do {
                     result = try await ChildProcess.runStreamed(command, environment: context.environment, directory: directory,
@@ -495,16 +499,15 @@ struct PublishRun {
                 } catch let e as ChildProcess.LaunchError {
                     let restored = try rollBack(journal)
                     removeJournal()
-                    throw PublishError.stepFailed(step: step, command: command.joined(separator: " "), exitCode: 127, tail: e.reason, rolledBack: restored)
+                    throw PublishError.stepFailed(step: step, command: ShellQuote.line(command), exitCode: 127, tail: e.reason, rolledBack: restored)
                 }
                 if result.exitCode != 0 {
                     let restored = try rollBack(journal)
                     removeJournal()
-                    throw PublishError.stepFailed(step: step, command: command.joined(separator: " "), exitCode: result.exitCode, tail: result.tail, rolledBack: restored)
+                    throw PublishError.stepFailed(step: step, command: ShellQuote.line(command), exitCode: result.exitCode, tail: result.tail, rolledBack: restored)
                 }
             }
-            let commands = step == "build" ? journal.build : journal.test
-            return commands.isEmpty ? "no \(step) command ([publish] \(step) = [...] sets one)" : commands.map { $0.joined(separator: " ") }.joined(separator: "; ")
+            return step == "build" ? PublishRun.commandsNote("build", journal.build, skipped: nil) : PublishRun.commandsNote("test", journal.test, skipped: journal.testSkipped)
 
         case "publish":
             // Each package in order (several kinds: Cargo, npm, PyPI, then the tag); each recorded as it is done.
@@ -540,7 +543,7 @@ struct PublishRun {
             if paths.isEmpty {
                 // A Swift package: its version is the tag alone, so there is nothing to commit.
                 journal.releaseCommit = journal.startCommit
-                return "no file holds the version: the tag goes on \(journal.startCommit.prefix(12))"
+                return PublishRun.noCommitNote(journal)
             }
             let tracked = try await Git.run(["ls-files", "--"] + paths, in: root, context: context).stdout.split(separator: "\n").map(String.init)
             // A lock file the build made (cargo's Cargo.lock where there was
@@ -610,26 +613,28 @@ struct PublishRun {
     }
 
     /// Uploads one package of the release (`part`) with its registry's
-    /// client; what it did, in a few words. `earlierPublished`: a package
-    /// before it is on its registry already, so nothing is rolled back.
+    /// client; what it did, in a few words (PublishRun.publishNote, the
+    /// dry run's words). `earlierPublished`: a package before it is on its
+    /// registry already, so nothing is rolled back.
     mutating func publishOne(_ part: inout PublishJournal.Part, registry: any ReleaseRegistry, token: String?, earlierPublished: Bool,
                              _ journal: PublishJournal, directory: String) async throws -> String {
-        guard registry.publishes else { return "nothing to upload: the release is the tag \(journal.tag), pushed to every forge" }
+        guard registry.publishes else { return PublishRun.publishNote(part, journal, registry: registry, did: .tagOnly) }
         // A fresh run checked the index moments ago (a precondition); a resumed one looks again.
         if !checkedAbsentJustNow, try registry.hasVersion(journal.version, of: part.package, token: token, context: context) == true {
             part.alreadyOnRegistry = true
-            return "\(part.package) \(journal.version) is on \(registry.name) already"
+            return PublishRun.publishNote(part, journal, registry: registry, did: .alreadyThere)
         }
         // A config file the client needs (npm's userconfig) and what a pack
         // step leaves (npm's tarball), 0600 in a 0700 directory of our own, removed after.
         var scratch: String?
         defer { if let scratch { PublishRun.removeScratch(scratch) } }
         let config = registry.clientConfig(context: context)
-        if config != nil || registry.packCommand(destination: "") != nil { scratch = try makeScratch() }
+        if config != nil || registry.packs { scratch = try makeScratch() }
         var artifact: String?
-        if let dir = scratch, let pack = registry.packCommand(destination: dir) {
+        if registry.packs, let dir = scratch {
             // Without the token: npm runs the package's prepare script here.
-            say("$ \(pack.joined(separator: " "))")
+            let pack = registry.packCommand(destination: dir)
+            say("$ \(ShellQuote.line(pack))")
             let packed: ChildProcess.StreamedResult
             do {
                 packed = try await ChildProcess.runStreamed(pack, environment: registry.publishEnvironment(context.environment, token: nil),
@@ -639,10 +644,10 @@ struct PublishRun {
             }
             let made = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".tgz") }
             guard packed.exitCode == 0, made.count == 1 else {
-                let restored = earlierPublished ? [] : try rollBack(journal)
-                if !earlierPublished { removeJournal() }
-                throw PublishError.stepFailed(step: "publish", command: pack.joined(separator: " "), exitCode: packed.exitCode,
-                                              tail: packed.exitCode == 0 ? "it left \(made.count) tarballs in \(dir), not one" : packed.tail, rolledBack: restored)
+                // Nothing left us: the registry has nothing of this package.
+                try uploadFailed(part, journal, registry: registry, command: pack, exitCode: packed.exitCode,
+                                 tail: packed.exitCode == 0 ? "it left \(made.count) tarballs in \(dir), not one" : packed.tail,
+                                 registryHasNothing: true, earlierPublished: earlierPublished)
             }
             artifact = FilePaths.join(dir, made[0])
         }
@@ -652,7 +657,7 @@ struct PublishRun {
             try AtomicFile.write(config.bytes, to: file, mode: 0o600, durable: false)
             argv += [config.flag, file]
         }
-        say("$ \(argv.joined(separator: " "))")
+        say("$ \(ShellQuote.line(argv))")
         // The token through the environment (cargo's cargo:token provider, twine's TWINE_PASSWORD), never argv.
         let env = registry.publishEnvironment(context.environment, token: token)
         let result: ChildProcess.StreamedResult
@@ -663,52 +668,97 @@ struct PublishRun {
         }
         if result.exitCode != 0 {
             // A retry after a crash: the registry has exactly this version, which counts as done.
-            if try registry.hasVersion(journal.version, of: part.package, token: token, context: context) == true {
+            let has = try registry.hasVersion(journal.version, of: part.package, token: token, context: context)
+            if has == true {
                 part.alreadyOnRegistry = true
-                return "\(part.package) \(journal.version) is on \(registry.name) already"
+                return PublishRun.publishNote(part, journal, registry: registry, did: .alreadyThere)
             }
             let tail = token.map { result.tail.replacing($0, with: "[token]") } ?? result.tail
-            if !earlierPublished, try registry.hasVersion(journal.version, of: part.package, token: token, context: context) == false {
-                // The registry took nothing, nor any before it: the bump is rolled back as for a failed build.
-                let restored = try rollBack(journal)
-                removeJournal()
-                throw PublishError.stepFailed(step: "publish", command: argv.joined(separator: " "), exitCode: result.exitCode, tail: tail, rolledBack: restored)
-            }
-            if earlierPublished {
-                err.line("published already, and staying so (registries cannot unpublish): " + journal.releases.filter(\.published).map { "\($0.package) \(journal.version) on \($0.registry)" }.joined(separator: ", ")
-                         + "; 'git hforge publish --resume' carries on with \(part.package)")
-            }
-            throw PublishError.publishFailed(package: part.package, version: journal.version, registry: registry.name, exitCode: result.exitCode, tail: tail)
+            try uploadFailed(part, journal, registry: registry, command: argv, exitCode: result.exitCode, tail: tail,
+                             registryHasNothing: has == false, earlierPublished: earlierPublished)
         }
-        return "\(part.package) \(journal.version) on \(registry.name)"
+        return PublishRun.publishNote(part, journal, registry: registry, did: .uploaded)
+    }
+
+    /// The one way a failed pack or upload of `part` ends: when no registry
+    /// has anything of this release (`registryHasNothing`, and no package
+    /// before it published), the bump is rolled back as for a failed build
+    /// and the journal removed; else the journal stays for `--resume`, and
+    /// what is published already is said.
+    func uploadFailed(_ part: PublishJournal.Part, _ journal: PublishJournal, registry: any ReleaseRegistry, command: [String], exitCode: Int32, tail: String,
+                      registryHasNothing: Bool, earlierPublished: Bool) throws -> Never {
+        if !earlierPublished && registryHasNothing {
+            let restored = try rollBack(journal)
+            removeJournal()
+            throw PublishError.stepFailed(step: "publish", command: ShellQuote.line(command), exitCode: exitCode, tail: tail, rolledBack: restored)
+        }
+        if earlierPublished {
+            err.line("published already, and staying so (registries cannot unpublish): " + journal.releases.filter(\.published).map { "\($0.kind) \($0.package) \(journal.version) on \($0.registry)" }.joined(separator: ", ")
+                     + "; 'git hforge publish --resume' carries on with \(part.kind) \(part.package)")
+        }
+        throw PublishError.publishFailed(package: part.package, version: journal.version, registry: registry.name, exitCode: exitCode, tail: tail)
+    }
+
+    // MARK: - The words of each step, the same in the dry run's plan and the run's lines
+
+    /// The bump: the files it changes, or that none does (a Swift package).
+    static func bumpNote(_ j: PublishJournal) -> String {
+        let files = j.files.filter { $0.after != nil }.map(\.path)
+        return "\(j.previousVersion) -> \(j.version) " + (files.isEmpty ? "changes no file: the version is the tag \(j.tag) alone" : "in " + files.joined(separator: ", "))
+    }
+
+    /// The commit step when no file holds the version (a Swift package).
+    static func noCommitNote(_ j: PublishJournal) -> String { "none: no file holds the version, the tag goes on \(j.startCommit.prefix(12))" }
+
+    /// A build or test step: its commands, shell-quoted, or why there are none.
+    static func commandsNote(_ step: String, _ commands: [[String]], skipped: String?) -> String {
+        if commands.isEmpty { return skipped ?? "no \(step) command ([publish] \(step) = [...] sets one)" }
+        return commands.map(ShellQuote.line).joined(separator: "; ")
+    }
+
+    enum PublishOutcome { case planned(String), uploaded, alreadyThere, tagOnly }
+
+    /// One package's line of the publish step, labelled with its kind (two
+    /// kinds may well have registries of one name, `local`).
+    static func publishNote(_ part: PublishJournal.Part, _ j: PublishJournal, registry: any ReleaseRegistry, did: PublishOutcome) -> String {
+        let what: String
+        switch did {
+        case .tagOnly: what = "nothing to upload: the release is the tag \(j.tag), pushed to every forge"
+        case .alreadyThere: what = "\(part.package) \(j.version) is on registry \(registry.name) already"
+        case .uploaded: what = "\(part.package) \(j.version) on registry \(registry.name)"
+        case .planned(let commands): what = "\(commands) (registry \(registry.name), \(RemoteURL.redacted(registry.location)); token in \(registry.tokenVariable))"
+        }
+        return "\(part.kind): \(what)"
     }
 
     // MARK: - Dry run
 
-    /// The steps a dry run shows, each with its exact command.
+    /// The steps a dry run shows, each with its exact command, in the words
+    /// the run itself prints for them (PublishRun.bumpNote, commandsNote, publishNote).
     func dryRunSteps(_ plan: Plan) -> [(String, String)] {
         let j = plan.journal
         let directory = j.directory == "." ? root : FilePaths.join(root, j.directory)
         func publishLine(_ part: PublishJournal.Part) -> String {
             let registry = j.parts == nil ? plan.registry : registries[part.kind] ?? plan.registry
-            guard registry.publishes else { return "nothing to upload: the release is the tag \(j.tag), pushed to every forge" }
-            let pack = registry.packCommand(destination: "<a 0700 temporary directory>")
+            guard registry.publishes else { return PublishRun.publishNote(part, j, registry: registry, did: .tagOnly) }
             let argv = registry.publishCommand(package: part.package, version: j.version, directory: directory,
-                                               artifact: pack == nil ? nil : "<the tarball npm pack made>", scratch: pack == nil ? nil : "<that directory>")
+                                               artifact: registry.packs ? "<the tarball npm pack made>" : nil, scratch: registry.packs ? "<that directory>" : nil)
                 + (registry.clientConfig(context: context).map { [$0.flag, "<a 0600 temporary file>"] } ?? [])
-            return (pack.map { $0.joined(separator: " ") + " (without the token); then " } ?? "") + argv.joined(separator: " ") + " (registry \(registry.name), \(RemoteURL.redacted(registry.location)); token in \(registry.tokenVariable))"
+            let pack = registry.packs ? ShellQuote.line(registry.packCommand(destination: "<a 0700 temporary directory>")) + " (without the token); then " : ""
+            return PublishRun.publishNote(part, j, registry: registry, did: .planned(pack + ShellQuote.line(argv)))
         }
+        let committed = j.files.filter { $0.after != nil }.map(\.path)
         var steps: [(String, String)] = [
-            ("bump", "\(j.previousVersion) -> \(j.version) in " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: ", ")),
-            ("build", j.build.map { $0.joined(separator: " ") }.joined(separator: "; ") + " (in \(directory))"),
-            ("test", j.test.isEmpty ? "no test command" : j.test.map { $0.joined(separator: " ") }.joined(separator: "; ")),
+            ("bump", PublishRun.bumpNote(j)),
+            ("build", PublishRun.commandsNote("build", j.build, skipped: nil)),
+            ("test", PublishRun.commandsNote("test", j.test, skipped: j.testSkipped)),
             ("publish", j.releases.map(publishLine).joined(separator: "; then ")),
-            ("commit", j.files.allSatisfy { $0.after == nil } ? "none: no file holds the version" : "git commit --only -m '\(j.message)' -- " + j.files.filter { $0.after != nil }.map(\.path).joined(separator: " ")),
-            ("tag", "git tag -a \(j.tag) -m '\(j.package) \(j.version)'"),
+            ("commit", committed.isEmpty ? PublishRun.noCommitNote(j) : ShellQuote.line(["git", "commit", "-q", "--only", "-m", j.message, "--"] + committed)),
+            ("tag", ShellQuote.line(["git", "tag", "-a", j.tag, "-m", "\(j.package) \(j.version)"] + (committed.isEmpty ? [j.startCommit] : [])) + (committed.isEmpty ? "" : " (on the release commit)")),
         ]
         if j.push {
             steps.append(("push", plan.forges.isEmpty ? "no forges" : plan.forges.map { f in
-                "git push --porcelain \(f.name) refs/heads/\(j.branch):refs/heads/\(j.branch) refs/tags/\(j.tag):refs/tags/\(j.tag)"
+                ShellQuote.line(["git", "push", "--porcelain", f.name, "refs/heads/\(j.branch):refs/heads/\(j.branch)", "refs/tags/\(j.tag):refs/tags/\(j.tag)"])
                     + (plan.config.map { " (\($0.remoteURL(for: f)))" } ?? "")
             }.joined(separator: "; ")))
         }
@@ -722,6 +772,8 @@ struct PublishRun {
                 "dry_run": .bool(true), "package": .string(j.package), "kind": .string(j.kind),
                 "previous_version": .string(j.previousVersion), "version": .string(j.version),
                 "registry": .object(["name": .string(plan.registry.name), "index": .string(RemoteURL.redacted(plan.registry.location)), "declared_in": .string(plan.registry.declaredIn)]),
+                "kinds": .array(j.releases.map { .string($0.kind) }),
+                "directory": .string(j.directory == "." ? root : FilePaths.join(root, j.directory)),
                 "tag": .string(j.tag), "forges": .array(plan.forges.map { .string($0.name) }),
                 "checks": .array(plan.checks.map { .object(["check": .string($0.0), "result": .string($0.1)]) }),
                 "steps": .array(dryRunSteps(plan).map { .object(["step": .string($0.0), "command": .string($0.1)]) }),
@@ -738,7 +790,7 @@ struct PublishRun {
         out.line("Would release \(j.package) \(j.previousVersion) -> \(j.version) (dry run)")
         out.line("Checks made (read-only):")
         for (name, result) in plan.checks { out.line("  \(name): \(result)") }
-        out.line("Steps:")
+        out.line("Steps (run in \(j.directory == "." ? root : FilePaths.join(root, j.directory))):")
         for (i, (name, command)) in steps.enumerated() { out.line("  \(i + 1). \(name): \(command)") }
         out.line("dry run: no file, ref or registry was changed")
         return .success

@@ -175,7 +175,7 @@ struct WorkspacePublishRun {
                 }
             }
             let gitDirectory = try Repository.open(at: f.member.path, environment: context.environment).gitDirectory
-            journal.packages.append(.init(repository: f.member.relativePath, directory: f.directory, name: f.package.name, kind: f.package.kind,
+            journal.packages.append(.init(repository: f.member.relativePath, directory: f.directory, name: f.package.name, kind: f.package.kind, kinds: f.group.map(\.kind),
                                           previousVersion: f.package.version.description, version: new.description,
                                           tag: PublishRun.tagName(settings: f.settings, package: f.package, version: new.description),
                                           requirements: needs, journal: Hforge.relative(PublishJournal.path(gitDirectory: gitDirectory), to: f.member.path)))
@@ -188,7 +188,7 @@ struct WorkspacePublishRun {
         say((options.dryRun ? "Would publish" : "Publishing") + " \(journal.packages.count) package\(journal.packages.count == 1 ? "" : "s") in this order:")
         for (n, p) in journal.packages.enumerated() {
             let needs = p.requirements.isEmpty ? "" : " (requires " + p.requirements.keys.sorted().map { k in "\(k.split(separator: ":", maxSplits: 1).last ?? "") \(p.requirements[k]!)" }.joined(separator: ", ") + ")"
-            say("  \(n + 1). \(p.name) \(p.previousVersion) -> \(p.version) [\(all[chosen[n]].group.map(\.kind).joined(separator: ", "))] in \(p.repository == "." ? p.directory : p.repository + (p.directory == "." ? "" : "/" + p.directory))\(needs)")
+            say("  \(n + 1). \(p.name) \(p.previousVersion) -> \(p.version) [\(p.allKinds.joined(separator: ", "))] in \(p.repository == "." ? p.directory : p.repository + (p.directory == "." ? "" : "/" + p.directory))\(needs)")
         }
         if options.changed && !unchanged.isEmpty { say("Unchanged since their last release tag: " + unchanged.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")) }
         if options.dryRun { return try await dryRun(journal) }
@@ -307,7 +307,7 @@ struct WorkspacePublishRun {
             out.line(JSONOutput.render(.object([
                 "root": .string(root), "dry_run": .bool(false),
                 "packages": .array(journal.packages.map { p in
-                    .object(["name": .string(p.name), "kind": .string(p.kind), "repository": .string(p.repository), "directory": .string(p.directory),
+                    .object(["name": .string(p.name), "kind": .string(p.kind), "kinds": .array(p.allKinds.map(JSONValue.string)), "repository": .string(p.repository), "directory": .string(p.directory),
                              "previous_version": .string(p.previousVersion), "version": .string(p.version), "tag": .string(p.tag),
                              "commit": p.commit.map(JSONValue.string) ?? .null, "already_on_registry": .bool(p.alreadyOnRegistry),
                              "requirements": WorkspacePublishRun.requirementsJSON(p), "outcome": .string("published"),

@@ -30,10 +30,16 @@ struct JSONSpans: Sendable {
     private var line = 1
     private let depth: Int
 
+    /// A UTF-8 byte order mark, which npm accepts at the start of package.json
+    /// (it strips one before parsing): kept in `bytes`, so an edit keeps it too.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     init(_ bytes: [UInt8], file: String, depth: Int = 3) throws(JSONSyntaxError) {
         self.bytes = bytes
-        self.document = try JSONParser.parse(bytes, file: file)
+        let bom = bytes.starts(with: JSONSpans.byteOrderMark)
+        self.document = try JSONParser.parse(bom ? Array(bytes.dropFirst(3)) : bytes, file: file)
         self.depth = depth
+        if bom { i = 3 }
         scanValue([])
     }
 

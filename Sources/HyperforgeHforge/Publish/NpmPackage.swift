@@ -128,8 +128,8 @@ struct NpmPackage: ReleasePackage {
 
     /// `npm test`, only when scripts.test is defined and is not the
     /// placeholder `npm init` writes (which fails by design).
-    func defaultTest(context: Context) async -> [[String]] {
-        guard let t = testScript, t.trimmed() != NpmPackage.placeholderTest, !t.trimmed().isEmpty else { return [] }
-        return [["npm", "test"]]
+    func defaultTest(context: Context) async -> (commands: [[String]], skipped: String?) {
+        guard let t = testScript, t.trimmed() != NpmPackage.placeholderTest, !t.trimmed().isEmpty else { return ([], nil) }
+        return ([["npm", "test"]], nil)
     }
 }

@@ -132,7 +132,9 @@ struct NpmRegistry: ReleaseRegistry, Equatable {
     /// package's `prepare` script whenever it packs a directory, even with
     /// --ignore-scripts (npm 10's pacote), so the upload is of the tarball
     /// this makes, which npm publishes without running anything of it.
-    func packCommand(destination: String) -> [String]? {
+    var packs: Bool { true }
+
+    func packCommand(destination: String) -> [String] {
         ["npm", "pack", "--ignore-scripts", "--pack-destination", destination]
     }
 

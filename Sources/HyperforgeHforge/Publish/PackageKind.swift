@@ -22,7 +22,9 @@ protocol ReleasePackage: Sendable {
     var createdByBuild: [String] { get }
     func bumpEdits(to new: ReleaseVersion) throws -> [FileEdit]
     func defaultBuild(context: Context) -> [[String]]
-    func defaultTest(context: Context) async -> [[String]]
+    /// The kind's own test commands; `skipped`: why there are none, in the
+    /// words the test step prints (nil: the step's own "no test command").
+    func defaultTest(context: Context) async -> (commands: [[String]], skipped: String?)
     /// What `workspace publish` needs of a kind (two functions): the packages
     /// this one requires, each with where its requirement is written ...
     func requirements() throws -> [PackageRequirement]
@@ -61,10 +63,12 @@ protocol ReleaseRegistry: Sendable {
     func scope(package: String) -> Scope
     /// Nil when the registry cannot be asked (a git index).
     func hasVersion(_ version: String, of package: String, token: String?, context: Context) throws -> Bool?
-    /// A command run in the package's directory before the upload, without
-    /// the token, that leaves the one file to upload in `destination`
-    /// (npm pack); nil when the client uploads from the directory itself.
-    func packCommand(destination: String) -> [String]?
+    /// Whether the upload is of a file a pack step made first (npm pack),
+    /// rather than of the package's directory itself.
+    var packs: Bool { get }
+    /// When `packs`: the command run in the package's directory before the
+    /// upload, without the token, that leaves the one file to upload in `destination`.
+    func packCommand(destination: String) -> [String]
     /// `artifact`: the file `packCommand` left, when there is one;
     /// `scratch`: the run's own 0700 directory, when it has one.
     func publishCommand(package: String, version: String, directory: String, artifact: String?, scratch: String?) -> [String]
@@ -84,7 +88,8 @@ struct ClientConfig: Sendable {
 
 extension ReleaseRegistry {
     func clientConfig(context: Context) -> ClientConfig? { nil }
-    func packCommand(destination: String) -> [String]? { nil }
+    var packs: Bool { false }
+    func packCommand(destination: String) -> [String] { [] }
     var publishes: Bool { true }
 
     /// A read-only GET of `page` (what the registry says of `package`),
@@ -200,7 +205,7 @@ extension CargoPackage: ReleasePackage {
     var kind: String { "cargo" }
     var createdByBuild: [String] { FilePaths.kind(lockFile) == .missing ? [lockFile] : [] }
     func defaultBuild(context: Context) -> [[String]] { [["cargo", "build"]] }
-    func defaultTest(context: Context) async -> [[String]] { [["cargo", "test"]] }
+    func defaultTest(context: Context) async -> (commands: [[String]], skipped: String?) { ([["cargo", "test"]], nil) }
 }
 
 extension CargoRegistry: ReleaseRegistry {

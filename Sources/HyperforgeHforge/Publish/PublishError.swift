@@ -64,7 +64,8 @@ public enum PublishError: HyperforgeError, Equatable {
         case .noJournal(let path): return "no release is in progress (no journal at \(path))"
         case .journalMismatch(let path, let reason): return "the journal \(path) does not match the repository: \(reason)"
         case .stepFailed(let step, let command, let code, let tail, let rolledBack):
-            var s = "\(step) failed: '\(command)' exited with \(code)"
+            // The command as the shell reads it (ShellQuote), last, so that it can be copied as it is.
+            var s = "\(step) failed with exit status \(code): \(command)"
             if !tail.isEmpty { s += "\n" + tail.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n") }
             if !rolledBack.isEmpty { s += "\nrolled back: \(rolledBack.joined(separator: ", ")) (byte for byte as before)" }
             return s

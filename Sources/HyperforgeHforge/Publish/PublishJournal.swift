@@ -18,7 +18,7 @@ struct PublishJournal: Codable, Sendable, Equatable {
     }
 
     var format = 1
-    /// The package kind: "cargo" or "pypi".
+    /// The (first) package kind: "cargo", "npm", "pypi" or "swift".
     var kind = "cargo"
     var package: String
     var previousVersion: String
@@ -34,6 +34,8 @@ struct PublishJournal: Codable, Sendable, Equatable {
     var forges: [String]
     var build: [[String]]
     var test: [[String]]
+    /// Why `test` is empty when the kind says so ("no test targets"); nil in journals written before it.
+    var testSkipped: String?
     var files: [File]
     /// Step name -> "started" or "done".
     var state: [String: String] = [:]

@@ -62,11 +62,11 @@ struct PythonPackage: ReleasePackage {
 
     /// `python3 -m pytest` when a tests/ or test/ directory exists and
     /// pytest can be imported; else no test command (the step says so).
-    func defaultTest(context: Context) async -> [[String]] {
+    func defaultTest(context: Context) async -> (commands: [[String]], skipped: String?) {
         let hasTests = ["tests", "test"].contains { FilePaths.kind(FilePaths.join(directory, $0)) == .directory }
-        guard hasTests else { return [] }
+        guard hasTests else { return ([], nil) }
         let probe = try? await ChildProcess.run(["python3", "-c", "import pytest"], environment: context.environment, directory: directory, timeout: 60)
-        return probe?.exitCode == 0 ? [["python3", "-m", "pytest"]] : []
+        return (probe?.exitCode == 0 ? [["python3", "-m", "pytest"]] : [], nil)
     }
 
     /// PEP 503's normalised name: lower case, runs of '-', '_', '.' as one '-'.

@@ -67,7 +67,24 @@ struct SwiftPackage: ReleasePackage {
 
     func bumpEdits(to new: ReleaseVersion) throws -> [FileEdit] { [] }
     func defaultBuild(context: Context) -> [[String]] { [["swift", "build"]] }
-    func defaultTest(context: Context) async -> [[String]] { [["swift", "test"]] }
+
+    /// `swift test`, unless the package declares no test target: SwiftPM's
+    /// own description of the package (`swift package describe --type json`,
+    /// which evaluates Package.swift as `swift build` is about to) is asked,
+    /// not the directory names, since a manifest may put its tests anywhere
+    /// or name a `Tests/` directory that is no target. When it cannot say
+    /// (the manifest does not evaluate), `swift test` stays, and the build
+    /// step fails with SwiftPM's own diagnostics first.
+    func defaultTest(context: Context) async -> (commands: [[String]], skipped: String?) {
+        let test = [["swift", "test"]]
+        guard let described = try? await ChildProcess.run(["swift", "package", "describe", "--type", "json"], environment: context.environment,
+                                                           directory: directory, limit: 16 << 20, timeout: 300),
+              described.exitCode == 0,
+              case .object(let top)? = try? JSONParser.parse(described.stdout, file: "swift package describe"),
+              case .array(let targets)? = top["targets"] else { return (test, nil) }
+        let tests = targets.filter { $0["type"]?.stringValue == "test" }
+        return tests.isEmpty ? ([], "no test targets (swift package describe lists none in Package.swift)") : (test, nil)
+    }
 }
 
 /// A Swift package's "registry": none. The release is the tag, pushed to

@@ -15,7 +15,13 @@ struct WorkspacePublishJournal: Codable, Sendable, Equatable {
         /// The package's directory, relative to the repository ("." for its root).
         var directory: String
         var name: String
+        /// The first kind (the one that names the package), as every journal has it.
         var kind: String
+        /// Every kind released together from the directory, in publish order
+        /// (PackageKind.loadAll); nil in journals written before it was recorded.
+        var kinds: [String]?
+        /// Every kind: `kinds`, or `kind` alone for an older journal.
+        var allKinds: [String] { kinds ?? [kind] }
         var previousVersion: String
         var version: String
         var tag: String
@@ -80,6 +86,7 @@ struct WorkspacePublishJournal: Codable, Sendable, Equatable {
             if let problem = JournalConfinement.refNameProblem(p.tag) { throw refuse("packages[\(i)].tag", problem) }
             guard ["pending", "started", "failed", "done"].contains(p.state) else { throw refuse("packages[\(i)].state", "is not a state workspace publish writes") }
             guard ReleaseVersion(p.version) != nil else { throw refuse("packages[\(i)].version", "is not a SemVer version") }
+            if let kinds = p.kinds, kinds.first != p.kind { throw refuse("packages[\(i)].kinds", "does not begin with its kind \(TerminalText.inline(p.kind))") }
         }
         return journal
     }

@@ -41,7 +41,8 @@ extension GitHforge {
             and cargo test; npm run build only when scripts.build is defined and npm test only when \
             scripts.test is defined and is not npm init's placeholder; python3 -m build and, when a tests/ or \
             test/ directory exists and pytest can be imported, python3 -m pytest, else no test; swift build \
-            and swift test; or the [publish] build and test commands of .hyperforge/config.toml; output \
+            and swift test, the test step skipped with "no test targets" when swift package describe lists \
+            no test target in Package.swift; or the [publish] build and test commands of .hyperforge/config.toml; output \
             streamed, time shown; a failure rolls the bump back byte for byte and shows the command's exit \
             status and last lines), publish (cargo publish --no-verify --registry NAME, the token in \
             CARGO_REGISTRIES_NAME_TOKEN and your index in CARGO_REGISTRIES_NAME_INDEX; npm pack \
@@ -69,6 +70,13 @@ extension GitHforge {
             given the URL on its command line, which it ranks above a project .npmrc and package.json's \
             publishConfig. A manifest or lock file that is a symbolic link is refused (exit 3): the bump \
             would bring the file it points at into the release commit.
+
+            Output: each step's line says what it did in the words --dry-run's plan uses for it; every \
+            command publish runs is echoed ($ ...) and named in its errors shell-quoted (POSIX single \
+            quotes), so it can be pasted into a shell as it ran; the publish step's lines begin with the \
+            package's kind (two kinds may each have a registry named local). No token is ever in a \
+            command, an echo or an error. A package.json (or package-lock.json) may begin with a UTF-8 BOM, \
+            as npm allows; the bump keeps it.
 
             Journal: each step is recorded in .git/hforge/publish.json (0600) before and after it runs. \
             After an interruption (kill -9 included) --resume carries on and never publishes twice; a plain \

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The stand-in Cargo registry (Tests/Fixtures/cargo-registry-standin): the
+/// The stand-in Cargo registry (Tests/Fixtures/registry-standins/cargo_registry.py): the
 /// sparse index and the web API's publish endpoint as the Cargo book
 /// documents them, with token authentication, on loopback; every request
 /// logged (method, path, status, whether its token was valid).
@@ -24,7 +24,7 @@ final class CargoRegistryStandIn: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let config: [String: Any] = ["root": root, "tokens": tokens, "port_file": root + "/port"]
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: root + "/config.json"))
-        pid = try Spawn.start(["/usr/bin/python3", ForgeStandIn.fixtures + "/cargo-registry-standin/cargo_registry.py", root + "/config.json"],
+        pid = try Spawn.start(["/usr/bin/python3", ForgeStandIn.fixtures + "/registry-standins/cargo_registry.py", root + "/config.json"],
                               environment: env.environment, logFile: root + "/stderr")
         let found = Spawn.port(in: root + "/port", of: pid)
         guard let found else { throw SSHServerError.setup("cargo registry stand-in did not start: \((try? String(contentsOfFile: root + "/stderr", encoding: .utf8)) ?? "")") }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The stand-in npm registry (Tests/Fixtures/npm-registry-standin): the
+/// The stand-in npm registry (Tests/Fixtures/registry-standins/npm_registry.py): the
 /// packument (GET /{package}), the publish (PUT /{package} with the
 /// tarball attached, Bearer token, 403 on a wrong token or a republished
 /// version) and the tarball, on loopback; every request logged (method,
@@ -22,7 +22,7 @@ final class NpmRegistryStandIn: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let config: [String: Any] = ["root": root, "tokens": tokens, "port_file": root + "/port"]
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: root + "/config.json"))
-        pid = try Spawn.start(["/usr/bin/python3", ForgeStandIn.fixtures + "/npm-registry-standin/npm_registry.py", root + "/config.json"],
+        pid = try Spawn.start(["/usr/bin/python3", ForgeStandIn.fixtures + "/registry-standins/npm_registry.py", root + "/config.json"],
                               environment: env.environment, logFile: root + "/stderr")
         guard let found = Spawn.port(in: root + "/port", of: pid) else {
             throw SSHServerError.setup("npm registry stand-in did not start: \((try? String(contentsOfFile: root + "/stderr", encoding: .utf8)) ?? "")")

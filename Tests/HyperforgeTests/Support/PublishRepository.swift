@@ -103,3 +103,54 @@ enum PublishFaults {
         unlink(bare + "/hooks/pre-receive")
     }
 }
+
+/// What a dry run's plan and the run itself say of each step: the plan's
+/// "  N. STEP: WORDS" and the run's "✓ STEP: WORDS (T s)" lines must carry
+/// the same WORDS (the dry run prints exactly the plan the run follows).
+enum PublishWords {
+    /// STEP -> WORDS of a dry run's text output.
+    static func planned(_ stdout: String) -> [String: String] {
+        var steps: [String: String] = [:]
+        for line in stdout.split(separator: "\n") {
+            let t = line.drop { $0 == " " }
+            guard let dot = t.firstIndex(of: "."), Int(t[..<dot]) != nil else { continue }
+            let rest = t[t.index(dot, offsetBy: 2)...]
+            guard let colon = rest.firstIndex(of: ":") else { continue }
+            steps[String(rest[..<colon])] = String(rest[rest.index(colon, offsetBy: 2)...])
+        }
+        return steps
+    }
+
+    /// STEP -> WORDS of a run's text output (its "✓" lines, the time taken off).
+    static func done(_ stdout: String) -> [String: String] {
+        var steps: [String: String] = [:]
+        for line in stdout.split(separator: "\n") where line.hasPrefix("✓ ") {
+            let rest = line.dropFirst(2)
+            guard let colon = rest.firstIndex(of: ":"), let paren = rest.range(of: " (", options: .backwards) else { continue }
+            steps[String(rest[..<colon])] = String(rest[rest.index(colon, offsetBy: 2)..<paren.lowerBound])
+        }
+        return steps
+    }
+
+    /// The words each of `steps` has in both, checked equal.
+    static func expectSame(dry: String, real: String, steps: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let planned = planned(dry), done = done(real)
+        for step in steps {
+            #expect(planned[step] != nil && planned[step] == done[step], "\(step): planned \(planned[step] ?? "nothing"), ran \(done[step] ?? "nothing")\n\(dry)\n\(real)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    /// `line` read back by /bin/sh as words: what a user pasting it would run.
+    static func shellWords(_ line: String) throws -> [String] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "set -- \(line); for a in \"$@\"; do printf '%s\\0' \"$a\"; done"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+}
