@@ -100,6 +100,12 @@ struct RealmTrustUXTests {
         let privateBody = try String(contentsOfFile: keys["stray"]!.file, encoding: .utf8).split(separator: "\n")[1]
         #expect(!(refused.stdout + refused.stderr).contains(privateBody))
         #expect(try Sync.refs(w) == before, "nothing was pushed: no acknowledgement, no merge")
+        // Every other signed write too: fungal's binding (its own file) and aperture's realm.yaml by fungal's key.
+        let binding = try w.run("fungal", "admin", "binding", "set", "--contract", "s3-access/s3-permissions", "--range", ">=1.0.0, <3.0.0")
+        #expect(binding.code == 3 && binding.stderr.contains(strayFP) && binding.stderr.contains("repos/fungal.yaml"), "\(binding)")
+        let trust = try w.run("fungal", "admin", "trust", "set", "--require-signed-commits", "false")
+        #expect(trust.code == 3 && trust.stderr.contains("an approver of the realm"), "\(trust)")
+        #expect(try Sync.refs(w) == before)
         // Its dry run shows the plan and warns that the real run will be refused, exit 0; nothing changes.
         for unset in [false, true] {
             if unset { try w.env.gitOK("config", "--unset", "user.signingkey", in: fungal) }
