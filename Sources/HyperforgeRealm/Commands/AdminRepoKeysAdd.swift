@@ -14,7 +14,10 @@ extension Realm {
         /// `add`: the maintainer (an address repos/R.yaml lists) whose key it is; `remove`: only that maintainer's.
         public var maintainer: String?
         public var dryRun = false
-        public init() {}
+        public init(target: Target, repo: String?, keyFile: String?, keyLiteral: String?, fingerprint: String? = nil, maintainer: String?, dryRun: Bool) {
+            (self.target, self.repo, self.keyFile, self.keyLiteral) = (target, repo, keyFile, keyLiteral)
+            (self.fingerprint, self.maintainer, self.dryRun) = (fingerprint, maintainer, dryRun)
+        }
     }
 
     /// `git realm admin repo keys add`: lists a maintainer's ssh signing key

@@ -47,13 +47,7 @@ extension GitRealm.Admin.Repo.Keys {
         }
 
         func run() async throws {
-            var o = Realm.RepoKeysOptions()
-            o.target = repository.target
-            o.repo = repo
-            o.keyFile = key
-            o.keyLiteral = keyLiteral
-            o.maintainer = maintainer
-            o.dryRun = dryRun
+            let o = Realm.RepoKeysOptions(target: repository.target, repo: repo, keyFile: key, keyLiteral: keyLiteral, maintainer: maintainer, dryRun: dryRun)
             try await executeInSession(o.target, command: "admin repo keys add") { try await Realm.adminRepoKeysAdd(o, context: $0) }
         }
     }

@@ -41,14 +41,8 @@ extension GitRealm.Admin.Repo.Keys {
         }
 
         func run() async throws {
-            var o = Realm.RepoKeysOptions()
-            o.target = repository.target
-            o.repo = repo
-            o.keyFile = key
-            o.keyLiteral = keyLiteral
-            o.fingerprint = fingerprint
-            o.maintainer = maintainer
-            o.dryRun = dryRun
+            let o = Realm.RepoKeysOptions(target: repository.target, repo: repo, keyFile: key, keyLiteral: keyLiteral, fingerprint: fingerprint,
+                                          maintainer: maintainer, dryRun: dryRun)
             try await executeInSession(o.target, command: "admin repo keys remove") { try await Realm.adminRepoKeysRemove(o, context: $0) }
         }
     }
