@@ -57,6 +57,7 @@ enum RealmGit {
             let raced = ["fetch first", "non-fast-forward", "stale info", "lock", "failed to update ref", "incorrect old value"]
             if raced.contains(where: { summary.contains($0) }) { return .stale }
         }
+        if let refused = RealmTrustError.guardRefusal(r, url: url) { throw refused }
         throw RealmError.pushFailed(url: RemoteURL.redacted(url), gitOutput: RemoteURL.redactedText(r.stderr + r.stdout))
     }
 }

@@ -152,9 +152,17 @@ struct RealmWriter {
                 return RealmWriteOutcome(base: state, commit: nil, changes: changes, message: change.message, retries: retries, dryRun: true)
             }
             // Signed with the user's key when the realm requires it (RealmCommitter; a scratch repository's write is a realm's first commit).
+            // (A commit that turns signatures on is checked as one that needs them, as 'check --realm' does.)
+            let signed = member != nil && (state.snapshot?.manifest.trust.requireSignedCommits ?? false || after.manifest.trust.requireSignedCommits)
             let committer = try RealmCommitter.make(repo, author: RealmWriter.signature(repo: repo, actingRepo: actingRepo, context: context),
-                                                    requireSigned: member != nil && (state.snapshot?.manifest.trust.requireSignedCommits ?? false),
-                                                    signingConfig: repo, dryRun: false, context: context)
+                                                    requireSigned: signed, signingConfig: repo, dryRun: false, context: context)
+            if signed, let before = state.snapshot {
+                // The key must be one the realm lists for whom the commit speaks (a merged proposal's own commit lands as it is;
+                // a merge commit adds nothing of its own): refused here, before anything is pushed.
+                let speaksFor: [String?] = mergeBranch != nil ? [nil]
+                    : RealmHistoryChecker.attribute(changed: Set(changes.map(\.path)), before: before, after: after).keys.sorted()
+                for who in speaksFor { try SigningKeys.checkListed(repo, for: who, before: before, after: after, context: context) }
+            }
             let commit: String
             // A fast-forward only onto a head that is one commit on the realm's tip (never a push that drops history).
             if let m = mergeBranch, let tip = state.commit, tip == m.base, (try? repo.parents(of: m.head)) == [tip] {

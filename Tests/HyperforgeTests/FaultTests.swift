@@ -77,6 +77,9 @@ import Testing
         let w = try RealmEndToEndTests.world("fault-realm-\(signal)", members: ["aperture", "fungal"])
         for m in ["aperture", "fungal"] { try w.ok(m, "admin", "join", w.realm) }
         try w.ok("aperture", "admin", "domain", "create", "s3-access", "--repos", "aperture,fungal", "--contract", "s3-permissions")
+        // fungal's range takes every version published below (publish sends one outside an importer's range to 'git realm sync').
+        try w.ok("fungal", "admin", "binding", "set", "--contract", "s3-access/s3-permissions", "--range", ">=1.0.0")
+        try w.ok("aperture", "fetch")
         let original = try w.show("domains/s3-access/contracts/s3-permissions.yaml")
         let aperture = w.members["aperture"]!
         let steps = ["realm-intake.fetched", "realm-write.committed", "realm-write.pushed", "realm-write.recorded"]

@@ -170,7 +170,16 @@ import Testing
         #expect(sneaky.code == 2 && sneaky.stderr.contains("would be owned by aperture, but it is being published from fungal"), "\(sneaky)")
         #expect(try w.tip() == before)
 
-        // The owner may; the version must go up.
+        // The owner may, but not past an importer's range: fungal imports >=1.0.0, <2.0.0, so 2.0.0 goes through
+        // a proposal ('git realm sync'), a dry run says the same; once fungal's range takes it, it publishes.
+        for extra in [["--dry-run"], []] {
+            let outside = try w.env.run("git", ["realm", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access"] + extra,
+                                        in: w.members["aperture"]!)
+            #expect(outside.code == 2 && outside.stderr.contains("outside the import range of fungal") && outside.stderr.contains("git realm sync"), "\(outside)")
+        }
+        #expect(try w.tip() == before)
+        try w.ok("fungal", "admin", "binding", "set", "--contract", "s3-access/s3-permissions", "--range", ">=1.0.0")
+        // The version must go up.
         try w.ok("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
         #expect(try w.show("domains/s3-access/contracts/s3-permissions.yaml") == changed)
         let lower = changed.replacingOccurrences(of: "\"2.0.0\"", with: "\"1.5.0\"").replacingOccurrences(of: "Initial version", with: "x")
@@ -187,8 +196,13 @@ import Testing
         let minor = try w.run("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
         #expect(minor.code == 2 && minor.stderr.contains("is a minor bump, but the change needs a major one"), "\(minor)")
         #expect(try w.tip() == tip)
+        // A major version is the step it needs, but it breaks fungal's import and governance asks for an
+        // approval of breaking changes: it goes through a proposal, not straight into the realm.
         try w.env.write(breaking.replacingOccurrences(of: "\"2.1.0\"", with: "\"3.0.0\""), to: "s3.yaml")
-        try w.ok("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
+        let major = try w.run("aperture", "admin", "contract", "publish", w.env.root + "/s3.yaml", "--domain", "s3-access")
+        #expect(major.code == 2 && major.stderr.contains("is breaking") && major.stderr.contains("require_approval")
+                && major.stderr.contains("git realm sync"), "\(major)")
+        #expect(try w.tip() == tip)
     }
 
     @Test func concurrentJoinsAndDomainsAllLand() throws {

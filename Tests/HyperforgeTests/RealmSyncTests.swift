@@ -193,9 +193,14 @@ import Testing
         #expect((listed.first?["reason"] as? String)?.contains("an approval by one of eric@example.com") == true, "\(listed)")
         let id = try #require(listed.first?["id"] as? String)
 
-        // Someone who is not an approver: it does not count.
-        let stranger = try w.ok("ml-infra", "proposals", "approve", id)
-        #expect(stranger.contains("is not one of governance.approvers"), "\(stranger)")
+        // Someone who is not an approver: refused before anything is pushed (exit 2), with the approvers; a dry run says the same.
+        let refsBefore = try Self.refs(w)
+        for extra in [[], ["--dry-run"]] {
+            let stranger = try w.env.run("git", ["realm", "proposals", "approve", id] + extra, in: w.members["ml-infra"]!)
+            #expect(stranger.code == 2 && stranger.stderr.contains("is not one of governance.approvers") && stranger.stderr.contains("eric@example.com")
+                    && stranger.stderr.contains("nothing was pushed"), "\(stranger)")
+        }
+        #expect(try Self.refs(w) == refsBefore)
         #expect(try Self.openProposals(w, "ml-infra").first?["mergeable"] as? Bool == false)
         // The approver approves from ml-infra; its next sync merges it.
         try w.env.gitOK("config", "user.email", "eric@example.com", in: w.members["ml-infra"]!)

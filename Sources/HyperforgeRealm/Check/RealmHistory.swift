@@ -642,11 +642,9 @@ struct RealmHistoryChecker {
         key.key.split(separator: " ", omittingEmptySubsequences: true).prefix(2).joined(separator: " ")
     }
 
-    /// Whether `commit` is signed by an ssh key of a maintainer of `repo`
-    /// (as the realm lists them before the commit; for a repository the
-    /// commit registers, as it lists them) or, for the realm's own files, of
-    /// an approver in governance.approvers; nil when it is.
-    func signatureProblem(_ commit: String, by repo: String?, before: RealmSnapshot, after: RealmSnapshot) async throws -> (message: String, hint: String)? {
+    /// The keys that may sign a commit speaking for `repo` (nil: a merge that
+    /// adds nothing of its own; "realm": the realm's own files), sorted, and whose they are, in words.
+    static func signers(by repo: String?, before: RealmSnapshot, after: RealmSnapshot) -> (keys: [SigningKey], whose: String) {
         var keys: [SigningKey]
         let whose: String
         if repo == nil {
@@ -662,6 +660,15 @@ struct RealmHistoryChecker {
             whose = "a maintainer of \(repo!) (signing_keys in repos/\(repo!).yaml)"
         }
         keys.sort { ($0.maintainer, $0.key) < ($1.maintainer, $1.key) }
+        return (keys, whose)
+    }
+
+    /// Whether `commit` is signed by an ssh key of a maintainer of `repo`
+    /// (as the realm lists them before the commit; for a repository the
+    /// commit registers, as it lists them) or, for the realm's own files, of
+    /// an approver in governance.approvers; nil when it is.
+    func signatureProblem(_ commit: String, by repo: String?, before: RealmSnapshot, after: RealmSnapshot) async throws -> (message: String, hint: String)? {
+        let (keys, whose) = Self.signers(by: repo, before: before, after: after)
         let fixHint = "sign commits with an ssh key listed in repos/\(repo.flatMap { $0 == "realm" ? nil : $0 } ?? "REPO").yaml (git config gpg.format ssh, user.signingkey, commit.gpgsign true)"
         if keys.isEmpty {
             return ("the realm requires signed commits, but it lists no ssh signing key of \(whose)", fixHint)

@@ -56,6 +56,23 @@ extension Realm {
                 if let refused = findings.first(where: { $0.severity == .error }) {
                     throw RealmError.versionStepTooSmall(contract: contract.name, message: refused.message)
                 }
+                // A change the importers must review goes through a proposal ('git realm sync'), as sync
+                // judges it: outside an importer's range, or breaking where governance asks for an approval.
+                let affected = SyncRun.importers(of: contract.name, in: domain, except: membership.repo, at: contract.version)
+                let verdict = (try? checks.compatibility(from: current, to: contract, toLabel: contract.version.description,
+                                                         registry: ContractChecks.registry(snapshot)))?.verdict
+                let outside = affected.filter { !$0.satisfied }
+                let why: String?
+                if !outside.isEmpty {
+                    why = "is outside the import range of " + outside.map { "\($0.repo) (\($0.requirement))" }.joined(separator: ", ")
+                } else if !affected.isEmpty, verdict != .compatible, snapshot.manifest.governance.requireApprovalForBreakingChanges {
+                    why = "is breaking (the compatibility check finds it \(verdict?.rawValue ?? "not comparable")) for "
+                        + affected.map(\.repo).joined(separator: ", ") + ", and governance.breaking_changes.require_approval asks for an approval"
+                } else { why = nil }
+                if let why {
+                    throw RealmTrustError.needsProposal(contract: contract.name, domain: options.domain, from: current.version.description,
+                                                   to: contract.version.description, why: why)
+                }
             }
             guard domain.record.members.contains(contract.owner) else {
                 throw RealmError.ownerNotInDomain(owner: contract.owner, domain: options.domain)

@@ -18,13 +18,18 @@ extension Realm {
         let email = userEmail(repository, context: context)
         let state = try RealmReader.state(of: place.repository, commit: place.tip)
         let approvers = state.snapshot!.manifest.governance.approvers
-        if !approvers.map({ $0.lowercased() }).contains((email ?? "").lowercased()) {
-            out.line("\(out.styled("!", .yellow)) \(email ?? "(no user.email)") is not one of governance.approvers (\(approvers.isEmpty ? "none listed" : approvers.joined(separator: ", "))): this approval will not count")
+        // An approval that would not count is refused before anything is pushed (a dry run says the same).
+        guard approvers.map({ $0.lowercased() }).contains((email ?? "").lowercased()) else {
+            throw RealmTrustError.notApprover(email: email, approvers: approvers, what: "an approval of proposal \(p.proposal.id) that counts")
         }
         let ack = ProposalAck(proposal: p.proposal.id, repo: membership.repo, by: email, at: Timestamp.utc(ProposalClock.now(context)), kind: .approval)
         let committer = try RealmCommitter.make(place.repository, author: RealmWriter.signature(repo: repository, actingRepo: membership.repo, context: context),
                                                 requireSigned: state.snapshot!.manifest.trust.requireSignedCommits, signingConfig: repository,
                                                 dryRun: options.dryRun, context: context)
+        if state.snapshot!.manifest.trust.requireSignedCommits {
+            // An approval speaks for the realm: signed by an approver's key (as ProposalSignatures counts it).
+            try SigningKeys.checkListed(repository, for: "realm", before: state.snapshot!, after: state.snapshot!, context: context)
+        }
         let commit = try await ProposalCodec.commit(ack, file: ProposalCodec.ackFile, parent: nil,
                                                     message: "\(membership.repo) approves proposal \(p.proposal.id)", committer: committer)
         let ref = ProposalRefs.ack(p.proposal.id, repo: membership.repo, kind: .approval)

@@ -110,14 +110,25 @@ struct SyncRun {
     var requests: [String: RealmForge.Request] = [:]
     /// Writes this sync's commits, signed when the realm requires it (set first thing in `go`).
     var committer: RealmCommitter?
+    /// A dry run in a signed realm whose real run would be refused for its signing key: its acknowledgements would not count.
+    var keyRefused = false
     var out: Output.Stream { context.output.stdout }
     var me: String { membership.repo }
 
     mutating func go() async throws {
         var state = try RealmReader.state(of: place.repository, commit: place.tip)
-        // A realm that requires signed commits: refused here, before anything is pushed, without a signing key.
-        committer = try RealmCommitter.make(place.repository, author: signature(), requireSigned: state.snapshot!.manifest.trust.requireSignedCommits,
-                                            signingConfig: place.member, dryRun: place.dryRun, context: context)
+        // A realm that requires signed commits: refused here, before anything is pushed, without a signing key
+        // or with one the realm does not list for this repository. A dry run shows its plan all the same and says so.
+        let signed = state.snapshot!.manifest.trust.requireSignedCommits
+        do {
+            committer = try RealmCommitter.make(place.repository, author: signature(), requireSigned: signed,
+                                                signingConfig: place.member, dryRun: place.dryRun, context: context)
+            if signed { try SigningKeys.checkListed(place.member, for: me, before: state.snapshot!, after: state.snapshot!, context: context) }
+        } catch let error as any HyperforgeError where place.dryRun && (error is SigningError || error is RealmTrustError) {
+            context.output.warning("the real run will be refused (exit \(error.exitStatus.rawValue)): \(error.description)" + (error.hint.map { "; \($0)" } ?? ""))
+            committer = RealmCommitter(repository: place.repository, author: try signature(), signs: false, context: context)
+            keyRefused = true
+        }
         var proposals = try await loadProposals(state)
         // Everything this repository would propose is worked out, and refused, before anything is pushed.
         let drafted = try await draft(state)
@@ -431,10 +442,19 @@ struct SyncRun {
                 return try await acknowledge(&proposals, state: state, attempt: attempt + 1)
             }
         }
+        // What this sync just wrote is checked as everyone else's is (ProposalSignatures), not trusted.
+        var signatures = state.snapshot!.manifest.trust.requireSignedCommits && !place.dryRun
+            ? ProposalSignatures(snapshot: state.snapshot!, gitDir: place.gitDir, context: place.context) : nil
         for (i, ack) in made {
-            proposals[i].acks[me] = ack
             let p = proposals[i].proposal
             out.line("\(out.styled("✓", .green)) \(place.dryRun ? "Would acknowledge" : "Acknowledged") proposal \(p.id): \(p.title)")
+            if keyRefused { continue }
+            let ref = ProposalRefs.ack(p.id, repo: me, kind: .acknowledgement)
+            if let commit = updates.first(where: { $0.ref == ref })?.new, let problem = try await signatures?.problem(commit, by: me) {
+                context.output.warning("\(ref) (commit \(commit.prefix(12))) \(problem); the acknowledgement is ignored")
+                continue
+            }
+            proposals[i].acks[me] = ack
         }
     }
 

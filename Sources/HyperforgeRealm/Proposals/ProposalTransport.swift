@@ -55,6 +55,7 @@ extension RealmGit {
         let racedLine = rejected.contains { line in raced.contains { line.contains($0) } }
         let onlyRacesOrAtomic = rejected.allSatisfy { line in line.contains("atomic") || raced.contains { line.contains($0) } }
         if !rejected.isEmpty && onlyRacesOrAtomic && (racedLine || r.stderr.contains("cannot lock ref")) { return .stale }
+        if let refused = RealmTrustError.guardRefusal(r, url: url) { throw refused }
         throw RealmError.pushFailed(url: RemoteURL.redacted(url), gitOutput: RemoteURL.redactedText(r.stderr + r.stdout))
     }
 }

@@ -7,6 +7,15 @@ extension GitRealm.Admin.Contract {
         static let configuration = CommandConfiguration(
             abstract: "Publish a contract file (RFC format) into a domain of the realm.",
             discussion: """
+            A change the importers must review is refused (exit 2, a dry run too) and goes \
+            through 'git realm sync' instead (a proposal, acknowledgements, approvals): one \
+            outside the version range of a repository that imports the contract, or one the \
+            compatibility check does not find compatible while an importer is affected and \
+            governance.breaking_changes.require_approval is true. A change that affects no \
+            importer, and a compatible one inside every range, are published directly. In a \
+            realm that requires signed commits, git's signing key must be one listed for the \
+            owner repository (exit 3 otherwise, before anything is pushed).
+
             The file is committed byte for byte as domains/DOMAIN/contracts/NAME.yaml. Only \
             the contract's owner repository may publish it, and a new version must be \
             higher than the realm's by at least the step its change needs, decided as \

@@ -71,6 +71,11 @@ extension GitRealm.Proposals {
         static let configuration = CommandConfiguration(
             abstract: "Approve a proposal as one of the realm's governance.approvers.",
             discussion: """
+            Refused before anything is pushed (exit 2; a dry run says the same) when git's \
+            user.email is none of governance.approvers, which are listed; in a realm that \
+            requires signed commits, refused (exit 3) when git's signing key is not one listed \
+            for an approver.
+
             Pushes refs/realm/proposals/ID/approvals/REPO (approval, by git's user.email). It \
             counts when that email is one of realm.yaml's governance.approvers; a breaking \
             change needs one when governance.breaking_changes.require_approval is true. Plain \

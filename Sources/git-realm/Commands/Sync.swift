@@ -87,6 +87,17 @@ extension GitRealm {
             signatures, plain git cannot say who pushed a record or an acknowledgement: a \
             member can push an acknowledgement in another repository's name.
 
+            Signing keys: before anything is pushed, sync checks that the key git signs with \
+            (user.signingkey, by its fingerprint as ssh-keygen -l gives it) is one the realm \
+            lists for this repository; one that is not is refused (exit 3), naming its \
+            fingerprint, the listed ones and what to run ('git realm admin repo keys add'). \
+            An acknowledgement this sync has just pushed is checked as everyone else's is \
+            and counts only when its signature holds. A dry run without a usable listed key \
+            still shows its plan, warns that the real run will be refused (exit 3), and exits \
+            as the plan otherwise would (0); its acknowledgements are not counted in the \
+            merges it shows. A push the realm's guard refuses (its pre-receive hook, 'git \
+            realm admin guard install') is reported with the guard's own findings (exit 1).
+
             HFORGE_TEST_NOW (an RFC 3339 UTC time) replaces the clock proposals are judged \
             by; it is for tests of the grace period only.
 
