@@ -64,10 +64,14 @@ public enum RealmError: HyperforgeError, Equatable {
     case unknownProposal(id: String, open: [String])
     /// A working contract file of this repository's that it may not propose: `reason` says why.
     case cannotPropose(file: String, reason: String)
+    /// This repository has no fetched copy of its realm yet (nothing failed: no fetch was made).
+    case neverFetched(realm: String)
+    /// `git realm ack ID`: the coordinator holds no such notification for this repository.
+    case unknownNotification(id: String, repo: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .noScratch, .cannotReadFile: return .environment
+        case .notAMember, .incompleteMembership, .unknownRealm, .cannotCreate, .noScratch, .cannotReadFile, .neverFetched: return .environment
         case .notARealm, .fetchFailed, .pushFailed, .gaveUp, .invalidResult: return .failure
         case .checkRealmFailed, .noCoordinatedChange, .cannotOpenRequest: return .environment
         case .worktreeFailed: return .failure
@@ -75,7 +79,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .worktreesDirty: return .refused
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm, .untrustedCommits, .malformedProposal, .cannotPropose: return .configuration
-        case .unknownProposal: return .usage
+        case .unknownProposal, .unknownNotification: return .usage
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner, .notMaintainer,
              .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported, .guardInPlace: return .refused
         }
@@ -90,6 +94,8 @@ public enum RealmError: HyperforgeError, Equatable {
         case .realmExists(let url): return "a realm already exists at \(url)"
         case .notARealm(let url, let branch, let out): return "\(url) has no branch \(branch): it is not a realm" + Self.tail(out)
         case .fetchFailed(let url, let out): return "fetching the realm from \(url) failed" + Self.tail(out)
+        case .neverFetched(let realm): return "this repository has not fetched realm \(realm) yet"
+        case .unknownNotification(let id, let repo): return "no notification \(id) for \(repo)"
         case .pushFailed(let url, let out): return "pushing to the realm at \(url) failed" + Self.tail(out)
         case .gaveUp(let url, let n): return "the realm at \(url) kept changing: gave up after \(n) attempts"
         case .cannotCreate(let path, let reason): return "cannot create the realm repository \(path): \(reason)"
@@ -186,6 +192,8 @@ public enum RealmError: HyperforgeError, Equatable {
         case .checkRealmFailed: return "run 'git realm check --realm' in the realm repository or a clone of it (with its whole history: not a shallow clone), with --range A..B naming commits it has"
         case .malformedProposal: return "the member who pushed it must fix or delete that ref in the realm ('git push REALM-URL :REF'); 'git realm proposals' lists the others"
         case .unknownProposal: return "list them with 'git realm proposals --fetch'"
+        case .neverFetched: return "run 'git realm fetch'"
+        case .unknownNotification: return "'git realm status' lists this repository's notifications with their ids"
         case .cannotPropose: return "fix the file and run 'git realm sync' again ('git realm check --mode=contract' says more); nothing was pushed"
         case .invalidResult: return "this is a bug in git realm or a realm file written by hand; 'git realm status' shows the realm as it is"
         default: return nil

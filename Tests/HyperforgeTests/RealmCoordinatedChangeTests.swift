@@ -103,62 +103,74 @@ import Testing
 
     static let token = "realm-pr-token-Zx8"
 
-    /// Three members on a forge (the stand-in, GitHub's API) whose git is served over smart HTTP, each with a commit
-    /// on feat/metrics in its worktree (made from fungal); `inside`: fungal's worktree.
-    struct PRWorld {
-        let w: E2E.World
-        let standIn: ForgeStandIn
-        /// Serves the repositories while the world lives.
-        let git: SmartHTTPServer
-        let bares: [String: String]
+    /// Three members each with a repository on a stand-in forge (served over smart HTTP) and `feat/metrics` worktrees; nothing committed there yet.
+    struct PrWorld {
+        var w: RealmEndToEndTests.World
+        var standIn: ForgeStandIn
+        var git: SmartHTTPServer
+        var bares: [String: String]
         var env: TestEnvironment { w.env }
         var inside: String { w.members["fungal"]! + "/.worktrees/feat-metrics" }
-        static let names = ["aperture", "fungal", "ml-infra"]
+        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: inside) }
+        func commitEverywhere() throws {
+            for name in ["aperture", "fungal", "ml-infra"] { try commit(name) }
+        }
+        func commit(_ name: String) throws {
+            let tree = w.members[name]! + "/.worktrees/feat-metrics"
+            try env.write("metrics v2 in \(name)\n", to: "\(name)/.worktrees/feat-metrics/METRICS.md")
+            _ = try env.gitOK("add", "METRICS.md", in: tree)
+            _ = try env.gitOK("commit", "-qm", "metrics v2", in: tree)
+        }
+    }
 
-        init(_ name: String) throws {
-            let w = try E2E.world(name)
-            try E2E.twoDomains(w)
-            let env = w.env
-            let git = try SmartHTTPServer(in: env, token: RealmCoordinatedChangeTests.token)
-            let names = Self.names
-            let standIn = try ForgeStandIn(.github, in: env, tokens: [.init(value: RealmCoordinatedChangeTests.token, label: "alice-token", user: "tester", owners: ["alice", "tester"])],
-                                           orgs: ["alice"], users: ["tester"], repos: names.map { .init(owner: "alice", name: $0) })
-            try env.write(standIn.customForgeTOML(named: "lab", gitURL: git.baseURL), to: "home/.config/hyperforge/auth.toml")
-            try env.write("protocol = \"https\"\norg = \"alice\"\nforges = [\"lab\"]\n", to: ".hyperforge/defaults.toml")
-            var bares: [String: String] = [:]
-            for name in names {
-                let repo = w.members[name]!
-                bares[name] = try git.createRepository("alice/\(name).git", env: env)
-                let set = try env.run("git", ["scope", "set", "git/lab/alice/repo/\(name)/token"], input: RealmCoordinatedChangeTests.token)
-                #expect(set.code == 0, "\(set)")
-                let initRun = try env.run("git", ["hforge", "init"], in: repo)
-                #expect(initRun.code == 0, "\(initRun)")
-                _ = try env.gitOK("add", ".hyperforge", in: repo)
-                _ = try env.gitOK("commit", "-qm", "hyperforge config", in: repo)
-                let pushed = try env.run("git", ["hforge", "push"], in: repo)
-                #expect(pushed.code == 0, "\(pushed)")
-            }
-            try w.ok("fungal", "worktree", "--rfc", "metrics")
-            for name in names {
-                let tree = w.members[name]! + "/.worktrees/feat-metrics"
-                try env.write("metrics v2 in \(name)\n", to: "\(name)/.worktrees/feat-metrics/METRICS.md")
-                _ = try env.gitOK("add", "METRICS.md", in: tree)
-                _ = try env.gitOK("commit", "-qm", "metrics v2", in: tree)
-            }
-            self.w = w
-            self.standIn = standIn
-            self.git = git
-            self.bares = bares
+    static func prWorld(_ name: String, _ personality: ForgeStandIn.Personality) throws -> PrWorld {
+        let w = try E2E.world(name)
+        try E2E.twoDomains(w)
+        let env = w.env
+        let git = try SmartHTTPServer(in: env, token: Self.token)
+        let names = ["aperture", "fungal", "ml-infra"]
+        let standIn = try ForgeStandIn(personality, in: env, tokens: [.init(value: Self.token, label: "alice-token", user: "tester", owners: ["alice", "tester"])],
+                                       orgs: ["alice"], users: ["tester"], repos: names.map { .init(owner: "alice", name: $0) })
+        try env.write("""
+        [custom_forges.lab]
+        kind = "\(personality.kind.rawValue)"
+        host = "127.0.0.1"
+        web_url = "\(git.baseURL)"
+        api_url = "\(standIn.apiURL)"
+
+        """, to: "home/.config/hyperforge/auth.toml")
+        try env.write("protocol = \"https\"\norg = \"alice\"\nforges = [\"lab\"]\n", to: ".hyperforge/defaults.toml")
+        var bares: [String: String] = [:]
+        for name in names {
+            let repo = w.members[name]!
+            bares[name] = try git.createRepository("alice/\(name).git", env: env)
+            let set = try env.run("git", ["scope", "set", "git/lab/alice/repo/\(name)/token"], input: Self.token)
+            #expect(set.code == 0, "\(set)")
+            let initRun = try env.run("git", ["hforge", "init"], in: repo)
+            #expect(initRun.code == 0, "\(initRun)")
+            _ = try env.gitOK("add", ".hyperforge", in: repo)
+            _ = try env.gitOK("commit", "-qm", "hyperforge config", in: repo)
+            let pushed = try env.run("git", ["hforge", "push"], in: repo)
+            #expect(pushed.code == 0, "\(pushed)")
         }
 
-        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: inside) }
+        try w.ok("fungal", "worktree", "--rfc", "metrics")
+        return PrWorld(w: w, standIn: standIn, git: git, bares: bares)
     }
 
     @Test(.enabled(if: ForgeStandIn.available && SmartHTTPServer.isAvailable, "needs python3"))
     func pullRequestsOpenedAndMergedInMergeOrder() throws {
-        let p = try PRWorld("realm-pr")
-        let w = p.w, env = p.env, standIn = p.standIn, bares = p.bares, names = PRWorld.names
-        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: p.inside) }
+        let world = try Self.prWorld("realm-pr", .github)
+        let w = world.w, env = world.env, standIn = world.standIn, bares = world.bares
+        let names = ["aperture", "fungal", "ml-infra"]
+        // A branch with no commits beyond its base: refused before anything is pushed or opened.
+        try world.commit("aperture")
+        let empty = try world.realm("pr", "--title", "feat: training metrics v2")
+        #expect(empty.code != 0 && empty.stderr.contains("fungal: its branch feat/metrics has no commits beyond main, so its pull request would be empty"), "\(empty)")
+        #expect(standIn.requests.filter(\.isMutating).isEmpty, "\(standIn.requests)")
+        try world.commit("fungal")
+        try world.commit("ml-infra")
+        func realm(_ args: String...) throws -> TestEnvironment.Result { try env.run("git", ["realm"] + args, in: world.inside) }
         func remoteBranch(_ name: String) throws -> String {
             try env.git("--git-dir=\(bares[name]!)", "rev-parse", "--verify", "--quiet", "refs/heads/feat/metrics", in: env.root).stdout
         }
@@ -186,9 +198,10 @@ import Testing
         #expect(creates.map(\.path) == names.map { "\(standIn.personality.basePath)/repos/alice/\($0)/pulls" }, "\(creates)")
         let bodies = creates.map { $0.body?["body"] as? String ?? "" }
         #expect(bodies[0].hasPrefix("Training metrics, second version.") && bodies[0].contains("Blocked by: nothing (merges first)"), "\(bodies)")
-        #expect(bodies[1].contains("1. aperture#1") && bodies[1].contains("2. fungal (this one)") && bodies[1].contains("3. ml-infra")
-                && bodies[1].contains("Blocked by: aperture#1"), "\(bodies[1])")
-        #expect(bodies[2].contains("Blocked by: aperture#1, fungal#1"), "\(bodies[2])")
+        // Cross-repository references the forge links (OWNER/REPO#N).
+        #expect(bodies[1].contains("1. alice/aperture#1") && bodies[1].contains("2. fungal (this one)") && bodies[1].contains("3. ml-infra")
+                && bodies[1].contains("Blocked by: alice/aperture#1"), "\(bodies[1])")
+        #expect(bodies[2].contains("Blocked by: alice/aperture#1, alice/fungal#1"), "\(bodies[2])")
         #expect(creates.allSatisfy { $0.body?["head"] as? String == "feat/metrics" && $0.body?["base"] as? String == "main" })
         let comments = standIn.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/comments") }
         #expect(comments.count == 3 && comments.allSatisfy { ($0.body?["body"] as? String ?? "").contains("aperture#1 → fungal#1 → ml-infra#1") }, "\(comments)")
@@ -236,20 +249,34 @@ import Testing
         standIn.expectDescribedRequestsOnly()
     }
 
-    /// `pr --draft`: every request is opened as a draft, which `pr status` says may not merge and `pr merge` does not merge.
-    @Test(.enabled(if: ForgeStandIn.available && SmartHTTPServer.isAvailable, "needs python3"))
-    func draftsAreOpenedAsDraftsAndNotMerged() throws {
-        let p = try PRWorld("realm-pr-draft")
-        let opened = try p.realm("pr", "--title", "feat: training metrics v2", "--draft")
-        #expect(opened.code == 0 && opened.stdout.contains("Merge order: aperture#1 → fungal#1 → ml-infra#1"), "\(opened)")
-        let creates = p.standIn.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }
-        #expect(creates.count == 3 && creates.allSatisfy { $0.body?["draft"] as? Bool == true }, "\(creates)")
-        let status = try Self.json(try p.realm("pr", "status", "--json").stdout)
+    /// `--draft` opens real drafts as each forge's API describes them (GitHub `draft: true`; Forgejo/Gitea a `WIP:` title;
+    /// GitLab a `Draft:` title); `pr status` says draft, and `pr merge` stops at the first draft without asking the forge to merge it.
+    @Test(.enabled(if: ForgeStandIn.available && SmartHTTPServer.isAvailable, "needs python3"),
+          arguments: [ForgeStandIn.Personality.github, .forgejo, .gitlab])
+    func draftsAreOpenedAsDraftsAndNeverMerged(_ personality: ForgeStandIn.Personality) throws {
+        let world = try Self.prWorld("realm-pr-draft-\(personality)", personality)
+        let standIn = world.standIn
+        try world.commitEverywhere()
+        let opened = try world.realm("pr", "--title", "feat: metrics", "--draft")
+        #expect(opened.code == 0, "\(opened)")
+        let creates = standIn.requests.filter { $0.method == "POST" && ($0.path.hasSuffix("/pulls") || $0.path.hasSuffix("/merge_requests")) }
+        #expect(creates.count == 3, "\(standIn.requests)")
+        for c in creates {
+            switch personality {
+            case .github: #expect(c.body?["draft"] as? Bool == true && c.body?["title"] as? String == "feat: metrics", "\(c)")
+            case .gitlab: #expect(c.body?["title"] as? String == "Draft: feat: metrics", "\(c)")
+            default: #expect(c.body?["title"] as? String == "WIP: feat: metrics", "\(c)")
+            }
+        }
+        let status = try Self.json(try world.realm("pr", "status", "--json").stdout)
         let requests = status["requests"] as? [[String: Any]] ?? []
-        #expect(requests.first?["may_merge"] as? Bool == false && requests.first?["why"] as? String == "a draft", "\(status)")
-        let merge = try p.realm("pr", "merge")
-        #expect(merge.code != 0 && merge.stdout.contains("aperture#1"), "\(merge)")
-        #expect(p.standIn.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("/merge") }.isEmpty, "\(p.standIn.requests)")
-        p.standIn.expectDescribedRequestsOnly()
+        #expect(requests.map { $0["state"] as? String } == ["draft", "draft", "draft"], "\(status)")
+        #expect(requests.map { $0["may_merge"] as? Bool } == [false, false, false], "\(status)")
+        #expect((requests.first?["why"] as? String)?.hasPrefix("it is a draft; mark it ready") == true, "\(status)")
+        let merge = try world.realm("pr", "merge")
+        #expect(merge.code == 1 && merge.stdout.contains("✗ aperture#1 cannot merge: it is a draft; mark it ready")
+                && merge.stdout.contains("not merged, waiting for aperture#1: fungal#1, ml-infra#1"), "\(merge)")
+        #expect(!standIn.requests.contains { $0.path.hasSuffix("/merge") && $0.isMutating }, "\(standIn.requests)")
+        standIn.expectDescribedRequestsOnly()
     }
 }

@@ -114,6 +114,8 @@ struct RealmSyncForgeTests {
         #expect(dryAck.contains("Would approve pull request #1 on lab as fungal's acknowledgement of proposal \(id)"), "\(dryAck)")
         #expect(dryAck.contains("Would send: POST \(api)\(pulls)/1/reviews"), "\(dryAck)")
         #expect(dryAck.contains("Would merge pull request #1 on lab"), "\(dryAck)")
+        // The dry run's binding update is the one the run makes (worked out after the merge it would make).
+        #expect(dryAck.contains("Would update bindings:\n  s3-permissions: resolved_version 1.4.0 → 1.5.0\n"), "\(dryAck)")
         #expect(h.mutatingRequests.count == mutations, "\(h.standIn.requests)")
         #expect(try w.everything() == before)
 
@@ -141,6 +143,62 @@ struct RealmSyncForgeTests {
         #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "log", "-1", "--format=%s", "main^", in: w.env.root).hasPrefix("Merge pull request #1"))
         #expect(!(try Sync.refs(w)).contains("refs/heads/sync/"))
         #expect(try Sync.openProposals(w, "aperture").isEmpty)
+        // The acknowledgement's time is an RFC 3339 time.
+        #expect(Timestamp.parse(counted.first?["at"] as? String ?? "") != nil, "\(record)")
+        // Listed with --all as its record has it: acknowledged by fungal (bob's review), its pull request, merged.
+        let all = try w.env.run("git", ["realm", "proposals", "--all", "--json"], in: w.members["fungal"]!)
+        let listedAll = try Sync.json(all.stdout)["proposals"] as? [[String: Any]] ?? []
+        let done = try #require(listedAll.first { $0["id"] as? String == id }, "\(all)")
+        #expect(done["state"] as? String == "merged" && done["acknowledged"] as? [String] == ["fungal"] && done["waiting_for"] as? [String] == [], "\(done)")
+        let shown = done["pull_request"] as? [String: Any]
+        #expect(shown?["number"] as? Int == 1 && shown?["state"] as? String == "merged"
+                && (shown?["reviews"] as? [[String: Any]])?.first?["login"] as? String == "bob", "\(done)")
+        let text = try w.env.run("git", ["realm", "proposals", "--all"], in: w.members["fungal"]!)
+        #expect(text.stdout.contains("pull request #1 on lab [merged]") && text.stdout.contains("acknowledged by: fungal")
+                && !text.stdout.contains("not yet acknowledged"), "\(text)")
+        h.standIn.expectDescribedRequestsOnly()
+    }
+
+    /// A bigger change after sync wrote 1.5.0 into the working file: the
+    /// version is worked out again (2.0.0), and the superseded proposal's pull
+    /// request is closed with a comment naming the new one (the dry run lists the calls).
+    @Test(arguments: kinds)
+    func aSupersededProposalsPullRequestIsClosed(_ kind: ForgeStandIn.Personality) throws {
+        let h = try Hosted(kind, "sync-forge-supersede-\(kind)")
+        let w = h.w
+        let pulls = "/repos/acme/letemcook/pulls"
+        try Sync.editContract(w, Sync.addS3Path)
+        let first = try w.ok("aperture", "sync")
+        #expect(first.contains("s3-permissions 1.4.0 → 1.5.0") && first.contains("✓ Pull request #1 opened on lab"), "\(first)")
+        let firstID = try #require(try Sync.openProposals(w, "aperture").first?["id"] as? String)
+        let working = w.members["aperture"]! + "/" + Sync.workingFile
+        #expect(try String(contentsOfFile: working, encoding: .utf8).contains("1.5.0"))
+        // A breaking change on top, with the version sync wrote left in place.
+        let breaking = Sync.addS3Path(try w.show("domains/s3-access/contracts/s3-permissions.yaml"))
+            .replacingOccurrences(of: "    read:\n      type: array\n      items: { type: string }", with: "    read:\n      type: array\n      items: { type: integer }")
+            .replacingOccurrences(of: "    - \"jobs/*/masks/*\"\n    - \"jobs/*/*/config.json\"\n    - \"training-runs/*\"\n    - \"training-metrics/*\"\n    - \"training-metrics/experiments/*\"\n", with: "    - 1\n")
+            .replacingOccurrences(of: "version: \"1.4.0\"", with: "version: \"1.5.0\"")
+        #expect(breaking.contains("version: \"1.5.0\"") && breaking.contains("type: integer"), "\(breaking)")
+        try w.env.write(breaking, to: working)
+
+        let mutations = h.mutatingRequests.count
+        let dry = try w.ok("aperture", "sync", "--dry-run")
+        #expect(dry.contains("s3-permissions 1.4.0 → 2.0.0 (BREAKING, major, incompatible)"), "\(dry)")
+        #expect(dry.contains("Would send: POST \(h.standIn.apiURL)/repos/acme/letemcook/issues/1/comments")
+                && dry.contains("Would send: PATCH \(h.standIn.apiURL)\(pulls)/1\n")
+                && dry.contains("Would close pull request #1 on lab (proposal \(firstID)) with a comment: it is superseded by proposal"), "\(dry)")
+        #expect(h.mutatingRequests.count == mutations, "\(h.standIn.requests)")
+
+        let again = try w.ok("aperture", "sync")
+        #expect(again.contains("s3-permissions 1.4.0 → 2.0.0 (BREAKING, major, incompatible)") && again.contains("proposal \(firstID) is superseded by this one"), "\(again)")
+        #expect(again.contains("✓ Pull request #2 opened on lab") && again.contains("pull request #1 on lab (proposal \(firstID)) closed"), "\(again)")
+        let newID = try #require(try Sync.openProposals(w, "aperture").first?["id"] as? String)
+        #expect(newID != firstID)
+        let comment = try #require(h.standIn.requests.first { $0.method == "POST" && $0.path.hasSuffix("/issues/1/comments") })
+        #expect((comment.body?["body"] as? String)?.contains("superseded by proposal \(newID) (pull request #2)") == true, "\(comment)")
+        let closed = try #require(h.standIn.requests.first { $0.method == "PATCH" && $0.path.hasSuffix("\(pulls)/1") })
+        #expect(closed.body?["state"] as? String == "closed" && closed.status.hasPrefix("20"), "\(closed)")
+        #expect(try String(contentsOfFile: working, encoding: .utf8).contains("2.0.0"))
         h.standIn.expectDescribedRequestsOnly()
     }
 
@@ -194,6 +252,9 @@ struct RealmSyncForgeTests {
         let month = ["HFORGE_TEST_NOW": Timestamp.utc(Date().addingTimeInterval(30 * 86_400))]
         let ack = try w.env.run("git", ["realm", "sync"], in: w.members["fungal"]!, extraEnvironment: month)
         #expect(ack.code == 0 && ack.stdout.contains("✓ Approved pull request #1 on lab") && !ack.stdout.contains("Merged proposal"), "\(ack)")
+        // Outside fungal's range: the same warning as on a plain git realm, naming the command that widens it.
+        #expect(ack.stdout.contains("your import of s3-permissions (>=1.0.0, <2.0.0) does not include 2.0.0")
+                && ack.stdout.contains("'git realm admin binding set --contract s3-access/s3-permissions --range RANGE'"), "\(ack)")
         #expect(try w.tip() == tip)
         #expect(!h.standIn.requests.contains { $0.path.hasSuffix("/merge") && $0.isMutating }, "\(h.standIn.requests)")
         let listed = try Sync.openProposals(w, "ml-infra", extra: month)
@@ -209,6 +270,8 @@ struct RealmSyncForgeTests {
         try h.act(as: "eric")
         let merged = try w.ok("ml-infra", "sync")
         #expect(merged.contains("✓ Merged proposal") && merged.contains("as pull request #1 on lab"), "\(merged)")
+        // Both what let it merge: the acknowledgement and the approval.
+        #expect(merged.contains("every affected importer acknowledged it and eric@example.com approved it"), "\(merged)")
         #expect(try w.show("domains/s3-access/contracts/s3-permissions.yaml").contains("version: \"2.0.0\""))
         h.standIn.expectDescribedRequestsOnly()
     }

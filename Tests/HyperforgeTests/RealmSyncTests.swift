@@ -60,6 +60,13 @@ import Testing
         try editContract(w, addS3Path)
         let working = try String(contentsOfFile: w.members["aperture"]! + "/" + workingFile, encoding: .utf8)
         #expect(working.contains("training-metrics/experiments/*"), "\(working)")
+        // aperture's status shows the local change and who it affects (RFC "Daily Development").
+        let local = try w.ok("aperture", "status")
+        #expect(local.contains("Contract change detected: s3-permissions has local changes (\(workingFile); the realm has v1.4.0)")
+                && local.contains("+ /value/read/4 \"training-metrics/experiments/*\"") && local.contains("Affected repos: fungal (imports >=1.0.0, <2.0.0)")
+                && local.contains("Run 'git realm sync' to propose it"), "\(local)")
+        let localJSON = try json(w.env.run("git", ["realm", "status", "--json"], in: w.members["aperture"]!).stdout)
+        #expect((localJSON["local_changes"] as? [[String: Any]])?.first?["contract"] as? String == "s3-permissions", "\(localJSON)")
         let sync = try w.ok("aperture", "sync")
         #expect(sync.contains("📤 Syncing with realm 'letemcook'..."), "\(sync)")
         #expect(sync.contains("Creating branch: sync/aperture/"), "\(sync)")
@@ -93,9 +100,19 @@ import Testing
         let text = try w.ok("fungal", "proposals")
         #expect(text.contains("not yet acknowledged by: fungal") && text.contains("grace period of 14 days"), "\(text)")
 
+        // aperture's status lists its own open proposal, waiting for fungal.
+        let mine = try w.ok("aperture", "status")
+        #expect(mine.contains("Your open proposals:\n  \(id): aperture: s3-permissions 1.5.0; waiting for fungal"), "\(mine)")
+        let mineJSON = try json(w.env.run("git", ["realm", "status", "--json"], in: w.members["aperture"]!).stdout)
+        #expect((mineJSON["proposals"] as? [[String: Any]])?.first?["waiting_for"] as? [String] == ["fungal"], "\(mineJSON)")
+
         // fungal sees the notification.
         let status = try w.ok("fungal", "status")
         #expect(status.contains("aperture: s3-permissions 1.4.0 → 1.5.0 proposed by aperture (proposal \(id))"), "\(status)")
+
+        // The dry run's binding update is the one the run makes (after the merge it would make).
+        let dry = try w.ok("fungal", "sync", "--dry-run")
+        #expect(dry.contains("Would update bindings:\n  s3-permissions: resolved_version 1.4.0 → 1.5.0\n"), "\(dry)")
 
         // fungal updates its IAM policy and syncs to acknowledge: the proposal merges.
         let ack = try w.ok("fungal", "sync")
@@ -103,6 +120,10 @@ import Testing
         #expect(ack.contains("✓ Merged proposal \(id) into the realm") && ack.contains("every affected importer acknowledged it"), "\(ack)")
         #expect(ack.contains("Binding updated:\n  s3-permissions: resolved_version 1.4.0 → 1.5.0"), "\(ack)")
         #expect(ack.contains("✓ Realm synced"), "\(ack)")
+        // The notifications about the settled proposal are cleared by the sync that acknowledged it.
+        #expect(ack.contains("notification") && ack.contains("about settled proposals cleared"), "\(ack)")
+        let quiet = try w.ok("fungal", "status")
+        #expect(!quiet.contains("(proposal \(id))") && !quiet.contains("merged: proposal \(id)"), "\(quiet)")
         let merged = try w.show("domains/s3-access/contracts/s3-permissions.yaml")
         #expect(merged == written, "the realm has exactly the proposed contract:\n\(merged)")
         #expect(try w.show("domains/s3-access/bindings/fungal.yaml").contains("resolved_version: \"1.5.0\""))
@@ -127,6 +148,51 @@ import Testing
         try w.ok("fungal", "session", "end")
     }
 
+    /// Sync writes only `version` and the new evolution entry into the
+    /// working file: its comments, flow style and key order stay as they were.
+    @Test func syncEditsOnlyTheVersionAndEvolutionOfTheWorkingFile() throws {
+        let w = try RealmEndToEndTests.world("sync-keeps-style")
+        try Self.rfcWorld(w)
+        let original = "# aperture's S3 paths: keep this comment\n" + Self.addS3Path(try w.show("domains/s3-access/contracts/s3-permissions.yaml"))
+        #expect(original.contains("items: { type: string }"), "\(original)")
+        let path = w.members["aperture"]! + "/" + Self.workingFile
+        try w.env.write(original, to: path)
+        let sync = try w.ok("aperture", "sync")
+        #expect(sync.contains("s3-permissions 1.4.0 → 1.5.0"), "\(sync)")
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        let kept = original.replacingOccurrences(of: "\nversion: \"1.4.0\"", with: "\nversion: \"1.5.0\"")
+        #expect(kept != original, "\(original)")
+        // Against the original with the new version: only lines inserted, and those are the new evolution entry.
+        let diff = written.components(separatedBy: "\n").difference(from: kept.components(separatedBy: "\n"))
+        let inserted = diff.compactMap { if case .insert(_, let line, _) = $0 { return line } else { return nil } }
+        #expect(diff.removals.isEmpty && inserted.first?.hasSuffix("- version: \"1.5.0\"") == true && inserted.contains { $0.contains("compatible: true") }, "\(written)")
+        // The proposal carries the same bytes.
+        let id = try #require(try Self.openProposals(w, "fungal").first?["id"] as? String)
+        let record = try Self.json(w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "refs/realm/proposals/\(id)/record:proposal.json", in: w.env.root))
+        let head = try #require(record["head"] as? String)
+        #expect(try w.env.gitOK("--git-dir=\(w.realmGitDir)", "show", "\(head):domains/s3-access/contracts/s3-permissions.yaml", in: w.env.root) == written)
+    }
+
+    /// The messages a new user met: said as what happened, not as a failure elsewhere.
+    @Test func messagesSayWhatHappened() throws {
+        let w = try RealmEndToEndTests.world("sync-messages")
+        try Self.rfcWorld(w)
+        // An unknown notification: no coordinator status code in the words.
+        let ack = try w.run("fungal", "ack", "999")
+        #expect(ack.code != 0 && ack.stderr.contains("no notification 999 for fungal") && !ack.stderr.contains("404"), "\(ack)")
+        // --member with a path that is no repository names --member.
+        let member = try w.run("fungal", "worktree", "--rfc", "x", "--member", "aperture=/nonexistent")
+        #expect(member.code != 0 && member.stderr.contains("--member") && member.stderr.contains("aperture=/nonexistent"), "\(member)")
+        // Never fetched: not a fetch failure with a URL hint.
+        try w.env.gitOK("update-ref", "-d", "refs/realm/letemcook/fetched", in: w.members["ml-infra"]!)
+        let never = try w.run("ml-infra", "proposals")
+        #expect(never.code != 0 && never.stderr.contains("has not fetched realm letemcook yet") && never.stderr.contains("run 'git realm fetch'")
+                && !never.stderr.contains("failed"), "\(never)")
+        // No open proposals: said as of the last fetch, with how to look again.
+        let none = try w.ok("fungal", "proposals")
+        #expect(none.contains("its last fetch here); 'git realm proposals --fetch' looks again"), "\(none)")
+    }
+
     @Test func theRFCsDailyDevelopmentAndConsumerResponseInALocalRealm() throws {
         let w = try RealmEndToEndTests.world("sync-daily")
         try Self.dailyDevelopmentAndConsumerResponse(w)
@@ -141,7 +207,7 @@ import Testing
         let proposed = try w.ok("aperture", "sync", "--message", "Experiments write their metrics too")
         #expect(proposed.contains("created for review"), "\(proposed)")
         let working = try String(contentsOfFile: w.members["aperture"]! + "/" + Self.workingFile, encoding: .utf8)
-        #expect(working.contains("changes: [Experiments write their metrics too]"), "the evolution entry says --message:\n\(working)")
+        #expect(working.contains("  changes: [\"Experiments write their metrics too\"]\n"), "the evolution entry says --message:\n\(working)")
         let tip = try w.tip()
         func at(_ days: Double) -> [String: String] { ["HFORGE_TEST_NOW": Timestamp.utc(Date().addingTimeInterval(days * 86_400))] }
         // 13 days on: still waiting for fungal.

@@ -305,7 +305,7 @@ complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_op
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" rfc' -l 'rfc' -d 'The coordinated change (default: the current branch\'s, or the only one).' -rfka ''
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" title' -l 'title' -d 'The requests\' title.' -rfka ''
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" body' -l 'body' -d 'Text before the realm\'s part of each body.' -rfka ''
-complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" draft' -l 'draft' -d 'Open them as drafts.'
+complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" draft' -l 'draft' -d 'Open them as drafts (GitHub draft; Forgejo/Gitea \'WIP: \' and GitLab \'Draft: \' title prefix).'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" dry-run' -l 'dry-run' -d 'Print what would be pushed and opened; change nothing anywhere.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" version' -l 'version' -d 'Show the version.'
 complete -c 'git-realm' -n '__git-realm_should_offer_completions_for_flags_or_options "git-realm pr create" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -41,7 +41,7 @@ public enum ConfigError: HyperforgeError, Equatable {
         case .unknownForge(let loc, let name, _):
             return "\(loc.map { "\($0): " } ?? "")unknown forge '\(name)'"
         case .missing(let key, let searched):
-            let list = searched.isEmpty ? "no configuration file was found" : "not set in " + searched.joined(separator: ", ")
+            let list = searched.isEmpty ? "no .hyperforge/config.toml or .hyperforge/defaults.toml was found" : "not set in " + searched.joined(separator: ", ")
             return "'\(key)' is required but \(list)"
         case .incompleteForge(let loc, let name, let missing):
             return "\(loc): custom forge '\(name)' has no '\(missing)'"

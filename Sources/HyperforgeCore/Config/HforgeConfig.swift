@@ -645,6 +645,8 @@ public enum ConfigLoader {
         }
         let (custom, warnings) = mergeCustomForges(layers)
         let searched = files.filter { $0.hasPrefix("/") }
+        // Where 'forges' and 'org' belong: a repository's .hyperforge/config.toml or the user's defaults.toml, never auth.toml (which says where tokens go).
+        let settable = searched.filter { !$0.hasSuffix("/auth.toml") }
 
         // Custom forges, complete.
         var customForges: [String: Located<Forge>] = [:]
@@ -660,7 +662,7 @@ public enum ConfigLoader {
         let known = Forge.builtIn.map(\.name) + customForges.keys.sorted()
 
         guard let forgesValue, !forgesValue.value.isEmpty else {
-            throw .missing(key: "forges", searched: searched)
+            throw .missing(key: "forges", searched: settable)
         }
         var forges: [Located<Forge>] = []
         for name in forgesValue.value {
@@ -672,7 +674,7 @@ public enum ConfigLoader {
             if forges.contains(where: { $0.value.name == forge.name }) { continue }
             forges.append(Located(forge, name.origin))
         }
-        guard let org else { throw .missing(key: "org", searched: searched) }
+        guard let org else { throw .missing(key: "org", searched: settable) }
         for forge in forges {
             if let problem = Names.problem(with: org.value, as: .owner, nestedOwners: forge.value.kind.allowsNestedOwners) {
                 let loc: SourceLocation

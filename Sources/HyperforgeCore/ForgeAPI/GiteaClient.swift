@@ -45,6 +45,15 @@ struct GiteaClient: ForgeClient {
         return ForgeUser(id: id, login: login, name: j["full_name"]?.text.flatMap { $0.isEmpty ? nil : $0 })
     }
 
+    /// The default work-in-progress prefix of Gitea and Forgejo.
+    static let draftPrefix = "WIP: "
+
+    /// Whether a title starts with one of the default work-in-progress prefixes (case folded, as the forges compare).
+    static func isWorkInProgress(_ title: String) -> Bool {
+        let t = title.lowercased()
+        return t.hasPrefix("wip:") || t.hasPrefix("[wip]")
+    }
+
     static func pullRequest(_ j: JSONValue) -> PullRequest? {
         guard let number = j["number"]?.int, let head = j["head"]?["ref"]?.text, let base = j["base"]?["ref"]?.text else { return nil }
         let merged = j["merged"]?.bool == true
@@ -52,7 +61,7 @@ struct GiteaClient: ForgeClient {
         let reviewers: [String]
         if case .array(let a)? = j["requested_reviewers"] { reviewers = a.compactMap { $0["login"]?.text } } else { reviewers = [] }
         return PullRequest(number: Int(number), id: j["id"]?.int, title: j["title"]?.text ?? "", body: j["body"]?.text.flatMap { $0.isEmpty ? nil : $0 },
-                           state: state, draft: j["draft"]?.bool ?? false, head: head, base: base, headSHA: j["head"]?["sha"]?.text,
+                           state: state, draft: j["draft"]?.bool ?? isWorkInProgress(j["title"]?.text ?? ""), head: head, base: base, headSHA: j["head"]?["sha"]?.text,
                            author: j["user"]?["login"]?.text, webURL: j["html_url"]?.text,
                            mergeCommitSHA: merged ? j["merge_commit_sha"]?.text : nil, requestedReviewers: reviewers)
     }
@@ -137,7 +146,12 @@ struct GiteaClient: ForgeClient {
     func pullsPath(_ ref: RepositoryRef) -> String { repoPath(ref) + "/pulls" }
 
     func createPullRequest(_ ref: RepositoryRef, _ new: NewPullRequest) async throws -> ForgeMutation<PullRequest> {
-        var body: [String: JSONValue] = ["title": .string(new.title), "head": .string(new.head), "base": .string(new.base)]
+        // Gitea and Forgejo have no draft field to create with: a title that
+        // starts with one of the instance's work-in-progress prefixes
+        // (`WORK_IN_PROGRESS_PREFIXES`, by default `WIP:` and `[WIP]`) makes
+        // the request a draft, which the forge reports as `draft` and will not merge.
+        let title = new.draft && !GiteaClient.isWorkInProgress(new.title) ? GiteaClient.draftPrefix + new.title : new.title
+        var body: [String: JSONValue] = ["title": .string(title), "head": .string(new.head), "base": .string(new.base)]
         if let b = new.body { body["body"] = .string(b) }
         return try await transport.change("POST", pullsPath(ref), body: .object(body), scope: try repoScope(ref), expect: [201],
                                           what: "opening a pull request from \(new.head) into \(new.base) of \(ref)",

@@ -27,6 +27,15 @@ extension Realm {
         for site in sites where !FilePaths.isDirectory(site.participant.worktree(change.name)) {
             throw RealmError.cannotOpenRequest(repo: site.label, problem: "its worktree \(site.participant.worktree(change.name)) is gone")
         }
+        // What each forge has already (read only), so a repository whose request is still to open can be checked first.
+        let existing = try await findRequests(sites, branch: change.branch, reviews: false)
+        for f in existing where f.request == nil || f.request?.state == .closed {
+            // An empty pull request asks reviewers to look at nothing: refused before anything is pushed.
+            if try commitsBeyondBase(f.site, branch: change.branch, context: context) == 0 {
+                throw RealmError.cannotOpenRequest(repo: f.site.label, problem: "its branch \(change.branch) has no commits beyond \(f.site.participant.base), "
+                    + "so its pull request would be empty; commit the change in \(f.site.root), then run 'git realm pr' again")
+            }
+        }
         // Every branch on every forge first, in merge order.
         for site in sites {
             out.line("\(site.label): \(options.dryRun ? "would push" : "pushing") \(change.branch)")
@@ -35,7 +44,7 @@ extension Realm {
             push.dryRun = options.dryRun
             _ = try await Hforge.push(push, context: context)
         }
-        let found = try await findRequests(sites, branch: change.branch, reviews: false)
+        let found = existing
         out.line("\(options.dryRun ? "Would create" : "Creating") coordinated PRs:")
         var opened: [OpenedRequest] = []
         var created: [OpenedRequest] = []
@@ -75,17 +84,27 @@ extension Realm {
         return .success
     }
 
+    /// How many commits `branch` has that the participant's base branch has not (in the repository or worktree at `site.root`).
+    static func commitsBeyondBase(_ site: RequestSite, branch: String, context: Context) throws -> Int {
+        let repository = try Repository.open(at: site.root, environment: context.environment)
+        guard let head = try repository.resolve("refs/heads/" + branch) else {
+            throw RealmError.cannotOpenRequest(repo: site.label, problem: "it has no branch \(branch); run 'git realm worktree --rfc NAME' first")
+        }
+        guard let base = try repository.resolve("refs/heads/" + site.participant.base) else { return 1 }
+        return try repository.aheadBehind(local: head, upstream: base).ahead
+    }
+
     /// The user's body, then what the realm knows: the change, the order, what blocks this one.
     static func requestBody(_ body: String?, change: CoordinatedChange, sites: [RequestSite], position: Int, opened: [OpenedRequest]) -> String {
         var lines: [String] = []
         if let body, !body.isEmpty { lines += [body, "", "---"] }
         lines.append("Coordinated change `\(change.branch)` across \(sites.count) repositor\(sites.count == 1 ? "y" : "ies") (git realm pr), in merge order:")
         for (i, s) in sites.enumerated() {
-            let name = i < opened.count ? opened[i].shortName : s.label
+            let name = i < opened.count ? opened[i].reference : s.label
             lines.append("\(i + 1). \(name)\(i == position ? " (this one)" : "")")
         }
         lines.append("")
-        lines.append(opened.isEmpty ? "Blocked by: nothing (merges first)" : "Blocked by: " + opened.map(\.shortName).joined(separator: ", "))
+        lines.append(opened.isEmpty ? "Blocked by: nothing (merges first)" : "Blocked by: " + opened.map(\.reference).joined(separator: ", "))
         return lines.joined(separator: "\n")
     }
 }

@@ -34,7 +34,9 @@ extension Realm {
             return .success
         }
         if report.proposals.isEmpty {
-            out.line("No \(options.all ? "" : "open ")proposals in realm \(report.realm) (as of \(report.commit.prefix(12))).")
+            // Said as of the last fetch: a notification can already name a proposal this copy has not fetched.
+            out.line("No \(options.all ? "" : "open ")proposals in realm \(report.realm) (as of \(report.commit.prefix(12))"
+                     + (options.fetch ? ", just fetched)." : ", its last fetch here); 'git realm proposals --fetch' looks again."))
             return .success
         }
         for s in report.proposals {
@@ -68,7 +70,7 @@ extension Realm {
             try await fetchOrKeepLastGood(repository, membership, context: context)
         }
         guard let tip = try repository.resolve(membership.fetchedRef) else {
-            throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
+            throw RealmError.neverFetched(realm: membership.realm)
         }
         let state = try RealmReader.state(of: repository, commit: tip)
         let now = ProposalClock.now(context)
@@ -127,6 +129,12 @@ extension Realm {
                 s.pullRequest = .init(forge: forge.name, number: r.pull.number, url: r.pull.webURL, state: r.pull.state.rawValue,
                                       requestedReviewers: r.pull.requestedReviewers,
                                       reviews: r.latest.values.sorted { $0.login < $1.login }.map { .init(login: $0.login, state: $0.state.rawValue) })
+            } else if let recorded = p.proposal.pullRequest {
+                // A merged proposal's record names its pull request, with the approving reviews that counted.
+                let logins = Set((p.proposal.acknowledgements ?? []).compactMap(\.login)).sorted()
+                s.pullRequest = .init(forge: recorded.forge, number: recorded.number, url: recorded.url,
+                                      state: p.proposal.state == .merged ? "merged" : "closed", requestedReviewers: [],
+                                      reviews: logins.map { .init(login: $0, state: "approved") })
             }
             return s
         }

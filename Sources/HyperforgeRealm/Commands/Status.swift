@@ -29,6 +29,33 @@ extension Realm {
         public var sessions: [Session]?
         public var notifications: [Notification]?
         public var approvals: [Approval]?
+        /// Working contract files of this repository (`.hyperforge/contracts/DOMAIN/NAME.yaml`) that differ from the realm: what 'git realm sync' would propose.
+        public var localChanges: [LocalChange] = []
+        /// This repository's own open proposals (as last fetched).
+        public var proposals: [OwnProposal] = []
+
+        public struct LocalChange: Codable, Sendable, Equatable {
+            public var domain: String
+            public var contract: String
+            public var file: String
+            /// The version in the realm, and the one the working file says.
+            public var realmVersion: String
+            public var workingVersion: String?
+            /// JSON pointers of what changed (`+ /value/read/4 "…"`), empty when the file does not read as a contract.
+            public var changes: [String]
+            /// The repositories importing it, with their ranges.
+            public var affected: [String]
+        }
+        public struct OwnProposal: Codable, Sendable, Equatable {
+            public var id: String
+            public var title: String
+            public var branch: String
+            public var createdAt: String
+            /// Affected repositories whose acknowledgement the realm's records hold, and the others
+            /// (on a forge-hosted realm approvals are reviews: 'git realm proposals' asks the forge).
+            public var acknowledged: [String]
+            public var waitingFor: [String]
+        }
 
         public struct Session: Codable, Sendable, Equatable {
             public var id: String
@@ -126,7 +153,7 @@ extension Realm {
         let (repository, own) = try openMember(options.target, context: context)
         if options.fetch { try await fetchOrKeepLastGood(repository, own, context: context) }
         guard let tip = try repository.resolve(own.fetchedRef) else {
-            throw RealmError.fetchFailed(url: RemoteURL.redacted(own.url), gitOutput: "\(own.fetchedRef) does not exist: the realm was never fetched here (run 'git realm fetch')")
+            throw RealmError.neverFetched(realm: own.realm)
         }
         let seen = try repository.resolve(own.seenRef)
         var keep: Set<String> = [tip]
@@ -146,9 +173,47 @@ extension Realm {
         var report = statusReport(index, previous: previous, seen: membership.repo == own.repo ? seen : nil, membership: membership)
         let fetchedAt = FetchRecord.read(commonDirectory: repository.commonDirectory, realm: own.realm)
         if markSeen, seen != tip { try repository.setReference(own.seenRef, to: tip, message: "git realm status: seen") }
+        if membership.repo == own.repo {
+            report.localChanges = localChanges(repository, tip: tip, index: index, me: own.repo)
+            report.proposals = ownProposals(repository, realm: own.realm, me: own.repo, warn: context.output.warning)
+        }
         coordinatorPart(&report, membership: membership, context: context)
         report.fetchedAt = NullableText(fetchedAt.map { Timestamp.utc($0) })
         return (report, fetchedAt)
+    }
+
+    /// The contracts owned here whose working file differs from the realm's.
+    static func localChanges(_ repository: Repository, tip: String, index: RealmIndex, me: String) -> [StatusReport.LocalChange] {
+        guard let root = repository.workingDirectory else { return [] }
+        var out: [StatusReport.LocalChange] = []
+        for (d, domain) in index.domains.sorted(by: { $0.key < $1.key }) where domain.members.contains(me) {
+            for (name, c) in domain.contracts.sorted(by: { $0.key < $1.key }) where c.owner == me {
+                let file = workingContractPath(domain: d, name: name)
+                guard let working = try? FileRead.bytes(root + "/" + file, limit: YAMLReader.Limits.realm.bytes),
+                      let inRealm = try? repository.file(atCommit: tip, path: "domains/\(d)/contracts/\(name).yaml"), working != inRealm else { continue }
+                let parsed = String(validating: working, as: UTF8.self).flatMap { try? Contract.parse($0, file: file) }
+                let released = String(validating: inRealm, as: UTF8.self).flatMap { try? Contract.parse($0, file: file) }
+                let pointers = (parsed.flatMap { p in released.map { ContractDiff.changes(from: $0, to: p) } } ?? []).prefix(20).map(ContractDiff.line)
+                let affected = domain.bindings.sorted(by: { $0.key < $1.key }).flatMap { repo, b in
+                    b.imports.filter { $0.contract == name && repo != me }.map { "\(repo) (imports \($0.requirement))" }
+                }
+                out.append(.init(domain: d, contract: name, file: file, realmVersion: c.version, workingVersion: parsed?.version.description,
+                                 changes: Array(pointers), affected: affected))
+            }
+        }
+        return out
+    }
+
+    /// This repository's open proposals, as last fetched.
+    static func ownProposals(_ repository: Repository, realm: String, me: String, warn: (String) -> Void) -> [StatusReport.OwnProposal] {
+        let loaded = (try? ProposalCodec.load(repository, prefix: ProposalRefs.localPrefix(realm: realm), warn: warn)) ?? []
+        return loaded.filter { $0.proposal.author == me && $0.proposal.state == .open }
+            .sorted { ($0.proposal.createdAt, $0.proposal.id) < ($1.proposal.createdAt, $1.proposal.id) }
+            .map { p in
+                let affected = p.proposal.affectedRepos
+                return .init(id: p.proposal.id, title: p.proposal.title, branch: p.proposal.branch, createdAt: p.proposal.createdAt,
+                             acknowledged: affected.filter { p.acks[$0] != nil }, waitingFor: affected.filter { p.acks[$0] == nil })
+            }
     }
 
     static func statusReport(_ index: RealmIndex, previous: RealmIndex?, seen: String?, membership: Membership) -> StatusReport {
@@ -267,6 +332,20 @@ extension Realm {
                 let mark = s.satisfied ? warn : bad
                 out.line("  \(mark) \(s.repo) imports \(s.contract) resolved at \(s.resolvedVersion ?? "nothing"); current \(s.currentVersion)\(s.satisfied ? "" : ", outside its range") (domain \(s.domain))")
             }
+        }
+        for c in r.localChanges {
+            out.line("\(warn) Contract change detected: \(c.contract) has local changes (\(c.file)\(c.workingVersion.map { $0 == c.realmVersion ? "" : ", version \($0)" } ?? ""); the realm has v\(c.realmVersion)):")
+            for l in c.changes { out.line("    \(l)") }
+            if !c.affected.isEmpty { out.line("  Affected repos: " + c.affected.joined(separator: ", ")) }
+            out.line("  Run 'git realm sync' to propose it")
+        }
+        if !r.proposals.isEmpty {
+            out.line("Your open proposals:")
+            for p in r.proposals {
+                let waiting = p.waitingFor.isEmpty ? "" : "; waiting for " + p.waitingFor.joined(separator: ", ")
+                out.line("  \(p.id): \(p.title)\(p.acknowledged.isEmpty ? "" : "; acknowledged by " + p.acknowledged.joined(separator: ", "))\(waiting)")
+            }
+            out.line("  details: git realm proposals")
         }
         if let sessions = r.sessions, !sessions.isEmpty {
             out.line("Active sessions:")

@@ -131,7 +131,7 @@ struct SyncRun {
         }
         var proposals = try await loadProposals(state)
         // Everything this repository would propose is worked out, and refused, before anything is pushed.
-        let drafted = try await draft(state)
+        let drafted = try await draft(state, proposals: proposals)
         try await readForge(&proposals, snapshot: state.snapshot!)
         try await acknowledge(&proposals, state: state)
         if !drafted.isEmpty { try await propose(drafted, state: state, proposals: &proposals) }
@@ -143,13 +143,17 @@ struct SyncRun {
             // too, so 'git realm proposals' right after agrees without --fetch.
             try await RealmGit.fetchProposals(url: membership.url, repository: place.repository, prefix: place.proposalPrefix,
                                               syncPrefix: place.syncPrefix, context: context)
+            // This repository's notifications about proposals now settled for it are cleared, not left to pile up.
+            let settled = Set(proposals.filter { $0.proposal.state != .open || $0.acks[me] != nil }.map(\.proposal.id))
+            let cleared = RealmCoordination(context: context).clearNotices(realm: membership.realm, repo: me, settled: settled)
+            if cleared > 0 { out.line("  \(cleared) notification\(cleared == 1 ? "" : "s") about settled proposals cleared") }
         }
         out.line(place.dryRun ? "dry run: nothing was committed, pushed or written; the realm and this repository are unchanged" : "\(out.styled("✓", .green)) Realm synced")
     }
 
     // MARK: - What this repository changed
 
-    func draft(_ state: RealmState) async throws -> [DraftedChange] {
+    func draft(_ state: RealmState, proposals: [LoadedProposal] = []) async throws -> [DraftedChange] {
         let snapshot = state.snapshot!
         let registry = ContractChecks.registry(snapshot)
         var drafted: [DraftedChange] = []
@@ -181,7 +185,8 @@ struct SyncRun {
                     throw RealmError.cannotPropose(file: file, reason: "it gives the contract to \(working.owner); a sync may not change a contract's owner")
                 }
                 drafted.append(try versioned(working, workingBytes: bytes, released: released, domain: domain, d: d, file: file,
-                                             realmFile: realmFile, registry: registry))
+                                             realmFile: realmFile, registry: registry,
+                                             ownProposed: ownProposedVersion(realmFile, proposals: proposals)))
                 proposedHere.insert(name)
             }
             // Exports whose source files changed since the contract was last synced, with no contract change to propose.
@@ -198,8 +203,20 @@ struct SyncRun {
     }
 
     /// The change with the version it needs (or the one written, checked) and its evolution entry.
+    /// The versions this repository's own open proposals give `realmFile`
+    /// (what an earlier sync wrote back into the working file).
+    func ownProposedVersion(_ realmFile: String, proposals: [LoadedProposal]) -> Set<SemanticVersion> {
+        var out = Set<SemanticVersion>()
+        for p in proposals where p.proposal.author == me && p.proposal.state == .open {
+            for c in p.proposal.changes where c.file == realmFile { if let v = try? SemanticVersion(parsing: c.to) { out.insert(v) } }
+        }
+        return out
+    }
+
     func versioned(_ working: Contract, workingBytes: [UInt8], released: Contract, domain: RealmSnapshot.Domain, d: String, file: String,
-                   realmFile: String, registry: SchemaRegistry) throws -> DraftedChange {
+                   realmFile: String, registry: SchemaRegistry, ownProposed: Set<SemanticVersion> = []) throws -> DraftedChange {
+        let original = working
+        var working = working
         let checks = ContractChecks(domain: d, name: working.name, repo: me)
         let report: CompatibilityReport
         do { report = try checks.compatibility(from: released, to: working, toLabel: "\(working.version) (working)", registry: registry) } catch {
@@ -216,7 +233,13 @@ struct SyncRun {
             throw RealmError.versionNotIncreased(contract: working.name, current: released.version.description, new: working.version.description)
         } else if let refused = checks.bumpFindings(from: released, to: working, toLabel: working.version.description, file: file,
                                                     registry: registry, compareUnchanged: false).first(where: { $0.severity == .error }) {
-            throw RealmError.versionStepTooSmall(contract: working.name, message: refused.message)
+            // A version an earlier sync wrote for this repository's own open proposal is not the user's choice:
+            // the bigger change gets the version it needs (and supersedes that proposal); a hand-written one is refused.
+            guard ownProposed.contains(working.version) else { throw RealmError.versionStepTooSmall(contract: working.name, message: refused.message) }
+            working.evolution.removeAll { $0.version > released.version }
+            working.version = released.version
+            final = working
+            final.version = SyncRun.bump(released.version, needed)
         }
         let pointers = ContractDiff.changes(from: released, to: final)
         if final.evolution.last?.version != final.version {
@@ -228,7 +251,9 @@ struct SyncRun {
         if let first = problems.first {
             throw RealmError.cannotPropose(file: file, reason: (first.pointer.map { "\($0): " } ?? "") + first.message)
         }
-        let bytes = final == working ? workingBytes : Array(final.yaml().utf8)
+        // Only version and evolution change in the user's file: edited in place (ContractEdit), written out in full only when that is not safe.
+        let bytes = final == original ? workingBytes
+            : Array((String(validating: workingBytes, as: UTF8.self).flatMap { ContractEdit.spliced($0, working: original, final: final, file: file) } ?? final.yaml()).utf8)
         let affected = SyncRun.importers(of: working.name, in: domain, except: me, at: final.version)
         let step = Bump(from: released.version, to: final.version)
         let change = Proposal.Change(domain: d, contract: working.name, file: realmFile, from: released.version.description, to: final.version.description,
@@ -335,6 +360,7 @@ struct SyncRun {
                 showWhenMergeable(LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:]), manifest: state.snapshot!.manifest)
                 proposals.append(LoadedProposal(proposal: proposal, recordCommit: record, acks: [:], approvals: [:]))
                 try await openRequest(proposal, snapshot: state.snapshot!)
+                for (_, old, _) in superseded { try await closeOnForge(old, because: supersededWords(by: proposal)) }
                 return
             }
             switch try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) {
@@ -350,6 +376,7 @@ struct SyncRun {
                 showWhenMergeable(loaded, manifest: state.snapshot!.manifest)
                 try writeBack(drafted)
                 try await openRequest(proposal, snapshot: state.snapshot!)
+                for (_, old, _) in superseded { try await closeOnForge(old, because: supersededWords(by: proposal)) }
                 let coordination = RealmCoordination(context: context)
                 let notified = coordination.notifyProposal(proposal)
                 for repo in proposal.affectedRepos {
@@ -421,11 +448,7 @@ struct SyncRun {
             updates.append(ProposalRefUpdate(ref: ProposalRefs.ack(p.id, repo: me, kind: .acknowledgement), new: commit,
                                              expected: proposals[i].refCommits["acks/" + me]))
             made.append((i, ack))
-            for c in p.changes {
-                for a in c.affected where a.repo == me && !a.satisfied {
-                    out.line("\(out.styled("!", .yellow)) your import of \(c.contract) (\(a.requirement)) does not include \(c.to): widen it in domains/\(c.domain)/bindings/\(me).yaml once the proposal merges")
-                }
-            }
+            warnOutsideRange(p)
         }
         if place.dryRun {
             out.line("Would acknowledge, pushing to \(RemoteURL.redacted(membership.url)):")
@@ -455,6 +478,16 @@ struct SyncRun {
                 continue
             }
             proposals[i].acks[me] = ack
+        }
+    }
+
+    /// A change this repository acknowledges that its import range does not take (a plain or a forge-hosted realm alike).
+    func warnOutsideRange(_ p: Proposal) {
+        for c in p.changes {
+            for a in c.affected where a.repo == me && !a.satisfied {
+                out.line("\(out.styled("!", .yellow)) your import of \(c.contract) (\(a.requirement)) does not include \(c.to): once the proposal merges and the code is updated, "
+                         + "widen it with 'git realm admin binding set --contract \(c.domain)/\(c.contract) --range RANGE'")
+            }
         }
     }
 
@@ -506,10 +539,11 @@ struct SyncRun {
     /// Moves the record of `p`, whose changes the realm has already, to
     /// superseded and deletes its sync branch (under leases: a record that
     /// moved meanwhile is left to the next sync). Whether it was closed.
-    func closeLanded(_ p: LoadedProposal) async throws -> Bool {
+    mutating func closeLanded(_ p: LoadedProposal) async throws -> Bool {
         let id = p.proposal.id
         if place.dryRun {
             out.line("Would close proposal \(id): its changes are in the realm already")
+            try await closeOnForge(p.proposal, because: "superseded: its changes are in the realm already")
             return false
         }
         var closed = p.proposal
@@ -520,6 +554,7 @@ struct SyncRun {
                        ProposalRefUpdate(ref: "refs/heads/" + p.proposal.branch, new: nil, expected: p.proposal.head)]
         guard case .pushed = try await RealmGit.push(url: membership.url, updates: updates, gitDir: place.gitDir, context: context) else { return false }
         out.line("Closed proposal \(id): its changes are in the realm already")
+        try await closeOnForge(p.proposal, because: "superseded: its changes are in the realm already")
         return true
     }
 
@@ -529,9 +564,14 @@ struct SyncRun {
     func merge(_ p: LoadedProposal, _ verified: ProposalVerification.Verified, reason: String, state: RealmState) async throws -> RealmState? {
         let proposal = p.proposal
         let counted = p.counted(approvers: state.snapshot?.manifest.governance.approvers ?? [])
-        if let forge, let request = requests[proposal.id] { return try await mergeOnForge(p, request, forge: forge, reason: reason, counted: counted) }
         // The trees the verification read (once).
         let base = verified.base, head = verified.head, paths = verified.changed
+        if let forge, let request = requests[proposal.id] {
+            let landed = try await mergeOnForge(p, request, forge: forge, reason: reason, counted: counted)
+            // A dry run goes on from the realm as the merge would leave it, so that what it says next (the bindings) is what the run would do.
+            if place.dryRun, landed == nil, request.pull.state == .open, request.pull.headSHA == nil || request.pull.headSHA == proposal.head { return try SyncRun.planned(state, files: paths.reduce(into: state.files) { $0[$1] = head[$1] }) }
+            return landed
+        }
         let acked = p.acks.keys.sorted()
         let message = "Merge proposal \(proposal.id): \(proposal.title)\n\nProposed by \(proposal.author)\(proposal.by.map { " (\($0))" } ?? "") at \(proposal.createdAt); "
             + (acked.isEmpty ? "" : "acknowledged by \(acked.joined(separator: ", ")); ") + reason + "."
@@ -550,7 +590,7 @@ struct SyncRun {
             out.line("Would merge proposal \(proposal.id) (\(reason)) on top of \(state.commit?.prefix(12) ?? "(none)"):")
             for c in RealmWriter.diff(state.files, change.files) { out.line("  \(c.description)") }
             out.line("  and push, all or nothing: move refs/heads/\(membership.branch), move \(ProposalRefs.record(proposal.id)) to merged, delete refs/heads/\(proposal.branch)")
-            return nil
+            return try SyncRun.planned(state, files: change.files)
         }
         let when = Timestamp.utc(now)
         let committer = self.committer!
@@ -597,6 +637,13 @@ struct SyncRun {
         return try RealmReader.state(of: place.member, commit: commit)
     }
 
+    /// The realm as a dry run's merge would leave it (its commit stays the tip's: nothing was committed).
+    static func planned(_ state: RealmState, files: [String: [UInt8]]) throws -> RealmState {
+        do { return RealmState(commit: state.commit, files: files, snapshot: try RealmSnapshot.load(commit: state.commit ?? "planned", files: files)) } catch {
+            throw RealmError.invalidResult(error.description)
+        }
+    }
+
     /// Active sessions of the affected repositories hear of the merge.
     func notifyMerged(_ proposal: Proposal) {
         let coordination = RealmCoordination(context: context)
@@ -640,16 +687,23 @@ struct SyncRun {
             box.outside = outside
             return lines.isEmpty ? nil : change
         }
-        let writer = RealmWriter(url: membership.url, branch: membership.branch,
-                                 workspace: place.dryRun ? .scratch : .member(place.member, membership), actingRepo: me, context: context)
-        let outcome = try await writer.apply(dryRun: place.dryRun, plan)
+        if place.dryRun {
+            // The plan worked out on the realm as this sync would leave it (after the merges it would make), not as fetched:
+            // the real run's writer works on the realm after its merges too, so both say the same.
+            let planned = try plan(state)
+            for l in box.outside { out.line("\(out.styled("!", .yellow)) " + l) }
+            guard planned != nil else { return }
+            out.line("Would update bindings:")
+            for l in box.lines { out.line(l) }
+            out.line("  (a commit on top of the realm's branch, after any merge above, pushed to refs/heads/\(membership.branch))")
+            return
+        }
+        let writer = RealmWriter(url: membership.url, branch: membership.branch, workspace: .member(place.member, membership), actingRepo: me, context: context)
+        let outcome = try await writer.apply(dryRun: false, plan)
         for l in box.outside { out.line("\(out.styled("!", .yellow)) " + l) }
         guard !outcome.changes.isEmpty else { return }
-        out.line(place.dryRun ? "Would update bindings:" : "Binding updated:")
+        out.line("Binding updated:")
         for l in box.lines { out.line(l) }
-        if place.dryRun {
-            out.line("  (a commit on top of \(outcome.base.commit?.prefix(12) ?? "(none)") pushed to refs/heads/\(membership.branch))")
-        }
     }
 }
 

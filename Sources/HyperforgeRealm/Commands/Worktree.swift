@@ -36,7 +36,10 @@ extension Realm {
             guard wanted.contains(name) else {
                 throw RealmError.invalidOption(flag: "--member", value: "\(name)=\(path)", expected: "a member of " + domains.sorted().joined(separator: ", ") + ": " + wanted.sorted().joined(separator: ", "))
             }
-            let repo = try Repository.discover(from: context.resolve(path), environment: GitEnvironment.detached(context.environment))
+            let repo: Repository
+            do { repo = try Repository.discover(from: context.resolve(path), environment: GitEnvironment.detached(context.environment)) } catch {
+                throw RealmError.invalidOption(flag: "--member", value: "\(name)=\(path)", expected: "the path of \(name)'s repository on this machine (\(path) is not a git repository)")
+            }
             guard let m = try Membership.read(repo), m.realm == membership.realm, m.repo == name, let r = repo.mainWorkTree else {
                 throw RealmError.invalidOption(flag: "--member", value: "\(name)=\(path)", expected: "the path of \(name)'s repository, a member of realm \(membership.realm) as \(name)")
             }
@@ -120,7 +123,7 @@ extension Realm {
     /// The realm as this member last fetched it.
     static func fetchedSnapshot(_ repository: Repository, _ membership: Membership) throws -> RealmSnapshot {
         guard let tip = try repository.resolve(membership.fetchedRef) else {
-            throw RealmError.fetchFailed(url: RemoteURL.redacted(membership.url), gitOutput: "the realm was never fetched here (run 'git realm fetch')")
+            throw RealmError.neverFetched(realm: membership.realm)
         }
         return try RealmReader.state(of: repository, commit: tip).snapshot!
     }

@@ -26,6 +26,10 @@ struct OpenedRequest {
     var reviews: [Review] = []
 
     var shortName: String { site.participant.repo + (request.map { "#\($0.number)" } ?? "") }
+    /// The reference the forge links across repositories: `OWNER/REPO#N` (GitLab: `GROUP/PROJECT!N`).
+    var reference: String {
+        site.ref.owner + "/" + site.ref.name + (request.map { (site.forge.kind == .gitlab ? "!" : "#") + "\($0.number)" } ?? "")
+    }
 }
 
 extension Realm {
@@ -85,6 +89,15 @@ extension Realm {
         }
     }
 
+    /// How a draft becomes ready on each kind of forge.
+    static func readyHint(_ kind: ForgeKind) -> String {
+        switch kind {
+        case .github: return "mark it ready for review on the forge"
+        case .gitlab: return "mark it ready on the forge (or remove 'Draft:' from its title)"
+        default: return "mark it ready on the forge: remove the 'WIP:' prefix from its title"
+        }
+    }
+
     /// Latest state of one request, its reviews, and whether it may merge now.
     static func mergeable(_ r: OpenedRequest, earlier: [OpenedRequest]) -> (may: Bool, why: String) {
         guard let pr = r.request else { return (false, "no pull request from the branch") }
@@ -93,7 +106,7 @@ extension Realm {
         case .closed: return (false, "closed without merging")
         case .open: break
         }
-        if pr.draft { return (false, "a draft") }
+        if pr.draft { return (false, "it is a draft; " + readyHint(r.site.forge.kind) + ", then run 'git realm pr merge' again") }
         if let waiting = earlier.first(where: { $0.request?.state != .merged }) { return (false, "waits for \(waiting.shortName) to merge") }
         let latest = Dictionary(r.reviews.map { ($0.reviewer, $0.state) }, uniquingKeysWith: { $1 })
         if let blocker = latest.first(where: { $0.value == .changesRequested }) { return (false, "\(blocker.key) requested changes") }

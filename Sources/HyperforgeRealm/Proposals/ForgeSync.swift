@@ -40,6 +40,28 @@ extension SyncRun {
         }
     }
 
+    /// A superseded proposal's pull request: a comment naming what replaced
+    /// it, then closed (a dry run shows the two calls). One already closed or
+    /// merged is left as it is.
+    mutating func closeOnForge(_ old: Proposal, because why: String) async throws {
+        guard let forge, let request = requests[old.id], request.pull.state == .open else { return }
+        let number = request.pull.number
+        let body = "Proposal \(old.id) is \(why) (git realm sync); this pull request is closed."
+        _ = try await forge.client.comment(forge.ref, number: number, body: body)
+        switch try await forge.client.close(forge.ref, number: number) {
+        case .planned:
+            out.line("Would close pull request #\(number) on \(forge.name) (proposal \(old.id)) with a comment: it is \(why)")
+        case .done(let pull):
+            requests[old.id]?.pull = pull
+            out.line("  pull request #\(number) on \(forge.name) (proposal \(old.id)) closed: it is \(why)")
+        }
+    }
+
+    /// The words naming the proposal that supersedes another, with its pull request when it has one.
+    func supersededWords(by proposal: Proposal) -> String {
+        "superseded by proposal \(proposal.id)" + (requests[proposal.id].map { " (pull request #\($0.pull.number))" } ?? "")
+    }
+
     /// An importer's acknowledgement on a forge: an approving review by the user running the sync.
     mutating func approveOnForge(_ p: inout LoadedProposal, snapshot: RealmSnapshot) async throws {
         guard let forge, let request = requests[p.proposal.id] else { return }
@@ -50,6 +72,7 @@ extension SyncRun {
         case .planned:
             out.line("Would approve pull request #\(number) on \(forge.name) as \(me)'s acknowledgement of proposal \(p.proposal.id): \(p.proposal.title)")
             if !mine.isEmpty { p.acks[me] = ProposalAck(proposal: p.proposal.id, repo: me, by: "review on \(forge.name) #\(number)", at: "", kind: .acknowledgement) }
+            warnOutsideRange(p.proposal)
         case .done:
             // What counts is what the forge now reports, by the logins repos/ME.yaml lists.
             guard let again = try await forge.request(for: p.proposal) else { return }
@@ -57,6 +80,7 @@ extension SyncRun {
             forge.acknowledgements(&p, again, snapshot: snapshot)
             if p.acks[me] != nil {
                 out.line("\(out.styled("✓", .green)) Approved pull request #\(number) on \(forge.name): \(me) acknowledges proposal \(p.proposal.id): \(p.proposal.title)")
+                warnOutsideRange(p.proposal)
             } else {
                 let listed: String = mine.isEmpty ? "" : " (it lists " + mine.joined(separator: ", ") + ")"
                 let line: String = "pull request #\(number) approved on \(forge.name), but the approval is not \(me)'s acknowledgement: "
@@ -109,7 +133,12 @@ extension SyncRun {
         merged.mergedCommit = mergeSHA ?? tip
         merged.mergedAt = Timestamp.utc(now)
         merged.pullRequest = Proposal.RequestRef(forge: forge.name, number: number, url: request.pull.webURL)
-        merged.acknowledgements = counted
+        // A review's acknowledgement has no time of its own here: it is stamped with when this sync counted it (RFC 3339).
+        merged.acknowledgements = counted.map { a in
+            var a = a
+            if a.at.isEmpty { a.at = Timestamp.utc(now) }
+            return a
+        }
         let record = try await ProposalCodec.commit(merged, file: ProposalCodec.recordFile, parent: p.recordCommit,
                                               message: "proposal \(proposal.id): merged as pull request #\(number) on \(forge.name)",
                                               committer: committer!)

@@ -68,12 +68,18 @@ public struct ProposalStatus: Codable, Sendable, Equatable {
     static func of(_ p: LoadedProposal, manifest: RealmManifest, now: Date) -> ProposalStatus {
         let proposal = p.proposal
         let affected = proposal.affectedRepos
-        let acked = affected.filter { p.acks[$0] != nil }
-        let waiting = affected.filter { p.acks[$0] == nil }
+        // A merged proposal's record holds what counted (on a forge: the approving reviews, which the refs do not).
+        var acks = p.acks, recordedApprovals = Array(p.approvals.values)
+        if proposal.state != .open, let counted = proposal.acknowledgements {
+            for a in counted where a.kind == .acknowledgement && acks[a.repo] == nil { acks[a.repo] = a }
+            recordedApprovals += counted.filter { $0.kind == .approval }
+        }
+        let acked = affected.filter { acks[$0] != nil }
+        let waiting = proposal.state == .open ? affected.filter { acks[$0] == nil } : []
         let governance = manifest.governance
         let approvers = Set(governance.approvers.map { $0.lowercased() })
-        let approvals = p.approvals.values.filter { a in approvers.contains((a.by ?? "").lowercased()) }
-        let approvedBy = approvals.compactMap(\.by).sorted()
+        let approvals = recordedApprovals.filter { a in approvers.contains((a.by ?? "").lowercased()) }
+        let approvedBy = Array(Set(approvals.compactMap(\.by))).sorted()
         let needsApproval = proposal.breaking && governance.requireApprovalForBreakingChanges
         let approved = !needsApproval || !approvedBy.isEmpty || (approvers.isEmpty && waiting.isEmpty)
         var status = ProposalStatus(id: proposal.id, title: proposal.title, author: proposal.author, branch: proposal.branch,
@@ -89,6 +95,8 @@ public struct ProposalStatus: Codable, Sendable, Equatable {
         if waiting.isEmpty && approved {
             status.mergeable = true
             status.reason = affected.isEmpty ? "no repository imports what it changes" : "every affected importer acknowledged it"
+            // A breaking change that needed an approval says whose it was, too.
+            if needsApproval, !approvedBy.isEmpty { status.reason += " and " + approvedBy.joined(separator: ", ") + " approved it" }
             return status
         }
         var needs: [String] = []

@@ -28,18 +28,22 @@ extension GitRealm.Pr {
             that repository's scope git/FORGE/ORG/repo/NAME/token. Merge order: a repository \
             before every one that depends on it through the realm's domains (exporters before \
             importers, across domains by the realm's dependency graph), otherwise by name. \
-            Each body lists the others in order and says what blocks it ("Blocked by: \
-            aperture#45"); once all are open, each new request gets a comment with the whole \
+            Each body lists the others in order and says what blocks it, as references the \
+            forge links across repositories ("Blocked by: acme/aperture#45"; GitLab \
+            acme/aperture!45); once all are open, each new request gets a comment with the whole \
             order and numbers. A request already open (or merged) from the branch is kept, \
             not opened twice, so a failed run can be run again; one closed without merging is \
-            opened anew. --dry-run pushes nothing, sends no \
+            opened anew. A branch with no commits beyond its base is refused before anything \
+            is pushed. --draft opens drafts as each forge defines them: GitHub draft: true, \
+            Forgejo/Gitea a "WIP: " title prefix, GitLab a "Draft: " title prefix; 'git realm \
+            pr merge' does not merge a draft. --dry-run pushes nothing, sends no \
             request that changes anything (it lists the open requests, which is read only) \
             and prints the requests it would send.
 
             Exit status: 0 opened (or already open); 1 a push or a forge request failed (the \
             forge's message is shown; later repositories are not pushed or opened); 4 not a \
-            member, no such change here, a repository with no forge in its config or a \
-            worktree gone; 64 usage error.
+            member, no such change here, a repository with no forge in its config, a \
+            worktree gone or a branch with no commits beyond its base; 64 usage error.
             """
         )
         @OptionGroup var repository: RepositoryOptions
@@ -49,7 +53,7 @@ extension GitRealm.Pr {
         var title: String
         @Option(help: ArgumentHelp("Text before the realm's part of each body.", valueName: "body"))
         var body: String?
-        @Flag(help: "Open them as drafts.")
+        @Flag(help: "Open them as drafts (GitHub draft; Forgejo/Gitea 'WIP: ' and GitLab 'Draft: ' title prefix).")
         var draft = false
         @Flag(help: "Print what would be pushed and opened; change nothing anywhere.")
         var dryRun = false

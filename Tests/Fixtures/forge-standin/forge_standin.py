@@ -439,7 +439,13 @@ def pull_json(handler, key, pr):
         t["draft"] = pr.get("draft", False)
     else:
         t["merged"] = merged
+        # Gitea/Forgejo: a title with a work-in-progress prefix (WORK_IN_PROGRESS_PREFIXES, default "WIP:", "[WIP]") is a draft.
+        t["draft"] = is_wip(pr["title"])
     return t
+
+
+def is_wip(title):
+    return title.lower().startswith("wip:") or title.lower().startswith("[wip]")
 
 
 # ---------------------------------------------------------------- handler
@@ -843,6 +849,10 @@ class Handler(BaseHTTPRequestHandler):
             tc["user"] = dict(tc["user"], login=me["login"])
             return self.send(201, tc)
         if t.endswith("/merge") and m in ("PUT", "POST"):
+            if pr["state"] == "open" and (pr.get("draft") if P == "github" else is_wip(pr["title"])):
+                # A draft does not merge (GitHub: 405; Gitea/Forgejo: 405 for a work-in-progress pull request).
+                return self.send(405, {"message": "Pull Request is still a draft", "documentation_url": "https://docs.github.com/rest"} if P == "github"
+                                 else {"message": "The pull request is a work in progress", "url": ""})
             if pr["state"] != "open":
                 return self.send(405, {"message": "Pull Request is not mergeable", "documentation_url": "https://docs.github.com/rest"} if P == "github"
                                  else {"message": "The PR is already merged or closed", "url": ""})
@@ -963,7 +973,7 @@ class Handler(BaseHTTPRequestHandler):
             pr["notes"].append(note)
             return self.send(201, note)
         if t.endswith("/merge"):
-            if pr["state"] != "open":
+            if pr["state"] != "open" or pr["title"].startswith("Draft:"):
                 return self.send(405, {"message": "405 Method Not Allowed"})
             if body.get("sha") and body["sha"] != pr["sha"]:
                 return self.send(409, {"message": "SHA does not match HEAD of source branch: %s" % pr["sha"]})
