@@ -153,7 +153,8 @@ struct RealmGuardOverSSHTests {
         let ci = try w.ok("aperture", "admin", "guard", "install")
         #expect(ci.contains("Created .forgejo/workflows/realm-check.yml") && ci.contains("require \"realm-check"), "\(ci)")
         let workflow = try w.show(".forgejo/workflows/realm-check.yml")
-        #expect(workflow.contains("git realm check --realm") && workflow.contains("pull_request"), "\(workflow)")
+        #expect(workflow.contains("git realm check --realm") && workflow.contains("pull_request_target:")
+                && !workflow.contains("  pull_request:") && workflow.contains("ref: ${{ github.event.pull_request.head.sha || github.sha }}"), "\(workflow)")
         // The realm still reads, and its history still keeps the rules.
         #expect(try w.status("fungal")["realm"] as? String == "letemcook")
         let history = try env.run("git", ["realm", "check", "--realm"], in: bare)

@@ -35,9 +35,9 @@ extension Realm {
     static func guardWorkflow(_ kind: ForgeKind, branch: String) -> (path: String, text: String, protection: String) {
         let steps = """
               - run: git realm check --realm --range "origin/\(branch)..HEAD"
-                if: github.event_name == 'pull_request'
+                if: github.event_name == 'pull_request_target'
               - run: git realm check --realm
-                if: github.event_name != 'pull_request'
+                if: github.event_name != 'pull_request_target'
         """
         let actions = { (dir: String, runner: String) -> String in
             """
@@ -45,8 +45,12 @@ extension Realm {
             # Written by 'git realm admin guard install'; the runner needs hyperforge installed
             # (./install.sh), so that 'git realm' is on PATH.
             name: realm-check
+            # pull_request_target: the workflow is the one on \(branch), never the proposal's own
+            # copy (with pull_request, a pull request that edits this file would choose its own
+            # check). It checks out the proposal's head as data: git realm check --realm reads
+            # commits and runs nothing from them.
             on:
-              pull_request:
+              pull_request_target:
                 branches: [\(branch)]
               push:
                 branches: [\(branch)]
@@ -57,6 +61,8 @@ extension Realm {
                   - uses: actions/checkout@v4
                     with:
                       fetch-depth: 0
+                      ref: ${{ github.event.pull_request.head.sha || github.sha }}
+                      persist-credentials: false
             \(steps)
 
             """
@@ -67,7 +73,7 @@ extension Realm {
                     "Settings → Branches → add a branch protection rule (or ruleset) for \(branch): require a pull request before merging, and require the status check \"realm-check\" to pass; include administrators")
         case .forgejo, .gitea:
             return (".forgejo/workflows/realm-check.yml", actions(".forgejo", "docker"),
-                    "Settings → Branches → add a protection rule for \(branch): disable direct pushes, enable status checks and require \"realm-check / realm-check (pull_request)\"")
+                    "Settings → Branches → add a protection rule for \(branch): disable direct pushes, enable status checks and require \"realm-check / realm-check (pull_request_target)\"")
         case .gitlab:
             return (".gitlab-ci.yml", """
             \(guardMarker): fails merge requests and pushes that break the realm's rules.
@@ -82,7 +88,9 @@ extension Realm {
                 - if: $CI_PIPELINE_SOURCE == "merge_request_event"
                 - if: $CI_COMMIT_BRANCH == "\(branch)"
 
-            """, "Settings → Repository → Protected branches: \(branch) allowed to push: No one; Settings → Merge requests: \"Pipelines must succeed\"")
+            """, "Settings → Repository → Protected branches: \(branch) allowed to push: No one; Settings → Merge requests: \"Pipelines must succeed\"; "
+                    + "and, since a merge request's pipeline runs the .gitlab-ci.yml of its own branch, Settings → CI/CD → General pipelines → "
+                    + "\"CI/CD configuration file\": a copy of this file in a project members cannot push to (.gitlab-ci.yml@GROUP/PROJECT)")
         }
     }
 
