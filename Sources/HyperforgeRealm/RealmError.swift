@@ -62,6 +62,8 @@ public enum RealmError: HyperforgeError, Equatable {
     /// A proposal record (refs/realm/proposals/ID/...) that does not read.
     case malformedProposal(ref: String, problem: String)
     case unknownProposal(id: String, open: [String])
+    /// `proposals approve` of a proposal that is merged or superseded already: nothing is left to approve.
+    case proposalSettled(id: String, state: String)
     /// A working contract file of this repository's that it may not propose: `reason` says why.
     case cannotPropose(file: String, reason: String)
     /// This repository has no fetched copy of its realm yet (nothing failed: no fetch was made).
@@ -80,6 +82,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .invalidName, .invalidConfig, .invalidOption, .notEnoughRepositories, .duplicateRepository, .ownerNotInDomain, .unknownDomain: return .usage
         case .malformedRealm, .untrustedCommits, .malformedProposal, .cannotPropose: return .configuration
         case .unknownProposal, .unknownNotification: return .usage
+        case .proposalSettled: return .refused
         case .memberOfAnotherRealm, .historyRewritten, .realmExists, .notRegistered, .domainExists, .cycle, .notOwner, .notMaintainer,
              .contractOwnedElsewhere, .versionNotIncreased, .versionStepTooSmall, .stillImported, .guardInPlace: return .refused
         }
@@ -151,6 +154,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .unknownProposal(let id, let open):
             return "there is no open proposal \(id) in the realm" + (open.isEmpty ? " (none is open)" : "; open: " + open.prefix(20).joined(separator: ", "))
         case .cannotPropose(let file, let reason): return "cannot propose \(file): \(reason)"
+        case .proposalSettled(let id, let state): return "proposal \(id) is \(state) already: there is nothing left to approve; nothing was pushed"
         }
     }
 
@@ -192,6 +196,7 @@ public enum RealmError: HyperforgeError, Equatable {
         case .checkRealmFailed: return "run 'git realm check --realm' in the realm repository or a clone of it (with its whole history: not a shallow clone), with --range A..B naming commits it has"
         case .malformedProposal: return "the member who pushed it must fix or delete that ref in the realm ('git push REALM-URL :REF'); 'git realm proposals' lists the others"
         case .unknownProposal: return "list them with 'git realm proposals --fetch'"
+        case .proposalSettled: return "see it with 'git realm proposals --all'; approve the open proposal that took its place, if any"
         case .neverFetched: return "run 'git realm fetch'"
         case .unknownNotification: return "'git realm status' lists this repository's notifications with their ids"
         case .cannotPropose: return "fix the file and run 'git realm sync' again ('git realm check --mode=contract' says more); nothing was pushed"

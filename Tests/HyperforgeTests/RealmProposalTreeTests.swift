@@ -177,5 +177,12 @@ import Testing
         #expect(closed.contains("its changes are in the realm already"), "\(closed)")
         let after = try S.json(try w.ok("ml-infra", "proposals", "--all", "--fetch", "--json"))["proposals"] as? [[String: Any]] ?? []
         #expect(!after.contains { $0["state"] as? String == "landed" || $0["state"] as? String == "open" }, "\(after)")
+        // Neither is left to approve: each says what became of it, exit 2, nothing pushed.
+        let refsBefore = try S.refs(w)
+        let merged = try w.run("fungal", "proposals", "approve", p.id)
+        #expect(merged.code == 2 && merged.stderr.contains("proposal \(p.id) is merged (as "), "\(merged)")
+        let superseded = try w.run("fungal", "proposals", "approve", twinID)
+        #expect(superseded.code == 2 && superseded.stderr.contains("proposal \(twinID) is superseded"), "\(superseded)")
+        #expect(try S.refs(w) == refsBefore)
     }
 }

@@ -12,6 +12,11 @@ extension Realm {
         let place = try await SyncPlace.open(repository, membership, dryRun: options.dryRun, context: context)
         defer { place.close() }
         let loaded = try ProposalCodec.load(place.repository, prefix: place.proposalPrefix, warn: context.output.warning)
+        if let settled = loaded.first(where: { $0.proposal.id == options.id && $0.proposal.state != .open })?.proposal {
+            let how = settled.state == .merged ? "merged" + (settled.mergedCommit.map { " (as \($0.prefix(12)))" } ?? "")
+                : "superseded" + (settled.supersededBy.map { " by \($0)" } ?? "")
+            throw RealmError.proposalSettled(id: options.id, state: how)
+        }
         guard let p = loaded.first(where: { $0.proposal.id == options.id && $0.proposal.state == .open }) else {
             throw RealmError.unknownProposal(id: options.id, open: loaded.filter { $0.proposal.state == .open }.map(\.proposal.id))
         }

@@ -79,10 +79,11 @@ extension GitRealm.Proposals {
             Pushes refs/realm/proposals/ID/approvals/REPO (approval, by git's user.email). It \
             counts when that email is one of realm.yaml's governance.approvers; a breaking \
             change needs one when governance.breaking_changes.require_approval is true. Plain \
-            git cannot prove who pushed it. Exit status: 0 approved; 1 the push failed; 3 the \
+            git cannot prove who pushed it. Exit status: 0 approved; 1 the push failed; 2 \
+            refused (not an approver, or the proposal is merged or superseded already); 3 the \
             realm requires signed commits and git has no usable ssh signing key (gpg.format \
             ssh and a readable user.signingkey; nothing is pushed); 4 not a member; 64 no \
-            open proposal ID.
+            proposal ID.
             """
         )
         @OptionGroup var repository: RepositoryOptions
