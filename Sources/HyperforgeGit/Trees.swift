@@ -13,13 +13,6 @@ extension Repository {
         return (Repository.hex(&oid), try files(at: &oid, describedAs: refName))
     }
 
-    /// Every file in the tree of commit `id` (hex), by path.
-    public func files(atCommit id: String) throws(GitError) -> [String: [UInt8]] {
-        var oid = git_oid()
-        try check(G.git_oid_fromstr(&oid, id), "parsing \(id)")
-        return try files(at: &oid, describedAs: String(id.prefix(12)))
-    }
-
     /// How much of a tree `files(atCommit:within:)` reads before it gives up.
     /// Each subtree counts as a file, so that a deep chain of empty
     /// directories (no blobs at all) costs as much as it makes us read.
